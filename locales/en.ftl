@@ -1,0 +1,96 @@
+## common
+apology = 😔 Sorry, something went wrong on our side. Please try again; /menu always starts over.
+unknown-command = I don't know the command { $command }. /help lists what I can do.
+unknown-text = I'm not sure what you mean. Open the /menu or see /help.
+stale-button = This button is no longer active. Here is the current menu.
+menu-outdated = The menu has changed; here is the current one.
+blocked = ⛔ Your access to Gramdesk has been blocked by an administrator.
+cancelled = Cancelled.
+nothing-to-cancel = There is nothing to cancel. /menu shows the main menu.
+back = ◀️ Back
+on = on
+off = off
+not-set = not set
+
+## commands
+cmd-start = Start Gramdesk and show the main menu
+cmd-menu = Main menu
+cmd-settings = Settings
+cmd-help = What I can do
+cmd-cancel = Cancel the current action
+
+## start
+welcome-new =
+    👋 Welcome to <b>Gramdesk</b>, { $name }!
+    Your workspace inside Telegram. Tap a button below to begin.
+welcome-back = 👋 Welcome back, { $name }!
+
+## menu
+main-menu =
+    🏠 <b>Gramdesk</b>
+    What would you like to do?
+menu-settings = ⚙️ Settings
+menu-help = ❓ Help
+
+## help
+help =
+    <b>Gramdesk</b>: your workspace inside Telegram.
+
+    /menu: main menu
+    /settings: language, time zone, notifications, phone and name
+    /cancel: leave the current dialog
+    /help: this message
+
+    Buttons under messages do the rest. If a button stops responding, send /menu.
+
+## settings
+settings-title = ⚙️ <b>Settings</b>
+settings-summary =
+    { settings-title }
+
+    🌐 Language: { $language }
+    🕒 Time zone: { $timezone } (now { $time })
+    🔔 Notifications: { $notifications }
+    📱 Phone: { $phone }
+    👤 Display name: { $name }
+settings-phone-value = { $phone } (operator code { $code })
+settings-language = 🌐 Language
+settings-timezone = 🕒 Time zone
+settings-notifications = 🔔 Notifications: { $state }
+settings-phone = 📱 Share phone
+settings-name = 👤 Display name
+settings-choose-language = 🌐 Choose your language:
+settings-language-changed = ✅ Language: English
+settings-choose-timezone =
+    🕒 Choose your time zone, or tap “Other…” and type one.
+    Current: <b>{ $timezone }</b> (now { $time })
+settings-timezone-other = ✏️ Other…
+settings-timezone-prompt =
+    🕒 Send your time zone as an IANA name, e.g. <code>Europe/Moscow</code> or <code>America/New_York</code>, or as a UTC offset like <code>+3</code>.
+    /cancel keeps the current one.
+settings-timezone-invalid =
+    ❌ “{ $input }” is not a time zone I know.
+    Try for example <code>Europe/Berlin</code>, <code>Asia/Almaty</code> or <code>+5</code>. /cancel keeps the current one.
+settings-timezone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time })
+settings-notifications-changed = 🔔 Notifications { $state }
+settings-phone-prompt =
+    📱 Tap the button below to share your phone number with Gramdesk.
+    It is used to address mailings (your operator code); nobody else sees it.
+settings-phone-button = 📱 Share my phone number
+settings-phone-cancel = ✖️ Cancel
+settings-phone-saved = ✅ Phone saved: { $phone }
+settings-phone-saved-code = ✅ Phone saved: { $phone } (operator code { $code })
+settings-phone-not-own = ❌ Please share your own contact with the button below, not someone else's.
+settings-phone-invalid = ❌ Telegram sent a phone number I cannot read. Please try again.
+settings-phone-cancelled = Phone sharing cancelled.
+settings-name-prompt =
+    👤 Send the name other Gramdesk users will see (up to { $max } characters).
+    Current: <b>{ $name }</b>
+    /reset uses your Telegram name, /cancel keeps the current one.
+settings-name-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter name.
+settings-name-empty = ❌ The name cannot be empty. Please send a name, or /cancel.
+settings-name-invalid = ❌ The name contains invisible control characters. Please send plain text.
+settings-name-not-text = Please send the name as a text message, or /cancel.
+settings-name-saved = ✅ Display name: <b>{ $name }</b>
+settings-name-reset = ✅ Your Telegram name will be shown: <b>{ $name }</b>
+settings-back-to = ⚙️ Settings

@@ -1,0 +1,91 @@
+import { OpenAPIHono, type OpenAPIHonoOptions, z } from '@hono/zod-openapi';
+import type { ClientErrorStatusCode } from 'hono/utils/http-status';
+import type { ApiEnv } from './context.js';
+import { validationError } from './errors.js';
+
+/** Version of the HTTP contract shown in /openapi.json; bump it when the contract changes. */
+export const API_VERSION = '0.1.0';
+
+/** Name of the JWT security scheme registered in the document; routes refer to it via `security`. */
+export const BEARER_AUTH = 'bearerAuth';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: 'Stable snake_case code to branch on', example: 'not_found' }),
+      message: z.string().openapi({ description: 'Human-readable explanation', example: 'Not found' }),
+      details: z.unknown().optional().openapi({
+        description: 'Extra data; for validation_failed a list of {path, message}',
+        example: [{ path: 'title', message: 'Invalid input: expected string, received number' }],
+      }),
+    }),
+  })
+  .openapi('Error');
+
+export const ValidationErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.literal('validation_failed'),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .openapi('ValidationError', {
+    example: {
+      error: {
+        code: 'validation_failed',
+        message: 'The request is invalid',
+        details: [{ path: 'dueAt', message: 'Unknown field' }],
+      },
+    },
+  });
+
+const ERROR_DESCRIPTIONS: Partial<Record<ClientErrorStatusCode, string>> = {
+  400: 'Body is not parseable JSON (invalid_json)',
+  401: 'Missing or invalid token',
+  403: 'Not allowed',
+  404: 'Not found (also for objects of other users)',
+  409: 'Conflict with the current state',
+  413: 'Request body too large (payload_too_large)',
+  415: 'Content type is not application/json',
+  422: 'Parseable but invalid: wrong types, missing or unknown fields, limits (validation_failed)',
+  429: 'Rate limited; see Retry-After',
+};
+
+type ErrorResponse = {
+  description: string;
+  content: { 'application/json': { schema: typeof ErrorSchema | typeof ValidationErrorSchema } };
+};
+
+/**
+ * `responses` entries for common error statuses, so routes stay short:
+ * `responses: { 200: ..., ...errorResponses(401, 404, 422) }`.
+ */
+export function errorResponses<S extends ClientErrorStatusCode>(...statuses: S[]): Record<S, ErrorResponse> {
+  const entries = statuses.map((status) => [
+    status,
+    {
+      description: ERROR_DESCRIPTIONS[status] ?? 'Client error',
+      content: { 'application/json': { schema: status === 422 ? ValidationErrorSchema : ErrorSchema } },
+    },
+  ]);
+  return Object.fromEntries(entries) as Record<S, ErrorResponse>;
+}
+
+/**
+ * zod-openapi calls this after validating params, query, headers and JSON bodies. Failures become
+ * 422 validation_failed through the app's onError, so there is one error shape. (A body that is not
+ * JSON at all never gets here: hono's validator throws 400 first, which onError maps to invalid_json.)
+ */
+export const validationHook: NonNullable<OpenAPIHonoOptions<ApiEnv>['defaultHook']> = (result) => {
+  if (!result.success) throw validationError(result.error.issues);
+};
+
+/**
+ * A router for a feature (`routes/<resource>/index.ts`). It carries the validation hook itself, so
+ * it behaves the same whether mounted with `app.route()` or used standalone in a test.
+ * Use `z.strictObject` for request bodies so unknown fields are rejected with 422.
+ */
+export function createRouter(): OpenAPIHono<ApiEnv> {
+  return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+}

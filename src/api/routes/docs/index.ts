@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { SwaggerUI, swaggerUI } from '@hono/swagger-ui';
+import type { ApiEnv } from '../../context.js';
+import { docsSecureHeaders } from '../../middlewares/secure-headers.js';
+import { API_VERSION, BEARER_AUTH } from '../../openapi.js';
+
+export const OPENAPI_PATH = '/openapi.json';
+export const DOCS_PATH = '/docs';
+
+const ASSET_ORIGIN = 'https://cdn.jsdelivr.net';
+
+/** What @hono/swagger-ui renders; `version` pins the Swagger UI major so a new one cannot break the page. */
+const UI_OPTIONS = { url: OPENAPI_PATH, version: '5', validatorUrl: 'none', title: 'Gramdesk API' } as const;
+
+const DESCRIPTION = [
+  'HTTP API of Gramdesk, a bot-first Telegram workspace: the same tasks, comments and messages as in the bot.',
+  '',
+  'Errors are always `{"error": {"code": "snake_case_code", "message": "…", "details"?: …}}`:',
+  '400 invalid_json, 401 no or invalid token, 403 not allowed, 404 not found, 409 conflict,',
+  '413 payload_too_large, 422 validation_failed (details lists `{path, message}`), 429 rate_limited.',
+  'Every response carries `X-Request-Id` (yours if you sent a sane one); quote it when reporting a problem.',
+].join('\n');
+
+/**
+ * CSP source for the bootstrap `<script>` that @hono/swagger-ui inlines into the page. Computed from
+ * the package's own rendering, so the hash follows the package when it changes.
+ */
+export function swaggerInlineScriptHash(): string {
+  const page = SwaggerUI(UI_OPTIONS);
+  const inline = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1];
+  if (inline === undefined) throw new Error('@hono/swagger-ui no longer renders an inline <script>; update the docs CSP');
+  return `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
+}
+
+/** GET /openapi.json (OpenAPI 3.1 of every route registered with app.openapi) and GET /docs (Swagger UI). */
+export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUrl: string }): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', BEARER_AUTH, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from POST /auth/login',
+  });
+
+  // Built on first request, when every feature has registered its routes, then reused.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get(OPENAPI_PATH, (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'Gramdesk API', version: API_VERSION, description: DESCRIPTION },
+      servers: [{ url: publicUrl }],
+    });
+    return c.json(document);
+  });
+
+  app.get(
+    DOCS_PATH,
+    docsSecureHeaders({
+      assetOrigin: ASSET_ORIGIN,
+      inlineScriptHash: swaggerInlineScriptHash(),
+      apiOrigins: [new URL(publicUrl).origin],
+    }),
+    swaggerUI(UI_OPTIONS),
+  );
+}

@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { ApiEnv } from './context.js';
+import type { Logger } from '../logger.js';
+
+/** How long close() lets in-flight requests finish before cutting the remaining connections. */
+export const SHUTDOWN_GRACE_MS = 8_000;
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  log: Logger;
+  /** Defaults to SHUTDOWN_GRACE_MS; tests pass a short one. */
+  shutdownGraceMs?: number;
+}
+
+export interface HttpServer {
+  server: Server;
+  /** The port actually bound (differs from the requested one when that was 0). */
+  port: number;
+  /** Stops accepting, lets in-flight requests finish within the grace period, then closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one place the Node server is created. WebSockets (GET /ws) will be wired here too, through
+ * @hono/node-server's own `websocket` option of serve(), so the upgrade path stays in one spot.
+ * Resolves once listening; rejects if the port cannot be bound (EADDRINUSE, EACCES).
+ */
+export function startHttpServer(app: Pick<Hono<ApiEnv>, 'fetch'>, options: HttpServerOptions): Promise<HttpServer> {
+  const { port, host, log } = options;
+  const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
+
+    const onListenError = (err: Error) => reject(err);
+    server.once('error', onListenError);
+    server.once('listening', () => {
+      server.off('error', onListenError);
+      server.on('error', (err) => log.error({ err }, 'http server error'));
+      const bound = (server.address() as AddressInfo).port;
+      log.info({ host, port: bound }, 'http server listening');
+      resolve({ server, port: bound, close: once(() => closeGracefully(server, graceMs, log)) });
+    });
+  });
+}
+
+function closeGracefully(server: Server, graceMs: number, log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    // close() stops accepting and, on Node ≥ 19, drops idle keep-alive sockets; sockets busy with a
+    // request are closed by Node once their response is written.
+    const cutoff = setTimeout(() => {
+      log.warn({ graceMs }, 'http requests still running at shutdown; closing their connections');
+      server.closeAllConnections();
+    }, graceMs);
+    cutoff.unref();
+    server.close((err) => {
+      clearTimeout(cutoff);
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') log.warn({ err }, 'http server close');
+      else log.info('http server closed');
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
+  };
+}

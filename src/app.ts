@@ -1,0 +1,125 @@
+import type { UserFromGetMe } from 'grammy/types';
+import { createApi } from './api/app.js';
+import { type HttpServer, startHttpServer } from './api/server.js';
+import { registerCommands } from './bot/commands.js';
+import type { BotDeps } from './bot/context.js';
+import { createTranslator } from './bot/i18n.js';
+import { type CreateBotOptions, createBot, type GramdeskBot } from './bot/index.js';
+import { type Intake, registerWebhook, startPolling, webhookHandler } from './bot/intake.js';
+import type { Config } from './config.js';
+import { withStartupLock } from './db/migrate-lock.js';
+import { createOrm, migrate, type Orm } from './db/orm.js';
+import { JobRuntime } from './jobs/runtime.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { connectRedis, createRedis, type Redis } from './redis.js';
+
+export type Role = 'bot' | 'api' | 'worker';
+export const ALL_ROLES: readonly Role[] = ['bot', 'api', 'worker'];
+
+export interface StartOptions {
+  roles: readonly Role[];
+  log: Logger;
+  /** Test and benchmark hooks; production leaves them unset. */
+  botInfo?: UserFromGetMe;
+  fetch?: CreateBotOptions['fetch'];
+  keyPrefix?: string;
+}
+
+export interface Gramdesk {
+  orm: Orm;
+  redis: Redis;
+  bot: GramdeskBot | undefined;
+  http: HttpServer | undefined;
+  /** Stops intake, lets in-flight work finish, closes connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root's body: builds every object from the config in dependency order and
+ * starts the requested roles. Throws DatabaseUnavailableError / RedisUnavailableError when a
+ * dependency is down, so main.ts can say which and how to start it.
+ */
+export async function startGramdesk(config: Config, options: StartOptions): Promise<Gramdesk> {
+  const { log, roles } = options;
+  const keyPrefix = options.keyPrefix ?? 'gd:';
+  const metrics = createMetrics();
+
+  const redis = createRedis(config.redisUrl, { connectionName: 'gramdesk:main' });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  // Check both dependencies at once, so an operator with both down learns it in one run.
+  const [ormResult, redisResult] = await Promise.allSettled([
+    createOrm({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: config.pgliteDir,
+      logger: log,
+      onQuery: () => metrics.dbQueries.inc(),
+    }),
+    connectRedis(redis, config.redisUrl),
+  ]);
+  if (ormResult.status === 'rejected' || redisResult.status === 'rejected') {
+    if (ormResult.status === 'fulfilled') await ormResult.value.close(true);
+    redis.disconnect();
+    throw new AggregateError(
+      [ormResult, redisResult].flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])),
+      'dependencies unavailable',
+    );
+  }
+  const orm = ormResult.value;
+  await withStartupLock(redis, `${keyPrefix}lock:migrate`, () => migrate(orm, log));
+
+  const translator = createTranslator();
+  const botDeps: BotDeps = { config, log, orm, redis, translator, metrics, keyPrefix };
+  const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
+  const bot = needsBot
+    ? createBot(botDeps, { mode: config.botMode, botInfo: options.botInfo, fetch: options.fetch })
+    : undefined;
+
+  let intake: Intake | undefined;
+  let http: HttpServer | undefined;
+  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
+
+  if (roles.includes('api')) {
+    const api = createApi({
+      config,
+      log,
+      metrics,
+      readiness: {
+        database: async () => {
+          await orm.em.fork().getConnection().execute('select 1');
+        },
+        redis: async () => {
+          await redis.ping();
+        },
+      },
+      webhook:
+        bot && config.webhook
+          ? { path: new URL(config.webhook.url).pathname, handler: webhookHandler(bot, config.webhook.secret) }
+          : undefined,
+    });
+    http = await startHttpServer(api, { port: config.port, host: config.host, log });
+  }
+
+  if (bot && roles.includes('bot')) {
+    await registerCommands(bot.api, translator).catch((err) =>
+      log.warn({ err: err instanceof Error ? err.message : err }, 'could not register bot commands'),
+    );
+    if (config.botMode === 'polling') intake = await startPolling(bot, log);
+    else if (config.webhook) await registerWebhook(bot, config.webhook.url, config.webhook.secret, log);
+  }
+
+  log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Intake first (no new updates or requests), then background work, then connections.
+      await Promise.allSettled([intake?.stop(), http?.close()]);
+      await jobs.close();
+      await orm.close();
+      await redis.quit().catch(() => redis.disconnect());
+    })();
+    return stopping;
+  };
+  return { orm, redis, bot, http, stop };
+}

@@ -1,0 +1,51 @@
+import type { ConversationFlavor } from '@grammyjs/conversations';
+import type { Conversation } from '@grammyjs/conversations';
+import type { Context, LazySessionFlavor } from 'grammy';
+import type { Config } from '../config.js';
+import type { Em, Orm } from '../db/orm.js';
+import type { Language, User } from '../db/entities/index.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Redis } from '../redis.js';
+import type { Translate, Translator } from './i18n.js';
+
+/**
+ * UI state only (ARCHITECTURE rule 6): what a user is looking at, never data another user or
+ * process may change. Bump SESSION_VERSION when the shape changes; old sessions are then
+ * simply not found (they live under the old key prefix and expire).
+ */
+export const SESSION_VERSION = 1;
+export interface SessionData {
+  /** Set while the "share phone" reply keyboard is shown, so its Cancel button is understood. */
+  awaitingContact?: boolean;
+}
+
+export interface BotDeps {
+  config: Pick<Config, 'botToken' | 'telegramApiRoot' | 'adminTelegramIds' | 'publicUrl'>;
+  log: Logger;
+  orm: Orm;
+  redis: Redis;
+  translator: Translator;
+  metrics?: Metrics;
+  /** Prefix of every Redis key the bot writes (sessions, conversations, de-duplication). */
+  keyPrefix?: string;
+}
+
+interface AppFlavor {
+  deps: BotDeps;
+  log: Logger;
+  /** Forked per update (ARCHITECTURE rule 1). */
+  em: Em;
+  /** The sender; set by the user loader for every update that has one. */
+  user: User;
+  /** True when this update created the user. */
+  userCreated: boolean;
+  locale: Language;
+  t: Translate;
+}
+
+export type BaseContext = Context & AppFlavor & LazySessionFlavor<SessionData>;
+export type BotContext = ConversationFlavor<BaseContext>;
+/** Inside conversations the context is a plain one: state comes through `conversation.external`. */
+export type ConvContext = Context;
+export type BotConversation = Conversation<BotContext, ConvContext>;

@@ -1,0 +1,118 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
+import { RedisAdapter } from '@grammyjs/storage-redis';
+import { Bot, type BotConfig, lazySession } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { type BotContext, type BotDeps, SESSION_VERSION, type SessionData } from './context.js';
+import { displayNameConversation, timezoneConversation } from './conversations/settings.js';
+import { cancelFeature } from './features/cancel.js';
+import { chatMemberFeature } from './features/chat-member.js';
+import { settingsFeature } from './features/settings.js';
+import { startFeature } from './features/start.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { buildMenus } from './menus/index.js';
+import { attachContext } from './middlewares/context.js';
+import { dedupeUpdates } from './middlewares/dedupe.js';
+import { htmlParseMode } from './middlewares/parse-mode.js';
+import { loadUser } from './middlewares/user.js';
+
+/** Sessions of users who have not written for this long are forgotten (they hold UI state only). */
+const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** Unfinished dialogs older than this are dropped. */
+const CONVERSATION_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** Bump when the steps of any conversation change: old replay logs would not fit the new code. */
+const CONVERSATION_VERSION = 1;
+
+export interface CreateBotOptions {
+  /** Skips the getMe call (tests, benchmarks); in production `bot.init()` fetches it. */
+  botInfo?: UserFromGetMe;
+  /** Replaces the HTTP client, e.g. a fake Bot API in tests. Reaches conversations too. */
+  fetch?: NonNullable<BotConfig<BotContext>['client']>['fetch'];
+  /** Polling serialises updates per chat; webhook mode de-duplicates redelivered update ids. */
+  mode: 'polling' | 'webhook';
+}
+
+export type GramdeskBot = Bot<BotContext>;
+
+export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot {
+  const keyPrefix = deps.keyPrefix ?? '';
+  const bot = new Bot<BotContext>(deps.config.botToken, {
+    botInfo: options.botInfo,
+    client: { apiRoot: deps.config.telegramApiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
+  });
+  bot.api.config.use(htmlParseMode);
+  // Interactive replies wait out short flood limits; long ones fail fast rather than hang an update.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+
+  const menus = buildMenus();
+  const redisStorage = <T>(ttlSeconds: number) =>
+    new RedisAdapter<T>({ instance: deps.redis, ttl: ttlSeconds, autoParseDates: false });
+
+  // The one middleware order (ARCHITECTURE rule 3). Each step relies on the ones before it.
+  // 1. Error boundary: a failing handler answers with an apology, is logged, and the bot goes on.
+  const app = bot.errorBoundary(async (err) => {
+    const ctx = err.ctx;
+    deps.metrics?.botErrors.inc();
+    (ctx.log ?? deps.log).error({ err: err.error, update_id: ctx.update.update_id }, 'update handler failed');
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      const t = ctx.t ?? deps.translator.forLocale('en');
+      if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t('apology'));
+    } catch (replyError) {
+      deps.log.warn({ err: replyError, update_id: ctx.update.update_id }, 'could not send the apology');
+    }
+  });
+  // 2. Context: dependencies, a logger with the update id, and 3. the ORM context (a forked EM).
+  app.use(attachContext(deps));
+  // 4. One update at a time per chat (polling runs updates concurrently across chats).
+  if (options.mode === 'polling') app.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString()));
+  // 5. Webhook: Telegram may deliver an update twice; handle it once.
+  if (options.mode === 'webhook') app.use(dedupeUpdates(keyPrefix));
+  // Membership changes (the user blocked/unblocked the bot) come without a chat message.
+  app.use(chatMemberFeature());
+  // 6. Session: lazy (Redis is read only by handlers that need it), versioned key, TTL.
+  app.use(
+    lazySession<SessionData, BotContext>({
+      initial: () => ({}),
+      storage: redisStorage<SessionData>(SESSION_TTL_SECONDS),
+      prefix: `${keyPrefix}session:v${SESSION_VERSION}:`,
+      getSessionKey: (ctx) => ctx.chat?.id.toString(),
+    }),
+  );
+  // 7. User loader (with the banned check) and 8. the language every later text uses.
+  app.use(loadUser());
+  // 9. Conversations, with their state in Redis so a restart does not lose a half-finished dialog.
+  app.use(
+    conversations<BotContext, BotContext>({
+      storage: {
+        type: 'key',
+        version: CONVERSATION_VERSION,
+        prefix: `${keyPrefix}conv:`,
+        getStorageKey: (ctx) => ctx.chat?.id.toString(),
+        adapter: redisStorage(CONVERSATION_TTL_SECONDS),
+      },
+      // Conversations build a fresh Api per replay; give it the same HTML default and retries.
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(htmlParseMode);
+          ctx.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+          await next();
+        },
+      ],
+    }),
+  );
+  app.use(cancelFeature());
+  app.use(createConversation(timezoneConversation(deps.translator, menus.screens), 'timezone'));
+  app.use(createConversation(displayNameConversation(deps.translator, menus.screens), 'displayName'));
+  // 10. Menus (click handling for every registered submenu).
+  app.use(menus.root);
+  // 11. Features, one composer each.
+  app.use(startFeature(menus.screens));
+  app.use(settingsFeature(menus.screens));
+  // 12. Whatever is left gets a helpful answer.
+  app.use(unhandledFeature(menus.screens));
+
+  bot.catch((err) => deps.log.error({ err: err.error, update_id: err.ctx.update.update_id }, 'unhandled bot error'));
+  return bot;
+}

@@ -1,0 +1,107 @@
+import type { BotContext } from '../context.js';
+import { changeLanguage, requestPhone, settingsText, TIMEZONE_PRESETS, timezoneText, toggleNotifications, chooseTimezone } from '../features/settings-actions.js';
+import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
+
+export interface Screens {
+  main: Screen;
+  help: Screen;
+  settings: Screen;
+  language: Screen;
+  timezone: Screen;
+}
+
+export interface Menus {
+  /** The root menu: installing it installs every registered submenu's click handling. */
+  root: ScreenMenu;
+  screens: Screens;
+}
+
+/**
+ * A click on a button whose labels have changed since it was sent (e.g. the notifications
+ * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
+ */
+const menuOptions = {
+  onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+    await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+    ctx.menu.update();
+  },
+};
+
+/** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
+export function buildMenus(): Menus {
+  const main = new ScreenMenu('main', menuOptions);
+  const help = new ScreenMenu('help', menuOptions);
+  const settings = new ScreenMenu('settings', menuOptions);
+  const language = new ScreenMenu('language', menuOptions);
+  const timezone = new ScreenMenu('timezone', menuOptions);
+
+  const screens: Screens = {
+    main: { text: (ctx) => ctx.t('main-menu'), menu: main },
+    help: { text: (ctx) => ctx.t('help'), menu: help },
+    settings: { text: settingsText, menu: settings },
+    language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
+    timezone: { text: timezoneText, menu: timezone },
+  };
+  const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
+
+  // Entries for features that do not exist yet are deliberately absent (no "coming soon").
+  main
+    .text((ctx) => ctx.t('menu-settings'), show(screens.settings))
+    .row()
+    .text((ctx) => ctx.t('menu-help'), show(screens.help));
+
+  help.text((ctx) => ctx.t('back'), show(screens.main));
+
+  settings
+    .text((ctx) => ctx.t('settings-language'), show(screens.language))
+    .text((ctx) => ctx.t('settings-timezone'), show(screens.timezone))
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-notifications', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
+      async (ctx) => {
+        await toggleNotifications(ctx);
+        await showScreen(ctx, screens.settings);
+      },
+    )
+    .row()
+    .text((ctx) => ctx.t('settings-phone'), requestPhone)
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-name'),
+      (ctx) => ctx.conversation.enter('displayName'),
+    )
+    .row()
+    .text((ctx) => ctx.t('back'), show(screens.main));
+
+  language
+    .text('🇷🇺 Русский', async (ctx) => {
+      await changeLanguage(ctx, 'ru');
+      await showScreen(ctx, screens.settings);
+    })
+    .text('🇬🇧 English', async (ctx) => {
+      await changeLanguage(ctx, 'en');
+      await showScreen(ctx, screens.settings);
+    })
+    .row()
+    .text((ctx) => ctx.t('back'), show(screens.settings));
+
+  TIMEZONE_PRESETS.forEach((preset, i) => {
+    timezone.text(preset.label, async (ctx) => {
+      await chooseTimezone(ctx, preset.zone);
+      await showScreen(ctx, screens.settings);
+    });
+    if (i % 2 === 1) timezone.row();
+  });
+  timezone
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-timezone-other'),
+      (ctx) => ctx.conversation.enter('timezone'),
+    )
+    .row()
+    .text((ctx) => ctx.t('back'), show(screens.settings));
+
+  main.register([help, settings]);
+  settings.register([language, timezone]);
+  return { root: main, screens };
+}

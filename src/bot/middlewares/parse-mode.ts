@@ -1,0 +1,20 @@
+import type { Transformer } from 'grammy';
+
+const WITH_TEXT = new Set(['sendMessage', 'editMessageText', 'sendPhoto', 'sendDocument', 'editMessageCaption']);
+
+/**
+ * All texts we send are HTML (arguments are escaped by the translator), so HTML is the
+ * default parse mode. Installed on bot.api and, through a conversation plugin, on the Api
+ * objects conversations build for each replay.
+ */
+export const htmlParseMode: Transformer = (prev, method, payload, signal) => {
+  if (WITH_TEXT.has(method) && payload && typeof payload === 'object' && !('parse_mode' in payload)) {
+    return prev(method, { ...payload, parse_mode: 'HTML' } as typeof payload, signal);
+  }
+  return prev(method, payload, signal);
+};
+
+/** Bot API replies that mean "nothing to do", safe to ignore after an edit. */
+export function isMessageNotModified(err: unknown): boolean {
+  return err instanceof Error && /message is not modified/i.test(err.message);
+}

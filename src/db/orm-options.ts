@@ -1,0 +1,29 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { entities } from './entities/index.js';
+
+/**
+ * Options shared by both drivers. Migrations are written in TypeScript under `migrations/`;
+ * the compiled image runs their JS twins from `dist/migrations`. Which folder is used is
+ * decided by whether we run from TypeScript source (tsx, vitest) or compiled output.
+ */
+export function sharedOrmOptions() {
+  const compiled = import.meta.url.endsWith('.js');
+  return {
+    entities,
+    extensions: [Migrator],
+    migrations: {
+      path: compiled ? 'dist/migrations' : 'migrations',
+      pathTs: 'migrations',
+      glob: compiled ? '!(*.d).js' : '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      emit: 'ts' as const,
+    },
+    // Entities are discovered from the list above, never by scanning folders at run time.
+    discovery: { warnWhenNoEntities: true },
+    forceUtcTimezone: true,
+    // Our code forks the EM per update/request/job; touching the global one is a bug.
+    allowGlobalContext: false,
+  };
+}

@@ -1,0 +1,84 @@
+import { ALL_ROLES, type Role, startGramdesk } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnavailableError } from './db/orm.js';
+import { createLogger } from './logger.js';
+import { RedisUnavailableError } from './redis.js';
+
+/** Graceful shutdown must finish within this bound (orchestrators kill at 10 s). */
+const SHUTDOWN_TIMEOUT_MS = 9_500;
+
+function parseRoles(argv: string[]): Role[] {
+  const arg = argv.find((a) => a.startsWith('--role='));
+  if (!arg) return [...ALL_ROLES];
+  const roles = arg.slice('--role='.length).split(',');
+  for (const role of roles) {
+    if (!ALL_ROLES.includes(role as Role)) {
+      throw new ConfigError([`--role: expected bot, api or worker (comma-separated), got "${role}"`]);
+    }
+  }
+  return roles as Role[];
+}
+
+/** What an operator should do when a dependency is down. */
+function explainDependency(err: unknown): string | undefined {
+  if (err instanceof DatabaseUnavailableError) {
+    return `PostgreSQL is not reachable at ${err.target} (DATABASE_URL). Start it (e.g. \`docker compose up -d postgres\` or \`pg_ctlcluster 15 main start\`), or unset DATABASE_URL to use the embedded database.`;
+  }
+  if (err instanceof RedisUnavailableError) {
+    return `Redis is not reachable at ${err.target} (REDIS_URL). Start it (e.g. \`docker compose up -d redis\` or \`redis-server --daemonize yes\`).`;
+  }
+  return undefined;
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  let roles: Role[];
+  try {
+    config = loadConfig();
+    roles = parseRoles(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) console.error(`Configuration error: ${problem}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+
+  let app: Awaited<ReturnType<typeof startGramdesk>>;
+  try {
+    app = await startGramdesk(config, { roles, log });
+  } catch (err) {
+    const reasons = err instanceof AggregateError ? err.errors : [err];
+    const explained = reasons.map(explainDependency);
+    if (explained.every(Boolean)) {
+      for (const line of explained) console.error(line);
+    } else {
+      log.fatal({ err }, 'start-up failed');
+    }
+    process.exit(1);
+  }
+
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+await main();

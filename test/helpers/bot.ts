@@ -1,0 +1,50 @@
+import { createTranslator } from '../../src/bot/i18n.js';
+import { createBot, type GramdeskBot } from '../../src/bot/index.js';
+import { createLogger } from '../../src/logger.js';
+import { BotClient, type TelegramUserProfile } from './bot-client.js';
+import type { TestDatabase } from './db.js';
+import { FakeTelegram } from './fake-telegram.js';
+import type { TestRedis } from './redis.js';
+
+export const TEST_BOT_TOKEN = '7000000001:TEST-token_for-gramdesk';
+
+export interface TestBotOptions {
+  db: TestDatabase;
+  redis: TestRedis;
+  telegram?: FakeTelegram;
+  mode?: 'polling' | 'webhook';
+  adminTelegramIds?: number[];
+}
+
+export interface TestBot {
+  bot: GramdeskBot;
+  telegram: FakeTelegram;
+  /** A Telegram user of this bot; updates go through bot.handleUpdate like in production. */
+  client(user: TelegramUserProfile): BotClient;
+}
+
+/** Builds the real bot (real PostgreSQL, Redis, middleware) with a fake Bot API behind client.fetch. */
+export function createTestBot(options: TestBotOptions): TestBot {
+  const telegram = options.telegram ?? new FakeTelegram();
+  const bot = createBot(
+    {
+      config: {
+        botToken: TEST_BOT_TOKEN,
+        telegramApiRoot: 'http://telegram.invalid',
+        adminTelegramIds: options.adminTelegramIds ?? [],
+        publicUrl: 'http://localhost:3000',
+      },
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      orm: options.db.orm,
+      redis: options.redis.redis,
+      translator: createTranslator(),
+      keyPrefix: options.redis.keyPrefix,
+    },
+    { mode: options.mode ?? 'polling', botInfo: telegram.botInfo, fetch: telegram.fetch as never },
+  );
+  return {
+    bot,
+    telegram,
+    client: (user) => new BotClient(telegram, user, (update) => bot.handleUpdate(update)),
+  };
+}

@@ -1,17 +1,33 @@
+import type { TestProject } from 'vitest/node';
 import { createOrm, migrate } from '../src/db/orm.js';
-import { ADMIN_DATABASE_URL, databaseUrl, TEMPLATE_DATABASE } from './helpers/env.js';
+import { ADMIN_DATABASE_URL, databaseUrl, uniqueSuffix } from './helpers/env.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+async function execute(sql: string): Promise<void> {
+  const admin = await createOrm({ databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
+  try {
+    await admin.em.fork().getConnection().execute(sql);
+  } finally {
+    await admin.close();
+  }
+}
 
 /**
  * Migrates a template database once per run; every test file then gets its own copy
  * (CREATE DATABASE … TEMPLATE), which takes milliseconds and isolates files completely.
+ * The name is unique per run, so two runs on one machine do not disturb each other.
  */
-export default async function setup(): Promise<void> {
-  const admin = await createOrm({ databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
-  const connection = admin.em.fork().getConnection();
-  await connection.execute(`drop database if exists "${TEMPLATE_DATABASE}" with (force)`);
-  await connection.execute(`create database "${TEMPLATE_DATABASE}"`);
-  await admin.close();
-  const template = await createOrm({ databaseUrl: databaseUrl(TEMPLATE_DATABASE), pgliteDir: '' });
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const name = `gd_template_${uniqueSuffix()}`;
+  await execute(`create database "${name}"`);
+  const template = await createOrm({ databaseUrl: databaseUrl(name), pgliteDir: '' });
   await migrate(template);
   await template.close();
+  project.provide('templateDatabase', name);
+  return () => execute(`drop database if exists "${name}" with (force)`);
 }

@@ -14,10 +14,13 @@ export const ErrorSchema = z
     error: z.object({
       code: z.string().openapi({ description: 'Stable snake_case code to branch on', example: 'not_found' }),
       message: z.string().openapi({ description: 'Human-readable explanation', example: 'Not found' }),
-      details: z.unknown().optional().openapi({
-        description: 'Extra data; for validation_failed a list of {path, message}',
-        example: [{ path: 'title', message: 'Invalid input: expected string, received number' }],
-      }),
+      details: z
+        .unknown()
+        .optional()
+        .openapi({
+          description: 'Extra data; for validation_failed a list of {path, message}',
+          example: [{ path: 'title', message: 'Invalid input: expected string, received number' }],
+        }),
     }),
   })
   .openapi('Error');

@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { ApiEnv } from './context.js';
 import type { Logger } from '../logger.js';
+import type { ApiEnv } from './context.js';
 
 /** How long close() lets in-flight requests finish before cutting the remaining connections. */
 export const SHUTDOWN_GRACE_MS = 8_000;
@@ -48,22 +48,28 @@ export function startHttpServer(app: Pick<Hono<ApiEnv>, 'fetch'>, options: HttpS
   });
 }
 
+/** While closing, how often sockets that finished their last response are dropped. */
+const IDLE_SWEEP_MS = 100;
+
 function closeGracefully(server: Server, graceMs: number, log: Logger): Promise<void> {
   return new Promise((resolve) => {
-    // close() stops accepting and, on Node ≥ 19, drops idle keep-alive sockets; sockets busy with a
-    // request are closed by Node once their response is written.
+    // server.close() stops accepting and drops the keep-alive sockets idle right now, but a socket
+    // that was busy stays open after its response until keepAliveTimeout (5 s), and the client may
+    // even send more requests on it. Sweeping idle sockets until close completes ends each connection
+    // as soon as its in-flight request is answered.
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     const cutoff = setTimeout(() => {
       log.warn({ graceMs }, 'http requests still running at shutdown; closing their connections');
       server.closeAllConnections();
     }, graceMs);
-    cutoff.unref();
     server.close((err) => {
+      clearInterval(sweep);
       clearTimeout(cutoff);
-      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') log.warn({ err }, 'http server close');
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING')
+        log.warn({ err }, 'http server close');
       else log.info('http server closed');
       resolve();
     });
-    server.closeIdleConnections();
   });
 }
 

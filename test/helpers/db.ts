@@ -1,5 +1,6 @@
 import { createOrm, type Orm } from '../../src/db/orm.js';
-import { ADMIN_DATABASE_URL, databaseUrl, TEMPLATE_DATABASE, uniqueSuffix } from './env.js';
+import { inject } from 'vitest';
+import { ADMIN_DATABASE_URL, databaseUrl, uniqueSuffix } from './env.js';
 
 export interface TestDatabase {
   name: string;
@@ -23,7 +24,7 @@ async function admin<T>(work: (execute: (sql: string) => Promise<unknown>) => Pr
 /** A fresh, migrated database of this test file's own (a copy of the template). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `gd_test_${uniqueSuffix()}`;
-  await admin((execute) => execute(`create database "${name}" template "${TEMPLATE_DATABASE}"`));
+  await admin((execute) => execute(`create database "${name}" template "${inject('templateDatabase')}"`));
   const url = databaseUrl(name);
   const queries: string[] = [];
   const orm = await createOrm({ databaseUrl: url, pgliteDir: '', onQuery: (sql) => queries.push(sql), poolSize: 4 });

@@ -394,7 +394,9 @@ describe('HTTP API basics', () => {
       const app = build().app;
       for (const path of ['/health', '/nope', '/test/boom']) {
         const res = await app.request(path);
-        expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+        expect(res.headers.get('content-security-policy')).toBe(
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        );
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
         expect(res.headers.get('x-frame-options')).toBe('DENY');
         expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);

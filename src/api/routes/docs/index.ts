@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import { SwaggerUI, swaggerUI } from '@hono/swagger-ui';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../context.js';
 import { docsSecureHeaders } from '../../middlewares/secure-headers.js';
-import { API_VERSION, BEARER_AUTH } from '../../openapi.js';
+import { API_VERSION, BEARER_AUTH, ErrorSchema, ValidationErrorSchema } from '../../openapi.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
@@ -29,7 +29,8 @@ const DESCRIPTION = [
 export function swaggerInlineScriptHash(): string {
   const page = SwaggerUI(UI_OPTIONS);
   const inline = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1];
-  if (inline === undefined) throw new Error('@hono/swagger-ui no longer renders an inline <script>; update the docs CSP');
+  if (inline === undefined)
+    throw new Error('@hono/swagger-ui no longer renders an inline <script>; update the docs CSP');
   return `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
 }
 
@@ -41,6 +42,9 @@ export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUr
     bearerFormat: 'JWT',
     description: 'Access token from POST /auth/login',
   });
+  // Listed even before a route refers to them: every route can answer with these.
+  app.openAPIRegistry.register('Error', ErrorSchema);
+  app.openAPIRegistry.register('ValidationError', ValidationErrorSchema);
 
   // Built on first request, when every feature has registered its routes, then reused.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;

@@ -15,7 +15,11 @@ let added = 0;
 function platformOf(name) {
   const os = ['darwin', 'win32', 'linux', 'android', 'freebsd'].find((o) => name.includes(`-${o}`));
   const cpu = ['arm64', 'x64', 'arm', 'ia32'].find((c) => new RegExp(`-${c}(-|$)`).test(name));
-  const libc = name.endsWith('-musl') ? 'musl' : name.includes('linux') && !name.includes('android') ? 'glibc' : undefined;
+  const libc = name.endsWith('-musl')
+    ? 'musl'
+    : name.includes('linux') && !name.includes('android')
+      ? 'glibc'
+      : undefined;
   return { os, cpu, libc };
 }
 
@@ -38,7 +42,9 @@ for (const [key, entry] of Object.entries(packages)) {
   }
 }
 
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lock-optional-stubs: ${added} platform stub(s) added`);

@@ -28,23 +28,21 @@ const port = z.coerce
   .min(1, { message: 'expected a port number (1-65535)' })
   .max(65535, { message: 'expected a port number (1-65535)' });
 
-const telegramIdList = z
-  .string()
-  .transform((v, ctx) => {
-    const parts = v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const ids: number[] = [];
-    for (const part of parts) {
-      if (!/^\d{1,16}$/.test(part)) {
-        ctx.addIssue({ code: 'custom', message: `expected comma-separated Telegram ids, got "${part}"` });
-        return z.NEVER;
-      }
-      ids.push(Number(part));
+const telegramIdList = z.string().transform((v, ctx) => {
+  const parts = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const ids: number[] = [];
+  for (const part of parts) {
+    if (!/^\d{1,16}$/.test(part)) {
+      ctx.addIssue({ code: 'custom', message: `expected comma-separated Telegram ids, got "${part}"` });
+      return z.NEVER;
     }
-    return ids;
-  });
+    ids.push(Number(part));
+  }
+  return ids;
+});
 
 const jsonObject = z.string().transform((v, ctx) => {
   try {
@@ -58,8 +56,7 @@ const jsonObject = z.string().transform((v, ctx) => {
 });
 
 /** Empty strings count as unset, as docker-compose and .env files produce them for blank values. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
   z.preprocess((v) => (v === '' || v === undefined ? value : v), schema);
 
@@ -89,9 +86,10 @@ const schema = z
         message: 'expected an Ed25519 private key as a JWK (JSON) or PKCS#8 PEM',
       }),
     ),
-    PUBLIC_URL: withDefault(url(['http:', 'https:'], 'an http(s) URL such as https://gramdesk.example.com'), 'http://localhost:3000').transform(
-      (v) => v.replace(/\/+$/, ''),
-    ),
+    PUBLIC_URL: withDefault(
+      url(['http:', 'https:'], 'an http(s) URL such as https://gramdesk.example.com'),
+      'http://localhost:3000',
+    ).transform((v) => v.replace(/\/+$/, '')),
     LOG_LEVEL: withDefault(
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         message: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -111,7 +109,8 @@ const schema = z
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE === 'webhook') {
-      if (!c.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'required when BOT_MODE=webhook' });
+      if (!c.WEBHOOK_URL)
+        ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'required when BOT_MODE=webhook' });
       if (!c.WEBHOOK_SECRET)
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required when BOT_MODE=webhook' });
     }

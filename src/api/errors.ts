@@ -65,7 +65,7 @@ const INTERNAL: MappedError = {
   body: errorBody('internal_error', 'Something went wrong on our side; the error was logged'),
 };
 
-export const INVALID_JSON_MESSAGE = 'The request body is not valid JSON';
+const INVALID_JSON_MESSAGE = 'The request body is not valid JSON';
 
 /** hono/validator throws HTTPException(400) with this message when `c.req.json()` fails. */
 const HONO_MALFORMED_JSON = /^Malformed JSON/;

@@ -1,9 +1,8 @@
-import type { ConversationFlavor } from '@grammyjs/conversations';
-import type { Conversation } from '@grammyjs/conversations';
+import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context, LazySessionFlavor } from 'grammy';
 import type { Config } from '../config.js';
-import type { Em, Orm } from '../db/orm.js';
 import type { Language, User } from '../db/entities/index.js';
+import type { Em, Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Redis } from '../redis.js';

@@ -41,7 +41,8 @@ export function createTranslator(directory = findLocalesDir()): Translator {
   const t = (locale: Language, key: string, args?: TranslationArgs) => {
     if (!args) return i18n.t(locale, key);
     const escaped: TranslationArgs = {};
-    for (const [name, value] of Object.entries(args)) escaped[name] = typeof value === 'string' ? escapeHtml(value) : value;
+    for (const [name, value] of Object.entries(args))
+      escaped[name] = typeof value === 'string' ? escapeHtml(value) : value;
     return i18n.t(locale, key, escaped);
   };
   return { t, forLocale: (locale) => (key, args) => t(locale, key, args) };

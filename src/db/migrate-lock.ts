@@ -7,7 +7,12 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  * Runs `work` while holding a Redis lock, so that several processes starting at once
  * (api + worker replicas) apply migrations one after another instead of racing.
  */
-export async function withStartupLock<T>(redis: Redis, key: string, work: () => Promise<T>, ttlMs = 120_000): Promise<T> {
+export async function withStartupLock<T>(
+  redis: Redis,
+  key: string,
+  work: () => Promise<T>,
+  ttlMs = 120_000,
+): Promise<T> {
   const token = randomUUID();
   const deadline = Date.now() + ttlMs;
   while ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { entities } from './entities/index.js';
 
@@ -8,12 +9,15 @@ import { entities } from './entities/index.js';
  */
 export function sharedOrmOptions() {
   const compiled = import.meta.url.endsWith('.js');
+  // src/db → <root>/migrations; dist/src/db → <root>/dist/migrations. Resolved from this file,
+  // not the working directory, so the program can run from anywhere.
+  const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
   return {
     entities,
     extensions: [Migrator],
     migrations: {
-      path: compiled ? 'dist/migrations' : 'migrations',
-      pathTs: 'migrations',
+      path: migrationsDir,
+      pathTs: migrationsDir,
       glob: compiled ? '!(*.d).js' : '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,

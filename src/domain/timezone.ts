@@ -43,7 +43,10 @@ export function normalizeTimezone(input: string): string | null {
 
 /** "14:05" in the given zone, for showing a user their own local time. */
 export function localTime(timezone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hour12: false }).format(
-    now,
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(now);
 }

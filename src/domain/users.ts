@@ -1,5 +1,5 @@
-import type { Em } from '../db/orm.js';
 import { type Language, User } from '../db/entities/index.js';
+import type { Em } from '../db/orm.js';
 import { DomainError } from './errors.js';
 import { parsePhone } from './phone.js';
 import { normalizeTimezone } from './timezone.js';

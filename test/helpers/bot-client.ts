@@ -63,7 +63,15 @@ export class BotClient {
       update_id: nextUpdateId++,
       message: {
         ...this.base(),
-        sticker: { file_id: 'x', file_unique_id: 'x', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false },
+        sticker: {
+          file_id: 'x',
+          file_unique_id: 'x',
+          type: 'regular',
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
       },
     } as Update);
   }

@@ -1,5 +1,5 @@
-import { createOrm, type Orm } from '../../src/db/orm.js';
 import { inject } from 'vitest';
+import { createOrm, type Orm } from '../../src/db/orm.js';
 import { ADMIN_DATABASE_URL, databaseUrl, uniqueSuffix } from './env.js';
 
 export interface TestDatabase {

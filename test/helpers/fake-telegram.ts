@@ -182,7 +182,8 @@ export class FakeTelegram {
     const deadline = Date.now() + Math.min(timeoutSeconds, 2) * 1000;
     for (;;) {
       // Telegram forgets updates below the offset once they are confirmed.
-      while (this.pendingUpdates.length && (this.pendingUpdates[0]?.update_id ?? 0) < offset) this.pendingUpdates.shift();
+      while (this.pendingUpdates.length && (this.pendingUpdates[0]?.update_id ?? 0) < offset)
+        this.pendingUpdates.shift();
       if (this.pendingUpdates.length || Date.now() >= deadline) return [...this.pendingUpdates];
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));

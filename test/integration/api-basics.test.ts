@@ -208,6 +208,12 @@ describe('HTTP API basics', () => {
       expect(doc.paths).not.toHaveProperty('/docs');
     });
 
+    it('lists the error schemas even before any route refers to them', async () => {
+      const res = await build({ routes: [] }).app.request('/openapi.json');
+      const doc = (await res.json()) as { components: { schemas: Record<string, unknown> } };
+      expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Error', 'ValidationError']));
+    });
+
     it('GET /docs serves Swagger UI whose inline script the CSP allows by hash', async () => {
       const res = await build().app.request('/docs');
       expect(res.status).toBe(200);

@@ -8,7 +8,13 @@ let db: TestDatabase;
 let redis: TestRedis;
 let t: TestBot;
 let nextId = 100_000;
-const newUser = (language_code = 'en') => ({ id: nextId++, first_name: 'Ann', last_name: 'Lee', username: `ann${nextId}`, language_code });
+const newUser = (language_code = 'en') => ({
+  id: nextId++,
+  first_name: 'Ann',
+  last_name: 'Lee',
+  username: `ann${nextId}`,
+  language_code,
+});
 
 const findUser = (telegramId: number) => db.orm.em.fork().findOne(User, { telegramId });
 
@@ -39,7 +45,12 @@ describe('/start', () => {
 
     const rows = await db.orm.em.fork().find(User, { telegramId: profile.id });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ telegramUsername: 'ann_renamed', firstName: 'Anna', lastName: 'Lee', language: 'en' });
+    expect(rows[0]).toMatchObject({
+      telegramUsername: 'ann_renamed',
+      firstName: 'Anna',
+      lastName: 'Lee',
+      language: 'en',
+    });
   });
 
   it('takes the first language from language_code (ru, uk, be, kk → Russian)', async () => {
@@ -248,7 +259,9 @@ describe('robustness', () => {
       return undefined;
     });
     await client.sendCommand('help');
-    expect(client.lastReply()).toBe('😔 Sorry, something went wrong on our side. Please try again; /menu always starts over.');
+    expect(client.lastReply()).toBe(
+      '😔 Sorry, something went wrong on our side. Please try again; /menu always starts over.',
+    );
     await client.sendCommand('help');
     expect(client.lastReply()).toContain('your workspace inside Telegram');
     t.telegram.override('sendMessage', undefined);

@@ -72,7 +72,10 @@ describe('loadConfig', () => {
     [{ BOT_TOKEN: 'not-a-token' }, 'BOT_TOKEN: expected a bot token like 123456:ABC-def'],
     [{ ...VALID, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT: expected an http(s) URL'],
     [{ ...VALID, BOT_MODE: 'push' }, 'BOT_MODE: expected polling or webhook'],
-    [{ ...VALID, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.example/hook' }, 'WEBHOOK_SECRET: required when BOT_MODE=webhook'],
+    [
+      { ...VALID, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.example/hook' },
+      'WEBHOOK_SECRET: required when BOT_MODE=webhook',
+    ],
     [{ ...VALID, WEBHOOK_SECRET: 'has spaces' }, 'WEBHOOK_SECRET: expected 1-256 characters'],
     [{ ...VALID, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: expected a postgres://'],
     [{ ...VALID, REDIS_URL: 'http://x' }, 'REDIS_URL: expected a redis://'],
@@ -83,7 +86,10 @@ describe('loadConfig', () => {
     [{ ...VALID, PUBLIC_URL: 'localhost' }, 'PUBLIC_URL: expected an http(s) URL'],
     [{ ...VALID, LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal'],
     [{ ...VALID, MAILING_RATE: '0' }, 'MAILING_RATE: expected a number of messages per second'],
-    [{ ...VALID, MAILING_RATE: '100' }, 'MAILING_RATE: above 30 messages/s Telegram requires MAILING_PAID_BROADCAST=true'],
+    [
+      { ...VALID, MAILING_RATE: '100' },
+      'MAILING_RATE: above 30 messages/s Telegram requires MAILING_PAID_BROADCAST=true',
+    ],
     [{ ...VALID, MAILING_PAID_BROADCAST: 'maybe' }, 'MAILING_PAID_BROADCAST: expected true or false'],
     [{ ...VALID, SERVICE_KEYS: '[1]' }, 'SERVICE_KEYS: expected a JSON object'],
   ])('rejects %j with its own message', (env, message) => {

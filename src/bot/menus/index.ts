@@ -1,5 +1,13 @@
 import type { BotContext } from '../context.js';
-import { changeLanguage, requestPhone, settingsText, TIMEZONE_PRESETS, timezoneText, toggleNotifications, chooseTimezone } from '../features/settings-actions.js';
+import {
+  changeLanguage,
+  chooseTimezone,
+  requestPhone,
+  settingsText,
+  TIMEZONE_PRESETS,
+  timezoneText,
+  toggleNotifications,
+} from '../features/settings-actions.js';
 import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
 
 export interface Screens {

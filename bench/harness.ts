@@ -1,0 +1,61 @@
+/**
+ * What every benchmark module shares: the environment run.ts prepares (a fresh migrated
+ * database, a Redis key prefix), the shape of a result, and small statistics/table helpers.
+ * Benchmarks report figures; they never assert on them (timings are not test outcomes).
+ */
+
+export interface BenchEnv {
+  /** A fresh, migrated database of this run; dropped by run.ts at the end. */
+  databaseUrl: string;
+  redisUrl: string;
+  /** Every Redis key the benchmark writes must start with it; run.ts deletes them at the end. */
+  keyPrefix: string;
+}
+
+export interface BenchResult {
+  /** Markdown tables and lines printed to the terminal, in order. */
+  report: string[];
+  /** Written to bench/results/<name>.json. */
+  data: Record<string, unknown>;
+}
+
+export interface Benchmark {
+  /** Used in `npm run bench -- <filter>` and as the results file name. */
+  name: string;
+  title: string;
+  run(env: BenchEnv): Promise<BenchResult>;
+}
+
+/** Value at quantile q (0..1) of an ascending array, nearest-rank. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export function ascending(values: readonly number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+export function round(value: number, digits = 2): number {
+  if (!Number.isFinite(value)) return value;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** 12345.6 → "12,346"; small numbers keep `digits` decimals. */
+export function fmt(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return '—';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(digits);
+}
+
+/** A Markdown table with padded columns; numeric-looking cells are right-aligned. */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-\d.,×—]+$/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (numeric[i] ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(Math.max(1, w - 1))}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}

@@ -44,7 +44,8 @@ export class FakeBotApi {
   /** grammY-compatible fetch: the method is the last URL segment, the payload a JSON body. */
   readonly fetch = async (url: unknown, init?: { body?: unknown }): Promise<Response> => {
     const method = String(url).slice(String(url).lastIndexOf('/') + 1);
-    const payload = typeof init?.body === 'string' && init.body ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    const payload =
+      typeof init?.body === 'string' && init.body ? (JSON.parse(init.body) as Record<string, unknown>) : {};
     this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
     this.onCall?.(method, payload);
     return new Response(JSON.stringify(this.answer(method, payload)), {
@@ -70,7 +71,12 @@ export class FakeBotApi {
 
   labels(chatId: number): string[] {
     const messages = this.chats.get(chatId) ?? [];
-    return messages.at(-1)?.keyboard?.flat().map((b) => b.text) ?? [];
+    return (
+      messages
+        .at(-1)
+        ?.keyboard?.flat()
+        .map((b) => b.text) ?? []
+    );
   }
 
   totalCalls(): number {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Update } from 'grammy/types';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/redis.js';
+import { BotClient } from '../helpers/bot-client.js';
 import { createEmptyDatabase } from '../helpers/db.js';
 import { REDIS_URL } from '../helpers/env.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
@@ -20,18 +20,14 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function startUpdate(userId: number, updateId: number): Update {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: 1,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: userId, type: 'private', first_name: 'Eve' },
-      from: { id: userId, is_bot: false, first_name: 'Eve', language_code: 'en' },
-      text: '/start',
-      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
-    },
-  } as Update;
+/** Waits until the program has answered an update: new calls arrived and then none for a moment. */
+async function settled(telegram: FakeTelegram, before: number): Promise<void> {
+  await telegram.waitForCall(() => telegram.calls.length > before);
+  let seen = -1;
+  while (seen !== telegram.calls.length) {
+    seen = telegram.calls.length;
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }
 
 async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
@@ -54,7 +50,12 @@ async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
     await program.waitForOutput(/gramdesk started/, 90_000);
     expect(program.output()).toContain(database.DATABASE_URL ? '"database":"postgresql"' : '"database":"pglite"');
     const userId = 800_000_000 + Math.floor(Math.random() * 1_000_000);
-    telegram.pushUpdate(startUpdate(userId, 1));
+    const client = new BotClient(telegram, { id: userId, first_name: 'Eve', language_code: 'en' }, async (update) => {
+      const before = telegram.calls.length;
+      telegram.pushUpdate(update);
+      await settled(telegram, before);
+    });
+    await client.sendCommand('start');
     const reply = await telegram.waitForCall((c) => c.method === 'sendMessage' && c.payload.chat_id === userId);
     expect(String(reply.payload.text)).toContain('Welcome to <b>Gramdesk</b>, Eve!');
     expect(JSON.stringify(reply.payload.reply_markup)).toContain('⚙️ Settings');
@@ -62,6 +63,13 @@ async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
     // Commands are registered in both languages.
     const commands = telegram.callsOf('setMyCommands');
     expect(commands.map((c) => c.payload.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru']);
+
+    // A dialog (a conversation, which builds its own Bot API client) reaches the same API root.
+    await client.click('⚙️ Settings');
+    await client.click('👤 Display name');
+    expect(client.lastReply()).toContain('Send the name other Gramdesk users will see');
+    await client.sendText('Eve E2E');
+    expect(client.replies()).toContain('✅ Display name: <b>Eve E2E</b>');
 
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
@@ -97,6 +105,39 @@ describe('the real program (npm start) against a fake Bot API', () => {
       rmSync(cwd, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('roles', () => {
+  it('--role=api serves HTTP without polling Telegram; --role=worker neither; both stop cleanly', async () => {
+    const db = await createEmptyDatabase();
+    const telegram = new FakeTelegram();
+    const apiRoot = await telegram.listen();
+    const port = await freePort();
+    const env = {
+      BOT_TOKEN,
+      TELEGRAM_API_ROOT: apiRoot,
+      REDIS_URL: E2E_REDIS_URL,
+      DATABASE_URL: db.url,
+      HOST: '127.0.0.1',
+    };
+    try {
+      const api = startProgram({ ...env, PORT: String(port) }, { args: ['--role=api'] });
+      await api.waitForOutput(/gramdesk started/);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+      const worker = startProgram({ ...env, PORT: String(await freePort()) }, { args: ['--role=worker'] });
+      await worker.waitForOutput(/gramdesk started/);
+      expect(worker.output()).toContain('"roles":["worker"]');
+
+      expect(await api.stop()).toBe(0);
+      expect(await worker.stop()).toBe(0);
+      expect(telegram.calls.map((c) => c.method)).not.toContain('deleteWebhook');
+      expect(telegram.calls.map((c) => c.method)).not.toContain('setMyCommands');
+    } finally {
+      await telegram.close();
+      await db.drop();
+    }
+  });
 });
 
 describe('start-up failures', () => {

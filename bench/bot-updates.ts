@@ -1,0 +1,486 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Writable } from 'node:stream';
+import { Bot, type Context, InlineKeyboard, MemorySessionStorage, type SessionFlavor, session } from 'grammy';
+import type { Update } from 'grammy/types';
+import { createTranslator } from '../src/bot/i18n.js';
+import { createBot } from '../src/bot/index.js';
+import { createOrm } from '../src/db/orm.js';
+import { createLogger } from '../src/logger.js';
+import { connectRedis, createRedis, type Redis } from '../src/redis.js';
+import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';
+import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+
+/**
+ * Updates per second through the whole Gramdesk bot (ORM context, sequentialize, Redis-backed
+ * lazy session and conversations, the user row from PostgreSQL, i18n, menus) for a realistic
+ * mix of commands and menu clicks, next to a bare grammY bot with an in-memory session that
+ * makes the same Bot API calls, plus SQL statements and Redis commands per update.
+ *
+ * Many users talk at once (`CONCURRENCY` in flight); each user's updates are sequential, as
+ * Telegram delivers them per chat, and a click needs the keyboard of the previous answer.
+ */
+
+const USERS = intFromEnv('BENCH_BOT_USERS', 200);
+const CONCURRENCY = intFromEnv('BENCH_BOT_CONCURRENCY', 16);
+const UPDATES = intFromEnv('BENCH_BOT_UPDATES', 10_000);
+const GOAL_UPDATES_PER_SECOND = 2_000;
+const GOAL_SQL_PER_CLICK = 1;
+const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
+const FIRST_USER_ID = 900_000_001;
+
+type Kind = 'command' | 'nav click' | 'settings click';
+type Step = { kind: 'command'; command: string } | { kind: 'nav click' | 'settings click'; label: ButtonLabel };
+
+/** Counters of one update, filled in through AsyncLocalStorage while it is handled. */
+interface Probe {
+  kind: Kind;
+  sql: number;
+  redis: number;
+  api: number;
+  statements: string[] | undefined;
+}
+
+interface Sample {
+  kind: Kind;
+  ms: number;
+  sql: number;
+  redis: number;
+  api: number;
+}
+
+interface Stack {
+  name: string;
+  api: FakeBotApi;
+  handle(update: Update): Promise<void>;
+}
+
+interface RunStats {
+  stack: string;
+  updates: number;
+  wallMs: number;
+  samples: Sample[];
+  unattributedSql: number;
+  statements: Map<Kind, Map<string, number>>;
+}
+
+const probes = new AsyncLocalStorage<Probe>();
+let unattributedSql = 0;
+
+export const botUpdates: Benchmark = {
+  name: 'bot',
+  title: 'Bot updates per second: Gramdesk stack vs bare grammY',
+  async run(env) {
+    const translator = createTranslator();
+    const t = translator.forLocale('en');
+    const labels = {
+      settings: t('menu-settings'),
+      help: t('menu-help'),
+      back: t('back'),
+      language: t('settings-language'),
+      notifications: { startsWith: t('settings-notifications', { state: '' }) },
+    };
+    // One user's session: a mix of commands, navigation and a settings change.
+    const cycle: Step[] = [
+      { kind: 'command', command: 'start' },
+      { kind: 'nav click', label: labels.settings },
+      { kind: 'nav click', label: labels.back },
+      { kind: 'nav click', label: labels.settings },
+      { kind: 'settings click', label: labels.notifications },
+      { kind: 'nav click', label: labels.language },
+      { kind: 'nav click', label: labels.back },
+      { kind: 'nav click', label: labels.back },
+      { kind: 'command', command: 'menu' },
+      { kind: 'nav click', label: labels.help },
+      { kind: 'nav click', label: labels.back },
+    ];
+
+    const gramdesk = await buildGramdesk(env, translator);
+    try {
+      const bare = buildBare(labels, t);
+      const stacks = [gramdesk.stack, bare];
+      const usersOf = new Map(stacks.map((s) => [s, makeUsers(s.api)]));
+
+      // Warm-up: every user goes through the cycle once (Gramdesk creates the user rows here).
+      for (const stack of stacks) await drive(stack, usersOf.get(stack) ?? [], cycle, USERS * cycle.length, false);
+      const results: RunStats[] = [];
+      for (const stack of stacks) stack.api.calls.clear();
+      for (const stack of stacks) results.push(await drive(stack, usersOf.get(stack) ?? [], cycle, UPDATES, true));
+
+      const problems = [...gramdesk.errors.slice(0, 3)];
+      for (const stack of stacks) {
+        const { doubleAnswers, missingEdits } = stack.api.anomalies;
+        if (doubleAnswers) problems.push(`${stack.name}: ${doubleAnswers} callback queries answered twice`);
+        if (missingEdits) problems.push(`${stack.name}: ${missingEdits} edits of unknown messages`);
+      }
+      if (gramdesk.errors.length) problems.unshift(`gramdesk: ${gramdesk.errors.length} errors logged`);
+      return report(results, stacks, problems);
+    } finally {
+      await gramdesk.close();
+    }
+  },
+};
+
+async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof createTranslator>) {
+  const orm = await createOrm({
+    databaseUrl: env.databaseUrl,
+    pgliteDir: '',
+    onQuery: (sql) => {
+      const probe = probes.getStore();
+      if (!probe) {
+        unattributedSql++;
+        return;
+      }
+      probe.sql++;
+      probe.statements?.push(sql);
+    },
+  });
+  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench' });
+  await connectRedis(redis, env.redisUrl);
+  countRedisCommands(redis);
+  // Quiet, but not blind: errors go to memory and are reported after the run.
+  const errors: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const line = JSON.parse(chunk.toString()) as { msg?: string; err?: { message?: string } };
+      errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
+      done();
+    },
+  });
+  const api = new FakeBotApi(TEST_BOT_INFO);
+  api.onCall = countApiCall;
+  const bot = createBot(
+    {
+      config: {
+        botToken: BOT_TOKEN,
+        telegramApiRoot: 'http://telegram.invalid',
+        adminTelegramIds: [],
+        publicUrl: 'http://localhost:3000',
+      },
+      log: createLogger('error', sink),
+      orm,
+      redis,
+      translator,
+      keyPrefix: env.keyPrefix,
+    },
+    { mode: 'polling', botInfo: TEST_BOT_INFO, fetch: api.fetch as never },
+  );
+  const stack: Stack = {
+    name: 'gramdesk',
+    api,
+    handle: (update) => bot.handleUpdate(update),
+  };
+  return {
+    stack,
+    errors,
+    async close() {
+      await orm.close(true);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+interface BareSession {
+  screen: string;
+  notifications: boolean;
+}
+type BareContext = Context & SessionFlavor<BareSession>;
+
+/**
+ * The floor: grammY with an in-memory session and static texts and keyboards, answering the
+ * same updates with the same Bot API calls (a reply per command; answer + edit per click).
+ */
+function buildBare(
+  labels: { settings: string; help: string; back: string; language: string; notifications: { startsWith: string } },
+  t: (key: string, args?: Record<string, string>) => string,
+): Stack {
+  const nav = (screen: string) => `nav:${screen}`;
+  const settingsKeyboard = (on: boolean) =>
+    new InlineKeyboard()
+      .text(labels.language, nav('language'))
+      .text(t('settings-timezone'), nav('settings'))
+      .row()
+      .text(`${labels.notifications.startsWith}${on ? t('on') : t('off')}`, 'toggle')
+      .row()
+      .text(t('settings-phone'), nav('settings'))
+      .row()
+      .text(t('settings-name'), nav('settings'))
+      .row()
+      .text(labels.back, nav('main'));
+  const keyboards: Record<string, InlineKeyboard> = {
+    main: new InlineKeyboard().text(labels.settings, nav('settings')).row().text(labels.help, nav('help')),
+    help: new InlineKeyboard().text(labels.back, nav('main')),
+    language: new InlineKeyboard()
+      .text('🇷🇺 Русский', nav('settings'))
+      .text('🇬🇧 English', nav('settings'))
+      .row()
+      .text(labels.back, nav('settings')),
+    'settings:on': settingsKeyboard(true),
+    'settings:off': settingsKeyboard(false),
+  };
+  const texts: Record<string, string> = {
+    main: t('main-menu'),
+    help: t('help'),
+    language: t('settings-choose-language'),
+    settings: t('settings-title'),
+  };
+  const view = (s: BareSession) => ({
+    text: texts[s.screen] ?? '',
+    reply_markup: keyboards[s.screen === 'settings' ? `settings:${s.notifications ? 'on' : 'off'}` : s.screen],
+  });
+
+  const api = new FakeBotApi(TEST_BOT_INFO);
+  api.onCall = countApiCall;
+  const bot = new Bot<BareContext>(BOT_TOKEN, {
+    botInfo: TEST_BOT_INFO,
+    client: { apiRoot: 'http://telegram.invalid', fetch: api.fetch as never },
+  });
+  bot.use(
+    session({
+      initial: () => ({ screen: 'main', notifications: true }),
+      storage: new MemorySessionStorage<BareSession>(),
+    }),
+  );
+  bot.command(['start', 'menu'], async (ctx) => {
+    ctx.session.screen = 'main';
+    const { text, reply_markup } = view(ctx.session);
+    await ctx.reply(text, { reply_markup });
+  });
+  bot.on('callback_query:data', async (ctx) => {
+    const data = ctx.callbackQuery.data;
+    if (data === 'toggle') {
+      ctx.session.notifications = !ctx.session.notifications;
+      ctx.session.screen = 'settings';
+    } else {
+      ctx.session.screen = data.slice('nav:'.length);
+    }
+    await ctx.answerCallbackQuery();
+    const { text, reply_markup } = view(ctx.session);
+    await ctx.editMessageText(text, { reply_markup });
+  });
+  return { name: 'bare grammY', api, handle: (update) => bot.handleUpdate(update) };
+}
+
+function makeUsers(api: FakeBotApi): SimulatedUser[] {
+  return Array.from({ length: USERS }, (_, i) => new SimulatedUser(api, FIRST_USER_ID + i, `User${i}`, 'en'));
+}
+
+/**
+ * Sends `total` updates: `CONCURRENCY` workers each take the next idle user, walk them
+ * through the cycle (sequentially, like Telegram per chat) and put them back.
+ */
+async function drive(stack: Stack, users: SimulatedUser[], cycle: Step[], total: number, collect: boolean) {
+  const idle = [...users];
+  const samples: Sample[] = [];
+  const statements = new Map<Kind, Map<string, number>>();
+  let issued = 0;
+  const unattributedBefore = unattributedSql;
+
+  const worker = async () => {
+    for (;;) {
+      const user = idle.shift();
+      if (!user) return;
+      for (const step of cycle) {
+        if (issued >= total) break;
+        issued++;
+        const update = step.kind === 'command' ? user.command(step.command) : user.click(step.label);
+        const probe: Probe = { kind: step.kind, sql: 0, redis: 0, api: 0, statements: collect ? [] : undefined };
+        const started = performance.now();
+        await probes.run(probe, () => stack.handle(update));
+        const ms = performance.now() - started;
+        samples.push({ kind: step.kind, ms, sql: probe.sql, redis: probe.redis, api: probe.api });
+        if (probe.statements) {
+          const byStatement = statements.get(step.kind) ?? new Map<string, number>();
+          for (const sql of probe.statements) byStatement.set(sql, (byStatement.get(sql) ?? 0) + 1);
+          statements.set(step.kind, byStatement);
+        }
+      }
+      if (issued >= total) return;
+      idle.push(user);
+    }
+  };
+
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, users.length) }, worker));
+  const wallMs = performance.now() - started;
+  return {
+    stack: stack.name,
+    updates: samples.length,
+    wallMs,
+    samples,
+    unattributedSql: unattributedSql - unattributedBefore,
+    statements,
+  } satisfies RunStats;
+}
+
+function countApiCall(): void {
+  const probe = probes.getStore();
+  if (probe) probe.api++;
+}
+
+/** Counts the commands the bot's Redis client is asked for (sessions and conversations use get/set/del). */
+function countRedisCommands(redis: Redis): void {
+  const counted = ['get', 'set', 'del', 'exists', 'expire', 'mget', 'incr', 'eval', 'evalsha'] as const;
+  const target = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of counted) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const probe = probes.getStore();
+      if (probe) probe.redis++;
+      return original.apply(this, args);
+    };
+  }
+}
+
+interface Summary {
+  updates: number;
+  updatesPerSecond: number;
+  p50: number;
+  p99: number;
+  sql: number;
+  redis: number;
+  api: number;
+}
+
+function summarize(samples: readonly Sample[], wallMs?: number): Summary {
+  const n = samples.length;
+  const sorted = ascending(samples.map((s) => s.ms));
+  const sum = (pick: (s: Sample) => number) => samples.reduce((acc, s) => acc + pick(s), 0);
+  return {
+    updates: n,
+    updatesPerSecond: wallMs ? (n / wallMs) * 1000 : Number.NaN,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    sql: n ? sum((s) => s.sql) / n : Number.NaN,
+    redis: n ? sum((s) => s.redis) / n : Number.NaN,
+    api: n ? sum((s) => s.api) / n : Number.NaN,
+  };
+}
+
+const isClick = (s: Sample) => s.kind !== 'command';
+
+function report(results: RunStats[], stacks: Stack[], problems: string[]) {
+  const [gd, bare] = results;
+  if (!gd || !bare) throw new Error('both stacks must have run');
+  const rows = results.map((r) => ({
+    stack: r.stack,
+    all: summarize(r.samples, r.wallMs),
+    clicks: summarize(r.samples.filter(isClick)),
+    kinds: Object.fromEntries(
+      (['command', 'nav click', 'settings click'] as const).map((k) => [
+        k,
+        summarize(r.samples.filter((s) => s.kind === k)),
+      ]),
+    ) as Record<Kind, Summary>,
+  }));
+  const [gdRow, bareRow] = rows;
+  if (!gdRow || !bareRow) throw new Error('both stacks must have run');
+
+  const main = markdownTable(
+    ['stack', 'updates', 'updates/s', 'p50 ms', 'p99 ms', 'SQL/update (all)', 'SQL/menu click'],
+    rows.map((r) => [
+      r.stack,
+      String(r.all.updates),
+      fmt(r.all.updatesPerSecond, 0),
+      fmt(r.all.p50),
+      fmt(r.all.p99),
+      fmt(r.all.sql),
+      fmt(r.clicks.sql),
+    ]),
+  );
+  const ratio = gdRow.all.updatesPerSecond / bareRow.all.updatesPerSecond;
+  const speedMet = gdRow.all.updatesPerSecond >= GOAL_UPDATES_PER_SECOND;
+  const sqlMet = gdRow.clicks.sql <= GOAL_SQL_PER_CLICK;
+  const verdict = [
+    `gramdesk/bare: ${ratio.toFixed(3)} (the full stack runs at ${(ratio * 100).toFixed(1)}% of bare grammY; ${(1 / ratio).toFixed(1)}× slower)`,
+    `goal ≥ ${fmt(GOAL_UPDATES_PER_SECOND, 0)} updates/s: ${speedMet ? 'met' : 'NOT met'} (${fmt(gdRow.all.updatesPerSecond, 0)}); ` +
+      `goal ≤ ${GOAL_SQL_PER_CLICK} SQL statement per menu click: ${sqlMet ? 'met' : 'NOT met'} (${fmt(gdRow.clicks.sql)}; ` +
+      `navigation ${fmt(gdRow.kinds['nav click'].sql)}, settings change ${fmt(gdRow.kinds['settings click'].sql)})`,
+  ];
+  const breakdown = markdownTable(
+    ['stack', 'update kind', 'updates', 'p50 ms', 'p99 ms', 'SQL/update', 'Redis cmds/update', 'Bot API calls/update'],
+    rows.flatMap((r) =>
+      (Object.entries(r.kinds) as [Kind, Summary][]).map(([kind, s]) => [
+        r.stack,
+        kind,
+        String(s.updates),
+        fmt(s.p50),
+        fmt(s.p99),
+        fmt(s.sql),
+        fmt(s.redis),
+        fmt(s.api),
+      ]),
+    ),
+  );
+  const statementLines = (Object.keys(gdRow.kinds) as Kind[]).flatMap((kind) => {
+    const byStatement = gd.statements.get(kind);
+    const count = gdRow.kinds[kind].updates;
+    if (!byStatement || !count) return [];
+    return [
+      `gramdesk SQL per ${kind} (statements per update):`,
+      ...[...byStatement.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([sql, n]) => `  ${(n / count).toFixed(2)}  ${sql}`),
+    ];
+  });
+  const config = `${USERS} users, ${CONCURRENCY} in flight, ${UPDATES} measured updates per stack after a warm-up of one cycle per user; mix per user cycle: 2 commands, 8 navigation clicks, 1 settings change`;
+
+  const reportLines = [
+    config,
+    main,
+    ...verdict,
+    breakdown,
+    ...statementLines,
+    ...(gd.unattributedSql ? [`note: ${gd.unattributedSql} SQL statements ran outside any update`] : []),
+    ...(problems.length ? ['problems seen:', ...problems.map((p) => `  - ${p}`)] : []),
+  ];
+  return {
+    report: reportLines,
+    data: {
+      config: { users: USERS, concurrency: CONCURRENCY, updates: UPDATES },
+      goals: {
+        updatesPerSecond: { goal: GOAL_UPDATES_PER_SECOND, value: round(gdRow.all.updatesPerSecond, 0), met: speedMet },
+        sqlPerMenuClick: { goal: GOAL_SQL_PER_CLICK, value: round(gdRow.clicks.sql, 3), met: sqlMet },
+      },
+      ratio: round(ratio, 4),
+      stacks: rows.map((r) => ({
+        stack: r.stack,
+        wallMs: round(results.find((x) => x.stack === r.stack)?.wallMs ?? Number.NaN, 1),
+        all: roundSummary(r.all),
+        menuClicks: roundSummary(r.clicks),
+        byKind: Object.fromEntries(Object.entries(r.kinds).map(([k, s]) => [k, roundSummary(s)])),
+        botApiCalls: Object.fromEntries(stacks.find((s) => s.name === r.stack)?.api.calls ?? []),
+      })),
+      gramdeskStatements: Object.fromEntries(
+        [...gd.statements.entries()].map(([kind, m]) => [
+          kind,
+          Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1])),
+        ]),
+      ),
+      unattributedSql: gd.unattributedSql,
+      problems,
+    },
+  };
+}
+
+function roundSummary(s: Summary) {
+  return {
+    updates: s.updates,
+    updatesPerSecond: round(s.updatesPerSecond, 0),
+    p50Ms: round(s.p50, 3),
+    p99Ms: round(s.p99, 3),
+    sqlPerUpdate: round(s.sql, 3),
+    redisPerUpdate: round(s.redis, 3),
+    botApiCallsPerUpdate: round(s.api, 3),
+  };
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return value;
+}

@@ -12,11 +12,9 @@ WORKDIR /app
 # Dependencies first, so this layer is cached until the lockfile changes.
 # The `node` devDependency downloads its own Node binary here; it only lives in this stage
 # (npm prune removes it below) and the runtime uses the base image's Node 24.
-# `npm install` is a fallback for a lockfile that lacks other platforms' optional packages
-# (npm ci refuses it, npm/cli#8320); it installs the same locked versions.
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund \
- || (echo "npm ci refused package-lock.json; falling back to npm install" >&2 && npm install --no-audit --no-fund)
+COPY scripts ./scripts
+RUN npm ci --no-audit --no-fund
 
 # Sources needed by `npm run build` (tsc -p tsconfig.build.json -> dist/src, dist/migrations).
 COPY tsconfig.json tsconfig.build.json ./

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Writable } from 'node:stream';
+import { loadavg } from 'node:os';
 import { Bot, type Context, InlineKeyboard, MemorySessionStorage, type SessionFlavor, session } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/bot/i18n.js';
@@ -35,9 +35,13 @@ type Step = { kind: 'command'; command: string } | { kind: 'nav click' | 'settin
 /** Counters of one update, filled in through AsyncLocalStorage while it is handled. */
 interface Probe {
   kind: Kind;
+  /** Statements seen by createOrm's onQuery hook (what the app's query metric counts). */
   sql: number;
+  /** Transactions MikroORM opened: each adds BEGIN and COMMIT round trips that onQuery does not see. */
+  tx: number;
   redis: number;
   api: number;
+  answers: number;
   statements: string[] | undefined;
 }
 
@@ -45,8 +49,10 @@ interface Sample {
   kind: Kind;
   ms: number;
   sql: number;
+  tx: number;
   redis: number;
   api: number;
+  answers: number;
 }
 
 interface Stack {
@@ -59,6 +65,8 @@ interface RunStats {
   stack: string;
   updates: number;
   wallMs: number;
+  /** CPU time of this Node process (the bot; PostgreSQL and Redis run elsewhere). */
+  cpuMs: number;
   samples: Sample[];
   unattributedSql: number;
   statements: Map<Kind, Map<string, number>>;
@@ -102,7 +110,7 @@ export const botUpdates: Benchmark = {
       const usersOf = new Map(stacks.map((s) => [s, makeUsers(s.api)]));
 
       // Warm-up: every user goes through the cycle once (Gramdesk creates the user rows here).
-      for (const stack of stacks) await drive(stack, usersOf.get(stack) ?? [], cycle, USERS * cycle.length, false);
+      for (const stack of stacks) await drive(stack, usersOf.get(stack) ?? [], cycle, undefined, false);
       const results: RunStats[] = [];
       for (const stack of stacks) stack.api.calls.clear();
       for (const stack of stacks) results.push(await drive(stack, usersOf.get(stack) ?? [], cycle, UPDATES, true));
@@ -110,7 +118,16 @@ export const botUpdates: Benchmark = {
       const problems = [...gramdesk.errors.slice(0, 3)];
       for (const stack of stacks) {
         const { doubleAnswers, missingEdits } = stack.api.anomalies;
-        if (doubleAnswers) problems.push(`${stack.name}: ${doubleAnswers} callback queries answered twice`);
+        if (doubleAnswers) {
+          const measured = results.find((r) => r.stack === stack.name)?.samples.filter((x) => x.answers > 1) ?? [];
+          const byKind = countBy(measured.map((x) => x.kind));
+          problems.push(
+            `${stack.name}: ${doubleAnswers} callback queries answered twice (Telegram rejects the second answer); ` +
+              `in the measured run: ${Object.entries(byKind)
+                .map(([k, n]) => `${n} × ${k}`)
+                .join(', ')}`,
+          );
+        }
         if (missingEdits) problems.push(`${stack.name}: ${missingEdits} edits of unknown messages`);
       }
       if (gramdesk.errors.length) problems.unshift(`gramdesk: ${gramdesk.errors.length} errors logged`);
@@ -135,18 +152,24 @@ async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof create
       probe.statements?.push(sql);
     },
   });
+  // BEGIN/COMMIT bypass onQuery; the transaction events show them.
+  orm.em.getEventManager().registerSubscriber({
+    afterTransactionStart: () => {
+      const probe = probes.getStore();
+      if (probe) probe.tx++;
+    },
+  });
   const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench' });
   await connectRedis(redis, env.redisUrl);
   countRedisCommands(redis);
   // Quiet, but not blind: errors go to memory and are reported after the run.
   const errors: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      const line = JSON.parse(chunk.toString()) as { msg?: string; err?: { message?: string } };
+  const sink = {
+    write(json: string) {
+      const line = JSON.parse(json) as { msg?: string; err?: { message?: string } };
       errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
-      done();
     },
-  });
+  };
   const api = new FakeBotApi(TEST_BOT_INFO);
   api.onCall = countApiCall;
   const bot = createBot(
@@ -157,7 +180,7 @@ async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof create
         adminTelegramIds: [],
         publicUrl: 'http://localhost:3000',
       },
-      log: createLogger('error', sink),
+      log: createLogger('error', { destination: sink }),
       orm,
       redis,
       translator,
@@ -267,9 +290,17 @@ function makeUsers(api: FakeBotApi): SimulatedUser[] {
 
 /**
  * Sends `total` updates: `CONCURRENCY` workers each take the next idle user, walk them
- * through the cycle (sequentially, like Telegram per chat) and put them back.
+ * through the cycle (sequentially, like Telegram per chat) and put them back. Without
+ * `total`, every user goes through the cycle exactly once (the warm-up).
  */
-async function drive(stack: Stack, users: SimulatedUser[], cycle: Step[], total: number, collect: boolean) {
+async function drive(
+  stack: Stack,
+  users: SimulatedUser[],
+  cycle: Step[],
+  total: number | undefined,
+  collect: boolean,
+): Promise<RunStats> {
+  const limit = total ?? Number.POSITIVE_INFINITY;
   const idle = [...users];
   const samples: Sample[] = [];
   const statements = new Map<Kind, Map<string, number>>();
@@ -281,41 +312,55 @@ async function drive(stack: Stack, users: SimulatedUser[], cycle: Step[], total:
       const user = idle.shift();
       if (!user) return;
       for (const step of cycle) {
-        if (issued >= total) break;
+        if (issued >= limit) break;
         issued++;
         const update = step.kind === 'command' ? user.command(step.command) : user.click(step.label);
-        const probe: Probe = { kind: step.kind, sql: 0, redis: 0, api: 0, statements: collect ? [] : undefined };
+        const probe: Probe = {
+          kind: step.kind,
+          sql: 0,
+          tx: 0,
+          redis: 0,
+          api: 0,
+          answers: 0,
+          statements: collect ? [] : undefined,
+        };
         const started = performance.now();
         await probes.run(probe, () => stack.handle(update));
         const ms = performance.now() - started;
-        samples.push({ kind: step.kind, ms, sql: probe.sql, redis: probe.redis, api: probe.api });
+        const { sql, tx, redis, api, answers } = probe;
+        samples.push({ kind: step.kind, ms, sql, tx, redis, api, answers });
         if (probe.statements) {
           const byStatement = statements.get(step.kind) ?? new Map<string, number>();
           for (const sql of probe.statements) byStatement.set(sql, (byStatement.get(sql) ?? 0) + 1);
           statements.set(step.kind, byStatement);
         }
       }
-      if (issued >= total) return;
-      idle.push(user);
+      if (issued >= limit) return;
+      if (total !== undefined) idle.push(user);
     }
   };
 
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, users.length) }, worker));
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     stack: stack.name,
     updates: samples.length,
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     samples,
     unattributedSql: unattributedSql - unattributedBefore,
     statements,
-  } satisfies RunStats;
+  };
 }
 
-function countApiCall(): void {
+function countApiCall(method: string): void {
   const probe = probes.getStore();
-  if (probe) probe.api++;
+  if (!probe) return;
+  probe.api++;
+  if (method === 'answerCallbackQuery') probe.answers++;
 }
 
 /** Counts the commands the bot's Redis client is asked for (sessions and conversations use get/set/del). */
@@ -339,6 +384,8 @@ interface Summary {
   p50: number;
   p99: number;
   sql: number;
+  /** SQL round trips including BEGIN and COMMIT of implicit transactions. */
+  roundTrips: number;
   redis: number;
   api: number;
 }
@@ -353,6 +400,7 @@ function summarize(samples: readonly Sample[], wallMs?: number): Summary {
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     sql: n ? sum((s) => s.sql) / n : Number.NaN,
+    roundTrips: n ? sum((s) => s.sql + 2 * s.tx) / n : Number.NaN,
     redis: n ? sum((s) => s.redis) / n : Number.NaN,
     api: n ? sum((s) => s.api) / n : Number.NaN,
   };
@@ -365,6 +413,8 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
   if (!gd || !bare) throw new Error('both stacks must have run');
   const rows = results.map((r) => ({
     stack: r.stack,
+    wallMs: r.wallMs,
+    cpuMs: r.cpuMs,
     all: summarize(r.samples, r.wallMs),
     clicks: summarize(r.samples.filter(isClick)),
     kinds: Object.fromEntries(
@@ -392,14 +442,33 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
   const ratio = gdRow.all.updatesPerSecond / bareRow.all.updatesPerSecond;
   const speedMet = gdRow.all.updatesPerSecond >= GOAL_UPDATES_PER_SECOND;
   const sqlMet = gdRow.clicks.sql <= GOAL_SQL_PER_CLICK;
+  const nav = gdRow.kinds['nav click'];
+  const change = gdRow.kinds['settings click'];
   const verdict = [
-    `gramdesk/bare: ${ratio.toFixed(3)} (the full stack runs at ${(ratio * 100).toFixed(1)}% of bare grammY; ${(1 / ratio).toFixed(1)}× slower)`,
-    `goal ≥ ${fmt(GOAL_UPDATES_PER_SECOND, 0)} updates/s: ${speedMet ? 'met' : 'NOT met'} (${fmt(gdRow.all.updatesPerSecond, 0)}); ` +
-      `goal ≤ ${GOAL_SQL_PER_CLICK} SQL statement per menu click: ${sqlMet ? 'met' : 'NOT met'} (${fmt(gdRow.clicks.sql)}; ` +
-      `navigation ${fmt(gdRow.kinds['nav click'].sql)}, settings change ${fmt(gdRow.kinds['settings click'].sql)})`,
+    `ratio gramdesk/bare: ${ratio.toFixed(3)} (the full stack runs at ${(ratio * 100).toFixed(1)}% of the bare bot's rate, ${(1 / ratio).toFixed(1)}× slower)`,
+    `goal ≥ ${fmt(GOAL_UPDATES_PER_SECOND, 0)} updates/s: ${speedMet ? 'met' : 'NOT met'} (${fmt(gdRow.all.updatesPerSecond, 0)})\n` +
+      `goal ≤ ${GOAL_SQL_PER_CLICK} SQL statement per menu click: ${sqlMet ? 'met' : 'NOT met'} (${fmt(gdRow.clicks.sql)} over all clicks; ` +
+      `navigation ${fmt(nav.sql)} ${nav.sql <= GOAL_SQL_PER_CLICK ? 'met' : 'NOT met'}, ` +
+      `settings change ${fmt(change.sql)} statements = ${fmt(change.roundTrips)} round trips with BEGIN/COMMIT)`,
+    `Node process CPU (the bot side only; PostgreSQL and Redis share the same cores): ${rows
+      .map(
+        (r) =>
+          `${r.stack} ${fmt((r.cpuMs / r.all.updates) * 1000, 0)} µs/update, ${fmt((r.cpuMs / r.wallMs) * 100, 0)}% of one core`,
+      )
+      .join('; ')}`,
   ];
   const breakdown = markdownTable(
-    ['stack', 'update kind', 'updates', 'p50 ms', 'p99 ms', 'SQL/update', 'Redis cmds/update', 'Bot API calls/update'],
+    [
+      'stack',
+      'update kind',
+      'updates',
+      'p50 ms',
+      'p99 ms',
+      'SQL/update',
+      'SQL round trips/update',
+      'Redis cmds/update',
+      'Bot API calls/update',
+    ],
     rows.flatMap((r) =>
       (Object.entries(r.kinds) as [Kind, Summary][]).map(([kind, s]) => [
         r.stack,
@@ -408,6 +477,7 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
         fmt(s.p50),
         fmt(s.p99),
         fmt(s.sql),
+        fmt(s.roundTrips),
         fmt(s.redis),
         fmt(s.api),
       ]),
@@ -423,18 +493,26 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
         .map(([sql, n]) => `  ${(n / count).toFixed(2)}  ${sql}`),
+      ...(gdRow.kinds[kind].roundTrips > gdRow.kinds[kind].sql
+        ? [
+            `  ${((gdRow.kinds[kind].roundTrips - gdRow.kinds[kind].sql) / 2).toFixed(2)}  begin … commit (the implicit transaction of em.flush(); not seen by onQuery)`,
+          ]
+        : []),
     ];
   });
-  const config = `${USERS} users, ${CONCURRENCY} in flight, ${UPDATES} measured updates per stack after a warm-up of one cycle per user; mix per user cycle: 2 commands, 8 navigation clicks, 1 settings change`;
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const config = `load average before: ${load}; ${USERS} users, ${CONCURRENCY} in flight, ${UPDATES} measured updates per stack after a warm-up of one cycle per user; mix per user cycle: 2 commands, 8 navigation clicks, 1 settings change`;
 
   const reportLines = [
     config,
     main,
     ...verdict,
     breakdown,
-    ...statementLines,
+    statementLines.join('\n'),
     ...(gd.unattributedSql ? [`note: ${gd.unattributedSql} SQL statements ran outside any update`] : []),
-    ...(problems.length ? ['problems seen:', ...problems.map((p) => `  - ${p}`)] : []),
+    ...(problems.length ? [['problems seen:', ...problems.map((p) => `  - ${p}`)].join('\n')] : []),
   ];
   return {
     report: reportLines,
@@ -447,7 +525,8 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
       ratio: round(ratio, 4),
       stacks: rows.map((r) => ({
         stack: r.stack,
-        wallMs: round(results.find((x) => x.stack === r.stack)?.wallMs ?? Number.NaN, 1),
+        wallMs: round(r.wallMs, 1),
+        nodeCpuMs: round(r.cpuMs, 1),
         all: roundSummary(r.all),
         menuClicks: roundSummary(r.clicks),
         byKind: Object.fromEntries(Object.entries(r.kinds).map(([k, s]) => [k, roundSummary(s)])),
@@ -468,13 +547,20 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
 function roundSummary(s: Summary) {
   return {
     updates: s.updates,
-    updatesPerSecond: round(s.updatesPerSecond, 0),
+    ...(Number.isFinite(s.updatesPerSecond) ? { updatesPerSecond: round(s.updatesPerSecond, 0) } : {}),
     p50Ms: round(s.p50, 3),
     p99Ms: round(s.p99, 3),
     sqlPerUpdate: round(s.sql, 3),
+    sqlRoundTripsPerUpdate: round(s.roundTrips, 3),
     redisPerUpdate: round(s.redis, 3),
     botApiCallsPerUpdate: round(s.api, 3),
   };
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }
 
 function intFromEnv(name: string, fallback: number): number {

@@ -6,7 +6,7 @@
  * migrated) and Redis key prefix; both are removed at the end, also after a failure or Ctrl-C.
  * Figures are reported, never asserted: a slow run still exits 0.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,10 @@ const BENCHMARKS: Benchmark[] = [botUpdates];
 
 const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+/** Where MikroORM's migrator writes `.snapshot-<database>.json` after migrating a database. */
+const MIGRATIONS_DIR = join(BENCH_DIR, '..', 'migrations');
 
 async function main(): Promise<number> {
   const filters = process.argv.slice(2).filter((a) => a !== '--');
@@ -98,6 +101,9 @@ async function prepare(suffix: string) {
   url.pathname = `/${databaseName}`;
   const databaseUrl = url.toString();
 
+  // migrate() leaves a schema snapshot named after the database in migrations/; it is ours to remove.
+  const snapshotFile = join(MIGRATIONS_DIR, `.snapshot-${databaseName}.json`);
+  const snapshotExisted = existsSync(snapshotFile);
   await admin(`create database "${databaseName}"`);
   const redis = createRedis(REDIS_URL, { connectionName: 'gramdesk:bench-runner' });
   let cleaned: Promise<void> | undefined;
@@ -111,6 +117,7 @@ async function prepare(suffix: string) {
       await admin(`drop database if exists "${databaseName}" with (force)`).catch((err: unknown) =>
         console.error(`could not drop database ${databaseName}:`, err),
       );
+      if (!snapshotExisted) rmSync(snapshotFile, { force: true });
       console.log(`cleaned up: database ${databaseName} dropped, ${deleted} Redis keys ${keyPrefix}* deleted`);
     })();
     return cleaned;

@@ -101,11 +101,17 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   }
 
   if (bot && roles.includes('bot')) {
-    await registerCommands(bot.api, translator).catch((err) =>
+    // Telegram calls at start are not awaited: an unreachable Bot API must not keep the API and
+    // worker roles down. Polling retries on its own; the others are logged and retried on restart.
+    void registerCommands(bot.api, translator).catch((err) =>
       log.warn({ err: err instanceof Error ? err.message : err }, 'could not register bot commands'),
     );
-    if (config.botMode === 'polling') intake = await startPolling(bot, log);
-    else if (config.webhook) await registerWebhook(bot, config.webhook.url, config.webhook.secret, log);
+    if (config.botMode === 'polling') intake = startPolling(bot, log);
+    else if (config.webhook) {
+      void registerWebhook(bot, config.webhook.url, config.webhook.secret, log).catch((err) =>
+        log.error({ err: err instanceof Error ? err.message : err }, 'could not register the webhook'),
+      );
+    }
   }
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');

@@ -25,7 +25,21 @@ const REDACT = [
   '*.secret',
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export interface LoggerOptions {
+  /** Values that must never be printed (the bot token: Bot API URLs and errors contain it). */
+  secrets?: string[];
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const target = options.destination ?? process.stdout;
+  // Redaction by path cannot catch a token inside an error message or a nested cause, so
+  // every finished line is also scrubbed before it is written.
+  const destination: pino.DestinationStream =
+    secrets.length === 0
+      ? target
+      : { write: (line: string) => target.write(secrets.reduce((text, secret) => scrubToken(text, secret), line)) };
   return pino(
     {
       level,

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, { secrets: [config.botToken] });
 
   let app: Awaited<ReturnType<typeof startGramdesk>>;
   try {

@@ -41,6 +41,8 @@ interface AppFlavor {
   userCreated: boolean;
   locale: Language;
   t: Translate;
+  /** Set once the pressed button's callback query is answered; Telegram accepts one answer. */
+  callbackAnswered?: boolean;
 }
 
 export type BaseContext = Context & AppFlavor & LazySessionFlavor<SessionData>;

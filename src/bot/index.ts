@@ -1,9 +1,9 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import { conversations, createConversation } from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, type BotConfig, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { htmlParseMode, interactiveRetry } from './api-defaults.js';
 import { type BotContext, type BotDeps, SESSION_VERSION, type SessionData } from './context.js';
 import { displayNameConversation, timezoneConversation } from './conversations/settings.js';
 import { cancelFeature } from './features/cancel.js';
@@ -14,8 +14,8 @@ import { unhandledFeature } from './features/unhandled.js';
 import { buildMenus } from './menus/index.js';
 import { attachContext } from './middlewares/context.js';
 import { dedupeUpdates } from './middlewares/dedupe.js';
-import { htmlParseMode } from './middlewares/parse-mode.js';
 import { loadUser } from './middlewares/user.js';
+import { answerCallback } from './ui/answer.js';
 
 /** Sessions of users who have not written for this long are forgotten (they hold UI state only). */
 const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -42,8 +42,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
     client: { apiRoot: deps.config.telegramApiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
   bot.api.config.use(htmlParseMode);
-  // Interactive replies wait out short flood limits; long ones fail fast rather than hang an update.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+  bot.api.config.use(interactiveRetry());
 
   const menus = buildMenus();
   const redisStorage = <T>(ttlSeconds: number) =>
@@ -56,7 +55,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
     deps.metrics?.botErrors.inc();
     (ctx.log ?? deps.log).error({ err: err.error, update_id: ctx.update.update_id }, 'update handler failed');
     try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      await answerCallback(ctx).catch(() => undefined);
       const t = ctx.t ?? deps.translator.forLocale('en');
       if (ctx.chat) await ctx.api.sendMessage(ctx.chat.id, t('apology'));
     } catch (replyError) {
@@ -96,7 +95,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
       plugins: [
         async (ctx, next) => {
           ctx.api.config.use(htmlParseMode);
-          ctx.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+          ctx.api.config.use(interactiveRetry());
           await next();
         },
       ],

@@ -12,16 +12,47 @@ export interface Intake {
 }
 
 /** Long polling through @grammyjs/runner: updates of different chats run concurrently. */
-export async function startPolling(bot: GramdeskBot, log: Logger): Promise<Intake> {
-  // getUpdates is refused while a webhook is set; polling mode owns the bot.
-  await bot.api.deleteWebhook();
-  const handle: RunnerHandle = run(bot, {
-    runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, retryInterval: 'exponential' },
-  });
-  log.info({ mode: 'polling' }, 'bot is receiving updates');
+export function startPolling(bot: GramdeskBot, log: Logger): Intake {
+  let handle: RunnerHandle | undefined;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  // Telegram (or a local Bot API server) may be unreachable at start; the rest of the program
+  // (API, worker) must come up anyway, so connecting happens here, in the background, with backoff.
+  const started = (async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        // getUpdates is refused while a webhook is set; polling mode owns the bot. This call
+        // also tells us whether the Bot API is reachable (bot.init retries getMe forever, silently).
+        await bot.api.deleteWebhook();
+        await bot.init();
+        break;
+      } catch (err) {
+        const delay = Math.min(1_000 * 2 ** (attempt - 1), 30_000);
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err), retry_in_ms: delay },
+          'cannot reach the Bot API',
+        );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+    if (stopped) return;
+    handle = run(bot, {
+      runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 }, retryInterval: 'exponential' },
+    });
+    log.info({ mode: 'polling', bot: bot.botInfo.username }, 'bot is receiving updates');
+  })();
   return {
     async stop() {
-      if (handle.isRunning()) await handle.stop();
+      stopped = true;
+      wake?.();
+      await started;
+      if (handle?.isRunning()) await handle.stop();
     },
   };
 }

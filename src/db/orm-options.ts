@@ -21,7 +21,11 @@ export function sharedOrmOptions() {
       glob: compiled ? '!(*.d).js' : '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,
+      // One snapshot, maintained by `migration:create` only; running migrations (in tests, in
+      // every deployment) must not write files next to the code.
       snapshot: true,
+      snapshotOnMigrate: false,
+      snapshotName: '.snapshot-gramdesk',
       emit: 'ts' as const,
     },
     // Entities are discovered from the list above, never by scanning folders at run time.

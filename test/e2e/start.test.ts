@@ -141,6 +141,29 @@ describe('roles', () => {
 });
 
 describe('start-up failures', () => {
+  it('comes up without Telegram (API healthy, bot retrying) and never prints the bot token', async () => {
+    const db = await createEmptyDatabase();
+    const port = await freePort();
+    const program = startProgram({
+      BOT_TOKEN,
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${await freePort()}`,
+      REDIS_URL: E2E_REDIS_URL,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      await program.waitForOutput(/cannot reach the Bot API/);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      expect(await program.stop()).toBe(0);
+      expect(program.output()).not.toContain('E2E-token_not-real');
+    } finally {
+      await program.stop('SIGKILL');
+      await db.drop();
+    }
+  });
+
   it('names each unreachable dependency and how to start it, and exits non-zero', async () => {
     const program = startProgram({
       BOT_TOKEN,

@@ -47,6 +47,7 @@ export class FakeTelegram {
   private readonly pendingUpdates: Update[] = [];
   private updateWaiters: Array<() => void> = [];
   private readonly overrides = new Map<string, Responder>();
+  private readonly answeredQueries = new Set<string>();
   private server: Server | undefined;
 
   constructor(readonly botInfo: UserFromGetMe = TEST_BOT_INFO) {}
@@ -130,13 +131,33 @@ export class FakeTelegram {
     if (method !== 'getUpdates') this.calls.push({ method, payload });
     const overridden = this.overrides.get(method)?.({ method, payload });
     if (overridden !== undefined) return overridden;
-    return { ok: true, result: await this.result(method, payload) };
+    try {
+      return { ok: true, result: await this.result(method, payload) };
+    } catch (err) {
+      if (err instanceof DoubleAnswer) {
+        return {
+          ok: false,
+          error_code: 400,
+          description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+        };
+      }
+      throw err;
+    }
   }
 
   private async result(method: string, p: Record<string, unknown>): Promise<unknown> {
     switch (method) {
       case 'getMe':
         return this.botInfo;
+      case 'answerCallbackQuery': {
+        // Telegram accepts one answer per callback query.
+        const id = String(p.callback_query_id);
+        if (this.answeredQueries.has(id)) {
+          return Promise.reject(new DoubleAnswer());
+        }
+        this.answeredQueries.add(id);
+        return true;
+      }
       case 'getUpdates':
         return this.takeUpdates(Number(p.offset ?? 0), Number(p.timeout ?? 0));
       case 'sendMessage': {
@@ -195,6 +216,8 @@ export class FakeTelegram {
     }
   }
 }
+
+class DoubleAnswer extends Error {}
 
 function parseBody(body: unknown): Record<string, unknown> {
   if (typeof body === 'string' && body.length > 0) {

@@ -27,7 +27,7 @@ const { Client } = createRequire(import.meta.url)('pg') as {
 /** Collects pino's JSON lines so tests can read what was logged. */
 function logCapture() {
   const lines: Array<Record<string, unknown>> = [];
-  const log = createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const log = createLogger('debug', { destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
   return { log, lines };
 }
 

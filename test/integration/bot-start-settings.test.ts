@@ -205,6 +205,22 @@ describe('Settings', () => {
   });
 });
 
+describe('buttons', () => {
+  it('every press is answered exactly once (Telegram rejects a second answer), toasts included', async () => {
+    const client = t.client(newUser());
+    await client.sendCommand('start');
+    const labels = ['⚙️ Settings', '🔔 Notifications: on', '🌐 Language', '◀️ Back', '🕒 Time zone', 'UTC', '◀️ Back'];
+    for (const label of labels) await client.click(label);
+    const answers = t.telegram.callsOf('answerCallbackQuery').filter((c) => Number(c.payload.callback_query_id) > 0);
+    const ids = answers.map((c) => c.payload.callback_query_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(client.replies().join('\n')).not.toContain('Sorry, something went wrong');
+    expect(answers.map((c) => c.payload.text).filter(Boolean)).toEqual(
+      expect.arrayContaining(['🔔 Notifications off', expect.stringMatching(/^✅ Time zone: UTC \(now \d\d:\d\d\)$/)]),
+    );
+  });
+});
+
 describe('restarts', () => {
   it('an unfinished conversation survives building a new bot instance (state in Redis)', async () => {
     const profile = newUser();

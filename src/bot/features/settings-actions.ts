@@ -3,6 +3,7 @@ import type { Language } from '../../db/entities/index.js';
 import { localTime } from '../../domain/timezone.js';
 import { updateSettings } from '../../domain/users.js';
 import type { BotContext } from '../context.js';
+import { answerCallback } from '../ui/answer.js';
 
 /** Native names: a user looking for their language recognises it in any interface language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
@@ -47,28 +48,31 @@ export async function changeLanguage(ctx: BotContext, language: Language): Promi
   await updateSettings(ctx.em, ctx.user, { language });
   ctx.locale = language;
   ctx.t = ctx.deps.translator.forLocale(language);
-  await ctx.answerCallbackQuery({ text: ctx.t('settings-language-changed') });
+  await answerCallback(ctx, ctx.t('settings-language-changed'));
 }
 
 export async function toggleNotifications(ctx: BotContext): Promise<void> {
   await updateSettings(ctx.em, ctx.user, { notifications: !ctx.user.notifications });
-  await ctx.answerCallbackQuery({
-    text: ctx.t('settings-notifications-changed', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
-  });
+  await answerCallback(
+    ctx,
+    ctx.t('settings-notifications-changed', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
+  );
 }
 
 export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
   await updateSettings(ctx.em, ctx.user, { timezone: zone });
-  await ctx.answerCallbackQuery({
-    text: ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }).replace(/<[^>]+>/g, ''),
-  });
+  // Toasts are plain text: drop the HTML tags of the shared message.
+  await answerCallback(
+    ctx,
+    ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }).replace(/<[^>]+>/g, ''),
+  );
 }
 
 /** Telegram shares a phone only through a reply-keyboard contact button, so this leaves the inline menu. */
 export async function requestPhone(ctx: BotContext): Promise<void> {
   const session = await ctx.session;
   session.awaitingContact = true;
-  await ctx.answerCallbackQuery();
+  await answerCallback(ctx);
   await ctx.reply(ctx.t('settings-phone-prompt'), {
     reply_markup: new Keyboard()
       .requestContact(ctx.t('settings-phone-button'))

@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import type { Screens } from '../menus/index.js';
+import { answerCallback } from '../ui/answer.js';
 import { showScreen } from '../ui/screen.js';
 import { commandName } from './cancel.js';
 
@@ -10,7 +11,7 @@ export function unhandledFeature(screens: Screens) {
 
   composer.on('callback_query', async (ctx) => {
     // A button from an old message (or a forged payload): say so and turn the message into the current menu.
-    await ctx.answerCallbackQuery({ text: ctx.t('stale-button') });
+    await answerCallback(ctx, ctx.t('stale-button'));
     if (ctx.callbackQuery.message) await showScreen(ctx, screens.main, 'edit');
   });
 

@@ -8,6 +8,7 @@ import {
   timezoneText,
   toggleNotifications,
 } from '../features/settings-actions.js';
+import { answerCallback } from '../ui/answer.js';
 import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
 
 export interface Screens {
@@ -25,12 +26,15 @@ export interface Menus {
 }
 
 /**
+ * Buttons answer their callback query themselves (answerCallback), so that one answer can
+ * carry a toast; the plugin's automatic answer would be a second one, which Telegram rejects.
  * A click on a button whose labels have changed since it was sent (e.g. the notifications
  * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
  */
 const menuOptions = {
+  autoAnswer: false,
   onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
-    await ctx.answerCallbackQuery({ text: ctx.t('menu-outdated') });
+    await answerCallback(ctx, ctx.t('menu-outdated'));
     ctx.menu.update();
   },
 };
@@ -76,7 +80,10 @@ export function buildMenus(): Menus {
     .row()
     .text(
       (ctx) => ctx.t('settings-name'),
-      (ctx) => ctx.conversation.enter('displayName'),
+      async (ctx) => {
+        await answerCallback(ctx);
+        await ctx.conversation.enter('displayName');
+      },
     )
     .row()
     .text((ctx) => ctx.t('back'), show(screens.main));
@@ -104,7 +111,10 @@ export function buildMenus(): Menus {
     .row()
     .text(
       (ctx) => ctx.t('settings-timezone-other'),
-      (ctx) => ctx.conversation.enter('timezone'),
+      async (ctx) => {
+        await answerCallback(ctx);
+        await ctx.conversation.enter('timezone');
+      },
     )
     .row()
     .text((ctx) => ctx.t('back'), show(screens.settings));

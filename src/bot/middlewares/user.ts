@@ -1,6 +1,7 @@
 import type { NextFunction } from 'grammy';
 import { loadTelegramUser } from '../../domain/users.js';
 import type { BotContext } from '../context.js';
+import { answerCallback } from '../ui/answer.js';
 
 const BANNED_NOTICE_SECONDS = 30 * 24 * 60 * 60;
 
@@ -25,7 +26,7 @@ export function loadUser() {
       const key = `${ctx.deps.keyPrefix ?? ''}banned-notice:${user.id}`;
       const first = await ctx.deps.redis.set(key, '1', 'EX', BANNED_NOTICE_SECONDS, 'NX');
       if (first === 'OK' && ctx.chat) await ctx.api.sendMessage(ctx.chat.id, ctx.t('blocked'));
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      await answerCallback(ctx).catch(() => undefined);
       return;
     }
     await next();

@@ -1,7 +1,8 @@
 import { Menu } from '@grammyjs/menu';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { isMessageNotModified } from '../api-defaults.js';
 import type { BotContext } from '../context.js';
-import { isMessageNotModified } from '../middlewares/parse-mode.js';
+import { answerCallback } from './answer.js';
 
 /**
  * A menu that can render its keyboard for any context. We render ourselves instead of
@@ -28,6 +29,7 @@ export interface Screen {
 export async function showScreen(ctx: BotContext, screen: Screen, how: 'edit' | 'reply' = 'edit'): Promise<void> {
   const text = await screen.text(ctx);
   const reply_markup = { inline_keyboard: await screen.menu.keyboard(ctx) };
+  await answerCallback(ctx);
   if (how === 'edit' && ctx.callbackQuery?.message) {
     try {
       await ctx.editMessageText(text, { reply_markup });

@@ -1,3 +1,4 @@
+import { autoRetry } from '@grammyjs/auto-retry';
 import type { Transformer } from 'grammy';
 
 const WITH_TEXT = new Set(['sendMessage', 'editMessageText', 'sendPhoto', 'sendDocument', 'editMessageCaption']);
@@ -17,4 +18,13 @@ export const htmlParseMode: Transformer = (prev, method, payload, signal) => {
 /** Bot API replies that mean "nothing to do", safe to ignore after an edit. */
 export function isMessageNotModified(err: unknown): boolean {
   return err instanceof Error && /message is not modified/i.test(err.message);
+}
+
+/**
+ * Retries for interactive replies: wait out a short flood limit (429 with retry_after ≤ 5 s)
+ * or a Telegram 5xx twice, then give up. Network errors are not retried: auto-retry would
+ * retry them forever, hanging the update (and a resent message may arrive twice).
+ */
+export function interactiveRetry(): Transformer {
+  return autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true });
 }

@@ -30,7 +30,17 @@ function explainDependency(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Reads `.env` from the working directory if there is one; real environment variables win. */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 async function main(): Promise<void> {
+  loadDotEnv();
   let config: ReturnType<typeof loadConfig>;
   let roles: Role[];
   try {

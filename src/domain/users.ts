@@ -45,8 +45,8 @@ export async function loadTelegramUser(
     const user = em.create(User, {
       telegramId: from.id,
       telegramUsername: from.username ?? null,
-      firstName: clip(from.first_name, 128),
-      lastName: from.last_name ? clip(from.last_name, 128) : null,
+      telegramFirstName: clip(from.first_name, 128),
+      telegramLastName: from.last_name ? clip(from.last_name, 128) : null,
       language: languageFromTelegram(from.language_code),
       role: isConfiguredAdmin ? 'admin' : 'user',
       lastSeenAt: now,
@@ -64,17 +64,31 @@ function syncProfile(user: User, from: TelegramProfile, now: Date): void {
   const username = from.username ?? null;
   if (user.telegramUsername !== username) user.telegramUsername = username;
   const firstName = clip(from.first_name, 128);
-  if (user.firstName !== firstName) user.firstName = firstName;
+  if (user.telegramFirstName !== firstName) user.telegramFirstName = firstName;
   const lastName = from.last_name ? clip(from.last_name, 128) : null;
-  if (user.lastName !== lastName) user.lastName = lastName;
+  if (user.telegramLastName !== lastName) user.telegramLastName = lastName;
   if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
   // A user who writes to the bot has evidently unblocked it.
   if (user.botBlocked) user.botBlocked = false;
 }
 
-/** The name other users see: the chosen display name, else the Telegram name. */
-export function visibleName(user: Pick<User, 'displayName' | 'firstName' | 'lastName'>): string {
-  return user.displayName ?? ([user.firstName, user.lastName].filter(Boolean).join(' ') || '—');
+type NamedUser = Pick<
+  User,
+  'displayName' | 'firstName' | 'lastName' | 'telegramFirstName' | 'telegramLastName' | 'username'
+>;
+
+/** The name other users see: the chosen display name, else the account name, else the Telegram name. */
+export function visibleName(user: NamedUser): string {
+  if (user.displayName) return user.displayName;
+  const account = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  if (account) return account;
+  const telegram = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
+  return telegram || user.username || '—';
+}
+
+/** The first name used in greetings such as the echo: the account's, else Telegram's (SPEC §2.3). */
+export function firstNameOf(user: Pick<User, 'firstName' | 'telegramFirstName' | 'username'>): string {
+  return user.firstName || user.telegramFirstName || user.username || '';
 }
 
 export const DISPLAY_NAME_MAX = 64;

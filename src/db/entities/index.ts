@@ -1,8 +1,12 @@
+import { Avatar, LinkToken, RefreshToken, Registration } from './account.entities.js';
+import { Message } from './message.entity.js';
 import { SigningKey } from './signing-key.entity.js';
 import { User } from './user.entity.js';
 
+export * from './account.entities.js';
+export * from './message.entity.js';
 export * from './user.entity.js';
-export { SigningKey, User };
+export { Avatar, LinkToken, Message, RefreshToken, Registration, SigningKey, User };
 
 /** Every entity, for the ORM config. Add new entities here. */
-export const entities = [User, SigningKey];
+export const entities = [User, SigningKey, Registration, RefreshToken, LinkToken, Avatar, Message];

@@ -47,8 +47,8 @@ describe('/start', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       telegramUsername: 'ann_renamed',
-      firstName: 'Anna',
-      lastName: 'Lee',
+      telegramFirstName: 'Anna',
+      telegramLastName: 'Lee',
       language: 'en',
     });
   });

@@ -1,6 +1,8 @@
 import type { UserFromGetMe } from 'grammy/types';
 import { createApi } from './api/app.js';
+import { apiRoutes } from './api/routes/index.js';
 import { type HttpServer, startHttpServer } from './api/server.js';
+import { SigningKeys } from './auth/keys.js';
 import { registerCommands } from './bot/commands.js';
 import type { BotDeps } from './bot/context.js';
 import { createTranslator } from './bot/i18n.js';
@@ -13,6 +15,7 @@ import { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { connectRedis, createRedis, type Redis } from './redis.js';
+import type { Services } from './services.js';
 
 export type Role = 'bot' | 'api' | 'worker';
 export const ALL_ROLES: readonly Role[] = ['bot', 'api', 'worker'];
@@ -69,6 +72,12 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   await withStartupLock(redis, `${keyPrefix}lock:migrate`, () => migrate(orm, log));
 
   const translator = createTranslator();
+  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
+  // Concurrent first starts must agree on one generated signing key.
+  const keys = await withStartupLock(redis, `${keyPrefix}lock:keys`, () =>
+    SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey),
+  );
+  const services: Services = { config, log, orm, redis, keys, jobs, translator, keyPrefix };
   const botDeps: BotDeps = { config, log, orm, redis, translator, metrics, keyPrefix };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
@@ -77,13 +86,14 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
 
   let intake: Intake | undefined;
   let http: HttpServer | undefined;
-  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
 
   if (roles.includes('api')) {
     const api = createApi({
       config,
       log,
       metrics,
+      orm,
+      routes: apiRoutes(services),
       readiness: {
         database: async () => {
           await orm.em.fork().getConnection().execute('select 1');

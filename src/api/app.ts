@@ -3,10 +3,12 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 import type { Config } from '../config.js';
+import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ApiEnv } from './context.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
+import { ormContext } from './middlewares/orm-context.js';
 import { requestContext } from './middlewares/request-context.js';
 import { apiSecureHeaders } from './middlewares/secure-headers.js';
 import { validationHook } from './openapi.js';
@@ -28,6 +30,8 @@ export interface ApiDeps {
   readiness: Readiness;
   /** Telegram webhook, mounted only in webhook mode. `handler` is grammY's `webhookCallback(bot, 'hono', { secretToken })`. */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> | Response };
+  /** Gives every request its own EntityManager (c.var.em); routes that touch the database need it. */
+  orm?: Orm;
   /** Later features register their routers here (tasks, auth, ...). */
   routes?: Array<(app: OpenAPIHono<ApiEnv>) => void>;
   bodyLimitBytes?: number;
@@ -60,6 +64,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       },
     }),
   );
+  if (deps.orm) app.use(ormContext(deps.orm));
   app.onError(createErrorHandler(deps.log));
   app.notFound(notFoundHandler);
 

@@ -1,4 +1,6 @@
+import type { Em } from '../db/orm.js';
 import type { Logger } from '../logger.js';
+import type { Principal } from './middlewares/auth.js';
 
 /** Hono environment of every API route: what the common middlewares put on `c.var`. */
 export interface ApiEnv {
@@ -7,5 +9,9 @@ export interface ApiEnv {
     requestId: string;
     /** Child logger carrying reqId, method and path; use it instead of the root logger. */
     log: Logger;
+    /** This request's own EntityManager (set by ormContext on routes that use the database). */
+    em: Em;
+    /** The authenticated caller (set by `authenticate`). */
+    principal: Principal;
   };
 }

@@ -11,7 +11,8 @@ const SigningKeySchema = defineEntity({
   properties: {
     kid: p.string().length(64).primary(),
     algorithm: p.string().length(16).default('EdDSA'),
-    privateJwk: p.json<Record<string, unknown>>().lazy(),
+    /** Null for a key configured through JWT_PRIVATE_KEY: its private half stays in the environment. */
+    privateJwk: p.json<Record<string, unknown>>().nullable().lazy(),
     publicJwk: p.json<Record<string, unknown>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
     /** When set, the key no longer signs; it still verifies until retiredAt + token lifetime. */

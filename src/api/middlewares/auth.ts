@@ -1,0 +1,72 @@
+import type { MiddlewareHandler } from 'hono';
+import { InvalidTokenError, verifyAccessToken } from '../../auth/access-token.js';
+import { User } from '../../db/entities/index.js';
+import type { Services } from '../../services.js';
+import type { ApiEnv } from '../context.js';
+import { ApiError } from '../errors.js';
+
+/** The authenticated caller of a request. */
+export interface Principal {
+  user: User;
+  /** `user` for a user's own access token; `service` for a trusted service acting for the user (SPEC §3.7). */
+  kind: 'user' | 'service';
+  service?: string;
+  /** What a service may do; a user's own token may do everything its owner may. */
+  scopes: ReadonlySet<string> | 'all';
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+([A-Za-z0-9\-_.~+/]+=*)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+const unauthorized = (message = 'A valid access token is required') =>
+  new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="gramdesk"' });
+
+/**
+ * Resolves the caller from `Authorization: Bearer`. Accepts user access tokens and, when
+ * `serviceTokens` verification is given, trusted service tokens. The user must exist, have an
+ * active account (or be a Telegram user acting through a service) and not be banned.
+ */
+export function authenticate(
+  services: Pick<Services, 'keys' | 'config'>,
+  verifyService?: (token: string) => Promise<{ service: string; userId: string; scopes: ReadonlySet<string> } | null>,
+): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) throw unauthorized();
+    let principal: Omit<Principal, 'user'> & { userId: string };
+    try {
+      const claims = await verifyAccessToken(services.keys, services.config.publicUrl, token);
+      principal = { kind: 'user', scopes: 'all', userId: claims.sub };
+    } catch (err) {
+      if (!(err instanceof InvalidTokenError)) throw err;
+      const service = verifyService ? await verifyService(token) : null;
+      if (!service) throw unauthorized();
+      principal = { kind: 'service', service: service.service, scopes: service.scopes, userId: service.userId };
+    }
+    const user = await c.var.em.findOne(User, { id: principal.userId });
+    if (!user) throw unauthorized();
+    if (principal.kind === 'user' && user.accountState !== 'active') throw unauthorized();
+    if (user.status === 'banned') throw new ApiError(403, 'user_banned', 'This account is blocked');
+    c.set('principal', { ...principal, user });
+    await next();
+  };
+}
+
+/** Requires a scope; a user's own token always has it, a service token only if configured. */
+export function requireScope(scope: string): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const { scopes } = c.var.principal;
+    if (scopes !== 'all' && !scopes.has(scope) && !scopes.has('*')) {
+      throw new ApiError(403, 'insufficient_scope', `This token lacks the scope ${scope}`);
+    }
+    await next();
+  };
+}
+
+/** For routes only the user themselves may call (never a service on their behalf). */
+export const requireUserToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (c.var.principal.kind !== 'user') throw unauthorized('This endpoint needs a user access token');
+  await next();
+};

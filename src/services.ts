@@ -1,0 +1,23 @@
+import type { SigningKeys } from './auth/keys.js';
+import type { Translator } from './bot/i18n.js';
+import type { Config } from './config.js';
+import type { Orm } from './db/orm.js';
+import type { JobRuntime } from './jobs/runtime.js';
+import type { Logger } from './logger.js';
+import type { Redis } from './redis.js';
+
+/**
+ * What the API routes, bot features and jobs share, built once in `startGramdesk` (or by tests).
+ * Passed explicitly, never imported as a singleton.
+ */
+export interface Services {
+  config: Config;
+  log: Logger;
+  orm: Orm;
+  redis: Redis;
+  keys: SigningKeys;
+  jobs: JobRuntime;
+  translator: Translator;
+  /** Prefix of every Redis key written by this deployment (tests give each file its own). */
+  keyPrefix: string;
+}

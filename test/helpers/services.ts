@@ -1,0 +1,83 @@
+import { createApi } from '../../src/api/app.js';
+import { apiRoutes } from '../../src/api/routes/index.js';
+import { SigningKeys } from '../../src/auth/keys.js';
+import { createTranslator } from '../../src/bot/i18n.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { JobRuntime } from '../../src/jobs/runtime.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { Services } from '../../src/services.js';
+import { TEST_BOT_TOKEN } from './bot.js';
+import type { TestDatabase } from './db.js';
+import { REDIS_URL } from './env.js';
+import type { TestRedis } from './redis.js';
+
+/** The configuration tests run with: the defaults plus a test bot token and the test Redis. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ BOT_TOKEN: TEST_BOT_TOKEN, REDIS_URL, LOG_LEVEL: 'silent', ...env });
+}
+
+/** The same Services object main.ts builds, over this test file's database and Redis prefix. */
+export async function createTestServices(
+  db: TestDatabase,
+  redis: TestRedis,
+  env: Record<string, string> = {},
+): Promise<Services> {
+  const config = testConfig(env);
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const keys = await SigningKeys.load(() => db.orm.em.fork(), config.jwtPrivateKey);
+  return {
+    config,
+    log,
+    orm: db.orm,
+    redis: redis.redis,
+    keys,
+    jobs: new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`),
+    translator: createTranslator(),
+    keyPrefix: redis.keyPrefix,
+  };
+}
+
+/** The full API app (every route) over the given services, for `app.request()` tests. */
+export function createTestApi(services: Services) {
+  return createApi({
+    config: services.config,
+    log: services.log,
+    metrics: createMetrics(),
+    orm: services.orm,
+    readiness: { database: async () => undefined, redis: async () => undefined },
+    routes: apiRoutes(services),
+  });
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+type App = ReturnType<typeof createTestApi>;
+
+/**
+ * One HTTP request in-process. `json` is sent as a JSON body; `token` as a Bearer token.
+ * The body is parsed as JSON when the response says so, else returned as text.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+export async function apiRequest<T = any>(
+  app: App,
+  method: string,
+  path: string,
+  options: { json?: unknown; token?: string; headers?: Record<string, string>; body?: string | Uint8Array | ArrayBuffer } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const response = await app.request(path, { method, headers, body });
+  const type = response.headers.get('content-type') ?? '';
+  const parsed = type.includes('json') ? await response.json() : await response.text();
+  return { status: response.status, body: parsed as T, headers: response.headers };
+}

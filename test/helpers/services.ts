@@ -67,7 +67,12 @@ export async function apiRequest<T = any>(
   app: App,
   method: string,
   path: string,
-  options: { json?: unknown; token?: string; headers?: Record<string, string>; body?: string | Uint8Array | ArrayBuffer } = {},
+  options: {
+    json?: unknown;
+    token?: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array | ArrayBuffer;
+  } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;

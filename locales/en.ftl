@@ -6,6 +6,7 @@ stale-button = This button is no longer active. Here is the current menu.
 menu-outdated = The menu has changed; here is the current one.
 blocked = ⛔ Your access to Gramdesk has been blocked by an administrator.
 cancelled = Cancelled.
+cancel = ✖️ Cancel
 nothing-to-cancel = There is nothing to cancel. /menu shows the main menu.
 back = ◀️ Back
 on = on
@@ -53,6 +54,7 @@ settings-summary =
     🔔 Notifications: { $notifications }
     📱 Phone: { $phone }
     👤 Display name: { $name }
+    🔗 HTTP account: { $account }
 settings-phone-value = { $phone } (operator code { $code })
 settings-language = 🌐 Language
 settings-timezone = 🕒 Time zone
@@ -94,3 +96,35 @@ settings-name-not-text = Please send the name as a text message, or /cancel.
 settings-name-saved = ✅ Display name: <b>{ $name }</b>
 settings-name-reset = ✅ Your Telegram name will be shown: <b>{ $name }</b>
 settings-back-to = ⚙️ Settings
+settings-account-none = not linked
+settings-unlink = 🔓 Unlink @{ $username }
+settings-unlink-confirm =
+    🔓 Unlink the Gramdesk account <b>@{ $username }</b> from this Telegram?
+
+    The account keeps its data and can still be used over HTTP; messages for it will no longer come here. You can link again later with a new token.
+settings-unlink-yes = 🔓 Yes, unlink
+settings-unlinked = Unlinked @{ $username }
+
+## accounts
+registration-confirm-request =
+    🔐 Someone wants to create the Gramdesk account <b>@{ $username }</b> linked to your Telegram.
+
+    If it was you, confirm within 15 minutes. If not, decline: nothing will be created.
+registration-confirm = ✅ Confirm
+registration-decline = ❌ Decline
+registration-confirmed = ✅ Confirmed: the account <b>@{ $username }</b> is active. You can log in with its password.
+registration-declined = ❌ Declined: the account <b>@{ $username }</b> was not created.
+registration-expired = ⌛ The request for the account <b>@{ $username }</b> expired without an answer; nothing was created.
+registration-not-found = This request does not exist or is not yours.
+link-attached = Successfully attached token '{ $token }'
+link-attached-account = Your Telegram is now linked to the Gramdesk account <b>@{ $username }</b>.
+link-invalid-format = Invalid token format
+link-no-such-token = No such token
+link-in-use = Token already in use
+link-already-attached = You've already attached token '{ $token }'
+link-already-linked = Your Telegram is already linked to the Gramdesk account <b>@{ $username }</b>.
+
+## messages
+echo =
+    { $firstName }, I got a message from you:
+    { $text }

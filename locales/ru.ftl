@@ -6,6 +6,7 @@ stale-button = Эта кнопка больше не работает. Вот а
 menu-outdated = Меню изменилось; вот актуальное.
 blocked = ⛔ Администратор заблокировал вам доступ к Gramdesk.
 cancelled = Отменено.
+cancel = ✖️ Отмена
 nothing-to-cancel = Отменять нечего. /menu откроет главное меню.
 back = ◀️ Назад
 on = вкл.
@@ -53,6 +54,7 @@ settings-summary =
     🔔 Уведомления: { $notifications }
     📱 Телефон: { $phone }
     👤 Отображаемое имя: { $name }
+    🔗 HTTP-аккаунт: { $account }
 settings-phone-value = { $phone } (код оператора { $code })
 settings-language = 🌐 Язык
 settings-timezone = 🕒 Часовой пояс
@@ -94,3 +96,35 @@ settings-name-not-text = Отправьте имя текстовым сообщ
 settings-name-saved = ✅ Отображаемое имя: <b>{ $name }</b>
 settings-name-reset = ✅ Будет показано имя из Telegram: <b>{ $name }</b>
 settings-back-to = ⚙️ Настройки
+settings-account-none = не привязан
+settings-unlink = 🔓 Отвязать @{ $username }
+settings-unlink-confirm =
+    🔓 Отвязать аккаунт Gramdesk <b>@{ $username }</b> от этого Telegram?
+
+    Аккаунт сохранит свои данные и будет доступен через HTTP; сообщения для него больше не будут приходить сюда. Привязать снова можно новым токеном.
+settings-unlink-yes = 🔓 Да, отвязать
+settings-unlinked = Аккаунт @{ $username } отвязан
+
+## accounts
+registration-confirm-request =
+    🔐 Кто-то хочет создать аккаунт Gramdesk <b>@{ $username }</b>, привязанный к вашему Telegram.
+
+    Если это вы, подтвердите в течение 15 минут. Если нет, отклоните: ничего не будет создано.
+registration-confirm = ✅ Подтвердить
+registration-decline = ❌ Отклонить
+registration-confirmed = ✅ Подтверждено: аккаунт <b>@{ $username }</b> активен. Войти можно с его паролем.
+registration-declined = ❌ Отклонено: аккаунт <b>@{ $username }</b> не создан.
+registration-expired = ⌛ Запрос на аккаунт <b>@{ $username }</b> истёк без ответа; ничего не создано.
+registration-not-found = Такого запроса нет, или он не ваш.
+link-attached = Токен '{ $token }' успешно привязан
+link-attached-account = Ваш Telegram привязан к аккаунту Gramdesk <b>@{ $username }</b>.
+link-invalid-format = Неверный формат токена
+link-no-such-token = Такого токена нет
+link-in-use = Токен уже используется
+link-already-attached = Вы уже привязали токен '{ $token }'
+link-already-linked = Ваш Telegram уже привязан к аккаунту Gramdesk <b>@{ $username }</b>.
+
+## messages
+echo =
+    { $firstName }, я получил от тебя сообщение:
+    { $text }

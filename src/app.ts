@@ -3,6 +3,7 @@ import { createApi } from './api/app.js';
 import { apiRoutes } from './api/routes/index.js';
 import { type HttpServer, startHttpServer } from './api/server.js';
 import { SigningKeys } from './auth/keys.js';
+import { serviceTokenVerifierFor } from './auth/service-tokens.js';
 import { registerCommands } from './bot/commands.js';
 import type { BotDeps } from './bot/context.js';
 import { createTranslator } from './bot/i18n.js';
@@ -11,11 +12,13 @@ import { type Intake, registerWebhook, startPolling, webhookHandler } from './bo
 import type { Config } from './config.js';
 import { withStartupLock } from './db/migrate-lock.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
+import { startNotificationsWorker } from './jobs/notifications.js';
 import { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { connectRedis, createRedis, type Redis } from './redis.js';
 import type { Services } from './services.js';
+import { BotIdentity, createTelegramApi } from './telegram.js';
 
 export type Role = 'bot' | 'api' | 'worker';
 export const ALL_ROLES: readonly Role[] = ['bot', 'api', 'worker'];
@@ -47,6 +50,8 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   const { log, roles } = options;
   const keyPrefix = options.keyPrefix ?? 'gd:';
   const metrics = createMetrics();
+  // Parse SERVICE_KEYS before connecting anywhere: a bad key is a configuration error.
+  serviceTokenVerifierFor(config);
 
   const redis = createRedis(config.redisUrl, { connectionName: 'gramdesk:main' });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -77,7 +82,19 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   const keys = await withStartupLock(redis, `${keyPrefix}lock:keys`, () =>
     SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey),
   );
-  const services: Services = { config, log, orm, redis, keys, jobs, translator, keyPrefix };
+  const telegram = createTelegramApi(config, options.fetch);
+  const services: Services = {
+    config,
+    log,
+    orm,
+    redis,
+    keys,
+    jobs,
+    translator,
+    telegram,
+    bot: new BotIdentity(telegram, options.botInfo),
+    keyPrefix,
+  };
   const botDeps: BotDeps = { config, log, orm, redis, translator, metrics, keyPrefix };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
@@ -123,6 +140,8 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       );
     }
   }
+
+  if (roles.includes('worker')) startNotificationsWorker(services);
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
 

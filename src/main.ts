@@ -59,6 +59,10 @@ async function main(): Promise<void> {
   try {
     app = await startGramdesk(config, { roles, log });
   } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const problem of err.problems) console.error(`Configuration error: ${problem}`);
+      process.exit(1);
+    }
     const reasons = err instanceof AggregateError ? err.errors : [err];
     const explained = reasons.map(explainDependency);
     if (explained.every(Boolean)) {

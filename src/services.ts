@@ -1,3 +1,4 @@
+import type { Api } from 'grammy';
 import type { SigningKeys } from './auth/keys.js';
 import type { Translator } from './bot/i18n.js';
 import type { Config } from './config.js';
@@ -5,6 +6,7 @@ import type { Orm } from './db/orm.js';
 import type { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
 import type { Redis } from './redis.js';
+import type { BotIdentity } from './telegram.js';
 
 /**
  * What the API routes, bot features and jobs share, built once in `startGramdesk` (or by tests).
@@ -18,6 +20,9 @@ export interface Services {
   keys: SigningKeys;
   jobs: JobRuntime;
   translator: Translator;
+  /** Bot API client for messages sent outside an update (jobs, notifications). */
+  telegram: Api;
+  bot: BotIdentity;
   /** Prefix of every Redis key written by this deployment (tests give each file its own). */
   keyPrefix: string;
 }

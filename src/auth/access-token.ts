@@ -24,7 +24,7 @@ export async function issueAccessToken(
   userId: string,
   now = Math.floor(Date.now() / 1000),
 ): Promise<{ token: string; expiresIn: number }> {
-  const { kid, key } = keys.signingKey;
+  const { kid, key } = await keys.currentSigningKey();
   const token = await new SignJWT({ typ: 'access' })
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid, typ: 'JWT' })
     .setIssuer(issuer)

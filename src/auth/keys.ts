@@ -14,8 +14,10 @@ export const JWT_ALGORITHM = 'EdDSA';
 /** How long access tokens live; a retired key keeps verifying for this long (plus leeway). */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const RETIRED_KEY_GRACE_MS = (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
-/** Unknown `kid`s trigger a reload (another process rotated), at most this often. */
-const RELOAD_INTERVAL_MS = 10_000;
+/** Keys are re-read this often, so a rotation made by another process reaches every process. */
+const REFRESH_INTERVAL_MS = 60_000;
+/** Unknown `kid`s (another process just rotated) trigger a reload, at most this often. */
+const UNKNOWN_KID_RELOAD_MS = 10_000;
 
 interface VerificationKey {
   kid: string;
@@ -32,10 +34,15 @@ interface VerificationKey {
 export class SigningKeys {
   private verification = new Map<string, VerificationKey>();
   private lastReload = 0;
+  private lastUnknownKidReload = 0;
+  private reloading: Promise<void> | undefined;
 
   private constructor(
     private readonly fork: () => Em,
     private active: { kid: string; key: CryptoKey },
+    /** True when JWT_PRIVATE_KEY decides the signing key. */
+    private readonly configured: boolean,
+    private readonly refreshIntervalMs: number,
   ) {}
 
   /**
@@ -44,7 +51,11 @@ export class SigningKeys {
    * stored active key is used, or one is generated on first start. Call under a start-up lock
    * so concurrent processes agree on one generated key.
    */
-  static async load(fork: () => Em, configuredKey?: string): Promise<SigningKeys> {
+  static async load(
+    fork: () => Em,
+    configuredKey?: string,
+    options: { refreshIntervalMs?: number } = {},
+  ): Promise<SigningKeys> {
     const em = fork();
     let active: { kid: string; key: CryptoKey };
     if (configuredKey) {
@@ -70,7 +81,12 @@ export class SigningKeys {
         active = await generateAndStore(em);
       }
     }
-    const keys = new SigningKeys(fork, active);
+    const keys = new SigningKeys(
+      fork,
+      active,
+      Boolean(configuredKey),
+      options.refreshIntervalMs ?? REFRESH_INTERVAL_MS,
+    );
     await keys.reload();
     return keys;
   }
@@ -83,15 +99,24 @@ export class SigningKeys {
     return kid;
   }
 
+  /** The key that signs now (as of the last reload; see `currentSigningKey` for a fresh one). */
   get signingKey(): { kid: string; key: CryptoKey } {
+    return this.active;
+  }
+
+  /** The signing key, re-read at most every minute so a rotation elsewhere is followed. */
+  async currentSigningKey(): Promise<{ kid: string; key: CryptoKey }> {
+    await this.refreshIfStale();
     return this.active;
   }
 
   /** The key for a token's `kid`, if it still verifies. Unknown kids cause one (throttled) reload. */
   async verificationKey(kid: string | undefined): Promise<CryptoKey | undefined> {
     if (!kid) return undefined;
+    await this.refreshIfStale();
     let entry = this.verification.get(kid);
-    if (!entry && Date.now() - this.lastReload > RELOAD_INTERVAL_MS) {
+    if (!entry && Date.now() - this.lastUnknownKidReload > UNKNOWN_KID_RELOAD_MS) {
+      this.lastUnknownKidReload = Date.now();
       await this.reload();
       entry = this.verification.get(kid);
     }
@@ -101,7 +126,8 @@ export class SigningKeys {
   }
 
   /** The JSON Web Key Set of every key that still verifies. */
-  jwks(): { keys: JWK[] } {
+  async jwks(): Promise<{ keys: JWK[] }> {
+    await this.refreshIfStale();
     const now = Date.now();
     return {
       keys: [...this.verification.values()]
@@ -110,7 +136,19 @@ export class SigningKeys {
     };
   }
 
-  private async reload(): Promise<void> {
+  private async refreshIfStale(): Promise<void> {
+    if (Date.now() - this.lastReload > this.refreshIntervalMs) await this.reload();
+  }
+
+  /** Re-reads the keys; concurrent callers share one reload. */
+  private reload(): Promise<void> {
+    this.reloading ??= this.readKeys().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  private async readKeys(): Promise<void> {
     this.lastReload = Date.now();
     const since = new Date(Date.now() - RETIRED_KEY_GRACE_MS);
     const rows = await this.fork().find(SigningKey, { $or: [{ retiredAt: null }, { retiredAt: { $gt: since } }] });
@@ -121,6 +159,20 @@ export class SigningKeys {
       next.set(row.kid, { kid: row.kid, key, publicJwk: row.publicJwk as JWK, retiredAt: row.retiredAt ?? null });
     }
     this.verification = next;
+    // Another process may have rotated: sign with the newest active stored key from now on.
+    // (A key configured through JWT_PRIVATE_KEY has no stored private half and stays as it is.)
+    const newest = rows
+      .filter((row) => !row.retiredAt)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    if (newest && newest.kid !== this.active.kid && !this.configured) {
+      const withPrivate = await this.fork().findOne(SigningKey, { kid: newest.kid }, { populate: ['privateJwk'] });
+      if (withPrivate?.privateJwk) {
+        this.active = {
+          kid: newest.kid,
+          key: (await importJWK(withPrivate.privateJwk as JWK, JWT_ALGORITHM)) as CryptoKey,
+        };
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { htmlParseMode, interactiveRetry } from './api-defaults.js';
 import { type BotContext, type BotDeps, SESSION_VERSION, type SessionData } from './context.js';
 import { displayNameConversation, timezoneConversation } from './conversations/settings.js';
+import { accountsFeature } from './features/accounts.js';
 import { cancelFeature } from './features/cancel.js';
 import { chatMemberFeature } from './features/chat-member.js';
 import { settingsFeature } from './features/settings.js';
@@ -107,6 +108,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
   // 10. Menus (click handling for every registered submenu).
   app.use(menus.root);
   // 11. Features, one composer each.
+  app.use(accountsFeature());
   app.use(startFeature(menus.screens));
   app.use(settingsFeature(menus.screens));
   // 12. Whatever is left gets a helpful answer.

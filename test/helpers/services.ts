@@ -7,9 +7,11 @@ import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
+import { BotIdentity, createTelegramApi, type TelegramFetch } from '../../src/telegram.js';
 import { TEST_BOT_TOKEN } from './bot.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
+import { FakeTelegram } from './fake-telegram.js';
 import type { TestRedis } from './redis.js';
 
 /** The configuration tests run with: the defaults plus a test bot token and the test Redis. */
@@ -22,10 +24,12 @@ export async function createTestServices(
   db: TestDatabase,
   redis: TestRedis,
   env: Record<string, string> = {},
+  telegram: FakeTelegram = new FakeTelegram(),
 ): Promise<Services> {
   const config = testConfig(env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const keys = await SigningKeys.load(() => db.orm.em.fork(), config.jwtPrivateKey);
+  const api = createTelegramApi(config, telegram.fetch as TelegramFetch);
   return {
     config,
     log,
@@ -34,6 +38,8 @@ export async function createTestServices(
     keys,
     jobs: new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`),
     translator: createTranslator(),
+    telegram: api,
+    bot: new BotIdentity(api, telegram.botInfo),
     keyPrefix: redis.keyPrefix,
   };
 }

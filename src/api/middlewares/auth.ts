@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { InvalidTokenError, verifyAccessToken } from '../../auth/access-token.js';
+import { type ServiceTokenVerifier, serviceTokenVerifierFor } from '../../auth/service-tokens.js';
 import { User } from '../../db/entities/index.js';
 import type { Services } from '../../services.js';
 import type { ApiEnv } from '../context.js';
@@ -24,13 +25,14 @@ const unauthorized = (message = 'A valid access token is required') =>
   new ApiError(401, 'unauthorized', message, undefined, { 'WWW-Authenticate': 'Bearer realm="gramdesk"' });
 
 /**
- * Resolves the caller from `Authorization: Bearer`. Accepts user access tokens and, when
- * `serviceTokens` verification is given, trusted service tokens. The user must exist, have an
- * active account (or be a Telegram user acting through a service) and not be banned.
+ * Resolves the caller from `Authorization: Bearer`. Accepts user access tokens and trusted
+ * service tokens (SPEC §3.7; by default those of SERVICE_KEYS, pass `null` to refuse them). The
+ * user must exist, have an active account (or be a Telegram user acting through a service) and
+ * not be banned (403 user_banned). Building it parses SERVICE_KEYS, so a bad value fails at start.
  */
 export function authenticate(
   services: Pick<Services, 'keys' | 'config'>,
-  verifyService?: (token: string) => Promise<{ service: string; userId: string; scopes: ReadonlySet<string> } | null>,
+  verifyService: ServiceTokenVerifier | null = serviceTokenVerifierFor(services.config),
 ): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));

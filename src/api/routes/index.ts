@@ -1,8 +1,21 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../services.js';
 import type { ApiEnv } from '../context.js';
+import { registerAuthRoutes } from './auth/index.js';
+import { registerRegistrationRoute } from './auth/register.js';
+import { registerJwksRoutes } from './jwks/index.js';
+import { registerMessagesRoutes } from './messages/index.js';
+import { registerTokenRoutes } from './token/index.js';
+import { registerUsersRoutes } from './users/index.js';
 
 /** Every feature router of the API, in the order they appear in the OpenAPI document. */
-export function apiRoutes(_services: Services): Array<(app: OpenAPIHono<ApiEnv>) => void> {
-  return [];
+export function apiRoutes(services: Services): Array<(app: OpenAPIHono<ApiEnv>) => void> {
+  return [
+    registerRegistrationRoute(services),
+    registerAuthRoutes(services),
+    registerJwksRoutes(services),
+    registerUsersRoutes(services),
+    registerTokenRoutes(services),
+    registerMessagesRoutes(services),
+  ];
 }

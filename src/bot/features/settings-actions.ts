@@ -1,5 +1,6 @@
 import { Keyboard } from 'grammy';
 import type { Language } from '../../db/entities/index.js';
+import { unlinkTelegram } from '../../domain/accounts/linking.js';
 import { localTime } from '../../domain/timezone.js';
 import { updateSettings } from '../../domain/users.js';
 import type { BotContext } from '../context.js';
@@ -36,7 +37,21 @@ export function settingsText(ctx: BotContext): string {
     notifications: ctx.t(u.notifications ? 'on' : 'off'),
     phone,
     name: u.displayName ?? ctx.t('not-set'),
+    account: linkedUsername(ctx) ? `@${linkedUsername(ctx)}` : ctx.t('settings-account-none'),
   });
+}
+
+/** The HTTP account linked to this Telegram user, if there is an active one. */
+export function linkedUsername(ctx: BotContext): string | null {
+  return ctx.user.accountState === 'active' ? (ctx.user.username ?? null) : null;
+}
+
+/** Settings → Unlink → Yes: the account keeps its data; this Telegram continues as a fresh user. */
+export async function unlinkAccount(ctx: BotContext): Promise<void> {
+  const username = linkedUsername(ctx);
+  if (!username) return;
+  ctx.user = await unlinkTelegram(ctx.em, ctx.user);
+  await answerCallback(ctx, ctx.t('settings-unlinked', { username }));
 }
 
 export function timezoneText(ctx: BotContext): string {

@@ -2,11 +2,13 @@ import type { BotContext } from '../context.js';
 import {
   changeLanguage,
   chooseTimezone,
+  linkedUsername,
   requestPhone,
   settingsText,
   TIMEZONE_PRESETS,
   timezoneText,
   toggleNotifications,
+  unlinkAccount,
 } from '../features/settings-actions.js';
 import { answerCallback } from '../ui/answer.js';
 import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
@@ -17,6 +19,7 @@ export interface Screens {
   settings: Screen;
   language: Screen;
   timezone: Screen;
+  unlink: Screen;
 }
 
 export interface Menus {
@@ -46,6 +49,7 @@ export function buildMenus(): Menus {
   const settings = new ScreenMenu('settings', menuOptions);
   const language = new ScreenMenu('language', menuOptions);
   const timezone = new ScreenMenu('timezone', menuOptions);
+  const unlink = new ScreenMenu('unlink', menuOptions);
 
   const screens: Screens = {
     main: { text: (ctx) => ctx.t('main-menu'), menu: main },
@@ -53,6 +57,7 @@ export function buildMenus(): Menus {
     settings: { text: settingsText, menu: settings },
     language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
     timezone: { text: timezoneText, menu: timezone },
+    unlink: { text: (ctx) => ctx.t('settings-unlink-confirm', { username: linkedUsername(ctx) ?? '' }), menu: unlink },
   };
   const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
 
@@ -86,7 +91,22 @@ export function buildMenus(): Menus {
       },
     )
     .row()
+    .dynamic((ctx, range) => {
+      // Only for a Telegram user with a linked HTTP account.
+      const username = linkedUsername(ctx);
+      if (username) range.text(ctx.t('settings-unlink', { username }), show(screens.unlink)).row();
+    })
     .text((ctx) => ctx.t('back'), show(screens.main));
+
+  unlink
+    .text(
+      (ctx) => ctx.t('settings-unlink-yes'),
+      async (ctx) => {
+        await unlinkAccount(ctx);
+        await showScreen(ctx, screens.settings);
+      },
+    )
+    .text((ctx) => ctx.t('cancel'), show(screens.settings));
 
   language
     .text('🇷🇺 Русский', async (ctx) => {
@@ -120,6 +140,6 @@ export function buildMenus(): Menus {
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
   main.register([help, settings]);
-  settings.register([language, timezone]);
+  settings.register([language, timezone, unlink]);
   return { root: main, screens };
 }

@@ -23,7 +23,8 @@ export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
     const amp = rest.lastIndexOf('&', cut - 1);
     if (amp !== -1 && cut - amp < 8 && !rest.slice(amp, cut).includes(';')) cut = amp;
     parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^\n/, '');
+    // The line break or space we cut at separates the parts; it does not start the next one.
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
   }
   if (rest.length > 0 || parts.length === 0) parts.push(rest);
   return parts;

@@ -60,7 +60,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     bodyLimit({
       maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize} bytes`);
+        // The rest of the body is not read; closing the connection keeps clients from writing
+        // the remainder into the next request on a keep-alive connection.
+        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize} bytes`, undefined, {
+          Connection: 'close',
+        });
       },
     }),
   );

@@ -1,30 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.js';
-import { BotClient } from '../helpers/bot-client.js';
 import { createEmptyDatabase } from '../helpers/db.js';
-import { REDIS_URL } from '../helpers/env.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { freePort, startProgram } from '../helpers/program.js';
+import { e2eRedisUrl, flushRedis, freePort, pollingClient, startProgram } from '../helpers/program.js';
 
 /** This file's own Redis database, flushed at the end. */
-const E2E_REDIS_URL = `${REDIS_URL.replace(/\/\d+$/, '')}/10`;
+const E2E_REDIS_URL = e2eRedisUrl(10);
 
-afterAll(async () => {
-  const redis = createRedis(E2E_REDIS_URL);
-  await redis.connect();
-  await redis.flushdb();
-  await redis.quit();
-});
-
-/** Waits until the program has answered: new Bot API calls arrived and then none for a moment. */
-async function settled(telegram: FakeTelegram, before: number): Promise<void> {
-  await telegram.waitForCall(() => telegram.calls.length > before);
-  let seen = -1;
-  while (seen !== telegram.calls.length) {
-    seen = telegram.calls.length;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+afterAll(() => flushRedis(E2E_REDIS_URL));
 
 describe('accounts end to end (the real program)', () => {
   it('register → confirm in Telegram → login → /users/me → POST /messages → the echo arrives', async () => {
@@ -56,11 +38,7 @@ describe('accounts end to end (the real program)', () => {
     try {
       await program.waitForOutput(/gramdesk started/, 90_000);
       const telegramId = 810_000_000 + Math.floor(Math.random() * 1_000_000);
-      const client = new BotClient(telegram, { id: telegramId, first_name: 'Erin', language_code: 'en' }, async (u) => {
-        const before = telegram.calls.length;
-        telegram.pushUpdate(u);
-        await settled(telegram, before);
-      });
+      const client = pollingClient(telegram, { id: telegramId, first_name: 'Erin', language_code: 'en' });
       await client.sendCommand('start');
 
       const registered = await json('/auth/register', {

@@ -2,33 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/redis.js';
-import { BotClient } from '../helpers/bot-client.js';
 import { createEmptyDatabase } from '../helpers/db.js';
-import { REDIS_URL } from '../helpers/env.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { freePort, startProgram } from '../helpers/program.js';
+import { e2eRedisUrl, flushRedis, freePort, pollingClient, startProgram } from '../helpers/program.js';
 
 const BOT_TOKEN = '7000000001:E2E-token_not-real';
-/** This file's own Redis database, flushed at the end, so the program's default key prefix is safe. */
-const E2E_REDIS_URL = `${REDIS_URL.replace(/\/\d+$/, '')}/9`;
+/** This file's own Redis database, flushed at the end. */
+const E2E_REDIS_URL = e2eRedisUrl(9);
 
-afterAll(async () => {
-  const redis = createRedis(E2E_REDIS_URL);
-  await redis.connect();
-  await redis.flushdb();
-  await redis.quit();
-});
-
-/** Waits until the program has answered an update: new calls arrived and then none for a moment. */
-async function settled(telegram: FakeTelegram, before: number): Promise<void> {
-  await telegram.waitForCall(() => telegram.calls.length > before);
-  let seen = -1;
-  while (seen !== telegram.calls.length) {
-    seen = telegram.calls.length;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+afterAll(() => flushRedis(E2E_REDIS_URL));
 
 async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
   const telegram = new FakeTelegram();
@@ -50,11 +32,7 @@ async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
     await program.waitForOutput(/gramdesk started/, 90_000);
     expect(program.output()).toContain(database.DATABASE_URL ? '"database":"postgresql"' : '"database":"pglite"');
     const userId = 800_000_000 + Math.floor(Math.random() * 1_000_000);
-    const client = new BotClient(telegram, { id: userId, first_name: 'Eve', language_code: 'en' }, async (update) => {
-      const before = telegram.calls.length;
-      telegram.pushUpdate(update);
-      await settled(telegram, before);
-    });
+    const client = pollingClient(telegram, { id: userId, first_name: 'Eve', language_code: 'en' });
     await client.sendCommand('start');
     const reply = await telegram.waitForCall((c) => c.method === 'sendMessage' && c.payload.chat_id === userId);
     expect(String(reply.payload.text)).toContain('Welcome to <b>Gramdesk</b>, Eve!');

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createRedis } from '../../src/redis.js';
+import { BotClient, type TelegramUserProfile } from './bot-client.js';
+import type { FakeTelegram } from './fake-telegram.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
@@ -64,5 +67,36 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
     server.on('error', reject);
+  });
+}
+
+/** A Redis database of an e2e file's own (the program uses its default key prefix), flushed afterwards. */
+export function e2eRedisUrl(database: number): string {
+  return `${(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d+$/, '')}/${database}`;
+}
+
+export async function flushRedis(url: string): Promise<void> {
+  const redis = createRedis(url);
+  await redis.connect();
+  await redis.flushdb();
+  await redis.quit();
+}
+
+/** Waits until the program has answered: new Bot API calls arrived and then none for a moment. */
+export async function settled(telegram: FakeTelegram, before: number): Promise<void> {
+  await telegram.waitForCall(() => telegram.calls.length > before);
+  let seen = -1;
+  while (seen !== telegram.calls.length) {
+    seen = telegram.calls.length;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** A Telegram user whose updates reach the real program through the fake's getUpdates queue. */
+export function pollingClient(telegram: FakeTelegram, user: TelegramUserProfile): BotClient {
+  return new BotClient(telegram, user, async (update) => {
+    const before = telegram.calls.length;
+    telegram.pushUpdate(update);
+    await settled(telegram, before);
   });
 }

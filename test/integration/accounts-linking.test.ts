@@ -1,39 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LinkToken, Message, User } from '../../src/db/entities/index.js';
-import type { Services } from '../../src/services.js';
 import { createAccount } from '../helpers/accounts.js';
-import { createTestBot, type TestBot } from '../helpers/bot.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let telegram: FakeTelegram;
-let services: Services;
-let app: ReturnType<typeof createTestApi>;
-let bot: TestBot;
+const env = useTestEnvironment();
+const em = () => env.em();
 let nextTelegramId = 400_000;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  telegram = new FakeTelegram();
-  services = await createTestServices(db, redis, {}, telegram);
-  app = createTestApi(services);
-  bot = createTestBot({ db, redis, telegram });
-});
-afterAll(async () => {
-  await services.jobs.close();
-  await redis.close();
-  await db.drop();
-});
-
-const em = () => db.orm.em.fork();
-
 async function telegramUser(language = 'en') {
-  const client = bot.client({
+  const client = env.bot.client({
     id: nextTelegramId++,
     first_name: 'Lin',
     username: `lin${nextTelegramId}`,
@@ -45,22 +21,22 @@ async function telegramUser(language = 'en') {
 
 describe('/token', () => {
   it('creates one token, shows it, refuses a second, and revokes it', async () => {
-    const { token } = await createAccount(services);
-    const created = await apiRequest(app, 'POST', '/token', { token });
+    const { token } = await createAccount(env.services);
+    const created = await apiRequest(env.app, 'POST', '/token', { token });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.body.link).toBe(`https://t.me/gramdesk_test_bot?start=link_${created.body.token}`);
 
-    expect((await apiRequest(app, 'POST', '/token', { token })).status).toBe(409);
-    const shown = await apiRequest(app, 'GET', '/token', { token });
+    expect((await apiRequest(env.app, 'POST', '/token', { token })).status).toBe(409);
+    const shown = await apiRequest(env.app, 'GET', '/token', { token });
     expect(shown.body.token).toBe(created.body.token);
-    expect((await apiRequest(app, 'DELETE', '/token', { token })).status).toBe(204);
-    expect((await apiRequest(app, 'GET', '/token', { token })).status).toBe(404);
-    expect((await apiRequest(app, 'DELETE', '/token', { token })).status).toBe(404);
+    expect((await apiRequest(env.app, 'DELETE', '/token', { token })).status).toBe(204);
+    expect((await apiRequest(env.app, 'GET', '/token', { token })).status).toBe(404);
+    expect((await apiRequest(env.app, 'DELETE', '/token', { token })).status).toBe(404);
   });
 
   it('needs a token', async () => {
-    const res = await apiRequest(app, 'POST', '/token');
+    const res = await apiRequest(env.app, 'POST', '/token');
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('unauthorized');
   });
@@ -68,8 +44,8 @@ describe('/token', () => {
 
 describe('attaching in the bot', () => {
   it('the bare token attaches the account; the Telegram user becomes the account', async () => {
-    const { user: account, token } = await createAccount(services, { username: 'linker' });
-    const { body } = await apiRequest(app, 'POST', '/token', { token });
+    const { user: account, token } = await createAccount(env.services, { username: 'linker' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
     const client = await telegramUser();
     const before = await em().findOneOrFail(User, { telegramId: client.user.id });
     // Something the Telegram-only user owned moves along.
@@ -96,8 +72,8 @@ describe('attaching in the bot', () => {
   });
 
   it('opening the t.me link (/start link_<token>) attaches too', async () => {
-    const { token } = await createAccount(services, { username: 'deeplinker' });
-    const { body } = await apiRequest(app, 'POST', '/token', { token });
+    const { token } = await createAccount(env.services, { username: 'deeplinker' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
     const client = await telegramUser('ru');
     await client.sendCommand('start', `link_${body.token}`);
     expect(client.lastReply()).toBe(
@@ -120,8 +96,8 @@ describe('attaching in the bot', () => {
   });
 
   it('Settings shows the linked account and unlinks it; the account keeps its data', async () => {
-    const { user: account, token } = await createAccount(services, { username: 'unlinkme' });
-    const { body } = await apiRequest(app, 'POST', '/token', { token });
+    const { user: account, token } = await createAccount(env.services, { username: 'unlinkme' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
     const client = await telegramUser();
     await client.sendText(body.token);
 
@@ -138,12 +114,12 @@ describe('attaching in the bot', () => {
     expect(fresh.id).not.toBe(account.id);
     expect(fresh.username).toBeNull();
     // The account can create a new token and link again.
-    expect((await apiRequest(app, 'POST', '/token', { token })).status).toBe(201);
+    expect((await apiRequest(env.app, 'POST', '/token', { token })).status).toBe(201);
   });
 
   it('POST /token for an account already in Telegram answers 409', async () => {
-    const { token } = await createAccount(services, { telegramId: nextTelegramId++ });
-    const res = await apiRequest(app, 'POST', '/token', { token });
+    const { token } = await createAccount(env.services, { telegramId: nextTelegramId++ });
+    const res = await apiRequest(env.app, 'POST', '/token', { token });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('telegram_already_linked');
   });

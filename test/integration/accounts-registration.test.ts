@@ -1,40 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Registration, User } from '../../src/db/entities/index.js';
 import { handleNotification, startNotificationsWorker } from '../../src/jobs/notifications.js';
-import type { Services } from '../../src/services.js';
-import { createTestBot, type TestBot } from '../helpers/bot.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
-let telegram: FakeTelegram;
-let services: Services;
-let app: ReturnType<typeof createTestApi>;
-let bot: TestBot;
+const env = useTestEnvironment();
+const em = () => env.em();
 let nextTelegramId = 300_000;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  telegram = new FakeTelegram();
-  services = await createTestServices(db, redis, {}, telegram);
-  app = createTestApi(services);
-  bot = createTestBot({ db, redis, telegram });
-});
-afterAll(async () => {
-  await services.jobs.close();
-  await redis.close();
-  await db.drop();
-});
-
-const em = () => db.orm.em.fork();
-
-/** A Telegram user who has started the bot. */
+/** A Telegram user who has started the env.bot. */
 async function startedTelegramUser(language = 'en') {
-  const client = bot.client({ id: nextTelegramId++, first_name: 'Tom', language_code: language });
+  const client = env.bot.client({ id: nextTelegramId++, first_name: 'Tom', language_code: language });
   await client.sendCommand('start');
   return client;
 }
@@ -44,12 +20,12 @@ async function registrationOf(username: string) {
 }
 
 async function runJob(data: Parameters<typeof handleNotification>[1]['data']) {
-  await handleNotification(services, { data });
+  await handleNotification(env.services, { data });
 }
 
 describe('POST /auth/register without telegramId', () => {
   it('creates an active account at once', async () => {
-    const res = await apiRequest(app, 'POST', '/auth/register', {
+    const res = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'Alice_1', password: 'long enough pw', firstName: 'Alice', email: 'a@example.com' },
     });
     expect(res.status).toBe(201);
@@ -70,7 +46,7 @@ describe('POST /auth/register without telegramId', () => {
   });
 
   it('refuses a taken username case-insensitively', async () => {
-    const res = await apiRequest(app, 'POST', '/auth/register', {
+    const res = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'alice_1', password: 'long enough pw' },
     });
     expect(res.status).toBe(409);
@@ -87,7 +63,7 @@ describe('POST /auth/register without telegramId', () => {
     [{ username: 'okname', password: 'long enough pw', firstName: 'a\u202Eb' }, 'firstName'],
     [{ username: 'okname', password: 'long enough pw', email: 'not-an-email' }, 'email'],
   ])('answers 422 for %j and creates nothing', async (json, field) => {
-    const res = await apiRequest(app, 'POST', '/auth/register', { json });
+    const res = await apiRequest(env.app, 'POST', '/auth/register', { json });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('validation_failed');
     expect(JSON.stringify(res.body.error.details)).toContain(field);
@@ -95,7 +71,7 @@ describe('POST /auth/register without telegramId', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const res = await apiRequest(app, 'POST', '/auth/register', {
+    const res = await apiRequest(env.app, 'POST', '/auth/register', {
       body: '{"username":',
       headers: { 'content-type': 'application/json' },
     });
@@ -104,8 +80,8 @@ describe('POST /auth/register without telegramId', () => {
 });
 
 describe('POST /auth/register with telegramId', () => {
-  it('refuses a Telegram user who has not started the bot, with the bot link', async () => {
-    const res = await apiRequest(app, 'POST', '/auth/register', {
+  it('refuses a Telegram user who has not started the env.bot, with the env.bot link', async () => {
+    const res = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'ghost', password: 'long enough pw', telegramId: 999_999_001 },
     });
     expect(res.status).toBe(422);
@@ -117,7 +93,7 @@ describe('POST /auth/register with telegramId', () => {
 
   it('creates a pending account, asks in Telegram, and Confirm activates it', async () => {
     const client = await startedTelegramUser();
-    const res = await apiRequest(app, 'POST', '/auth/register', {
+    const res = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'tom_http', password: 'long enough pw', telegramId: client.user.id },
     });
     expect(res.status).toBe(202);
@@ -138,7 +114,7 @@ describe('POST /auth/register with telegramId', () => {
     expect((await registrationOf('tom_http')).status).toBe('confirmed');
 
     // A second registration naming the same Telegram user is refused.
-    const again = await apiRequest(app, 'POST', '/auth/register', {
+    const again = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'tom_again', password: 'long enough pw', telegramId: client.user.id },
     });
     expect(again.status).toBe(409);
@@ -147,7 +123,7 @@ describe('POST /auth/register with telegramId', () => {
 
   it('Decline removes the pending account and frees the username', async () => {
     const client = await startedTelegramUser('ru');
-    await apiRequest(app, 'POST', '/auth/register', {
+    await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'declined_one', password: 'long enough pw', firstName: 'D', telegramId: client.user.id },
     });
     await runJob({ type: 'registration-confirm', registrationId: (await registrationOf('declined_one')).id });
@@ -157,7 +133,7 @@ describe('POST /auth/register with telegramId', () => {
     const user = await em().findOneOrFail(User, { telegramId: client.user.id });
     expect(user).toMatchObject({ username: null, accountState: null, firstName: null });
 
-    const reuse = await apiRequest(app, 'POST', '/auth/register', {
+    const reuse = await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'declined_one', password: 'long enough pw' },
     });
     expect(reuse.status).toBe(201);
@@ -166,12 +142,12 @@ describe('POST /auth/register with telegramId', () => {
   it('a press by another Telegram user (a forged callback) changes nothing', async () => {
     const owner = await startedTelegramUser();
     const intruder = await startedTelegramUser();
-    await apiRequest(app, 'POST', '/auth/register', {
+    await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'victim_acc', password: 'long enough pw', telegramId: owner.user.id },
     });
     const registration = await registrationOf('victim_acc');
     await intruder.pressCallback(undefined, `reg:${registration.id}:yes`);
-    const answer = telegram.callsOf('answerCallbackQuery').at(-1);
+    const answer = env.telegram.callsOf('answerCallbackQuery').at(-1);
     expect(answer?.payload.text).toBe('This request does not exist or is not yours.');
     expect((await registrationOf('victim_acc')).status).toBe('pending');
     expect((await em().findOneOrFail(User, { telegramId: owner.user.id })).accountState).toBe('pending');
@@ -179,7 +155,7 @@ describe('POST /auth/register with telegramId', () => {
 
   it('15 minutes without an answer: the expiry job removes the account exactly once', async () => {
     const client = await startedTelegramUser();
-    await apiRequest(app, 'POST', '/auth/register', {
+    await apiRequest(env.app, 'POST', '/auth/register', {
       json: { username: 'slow_user', password: 'long enough pw', telegramId: client.user.id },
     });
     const registration = await registrationOf('slow_user');
@@ -190,10 +166,10 @@ describe('POST /auth/register with telegramId', () => {
     expect((await registrationOf('slow_user')).status).toBe('pending');
 
     await em().nativeUpdate(Registration, { id: registration.id }, { expiresAt: new Date(Date.now() - 1000) });
-    const editsBefore = telegram.callsOf('editMessageText').length;
+    const editsBefore = env.telegram.callsOf('editMessageText').length;
     await runJob({ type: 'registration-expire', registrationId: registration.id });
     await runJob({ type: 'registration-expire', registrationId: registration.id });
-    expect(telegram.callsOf('editMessageText').length - editsBefore).toBe(1);
+    expect(env.telegram.callsOf('editMessageText').length - editsBefore).toBe(1);
     expect(client.lastReply()).toContain('expired without an answer');
     expect((await registrationOf('slow_user')).status).toBe('expired');
     expect((await em().findOneOrFail(User, { telegramId: client.user.id })).username).toBeNull();
@@ -205,13 +181,13 @@ describe('POST /auth/register with telegramId', () => {
   });
 
   it('the worker sends the confirmation as soon as the registration is made', async () => {
-    const worker = startNotificationsWorker(services);
+    const worker = startNotificationsWorker(env.services);
     try {
       const client = await startedTelegramUser();
-      await apiRequest(app, 'POST', '/auth/register', {
+      await apiRequest(env.app, 'POST', '/auth/register', {
         json: { username: 'quick_one', password: 'long enough pw', telegramId: client.user.id },
       });
-      await telegram.waitForCall(
+      await env.telegram.waitForCall(
         (c) =>
           c.method === 'sendMessage' &&
           c.payload.chat_id === client.user.id &&
@@ -227,7 +203,7 @@ describe('POST /auth/register with telegramId', () => {
   it('two registrations of one username at once: exactly one wins', async () => {
     const results = await Promise.all(
       [1, 2, 3].map(() =>
-        apiRequest(app, 'POST', '/auth/register', { json: { username: 'race_name', password: 'long enough pw' } }),
+        apiRequest(env.app, 'POST', '/auth/register', { json: { username: 'race_name', password: 'long enough pw' } }),
       ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);

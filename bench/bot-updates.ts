@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/bot/i18n.js';
 import { createBot } from '../src/bot/index.js';
 import { createOrm } from '../src/db/orm.js';
+import { createCommentCache } from '../src/jobs/reminders.js';
 import { createLogger } from '../src/logger.js';
 import { connectRedis, createRedis, type Redis } from '../src/redis.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
@@ -183,6 +184,9 @@ async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof create
       log: createLogger('error', { destination: sink }),
       orm,
       redis,
+      // Navigation and settings never change tasks; these are never called in this workload.
+      taskEffects: { changed: async () => undefined, reminder: async () => undefined },
+      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
       translator,
       keyPrefix: env.keyPrefix,
     },

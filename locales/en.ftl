@@ -128,3 +128,9 @@ link-already-linked = Your Telegram is already linked to the Gramdesk account <b
 echo =
     { $firstName }, I got a message from you:
     { $text }
+
+## tasks
+task-reminder =
+    🔔 Reminder: <b>{ $title }</b>
+    Due: { $due }
+task-reminder-open = 📂 Open

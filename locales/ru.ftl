@@ -128,3 +128,9 @@ link-already-linked = Ваш Telegram уже привязан к аккаунт�
 echo =
     { $firstName }, я получил от тебя сообщение:
     { $text }
+
+## tasks
+task-reminder =
+    🔔 Напоминание: <b>{ $title }</b>
+    Срок: { $due }
+task-reminder-open = 📂 Открыть

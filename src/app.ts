@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { withStartupLock } from './db/migrate-lock.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
 import { startNotificationsWorker } from './jobs/notifications.js';
+import { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
 import { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -94,8 +95,20 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     telegram,
     bot: new BotIdentity(telegram, options.botInfo),
     keyPrefix,
+    taskEffects: createTaskEffects({ redis, jobs, keyPrefix }),
+    commentCache: createCommentCache({ redis, keyPrefix }),
   };
-  const botDeps: BotDeps = { config, log, orm, redis, translator, metrics, keyPrefix };
+  const botDeps: BotDeps = {
+    config,
+    log,
+    orm,
+    redis,
+    translator,
+    metrics,
+    keyPrefix,
+    taskEffects: services.taskEffects,
+    commentCache: services.commentCache,
+  };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
     ? createBot(botDeps, { mode: config.botMode, botInfo: options.botInfo, fetch: options.fetch })
@@ -141,7 +154,10 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     }
   }
 
-  if (roles.includes('worker')) startNotificationsWorker(services);
+  if (roles.includes('worker')) {
+    startNotificationsWorker(services);
+    startReminderWorker(services);
+  }
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
 

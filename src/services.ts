@@ -3,6 +3,8 @@ import type { SigningKeys } from './auth/keys.js';
 import type { Translator } from './bot/i18n.js';
 import type { Config } from './config.js';
 import type { Orm } from './db/orm.js';
+import type { CommentCache } from './domain/tasks/comments.js';
+import type { TaskEffects } from './domain/tasks/tasks.js';
 import type { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
 import type { Redis } from './redis.js';
@@ -23,6 +25,9 @@ export interface Services {
   /** Bot API client for messages sent outside an update (jobs, notifications). */
   telegram: Api;
   bot: BotIdentity;
+  /** What follows task changes (list version, reminders) and the comment list cache. */
+  taskEffects: TaskEffects;
+  commentCache: CommentCache;
   /** Prefix of every Redis key written by this deployment (tests give each file its own). */
   keyPrefix: string;
 }

@@ -3,6 +3,8 @@ import type { Context, LazySessionFlavor } from 'grammy';
 import type { Config } from '../config.js';
 import type { Language, User } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
+import type { CommentCache } from '../domain/tasks/comments.js';
+import type { TaskEffects } from '../domain/tasks/tasks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Redis } from '../redis.js';
@@ -28,6 +30,8 @@ export interface BotDeps {
   metrics?: Metrics;
   /** Prefix of every Redis key the bot writes (sessions, conversations, de-duplication). */
   keyPrefix?: string;
+  taskEffects: TaskEffects;
+  commentCache: CommentCache;
 }
 
 interface AppFlavor {

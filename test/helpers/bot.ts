@@ -1,8 +1,11 @@
 import { createTranslator } from '../../src/bot/i18n.js';
 import { createBot, type GramdeskBot } from '../../src/bot/index.js';
+import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
+import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import type { TestDatabase } from './db.js';
+import { REDIS_URL } from './env.js';
 import { FakeTelegram } from './fake-telegram.js';
 import type { TestRedis } from './redis.js';
 
@@ -14,6 +17,11 @@ export interface TestBotOptions {
   telegram?: FakeTelegram;
   mode?: 'polling' | 'webhook';
   adminTelegramIds?: number[];
+  /**
+   * Where task changes go (reminders, list version). Defaults to a job runtime of the bot's own
+   * under the test Redis prefix; its connections open only if a reminder is scheduled.
+   */
+  jobs?: JobRuntime;
 }
 
 export interface TestBot {
@@ -26,6 +34,7 @@ export interface TestBot {
 /** Builds the real bot (real PostgreSQL, Redis, middleware) with a fake Bot API behind client.fetch. */
 export function createTestBot(options: TestBotOptions): TestBot {
   const telegram = options.telegram ?? new FakeTelegram();
+  const jobs = options.jobs ?? new JobRuntime(REDIS_URL, createLogger('silent'), `${options.redis.keyPrefix}bull`);
   const bot = createBot(
     {
       config: {
@@ -39,6 +48,8 @@ export function createTestBot(options: TestBotOptions): TestBot {
       redis: options.redis.redis,
       translator: createTranslator(),
       keyPrefix: options.redis.keyPrefix,
+      taskEffects: createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
+      commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix }),
     },
     { mode: options.mode ?? 'polling', botInfo: telegram.botInfo, fetch: telegram.fetch as never },
   );

@@ -30,7 +30,12 @@ export function useTestEnvironment(env: Record<string, string> = {}): TestEnviro
     environment.telegram = new FakeTelegram();
     environment.services = await createTestServices(environment.db, environment.redis, env, environment.telegram);
     environment.app = createTestApi(environment.services);
-    environment.bot = createTestBot({ db: environment.db, redis: environment.redis, telegram: environment.telegram });
+    environment.bot = createTestBot({
+      db: environment.db,
+      redis: environment.redis,
+      telegram: environment.telegram,
+      jobs: environment.services.jobs,
+    });
     environment.em = () => environment.db.orm.em.fork();
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { apiRoutes } from '../../src/api/routes/index.js';
 import { SigningKeys } from '../../src/auth/keys.js';
 import { createTranslator } from '../../src/bot/i18n.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
 import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -30,17 +31,20 @@ export async function createTestServices(
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const keys = await SigningKeys.load(() => db.orm.em.fork(), config.jwtPrivateKey);
   const api = createTelegramApi(config, telegram.fetch as TelegramFetch);
+  const jobs = new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`);
   return {
     config,
     log,
     orm: db.orm,
     redis: redis.redis,
     keys,
-    jobs: new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`),
+    jobs,
     translator: createTranslator(),
     telegram: api,
     bot: new BotIdentity(api, telegram.botInfo),
     keyPrefix: redis.keyPrefix,
+    taskEffects: createTaskEffects({ redis: redis.redis, jobs, keyPrefix: redis.keyPrefix }),
+    commentCache: createCommentCache({ redis: redis.redis, keyPrefix: redis.keyPrefix }),
   };
 }
 

@@ -1,0 +1,135 @@
+import { raw } from '@mikro-orm/core';
+import { COMMENT_TEXT_MAX, Comment, Task, type User } from '../../db/entities/index.js';
+import type { Em } from '../../db/orm.js';
+import { DomainError } from '../errors.js';
+import { getOwnTask, type TaskEffects } from './tasks.js';
+
+export interface CommentView {
+  id: string;
+  taskId: string;
+  author: { id: string; username: string | null; firstName: string | null };
+  text: string;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+/** Comment lists cached per task (SPEC §2.2); every change drops the task's entry. */
+export interface CommentCache {
+  get(taskId: string): Promise<CommentView[] | null>;
+  set(taskId: string, comments: CommentView[]): Promise<void>;
+  invalidate(taskId: string): Promise<void>;
+}
+
+export function toCommentView(comment: Comment): CommentView {
+  const author = comment.author;
+  return {
+    id: comment.id,
+    taskId: typeof comment.task === 'object' ? comment.task.id : String(comment.task),
+    author: {
+      id: author.id,
+      username: author.username ?? author.telegramUsername ?? null,
+      firstName: author.displayName ?? author.firstName ?? author.telegramFirstName ?? null,
+    },
+    text: comment.text,
+    createdAt: comment.createdAt,
+    editedAt: comment.editedAt ?? null,
+  };
+}
+
+export function parseCommentText(input: string): string {
+  const text = input.normalize('NFC').trim();
+  if (!text) throw new DomainError('text_invalid', 'The comment is empty', 422, { field: 'text', reason: 'empty' });
+  const length = [...text].length;
+  if (length > COMMENT_TEXT_MAX) {
+    throw new DomainError('text_invalid', `The comment is longer than ${COMMENT_TEXT_MAX} characters`, 422, {
+      field: 'text',
+      reason: 'too_long',
+      max: COMMENT_TEXT_MAX,
+      length,
+    });
+  }
+  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/.test(text)) {
+    throw new DomainError('text_invalid', 'The comment contains control characters', 422, {
+      field: 'text',
+      reason: 'control',
+    });
+  }
+  return text;
+}
+
+/**
+ * All comments of a task the user may see (only the owner sees a task), oldest first, from
+ * the cache when it has them. Reading comments costs one query for the ownership check only.
+ */
+export async function listComments(em: Em, cache: CommentCache, viewer: User, taskId: string): Promise<CommentView[]> {
+  await getOwnTask(em, viewer, taskId);
+  const cached = await cache.get(taskId);
+  if (cached) return cached;
+  const rows = await em.find(Comment, { task: taskId }, { orderBy: { id: 'asc' }, populate: ['author'] });
+  const views = rows.map(toCommentView);
+  await cache.set(taskId, views);
+  return views;
+}
+
+export interface CommentDeps {
+  cache: CommentCache;
+  effects: TaskEffects;
+}
+
+export async function addComment(
+  em: Em,
+  deps: CommentDeps,
+  author: User,
+  taskId: string,
+  text: string,
+): Promise<Comment> {
+  const task = await getOwnTask(em, author, taskId);
+  const comment = em.create(Comment, { task, author, text: parseCommentText(text) });
+  task.commentCount += 1;
+  await em.flush();
+  await deps.cache.invalidate(taskId);
+  await deps.effects.changed(author.id);
+  return comment;
+}
+
+/** The comment, if it is on this task, the task is the user's, and the user wrote it. */
+async function ownComment(em: Em, user: User, taskId: string, commentId: string): Promise<Comment> {
+  const task = await getOwnTask(em, user, taskId);
+  const comment = /^\d{1,19}$/.test(commentId)
+    ? await em.findOne(Comment, { id: commentId, task, author: user }, { populate: ['author'] })
+    : null;
+  if (!comment) throw new DomainError('not_found', 'No such comment', 404);
+  return comment;
+}
+
+export async function editComment(
+  em: Em,
+  deps: CommentDeps,
+  user: User,
+  taskId: string,
+  commentId: string,
+  text: string,
+): Promise<Comment> {
+  const comment = await ownComment(em, user, taskId, commentId);
+  comment.text = parseCommentText(text);
+  comment.editedAt = new Date();
+  await em.flush();
+  await deps.cache.invalidate(taskId);
+  return comment;
+}
+
+export async function deleteComment(
+  em: Em,
+  deps: CommentDeps,
+  user: User,
+  taskId: string,
+  commentId: string,
+): Promise<void> {
+  const comment = await ownComment(em, user, taskId, commentId);
+  await em.transactional(async (tx) => {
+    await tx.nativeDelete(Comment, { id: comment.id });
+    await tx.nativeUpdate(Task, { id: taskId }, { commentCount: raw('greatest(comment_count - 1, 0)') });
+  });
+  await deps.cache.invalidate(taskId);
+  await deps.effects.changed(user.id);
+}

@@ -12,6 +12,7 @@ import { type Intake, registerWebhook, startPolling, webhookHandler } from './bo
 import type { Config } from './config.js';
 import { withStartupLock } from './db/migrate-lock.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
+import { attachUserCache } from './db/user-cache.js';
 import { startNotificationsWorker } from './jobs/notifications.js';
 import { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
 import { JobRuntime } from './jobs/runtime.js';
@@ -108,6 +109,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     keyPrefix,
     taskEffects: services.taskEffects,
     commentCache: services.commentCache,
+    userCache: attachUserCache(orm, redis, keyPrefix),
   };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot

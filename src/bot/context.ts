@@ -3,6 +3,7 @@ import type { Context, LazySessionFlavor } from 'grammy';
 import type { Config } from '../config.js';
 import type { Language, User } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
+import type { UserCache } from '../db/user-cache.js';
 import type { CommentCache } from '../domain/tasks/comments.js';
 import type { TaskEffects } from '../domain/tasks/tasks.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,8 @@ export interface BotDeps {
   keyPrefix?: string;
   taskEffects: TaskEffects;
   commentCache: CommentCache;
+  /** Makes loading the sender a Redis read instead of a query (see db/user-cache.ts). */
+  userCache?: UserCache;
 }
 
 interface AppFlavor {

@@ -1,5 +1,6 @@
 import { type Language, User } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
+import type { UserCache } from '../db/user-cache.js';
 import { DomainError } from './errors.js';
 import { parsePhone } from './phone.js';
 import { normalizeTimezone } from './timezone.js';
@@ -37,9 +38,12 @@ export async function loadTelegramUser(
   em: Em,
   from: TelegramProfile,
   policy: UserPolicy,
+  cache?: UserCache,
   now = new Date(),
 ): Promise<{ user: User; created: boolean }> {
-  const existing = await em.findOne(User, { telegramId: from.id });
+  const existing = cache
+    ? ((await cache.get(em, from.id)) ?? (await cache.load(em, from.id)))
+    : await em.findOne(User, { telegramId: from.id });
   const isConfiguredAdmin = policy.adminTelegramIds.includes(from.id);
   if (!existing) {
     const user = em.create(User, {
@@ -141,7 +145,13 @@ export async function updateSettings(em: Em, user: User, patch: SettingsPatch): 
   return user;
 }
 
-/** Telegram told us (403 or my_chat_member) whether this user blocked the bot. */
+/**
+ * Telegram told us (403 or my_chat_member) whether this user blocked the bot. Written through
+ * the entity (not a native update) so the user cache hears of it.
+ */
 export async function setBotBlocked(em: Em, telegramId: number, blocked: boolean): Promise<void> {
-  await em.nativeUpdate(User, { telegramId }, { botBlocked: blocked });
+  const user = await em.findOne(User, { telegramId });
+  if (!user || user.botBlocked === blocked) return;
+  user.botBlocked = blocked;
+  await em.flush();
 }

@@ -1,5 +1,6 @@
 import { createTranslator } from '../../src/bot/i18n.js';
 import { createBot, type GramdeskBot } from '../../src/bot/index.js';
+import { attachUserCache } from '../../src/db/user-cache.js';
 import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
 import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
@@ -50,6 +51,7 @@ export function createTestBot(options: TestBotOptions): TestBot {
       keyPrefix: options.redis.keyPrefix,
       taskEffects: createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
       commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix }),
+      userCache: attachUserCache(options.db.orm, options.redis.redis, options.redis.keyPrefix),
     },
     { mode: options.mode ?? 'polling', botInfo: telegram.botInfo, fetch: telegram.fetch as never },
   );

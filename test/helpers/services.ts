@@ -3,6 +3,7 @@ import { apiRoutes } from '../../src/api/routes/index.js';
 import { SigningKeys } from '../../src/auth/keys.js';
 import { createTranslator } from '../../src/bot/i18n.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { attachUserCache } from '../../src/db/user-cache.js';
 import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
 import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
@@ -30,6 +31,8 @@ export async function createTestServices(
   const config = testConfig(env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const keys = await SigningKeys.load(() => db.orm.em.fork(), config.jwtPrivateKey);
+  // As in startGramdesk: user writes made through these services invalidate the bot's user cache.
+  attachUserCache(db.orm, redis.redis, redis.keyPrefix);
   const api = createTelegramApi(config, telegram.fetch as TelegramFetch);
   const jobs = new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`);
   return {

@@ -15,9 +15,12 @@ export function loadUser() {
   return async (ctx: BotContext, next: NextFunction) => {
     const from = ctx.from;
     if (!from || from.is_bot || (ctx.chat && ctx.chat.type !== 'private')) return;
-    const { user, created } = await loadTelegramUser(ctx.em, from, {
-      adminTelegramIds: ctx.deps.config.adminTelegramIds,
-    });
+    const { user, created } = await loadTelegramUser(
+      ctx.em,
+      from,
+      { adminTelegramIds: ctx.deps.config.adminTelegramIds },
+      ctx.deps.userCache,
+    );
     ctx.user = user;
     ctx.userCreated = created;
     ctx.locale = user.language;

@@ -16,6 +16,8 @@ not-set = не указан
 ## commands
 cmd-start = Запустить Gramdesk и открыть главное меню
 cmd-menu = Главное меню
+cmd-tasks = Ваши задачи
+cmd-newtask = Новая задача
 cmd-settings = Настройки
 cmd-help = Что я умею
 cmd-cancel = Отменить текущее действие
@@ -30,6 +32,7 @@ welcome-back = 👋 С возвращением, { $name }!
 main-menu =
     🏠 <b>Gramdesk</b>
     Что будем делать?
+menu-tasks = 📋 Задачи
 menu-settings = ⚙️ Настройки
 menu-help = ❓ Помощь
 
@@ -38,6 +41,8 @@ help =
     <b>Gramdesk</b>: ваше рабочее пространство в Telegram.
 
     /menu: главное меню
+    /tasks: ваши задачи (они есть и в меню)
+    /newtask: новая задача
     /settings: язык, часовой пояс, уведомления, телефон и имя
     /cancel: выйти из текущего диалога
     /help: это сообщение
@@ -134,3 +139,112 @@ task-reminder =
     🔔 Напоминание: <b>{ $title }</b>
     Срок: { $due }
 task-reminder-open = 📂 Открыть
+tasks-title = 📋 <b>Задачи</b> · { $filter }
+tasks-counts = ⏳ { $todo } · 🟡 { $inProgress } · ✅ { $done }
+tasks-page = Страница { $page }/{ $pages }
+tasks-empty-open = Открытых задач нет. Нажмите «➕ Новая задача», чтобы добавить.
+tasks-empty-done = Выполненных задач пока нет.
+tasks-empty-all = У вас пока нет задач. Нажмите «➕ Новая задача», чтобы добавить.
+tasks-capped = Показаны { $max } самых новых задач; более старые доступны через API.
+tasks-filter-open = Открытые
+tasks-filter-done = Готовые
+tasks-filter-all = Все
+tasks-filter-selected = • { $label } •
+tasks-new = ➕ Новая задача
+tasks-not-found = ❌ Задача не найдена: её удалили, или она не ваша.
+task-status-todo = ⏳ К выполнению
+task-status-in-progress = 🟡 В работе
+task-status-done = ✅ Готово
+task-card-title = 📌 <b>{ $title }</b>
+task-card-no-description = <i>Без описания</i>
+task-card-status = Статус: { $status }
+task-card-due = 📅 Срок: { $due } ({ $timezone })
+task-card-overdue = ⚠️ просрочено
+task-card-due-none = 📅 Срок: не указан
+task-card-tags = 🏷 Теги: { $tags }
+task-card-tags-none = 🏷 Теги: нет
+task-card-comments = 💬 Комментарии: { $count }
+task-card-created = 🕒 Создана: { $created }
+task-card-updated = ✏️ Изменена: { $updated }
+task-next-status = ➡️ { $status }
+task-edit-title = ✏️ Название
+task-edit-description = 📝 Описание
+task-edit-due = 📅 Срок
+task-edit-tags = 🏷 Теги
+task-comments = 💬 Комментарии ({ $count })
+task-full-description = 📄 Описание целиком
+task-delete = 🗑 Удалить
+task-back-to-list = ◀️ К списку
+task-status-changed = Статус: { $status }
+task-changed = 🔄 Задача изменилась; вот она сейчас.
+task-delete-confirm =
+    🗑 Удалить задачу <b>{ $title }</b> вместе с комментариями?
+    Это нельзя отменить.
+task-delete-yes = 🗑 Да, удалить
+task-delete-no = ◀️ Нет, оставить
+task-deleted = 🗑 Задача удалена
+task-created = ✅ Задача создана
+task-saved-title = ✅ Название изменено
+task-saved-description = ✅ Описание изменено
+task-cleared-description = ✅ Описание удалено
+task-saved-due = ✅ Срок установлен
+task-cleared-due = ✅ Срок убран
+task-saved-tags = ✅ Теги изменены
+task-cleared-tags = ✅ Теги убраны
+task-new-title-prompt =
+    ➕ <b>Новая задача</b>
+    Отправьте название (до { $max } символов), например <code>Купить молоко</code>.
+    /cancel прерывает.
+task-new-description-prompt = 📝 Отправьте описание (до { $max } символов) или /skip.
+task-new-due-prompt =
+    📅 Какой срок? Ваш часовой пояс: { $timezone }.
+    Например <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
+    /skip: без срока.
+task-title-prompt =
+    ✏️ Отправьте новое название (до { $max } символов).
+    Сейчас: <b>{ $title }</b>
+    /cancel оставит как есть.
+task-title-required = ❌ У задачи должно быть название. Отправьте его, например <code>Купить молоко</code>, или /cancel.
+task-title-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте название короче, например <code>Купить молоко</code>.
+task-title-empty = ❌ Название не может быть пустым. Отправьте его, например <code>Купить молоко</code>.
+task-title-invalid = ❌ В названии есть невидимые управляющие символы. Отправьте обычный текст, например <code>Купить молоко</code>.
+task-description-prompt =
+    📝 Отправьте новое описание (до { $max } символов).
+    /clear удалит его, /cancel оставит как есть.
+task-description-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте описание короче.
+task-description-invalid = ❌ В описании есть невидимые управляющие символы. Отправьте обычный текст.
+task-due-prompt =
+    📅 Отправьте новый срок в вашем часовом поясе ({ $timezone }), например <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
+    Сейчас: { $due }
+    /clear (или /skip) уберёт срок, /cancel оставит как есть.
+task-due-invalid = ❌ «{ $input }» не похоже на дату. Попробуйте <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
+task-due-past = ❌ { $due } уже в прошлом. Отправьте более позднее время, например <code>завтра 9:00</code>.
+task-tags-prompt =
+    🏷 Отправьте теги через запятую или пробел (не больше { $max }), например <code>работа, срочно</code>.
+    Сейчас: { $tags }
+    /clear уберёт их, /cancel оставит как есть.
+task-tags-invalid = ❌ Тег — одно слово из букв, цифр, _ или - (до 32 символов). Например: <code>работа, срочно</code>.
+task-tags-too-many = ❌ Не больше { $max } тегов. Например: <code>работа, срочно</code>.
+comments-title = 💬 <b>Комментарии</b> · { $title }
+comments-page = Страница { $page }/{ $pages }
+comments-empty = Комментариев пока нет. Нажмите «➕ Комментарий».
+comments-item = <b>{ $n }.</b> { $author } · { $time }
+comments-edited = <i>(изменён)</i>
+comments-edit = ✏️ { $n }
+comments-delete = 🗑 { $n }
+comments-add = ➕ Комментарий
+comments-back = ◀️ К задаче
+comment-not-found = ❌ Комментарий не найден: его удалили, или он не ваш.
+comment-prompt =
+    💬 Отправьте комментарий к задаче <b>{ $title }</b> (до { $max } символов).
+    /cancel прерывает.
+comment-edit-prompt = ✏️ Отправьте новый текст комментария (до { $max } символов); /cancel оставит как есть. Сейчас:
+comment-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте комментарий короче.
+comment-empty = ❌ Комментарий не может быть пустым. Отправьте текст или /cancel.
+comment-invalid = ❌ В комментарии есть невидимые управляющие символы. Отправьте обычный текст.
+comment-added = ✅ Комментарий добавлен
+comment-edited = ✅ Комментарий изменён
+comment-delete-confirm = 🗑 Удалить этот комментарий?
+comment-delete-yes = 🗑 Да, удалить
+comment-delete-no = ◀️ Нет, оставить
+comment-deleted = 🗑 Комментарий удалён

@@ -4,7 +4,7 @@ import { LANGUAGES } from '../db/entities/index.js';
 import type { Translator } from './i18n.js';
 
 /** Commands every user sees, in menu order. Admin commands get a chat scope of their own later. */
-const PUBLIC_COMMANDS = ['start', 'menu', 'settings', 'help', 'cancel'] as const;
+const PUBLIC_COMMANDS = ['start', 'menu', 'tasks', 'newtask', 'settings', 'help', 'cancel'] as const;
 
 export function commandList(translator: Translator, locale: (typeof LANGUAGES)[number]): BotCommand[] {
   return PUBLIC_COMMANDS.map((command) => ({ command, description: translator.t(locale, `cmd-${command}`) }));

@@ -5,7 +5,7 @@ import type { Language, User } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
 import type { UserCache } from '../db/user-cache.js';
 import type { CommentCache } from '../domain/tasks/comments.js';
-import type { TaskEffects } from '../domain/tasks/tasks.js';
+import type { TaskEffects, TaskSummary } from '../domain/tasks/tasks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Redis } from '../redis.js';
@@ -16,10 +16,29 @@ import type { Translate, Translator } from './i18n.js';
  * process may change. Bump SESSION_VERSION when the shape changes; old sessions are then
  * simply not found (they live under the old key prefix and expire).
  */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 export interface SessionData {
   /** Set while the "share phone" reply keyboard is shown, so its Cancel button is understood. */
   awaitingContact?: boolean;
+  /** The task list being browsed, with the snapshot it pages through (see features/tasks-actions.ts). */
+  tasks?: TasksSnapshot;
+  /** The comments page being browsed. */
+  comments?: { taskId: string; page: number };
+}
+
+export type TaskFilter = 'open' | 'done' | 'all';
+
+/**
+ * The user's tasks as last loaded (newest first, capped), so paging and filtering need no query.
+ * `version` is `<userId>:<counter>`, the counter being the user's tasks version key in Redis when
+ * the list was loaded: every task change (bot, API, worker) bumps that key, and a list render
+ * reloads when it differs.
+ */
+export interface TasksSnapshot {
+  version: string;
+  filter: TaskFilter;
+  page: number;
+  items: TaskSummary[];
 }
 
 export interface BotDeps {

@@ -6,11 +6,13 @@ import type { UserFromGetMe } from 'grammy/types';
 import { htmlParseMode, interactiveRetry } from './api-defaults.js';
 import { type BotContext, type BotDeps, SESSION_VERSION, type SessionData } from './context.js';
 import { displayNameConversation, timezoneConversation } from './conversations/settings.js';
+import { taskConversations } from './conversations/tasks.js';
 import { accountsFeature } from './features/accounts.js';
 import { cancelFeature } from './features/cancel.js';
 import { chatMemberFeature } from './features/chat-member.js';
 import { settingsFeature } from './features/settings.js';
 import { startFeature } from './features/start.js';
+import { tasksFeature } from './features/tasks.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { buildMenus } from './menus/index.js';
 import { attachContext } from './middlewares/context.js';
@@ -105,10 +107,15 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
   app.use(cancelFeature());
   app.use(createConversation(timezoneConversation(deps.translator, menus.screens), 'timezone'));
   app.use(createConversation(displayNameConversation(deps.translator, menus.screens), 'displayName'));
+  for (const [name, builder] of Object.entries(taskConversations(deps.translator, menus.screens))) {
+    app.use(createConversation(builder, name));
+  }
   // 10. Menus (click handling for every registered submenu).
   app.use(menus.root);
   // 11. Features, one composer each.
   app.use(accountsFeature());
+  // Before /start: it takes the `task_<id>` deep links.
+  app.use(tasksFeature(menus.screens));
   app.use(startFeature(menus.screens));
   app.use(settingsFeature(menus.screens));
   // 12. Whatever is left gets a helpful answer.

@@ -40,21 +40,42 @@ export function createTaskEffects(services: Pick<Services, 'redis' | 'jobs' | 'k
     },
     async reminder(taskId, dueAt) {
       const q = queue();
-      // One job per task: the old one goes, whatever its state (a running job re-checks the task anyway).
-      await q.remove(reminderJobId(taskId)).catch(() => 0);
+      const id = reminderJobId(taskId);
+      // One job per task: the old one goes, whatever its state.
+      const removed = await q.remove(id).catch(() => 0);
       if (!dueAt) return;
+      // BullMQ cannot remove a job while it runs, and would ignore a new job with its id. A running
+      // job is for the old date (it re-checks the task and does nothing), so the new date gets a
+      // job id of its own instead of being dropped. Stale jobs left behind that way are no-ops.
+      const running = removed !== 1 && (await q.getJob(id)) !== undefined;
       await q.add(
         'remind',
         { taskId, dueAt: dueAt.toISOString() },
-        { jobId: reminderJobId(taskId), delay: Math.max(0, dueAt.getTime() - Date.now()) },
+        { jobId: running ? `${id}-${dueAt.getTime()}` : id, delay: Math.max(0, dueAt.getTime() - Date.now()) },
       );
     },
   };
 }
 
-/** Comment lists per task in Redis, invalidated by the comment use cases on every change. */
+/**
+ * Sets the list only if the task's change counter still has the value the reader saw before
+ * reading the database (KEYS: list, counter; ARGV: stamp, list JSON, ttl seconds).
+ */
+const SET_IF_UNCHANGED = `
+local current = redis.call('GET', KEYS[2]) or '0'
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1`;
+
+/**
+ * Comment lists per task in Redis, invalidated by the comment use cases on every change.
+ * Each invalidation also bumps a per-task counter; a list read from the database is stored only
+ * if the counter did not move meanwhile (see CommentCache.set), so a slow reader cannot put back
+ * a list that a writer has just replaced.
+ */
 export function createCommentCache(services: Pick<Services, 'redis' | 'keyPrefix'>, ttlSeconds = 3600): CommentCache {
   const key = (taskId: string) => `${services.keyPrefix}comments:${taskId}`;
+  const counterKey = (taskId: string) => `${services.keyPrefix}comments:${taskId}:ver`;
   return {
     async get(taskId) {
       const raw = await services.redis.get(key(taskId));
@@ -68,11 +89,22 @@ export function createCommentCache(services: Pick<Services, 'redis' | 'keyPrefix
         editedAt: c.editedAt ? new Date(c.editedAt) : null,
       }));
     },
-    async set(taskId, comments) {
-      await services.redis.set(key(taskId), JSON.stringify(comments), 'EX', ttlSeconds);
+    async stamp(taskId) {
+      return (await services.redis.get(counterKey(taskId))) ?? '0';
+    },
+    async set(taskId, comments, stamp) {
+      const json = JSON.stringify(comments);
+      if (stamp === undefined) await services.redis.set(key(taskId), json, 'EX', ttlSeconds);
+      else await services.redis.eval(SET_IF_UNCHANGED, 2, key(taskId), counterKey(taskId), stamp, json, ttlSeconds);
     },
     async invalidate(taskId) {
-      await services.redis.del(key(taskId));
+      // The counter outlives any list stored under an older stamp (both expire after the TTL).
+      await services.redis
+        .multi()
+        .incr(counterKey(taskId))
+        .expire(counterKey(taskId), ttlSeconds * 2)
+        .del(key(taskId))
+        .exec();
     },
   };
 }

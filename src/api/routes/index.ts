@@ -5,6 +5,7 @@ import { registerAuthRoutes } from './auth/index.js';
 import { registerRegistrationRoute } from './auth/register.js';
 import { registerJwksRoutes } from './jwks/index.js';
 import { registerMessagesRoutes } from './messages/index.js';
+import { registerTasksRoutes } from './tasks/index.js';
 import { registerTokenRoutes } from './token/index.js';
 import { registerUsersRoutes } from './users/index.js';
 
@@ -17,5 +18,6 @@ export function apiRoutes(services: Services): Array<(app: OpenAPIHono<ApiEnv>) 
     registerUsersRoutes(services),
     registerTokenRoutes(services),
     registerMessagesRoutes(services),
+    registerTasksRoutes(services),
   ];
 }

@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 
 /** Commands that conversations themselves understand; every other command leaves the dialog. */
-const CONVERSATION_COMMANDS = new Set(['skip', 'reset']);
+const CONVERSATION_COMMANDS = new Set(['skip', 'reset', 'clear']);
 
 /**
  * Installed between `conversations()` and the conversations themselves, so it sees updates

@@ -12,8 +12,9 @@ import {
 } from '../features/settings-actions.js';
 import { answerCallback } from '../ui/answer.js';
 import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
+import { buildTaskMenus, type TaskScreens } from './tasks.js';
 
-export interface Screens {
+export interface Screens extends TaskScreens {
   main: Screen;
   help: Screen;
   settings: Screen;
@@ -51,8 +52,11 @@ export function buildMenus(): Menus {
   const timezone = new ScreenMenu('timezone', menuOptions);
   const unlink = new ScreenMenu('unlink', menuOptions);
 
+  const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
+  const tasks = buildTaskMenus(mainScreen);
   const screens: Screens = {
-    main: { text: (ctx) => ctx.t('main-menu'), menu: main },
+    ...tasks.screens,
+    main: mainScreen,
     help: { text: (ctx) => ctx.t('help'), menu: help },
     settings: { text: settingsText, menu: settings },
     language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
@@ -63,6 +67,8 @@ export function buildMenus(): Menus {
 
   // Entries for features that do not exist yet are deliberately absent (no "coming soon").
   main
+    .text((ctx) => ctx.t('menu-tasks'), show(screens.tasks))
+    .row()
     .text((ctx) => ctx.t('menu-settings'), show(screens.settings))
     .row()
     .text((ctx) => ctx.t('menu-help'), show(screens.help));
@@ -139,7 +145,7 @@ export function buildMenus(): Menus {
     .row()
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
-  main.register([help, settings]);
+  main.register([help, settings, ...tasks.menus]);
   settings.register([language, timezone, unlink]);
   return { root: main, screens };
 }

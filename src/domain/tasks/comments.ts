@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/core';
 import { COMMENT_TEXT_MAX, Comment, Task, type User } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import { DomainError } from '../errors.js';
-import { getOwnTask, type TaskEffects } from './tasks.js';
+import { FORBIDDEN_IN_TEXT, getOwnTask, isId, type TaskEffects } from './tasks.js';
 
 export interface CommentView {
   id: string;
@@ -16,8 +16,15 @@ export interface CommentView {
 /** Comment lists cached per task (SPEC §2.2); every change drops the task's entry. */
 export interface CommentCache {
   get(taskId: string): Promise<CommentView[] | null>;
-  set(taskId: string, comments: CommentView[]): Promise<void>;
+  /**
+   * Stores a list read from the database. With `stamp` (taken by `stamp()` before that read),
+   * only if the task's comments have not changed since: otherwise a reader that raced a writer
+   * would put back the list the writer's `invalidate` had just dropped.
+   */
+  set(taskId: string, comments: CommentView[], stamp?: string): Promise<void>;
   invalidate(taskId: string): Promise<void>;
+  /** The current change count of the task's comments, to pass to `set`. */
+  stamp?(taskId: string): Promise<string>;
 }
 
 export function toCommentView(comment: Comment): CommentView {
@@ -48,7 +55,7 @@ export function parseCommentText(input: string): string {
       length,
     });
   }
-  if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/.test(text)) {
+  if (FORBIDDEN_IN_TEXT.test(text)) {
     throw new DomainError('text_invalid', 'The comment contains control characters', 422, {
       field: 'text',
       reason: 'control',
@@ -65,9 +72,10 @@ export async function listComments(em: Em, cache: CommentCache, viewer: User, ta
   await getOwnTask(em, viewer, taskId);
   const cached = await cache.get(taskId);
   if (cached) return cached;
+  const stamp = await cache.stamp?.(taskId);
   const rows = await em.find(Comment, { task: taskId }, { orderBy: { id: 'asc' }, populate: ['author'] });
   const views = rows.map(toCommentView);
-  await cache.set(taskId, views);
+  await cache.set(taskId, views, stamp);
   return views;
 }
 
@@ -85,7 +93,9 @@ export async function addComment(
 ): Promise<Comment> {
   const task = await getOwnTask(em, author, taskId);
   const comment = em.create(Comment, { task, author, text: parseCommentText(text) });
-  task.commentCount += 1;
+  // Raised in SQL (`comment_count + 1`, read back after the flush), not from the loaded value:
+  // two comments added at the same time (bot and API) would otherwise count as one.
+  task.commentCount = raw('comment_count + 1');
   await em.flush();
   await deps.cache.invalidate(taskId);
   await deps.effects.changed(author.id);
@@ -95,7 +105,7 @@ export async function addComment(
 /** The comment, if it is on this task, the task is the user's, and the user wrote it. */
 async function ownComment(em: Em, user: User, taskId: string, commentId: string): Promise<Comment> {
   const task = await getOwnTask(em, user, taskId);
-  const comment = /^\d{1,19}$/.test(commentId)
+  const comment = isId(commentId)
     ? await em.findOne(Comment, { id: commentId, task, author: user }, { populate: ['author'] })
     : null;
   if (!comment) throw new DomainError('not_found', 'No such comment', 404);

@@ -29,21 +29,38 @@ export function localParts(instant: Date, timezone: string): LocalDateTime {
     });
     partsFormat.set(timezone, format);
   }
-  const get = (type: string) => Number(format.formatToParts(instant).find((p) => p.type === type)?.value);
+  const parts = format.formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
-/** The UTC instant at which the clock in `timezone` shows `local` (the later one in a DST gap). */
+const DAY_MS = 86_400_000;
+
+/** How far the clock in `timezone` is ahead of UTC at `instant`, in ms (whole minutes). */
+function offsetAt(instant: number, timezone: string): number {
+  const t = localParts(new Date(instant), timezone);
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(instant / 60_000) * 60_000;
+}
+
+/**
+ * The UTC instant at which the clock in `timezone` shows `local`. Around a DST change it
+ * resolves like Temporal's and java.time's default: a time that occurs twice (clocks go back)
+ * is the earlier one; a time skipped (clocks go forward) moves forward by the gap, so
+ * 02:30 on a night that jumps from 02:00 to 03:00 is 03:30.
+ */
 export function fromLocal(local: LocalDateTime, timezone: string): Date {
   const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  let guess = asUtc;
-  // Two rounds settle the offset, also across a DST change between the guess and the answer.
-  for (let i = 0; i < 2; i++) {
-    const shown = localParts(new Date(guess), timezone);
-    const shownAsUtc = Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute);
-    guess += asUtc - shownAsUtc;
-  }
-  return new Date(guess);
+  // At most one offset change lies within a day of any wall time: the offsets a day before and
+  // a day after give every candidate.
+  const before = asUtc - offsetAt(asUtc - DAY_MS, timezone);
+  const after = asUtc - offsetAt(asUtc + DAY_MS, timezone);
+  const shows = (instant: number) => {
+    const t = localParts(new Date(instant), timezone);
+    return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) === asUtc;
+  };
+  const fitting = [before, after].filter(shows).sort((a, b) => a - b);
+  // No candidate shows it: a skipped time. The offset from before the change lands after the gap.
+  return new Date(fitting[0] ?? before);
 }
 
 function validTime(hour: number, minute: number): boolean {

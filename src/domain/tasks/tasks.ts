@@ -45,7 +45,13 @@ export function toTaskView(task: Task): TaskView {
   };
 }
 
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+/**
+ * Control characters (C0 and C1; tab and line breaks aside), bidi overrides and isolates, and lone
+ * surrogates: PostgreSQL cannot store the last, the driver would turn them into U+FFFD, and
+ * the stored text would differ from what was accepted.
+ */
+export const FORBIDDEN_IN_TEXT = /(?![\t\n\r])\p{Cc}|[\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+const FORBIDDEN = FORBIDDEN_IN_TEXT;
 const invalid = (field: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(`${field}_invalid`, message, 422, { field, ...details });
 
@@ -116,7 +122,16 @@ export function nextStatus(status: TaskStatus): TaskStatus {
   return status === 'todo' ? 'in_progress' : status === 'in_progress' ? 'done' : 'todo';
 }
 
-const isId = (id: string) => /^\d{1,19}$/.test(id);
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
+/**
+ * Whether a client-supplied id can be a row id: decimal digits within PostgreSQL's bigint.
+ * Anything else is "not found" without a query (a 19-digit number beyond the range would
+ * otherwise make PostgreSQL fail the query: a 500 instead of a 404).
+ */
+export function isId(id: string): boolean {
+  return /^\d{1,19}$/.test(id) && BigInt(id) <= BIGINT_MAX;
+}
 
 /** A task of this owner; another user's or an unknown id is "not found" (never "forbidden"). */
 export async function getOwnTask(em: Em, owner: User, id: string): Promise<Task> {

@@ -1,0 +1,111 @@
+import { Comment, Task, type TaskStatus, User } from '../../src/db/entities/index.js';
+import { addComment } from '../../src/domain/tasks/comments.js';
+import { createTask } from '../../src/domain/tasks/tasks.js';
+import type { BotClient } from './bot-client.js';
+import type { TestEnvironment } from './environment.js';
+import type { ChatMessage } from './fake-telegram.js';
+
+/** Helpers for the bot's task screens tests (test/integration/bot-tasks*.test.ts). */
+
+/** The stored user behind a Telegram client (the client must have sent something first). */
+export async function userOf(env: TestEnvironment, client: BotClient): Promise<User> {
+  return env.em().findOneOrFail(User, { telegramId: client.user.id });
+}
+
+/** Creates tasks through the domain (so the user's tasks version moves like in production), oldest first. */
+export async function seedTasks(
+  env: TestEnvironment,
+  owner: User,
+  titles: string[],
+  fields: { status?: TaskStatus; dueAt?: Date | null; tags?: string[]; description?: string } = {},
+): Promise<string[]> {
+  const em = env.em();
+  const user = await em.findOneOrFail(User, { id: owner.id });
+  const ids: string[] = [];
+  for (const title of titles) {
+    const task = await createTask(em, env.services.taskEffects, user, { title, ...fields });
+    ids.push(task.id);
+  }
+  return ids;
+}
+
+export async function seedComments(
+  env: TestEnvironment,
+  owner: User,
+  taskId: string,
+  texts: string[],
+): Promise<string[]> {
+  const em = env.em();
+  const user = await em.findOneOrFail(User, { id: owner.id });
+  const ids: string[] = [];
+  for (const text of texts) {
+    const comment = await addComment(
+      em,
+      { cache: env.services.commentCache, effects: env.services.taskEffects },
+      user,
+      taskId,
+      text,
+    );
+    ids.push(comment.id);
+  }
+  return ids;
+}
+
+export const findTask = (env: TestEnvironment, id: string) => env.em().findOne(Task, { id });
+export const commentsOf = (env: TestEnvironment, taskId: string) =>
+  env.em().find(Comment, { task: taskId }, { orderBy: { id: 'asc' } });
+
+/** Every row of tasks and comments, to compare before and after something that must change nothing. */
+export async function tableState(env: TestEnvironment): Promise<unknown> {
+  const connection = env.em().getConnection();
+  return {
+    tasks: await connection.execute('select * from tasks order by id'),
+    comments: await connection.execute('select * from comments order by id'),
+  };
+}
+
+/** The toast of the latest answered button press. */
+export function lastToast(env: TestEnvironment): string | undefined {
+  const text = env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** The bot's newest message in this client's chat. */
+export function lastMessage(env: TestEnvironment, client: BotClient): ChatMessage {
+  const message = env.telegram.chat(client.chatId).at(-1);
+  if (!message) throw new Error(`no message in chat ${client.chatId}`);
+  return message;
+}
+
+/** callback_data of the button labelled so in the newest message that has it. */
+export function dataOf(env: TestEnvironment, client: BotClient, label: string | RegExp): string {
+  const matches = (text: string) => (typeof label === 'string' ? text === label : label.test(text));
+  for (const message of [...env.telegram.chat(client.chatId)].reverse()) {
+    for (const button of message.reply_markup?.inline_keyboard?.flat() ?? []) {
+      if (matches(button.text) && button.callback_data) return button.callback_data;
+    }
+  }
+  throw new Error(`no button ${String(label)} in chat ${client.chatId}`);
+}
+
+/** Runs `action` and returns the SQL statements it sent (env.db.queries is every statement). */
+export async function sqlOf(env: TestEnvironment, action: () => Promise<void>): Promise<string[]> {
+  const before = env.db.queries.length;
+  await action();
+  return env.db.queries.slice(before);
+}
+
+/** "01.12.2099 18:00" for an instant in a zone, computed independently of the code under test. */
+export function shownIn(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('day')}.${get('month')}.${get('year')} ${get('hour')}:${get('minute')}`;
+}

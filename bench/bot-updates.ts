@@ -5,6 +5,7 @@ import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/bot/i18n.js';
 import { createBot } from '../src/bot/index.js';
 import { createOrm } from '../src/db/orm.js';
+import { attachUserCache } from '../src/db/user-cache.js';
 import { createCommentCache } from '../src/jobs/reminders.js';
 import { createLogger } from '../src/logger.js';
 import { connectRedis, createRedis, type Redis } from '../src/redis.js';
@@ -187,6 +188,7 @@ async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof create
       // Navigation and settings never change tasks; these are never called in this workload.
       taskEffects: { changed: async () => undefined, reminder: async () => undefined },
       commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
+      userCache: attachUserCache(orm, redis, env.keyPrefix),
       translator,
       keyPrefix: env.keyPrefix,
     },

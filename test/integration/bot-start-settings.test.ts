@@ -221,6 +221,21 @@ describe('buttons', () => {
   });
 });
 
+describe('dialogs and buttons', () => {
+  it('pressing a menu button during a Settings dialog leaves the dialog and does what the button says', async () => {
+    const client = t.client(newUser());
+    await client.sendCommand('settings');
+    await client.click('👤 Display name');
+    await client.click('🌐 Language');
+    expect(client.lastReply()).toContain('Choose your language');
+    const answers = t.telegram.callsOf('answerCallbackQuery');
+    expect(answers.length).toBeGreaterThan(0);
+    await client.sendText('Not a name');
+    expect(client.lastReply()).toContain("I'm not sure what you mean");
+    expect((await findUser(client.user.id))?.displayName).toBeNull();
+  });
+});
+
 describe('restarts', () => {
   it('an unfinished conversation survives building a new bot instance (state in Redis)', async () => {
     const profile = newUser();

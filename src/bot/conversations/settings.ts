@@ -5,6 +5,7 @@ import type { BotConversation, ConvContext } from '../context.js';
 import type { Translator } from '../i18n.js';
 import type { Screens } from '../menus/index.js';
 import { showScreen } from '../ui/screen.js';
+import { askText } from './ask.js';
 
 /**
  * Settings dialogs. Conversations are replayed on every update, so everything that touches
@@ -20,9 +21,7 @@ export function timezoneConversation(translator: Translator, screens: Screens) {
     const t = translator.forLocale(locale);
     await ctx.reply(t('settings-timezone-prompt'));
     for (;;) {
-      const answer = await conversation.waitFor('message:text', {
-        otherwise: (other) => other.reply(t('settings-timezone-prompt')),
-      });
+      const answer = await askText(conversation, t('settings-timezone-prompt'));
       const input = answer.message.text;
       const zone = normalizeTimezone(input);
       if (!zone) {
@@ -48,9 +47,7 @@ export function displayNameConversation(translator: Translator, screens: Screens
     const t = translator.forLocale(locale);
     await ctx.reply(t('settings-name-prompt', { max: DISPLAY_NAME_MAX, name: current }));
     for (;;) {
-      const answer = await conversation.waitFor('message:text', {
-        otherwise: (other) => other.reply(t('settings-name-not-text')),
-      });
+      const answer = await askText(conversation, t('settings-name-not-text'));
       const input = answer.message.text;
       if (input.trim() === '/reset') {
         await conversation.external(async (outer) => {

@@ -17,6 +17,7 @@ import { clip, clipEscaped, forgetTask, LAST_PAGE, ownTask, taskComments, view }
 import type { Translate, Translator } from '../i18n.js';
 import { showComments, TASK_CONVERSATIONS, type TaskScreens, taskNotFound } from '../menus/tasks.js';
 import { showScreen } from '../ui/screen.js';
+import { askText } from './ask.js';
 
 /**
  * Task and comment dialogs: new task (title → description → due date → card), the four
@@ -26,21 +27,6 @@ import { showScreen } from '../ui/screen.js';
  * touches the database, Redis or the clock runs inside `conversation.external` (or
  * `conversation.now()`) and returns plain data. Bump CONVERSATION_VERSION when steps change.
  */
-
-type TextContext = Filter<ConvContext, 'message:text'>;
-
-/**
- * Waits for a text message. A button press ends the dialog and is handled as usual (the user
- * moved on); another kind of message (a sticker, a photo) re-asks; anything else is ignored.
- */
-function askText(conversation: BotConversation, again: string): Promise<TextContext> {
-  return conversation.waitFor('message:text', {
-    otherwise: async (other) => {
-      if (other.callbackQuery) await conversation.halt({ next: true });
-      if (other.message) await other.reply(again);
-    },
-  });
-}
 
 /** `/skip`, `/clear`: the conversation commands a step may accept (cancel.ts lets them through). */
 const command = (text: string) => (text.trim().startsWith('/') ? (commandName(text.trim()) ?? null) : null);

@@ -31,6 +31,11 @@ const UserSchema = defineEntity({
       expression: 'create index "users_username_prefix_idx" on "users" (lower("username") text_pattern_ops)',
     },
     {
+      // Mailing audiences filter on tags (any of).
+      name: 'users_tags_gin_idx',
+      expression: 'create index "users_tags_gin_idx" on "users" using gin ("tags")',
+    },
+    {
       name: 'users_telegram_username_lower_idx',
       expression:
         'create index "users_telegram_username_lower_idx" on "users" (lower("telegram_username") text_pattern_ops)',

@@ -8,6 +8,7 @@ import { createOrm } from '../src/db/orm.js';
 import { attachUserCache } from '../src/db/user-cache.js';
 import { createCommentCache } from '../src/jobs/reminders.js';
 import { createLogger } from '../src/logger.js';
+import { RateLimiter } from '../src/rate-limit.js';
 import { connectRedis, createRedis, type Redis } from '../src/redis.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';
@@ -191,6 +192,9 @@ async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof create
       userCache: attachUserCache(orm, redis, env.keyPrefix),
       translator,
       keyPrefix: env.keyPrefix,
+      // These workloads send no chat messages.
+      chat: { deliverPrivate: async () => 'stored', deliverRoom: async () => undefined },
+      limiter: new RateLimiter(redis, env.keyPrefix),
     },
     { mode: 'polling', botInfo: TEST_BOT_INFO, fetch: api.fetch as never },
   );

@@ -8,6 +8,7 @@ import { startHttpServer } from '../src/api/server.js';
 import { issueAccessToken } from '../src/auth/access-token.js';
 import { SigningKeys } from '../src/auth/keys.js';
 import { createTranslator } from '../src/bot/i18n.js';
+import { createChatDelivery } from '../src/chat/delivery.js';
 import { loadConfig } from '../src/config.js';
 import { Task, User } from '../src/db/entities/index.js';
 import { createOrm } from '../src/db/orm.js';
@@ -15,6 +16,7 @@ import { createCommentCache, createTaskEffects } from '../src/jobs/reminders.js'
 import { JobRuntime } from '../src/jobs/runtime.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
+import { RateLimiter } from '../src/rate-limit.js';
 import { connectRedis, createRedis } from '../src/redis.js';
 import type { Services } from '../src/services.js';
 import { BotIdentity, createTelegramApi } from '../src/telegram.js';
@@ -155,6 +157,8 @@ async function buildServices(env: BenchEnv, counter: { sql: number }) {
     keyPrefix: env.keyPrefix,
     taskEffects: createTaskEffects({ redis, jobs, keyPrefix: env.keyPrefix }),
     commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
+    chat: createChatDelivery({ orm, redis, jobs, keyPrefix: env.keyPrefix }),
+    limiter: new RateLimiter(redis, env.keyPrefix),
   };
   const close = async () => {
     await jobs.close();

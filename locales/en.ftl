@@ -18,6 +18,11 @@ cmd-start = Start Gramdesk and show the main menu
 cmd-menu = Main menu
 cmd-tasks = Your tasks
 cmd-newtask = Create a task
+cmd-pm = Private message: /pm username text
+cmd-inbox = The last messages you received
+cmd-history = Conversation with someone: /history username
+cmd-room = Enter the common room
+cmd-leave = Leave the common room
 cmd-settings = Settings
 cmd-help = What I can do
 cmd-cancel = Cancel the current action
@@ -43,6 +48,10 @@ help =
     /menu: main menu
     /tasks: your tasks (also from the menu)
     /newtask: create a task
+    /pm username text: a private message
+    /inbox: the last messages you received
+    /history username: your conversation with someone
+    /room: the common room; /leave to exit
     /settings: language, time zone, notifications, phone and name
     /cancel: leave the current dialog
     /help: this message
@@ -248,3 +257,193 @@ comment-delete-confirm = 🗑 Delete this comment?
 comment-delete-yes = 🗑 Yes, delete
 comment-delete-no = ◀️ No, keep it
 comment-deleted = 🗑 Comment deleted
+
+## chat
+menu-chat = 💬 Chat
+chat-screen =
+    💬 <b>Chat</b>
+
+    ✉️ <code>/pm username text</code>: a private message (the username is their Gramdesk or Telegram one, with or without @)
+    📜 <code>/history username</code>: your conversation with someone, newest first
+    📥 /inbox: the last 20 messages you received
+    🏠 /room: the common room; /leave to exit
+
+    Messages you receive come with a ↩️ Reply button.
+chat-room-button = 🏠 Room
+chat-inbox-button = 📥 Inbox
+chat-pm-usage =
+    ✍️ Write the username, then the message:
+    <code>/pm username text</code>
+    For example: <code>/pm { $handle } Hi! See you at six?</code>
+chat-pm-sent = ✅ Sent to { $handle }
+chat-pm-stored = 📥 Saved for { $handle }. They can't be notified right now and will see it when they are back.
+chat-pm-blocked = 🚫 { $handle } has blocked the bot, so the message can't reach them. Nothing was sent.
+chat-pm-self = ❌ You can't send a message to yourself.
+chat-pm-rate-limited = ⏳ Easy there: at most { $limit } private messages a minute. Please try again in { $seconds } s.
+chat-user-not-found = ❌ There is no user { $handle }. Check the username: it is their Gramdesk or Telegram username.
+chat-user-gone = ❌ This user is no longer available.
+chat-text-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter message.
+chat-text-empty = ❌ The message is empty. Please send some text.
+chat-reply-prompt = ✍️ Reply to { $handle }: send your message, or /cancel.
+chat-reply-not-text = ✍️ Please send the reply as text, or /cancel.
+chat-room-joined =
+    🏠 <b>Room</b>: you're in.
+    Everything you write now goes to everyone in the room. /leave to exit.
+chat-room-already =
+    🏠 <b>Room</b>: you're already in.
+    Everything you write goes to everyone in the room. /leave to exit.
+chat-room-recent = Latest messages:
+chat-room-empty = No messages yet. Say hello!
+chat-room-leave = 🚪 Leave the room
+chat-room-left = 👋 You left the room.
+chat-room-not-in = You're not in the room. /room to join.
+chat-room-gone = 🚪 You're no longer in the room (you left it elsewhere), so this was not sent. /room to join again.
+chat-room-text-only = ❌ Only text goes to the room.
+chat-room-rate-limited = ⏳ Easy there: at most { $limit } room messages a minute. Please try again in { $seconds } s.
+chat-inbox-title =
+    📥 <b>Inbox</b>: the last messages you received, newest first
+    🕒 Times in { $timezone }
+chat-inbox-empty = 📭 Your inbox is empty. Messages people send you with /pm will show up here.
+chat-inbox-reply = ↩️ Reply to { $handle }
+chat-history-title = 📜 <b>Conversation with { $handle }</b> · page { $page }
+chat-history-hint = Newest first · 🕒 { $timezone }
+chat-history-empty = 📜 No messages with { $handle } yet. Start with <code>/pm { $handle } Hi!</code>
+chat-history-usage =
+    📜 Whose conversation? <code>/history username</code>
+    For example: <code>/history @anna</code>
+chat-history-self = ❌ That's you. /inbox shows the messages you received.
+chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
+chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
+
+## chat delivery
+chat-pm-incoming = 💬 { $sender }: { $text }
+chat-pm-reply = ↩️ Reply
+chat-pm-notice = 📨 { $count ->
+        [one] { $count } new message
+       *[other] { $count } new messages
+    } from { $sender } — /inbox
+chat-room-line = <b>{ $name }</b>: { $text }
+
+## admin
+cmd-admin = Admin panel
+cmd-newmailing = Create a mailing
+menu-admin = 🛠 Admin
+admin-not-allowed = ⛔ Not allowed
+admin-home =
+    🛠 <b>Admin panel</b>
+    Choose a section.
+admin-stats-button = 📊 Stats
+admin-users-button = 👥 Users
+admin-mailings-button = 📨 Mailings
+admin-refresh = 🔄 Refresh
+admin-to-home = 🛠 Admin panel
+admin-stats =
+    📊 <b>Stats</b>
+
+    <b>Users</b>: { $total }
+    Active in 7 days: { $active }
+    Blocked the bot: { $blocked }
+    Banned: { $banned }
+
+    <b>Tasks</b>: to do { $todo }, in progress { $inProgress }, done { $done }
+    <b>Messages</b> in 24 h: { $messages }
+    <b>Mailings</b>: scheduled { $scheduled }, running { $running }, completed { $completed }, cancelled { $cancelled }
+admin-search-prompt = 🔎 Send a username prefix (e.g. <code>ann</code> or <code>@ann</code>) or a numeric user or Telegram id. /cancel to stop.
+admin-search-invalid = That is neither a username prefix (letters, digits, _) nor a numeric id. Try again or /cancel.
+admin-search-results = 🔎 Users matching <b>{ $query }</b>: { $count }
+admin-search-empty = 🔎 Nobody matches <b>{ $query }</b>.
+admin-search-again = 🔎 New search
+admin-user-not-found = ❌ User not found.
+admin-card-title = 👤 <b>{ $name }</b> (id { $id })
+admin-card-telegram = Telegram: { $telegram }
+admin-card-account = Account: { $account }
+admin-card-language = Language: { $language }, time zone: { $timezone }
+admin-card-phone = Phone: { $phone } (operator { $operator })
+admin-card-tags = Tags: { $tags }
+admin-card-role = Role: { $role }
+admin-card-status = Status: { $status }
+admin-card-created = Created: { $created }
+admin-card-seen = Last seen: { $seen }
+admin-role-user = user
+admin-role-admin = admin
+admin-status-active = active
+admin-status-banned = ⛔ banned
+admin-status-bot-blocked = (blocked the bot)
+admin-ban = ⛔ Ban
+admin-unban = ✅ Unban
+admin-make-admin = ⭐ Make admin
+admin-remove-admin = ➖ Remove admin
+admin-add-tag = 🏷 Add tag
+admin-remove-tag = ❌ #{ $tag }
+admin-back-to-results = ◀️ To the results
+admin-banned = User banned.
+admin-unbanned = User unbanned.
+admin-made-admin = Now an admin.
+admin-removed-admin = No longer an admin.
+admin-tag-removed = Tag removed.
+admin-tags-added = ✅ Tags saved.
+admin-tag-prompt = 🏷 Send one or more tags for { $name } (letters, digits, _ and -, separated by spaces). /cancel to stop.
+admin-tag-invalid = Tags are letters, digits, _ and - (up to 32 characters each, at most 10 per user). Try again or /cancel.
+admin-self = You cannot do that to yourself.
+
+## mailings
+mailings-list-title = 📨 <b>Mailings</b> (newest first)
+mailings-list-empty = 📨 No mailings yet.
+mailings-new = ➕ New
+mailing-status-scheduled = 🕒 scheduled
+mailing-status-running = ▶️ running
+mailing-status-completed = ✅ completed
+mailing-status-cancelled = ✖️ cancelled
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
+mailing-not-found = ❌ Mailing not found.
+mailing-text-prompt = ✍️ Send the mailing text (HTML formatting allowed: &lt;b&gt;, &lt;i&gt;, &lt;a href="…"&gt;…; up to { $max } characters). /cancel to stop.
+mailing-text-too-long = The text has { $length } characters; the limit is { $max }. Send a shorter one.
+mailing-text-html = The HTML is not valid: { $error }. Fix it and send the text again.
+mailing-preview = 👆 This is exactly what recipients will get.
+mailing-audience-prompt = 👥 Who gets it? The numbers are the recipients right now.
+mailing-audience-everyone = 👥 Everyone · { $count }
+mailing-audience-tags = 🏷 By tags
+mailing-audience-operators = 📱 By operator codes
+mailing-audience-language = { $label } · { $count }
+mailing-audience-tags-prompt = 🏷 Send tags separated by spaces (users with any of them get it).
+mailing-audience-operators-prompt = 📱 Send operator codes separated by spaces, e.g. <code>916 903</code>.
+mailing-audience-values-invalid = That does not look right ({ $error }). Try again.
+mailing-audience-use = ✅ Use it · { $count }
+mailing-audience-change = ↩️ Choose again
+mailing-audience-chosen = Audience: { $audience } ({ $count } recipients now)
+mailing-audience-all = everyone
+mailing-start-prompt = 🕒 When to start? Tap Now or send a date and time in your time zone ({ $timezone }), e.g. <code>{ $example }</code>.
+mailing-start-now = ▶️ Now
+mailing-when-invalid = I could not read “{ $input }” as a date and time. Example: <code>{ $example }</code>.
+mailing-when-past = { $when } has already passed. Send a time ahead.
+mailing-end-prompt = 🏁 Until when may it be sent? A date and time in { $timezone }, after the start.
+mailing-end-before-start = The end must be after the start ({ $start }). Send a later time.
+mailing-window-prompt = 🕘 A local sending window in each recipient’s time zone, e.g. <code>09:00-21:00</code>, or /skip to send at any hour.
+mailing-window-invalid = A window looks like <code>09:00-21:00</code> (start and end differ). Try again or /skip.
+mailing-summary =
+    📨 <b>New mailing</b>
+    Audience: { $audience } ({ $count } recipients now)
+    Start: { $start }
+    End: { $end }
+    Window: { $window }
+    Create it?
+mailing-window-none = any time
+mailing-create = ✅ Create
+mailing-created = ✅ Mailing #{ $id } created.
+mailing-card =
+    📨 <b>Mailing #{ $id }</b> · { $status }
+    Start: { $start } · End: { $end } (your time)
+    Audience: { $audience } · window: { $window }
+    { $bar } { $percent }%
+    ⏳ pending { $pending } · ⚙️ processing { $processing } · ✅ sent { $sent }
+    ❌ error { $error } · ⌛ expired { $expired } · ❔ unknown { $unknown }
+    Rate: { $rate } msg/s · ETA: { $eta }
+mailing-eta-unknown = —
+mailing-refresh = 🔄 Refresh
+mailing-cancel = ✖️ Cancel mailing
+mailing-cancel-confirm = Cancel mailing #{ $id }? Nothing more will be sent.
+mailing-cancel-yes = ✖️ Yes, cancel it
+mailing-cancel-no = ◀️ No, keep it
+mailing-cancelled = Mailing cancelled.
+mailing-already-finished = The mailing has already finished.
+mailing-to-list = ◀️ To the list

@@ -18,6 +18,11 @@ cmd-start = Запустить Gramdesk и открыть главное мен�
 cmd-menu = Главное меню
 cmd-tasks = Ваши задачи
 cmd-newtask = Новая задача
+cmd-pm = Личное сообщение: /pm имя текст
+cmd-inbox = Последние полученные сообщения
+cmd-history = Переписка с человеком: /history имя
+cmd-room = Войти в общую комнату
+cmd-leave = Выйти из общей комнаты
 cmd-settings = Настройки
 cmd-help = Что я умею
 cmd-cancel = Отменить текущее действие
@@ -43,6 +48,10 @@ help =
     /menu: главное меню
     /tasks: ваши задачи (они есть и в меню)
     /newtask: новая задача
+    /pm имя текст: личное сообщение
+    /inbox: последние полученные сообщения
+    /history имя: переписка с человеком
+    /room: общая комната; /leave, чтобы выйти
     /settings: язык, часовой пояс, уведомления, телефон и имя
     /cancel: выйти из текущего диалога
     /help: это сообщение
@@ -248,3 +257,194 @@ comment-delete-confirm = 🗑 Удалить этот комментарий?
 comment-delete-yes = 🗑 Да, удалить
 comment-delete-no = ◀️ Нет, оставить
 comment-deleted = 🗑 Комментарий удалён
+
+## chat
+menu-chat = 💬 Чат
+chat-screen =
+    💬 <b>Чат</b>
+
+    ✉️ <code>/pm имя текст</code>: личное сообщение (имя пользователя в Gramdesk или в Telegram, можно с @)
+    📜 <code>/history имя</code>: ваша переписка с человеком, сначала новые
+    📥 /inbox: последние 20 полученных сообщений
+    🏠 /room: общая комната; /leave, чтобы выйти
+
+    Под полученными сообщениями есть кнопка ↩️ Ответить.
+chat-room-button = 🏠 Комната
+chat-inbox-button = 📥 Входящие
+chat-pm-usage =
+    ✍️ Напишите имя пользователя, а затем сообщение:
+    <code>/pm имя текст</code>
+    Например: <code>/pm { $handle } Привет! Встречаемся в шесть?</code>
+chat-pm-sent = ✅ Отправлено { $handle }
+chat-pm-stored = 📥 Сохранено для { $handle }. Сейчас его не уведомить: он увидит сообщение, когда вернётся.
+chat-pm-blocked = 🚫 { $handle } заблокировал бота, сообщение до него не дойдёт. Ничего не отправлено.
+chat-pm-self = ❌ Нельзя отправить сообщение самому себе.
+chat-pm-rate-limited = ⏳ Не так быстро: не больше { $limit } личных сообщений в минуту. Попробуйте снова через { $seconds } с.
+chat-user-not-found = ❌ Пользователя { $handle } нет. Проверьте имя: это имя в Gramdesk или в Telegram.
+chat-user-gone = ❌ Этот пользователь больше недоступен.
+chat-text-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте сообщение короче.
+chat-text-empty = ❌ Сообщение пустое. Отправьте текст.
+chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение или /cancel.
+chat-reply-not-text = ✍️ Отправьте ответ текстом или /cancel.
+chat-room-joined =
+    🏠 <b>Комната</b>: вы вошли.
+    Всё, что вы пишете, теперь получат все в комнате. /leave, чтобы выйти.
+chat-room-already =
+    🏠 <b>Комната</b>: вы уже здесь.
+    Всё, что вы пишете, получат все в комнате. /leave, чтобы выйти.
+chat-room-recent = Последние сообщения:
+chat-room-empty = Сообщений пока нет. Поздоровайтесь!
+chat-room-leave = 🚪 Выйти из комнаты
+chat-room-left = 👋 Вы вышли из комнаты.
+chat-room-not-in = Вы не в комнате. /room, чтобы войти.
+chat-room-gone = 🚪 Вы больше не в комнате (вышли из неё в другом месте), поэтому это не отправлено. /room, чтобы войти снова.
+chat-room-text-only = ❌ В комнату можно писать только текстом.
+chat-room-rate-limited = ⏳ Не так быстро: не больше { $limit } сообщений в комнату в минуту. Попробуйте снова через { $seconds } с.
+chat-inbox-title =
+    📥 <b>Входящие</b>: последние полученные сообщения, сначала новые
+    🕒 Время: { $timezone }
+chat-inbox-empty = 📭 Входящих пока нет. Здесь появятся сообщения, которые вам пришлют через /pm.
+chat-inbox-reply = ↩️ Ответить { $handle }
+chat-history-title = 📜 <b>Переписка с { $handle }</b> · страница { $page }
+chat-history-hint = Сначала новые · 🕒 { $timezone }
+chat-history-empty = 📜 С { $handle } сообщений пока нет. Начните с <code>/pm { $handle } Привет!</code>
+chat-history-usage =
+    📜 С кем переписка? <code>/history имя</code>
+    Например: <code>/history @anna</code>
+chat-history-self = ❌ Это вы. /inbox покажет полученные вами сообщения.
+chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
+chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
+
+## chat delivery
+chat-pm-incoming = 💬 { $sender }: { $text }
+chat-pm-reply = ↩️ Ответить
+chat-pm-notice = 📨 { $count ->
+        [one] { $count } новое сообщение
+        [few] { $count } новых сообщения
+       *[many] { $count } новых сообщений
+    } от { $sender } — /inbox
+chat-room-line = <b>{ $name }</b>: { $text }
+
+## admin
+cmd-admin = Панель администратора
+cmd-newmailing = Создать рассылку
+menu-admin = 🛠 Админка
+admin-not-allowed = ⛔ Нет доступа
+admin-home =
+    🛠 <b>Панель администратора</b>
+    Выберите раздел.
+admin-stats-button = 📊 Статистика
+admin-users-button = 👥 Пользователи
+admin-mailings-button = 📨 Рассылки
+admin-refresh = 🔄 Обновить
+admin-to-home = 🛠 Панель администратора
+admin-stats =
+    📊 <b>Статистика</b>
+
+    <b>Пользователей</b>: { $total }
+    Активны за 7 дней: { $active }
+    Заблокировали бота: { $blocked }
+    Забанены: { $banned }
+
+    <b>Задачи</b>: к выполнению { $todo }, в работе { $inProgress }, готово { $done }
+    <b>Сообщений</b> за 24 ч: { $messages }
+    <b>Рассылки</b>: запланировано { $scheduled }, идёт { $running }, завершено { $completed }, отменено { $cancelled }
+admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id пользователя либо Telegram. /cancel — отмена.
+admin-search-invalid = Это не начало имени пользователя (буквы, цифры, _) и не числовой id. Попробуйте ещё раз или /cancel.
+admin-search-results = 🔎 Найдено по <b>{ $query }</b>: { $count }
+admin-search-empty = 🔎 По <b>{ $query }</b> никого не найдено.
+admin-search-again = 🔎 Новый поиск
+admin-user-not-found = ❌ Пользователь не найден.
+admin-card-title = 👤 <b>{ $name }</b> (id { $id })
+admin-card-telegram = Telegram: { $telegram }
+admin-card-account = Аккаунт: { $account }
+admin-card-language = Язык: { $language }, часовой пояс: { $timezone }
+admin-card-phone = Телефон: { $phone } (оператор { $operator })
+admin-card-tags = Теги: { $tags }
+admin-card-role = Роль: { $role }
+admin-card-status = Статус: { $status }
+admin-card-created = Создан: { $created }
+admin-card-seen = Был в сети: { $seen }
+admin-role-user = пользователь
+admin-role-admin = администратор
+admin-status-active = активен
+admin-status-banned = ⛔ забанен
+admin-status-bot-blocked = (заблокировал бота)
+admin-ban = ⛔ Забанить
+admin-unban = ✅ Разбанить
+admin-make-admin = ⭐ Сделать админом
+admin-remove-admin = ➖ Снять админа
+admin-add-tag = 🏷 Добавить тег
+admin-remove-tag = ❌ #{ $tag }
+admin-back-to-results = ◀️ К результатам
+admin-banned = Пользователь забанен.
+admin-unbanned = Пользователь разбанен.
+admin-made-admin = Теперь администратор.
+admin-removed-admin = Больше не администратор.
+admin-tag-removed = Тег удалён.
+admin-tags-added = ✅ Теги сохранены.
+admin-tag-prompt = 🏷 Отправьте один или несколько тегов для { $name } (буквы, цифры, _ и -, через пробел). /cancel — отмена.
+admin-tag-invalid = Теги — это буквы, цифры, _ и - (до 32 символов, не больше 10 у пользователя). Попробуйте ещё раз или /cancel.
+admin-self = С собой так нельзя.
+
+## mailings
+mailings-list-title = 📨 <b>Рассылки</b> (сначала новые)
+mailings-list-empty = 📨 Рассылок пока нет.
+mailings-new = ➕ Новая
+mailing-status-scheduled = 🕒 запланирована
+mailing-status-running = ▶️ идёт
+mailing-status-completed = ✅ завершена
+mailing-status-cancelled = ✖️ отменена
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
+mailing-not-found = ❌ Рассылка не найдена.
+mailing-text-prompt = ✍️ Отправьте текст рассылки (можно HTML: &lt;b&gt;, &lt;i&gt;, &lt;a href="…"&gt;…; до { $max } символов). /cancel — отмена.
+mailing-text-too-long = В тексте { $length } символов, а можно не больше { $max }. Отправьте текст короче.
+mailing-text-html = HTML некорректен: { $error }. Исправьте и отправьте текст снова.
+mailing-preview = 👆 Именно это получат адресаты.
+mailing-audience-prompt = 👥 Кому отправить? Числа — сколько адресатов сейчас.
+mailing-audience-everyone = 👥 Всем · { $count }
+mailing-audience-tags = 🏷 По тегам
+mailing-audience-operators = 📱 По кодам операторов
+mailing-audience-language = { $label } · { $count }
+mailing-audience-tags-prompt = 🏷 Отправьте теги через пробел (получат пользователи с любым из них).
+mailing-audience-operators-prompt = 📱 Отправьте коды операторов через пробел, например <code>916 903</code>.
+mailing-audience-values-invalid = Что-то не так ({ $error }). Попробуйте ещё раз.
+mailing-audience-use = ✅ Подходит · { $count }
+mailing-audience-change = ↩️ Выбрать заново
+mailing-audience-chosen = Аудитория: { $audience } ({ $count } адресатов сейчас)
+mailing-audience-all = все
+mailing-start-prompt = 🕒 Когда начать? Нажмите «Сейчас» или отправьте дату и время в вашем часовом поясе ({ $timezone }), например <code>{ $example }</code>.
+mailing-start-now = ▶️ Сейчас
+mailing-when-invalid = Не получилось понять «{ $input }» как дату и время. Пример: <code>{ $example }</code>.
+mailing-when-past = { $when } уже прошло. Отправьте время в будущем.
+mailing-end-prompt = 🏁 До какого момента можно отправлять? Дата и время ({ $timezone }), позже начала.
+mailing-end-before-start = Конец должен быть позже начала ({ $start }). Отправьте более позднее время.
+mailing-window-prompt = 🕘 Окно отправки по местному времени адресата, например <code>09:00-21:00</code>, или /skip — в любое время.
+mailing-window-invalid = Окно выглядит так: <code>09:00-21:00</code> (начало и конец разные). Попробуйте ещё раз или /skip.
+mailing-summary =
+    📨 <b>Новая рассылка</b>
+    Аудитория: { $audience } ({ $count } адресатов сейчас)
+    Начало: { $start }
+    Конец: { $end }
+    Окно: { $window }
+    Создать?
+mailing-window-none = в любое время
+mailing-create = ✅ Создать
+mailing-created = ✅ Рассылка #{ $id } создана.
+mailing-card =
+    📨 <b>Рассылка #{ $id }</b> · { $status }
+    Начало: { $start } · Конец: { $end } (ваше время)
+    Аудитория: { $audience } · окно: { $window }
+    { $bar } { $percent }%
+    ⏳ ожидают { $pending } · ⚙️ в работе { $processing } · ✅ отправлено { $sent }
+    ❌ ошибки { $error } · ⌛ истекли { $expired } · ❔ неизвестно { $unknown }
+    Скорость: { $rate } сообщ./с · Осталось: { $eta }
+mailing-eta-unknown = —
+mailing-refresh = 🔄 Обновить
+mailing-cancel = ✖️ Отменить рассылку
+mailing-cancel-confirm = Отменить рассылку #{ $id }? Больше ничего не будет отправлено.
+mailing-cancel-yes = ✖️ Да, отменить
+mailing-cancel-no = ◀️ Нет, оставить
+mailing-cancelled = Рассылка отменена.
+mailing-already-finished = Рассылка уже завершена.
+mailing-to-list = ◀️ К списку

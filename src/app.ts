@@ -4,20 +4,25 @@ import { apiRoutes } from './api/routes/index.js';
 import { type HttpServer, startHttpServer } from './api/server.js';
 import { SigningKeys } from './auth/keys.js';
 import { serviceTokenVerifierFor } from './auth/service-tokens.js';
-import { registerCommands } from './bot/commands.js';
+import { registerAdminCommands, registerCommands } from './bot/commands.js';
 import type { BotDeps } from './bot/context.js';
 import { createTranslator } from './bot/i18n.js';
 import { type CreateBotOptions, createBot, type GramdeskBot } from './bot/index.js';
 import { type Intake, registerWebhook, startPolling, webhookHandler } from './bot/intake.js';
+import { createChatDelivery } from './chat/delivery.js';
+import { type ChatGateway, createChatGateway } from './chat/websocket.js';
 import type { Config } from './config.js';
 import { withStartupLock } from './db/migrate-lock.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
 import { attachUserCache } from './db/user-cache.js';
+import { startChatDeliveryWorker } from './jobs/chat-delivery.js';
 import { startNotificationsWorker } from './jobs/notifications.js';
 import { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
 import { JobRuntime } from './jobs/runtime.js';
 import type { Logger } from './logger.js';
+import { type MailingEngine, startMailingWorker } from './mailings/engine.js';
 import { createMetrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
 import { connectRedis, createRedis, type Redis } from './redis.js';
 import type { Services } from './services.js';
 import { BotIdentity, createTelegramApi } from './telegram.js';
@@ -98,6 +103,8 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     keyPrefix,
     taskEffects: createTaskEffects({ redis, jobs, keyPrefix }),
     commentCache: createCommentCache({ redis, keyPrefix }),
+    chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),
+    limiter: new RateLimiter(redis, keyPrefix),
   };
   const botDeps: BotDeps = {
     config,
@@ -110,6 +117,8 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     taskEffects: services.taskEffects,
     commentCache: services.commentCache,
     userCache: attachUserCache(orm, redis, keyPrefix),
+    chat: services.chat,
+    limiter: services.limiter,
   };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
@@ -118,14 +127,17 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
 
   let intake: Intake | undefined;
   let http: HttpServer | undefined;
+  let chatGateway: ChatGateway | undefined;
 
   if (roles.includes('api')) {
+    // GET /ws: this process's WebSockets, their presence and the pub/sub that feeds them.
+    chatGateway = createChatGateway(services);
     const api = createApi({
       config,
       log,
       metrics,
       orm,
-      routes: apiRoutes(services),
+      routes: [...apiRoutes(services), chatGateway.routes],
       readiness: {
         database: async () => {
           await orm.em.fork().getConnection().execute('select 1');
@@ -139,15 +151,20 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
           ? { path: new URL(config.webhook.url).pathname, handler: webhookHandler(bot, config.webhook.secret) }
           : undefined,
     });
-    http = await startHttpServer(api, { port: config.port, host: config.host, log });
+    http = await startHttpServer(api, {
+      port: config.port,
+      host: config.host,
+      log,
+      websocket: chatGateway.server,
+    });
   }
 
   if (bot && roles.includes('bot')) {
     // Telegram calls at start are not awaited: an unreachable Bot API must not keep the API and
     // worker roles down. Polling retries on its own; the others are logged and retried on restart.
-    void registerCommands(bot.api, translator).catch((err) =>
-      log.warn({ err: err instanceof Error ? err.message : err }, 'could not register bot commands'),
-    );
+    void registerCommands(bot.api, translator)
+      .then(() => registerAdminCommands(bot.api, translator, orm.em.fork(), config.adminTelegramIds))
+      .catch((err) => log.warn({ err: err instanceof Error ? err.message : err }, 'could not register bot commands'));
     if (config.botMode === 'polling') intake = startPolling(bot, log);
     else if (config.webhook) {
       void registerWebhook(bot, config.webhook.url, config.webhook.secret, log).catch((err) =>
@@ -156,9 +173,12 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     }
   }
 
+  let mailingEngine: MailingEngine | undefined;
   if (roles.includes('worker')) {
+    mailingEngine = startMailingWorker(services);
     startNotificationsWorker(services);
     startReminderWorker(services);
+    startChatDeliveryWorker(services);
   }
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
@@ -167,8 +187,9 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   const stop = () => {
     stopping ??= (async () => {
       // Intake first (no new updates or requests), then background work, then connections.
-      await Promise.allSettled([intake?.stop(), http?.close()]);
-      await jobs.close();
+      // WebSockets are closed first: the HTTP server's close waits for every upgraded socket too.
+      await Promise.allSettled([intake?.stop(), chatGateway?.close().finally(() => http?.close()) ?? http?.close()]);
+      await Promise.all([jobs.close(), mailingEngine?.stop()]);
       await orm.close();
       await redis.quit().catch(() => redis.disconnect());
     })();

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { serve, type WebSocketServerLike } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '../logger.js';
 import type { ApiEnv } from './context.js';
@@ -14,6 +14,11 @@ export interface HttpServerOptions {
   log: Logger;
   /** Defaults to SHUTDOWN_GRACE_MS; tests pass a short one. */
   shutdownGraceMs?: number;
+  /**
+   * The `ws` server (created with `noServer: true`) that takes over upgrade requests once the
+   * app's route for them (GET /ws) has accepted them; see src/chat/websocket.ts.
+   */
+  websocket?: WebSocketServerLike;
 }
 
 export interface HttpServer {
@@ -25,8 +30,9 @@ export interface HttpServer {
 }
 
 /**
- * The one place the Node server is created. WebSockets (GET /ws) will be wired here too, through
- * @hono/node-server's own `websocket` option of serve(), so the upgrade path stays in one spot.
+ * The one place the Node server is created. WebSockets (GET /ws) go through the same server:
+ * @hono/node-server's `websocket` option runs every upgrade request through the app first (so
+ * auth rejects it with a plain HTTP answer before any upgrade) and hands accepted ones to `ws`.
  * Resolves once listening; rejects if the port cannot be bound (EADDRINUSE, EACCES).
  */
 export function startHttpServer(app: Pick<Hono<ApiEnv>, 'fetch'>, options: HttpServerOptions): Promise<HttpServer> {
@@ -34,7 +40,12 @@ export function startHttpServer(app: Pick<Hono<ApiEnv>, 'fetch'>, options: HttpS
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
 
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }) as Server;
+    const server = serve({
+      fetch: app.fetch,
+      port,
+      hostname: host,
+      ...(options.websocket ? { websocket: { server: options.websocket } } : {}),
+    }) as Server;
 
     const onListenError = (err: Error) => reject(err);
     server.once('error', onListenError);

@@ -1,5 +1,6 @@
 import type { Conversation, ConversationFlavor } from '@grammyjs/conversations';
 import type { Context, LazySessionFlavor } from 'grammy';
+import type { ChatDelivery } from '../chat/types.js';
 import type { Config } from '../config.js';
 import type { Language, User } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
@@ -8,6 +9,7 @@ import type { CommentCache } from '../domain/tasks/comments.js';
 import type { TaskEffects, TaskSummary } from '../domain/tasks/tasks.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { RateLimiter } from '../rate-limit.js';
 import type { Redis } from '../redis.js';
 import type { Translate, Translator } from './i18n.js';
 
@@ -24,6 +26,19 @@ export interface SessionData {
   tasks?: TasksSnapshot;
   /** The comments page being browsed. */
   comments?: { taskId: string; page: number };
+  /**
+   * Set on /room, cleared on /leave: only to tell a user who was taken out of the room elsewhere
+   * (WebSocket leave, blocked bot) why their texts no longer go there. Membership itself is the
+   * Redis set of src/chat/room.ts.
+   */
+  inRoom?: boolean;
+  /**
+   * The conversation being paged with /history: the other user and the cursor of each page seen
+   * so far (`cursors[0]` is '' for the newest page), so ◀️ goes back without recounting.
+   */
+  history?: { otherId: string; cursors: string[] };
+  /** The admin's last user search (Admin → Users) and the page of its results being browsed. */
+  adminSearch?: { query: string; page: number };
 }
 
 export type TaskFilter = 'open' | 'done' | 'all';
@@ -54,6 +69,10 @@ export interface BotDeps {
   commentCache: CommentCache;
   /** Makes loading the sender a Redis read instead of a query (see db/user-cache.ts). */
   userCache?: UserCache;
+  /** Delivers stored PMs and room messages (WebSocket or, through the worker, Telegram). */
+  chat: ChatDelivery;
+  /** Per-sender limits shared by every process (PMs, room messages). */
+  limiter: RateLimiter;
 }
 
 interface AppFlavor {

@@ -5,11 +5,18 @@ import { Bot, type BotConfig, lazySession } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { htmlParseMode, interactiveRetry } from './api-defaults.js';
 import { type BotContext, type BotDeps, SESSION_VERSION, type SessionData } from './context.js';
+import { adminConversations } from './conversations/admin.js';
+import { chatConversations } from './conversations/chat.js';
+import { mailingConversations } from './conversations/mailings.js';
 import { displayNameConversation, timezoneConversation } from './conversations/settings.js';
 import { taskConversations } from './conversations/tasks.js';
 import { accountsFeature } from './features/accounts.js';
+import { adminFeature } from './features/admin.js';
 import { cancelFeature } from './features/cancel.js';
+import { chatFeature, roomModeFeature } from './features/chat.js';
+import { CHAT_CONVERSATIONS } from './features/chat-actions.js';
 import { chatMemberFeature } from './features/chat-member.js';
+import { mailingsFeature } from './features/mailings.js';
 import { settingsFeature } from './features/settings.js';
 import { startFeature } from './features/start.js';
 import { tasksFeature } from './features/tasks.js';
@@ -110,14 +117,27 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): GramdeskBot
   for (const [name, builder] of Object.entries(taskConversations(deps.translator, menus.screens))) {
     app.use(createConversation(builder, name));
   }
+  app.use(createConversation(chatConversations(deps.translator).pmReply, CHAT_CONVERSATIONS.reply));
+  for (const [name, builder] of Object.entries({
+    ...adminConversations(deps.translator, menus.screens),
+    ...mailingConversations(deps.translator, menus.screens),
+  })) {
+    app.use(createConversation(builder, name));
+  }
   // 10. Menus (click handling for every registered submenu).
   app.use(menus.root);
   // 11. Features, one composer each.
   app.use(accountsFeature());
+  // Admin commands answer every sender: non-admins get "not allowed", never "unknown command".
+  app.use(adminFeature(menus.screens));
+  app.use(mailingsFeature());
   // Before /start: it takes the `task_<id>` deep links.
   app.use(tasksFeature(menus.screens));
   app.use(startFeature(menus.screens));
   app.use(settingsFeature(menus.screens));
+  app.use(chatFeature(menus.screens));
+  // Room mode takes the plain texts nobody above wanted (lowest priority before the fallback).
+  app.use(roomModeFeature());
   // 12. Whatever is left gets a helpful answer.
   app.use(unhandledFeature(menus.screens));
 

@@ -1,5 +1,5 @@
-import type { Em } from '../db/orm.js';
 import { AuditEntry, type User } from '../db/entities/index.js';
+import type { Em } from '../db/orm.js';
 
 export type AuditAction =
   | 'user.ban'

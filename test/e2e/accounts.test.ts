@@ -33,6 +33,7 @@ describe('accounts end to end (the real program)', () => {
         },
         body: init.body ? JSON.stringify(init.body) : undefined,
       });
+      // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
       return { status: response.status, body: (await response.json()) as Record<string, any> };
     };
     try {

@@ -1,9 +1,12 @@
 import { createTranslator } from '../../src/bot/i18n.js';
 import { createBot, type GramdeskBot } from '../../src/bot/index.js';
+import { createChatDelivery } from '../../src/chat/delivery.js';
+import type { ChatDelivery } from '../../src/chat/types.js';
 import { attachUserCache } from '../../src/db/user-cache.js';
 import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
 import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
+import { RateLimiter } from '../../src/rate-limit.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
@@ -23,6 +26,10 @@ export interface TestBotOptions {
    * under the test Redis prefix; its connections open only if a reminder is scheduled.
    */
   jobs?: JobRuntime;
+  /** How stored chat messages are delivered; defaults to the real delivery over `jobs` and the test Redis. */
+  chat?: ChatDelivery;
+  /** Per-sender limits; defaults to the real limiter under the test Redis prefix. */
+  limiter?: RateLimiter;
 }
 
 export interface TestBot {
@@ -52,6 +59,15 @@ export function createTestBot(options: TestBotOptions): TestBot {
       taskEffects: createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
       commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix }),
       userCache: attachUserCache(options.db.orm, options.redis.redis, options.redis.keyPrefix),
+      chat:
+        options.chat ??
+        createChatDelivery({
+          orm: options.db.orm,
+          redis: options.redis.redis,
+          jobs,
+          keyPrefix: options.redis.keyPrefix,
+        }),
+      limiter: options.limiter ?? new RateLimiter(options.redis.redis, options.redis.keyPrefix),
     },
     { mode: options.mode ?? 'polling', botInfo: telegram.botInfo, fetch: telegram.fetch as never },
   );

@@ -35,6 +35,8 @@ export function useTestEnvironment(env: Record<string, string> = {}): TestEnviro
       redis: environment.redis,
       telegram: environment.telegram,
       jobs: environment.services.jobs,
+      chat: environment.services.chat,
+      limiter: environment.services.limiter,
     });
     environment.em = () => environment.db.orm.em.fork();
   });

@@ -2,12 +2,14 @@ import { createApi } from '../../src/api/app.js';
 import { apiRoutes } from '../../src/api/routes/index.js';
 import { SigningKeys } from '../../src/auth/keys.js';
 import { createTranslator } from '../../src/bot/i18n.js';
+import { createChatDelivery } from '../../src/chat/delivery.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { attachUserCache } from '../../src/db/user-cache.js';
 import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
 import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
+import { RateLimiter } from '../../src/rate-limit.js';
 import type { Services } from '../../src/services.js';
 import { BotIdentity, createTelegramApi, type TelegramFetch } from '../../src/telegram.js';
 import { TEST_BOT_TOKEN } from './bot.js';
@@ -48,6 +50,8 @@ export async function createTestServices(
     keyPrefix: redis.keyPrefix,
     taskEffects: createTaskEffects({ redis: redis.redis, jobs, keyPrefix: redis.keyPrefix }),
     commentCache: createCommentCache({ redis: redis.redis, keyPrefix: redis.keyPrefix }),
+    chat: createChatDelivery({ orm: db.orm, redis: redis.redis, jobs, keyPrefix: redis.keyPrefix }),
+    limiter: new RateLimiter(redis.redis, redis.keyPrefix),
   };
 }
 

@@ -36,7 +36,7 @@ describe('/start', () => {
     const client = t.client(profile);
     await client.sendCommand('start');
     expect(client.lastReply()).toContain('Welcome to <b>Gramdesk</b>, Ann Lee!');
-    expect(client.buttons()).toEqual(['📋 Tasks', '⚙️ Settings', '❓ Help']);
+    expect(client.buttons()).toEqual(['📋 Tasks', '💬 Chat', '⚙️ Settings', '❓ Help']);
 
     client.user.username = 'ann_renamed';
     client.user.first_name = 'Anna';
@@ -68,7 +68,7 @@ describe('/start', () => {
   it('does not show entries of features that do not exist, nor Admin for regular users', async () => {
     const client = t.client(newUser());
     await client.sendCommand('start');
-    expect(client.buttons().join(' ')).not.toMatch(/Chat|Admin|soon/i);
+    expect(client.buttons().join(' ')).not.toMatch(/Admin|Mailings|soon/i);
   });
 
   it('makes users listed in ADMIN_TELEGRAM_IDS admins', async () => {
@@ -103,7 +103,7 @@ describe('Settings', () => {
     await client.sendText('что-то непонятное');
     expect(client.lastReply()).toContain('Не понял');
     await client.sendCommand('menu');
-    expect(client.buttons()).toEqual(['📋 Задачи', '⚙️ Настройки', '❓ Помощь']);
+    expect(client.buttons()).toEqual(['📋 Задачи', '💬 Чат', '⚙️ Настройки', '❓ Помощь']);
 
     await client.click('⚙️ Настройки');
     await client.click('🌐 Язык');

@@ -72,3 +72,9 @@ export const requireUserToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (c.var.principal.kind !== 'user') throw unauthorized('This endpoint needs a user access token');
   await next();
 };
+
+/** For admin-only routes (SPEC §3.6): the caller's user must have the admin role, else 403 forbidden. */
+export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (c.var.principal.user.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only admins may do this');
+  await next();
+};

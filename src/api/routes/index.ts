@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../services.js';
 import type { ApiEnv } from '../context.js';
+import { registerAdminRoutes } from './admin/index.js';
 import { registerAuthRoutes } from './auth/index.js';
 import { registerRegistrationRoute } from './auth/register.js';
 import { registerJwksRoutes } from './jwks/index.js';
+import { registerMailingsRoutes } from './mailings/index.js';
 import { registerMessagesRoutes } from './messages/index.js';
 import { registerTasksRoutes } from './tasks/index.js';
 import { registerTokenRoutes } from './token/index.js';
@@ -19,5 +21,7 @@ export function apiRoutes(services: Services): Array<(app: OpenAPIHono<ApiEnv>) 
     registerTokenRoutes(services),
     registerMessagesRoutes(services),
     registerTasksRoutes(services),
+    registerMailingsRoutes(services),
+    registerAdminRoutes(services),
   ];
 }

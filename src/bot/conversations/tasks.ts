@@ -1,4 +1,3 @@
-import type { Filter } from 'grammy';
 import { COMMENT_TEXT_MAX, TASK_DESCRIPTION_MAX, TASK_TAGS_MAX, TASK_TITLE_MAX } from '../../db/entities/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { addComment, editComment, parseCommentText } from '../../domain/tasks/comments.js';

@@ -1,4 +1,5 @@
 import type { BotContext } from '../context.js';
+import { denyUnlessAdmin } from '../features/admin.js';
 import {
   changeLanguage,
   chooseTimezone,
@@ -12,9 +13,12 @@ import {
 } from '../features/settings-actions.js';
 import { answerCallback } from '../ui/answer.js';
 import { type Screen, ScreenMenu, showScreen } from '../ui/screen.js';
+import { type AdminScreens, buildAdminMenus } from './admin.js';
+import { buildChatMenus, type ChatScreens } from './chat.js';
+import { buildMailingMenus, type MailingScreens } from './mailings.js';
 import { buildTaskMenus, type TaskScreens } from './tasks.js';
 
-export interface Screens extends TaskScreens {
+export interface Screens extends TaskScreens, ChatScreens, AdminScreens, MailingScreens {
   main: Screen;
   help: Screen;
   settings: Screen;
@@ -45,7 +49,14 @@ const menuOptions = {
 
 /** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
 export function buildMenus(): Menus {
-  const main = new ScreenMenu('main', menuOptions);
+  const main = new ScreenMenu('main', {
+    ...menuOptions,
+    // A non-admin pressing an admin's 🛠 Admin button (which their menu lacks) is told "not allowed".
+    onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+      if (ctx.match === 'adm' && (await denyUnlessAdmin(ctx))) return;
+      await menuOptions.onMenuOutdated(ctx);
+    },
+  });
   const help = new ScreenMenu('help', menuOptions);
   const settings = new ScreenMenu('settings', menuOptions);
   const language = new ScreenMenu('language', menuOptions);
@@ -54,8 +65,14 @@ export function buildMenus(): Menus {
 
   const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
   const tasks = buildTaskMenus(mainScreen);
+  const chat = buildChatMenus(mainScreen);
+  const mailings = buildMailingMenus(() => screens.adminHome);
+  const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
   const screens: Screens = {
     ...tasks.screens,
+    ...chat.screens,
+    ...admin.screens,
+    ...mailings.screens,
     main: mainScreen,
     help: { text: (ctx) => ctx.t('help'), menu: help },
     settings: { text: settingsText, menu: settings },
@@ -68,10 +85,19 @@ export function buildMenus(): Menus {
   // Entries for features that do not exist yet are deliberately absent (no "coming soon").
   main
     .text((ctx) => ctx.t('menu-tasks'), show(screens.tasks))
+    .text((ctx) => ctx.t('menu-chat'), show(screens.chat))
     .row()
     .text((ctx) => ctx.t('menu-settings'), show(screens.settings))
     .row()
-    .text((ctx) => ctx.t('menu-help'), show(screens.help));
+    .text((ctx) => ctx.t('menu-help'), show(screens.help))
+    .dynamic((ctx, range) => {
+      // Only admins see the entry; its handler checks again (the role may change after rendering).
+      if (ctx.user?.role !== 'admin') return;
+      range.row().text({ text: ctx.t('menu-admin'), payload: 'adm' }, async (c) => {
+        if (await denyUnlessAdmin(c)) return;
+        await showScreen(c, screens.adminHome);
+      });
+    });
 
   help.text((ctx) => ctx.t('back'), show(screens.main));
 
@@ -145,7 +171,7 @@ export function buildMenus(): Menus {
     .row()
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
-  main.register([help, settings, ...tasks.menus]);
+  main.register([help, settings, ...tasks.menus, ...chat.menus, ...admin.menus, ...mailings.menus]);
   settings.register([language, timezone, unlink]);
   return { root: main, screens };
 }

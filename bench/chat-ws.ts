@@ -1,0 +1,446 @@
+import { Worker } from 'node:worker_threads';
+import { upgradeWebSocket } from '@hono/node-server';
+import { Hono } from 'hono';
+import { WebSocketServer } from 'ws';
+import { createApi } from '../src/api/app.js';
+import { apiRoutes } from '../src/api/routes/index.js';
+import { startHttpServer } from '../src/api/server.js';
+import { issueAccessToken } from '../src/auth/access-token.js';
+import { SigningKeys } from '../src/auth/keys.js';
+import { createTranslator } from '../src/bot/i18n.js';
+import { createChatDelivery } from '../src/chat/delivery.js';
+import { createChatGateway } from '../src/chat/websocket.js';
+import { loadConfig } from '../src/config.js';
+import { User } from '../src/db/entities/index.js';
+import { createOrm } from '../src/db/orm.js';
+import { createCommentCache, createTaskEffects } from '../src/jobs/reminders.js';
+import { JobRuntime } from '../src/jobs/runtime.js';
+import { createLogger } from '../src/logger.js';
+import { createMetrics } from '../src/metrics.js';
+import { type RateDecision, RateLimiter } from '../src/rate-limit.js';
+import { connectRedis, createRedis } from '../src/redis.js';
+import type { Services } from '../src/services.js';
+import { BotIdentity, createTelegramApi } from '../src/telegram.js';
+import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+
+/**
+ * Issue: chat over WebSocket. Through the real API process (auth before the upgrade, the
+ * gateway, domain use cases with their SQL, Redis presence and pub/sub) on a real port:
+ * (1) PM round trips per second between two connected clients — A sends a pm to B, B's frame
+ *     arrives, B answers with a pm to A, A's frame arrives: one round trip = two stored and
+ *     delivered PMs — for 1 pair and for PAIRS pairs at once;
+ * (2) latency from `POST /messages` (with `to`) to the recipient's WebSocket frame;
+ * next to a bare echo server built with the same library (@hono/node-server's upgradeWebSocket
+ * over `ws`) on another port: one round trip = client → server → client.
+ * The servers run in the main thread; the clients (Node's global WebSocket and fetch) in a
+ * worker thread, so they do not take the server's event loop. The PM rate limit (20/min per
+ * sender) and the per-connection frame limit are lifted for the run.
+ */
+
+const DURATION_S = intFromEnv('BENCH_CHAT_SECONDS', 4);
+const WARMUP_S = 1;
+const PAIRS = intFromEnv('BENCH_CHAT_PAIRS', 16);
+const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
+
+interface Stats {
+  count: number;
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface RunResult {
+  /** Completed round trips (or POST → frame samples) that started in the measured window. */
+  operations: number;
+  /** All of them, warm-up included (for per-operation counts of the server side). */
+  total: number;
+  wallMs: number;
+  errors: number;
+  /** Round trip (or POST → frame) times in ms. */
+  latency: Stats;
+  /** For POST runs: time to the HTTP 201. */
+  http?: Stats;
+}
+
+/** Plain JS for the worker thread: every scenario's clients. */
+const CLIENTS = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { scenario, warmupMs, durationMs } = workerData;
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function open(url) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.onopen = () => resolve(ws);
+    ws.onerror = () => reject(new Error('websocket did not open: ' + url.replace(/token=.*/, 'token=…')));
+  });
+}
+function stats(samples) {
+  samples.sort((a, b) => a - b);
+  const q = (p) => samples.length ? samples[Math.min(samples.length - 1, Math.max(0, Math.ceil(p * samples.length) - 1))] : NaN;
+  const mean = samples.reduce((a, b) => a + b, 0) / (samples.length || 1);
+  return { count: samples.length, mean, p50: q(0.5), p99: q(0.99), max: samples[samples.length - 1] ?? NaN };
+}
+async function run() {
+  const started = now();
+  const measureFrom = started + warmupMs;
+  const end = measureFrom + durationMs;
+  const latency = [];
+  const http = [];
+  let operations = 0;
+  let total = 0;
+  let errors = 0;
+  if (scenario.kind === 'echo') {
+    await Promise.all(Array.from({ length: scenario.clients }, async () => {
+      const ws = await open(scenario.url);
+      await new Promise((resolve) => {
+        let sentAt = 0;
+        const send = () => {
+          if (now() >= end) { ws.close(); resolve(); return; }
+          sentAt = now();
+          ws.send('{"type":"echo","text":"ping"}');
+        };
+        ws.onmessage = () => {
+          const t = now();
+          total++;
+          if (sentAt >= measureFrom) { latency.push(t - sentAt); operations++; }
+          send();
+        };
+        send();
+      });
+    }));
+  } else if (scenario.kind === 'pingpong') {
+    await Promise.all(scenario.pairs.map(async (pair) => {
+      const a = await open(pair.a.url);
+      const b = await open(pair.b.url);
+      await sleep(200); // the (empty) inboxes
+      await new Promise((resolve) => {
+        let tripStart = 0;
+        const finish = () => { a.close(); b.close(); resolve(); };
+        const sendA = () => {
+          if (now() >= end) return finish();
+          tripStart = now();
+          a.send(JSON.stringify({ type: 'pm', to: pair.b.username, text: 'ping', ref: 'a' }));
+        };
+        b.onmessage = (event) => {
+          const f = JSON.parse(event.data);
+          if (f.type === 'error') { errors++; return finish(); }
+          if (f.type === 'pm' && f.ref === undefined) b.send(JSON.stringify({ type: 'pm', to: pair.a.username, text: 'pong', ref: 'b' }));
+        };
+        a.onmessage = (event) => {
+          const f = JSON.parse(event.data);
+          if (f.type === 'error') { errors++; return finish(); }
+          if (f.type === 'pm' && f.ref === undefined) {
+            total++;
+            if (tripStart >= measureFrom) { latency.push(now() - tripStart); operations++; }
+            sendA();
+          }
+        };
+        sendA();
+      });
+    }));
+  } else if (scenario.kind === 'post') {
+    const b = await open(scenario.recipient.url);
+    await sleep(200);
+    let waiting = null;
+    b.onmessage = (event) => {
+      const f = JSON.parse(event.data);
+      if (waiting && f.type === 'pm' && f.text === waiting.text) { waiting.resolve(now()); waiting = null; }
+    };
+    let i = 0;
+    while (now() < end) {
+      const text = 'latency ' + (i++);
+      const arrived = new Promise((resolve) => { waiting = { text, resolve }; });
+      const t0 = now();
+      const res = await fetch(scenario.postUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer ' + scenario.senderToken },
+        body: JSON.stringify({ to: scenario.recipient.username, text }),
+      });
+      await res.arrayBuffer();
+      const t1 = now();
+      if (res.status !== 201) { errors++; break; }
+      const t2 = await Promise.race([arrived, sleep(5000).then(() => null)]);
+      if (t2 === null) { errors++; break; }
+      total++;
+      if (t0 >= measureFrom) { latency.push(t2 - t0); http.push(t1 - t0); operations++; }
+    }
+    b.close();
+  }
+  const wallMs = Math.min(now(), end) - measureFrom;
+  parentPort.postMessage({ operations, total, wallMs: Math.max(1, wallMs), errors, latency: stats(latency), ...(http.length ? { http: stats(http) } : {}) });
+}
+run().catch((err) => parentPort.postMessage({ failed: String(err && err.stack || err) }));
+`;
+
+function drive(scenario: unknown): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CLIENTS, {
+      eval: true,
+      workerData: { scenario, warmupMs: WARMUP_S * 1000, durationMs: DURATION_S * 1000 },
+    });
+    worker.once('message', (result: RunResult & { failed?: string }) => {
+      void worker.terminate();
+      if (result.failed) reject(new Error(result.failed));
+      else resolve(result);
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** No PM limit for the run: the benchmark sends far more than 20 PMs a minute per sender. */
+class UnlimitedLimiter extends RateLimiter {
+  override async hit(): Promise<RateDecision> {
+    return { allowed: true, retryAfter: 0 };
+  }
+}
+
+async function buildServices(env: BenchEnv, counter: { sql: number }) {
+  const config = loadConfig({
+    BOT_TOKEN,
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    TELEGRAM_API_ROOT: 'http://telegram.invalid',
+    LOG_LEVEL: 'info',
+  });
+  const log = createLogger('info', { destination: { write: () => undefined } });
+  const orm = await createOrm({
+    databaseUrl: env.databaseUrl,
+    pgliteDir: '',
+    onQuery: () => {
+      counter.sql++;
+    },
+  });
+  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-chat' });
+  await connectRedis(redis, env.redisUrl);
+  const keys = await SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey);
+  const jobs = new JobRuntime(env.redisUrl, log, `${env.keyPrefix}bull`);
+  const telegram = createTelegramApi(config);
+  const services: Services = {
+    config,
+    log,
+    orm,
+    redis,
+    keys,
+    jobs,
+    translator: createTranslator(),
+    telegram,
+    bot: new BotIdentity(telegram, TEST_BOT_INFO),
+    keyPrefix: env.keyPrefix,
+    taskEffects: createTaskEffects({ redis, jobs, keyPrefix: env.keyPrefix }),
+    commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
+    chat: createChatDelivery({ orm, redis, jobs, keyPrefix: env.keyPrefix }),
+    limiter: new UnlimitedLimiter(redis, env.keyPrefix),
+  };
+  const close = async () => {
+    await jobs.close();
+    await redis.quit().catch(() => redis.disconnect());
+    await orm.close(true);
+  };
+  return { services, close };
+}
+
+/** The bare baseline: @hono/node-server's upgradeWebSocket over `ws`, echoing every frame. */
+async function startEchoServer(services: Services) {
+  const app = new Hono();
+  app.get(
+    '/ws',
+    upgradeWebSocket(() => ({
+      onMessage(event, ws) {
+        ws.send(String(event.data));
+      },
+    })),
+  );
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+  const server = await startHttpServer(app, {
+    port: 0,
+    host: '127.0.0.1',
+    log: services.log,
+    shutdownGraceMs: 500,
+    websocket: wss,
+  });
+  return {
+    url: `ws://127.0.0.1:${server.port}/ws`,
+    async close() {
+      wss.close();
+      await server.close();
+    },
+  };
+}
+
+export const chatWs: Benchmark = {
+  name: 'chat-ws',
+  title: `WebSocket PM round trips (1 and ${PAIRS} pairs), POST /messages → frame latency, vs a bare ws echo`,
+  async run(env) {
+    const counter = { sql: 0 };
+    const { services, close } = await buildServices(env, counter);
+    const gateway = createChatGateway(services, {
+      frameRate: { count: 1_000_000, windowMs: 1_000 },
+      maxPending: 1_000,
+    });
+    const closers: Array<() => Promise<void>> = [];
+    try {
+      const app = createApi({
+        config: services.config,
+        log: services.log,
+        metrics: createMetrics(),
+        orm: services.orm,
+        readiness: { database: async () => undefined, redis: async () => undefined },
+        routes: [...apiRoutes(services), gateway.routes],
+      });
+      const real = await startHttpServer(app, {
+        port: 0,
+        host: '127.0.0.1',
+        log: services.log,
+        shutdownGraceMs: 1000,
+        websocket: gateway.server,
+      });
+      closers.push(() => gateway.close().then(() => real.close()));
+      const echo = await startEchoServer(services);
+      closers.push(() => echo.close());
+
+      const em = services.orm.em.fork();
+      const users = Array.from({ length: PAIRS * 2 + 2 }, (_, i) =>
+        em.create(User, { username: `bench_chat_${i}`, accountState: 'active', firstName: `U${i}` }),
+      );
+      await em.flush();
+      const clients = await Promise.all(
+        users.map(async (u) => {
+          const { token } = await issueAccessToken(services.keys, services.config.publicUrl, u.id);
+          return { username: u.username as string, token, url: `ws://127.0.0.1:${real.port}/ws?token=${token}` };
+        }),
+      );
+      const pair = (i: number) => ({ a: clients[2 * i], b: clients[2 * i + 1] });
+
+      const results: Array<{ scenario: string; unit: string; result: RunResult }> = [];
+      const sqlBefore = counter.sql;
+      results.push({
+        scenario: 'Gramdesk PM ping-pong, 1 pair',
+        unit: 'round trips (2 PMs)',
+        result: await drive({ kind: 'pingpong', pairs: [pair(0)] }),
+      });
+      const sqlPerPm = (counter.sql - sqlBefore) / Math.max(1, 2 * (results[0]?.result.total ?? 0));
+      results.push({
+        scenario: `Gramdesk PM ping-pong, ${PAIRS} pairs`,
+        unit: 'round trips (2 PMs)',
+        result: await drive({ kind: 'pingpong', pairs: Array.from({ length: PAIRS }, (_, i) => pair(i)) }),
+      });
+      results.push({
+        scenario: 'bare ws echo, 1 client',
+        unit: 'round trips',
+        result: await drive({ kind: 'echo', url: echo.url, clients: 1 }),
+      });
+      results.push({
+        scenario: `bare ws echo, ${PAIRS} clients`,
+        unit: 'round trips',
+        result: await drive({ kind: 'echo', url: echo.url, clients: PAIRS }),
+      });
+      const sender = clients[PAIRS * 2] as (typeof clients)[number];
+      const recipient = clients[PAIRS * 2 + 1] as (typeof clients)[number];
+      const post = await drive({
+        kind: 'post',
+        postUrl: `http://127.0.0.1:${real.port}/messages`,
+        senderToken: sender.token,
+        recipient,
+      });
+
+      const rows = results.map(({ scenario, unit, result }) => ({
+        scenario,
+        unit,
+        operations: result.operations,
+        errors: result.errors,
+        perSecond: round((result.operations / result.wallMs) * 1000),
+        p50Ms: round(result.latency.p50, 3),
+        p99Ms: round(result.latency.p99, 3),
+        maxMs: round(result.latency.max, 3),
+      }));
+      const latency = {
+        samples: post.operations,
+        errors: post.errors,
+        toFrame: {
+          p50Ms: round(post.latency.p50),
+          p99Ms: round(post.latency.p99),
+          meanMs: round(post.latency.mean),
+          maxMs: round(post.latency.max),
+        },
+        toHttp201: {
+          p50Ms: round(post.http?.p50 ?? Number.NaN),
+          p99Ms: round(post.http?.p99 ?? Number.NaN),
+        },
+      };
+      const [single, many, echoOne, echoMany] = rows as [
+        (typeof rows)[number],
+        (typeof rows)[number],
+        (typeof rows)[number],
+        (typeof rows)[number],
+      ];
+      const report = [
+        `${WARMUP_S} s warm-up + ${DURATION_S} s measured per row; server in the main thread, clients in a worker thread. ` +
+          'A PM round trip is two PMs (A → B, B → A), each authenticated, parsed, stored (SQL), published through ' +
+          'Redis and delivered to the socket; an echo round trip is one frame there and back.',
+        markdownTable(
+          ['scenario', 'unit', 'count', 'errors', 'per s', 'p50 ms', 'p99 ms', 'max ms'],
+          rows.map((r) => [
+            r.scenario,
+            r.unit,
+            String(r.operations),
+            String(r.errors),
+            fmt(r.perSecond),
+            fmt(r.p50Ms, 3),
+            fmt(r.p99Ms, 3),
+            fmt(r.maxMs, 3),
+          ]),
+        ),
+        markdownTable(
+          [
+            'POST /messages → recipient frame',
+            'samples',
+            'errors',
+            'p50 ms',
+            'p99 ms',
+            'max ms',
+            'HTTP 201 p50 ms',
+            'HTTP 201 p99 ms',
+          ],
+          [
+            [
+              'sequential, recipient connected',
+              String(latency.samples),
+              String(latency.errors),
+              fmt(latency.toFrame.p50Ms),
+              fmt(latency.toFrame.p99Ms),
+              fmt(latency.toFrame.maxMs),
+              fmt(latency.toHttp201.p50Ms),
+              fmt(latency.toHttp201.p99Ms),
+            ],
+          ],
+        ),
+        `PMs per second: ${fmt(single.perSecond * 2)} (1 pair), ${fmt(many.perSecond * 2)} (${PAIRS} pairs); ` +
+          `PM round trip p50 × ${fmt(single.p50Ms / echoOne.p50Ms, 1)} of a bare echo round trip; ` +
+          `${PAIRS}-way throughput ${fmt((many.perSecond / echoMany.perSecond) * 100, 1)} % of the bare echo's; ` +
+          `SQL statements per PM: ${fmt(sqlPerPm)}.`,
+      ];
+      return {
+        report,
+        data: {
+          warmupSeconds: WARMUP_S,
+          seconds: DURATION_S,
+          pairs: PAIRS,
+          sqlPerPm: round(sqlPerPm, 3),
+          rows,
+          postLatency: latency,
+        },
+      };
+    } finally {
+      for (const closeServer of closers.reverse()) await closeServer();
+      await close();
+    }
+  },
+};
+
+function intFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,132 @@
+import { Composer } from 'grammy';
+import type { MailingFilter } from '../../db/entities/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { getMailingView, listMailings, type MailingView } from '../../domain/mailings.js';
+import { formatLocal } from '../../domain/tasks/due-date.js';
+import type { BotContext } from '../context.js';
+import type { Translate } from '../i18n.js';
+import { MAILING_CONVERSATIONS } from '../menus/mailings.js';
+import { denyUnlessAdmin } from './admin.js';
+
+/** /newmailing (admins only; anyone else gets "not allowed" and nothing else). */
+export function mailingsFeature() {
+  const composer = new Composer<BotContext>();
+  composer.command('newmailing', async (ctx) => {
+    if (await denyUnlessAdmin(ctx)) return;
+    await ctx.conversation.enter(MAILING_CONVERSATIONS.create);
+  });
+  return composer;
+}
+
+export const MAILINGS_PAGE = 10;
+
+/** What the handler of this update loaded for the mailing screens (per update, never stored). */
+export interface MailingsView {
+  mailing?: MailingView;
+  list?: MailingView[];
+}
+const views = new WeakMap<object, MailingsView>();
+export function mailingsView(ctx: BotContext): MailingsView {
+  let v = views.get(ctx);
+  if (!v) {
+    v = {};
+    views.set(ctx, v);
+  }
+  return v;
+}
+
+export async function mailingList(ctx: BotContext): Promise<MailingView[]> {
+  const v = mailingsView(ctx);
+  v.list ??= (await listMailings(ctx.em, { limit: MAILINGS_PAGE })).items;
+  return v.list;
+}
+
+/** The mailing a payload names, or null for an unknown or malformed id. */
+export async function loadMailing(ctx: BotContext, id: string): Promise<MailingView | null> {
+  const v = mailingsView(ctx);
+  if (v.mailing?.id === id) return v.mailing;
+  try {
+    v.mailing = await getMailingView(ctx.em, id);
+    return v.mailing;
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'not_found') return null;
+    throw err;
+  }
+}
+
+export const statusLabel = (t: Translate, status: string) => t(`mailing-status-${status}`);
+
+export function audienceText(t: Translate, filter: MailingFilter): string {
+  const parts: string[] = [];
+  if (filter.tags?.length) parts.push(filter.tags.map((tag) => `#${tag}`).join(' '));
+  if (filter.operatorCodes?.length) parts.push(filter.operatorCodes.join(' '));
+  if (filter.languages?.length) parts.push(filter.languages.join(' '));
+  return parts.length ? parts.join(' · ') : t('mailing-audience-all');
+}
+
+const BAR_WIDTH = 10;
+
+export function progressBar(done: number, total: number): { bar: string; percent: number } {
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return { bar: '▓'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled), percent: Math.floor(ratio * 100) };
+}
+
+/**
+ * Sent per second since the previous look at this mailing (a sample kept in Redis for a while),
+ * so the rate reflects the last interval, not the whole run.
+ */
+async function rateOf(ctx: BotContext, m: MailingView, now: number): Promise<number> {
+  const key = `${ctx.deps.keyPrefix ?? ''}mailing-rate:${m.id}`;
+  const previous = await ctx.deps.redis.get(key);
+  await ctx.deps.redis.set(key, JSON.stringify({ t: now, sent: m.counts.sent }), 'EX', 3600);
+  if (!previous) return 0;
+  const sample = JSON.parse(previous) as { t: number; sent: number };
+  const seconds = (now - sample.t) / 1000;
+  return seconds > 0 ? Math.max(0, (m.counts.sent - sample.sent) / seconds) : 0;
+}
+
+export async function mailingCardText(ctx: BotContext, m: MailingView): Promise<string> {
+  const c = m.counts;
+  const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
+  const done = c.sent + c.error + c.expired + c.unknown;
+  const { bar, percent } = progressBar(done, total);
+  const rate = m.status === 'running' ? await rateOf(ctx, m, Date.now()) : 0;
+  const left = c.pending + c.processing;
+  const eta =
+    rate > 0 && left > 0
+      ? `${Math.ceil(left / rate)} s`
+      : left === 0 && total > 0
+        ? '0 s'
+        : ctx.t('mailing-eta-unknown');
+  const tz = ctx.user.timezone;
+  return ctx.t('mailing-card', {
+    id: m.id,
+    status: statusLabel(ctx.t, m.status),
+    start: formatLocal(m.startAt, tz),
+    end: formatLocal(m.endAt, tz),
+    audience: audienceText(ctx.t, m.filter),
+    window: m.window ? `${m.window.from}-${m.window.to}` : ctx.t('mailing-window-none'),
+    bar,
+    percent,
+    pending: c.pending,
+    processing: c.processing,
+    sent: c.sent,
+    error: c.error,
+    expired: c.expired,
+    unknown: c.unknown,
+    rate: rate.toFixed(1),
+    eta,
+  });
+}
+
+/**
+ * Remembers where an admin's card of a running or scheduled mailing is shown, so the worker can
+ * keep it up to date (a set of `chatId:messageId` per mailing in Redis).
+ */
+export async function registerCard(ctx: BotContext, m: MailingView, messageId: number | undefined): Promise<void> {
+  if (!ctx.chat || messageId === undefined || m.status === 'completed' || m.status === 'cancelled') return;
+  const key = `${ctx.deps.keyPrefix ?? ''}mailing-cards:${m.id}`;
+  await ctx.deps.redis.sadd(key, `${ctx.chat.id}:${messageId}:${ctx.user.language}:${ctx.user.timezone}`);
+  await ctx.deps.redis.expire(key, 7 * 24 * 3600);
+}

@@ -1,0 +1,79 @@
+import type { Config } from './config.js';
+import type { Redis } from './redis.js';
+
+/**
+ * Reserves the next free send slot (GCRA): slots are `interval` ms apart on Redis's own clock,
+ * so every process of every host draws from one schedule. A caller may be at most `burst`
+ * slots ahead of now without waiting. Returns how many ms the caller must wait for its slot.
+ * KEYS[1] = schedule key; ARGV = interval ms, burst, extra delay ms (a Telegram 429 penalty).
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local tolerance = interval * (tonumber(ARGV[2]) - 1)
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+tat = tat + tonumber(ARGV[3])
+local slot = tat - tolerance
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', math.ceil(math.max(1000, tat + interval - now + 1000)))
+return slot - now`;
+
+/** The Redis key of the budget shared by every bulk sender (mailings, room fan-out, PM fallback). */
+export const telegramBudgetKey = (keyPrefix: string) => `${keyPrefix}telegram:budget`;
+
+/**
+ * The shared budget for bulk and background Telegram sends (ARCHITECTURE rule 7, SPEC §1
+ * MAILING_RATE): at most `rate` messages per second for the whole bot, across every worker and
+ * process, because Telegram's limit (~30 messages/s) is per bot, not per process. Each sender
+ * calls `acquire()` right before each sendMessage; the call waits for its slot. One Redis round
+ * trip per message, no polling: waiting callers already hold their slot.
+ */
+export class TelegramBudget {
+  private readonly intervalMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    /** Messages per second (config.mailing.rate). */
+    readonly rate: number,
+    /** Sends that may go out back to back before spacing applies (1 = evenly spaced). */
+    private readonly burst = 1,
+  ) {
+    if (!(rate > 0)) throw new Error('TelegramBudget: rate must be positive');
+    this.intervalMs = 1000 / rate;
+  }
+
+  /** Milliseconds until the reserved slot (0: send now). The slot is taken either way. */
+  async reserve(penaltyMs = 0): Promise<number> {
+    const wait = await this.redis.eval(
+      RESERVE,
+      1,
+      telegramBudgetKey(this.keyPrefix),
+      this.intervalMs,
+      this.burst,
+      Math.max(0, Math.round(penaltyMs)),
+    );
+    return Math.max(0, Number(wait));
+  }
+
+  /** Waits for the next slot of the shared budget. */
+  async acquire(): Promise<void> {
+    const wait = await this.reserve();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /**
+   * Telegram answered 429 with `retry_after`: push the whole schedule back, so no process sends
+   * before then (the flood limit is per bot).
+   */
+  async pause(seconds: number): Promise<void> {
+    await this.reserve(seconds * 1000);
+  }
+}
+
+/** The budget every bulk sender uses, at MAILING_RATE messages per second. */
+export function telegramBudget(services: { redis: Redis; keyPrefix: string; config: Pick<Config, 'mailing'> }) {
+  return new TelegramBudget(services.redis, services.keyPrefix, services.config.mailing.rate);
+}

@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOrm } from '../../src/db/orm.js';
+import { getMailingView } from '../../src/domain/mailings.js';
+import type { Services } from '../../src/services.js';
+import { createEmptyDatabase } from '../helpers/db.js';
+import { FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
+import { newMailing, seedUsers } from '../helpers/mailings.js';
+import { e2eRedisUrl, flushRedis, type RunningProgram, startProgram } from '../helpers/program.js';
+
+const E2E_REDIS_URL = e2eRedisUrl(14);
+afterAll(() => flushRedis(E2E_REDIS_URL));
+
+const RECIPIENTS = 2000;
+
+describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
+  it('loses nothing and duplicates nothing when one worker is killed three times', { timeout: 120_000 }, async () => {
+    const db = await createEmptyDatabase();
+    const fake = new FakeBotApiServer();
+    fake.latencyMs = 5;
+    const apiRoot = await fake.listen();
+    const env = {
+      BOT_TOKEN: '7000000001:E2E-mailing_token',
+      TELEGRAM_API_ROOT: apiRoot,
+      REDIS_URL: E2E_REDIS_URL,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'info',
+      MAILING_RATE: '250',
+      MAILING_TEST_LEASE_MS: '3000',
+      MAILING_PAID_BROADCAST: 'true',
+    };
+    const start = () => startProgram(env, { args: ['--role=worker'] });
+    const steady = start();
+    let victim: RunningProgram = start();
+    const orm = await createOrm({ databaseUrl: db.url, pgliteDir: '' });
+    try {
+      await steady.waitForOutput(/gramdesk started/, 90_000);
+      await victim.waitForOutput(/gramdesk started/, 90_000);
+      await seedUsers(orm.em.fork(), RECIPIENTS, { tags: ['crash'] });
+      const services = { orm } as unknown as Services;
+      const mailing = await newMailing(services, { text: 'crash test', filter: { tags: ['crash'] } });
+      let inFlightAtKills = 0;
+      for (let kill = 0; kill < 3; kill++) {
+        await new Promise((r) => setTimeout(r, Math.random() * 800));
+        // Kill it while it holds claims (at a random moment of its sending).
+        const pid = victim.process.pid;
+        for (let i = 0; i < 100; i++) {
+          const held = await orm.em
+            .fork()
+            .getConnection()
+            .execute<{ n: string }[]>(
+              `select count(*) as n from deliveries where status = 'processing' and claimed_by like ?`,
+              [`%:${pid}:%`],
+            );
+          if (Number(held[0]?.n ?? 0) > 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // Sends that arrived at the fake without an answer yet, plus marked rows: bounded by the lanes.
+        const marked = await orm.em
+          .fork()
+          .getConnection()
+          .execute<{ n: string }[]>(
+            `select count(*) as n from deliveries where status = 'processing' and sending_at is not null`,
+          );
+        victim.process.kill('SIGKILL');
+        await victim.exited;
+        inFlightAtKills += Number(marked[0]?.n ?? 0) + 64; // + the lanes that may be marking at that instant
+        victim = start();
+        await victim.waitForOutput(/gramdesk started/, 90_000);
+      }
+      const started = Date.now();
+      let view = await getMailingView(orm.em.fork(), mailing.id);
+      // Claims of the killed process expire after the lease (60 s default); wait for them.
+      while (view.status !== 'completed' && Date.now() - started < 100_000) {
+        await new Promise((r) => setTimeout(r, 500));
+        view = await getMailingView(orm.em.fork(), mailing.id);
+      }
+      expect(view.status).toBe('completed');
+      expect(view.counts.pending + view.counts.processing).toBe(0);
+      expect(view.counts.sent + view.counts.unknown).toBe(RECIPIENTS);
+      expect(fake.duplicates).toBe(0);
+      expect(view.counts.unknown).toBeLessThanOrEqual(inFlightAtKills);
+      // Every recipient whose row is sent got exactly one message.
+      expect(new Set(fake.sends.map((s) => s.chatId)).size).toBe(fake.sends.length);
+      expect(fake.sends.length).toBeGreaterThanOrEqual(view.counts.sent);
+      console.log(
+        `crash test: sent ${view.counts.sent}, unknown ${view.counts.unknown}, in-flight bound ${inFlightAtKills}`,
+      );
+    } finally {
+      await Promise.allSettled([steady.stop('SIGTERM'), victim.stop('SIGTERM')]);
+      await orm.close(true);
+      await fake.close();
+      await db.drop();
+    }
+  });
+});

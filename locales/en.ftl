@@ -447,3 +447,5 @@ mailing-cancel-no = ◀️ No, keep it
 mailing-cancelled = Mailing cancelled.
 mailing-already-finished = The mailing has already finished.
 mailing-to-list = ◀️ To the list
+mailing-daily-summary = 📊 <b>Mailings yesterday</b> ({ $date })
+mailing-daily-summary-line = #{ $id } · { $status } · ✅ { $sent } · ❌ { $error } · ⌛ { $expired } · ❔ { $unknown }

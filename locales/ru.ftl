@@ -448,3 +448,5 @@ mailing-cancel-no = ◀️ Нет, оставить
 mailing-cancelled = Рассылка отменена.
 mailing-already-finished = Рассылка уже завершена.
 mailing-to-list = ◀️ К списку
+mailing-daily-summary = 📊 <b>Рассылки за вчера</b> ({ $date })
+mailing-daily-summary-line = #{ $id } · { $status } · ✅ { $sent } · ❌ { $error } · ⌛ { $expired } · ❔ { $unknown }

@@ -16,6 +16,7 @@ import { withStartupLock } from './db/migrate-lock.js';
 import { createOrm, migrate, type Orm } from './db/orm.js';
 import { attachUserCache } from './db/user-cache.js';
 import { startChatDeliveryWorker } from './jobs/chat-delivery.js';
+import { startAdminTicker } from './jobs/mailing-cards.js';
 import { startNotificationsWorker } from './jobs/notifications.js';
 import { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
 import { JobRuntime } from './jobs/runtime.js';
@@ -174,8 +175,10 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   }
 
   let mailingEngine: MailingEngine | undefined;
+  let adminTicker: { stop(): Promise<void> } | undefined;
   if (roles.includes('worker')) {
     mailingEngine = startMailingWorker(services);
+    adminTicker = startAdminTicker(services);
     startNotificationsWorker(services);
     startReminderWorker(services);
     startChatDeliveryWorker(services);
@@ -189,7 +192,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       // Intake first (no new updates or requests), then background work, then connections.
       // WebSockets are closed first: the HTTP server's close waits for every upgraded socket too.
       await Promise.allSettled([intake?.stop(), chatGateway?.close().finally(() => http?.close()) ?? http?.close()]);
-      await Promise.all([jobs.close(), mailingEngine?.stop()]);
+      await Promise.all([jobs.close(), mailingEngine?.stop(), adminTicker?.stop()]);
       await orm.close();
       await redis.quit().catch(() => redis.disconnect());
     })();

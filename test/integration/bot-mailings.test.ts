@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry, Mailing, User } from '../../src/db/entities/index.js';
+import { refreshLiveCards } from '../../src/jobs/mailing-cards.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { dataOf, lastMessage, lastToast } from '../helpers/tasks.js';
@@ -100,8 +101,20 @@ describe('the new-mailing dialog', () => {
     const audit = await env.em().find(AuditEntry, { action: 'mailing.create', targetId: m.id });
     expect(audit).toHaveLength(1);
     // The card is registered for live updates.
-    const cards = await env.redis.redis.smembers(`${env.redis.keyPrefix}mailing-cards:${m.id}`);
+    const cards = await env.redis.redis.hkeys(`${env.redis.keyPrefix}mailing-cards:${m.id}`);
     expect(cards).toHaveLength(1);
+
+    // The worker keeps the card current (and its buttons), and stops once the mailing is over.
+    const card = env.telegram.chat(admin.chatId).at(-1);
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'running' });
+    expect(await refreshLiveCards(env.services)).toBe(1);
+    const edited = env.telegram.chat(admin.chatId).find((msg) => msg.message_id === card?.message_id);
+    expect(edited?.text).toContain('▶️ running');
+    expect(edited?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✖️ Cancel mailing');
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'completed' });
+    expect(await refreshLiveCards(env.services)).toBe(1);
+    expect(await refreshLiveCards(env.services)).toBe(0);
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'scheduled' });
   });
 
   it('cancels from the card after a confirmation (audited)', async () => {

@@ -1,8 +1,10 @@
 import { Composer } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
 import type { MailingFilter } from '../../db/entities/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { getMailingView, listMailings, type MailingView } from '../../domain/mailings.js';
 import { formatLocal } from '../../domain/tasks/due-date.js';
+import { type LiveCard, registerLiveCard } from '../../jobs/mailing-cards.js';
 import type { BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
 import { MAILING_CONVERSATIONS } from '../menus/mailings.js';
@@ -72,41 +74,46 @@ export function progressBar(done: number, total: number): { bar: string; percent
   return { bar: '▓'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled), percent: Math.floor(ratio * 100) };
 }
 
+/** What rendering a mailing card needs; the bot passes its context's, the worker its own. */
+export interface CardRenderDeps {
+  t: Translate;
+  timezone: string;
+  redis: BotContext['deps']['redis'];
+  keyPrefix: string;
+}
+
 /**
  * Sent per second since the previous look at this mailing (a sample kept in Redis for a while),
  * so the rate reflects the last interval, not the whole run.
  */
-async function rateOf(ctx: BotContext, m: MailingView, now: number): Promise<number> {
-  const key = `${ctx.deps.keyPrefix ?? ''}mailing-rate:${m.id}`;
-  const previous = await ctx.deps.redis.get(key);
-  await ctx.deps.redis.set(key, JSON.stringify({ t: now, sent: m.counts.sent }), 'EX', 3600);
+async function rateOf(deps: CardRenderDeps, m: MailingView, now: number): Promise<number> {
+  const key = `${deps.keyPrefix}mailing-rate:${m.id}`;
+  const previous = await deps.redis.get(key);
+  await deps.redis.set(key, JSON.stringify({ t: now, sent: m.counts.sent }), 'EX', 3600);
   if (!previous) return 0;
   const sample = JSON.parse(previous) as { t: number; sent: number };
   const seconds = (now - sample.t) / 1000;
   return seconds > 0 ? Math.max(0, (m.counts.sent - sample.sent) / seconds) : 0;
 }
 
-export async function mailingCardText(ctx: BotContext, m: MailingView): Promise<string> {
+/** The card text (counts per status, progress bar, rate, ETA) in the viewer's language and zone. */
+export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): Promise<string> {
+  const { t, timezone: tz } = deps;
   const c = m.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
   const done = c.sent + c.error + c.expired + c.unknown;
   const { bar, percent } = progressBar(done, total);
-  const rate = m.status === 'running' ? await rateOf(ctx, m, Date.now()) : 0;
+  const rate = m.status === 'running' ? await rateOf(deps, m, Date.now()) : 0;
   const left = c.pending + c.processing;
   const eta =
-    rate > 0 && left > 0
-      ? `${Math.ceil(left / rate)} s`
-      : left === 0 && total > 0
-        ? '0 s'
-        : ctx.t('mailing-eta-unknown');
-  const tz = ctx.user.timezone;
-  return ctx.t('mailing-card', {
+    rate > 0 && left > 0 ? `${Math.ceil(left / rate)} s` : left === 0 && total > 0 ? '0 s' : t('mailing-eta-unknown');
+  return t('mailing-card', {
     id: m.id,
-    status: statusLabel(ctx.t, m.status),
+    status: statusLabel(t, m.status),
     start: formatLocal(m.startAt, tz),
     end: formatLocal(m.endAt, tz),
-    audience: audienceText(ctx.t, m.filter),
-    window: m.window ? `${m.window.from}-${m.window.to}` : ctx.t('mailing-window-none'),
+    audience: audienceText(t, m.filter),
+    window: m.window ? `${m.window.from}-${m.window.to}` : t('mailing-window-none'),
     bar,
     percent,
     pending: c.pending,
@@ -120,13 +127,30 @@ export async function mailingCardText(ctx: BotContext, m: MailingView): Promise<
   });
 }
 
+export function mailingCardText(ctx: BotContext, m: MailingView): Promise<string> {
+  return renderMailingCard(
+    { t: ctx.t, timezone: ctx.user.timezone, redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' },
+    m,
+  );
+}
+
 /**
  * Remembers where an admin's card of a running or scheduled mailing is shown, so the worker can
  * keep it up to date (a set of `chatId:messageId` per mailing in Redis).
  */
-export async function registerCard(ctx: BotContext, m: MailingView, messageId: number | undefined): Promise<void> {
+export async function registerCard(
+  ctx: BotContext,
+  m: MailingView,
+  messageId: number | undefined,
+  keyboard: InlineKeyboardButton[][],
+): Promise<void> {
   if (!ctx.chat || messageId === undefined || m.status === 'completed' || m.status === 'cancelled') return;
-  const key = `${ctx.deps.keyPrefix ?? ''}mailing-cards:${m.id}`;
-  await ctx.deps.redis.sadd(key, `${ctx.chat.id}:${messageId}:${ctx.user.language}:${ctx.user.timezone}`);
-  await ctx.deps.redis.expire(key, 7 * 24 * 3600);
+  const card: LiveCard = {
+    chatId: ctx.chat.id,
+    messageId,
+    language: ctx.user.language,
+    timezone: ctx.user.timezone,
+    keyboard,
+  };
+  await registerLiveCard(ctx.deps.redis, ctx.deps.keyPrefix ?? '', m.id, card);
 }

@@ -107,14 +107,13 @@ export async function openMailing(
   if (toast) await answerCallback(ctx, toast);
   if (how === 'edit' && ctx.callbackQuery?.message) {
     await showScreen(ctx, screens.mailingCard, how);
-    await registerCard(ctx, m, ctx.callbackQuery.message.message_id);
+    await registerCard(ctx, m, ctx.callbackQuery.message.message_id, await screens.mailingCard.menu.keyboard(ctx));
     return;
   }
   // A reply comes from a dialog, which answered its own button press.
-  const sent = await ctx.reply(await screens.mailingCard.text(ctx), {
-    reply_markup: { inline_keyboard: await screens.mailingCard.menu.keyboard(ctx) },
-  });
-  await registerCard(ctx, m, sent.message_id);
+  const keyboard = await screens.mailingCard.menu.keyboard(ctx);
+  const sent = await ctx.reply(await screens.mailingCard.text(ctx), { reply_markup: { inline_keyboard: keyboard } });
+  await registerCard(ctx, m, sent.message_id, keyboard);
 }
 
 async function listAction(ctx: BotContext, screens: MailingScreens, home: Screen): Promise<void> {

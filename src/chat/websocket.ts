@@ -78,6 +78,8 @@ export const CLOSE_CODES = {
 
 /** Live frames kept for a connection while its inbox is still being sent. */
 const BACKLOG_MAX = 1000;
+/** How many recent message ids a connection remembers to drop duplicates. */
+const SEEN_MAX = 500;
 const SHUTDOWN_CLOSE_WAIT_MS = 1_000;
 
 interface Connection {
@@ -92,6 +94,12 @@ interface Connection {
   closed: boolean;
   subscribed: boolean;
   backlog: ServerFrame[];
+  /**
+   * Ids of the messages this connection has been sent (the newest few hundred). A message can
+   * reach a new connection twice, in the inbox it gets on connect and through pub/sub when it
+   * was stored at that moment; the second copy is dropped.
+   */
+  seen: Set<string>;
   /** Frames of this connection are handled one at a time, in order. */
   queue: Promise<void>;
   pending: number;
@@ -190,11 +198,23 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     conn.ws.send(JSON.stringify(frame));
   }
 
+  /** Remembers a message id for this connection; false if it was already sent here. */
+  function firstTime(conn: Connection, frame: ServerFrame): boolean {
+    if (!('id' in frame) || typeof frame.id !== 'string') return true;
+    if (conn.seen.has(frame.id)) return false;
+    conn.seen.add(frame.id);
+    if (conn.seen.size > SEEN_MAX) conn.seen.delete(conn.seen.values().next().value as string);
+    return true;
+  }
+
   /** A frame from pub/sub: held back until the inbox is out, so the client sees it after (and once). */
   function live(conn: Connection, envelope: Envelope): void {
     if (envelope.except === conn.id) return;
-    if (conn.ready) send(conn, envelope.frame);
-    else if (conn.backlog.length < BACKLOG_MAX) conn.backlog.push(envelope.frame);
+    if (!conn.ready) {
+      if (conn.backlog.length < BACKLOG_MAX) conn.backlog.push(envelope.frame);
+      return;
+    }
+    if (firstTime(conn, envelope.frame)) send(conn, envelope.frame);
   }
 
   async function start(conn: Connection): Promise<void> {
@@ -205,14 +225,13 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     if (conn.closed) return;
     const em = services.orm.em.fork();
     const received = await inbox(em, em.getReference(User, conn.userId), INBOX_SIZE);
-    const sent = new Set<string>();
     for (const view of received) {
-      sent.add(view.id);
-      send(conn, messageFrame(view));
+      const frame = messageFrame(view);
+      if (firstTime(conn, frame)) send(conn, frame);
     }
     conn.ready = true;
     for (const frame of conn.backlog.splice(0)) {
-      if (!('id' in frame && sent.has(frame.id))) send(conn, frame);
+      if (firstTime(conn, frame)) send(conn, frame);
     }
   }
 
@@ -232,6 +251,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       closed: false,
       subscribed: false,
       backlog: [],
+      seen: new Set(),
       queue: Promise.resolve(),
       pending: 0,
       window: { start: Date.now(), count: 0 },

@@ -7,20 +7,16 @@ import { apiRoutes } from '../src/api/routes/index.js';
 import { startHttpServer } from '../src/api/server.js';
 import { issueAccessToken } from '../src/auth/access-token.js';
 import { SigningKeys } from '../src/auth/keys.js';
-import { createTranslator } from '../src/bot/i18n.js';
-import { createChatDelivery } from '../src/chat/delivery.js';
 import { createChatGateway } from '../src/chat/websocket.js';
 import { loadConfig } from '../src/config.js';
 import { User } from '../src/db/entities/index.js';
 import { createOrm } from '../src/db/orm.js';
-import { createCommentCache, createTaskEffects } from '../src/jobs/reminders.js';
-import { JobRuntime } from '../src/jobs/runtime.js';
 import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { type RateDecision, RateLimiter } from '../src/rate-limit.js';
 import { connectRedis, createRedis } from '../src/redis.js';
 import type { Services } from '../src/services.js';
-import { BotIdentity, createTelegramApi } from '../src/telegram.js';
+import { createServices } from '../src/services-factory.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
 
@@ -216,24 +212,17 @@ async function buildServices(env: BenchEnv, counter: { sql: number }) {
   const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-chat' });
   await connectRedis(redis, env.redisUrl);
   const keys = await SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey);
-  const jobs = new JobRuntime(env.redisUrl, log, `${env.keyPrefix}bull`);
-  const telegram = createTelegramApi(config);
-  const services: Services = {
+  const services = createServices({
     config,
     log,
     orm,
     redis,
     keys,
-    jobs,
-    translator: createTranslator(),
-    telegram,
-    bot: new BotIdentity(telegram, TEST_BOT_INFO),
     keyPrefix: env.keyPrefix,
-    taskEffects: createTaskEffects({ redis, jobs, keyPrefix: env.keyPrefix }),
-    commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
-    chat: createChatDelivery({ orm, redis, jobs, keyPrefix: env.keyPrefix }),
+    botInfo: TEST_BOT_INFO,
     limiter: new UnlimitedLimiter(redis, env.keyPrefix),
-  };
+  });
+  const { jobs } = services;
   const close = async () => {
     await jobs.close();
     await redis.quit().catch(() => redis.disconnect());

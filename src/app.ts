@@ -6,10 +6,8 @@ import { SigningKeys } from './auth/keys.js';
 import { serviceTokenVerifierFor } from './auth/service-tokens.js';
 import { registerAdminCommands, registerCommands } from './bot/commands.js';
 import type { BotDeps } from './bot/context.js';
-import { createTranslator } from './bot/i18n.js';
 import { type CreateBotOptions, createBot, type GramdeskBot } from './bot/index.js';
 import { type Intake, registerWebhook, startPolling, webhookHandler } from './bot/intake.js';
-import { createChatDelivery } from './chat/delivery.js';
 import { type ChatGateway, createChatGateway } from './chat/websocket.js';
 import type { Config } from './config.js';
 import { withStartupLock } from './db/migrate-lock.js';
@@ -18,15 +16,12 @@ import { attachUserCache } from './db/user-cache.js';
 import { startChatDeliveryWorker } from './jobs/chat-delivery.js';
 import { startAdminTicker } from './jobs/mailing-cards.js';
 import { startNotificationsWorker } from './jobs/notifications.js';
-import { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
-import { JobRuntime } from './jobs/runtime.js';
+import { startReminderWorker } from './jobs/reminders.js';
 import type { Logger } from './logger.js';
 import { type MailingEngine, startMailingWorker } from './mailings/engine.js';
 import { createMetrics } from './metrics.js';
-import { RateLimiter } from './rate-limit.js';
 import { connectRedis, createRedis, type Redis } from './redis.js';
-import type { Services } from './services.js';
-import { BotIdentity, createTelegramApi } from './telegram.js';
+import { createServices } from './services-factory.js';
 
 export type Role = 'bot' | 'api' | 'worker';
 export const ALL_ROLES: readonly Role[] = ['bot', 'api', 'worker'];
@@ -84,29 +79,21 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   const orm = ormResult.value;
   await withStartupLock(redis, `${keyPrefix}lock:migrate`, () => migrate(orm, log));
 
-  const translator = createTranslator();
-  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
   // Concurrent first starts must agree on one generated signing key.
   const keys = await withStartupLock(redis, `${keyPrefix}lock:keys`, () =>
     SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey),
   );
-  const telegram = createTelegramApi(config, options.fetch);
-  const services: Services = {
+  const services = createServices({
     config,
     log,
     orm,
     redis,
     keys,
-    jobs,
-    translator,
-    telegram,
-    bot: new BotIdentity(telegram, options.botInfo),
     keyPrefix,
-    taskEffects: createTaskEffects({ redis, jobs, keyPrefix }),
-    commentCache: createCommentCache({ redis, keyPrefix }),
-    chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),
-    limiter: new RateLimiter(redis, keyPrefix),
-  };
+    fetch: options.fetch,
+    botInfo: options.botInfo,
+  });
+  const { jobs, translator } = services;
   const botDeps: BotDeps = {
     config,
     log,

@@ -1,17 +1,12 @@
 import { createApi } from '../../src/api/app.js';
 import { apiRoutes } from '../../src/api/routes/index.js';
 import { SigningKeys } from '../../src/auth/keys.js';
-import { createTranslator } from '../../src/bot/i18n.js';
-import { createChatDelivery } from '../../src/chat/delivery.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { attachUserCache } from '../../src/db/user-cache.js';
-import { createCommentCache, createTaskEffects } from '../../src/jobs/reminders.js';
-import { JobRuntime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import { RateLimiter } from '../../src/rate-limit.js';
 import type { Services } from '../../src/services.js';
-import { BotIdentity, createTelegramApi, type TelegramFetch } from '../../src/telegram.js';
+import { createServices } from '../../src/services-factory.js';
+import type { TelegramFetch } from '../../src/telegram.js';
 import { TEST_BOT_TOKEN } from './bot.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
@@ -33,26 +28,16 @@ export async function createTestServices(
   const config = testConfig(env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const keys = await SigningKeys.load(() => db.orm.em.fork(), config.jwtPrivateKey);
-  // As in startGramdesk: user writes made through these services invalidate the bot's user cache.
-  attachUserCache(db.orm, redis.redis, redis.keyPrefix);
-  const api = createTelegramApi(config, telegram.fetch as TelegramFetch);
-  const jobs = new JobRuntime(REDIS_URL, log, `${redis.keyPrefix}bull`);
-  return {
+  return createServices({
     config,
     log,
     orm: db.orm,
     redis: redis.redis,
     keys,
-    jobs,
-    translator: createTranslator(),
-    telegram: api,
-    bot: new BotIdentity(api, telegram.botInfo),
     keyPrefix: redis.keyPrefix,
-    taskEffects: createTaskEffects({ redis: redis.redis, jobs, keyPrefix: redis.keyPrefix }),
-    commentCache: createCommentCache({ redis: redis.redis, keyPrefix: redis.keyPrefix }),
-    chat: createChatDelivery({ orm: db.orm, redis: redis.redis, jobs, keyPrefix: redis.keyPrefix }),
-    limiter: new RateLimiter(redis.redis, redis.keyPrefix),
-  };
+    fetch: telegram.fetch as TelegramFetch,
+    botInfo: telegram.botInfo,
+  });
 }
 
 /** The full API app (every route) over the given services, for `app.request()` tests. */

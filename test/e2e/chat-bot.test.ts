@@ -1,39 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { e2eRedisUrl, flushRedis, freePort, pollingClient, startProgram } from '../helpers/program.js';
+import { e2eRedisUrl, flushRedis, pollingClient, startE2eApp } from '../helpers/program.js';
 
-const E2E_REDIS_URL = e2eRedisUrl(13);
-afterAll(() => flushRedis(E2E_REDIS_URL));
+const REDIS_DATABASE = 13;
+afterAll(() => flushRedis(e2eRedisUrl(REDIS_DATABASE)));
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are asserted field by field
 type Frame = Record<string, any>;
 
 describe('chat in the bot end to end (the real program)', () => {
   it('two Telegram users /pm each other; an HTTP user over its WebSocket writes to one and gets the Reply back', async () => {
-    const db = await createEmptyDatabase();
-    const telegram = new FakeTelegram();
-    const apiRoot = await telegram.listen();
-    const port = await freePort();
-    const api = `http://127.0.0.1:${port}`;
-    const program = startProgram({
-      BOT_TOKEN: '7000000001:E2E-chat_token',
-      TELEGRAM_API_ROOT: apiRoot,
-      REDIS_URL: E2E_REDIS_URL,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    });
-    const call = async (path: string, body: unknown, token?: string) => {
-      const response = await fetch(`${api}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-      // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-      return { status: response.status, body: (await response.json().catch(() => null)) as any };
-    };
+    const app = await startE2eApp(REDIS_DATABASE);
+    const { telegram, port, program } = app;
+    const call = (path: string, body: unknown, token?: string) => app.call(path, { body, token });
     const sendTo = (chatId: number, text: string) =>
       telegram.waitForCall(
         (c) => c.method === 'sendMessage' && c.payload.chat_id === chatId && String(c.payload.text) === text,
@@ -41,7 +19,6 @@ describe('chat in the bot end to end (the real program)', () => {
       );
     let socket: WebSocket | undefined;
     try {
-      await program.waitForOutput(/gramdesk started/, 90_000);
       const base = 830_000_000 + Math.floor(Math.random() * 1_000_000);
       const ann = pollingClient(telegram, { id: base, first_name: 'Ann', username: 'Ann_E2E', language_code: 'en' });
       const bob = pollingClient(telegram, {
@@ -101,9 +78,7 @@ describe('chat in the bot end to end (the real program)', () => {
       expect(await program.stop()).toBe(0);
     } finally {
       socket?.close();
-      await program.stop('SIGKILL');
-      await telegram.close();
-      await db.drop();
+      await app.close();
     }
   }, 120_000);
 });

@@ -1,59 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Frame, upgradeRequest, WsClient } from '../helpers/chat.js';
-import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { e2eRedisUrl, flushRedis, freePort, pollingClient, startProgram } from '../helpers/program.js';
+import { e2eRedisUrl, flushRedis, startE2eApp } from '../helpers/program.js';
 
 /** This file's own Redis database, flushed at the end. */
-const E2E_REDIS_URL = e2eRedisUrl(11);
-afterAll(() => flushRedis(E2E_REDIS_URL));
+const REDIS_DATABASE = 11;
+afterAll(() => flushRedis(e2eRedisUrl(REDIS_DATABASE)));
 
 describe('chat end to end (the real program)', () => {
   it('a PM posted over HTTP reaches the recipient’s WebSocket; once they disconnect, their Telegram', async () => {
-    const db = await createEmptyDatabase();
-    const telegram = new FakeTelegram();
-    const apiRoot = await telegram.listen();
-    const port = await freePort();
-    const api = `http://127.0.0.1:${port}`;
-    const program = startProgram({
-      BOT_TOKEN: '7000000001:E2E-chat_token',
-      TELEGRAM_API_ROOT: apiRoot,
-      REDIS_URL: E2E_REDIS_URL,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-    });
-    const call = async (path: string, init: { body?: unknown; token?: string } = {}) => {
-      const response = await fetch(`${api}${path}`, {
-        method: init.body ? 'POST' : 'GET',
-        headers: {
-          'content-type': 'application/json',
-          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        },
-        body: init.body ? JSON.stringify(init.body) : undefined,
-      });
-      // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
-      return { status: response.status, body: (await response.json().catch(() => null)) as any };
-    };
-    /** A Telegram user with a confirmed HTTP account, logged in. */
-    const member = async (username: string, firstName: string) => {
-      const telegramId = 830_000_000 + Math.floor(Math.random() * 1_000_000);
-      const client = pollingClient(telegram, { id: telegramId, first_name: firstName, language_code: 'en' });
-      await client.sendCommand('start');
-      const password = `${username} password`;
-      expect((await call('/auth/register', { body: { username, password, telegramId } })).status).toBe(202);
-      await telegram.waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${username}`));
-      await client.click('✅ Confirm');
-      const login = await call('/auth/login', { body: { username, password } });
-      expect(login.status).toBe(200);
-      return { telegramId, token: login.body.access_token as string };
-    };
+    const app = await startE2eApp(REDIS_DATABASE);
+    const { api, call, telegram, program, port } = app;
     const sockets: WsClient[] = [];
     try {
-      await program.waitForOutput(/gramdesk started/, 90_000);
-      const ann = await member('ann_chat_e2e', 'Ann');
-      const bob = await member('bob_chat_e2e', 'Bob');
+      const ann = await app.member('ann_chat_e2e', 'Ann');
+      const bob = await app.member('bob_chat_e2e', 'Bob');
 
       // No token, no socket: refused with 401 before the upgrade.
       expect((await upgradeRequest(`${api}/ws`)).status).toBe(401);
@@ -113,9 +73,7 @@ describe('chat end to end (the real program)', () => {
       expect(program.output()).not.toContain(bob.token);
     } finally {
       for (const s of sockets) await s.close().catch(() => undefined);
-      await program.stop('SIGKILL');
-      await telegram.close();
-      await db.drop();
+      await app.close();
     }
   }, 120_000);
 });

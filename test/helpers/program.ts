@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '../../src/redis.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
-import type { FakeTelegram } from './fake-telegram.js';
+import { createEmptyDatabase } from './db.js';
+import { FakeTelegram } from './fake-telegram.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
@@ -99,4 +100,78 @@ export function pollingClient(telegram: FakeTelegram, user: TelegramUserProfile)
     telegram.pushUpdate(update);
     await settled(telegram, before);
   });
+}
+
+export interface E2eResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+  body: any;
+}
+
+/** The real program with its own database, fake Telegram and port, and an HTTP client for its API. */
+export interface E2eApp {
+  api: string;
+  port: number;
+  telegram: FakeTelegram;
+  program: RunningProgram;
+  /** JSON request to the API: POST when there is a body unless `method` says otherwise. */
+  call(path: string, init?: { method?: string; body?: unknown; token?: string }): Promise<E2eResponse>;
+  /** A Telegram user who started the bot, registered `username` with their Telegram id, confirmed and logged in. */
+  member(username: string, firstName: string): Promise<{ telegramId: number; token: string; client: BotClient }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `npm start`'s program on a fresh database and this file's Redis database, waits until
+ * it is up, and gives the test what it needs to drive it. `close()` kills it and cleans up.
+ */
+export async function startE2eApp(redisDatabase: number, extraEnv: Record<string, string> = {}): Promise<E2eApp> {
+  const db = await createEmptyDatabase();
+  const telegram = new FakeTelegram();
+  const apiRoot = await telegram.listen();
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const program = startProgram({
+    BOT_TOKEN: '7000000001:E2E-secret_token',
+    TELEGRAM_API_ROOT: apiRoot,
+    REDIS_URL: e2eRedisUrl(redisDatabase),
+    DATABASE_URL: db.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...extraEnv,
+  });
+  const close = async () => {
+    await program.stop('SIGKILL');
+    await telegram.close();
+    await db.drop();
+  };
+  try {
+    await program.waitForOutput(/gramdesk started/, 90_000);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const call: E2eApp['call'] = async (path, init = {}) => {
+    const response = await fetch(`${api}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  };
+  const member: E2eApp['member'] = async (username, firstName) => {
+    const telegramId = 830_000_000 + Math.floor(Math.random() * 100_000_000);
+    const client = pollingClient(telegram, { id: telegramId, first_name: firstName, language_code: 'en' });
+    await client.sendCommand('start');
+    const password = `${username} password`;
+    const registered = await call('/auth/register', { body: { username, password, telegramId } });
+    if (registered.status !== 202) throw new Error(`registration failed: ${JSON.stringify(registered.body)}`);
+    await telegram.waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${username}`));
+    await client.click('✅ Confirm');
+    const login = await call('/auth/login', { body: { username, password } });
+    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+    return { telegramId, token: login.body.access_token as string, client };
+  };
+  return { api, port, telegram, program, call, member, close };
 }

@@ -39,6 +39,31 @@ function attempt<T>(parse: () => T): { value: T } | { error: DomainError } {
   }
 }
 
+/**
+ * Asks until the answer is usable: one of the step's `accept`ed commands (returned as such), or
+ * text that `parse` accepts. Any other command re-asks with `onCommand` (default: the prompt);
+ * a parse error is explained with `explain`.
+ */
+async function askParsed<T, C extends string = never>(
+  conversation: BotConversation,
+  prompt: string,
+  options: { parse(text: string): T; explain(err: DomainError): string; accept?: readonly C[]; onCommand?: string },
+): Promise<{ value: T } | { command: C }> {
+  for (;;) {
+    const answer = await askText(conversation, prompt);
+    const text = answer.message.text;
+    const cmd = command(text);
+    if (cmd && (options.accept as readonly string[] | undefined)?.includes(cmd)) return { command: cmd as C };
+    if (cmd) {
+      await answer.reply(options.onCommand ?? prompt);
+      continue;
+    }
+    const parsed = attempt(() => options.parse(text));
+    if ('value' in parsed) return parsed;
+    await answer.reply(options.explain(parsed.error));
+  }
+}
+
 const reasonOf = (err: DomainError) => (err.details ?? {}) as { reason?: string; max?: number; length?: number };
 
 function titleError(t: Translate, err: DomainError): string {
@@ -142,46 +167,22 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
 
     const titlePrompt = t('task-new-title-prompt', { max: TASK_TITLE_MAX });
     await ctx.reply(titlePrompt);
-    let title: string;
-    for (;;) {
-      const answer = await askText(conversation, titlePrompt);
-      const text = answer.message.text;
-      if (command(text)) {
-        await answer.reply(t('task-title-required'));
-        continue;
-      }
-      const parsed = attempt(() => parseTitle(text));
-      if ('error' in parsed) {
-        await answer.reply(titleError(t, parsed.error));
-        continue;
-      }
-      title = parsed.value;
-      break;
-    }
+    const titleAnswer = await askParsed(conversation, titlePrompt, {
+      parse: parseTitle,
+      explain: (err) => titleError(t, err),
+      onCommand: t('task-title-required'),
+    });
+    if (!('value' in titleAnswer)) return;
+    const title = titleAnswer.value;
 
     const descriptionPrompt = t('task-new-description-prompt', { max: TASK_DESCRIPTION_MAX });
     await ctx.reply(descriptionPrompt);
-    let description: string;
-    for (;;) {
-      const answer = await askText(conversation, descriptionPrompt);
-      const text = answer.message.text;
-      const cmd = command(text);
-      if (cmd === 'skip') {
-        description = '';
-        break;
-      }
-      if (cmd) {
-        await answer.reply(descriptionPrompt);
-        continue;
-      }
-      const parsed = attempt(() => parseDescription(text));
-      if ('error' in parsed) {
-        await answer.reply(descriptionError(t, parsed.error));
-        continue;
-      }
-      description = parsed.value;
-      break;
-    }
+    const descriptionAnswer = await askParsed(conversation, descriptionPrompt, {
+      parse: parseDescription,
+      explain: (err) => descriptionError(t, err),
+      accept: ['skip'],
+    });
+    const description = 'value' in descriptionAnswer ? descriptionAnswer.value : '';
 
     const examples = await dueExamples(conversation, timezone);
     const duePrompt = t('task-new-due-prompt', { timezone, ...examples });
@@ -226,21 +227,12 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const t = translator.forLocale(task.locale);
     const prompt = t('task-title-prompt', { max: TASK_TITLE_MAX, title: task.title });
     await ctx.reply(prompt);
-    for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      if (command(text)) {
-        await answer.reply(t('task-title-required'));
-        continue;
-      }
-      const parsed = attempt(() => parseTitle(text));
-      if ('error' in parsed) {
-        await answer.reply(titleError(t, parsed.error));
-        continue;
-      }
-      await save(conversation, taskId, { title: parsed.value }, 'task-saved-title');
-      return;
-    }
+    const answer = await askParsed(conversation, prompt, {
+      parse: parseTitle,
+      explain: (err) => titleError(t, err),
+      onCommand: t('task-title-required'),
+    });
+    if ('value' in answer) await save(conversation, taskId, { title: answer.value }, 'task-saved-title');
   }
 
   async function taskDescription(conversation: BotConversation, ctx: ConvContext, taskId: string) {
@@ -249,26 +241,13 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const t = translator.forLocale(task.locale);
     const prompt = t('task-description-prompt', { max: TASK_DESCRIPTION_MAX });
     await ctx.reply(prompt);
-    for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      const cmd = command(text);
-      if (cmd === 'clear') {
-        await save(conversation, taskId, { description: '' }, 'task-cleared-description');
-        return;
-      }
-      if (cmd) {
-        await answer.reply(prompt);
-        continue;
-      }
-      const parsed = attempt(() => parseDescription(text));
-      if ('error' in parsed) {
-        await answer.reply(descriptionError(t, parsed.error));
-        continue;
-      }
-      await save(conversation, taskId, { description: parsed.value }, 'task-saved-description');
-      return;
-    }
+    const answer = await askParsed(conversation, prompt, {
+      parse: parseDescription,
+      explain: (err) => descriptionError(t, err),
+      accept: ['clear'],
+    });
+    if ('value' in answer) await save(conversation, taskId, { description: answer.value }, 'task-saved-description');
+    else await save(conversation, taskId, { description: '' }, 'task-cleared-description');
   }
 
   async function taskDue(conversation: BotConversation, ctx: ConvContext, taskId: string) {
@@ -343,36 +322,27 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const t = translator.forLocale(task.locale);
     const prompt = t('comment-prompt', { max: COMMENT_TEXT_MAX, title: clip(task.title, 64) });
     await ctx.reply(prompt);
-    for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      if (command(text)) {
-        await answer.reply(prompt);
-        continue;
+    const parsed = await askParsed(conversation, prompt, {
+      parse: parseCommentText,
+      explain: (err) => commentError(t, err),
+    });
+    if (!('value' in parsed)) return;
+    await conversation.external(async (outer) => {
+      try {
+        await addComment(
+          outer.em,
+          { cache: outer.deps.commentCache, effects: outer.deps.taskEffects },
+          outer.user,
+          taskId,
+          parsed.value,
+        );
+      } catch (err) {
+        if (isNotFound(err)) return taskNotFound(outer, screens, 'reply');
+        throw err;
       }
-      const parsed = attempt(() => parseCommentText(text));
-      if ('error' in parsed) {
-        await answer.reply(commentError(t, parsed.error));
-        continue;
-      }
-      await conversation.external(async (outer) => {
-        try {
-          await addComment(
-            outer.em,
-            { cache: outer.deps.commentCache, effects: outer.deps.taskEffects },
-            outer.user,
-            taskId,
-            parsed.value,
-          );
-        } catch (err) {
-          if (isNotFound(err)) return taskNotFound(outer, screens, 'reply');
-          throw err;
-        }
-        forgetTask(outer, taskId);
-        await showComments(outer, screens, taskId, { page: LAST_PAGE, notice: outer.t('comment-added'), how: 'reply' });
-      });
-      return;
-    }
+      forgetTask(outer, taskId);
+      await showComments(outer, screens, taskId, { page: LAST_PAGE, notice: outer.t('comment-added'), how: 'reply' });
+    });
   }
 
   async function commentEdit(conversation: BotConversation, ctx: ConvContext, taskId: string, commentId: string) {
@@ -389,37 +359,28 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const t = translator.forLocale(comment.locale);
     const prompt = t('comment-edit-prompt', { max: COMMENT_TEXT_MAX });
     await ctx.reply(`${prompt}\n\n<blockquote>${clipEscaped(comment.text, 3000).text}</blockquote>`);
-    for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      if (command(text)) {
-        await answer.reply(prompt);
-        continue;
+    const parsed = await askParsed(conversation, prompt, {
+      parse: parseCommentText,
+      explain: (err) => commentError(t, err),
+    });
+    if (!('value' in parsed)) return;
+    await conversation.external(async (outer) => {
+      try {
+        await editComment(
+          outer.em,
+          { cache: outer.deps.commentCache, effects: outer.deps.taskEffects },
+          outer.user,
+          taskId,
+          commentId,
+          parsed.value,
+        );
+      } catch (err) {
+        if (isNotFound(err)) return void (await outer.reply(outer.t('comment-not-found')));
+        throw err;
       }
-      const parsed = attempt(() => parseCommentText(text));
-      if ('error' in parsed) {
-        await answer.reply(commentError(t, parsed.error));
-        continue;
-      }
-      await conversation.external(async (outer) => {
-        try {
-          await editComment(
-            outer.em,
-            { cache: outer.deps.commentCache, effects: outer.deps.taskEffects },
-            outer.user,
-            taskId,
-            commentId,
-            parsed.value,
-          );
-        } catch (err) {
-          if (isNotFound(err)) return void (await outer.reply(outer.t('comment-not-found')));
-          throw err;
-        }
-        forgetTask(outer, taskId);
-        await showComments(outer, screens, taskId, { notice: outer.t('comment-edited'), how: 'reply' });
-      });
-      return;
-    }
+      forgetTask(outer, taskId);
+      await showComments(outer, screens, taskId, { notice: outer.t('comment-edited'), how: 'reply' });
+    });
   }
 
   return {

@@ -106,6 +106,9 @@ const schema = z
     ),
     MAILING_PAID_BROADCAST: withDefault(bool, 'false'),
     SERVICE_KEYS: withDefault(jsonObject, '{}'),
+    // Not an operator setting: the crash test shortens the mailing claim lease so that a killed
+    // worker's claims come back within seconds.
+    MAILING_TEST_LEASE_MS: optional(z.coerce.number().int().min(100).max(600_000)),
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE === 'webhook') {
@@ -142,7 +145,7 @@ export interface Config {
   jwtPrivateKey: string | undefined;
   publicUrl: string;
   logLevel: Env['LOG_LEVEL'];
-  mailing: { rate: number; paidBroadcast: boolean };
+  mailing: { rate: number; paidBroadcast: boolean; leaseMs?: number | undefined };
   serviceKeys: Record<string, unknown>;
 }
 
@@ -184,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtPrivateKey: e.JWT_PRIVATE_KEY,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
-    mailing: { rate: e.MAILING_RATE, paidBroadcast: e.MAILING_PAID_BROADCAST },
+    mailing: { rate: e.MAILING_RATE, paidBroadcast: e.MAILING_PAID_BROADCAST, leaseMs: e.MAILING_TEST_LEASE_MS },
     serviceKeys: e.SERVICE_KEYS,
   };
 }

@@ -387,7 +387,7 @@ export class MailingEngine {
 
 /** Starts the mailing engine of a worker process (src/app.ts, worker role). */
 export function startMailingWorker(services: EngineServices, options: MailingEngineOptions = {}): MailingEngine {
-  // Test-only knob (the crash test): a short lease so killed workers' claims are recovered quickly.
-  const lease = Number(process.env.MAILING_TEST_LEASE_MS);
-  return new MailingEngine(services, { ...(lease > 0 ? { leaseMs: lease } : {}), ...options }).start();
+  // The crash test shortens the lease (config MAILING_TEST_LEASE_MS) so killed workers' claims return quickly.
+  const lease = services.config.mailing.leaseMs;
+  return new MailingEngine(services, { ...(lease ? { leaseMs: lease } : {}), ...options }).start();
 }

@@ -126,7 +126,12 @@ async function workerCommand(): Promise<{ args: string[]; runtime: string }> {
 function startWorker(args: string[], env: Record<string, string>) {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // BENCH_WORKER_NODE_OPTIONS passes V8 flags (e.g. --max-old-space-size) to the worker under test.
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -6,19 +6,13 @@ import { createApi } from '../src/api/app.js';
 import { apiRoutes } from '../src/api/routes/index.js';
 import { startHttpServer } from '../src/api/server.js';
 import { issueAccessToken } from '../src/auth/access-token.js';
-import { SigningKeys } from '../src/auth/keys.js';
 import { createChatGateway } from '../src/chat/websocket.js';
-import { loadConfig } from '../src/config.js';
 import { User } from '../src/db/entities/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
 import { type RateDecision, RateLimiter } from '../src/rate-limit.js';
-import { connectRedis, createRedis } from '../src/redis.js';
 import type { Services } from '../src/services.js';
-import { createServices } from '../src/services-factory.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { openBenchServices } from './services.js';
 
 /**
  * Issue: chat over WebSocket. Through the real API process (auth before the upgrade, the
@@ -37,7 +31,6 @@ import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harn
 const DURATION_S = intFromEnv('BENCH_CHAT_SECONDS', 4);
 const WARMUP_S = 1;
 const PAIRS = intFromEnv('BENCH_CHAT_PAIRS', 16);
-const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
 
 interface Stats {
   count: number;
@@ -193,42 +186,8 @@ class UnlimitedLimiter extends RateLimiter {
   }
 }
 
-async function buildServices(env: BenchEnv, counter: { sql: number }) {
-  const config = loadConfig({
-    BOT_TOKEN,
-    DATABASE_URL: env.databaseUrl,
-    REDIS_URL: env.redisUrl,
-    TELEGRAM_API_ROOT: 'http://telegram.invalid',
-    LOG_LEVEL: 'info',
-  });
-  const log = createLogger('info', { destination: { write: () => undefined } });
-  const orm = await createOrm({
-    databaseUrl: env.databaseUrl,
-    pgliteDir: '',
-    onQuery: () => {
-      counter.sql++;
-    },
-  });
-  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-chat' });
-  await connectRedis(redis, env.redisUrl);
-  const keys = await SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey);
-  const services = createServices({
-    config,
-    log,
-    orm,
-    redis,
-    keys,
-    keyPrefix: env.keyPrefix,
-    botInfo: TEST_BOT_INFO,
-    limiter: new UnlimitedLimiter(redis, env.keyPrefix),
-  });
-  const { jobs } = services;
-  const close = async () => {
-    await jobs.close();
-    await redis.quit().catch(() => redis.disconnect());
-    await orm.close(true);
-  };
-  return { services, close };
+function buildServices(env: BenchEnv, counter: { sql: number }) {
+  return openBenchServices(env, counter, { name: 'chat', limiter: (s) => new UnlimitedLimiter(s.redis, s.keyPrefix) });
 }
 
 /** The bare baseline: @hono/node-server's upgradeWebSocket over `ws`, echoing every frame. */

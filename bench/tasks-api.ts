@@ -6,17 +6,11 @@ import { createApi } from '../src/api/app.js';
 import { apiRoutes } from '../src/api/routes/index.js';
 import { startHttpServer } from '../src/api/server.js';
 import { issueAccessToken } from '../src/auth/access-token.js';
-import { SigningKeys } from '../src/auth/keys.js';
-import { loadConfig } from '../src/config.js';
 import { Task, User } from '../src/db/entities/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
 import { createMetrics } from '../src/metrics.js';
-import { connectRedis, createRedis } from '../src/redis.js';
 import type { Services } from '../src/services.js';
-import { createServices } from '../src/services-factory.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { openBenchServices } from './services.js';
 
 /**
  * Issue #4 (a): `GET /tasks` with a valid token and a page of 20 tasks through the real API
@@ -32,7 +26,6 @@ const CONNECTIONS = intFromEnv('BENCH_API_CONNECTIONS', 50);
 const DURATION_S = intFromEnv('BENCH_API_SECONDS', 5);
 const WARMUP_S = 1;
 const TASKS = 20;
-const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
 
 interface LoadResult {
   /** Answers within the measured window. */
@@ -117,42 +110,8 @@ function drive(url: string, headers: Record<string, string>): Promise<LoadResult
   });
 }
 
-/** Services as main.ts builds them, over the bench database; the route reads only orm, keys and config. */
-async function buildServices(env: BenchEnv, counter: { sql: number }) {
-  const config = loadConfig({
-    BOT_TOKEN,
-    DATABASE_URL: env.databaseUrl,
-    REDIS_URL: env.redisUrl,
-    TELEGRAM_API_ROOT: 'http://telegram.invalid',
-    LOG_LEVEL: 'info',
-  });
-  const log = createLogger('info', { destination: { write: () => undefined } });
-  const orm = await createOrm({
-    databaseUrl: env.databaseUrl,
-    pgliteDir: '',
-    onQuery: () => {
-      counter.sql++;
-    },
-  });
-  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-tasks-api' });
-  await connectRedis(redis, env.redisUrl);
-  const keys = await SigningKeys.load(() => orm.em.fork(), config.jwtPrivateKey);
-  const services = createServices({
-    config,
-    log,
-    orm,
-    redis,
-    keys,
-    keyPrefix: env.keyPrefix,
-    botInfo: TEST_BOT_INFO,
-  });
-  const { jobs } = services;
-  const close = async () => {
-    await jobs.close();
-    await redis.quit().catch(() => redis.disconnect());
-    await orm.close(true);
-  };
-  return { services, close };
+function buildServices(env: BenchEnv, counter: { sql: number }) {
+  return openBenchServices(env, counter, { name: 'tasks-api' });
 }
 
 async function seed(services: Services): Promise<string> {

@@ -2,15 +2,12 @@ import { Worker } from 'node:worker_threads';
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { createApi } from '../src/api/app.js';
-import { apiRoutes } from '../src/api/routes/index.js';
 import { startHttpServer } from '../src/api/server.js';
 import { issueAccessToken } from '../src/auth/access-token.js';
-import { createChatGateway } from '../src/chat/websocket.js';
 import { User } from '../src/db/entities/index.js';
-import { createMetrics } from '../src/metrics.js';
 import { type RateDecision, RateLimiter } from '../src/rate-limit.js';
 import type { Services } from '../src/services.js';
+import { startChatServer } from '../test/helpers/chat.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
 import { openBenchServices } from './services.js';
 
@@ -224,28 +221,14 @@ export const chatWs: Benchmark = {
   async run(env) {
     const counter = { sql: 0 };
     const { services, close } = await buildServices(env, counter);
-    const gateway = createChatGateway(services, {
-      frameRate: { count: 1_000_000, windowMs: 1_000 },
-      maxPending: 1_000,
-    });
     const closers: Array<() => Promise<void>> = [];
     try {
-      const app = createApi({
-        config: services.config,
-        log: services.log,
-        metrics: createMetrics(),
-        orm: services.orm,
-        readiness: { database: async () => undefined, redis: async () => undefined },
-        routes: [...apiRoutes(services), gateway.routes],
+      // The real API with the chat gateway, limits raised so the benchmark measures the path, not the limiter.
+      const real = await startChatServer(services, {
+        frameRate: { count: 1_000_000, windowMs: 1_000 },
+        maxPending: 1_000,
       });
-      const real = await startHttpServer(app, {
-        port: 0,
-        host: '127.0.0.1',
-        log: services.log,
-        shutdownGraceMs: 1000,
-        websocket: gateway.server,
-      });
-      closers.push(() => gateway.close().then(() => real.close()));
+      closers.push(() => real.close());
       const echo = await startEchoServer(services);
       closers.push(() => echo.close());
 
@@ -257,7 +240,7 @@ export const chatWs: Benchmark = {
       const clients = await Promise.all(
         users.map(async (u) => {
           const { token } = await issueAccessToken(services.keys, services.config.publicUrl, u.id);
-          return { username: u.username as string, token, url: `ws://127.0.0.1:${real.port}/ws?token=${token}` };
+          return { username: u.username as string, token, url: `ws://127.0.0.1:${real.http.port}/ws?token=${token}` };
         }),
       );
       const pair = (i: number) => ({ a: clients[2 * i], b: clients[2 * i + 1] });
@@ -289,7 +272,7 @@ export const chatWs: Benchmark = {
       const recipient = clients[PAIRS * 2 + 1] as (typeof clients)[number];
       const post = await drive({
         kind: 'post',
-        postUrl: `http://127.0.0.1:${real.port}/messages`,
+        postUrl: `http://127.0.0.1:${real.http.port}/messages`,
         senderToken: sender.token,
         recipient,
       });

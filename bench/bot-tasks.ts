@@ -1,17 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadavg } from 'node:os';
-import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/bot/i18n.js';
-import { createBot } from '../src/bot/index.js';
 import { Task, User } from '../src/db/entities/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { attachUserCache } from '../src/db/user-cache.js';
-import { createCommentCache, tasksVersionKey } from '../src/jobs/reminders.js';
-import { createLogger } from '../src/logger.js';
-import { RateLimiter } from '../src/rate-limit.js';
-import { connectRedis, createRedis, type Redis } from '../src/redis.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
-import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';
+import { tasksVersionKey } from '../src/jobs/reminders.js';
+import { openProbedBot } from './bot-stack.js';
+import { type ButtonLabel, SimulatedUser } from './fake-bot-api.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
 
 /**
@@ -28,7 +21,6 @@ const USERS = intFromEnv('BENCH_TASKS_USERS', 100);
 const TASKS_PER_USER = intFromEnv('BENCH_TASKS_PER_USER', 30);
 const CONCURRENCY = intFromEnv('BENCH_TASKS_CONCURRENCY', 16);
 const UPDATES = intFromEnv('BENCH_TASKS_UPDATES', 10_000);
-const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
 const FIRST_USER_ID = 910_000_001;
 
 type Kind = 'command /tasks' | 'page ◀ ▶' | 'filter' | 'open card' | 'card → list';
@@ -92,81 +84,17 @@ export const botTasks: Benchmark = {
   },
 };
 
-async function buildStack(env: BenchEnv) {
-  let unattributed = 0;
-  const orm = await createOrm({
-    databaseUrl: env.databaseUrl,
-    pgliteDir: '',
-    onQuery: (sql) => {
-      const probe = probes.getStore();
-      if (!probe) {
-        unattributed++;
-        return;
-      }
-      probe.sql++;
-      probe.statements.push(sql);
-    },
-  });
-  orm.em.getEventManager().registerSubscriber({
-    afterTransactionStart: () => {
-      const probe = probes.getStore();
-      if (probe) probe.tx++;
-    },
-  });
-  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-tasks' });
-  await connectRedis(redis, env.redisUrl);
-  countRedisCommands(redis);
-  const errors: string[] = [];
-  const sink = {
-    write(json: string) {
-      const line = JSON.parse(json) as { msg?: string; err?: { message?: string } };
-      errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
-    },
-  };
-  const api = new FakeBotApi(TEST_BOT_INFO);
-  api.onCall = () => {
-    const probe = probes.getStore();
-    if (probe) probe.api++;
-  };
-  const bot = createBot(
-    {
-      config: {
-        botToken: BOT_TOKEN,
-        telegramApiRoot: 'http://telegram.invalid',
-        adminTelegramIds: [],
-        publicUrl: 'http://localhost:3000',
+function buildStack(env: BenchEnv) {
+  return openProbedBot(env, probes, {
+    name: 'tasks',
+    // Browsing changes no task; the version key is what the list snapshot checks.
+    taskEffects: (redis) => ({
+      changed: async (ownerId) => {
+        await redis.incr(tasksVersionKey(env.keyPrefix, ownerId));
       },
-      log: createLogger('error', { destination: sink }),
-      orm,
-      redis,
-      // Browsing changes no task; the version key is what the list snapshot checks.
-      taskEffects: {
-        changed: async (ownerId) => {
-          await redis.incr(tasksVersionKey(env.keyPrefix, ownerId));
-        },
-        reminder: async () => undefined,
-      },
-      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
-      userCache: attachUserCache(orm, redis, env.keyPrefix),
-      translator: createTranslator(),
-      // These workloads send no chat messages.
-      chat: { deliverPrivate: async () => 'stored', deliverRoom: async () => undefined },
-      limiter: new RateLimiter(redis, env.keyPrefix),
-      keyPrefix: env.keyPrefix,
-    },
-    { mode: 'polling', botInfo: TEST_BOT_INFO, fetch: api.fetch as never },
-  );
-  return {
-    orm,
-    api,
-    errors,
-    unattributed: () => unattributed,
-    handle: (update: Update) => bot.handleUpdate(update),
-    async close() {
-      await orm.close(true);
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+      reminder: async () => undefined,
+    }),
+  });
 }
 
 type Stack = Awaited<ReturnType<typeof buildStack>>;
@@ -213,7 +141,7 @@ async function drive(
         const update = step.kind === 'command /tasks' ? user.command('tasks') : user.click(step.label);
         const probe: Probe = { sql: 0, tx: 0, redis: 0, api: 0, statements: [] };
         const started = performance.now();
-        await probes.run(probe, () => stack.handle(update));
+        await probes.run(probe, () => stack.bot.handleUpdate(update));
         samples.push({ kind: step.kind, ms: performance.now() - started, ...probe });
         if (statements) {
           const byStatement = statements.get(step.kind) ?? new Map<string, number>();
@@ -231,21 +159,6 @@ async function drive(
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   return { samples, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
-
-/** Counts the commands the bot's Redis client is asked for. */
-function countRedisCommands(redis: Redis): void {
-  const counted = ['get', 'set', 'del', 'exists', 'expire', 'mget', 'incr', 'eval', 'evalsha', 'multi'] as const;
-  const target = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const name of counted) {
-    const original = target[name];
-    if (typeof original !== 'function') continue;
-    target[name] = function (this: unknown, ...args: unknown[]) {
-      const probe = probes.getStore();
-      if (probe) probe.redis++;
-      return original.apply(this, args);
-    };
-  }
 }
 
 function summarize(samples: readonly Sample[], wallMs?: number) {

@@ -3,14 +3,8 @@ import { loadavg } from 'node:os';
 import { Bot, type Context, InlineKeyboard, MemorySessionStorage, type SessionFlavor, session } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/bot/i18n.js';
-import { createBot } from '../src/bot/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { attachUserCache } from '../src/db/user-cache.js';
-import { createCommentCache } from '../src/jobs/reminders.js';
-import { createLogger } from '../src/logger.js';
-import { RateLimiter } from '../src/rate-limit.js';
-import { connectRedis, createRedis, type Redis } from '../src/redis.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { openProbedBot } from './bot-stack.js';
 import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
 
@@ -62,6 +56,8 @@ interface Stack {
   name: string;
   api: FakeBotApi;
   handle(update: Update): Promise<void>;
+  /** SQL statements sent outside any update (none expected); only the Gramdesk stack has a database. */
+  unattributedSql?: () => number;
 }
 
 interface RunStats {
@@ -76,7 +72,6 @@ interface RunStats {
 }
 
 const probes = new AsyncLocalStorage<Probe>();
-let unattributedSql = 0;
 
 export const botUpdates: Benchmark = {
   name: 'bot',
@@ -106,7 +101,7 @@ export const botUpdates: Benchmark = {
       { kind: 'nav click', label: labels.back },
     ];
 
-    const gramdesk = await buildGramdesk(env, translator);
+    const gramdesk = await buildGramdesk(env);
     try {
       const bare = buildBare(labels, t);
       const stacks = [gramdesk.stack, bare];
@@ -141,76 +136,15 @@ export const botUpdates: Benchmark = {
   },
 };
 
-async function buildGramdesk(env: BenchEnv, translator: ReturnType<typeof createTranslator>) {
-  const orm = await createOrm({
-    databaseUrl: env.databaseUrl,
-    pgliteDir: '',
-    onQuery: (sql) => {
-      const probe = probes.getStore();
-      if (!probe) {
-        unattributedSql++;
-        return;
-      }
-      probe.sql++;
-      probe.statements?.push(sql);
-    },
-  });
-  // BEGIN/COMMIT bypass onQuery; the transaction events show them.
-  orm.em.getEventManager().registerSubscriber({
-    afterTransactionStart: () => {
-      const probe = probes.getStore();
-      if (probe) probe.tx++;
-    },
-  });
-  const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench' });
-  await connectRedis(redis, env.redisUrl);
-  countRedisCommands(redis);
-  // Quiet, but not blind: errors go to memory and are reported after the run.
-  const errors: string[] = [];
-  const sink = {
-    write(json: string) {
-      const line = JSON.parse(json) as { msg?: string; err?: { message?: string } };
-      errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
-    },
-  };
-  const api = new FakeBotApi(TEST_BOT_INFO);
-  api.onCall = countApiCall;
-  const bot = createBot(
-    {
-      config: {
-        botToken: BOT_TOKEN,
-        telegramApiRoot: 'http://telegram.invalid',
-        adminTelegramIds: [],
-        publicUrl: 'http://localhost:3000',
-      },
-      log: createLogger('error', { destination: sink }),
-      orm,
-      redis,
-      // Navigation and settings never change tasks; these are never called in this workload.
-      taskEffects: { changed: async () => undefined, reminder: async () => undefined },
-      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
-      userCache: attachUserCache(orm, redis, env.keyPrefix),
-      translator,
-      keyPrefix: env.keyPrefix,
-      // These workloads send no chat messages.
-      chat: { deliverPrivate: async () => 'stored', deliverRoom: async () => undefined },
-      limiter: new RateLimiter(redis, env.keyPrefix),
-    },
-    { mode: 'polling', botInfo: TEST_BOT_INFO, fetch: api.fetch as never },
-  );
+async function buildGramdesk(env: BenchEnv) {
+  const probed = await openProbedBot(env, probes, { name: 'bot' });
   const stack: Stack = {
     name: 'gramdesk',
-    api,
-    handle: (update) => bot.handleUpdate(update),
+    api: probed.api,
+    handle: (update) => probed.bot.handleUpdate(update),
+    unattributedSql: probed.unattributed,
   };
-  return {
-    stack,
-    errors,
-    async close() {
-      await orm.close(true);
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
+  return { stack, errors: probed.errors, close: probed.close };
 }
 
 interface BareSession {
@@ -263,7 +197,12 @@ function buildBare(
   });
 
   const api = new FakeBotApi(TEST_BOT_INFO);
-  api.onCall = countApiCall;
+  api.onCall = (method) => {
+    const probe = probes.getStore();
+    if (!probe) return;
+    probe.api++;
+    if (method === 'answerCallbackQuery') probe.answers++;
+  };
   const bot = new Bot<BareContext>(BOT_TOKEN, {
     botInfo: TEST_BOT_INFO,
     client: { apiRoot: 'http://telegram.invalid', fetch: api.fetch as never },
@@ -315,7 +254,7 @@ async function drive(
   const samples: Sample[] = [];
   const statements = new Map<Kind, Map<string, number>>();
   let issued = 0;
-  const unattributedBefore = unattributedSql;
+  const unattributedBefore = stack.unattributedSql?.() ?? 0;
 
   const worker = async () => {
     for (;;) {
@@ -361,31 +300,9 @@ async function drive(
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     samples,
-    unattributedSql: unattributedSql - unattributedBefore,
+    unattributedSql: (stack.unattributedSql?.() ?? 0) - unattributedBefore,
     statements,
   };
-}
-
-function countApiCall(method: string): void {
-  const probe = probes.getStore();
-  if (!probe) return;
-  probe.api++;
-  if (method === 'answerCallbackQuery') probe.answers++;
-}
-
-/** Counts the commands the bot's Redis client is asked for (sessions and conversations use get/set/del). */
-function countRedisCommands(redis: Redis): void {
-  const counted = ['get', 'set', 'del', 'exists', 'expire', 'mget', 'incr', 'eval', 'evalsha'] as const;
-  const target = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const name of counted) {
-    const original = target[name];
-    if (typeof original !== 'function') continue;
-    target[name] = function (this: unknown, ...args: unknown[]) {
-      const probe = probes.getStore();
-      if (probe) probe.redis++;
-      return original.apply(this, args);
-    };
-  }
 }
 
 interface Summary {

@@ -1,0 +1,124 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { createTranslator } from '../src/bot/i18n.js';
+import { createBot } from '../src/bot/index.js';
+import { createOrm } from '../src/db/orm.js';
+import { attachUserCache } from '../src/db/user-cache.js';
+import type { TaskEffects } from '../src/domain/tasks/tasks.js';
+import { createCommentCache } from '../src/jobs/reminders.js';
+import { createLogger } from '../src/logger.js';
+import { RateLimiter } from '../src/rate-limit.js';
+import { connectRedis, createRedis, type Redis } from '../src/redis.js';
+import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { FakeBotApi } from './fake-bot-api.js';
+import type { BenchEnv } from './harness.js';
+
+/** What one update cost, counted while the update is handled (the probe is the AsyncLocalStorage store). */
+export interface BotProbe {
+  /** Statements seen by createOrm's onQuery hook (what the app's query metric counts). */
+  sql: number;
+  /** Transactions MikroORM opened: each adds BEGIN and COMMIT round trips that onQuery does not see. */
+  tx: number;
+  redis: number;
+  api: number;
+  answers?: number;
+  statements?: string[];
+}
+
+const REDIS_COMMANDS = ['get', 'set', 'del', 'exists', 'expire', 'mget', 'incr', 'eval', 'evalsha', 'multi'] as const;
+
+/** Counts the commands the bot's Redis client is asked for. */
+function countRedisCommands(redis: Redis, probes: AsyncLocalStorage<BotProbe>): void {
+  const target = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of REDIS_COMMANDS) {
+    const original = target[name];
+    if (typeof original !== 'function') continue;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const probe = probes.getStore();
+      if (probe) probe.redis++;
+      return original.apply(this, args);
+    };
+  }
+}
+
+/**
+ * The full Gramdesk bot over the bench database and Redis, with a fake Bot API, where every
+ * SQL statement, transaction, Redis command and Bot API call is charged to the update whose
+ * probe is current. Errors are kept in memory and reported after the run.
+ */
+export async function openProbedBot(
+  env: BenchEnv,
+  probes: AsyncLocalStorage<BotProbe>,
+  options: { name: string; taskEffects?: (redis: Redis) => TaskEffects },
+) {
+  let unattributed = 0;
+  const orm = await createOrm({
+    databaseUrl: env.databaseUrl,
+    pgliteDir: '',
+    onQuery: (sql) => {
+      const probe = probes.getStore();
+      if (!probe) {
+        unattributed++;
+        return;
+      }
+      probe.sql++;
+      probe.statements?.push(sql);
+    },
+  });
+  // BEGIN/COMMIT bypass onQuery; the transaction events show them.
+  orm.em.getEventManager().registerSubscriber({
+    afterTransactionStart: () => {
+      const probe = probes.getStore();
+      if (probe) probe.tx++;
+    },
+  });
+  const redis = createRedis(env.redisUrl, { connectionName: `gramdesk:bench-${options.name}` });
+  await connectRedis(redis, env.redisUrl);
+  countRedisCommands(redis, probes);
+  const errors: string[] = [];
+  const sink = {
+    write(json: string) {
+      const line = JSON.parse(json) as { msg?: string; err?: { message?: string } };
+      errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
+    },
+  };
+  const api = new FakeBotApi(TEST_BOT_INFO);
+  api.onCall = (method) => {
+    const probe = probes.getStore();
+    if (!probe) return;
+    probe.api++;
+    if (method === 'answerCallbackQuery' && probe.answers !== undefined) probe.answers++;
+  };
+  const bot = createBot(
+    {
+      config: {
+        botToken: `${TEST_BOT_INFO.id}:BENCH-token`,
+        telegramApiRoot: 'http://telegram.invalid',
+        adminTelegramIds: [],
+        publicUrl: 'http://localhost:3000',
+      },
+      log: createLogger('error', { destination: sink }),
+      orm,
+      redis,
+      taskEffects: options.taskEffects?.(redis) ?? { changed: async () => undefined, reminder: async () => undefined },
+      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
+      userCache: attachUserCache(orm, redis, env.keyPrefix),
+      translator: createTranslator(),
+      keyPrefix: env.keyPrefix,
+      // These workloads send no chat messages.
+      chat: { deliverPrivate: async () => 'stored', deliverRoom: async () => undefined },
+      limiter: new RateLimiter(redis, env.keyPrefix),
+    },
+    { mode: 'polling', botInfo: TEST_BOT_INFO, fetch: api.fetch as never },
+  );
+  return {
+    orm,
+    api,
+    bot,
+    errors,
+    unattributed: () => unattributed,
+    async close() {
+      await orm.close(true);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -400,17 +400,29 @@ mailing-text-prompt = ✍️ Send the mailing text (HTML formatting allowed: &lt
 mailing-text-too-long = The text has { $length } characters; the limit is { $max }. Send a shorter one.
 mailing-text-html = The HTML is not valid: { $error }. Fix it and send the text again.
 mailing-preview = 👆 This is exactly what recipients will get.
-mailing-audience-prompt = 👥 Who gets it? The numbers are the recipients right now.
+mailing-audience-prompt =
+    👥 <b>Who gets it?</b>
+    Audience: { $audience }
+    Recipients now: <b>{ $count }</b>
+mailing-audience-hint = Combine the conditions as you like: a recipient must match every one you set (and any value within it). The number on a button is how many recipients you get by pressing it.
 mailing-audience-everyone = 👥 Everyone · { $count }
-mailing-audience-tags = 🏷 By tags
-mailing-audience-operators = 📱 By operator codes
+mailing-audience-tags = 🏷 Tags…
+mailing-audience-operators = 📱 Operator codes…
 mailing-audience-language = { $label } · { $count }
-mailing-audience-tags-prompt = 🏷 Send tags separated by spaces (users with any of them get it).
-mailing-audience-operators-prompt = 📱 Send operator codes separated by spaces, e.g. <code>916 903</code>.
+mailing-audience-continue = ➡️ Continue with { $count } { $count ->
+        [one] recipient
+       *[other] recipients
+    }
+mailing-audience-continue-none = 🚫 No recipients
+mailing-audience-nobody = Nobody matches these conditions right now. Remove one of them or choose Everyone.
+mailing-audience-tags-prompt = 🏷 Send the tags, separated by spaces or commas, e.g. <code>#vip, beta</code>: recipients need any one of them. They replace the current tags; /skip removes the tag condition.
+mailing-audience-operators-prompt = 📱 Send the phone operator codes, separated by spaces or commas, e.g. <code>916 903</code>: recipients need any one of them. They replace the current codes; /skip removes the operator condition.
+mailing-audience-values-empty = I found no values there. Send them again, or /skip.
+mailing-audience-tags-invalid = A tag is at most 32 characters long. Send the tags again, or /skip.
+mailing-audience-operators-invalid = An operator code is digits only (up to 8), e.g. <code>916</code>. Send the codes again, or /skip.
+mailing-audience-too-many = At most { $max } values. Send fewer, or /skip.
 mailing-audience-values-invalid = That does not look right ({ $error }). Try again.
-mailing-audience-use = ✅ Use it · { $count }
-mailing-audience-change = ↩️ Choose again
-mailing-audience-chosen = Audience: { $audience } ({ $count } recipients now)
+mailing-audience-operators-label = operator codes
 mailing-audience-all = everyone
 mailing-start-prompt = 🕒 When to start? Tap Now or send a date and time in your time zone ({ $timezone }), e.g. <code>{ $example }</code>.
 mailing-start-now = ▶️ Now

@@ -401,17 +401,30 @@ mailing-text-prompt = ✍️ Отправьте текст рассылки (м�
 mailing-text-too-long = В тексте { $length } символов, а можно не больше { $max }. Отправьте текст короче.
 mailing-text-html = HTML некорректен: { $error }. Исправьте и отправьте текст снова.
 mailing-preview = 👆 Именно это получат адресаты.
-mailing-audience-prompt = 👥 Кому отправить? Числа — сколько адресатов сейчас.
+mailing-audience-prompt =
+    👥 <b>Кому отправить?</b>
+    Аудитория: { $audience }
+    Адресатов сейчас: <b>{ $count }</b>
+mailing-audience-hint = Условия можно сочетать: адресат должен подходить под каждое выбранное (внутри условия — под любое из значений). Число на кнопке — сколько адресатов будет, если её нажать.
 mailing-audience-everyone = 👥 Всем · { $count }
-mailing-audience-tags = 🏷 По тегам
-mailing-audience-operators = 📱 По кодам операторов
+mailing-audience-tags = 🏷 Теги…
+mailing-audience-operators = 📱 Коды операторов…
 mailing-audience-language = { $label } · { $count }
-mailing-audience-tags-prompt = 🏷 Отправьте теги через пробел (получат пользователи с любым из них).
-mailing-audience-operators-prompt = 📱 Отправьте коды операторов через пробел, например <code>916 903</code>.
+mailing-audience-continue = ➡️ Далее · { $count } { $count ->
+        [one] адресат
+        [few] адресата
+       *[many] адресатов
+    }
+mailing-audience-continue-none = 🚫 Нет адресатов
+mailing-audience-nobody = Сейчас под эти условия никто не подходит. Уберите одно из них или выберите «Всем».
+mailing-audience-tags-prompt = 🏷 Отправьте теги через пробел или запятую, например <code>#vip, beta</code>: подойдут адресаты хотя бы с одним из них. Они заменят текущие теги; /skip — убрать условие по тегам.
+mailing-audience-operators-prompt = 📱 Отправьте коды операторов через пробел или запятую, например <code>916 903</code>: подойдут адресаты хотя бы с одним из них. Они заменят текущие коды; /skip — убрать условие по операторам.
+mailing-audience-values-empty = Не нашёл здесь ни одного значения. Отправьте их ещё раз или /skip.
+mailing-audience-tags-invalid = Тег — не длиннее 32 символов. Отправьте теги ещё раз или /skip.
+mailing-audience-operators-invalid = Код оператора — только цифры (до 8), например <code>916</code>. Отправьте коды ещё раз или /skip.
+mailing-audience-too-many = Не больше { $max } значений. Отправьте меньше или /skip.
 mailing-audience-values-invalid = Что-то не так ({ $error }). Попробуйте ещё раз.
-mailing-audience-use = ✅ Подходит · { $count }
-mailing-audience-change = ↩️ Выбрать заново
-mailing-audience-chosen = Аудитория: { $audience } ({ $count } адресатов сейчас)
+mailing-audience-operators-label = коды операторов
 mailing-audience-all = все
 mailing-start-prompt = 🕒 Когда начать? Нажмите «Сейчас» или отправьте дату и время в вашем часовом поясе ({ $timezone }), например <code>{ $example }</code>.
 mailing-start-now = ▶️ Сейчас

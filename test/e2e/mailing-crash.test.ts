@@ -54,16 +54,21 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
           if (Number(held[0]?.n ?? 0) > 0) break;
           await new Promise((r) => setTimeout(r, 20));
         }
-        // Sends that arrived at the fake without an answer yet, plus marked rows: bounded by the lanes.
-        const marked = await orm.em
+        victim.process.kill('SIGKILL');
+        await victim.exited;
+        // Counted after the process is gone, so exact: the rows it had marked as being sent
+        // (sending_at set) but not yet recorded. Each may or may not have reached Telegram; these,
+        // and only these, may become `unknown` (recovery keeps claimed_by on them, so rows another
+        // worker already recovered are still counted).
+        const inFlight = await orm.em
           .fork()
           .getConnection()
           .execute<{ n: string }[]>(
-            `select count(*) as n from deliveries where status = 'processing' and sending_at is not null`,
+            `select count(*) as n from deliveries
+             where status in ('processing', 'unknown') and sending_at is not null and claimed_by like ?`,
+            [`%:${pid}:%`],
           );
-        victim.process.kill('SIGKILL');
-        await victim.exited;
-        inFlightAtKills += Number(marked[0]?.n ?? 0) + 64; // + the lanes that may be marking at that instant
+        inFlightAtKills += Number(inFlight[0]?.n ?? 0);
         victim = start();
         await victim.waitForOutput(/gramdesk started/, 90_000);
       }

@@ -1,26 +1,60 @@
-import { InlineKeyboard } from 'grammy';
+import { GrammyError, InlineKeyboard } from 'grammy';
 import type { MailingFilter } from '../../db/entities/index.js';
 import { isAdmin } from '../../domain/admin.js';
 import { DomainError } from '../../domain/errors.js';
-import { countAudience, createMailing, htmlProblem, MAILING_TEXT_MAX, normalizeFilter } from '../../domain/mailings.js';
+import {
+  countAudience,
+  createMailing,
+  FILTER_VALUES_MAX,
+  htmlProblem,
+  MAILING_TEXT_MAX,
+  normalizeFilter,
+} from '../../domain/mailings.js';
 import { formatLocal, localParts, parseDueDate } from '../../domain/tasks/due-date.js';
+import { isMessageNotModified } from '../api-defaults.js';
 import type { BotConversation, ConvContext } from '../context.js';
 import { denyUnlessAdmin } from '../features/admin.js';
 import { commandName } from '../features/cancel.js';
-import { audienceText } from '../features/mailings.js';
+import { audienceText, languageLabel } from '../features/mailings.js';
 import type { Translate, Translator } from '../i18n.js';
 import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from '../menus/mailings.js';
 import { askText } from './ask.js';
 
 /**
  * The new-mailing dialog (SPEC §2.5): text (HTML; the preview is the text itself sent with
- * parse_mode HTML, so the admin sees exactly what recipients get) → audience (buttons with the
- * live recipient count) → start (now or a local date-time) → end (after the start) → optional
- * local window → summary → create. Bad input re-asks with the reason. The admin check runs
- * again when the mailing is created. Buttons of this dialog use plain callback data `mn:<x>`.
+ * parse_mode HTML, so the admin sees exactly what recipients get) → audience (one message, edited
+ * in place, combining tags, operator codes and languages, with live recipient counts) → start (now
+ * or a local date-time) → end (after the start) → optional local window → summary → create. Bad
+ * input re-asks with the reason. The admin check runs again when the mailing is created. Buttons of
+ * this dialog use plain callback data `mn:<x>`.
  */
 const WINDOW = /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/;
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The interface languages, in the order of their toggles. */
+const AUDIENCE_LANGUAGES = ['ru', 'en'] as const;
+const AUDIENCE_CHOICES = new Set(['all', 'tags', 'ops', 'go', ...AUDIENCE_LANGUAGES]);
+
+const isEveryone = (filter: MailingFilter) =>
+  !filter.tags?.length && !filter.operatorCodes?.length && !filter.languages?.length;
+
+/** The filter with one condition replaced (an empty list drops it). */
+function withValues(filter: MailingFilter, kind: keyof MailingFilter, values: string[]): MailingFilter {
+  const next: MailingFilter = { ...filter };
+  if (values.length) next[kind] = values;
+  else delete next[kind];
+  return next;
+}
+
+/** The filter with `language` added to or removed from its languages (kept in toggle order). */
+function toggleLanguage(filter: MailingFilter, language: string): MailingFilter {
+  const current = new Set(filter.languages ?? []);
+  if (current.has(language)) current.delete(language);
+  else current.add(language);
+  const known: readonly string[] = AUDIENCE_LANGUAGES;
+  const ordered = [...known.filter((l) => current.has(l)), ...[...current].filter((l) => !known.includes(l))];
+  return withValues(filter, 'languages', ordered);
+}
 
 interface Me {
   locale: 'ru' | 'en';
@@ -31,19 +65,182 @@ export function mailingConversations(translator: Translator, screens: MailingScr
   const count = (conversation: BotConversation, filter: MailingFilter) =>
     conversation.external((outer) => countAudience(outer.em, filter));
 
-  /** Waits for one of this dialog's buttons (answering it) or a text; other buttons leave the dialog. */
+  /**
+   * Waits for one of this dialog's buttons (answering it) or a text; other buttons leave the dialog.
+   * `refuse` may turn a button down: its answer is then an alert with that text, and the wait goes on.
+   */
   async function waitChoice(
     conversation: BotConversation,
+    refuse?: (data: string) => string | undefined,
   ): Promise<{ data?: string; text?: string; ctx: ConvContext }> {
     for (;;) {
       const next = await conversation.wait();
       const data = next.callbackQuery?.data;
       if (data !== undefined) {
         if (!data.startsWith('mn:')) await conversation.halt({ next: true });
+        const refusal = refuse?.(data.slice(3));
+        if (refusal !== undefined) {
+          await next.answerCallbackQuery({ text: refusal, show_alert: true });
+          continue;
+        }
         await next.answerCallbackQuery();
         return { data: data.slice(3), ctx: next };
       }
       if (next.message?.text !== undefined) return { text: next.message.text, ctx: next };
+    }
+  }
+
+  /** Counts each filter's audience; equal filters are counted once, all in one `external`. */
+  async function counts(conversation: BotConversation, filters: MailingFilter[]): Promise<number[]> {
+    const keys = filters.map((f) => JSON.stringify(normalizeFilter(f)));
+    const unique = [...new Set(keys)];
+    const found = await conversation.external(async (outer) => {
+      const out: number[] = [];
+      for (const key of unique) out.push(await countAudience(outer.em, JSON.parse(key) as MailingFilter));
+      return out;
+    });
+    return keys.map((key) => found[unique.indexOf(key)] ?? 0);
+  }
+
+  /**
+   * Shows `text` in the dialog's message `messageId` (edited in place; an unchanged screen is not
+   * sent again), or in a new message when there is none yet or it can no longer be edited.
+   */
+  async function display(
+    conversation: BotConversation,
+    chatId: number,
+    messageId: number | undefined,
+    text: string,
+    keyboard?: InlineKeyboard,
+  ): Promise<number> {
+    return conversation.external(async (outer) => {
+      const options = keyboard ? { reply_markup: keyboard } : {};
+      if (messageId !== undefined) {
+        try {
+          await outer.api.editMessageText(chatId, messageId, text, options);
+          return messageId;
+        } catch (err) {
+          if (isMessageNotModified(err)) return messageId;
+          if (!(err instanceof GrammyError) || err.error_code !== 400) throw err;
+        }
+      }
+      const sent = await outer.api.sendMessage(chatId, text, options);
+      return sent.message_id;
+    });
+  }
+
+  /**
+   * The audience builder (SPEC §2.5): one message whose text shows the audience and its recipient
+   * count now, and whose buttons combine the conditions — Everyone (clears them), Tags… and Operator
+   * codes… (typed, `/skip` or `-` removes that condition), language toggles — each with the count
+   * pressing it would give, and Continue with the current count (refused at 0). A recipient must
+   * match every condition given; within one, any value (as in the API). The message is edited in
+   * place; at most four COUNTs per change, none for a press that changes nothing to count.
+   */
+  async function chooseAudience(conversation: BotConversation, ctx: ConvContext, t: Translate): Promise<MailingFilter> {
+    const chatId = ctx.chat?.id ?? 0;
+    let filter: MailingFilter = {};
+    let messageId: number | undefined;
+    let shownText = '';
+    let shownKeyboard = '';
+    const show = async (text: string, keyboard?: InlineKeyboard) => {
+      const markup = JSON.stringify(keyboard?.inline_keyboard ?? null);
+      if (messageId !== undefined && text === shownText && markup === shownKeyboard) return;
+      messageId = await display(conversation, chatId, messageId, text, keyboard);
+      shownText = text;
+      shownKeyboard = markup;
+    };
+
+    let screen: { header: string; text: string; keyboard: InlineKeyboard; recipients: number } | undefined;
+    for (;;) {
+      if (!screen) {
+        const toggled = AUDIENCE_LANGUAGES.map((language) => toggleLanguage(filter, language));
+        const [recipients = 0, everyone = 0, ...byLanguage] = await counts(conversation, [filter, {}, ...toggled]);
+        const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
+        const keyboard = new InlineKeyboard()
+          .text(mark(isEveryone(filter), t('mailing-audience-everyone', { count: everyone })), 'mn:all')
+          .row()
+          .text(mark(Boolean(filter.tags?.length), t('mailing-audience-tags')), 'mn:tags')
+          .text(mark(Boolean(filter.operatorCodes?.length), t('mailing-audience-operators')), 'mn:ops')
+          .row();
+        AUDIENCE_LANGUAGES.forEach((language, i) => {
+          const label = t('mailing-audience-language', { label: languageLabel(language), count: byLanguage[i] ?? 0 });
+          keyboard.text(mark(filter.languages?.includes(language) ?? false, label), `mn:${language}`);
+        });
+        keyboard
+          .row()
+          .text(
+            recipients > 0
+              ? t('mailing-audience-continue', { count: recipients })
+              : t('mailing-audience-continue-none'),
+            'mn:go',
+          );
+        const header = t('mailing-audience-prompt', { audience: audienceText(t, filter), count: recipients });
+        screen = { header, text: `${header}\n\n${t('mailing-audience-hint')}`, keyboard, recipients };
+      }
+      await show(screen.text, screen.keyboard);
+
+      const shown = screen;
+      const refuse = (data: string) =>
+        data === 'go' && shown.recipients === 0 ? t('mailing-audience-nobody') : undefined;
+      let choice: string | undefined;
+      do choice = (await waitChoice(conversation, refuse)).data;
+      while (!choice || !AUDIENCE_CHOICES.has(choice));
+
+      if (choice === 'go') {
+        await show(shown.header);
+        return filter;
+      }
+      if (choice === 'all') filter = {};
+      else if (choice === 'ru' || choice === 'en') filter = toggleLanguage(filter, choice);
+      else {
+        const kind = choice === 'tags' ? 'tags' : 'operatorCodes';
+        const prompt = t(kind === 'tags' ? 'mailing-audience-tags-prompt' : 'mailing-audience-operators-prompt');
+        await show(`${shown.header}\n\n${prompt}`, new InlineKeyboard().text(t('back'), 'mn:back'));
+        const changed = await askValues(conversation, t, filter, kind);
+        if (!changed) continue; // Back: the same screen again, nothing to count.
+        filter = changed;
+      }
+      screen = undefined;
+    }
+  }
+
+  /** Reads the values of one condition as text; null for Back. Bad values re-ask with the reason. */
+  async function askValues(
+    conversation: BotConversation,
+    t: Translate,
+    filter: MailingFilter,
+    kind: 'tags' | 'operatorCodes',
+  ): Promise<MailingFilter | null> {
+    for (;;) {
+      const answer = await waitChoice(conversation);
+      if (answer.data === 'back') return null;
+      if (answer.text === undefined) continue;
+      const input = answer.text.trim();
+      const command = commandName(input);
+      if (/^[-–—]$/.test(input) || command === 'skip' || command === 'clear') return withValues(filter, kind, []);
+      const values = input
+        .split(/[\s,]+/)
+        .map((v) => v.replace(/^#+/, '').trim())
+        .filter(Boolean)
+        .map((v) => (kind === 'tags' ? v.toLowerCase() : v));
+      if (values.length === 0) {
+        await answer.ctx.reply(t('mailing-audience-values-empty'));
+        continue;
+      }
+      try {
+        return normalizeFilter({ ...filter, [kind]: values });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const reason = (err.details as { reason?: string } | undefined)?.reason;
+        await answer.ctx.reply(
+          reason === 'too_many'
+            ? t('mailing-audience-too-many', { max: FILTER_VALUES_MAX })
+            : reason === 'format'
+              ? t(kind === 'tags' ? 'mailing-audience-tags-invalid' : 'mailing-audience-operators-invalid')
+              : t('mailing-audience-values-invalid', { error: err.message }),
+        );
+      }
     }
   }
 
@@ -109,65 +306,8 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       break;
     }
 
-    // 2. Audience, with live counts on the buttons.
-    let filter: MailingFilter = {};
-    audience: for (;;) {
-      const [all, ru, en] = [
-        await count(conversation, {}),
-        await count(conversation, { languages: ['ru'] }),
-        await count(conversation, { languages: ['en'] }),
-      ];
-      const keyboard = new InlineKeyboard()
-        .text(t('mailing-audience-everyone', { count: all }), 'mn:all')
-        .row()
-        .text(t('mailing-audience-tags'), 'mn:tags')
-        .text(t('mailing-audience-operators'), 'mn:ops')
-        .row()
-        .text(t('mailing-audience-language', { label: '🇷🇺 Русский', count: ru }), 'mn:ru')
-        .text(t('mailing-audience-language', { label: '🇬🇧 English', count: en }), 'mn:en');
-      await ctx.reply(t('mailing-audience-prompt'), { reply_markup: keyboard });
-      for (;;) {
-        const choice = await waitChoice(conversation);
-        if (choice.data === 'all') filter = {};
-        else if (choice.data === 'ru' || choice.data === 'en') filter = { languages: [choice.data] };
-        else if (choice.data === 'tags' || choice.data === 'ops') {
-          const field = choice.data === 'tags' ? 'tags' : 'operatorCodes';
-          const prompt = t(
-            choice.data === 'tags' ? 'mailing-audience-tags-prompt' : 'mailing-audience-operators-prompt',
-          );
-          await ctx.reply(prompt);
-          for (;;) {
-            const answer = await askText(conversation, prompt);
-            const values = answer.message.text
-              .split(/[\s,]+/)
-              .map((v) => v.replace(/^#/, '').trim())
-              .filter(Boolean)
-              .map((v) => (field === 'tags' ? v.toLowerCase() : v));
-            try {
-              filter = normalizeFilter({ [field]: values });
-              if (!filter[field]?.length) throw new DomainError('empty', 'nothing given');
-              break;
-            } catch (err) {
-              if (!(err instanceof DomainError)) throw err;
-              await answer.reply(t('mailing-audience-values-invalid', { error: err.message }));
-            }
-          }
-          const n = await count(conversation, filter);
-          const confirm = new InlineKeyboard()
-            .text(t('mailing-audience-use', { count: n }), 'mn:use')
-            .text(t('mailing-audience-change'), 'mn:change');
-          await ctx.reply(t('mailing-audience-chosen', { audience: audienceText(t, filter), count: n }), {
-            reply_markup: confirm,
-          });
-          const decision = await waitChoice(conversation);
-          if (decision.data !== 'use') continue audience;
-        } else {
-          continue;
-        }
-        break audience;
-      }
-    }
-    const recipients = await count(conversation, filter);
+    // 2. Audience: one message, edited in place as the admin combines the conditions.
+    const filter = await chooseAudience(conversation, ctx, t);
 
     // 3. Start: now or a local date-time ahead.
     const startExample = await example(conversation, me.timezone, 1);
@@ -230,6 +370,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     }
 
     // 6. Summary and confirmation.
+    const recipients = await count(conversation, filter);
     await ctx.reply(
       t('mailing-summary', {
         audience: audienceText(t, filter),

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import type { MailingFilter } from '../../db/entities/index.js';
+import type { Language, MailingFilter } from '../../db/entities/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { getMailingView, listMailings, type MailingView } from '../../domain/mailings.js';
 import { formatLocal } from '../../domain/tasks/due-date.js';
@@ -9,6 +9,7 @@ import type { BotContext } from '../context.js';
 import type { Translate } from '../i18n.js';
 import { MAILING_CONVERSATIONS } from '../menus/mailings.js';
 import { denyUnlessAdmin } from './admin.js';
+import { LANGUAGE_NAMES } from './settings-actions.js';
 
 /** /newmailing (admins only; anyone else gets "not allowed" and nothing else). */
 export function mailingsFeature() {
@@ -58,11 +59,26 @@ export async function loadMailing(ctx: BotContext, id: string): Promise<MailingV
 
 export const statusLabel = (t: Translate, status: string) => t(`mailing-status-${status}`);
 
+const LANGUAGE_FLAGS: Record<Language, string> = { ru: '🇷🇺', en: '🇬🇧' };
+
+/** "🇷🇺 Русский" for the interface languages (native names, as in Settings); other codes as they are. */
+export function languageLabel(code: string): string {
+  return Object.hasOwn(LANGUAGE_FLAGS, code)
+    ? `${LANGUAGE_FLAGS[code as Language]} ${LANGUAGE_NAMES[code as Language]}`
+    : code;
+}
+
+/**
+ * A mailing's audience in one line: "#vip #beta · operator codes 916, 903 · 🇷🇺 Русский" (the
+ * conditions combine; within one, any value), or "everyone". Plain text: callers pass it as a
+ * translation argument, which escapes it.
+ */
 export function audienceText(t: Translate, filter: MailingFilter): string {
   const parts: string[] = [];
   if (filter.tags?.length) parts.push(filter.tags.map((tag) => `#${tag}`).join(' '));
-  if (filter.operatorCodes?.length) parts.push(filter.operatorCodes.join(' '));
-  if (filter.languages?.length) parts.push(filter.languages.join(' '));
+  if (filter.operatorCodes?.length)
+    parts.push(`${t('mailing-audience-operators-label')} ${filter.operatorCodes.join(', ')}`);
+  if (filter.languages?.length) parts.push(filter.languages.map(languageLabel).join(', '));
   return parts.length ? parts.join(' · ') : t('mailing-audience-all');
 }
 

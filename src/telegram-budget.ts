@@ -5,7 +5,7 @@ import type { Redis } from './redis.js';
  * Reserves the next free send slot (GCRA): slots are `interval` ms apart on Redis's own clock,
  * so every process of every host draws from one schedule. A caller may be at most `burst`
  * slots ahead of now without waiting. Returns how many ms the caller must wait for its slot.
- * KEYS[1] = schedule key; ARGV = interval ms, burst, extra delay ms (a Telegram 429 penalty).
+ * KEYS[1] = schedule key; ARGV = interval ms, burst, extra delay ms.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -19,6 +19,44 @@ local slot = tat - tolerance
 if slot < now then slot = now end
 redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', math.ceil(math.max(1000, tat + interval - now + 1000)))
 return slot - now`;
+
+/**
+ * Takes up to ARGV[2] slots for a sender that sends a group at once: the next free slot, if it
+ * falls within the next ARGV[3] ms, plus one more for every whole interval the horizon still
+ * holds after it (so slower rates, whose interval exceeds the horizon, stay evenly spaced); with a pause key (KEYS[2]) whose TTL is running, takes nothing. Returns {taken, wait}:
+ * taken > 0 — the first taken slot is `wait` ms away; taken = 0 — nothing free yet, ask again in
+ * `wait` ms. KEYS[1] = schedule key; ARGV[1] = interval ms.
+ */
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if KEYS[2] then
+  local paused = redis.call('PTTL', KEYS[2])
+  if paused > 0 then return {0, paused} end
+end
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local horizon = now + tonumber(ARGV[3])
+if tat > horizon then return {0, math.ceil(tat - horizon)} end
+local n = math.min(tonumber(ARGV[2]), math.max(1, math.floor((horizon - tat) / interval)))
+local next = tat + n * interval
+redis.call('SET', KEYS[1], string.format('%.3f', next), 'PX', math.ceil(math.max(1000, next - now + 1000)))
+return {n, math.floor(tat - now)}`;
+
+/**
+ * A 429: no slot before now + ARGV[1] ms. Idempotent (taking the later of that and the schedule),
+ * so the many sends in flight that all hear the same 429 do not stack their penalties.
+ */
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ = now + tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < until_ then
+  redis.call('SET', KEYS[1], string.format('%.3f', until_), 'PX', math.ceil(until_ - now + 1000))
+end
+return 1`;
 
 /** The Redis key of the budget shared by every bulk sender (mailings, room fan-out, PM fallback). */
 export const telegramBudgetKey = (keyPrefix: string) => `${keyPrefix}telegram:budget`;
@@ -46,16 +84,27 @@ export class TelegramBudget {
   }
 
   /** Milliseconds until the reserved slot (0: send now). The slot is taken either way. */
-  async reserve(penaltyMs = 0): Promise<number> {
-    const wait = await this.redis.eval(
-      RESERVE,
-      1,
-      telegramBudgetKey(this.keyPrefix),
-      this.intervalMs,
-      this.burst,
-      Math.max(0, Math.round(penaltyMs)),
-    );
+  async reserve(): Promise<number> {
+    const wait = await this.redis.eval(RESERVE, 1, telegramBudgetKey(this.keyPrefix), this.intervalMs, this.burst, 0);
     return Math.max(0, Number(wait));
+  }
+
+  /**
+   * Takes up to `max` slots of the next `horizonMs` in one round trip, for a sender that sends a
+   * group at once: `taken` slots, the first `waitMs` away; none taken — ask again after `waitMs`.
+   * While `pauseKey` exists (a 429 in force) nothing is taken and `waitMs` is its remaining TTL.
+   */
+  async take(max: number, horizonMs: number, pauseKey?: string): Promise<{ taken: number; waitMs: number }> {
+    const keys = pauseKey ? [telegramBudgetKey(this.keyPrefix), pauseKey] : [telegramBudgetKey(this.keyPrefix)];
+    const [taken, wait] = (await this.redis.eval(
+      TAKE,
+      keys.length,
+      ...keys,
+      this.intervalMs,
+      Math.max(1, Math.floor(max)),
+      Math.max(0, Math.round(horizonMs)),
+    )) as [number, number];
+    return { taken: Number(taken), waitMs: Math.max(0, Number(wait)) };
   }
 
   /** Waits for the next slot of the shared budget. */
@@ -69,7 +118,7 @@ export class TelegramBudget {
    * before then (the flood limit is per bot).
    */
   async pause(seconds: number): Promise<void> {
-    await this.reserve(seconds * 1000);
+    await this.redis.eval(PAUSE, 1, telegramBudgetKey(this.keyPrefix), Math.max(0, Math.round(seconds * 1000)));
   }
 }
 

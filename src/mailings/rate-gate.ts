@@ -1,8 +1,6 @@
 import type { Redis } from '../redis.js';
 import { TelegramBudget } from '../telegram-budget.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** The Redis key whose presence (and TTL) means "Telegram said 429: nobody sends until it expires". */
 export const mailingPauseKey = (keyPrefix: string) => `${keyPrefix}mailing:pause-until`;
 
@@ -10,11 +8,10 @@ export const mailingPauseKey = (keyPrefix: string) => `${keyPrefix}mailing:pause
  * The mailing sender's gate: the shared TelegramBudget (one GCRA schedule at MAILING_RATE for every
  * bulk sender of every process) plus a global pause.
  *
- * Why not the budget alone: its `pause()` pushes the schedule back, so slots reserved *after* a
- * 429 come after retry_after, but a sender that reserved its slot *before* the 429 and is sleeping
- * towards it would still send inside the retry_after window. So a 429 also writes a key with a TTL
- * of retry_after (Redis's clock, no host clocks involved), and every sender checks it right after
- * its slot arrives, just before the request; a paused sender sleeps out the TTL and reserves anew.
+ * Why a pause key besides the budget's own `pause()`: the budget only keeps *new* slots after
+ * retry_after; a 429 also writes a key with a TTL of retry_after (Redis's clock, no host clocks
+ * involved), and `take` hands out nothing while it lives — checked in the same script that takes
+ * the slots, right before the group is sent.
  */
 export class RateGate {
   private readonly budget: TelegramBudget | null;
@@ -37,17 +34,14 @@ export class RateGate {
   }
 
   /**
-   * Resolves when this caller may send one message: it holds a slot of the shared rate and no
-   * pause is in force. `stopped()` lets a stopping worker give up while waiting.
+   * Up to `max` send slots that fall within the next `horizonMs`, in one Redis round trip:
+   * `taken` slots, the first of them `waitMs` away; or none (a pause, or the next slot lies
+   * further ahead) and `waitMs` to wait before asking again.
    */
-  async acquire(stopped: () => boolean = () => false): Promise<boolean> {
-    for (;;) {
-      if (stopped()) return false;
-      if (this.budget) await this.budget.acquire();
-      const paused = await this.pausedFor();
-      if (paused === 0) return !stopped();
-      await sleep(Math.min(paused, 1000));
-    }
+  async take(max: number, horizonMs: number): Promise<{ taken: number; waitMs: number }> {
+    if (this.budget) return this.budget.take(max, horizonMs, this.pauseKey);
+    const paused = await this.pausedFor();
+    return paused > 0 ? { taken: 0, waitMs: paused } : { taken: Math.max(1, Math.floor(max)), waitMs: 0 };
   }
 
   /** Telegram answered 429 with retry_after: every worker of every process stops for that long. */

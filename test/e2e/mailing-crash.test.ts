@@ -16,7 +16,8 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
   it('loses nothing and duplicates nothing when one worker is killed three times', { timeout: 120_000 }, async () => {
     const db = await createEmptyDatabase();
     const fake = new FakeBotApiServer();
-    fake.latencyMs = 5;
+    // Answers take 40 ms, so a kill usually finds sends in flight (marked, not yet answered).
+    fake.latencyMs = 40;
     const apiRoot = await fake.listen();
     const env = {
       BOT_TOKEN: '7000000001:E2E-mailing_token',
@@ -24,7 +25,7 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
       REDIS_URL: E2E_REDIS_URL,
       DATABASE_URL: db.url,
       LOG_LEVEL: 'info',
-      MAILING_RATE: '250',
+      MAILING_RATE: '150',
       MAILING_TEST_LEASE_MS: '3000',
       MAILING_PAID_BROADCAST: 'true',
     };
@@ -41,18 +42,19 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
       let inFlightAtKills = 0;
       for (let kill = 0; kill < 3; kill++) {
         await new Promise((r) => setTimeout(r, Math.random() * 800));
-        // Kill it while it holds claims (at a random moment of its sending).
+        // Kill it at a random moment while it has sends in flight (marked, no answer recorded yet).
         const pid = victim.process.pid;
-        for (let i = 0; i < 100; i++) {
-          const held = await orm.em
+        for (let i = 0; i < 200; i++) {
+          const marked = await orm.em
             .fork()
             .getConnection()
             .execute<{ n: string }[]>(
-              `select count(*) as n from deliveries where status = 'processing' and claimed_by like ?`,
+              `select count(*) as n from deliveries
+               where status = 'processing' and sending_at is not null and claimed_by like ?`,
               [`%:${pid}:%`],
             );
-          if (Number(held[0]?.n ?? 0) > 0) break;
-          await new Promise((r) => setTimeout(r, 20));
+          if (Number(marked[0]?.n ?? 0) > 0) break;
+          await new Promise((r) => setTimeout(r, 5));
         }
         victim.process.kill('SIGKILL');
         await victim.exited;

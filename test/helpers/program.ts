@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRedis } from '../../src/redis.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import { createEmptyDatabase } from './db.js';
 import { FakeTelegram } from './fake-telegram.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const TSX_LOADER = pathToFileURL(
+  fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url)),
+).href;
 
 export interface RunningProgram {
   process: ChildProcess;
@@ -19,14 +21,16 @@ export interface RunningProgram {
 }
 
 /**
- * Starts the real program the way `npm start` does (tsx src/main.ts), with only the given
- * environment (plus PATH), and collects what it prints.
+ * Starts the real program from its TypeScript sources as `npm start` does (through tsx), with
+ * only the given environment (plus PATH), and collects what it prints. tsx is loaded into the
+ * program's own process (`node --import tsx`) rather than through its CLI, which would run the
+ * program in a child: a SIGKILL would then hit only the launcher and leave the program running.
  */
 export function startProgram(
   env: Record<string, string>,
   options: { cwd?: string; args?: string[] } = {},
 ): RunningProgram {
-  const child = spawn(process.execPath, [TSX_CLI, `${ROOT}src/main.ts`, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${ROOT}src/main.ts`, ...(options.args ?? [])], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -267,7 +267,32 @@ describe('the shared Telegram send budget', () => {
     expect(waits[0]).toBeLessThan(100);
     expect(waits[1]).toBeGreaterThan(800);
     expect(waits[2]).toBeGreaterThan(1800);
+    // A 429 with retry_after 5: no slot before now + 5 s, however many senders heard it.
     await b.pause(5);
-    expect(await a.reserve()).toBeGreaterThan(7000);
+    await a.pause(5);
+    const afterPause = await a.reserve();
+    expect(afterPause).toBeGreaterThan(4500);
+    expect(afterPause).toBeLessThan(6000);
+  });
+
+  it('takes a group of slots that fall within a horizon in one call, and nothing while a pause key lives', async () => {
+    const key = `${env.services.keyPrefix}budget-group:`;
+    const budget = new TelegramBudget(env.services.redis, key, 100); // a slot every 10 ms
+    const first = await budget.take(50, 100);
+    expect(first.taken).toBe(10);
+    expect(first.waitMs).toBeLessThan(20);
+    // The next slots lie 100 ms and more ahead: outside a 50 ms horizon.
+    const none = await budget.take(50, 50);
+    expect(none.taken).toBe(0);
+    expect(none.waitMs).toBeGreaterThan(0);
+    expect(none.waitMs).toBeLessThanOrEqual(60);
+    const capped = await budget.take(3, 1000);
+    expect(capped.taken).toBe(3);
+    expect(capped.waitMs).toBeGreaterThan(50);
+    const pauseKey = `${key}pause`;
+    await env.services.redis.set(pauseKey, '1', 'PX', 2000);
+    const paused = await budget.take(5, 1000, pauseKey);
+    expect(paused.taken).toBe(0);
+    expect(paused.waitMs).toBeGreaterThan(1500);
   });
 });

@@ -1,17 +1,17 @@
 /**
- * Mailing delivery (SPEC §2.5): (a) efficiency = achieved rate ÷ configured rate for 5,000
- * recipients at 25/s and 1,000/s with two engines (two workers in this process, sharing the Redis
- * rate limit and PostgreSQL claims like two processes would); (b) the raw ceiling with no rate
- * limit; (c) the memory of ONE real worker process (`--role=worker`, its own child process, against
- * the HTTP fake Bot API in this process) while it materialises and sends 200,000 recipients with no
- * rate limit, sampled from /proc/<pid>/status (VmRSS every 500 ms, VmHWM at the end).
- * BENCH_WORKER_NODE_OPTIONS passes V8 flags to that worker; BENCH_WORKER_OUTPUT=<file> keeps its output.
- * BENCH_MAILING_QUICK=1 skips the 25/s case (it takes 200 s by design); BENCH_MAILING_BIG sets the
- * recipients of the memory case (default 200,000).
+ * Mailing delivery (SPEC §2.5), every case on real worker processes (`--role=worker`, the compiled
+ * build with the Docker image's NODE_OPTIONS: bench/worker-process.ts) against the HTTP fake Bot
+ * API in this process:
+ * (a) efficiency = achieved rate ÷ MAILING_RATE for 5,000 recipients at 25/s and at 1,000/s with
+ *     two workers (also at 1,000/s with answers that take 100 ms, as Telegram's do);
+ * (b) the raw ceiling: two engines with no rate limit at all (which MAILING_RATE cannot express:
+ *     1,000 is Telegram's ceiling), in this process against an instant fake in this process too;
+ * (c) the memory of ONE worker while it materialises and sends 200,000 recipients at 1,000/s,
+ *     sampled from /proc/<pid>/status (VmRSS every 500 ms, VmHWM at the end).
+ * BENCH_MAILING_QUICK=1 skips the 25/s case (200 s by design); BENCH_MAILING_BIG sets the
+ * recipients of the memory case (default 200,000; 1,000,000 takes ~20 minutes); BENCH_MAILING_ONLY
+ * runs only the named cases (comma-separated: rate25, rate1000, rate1000-100ms, raw, memory).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createOrm, type Orm } from '../src/db/orm.js';
 import { createMailing, getMailingView } from '../src/domain/mailings.js';
 import { createLogger } from '../src/logger.js';
@@ -19,196 +19,121 @@ import { MailingEngine } from '../src/mailings/engine.js';
 import { connectRedis, createRedis } from '../src/redis.js';
 import type { Services } from '../src/services.js';
 import { FakeBotApiServer } from '../test/helpers/fake-bot-api-server.js';
-import { flushRedis, ROOT } from '../test/helpers/program.js';
+import { flushRedis } from '../test/helpers/program.js';
 import { testConfig } from '../test/helpers/services.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { buildWorker, procMemory, startWorker, type WorkerBuild } from './worker-process.js';
 
-async function seed(orm: Orm, tag: string, count: number, firstChat: number) {
+/** The memory goal of the issue: peak RSS of the worker under 300 MB, flat while sending. */
+const GOAL_MB = 300;
+/** "Flat": the second half of the sending peaks at most this much above the first half. */
+const FLAT_MB = 25;
+/** The workers' own Redis database (the program uses its default key prefix); flushed after each case. */
+const WORKER_REDIS_DB = 15;
+
+interface CaseSpec {
+  name: string;
+  recipients: number;
+  /** MAILING_RATE of the workers; null = no limit (engines in this process: MAILING_RATE cannot say that). */
+  rate: number | null;
+  workers: number;
+  latencyMs: number;
+}
+
+let nextChat = 100_000_000;
+
+async function seedRecipients(orm: Orm, tag: string, count: number): Promise<void> {
+  const first = nextChat;
+  nextChat += count;
   await orm.em
     .fork()
     .getConnection()
     .execute(
       `insert into users (telegram_id, language, timezone, tags, role, status, bot_blocked, notifications, created_at, updated_at)
-     select ? + g, 'en', 'UTC', array[?], 'user', 'active', false, true, now(), now() from generate_series(0, ? - 1) g`,
-      [firstChat, tag, count],
+       select ? + g, 'en', 'UTC', array[?], 'user', 'active', false, true, now(), now() from generate_series(0, ? - 1) g`,
+      [first, tag, count],
     );
 }
 
-async function scenario(
-  services: Services,
-  apiRoot: string,
-  fake: FakeBotApiServer,
-  tag: string,
-  _count: number,
-  rate: number | null,
-  engines = 2,
-) {
-  const sendsBefore = fake.sends.length;
-  const mailing = await createMailing(services.orm.em.fork(), null, {
-    text: `bench ${tag}`,
-    filter: { tags: [tag] },
-    endAt: new Date(Date.now() + 3_600_000),
-  });
-  const config = { ...services.config, telegramApiRoot: apiRoot, mailing: { rate: rate ?? 1000, paidBroadcast: true } };
-  const list = Array.from({ length: engines }, () =>
-    new MailingEngine({ ...services, config }, { rate, tickMs: 200, idleMs: 20 }).start(),
-  );
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
-  const started = Date.now();
-  for (;;) {
-    const view = await getMailingView(services.orm.em.fork(), mailing.id);
-    if (view.status === 'completed') break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  clearInterval(sampler);
-  await Promise.all(list.map((e) => e.stop()));
-  const sends = fake.sends.slice(sendsBefore);
-  const first = sends[0]?.at ?? started;
-  const last = sends[sends.length - 1]?.at ?? started;
-  // n sends span n-1 intervals.
-  const achieved = sends.length > 1 ? ((sends.length - 1) * 1000) / Math.max(1, last - first) : 0;
-  return {
-    sent: sends.length,
-    achieved,
-    totalMs: Date.now() - started,
-    peakRssMb: peakRss / 2 ** 20,
-    duplicates: fake.duplicates,
-  };
-}
-
-/** The memory goal of the issue: peak RSS of the engine process under 300 MB, flat while sending. */
-const GOAL_MB = 300;
-/** "Flat": RSS grows by at most this much from half-sent to all-sent (it would double if per-recipient). */
-const FLAT_MB = 25;
-/** The worker's own Redis database (the program uses its default key prefix); flushed afterwards. */
-const WORKER_REDIS_DB = 15;
-
-/** VmRSS / VmHWM of a live process in MB (null once it has exited). */
-function procMemory(pid: number): { rssMb: number; hwmMb: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Compiles the program (tsc -p tsconfig.build.json, a few seconds) into a fresh folder of its own
- * (dist/ may hold stale migrations tsc never deletes), so the worker runs as plain node without the
- * tsx loader's memory; falls back to tsx if that fails.
- */
-async function workerCommand(): Promise<{ args: string[]; runtime: string }> {
-  const outDir = join(ROOT, 'node_modules/.cache/gramdesk-bench-dist');
-  rmSync(outDir, { recursive: true, force: true });
-  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  const code = await new Promise<number | null>((resolve) => {
-    // --noCheck: emit even while the tree has type errors (typecheck is CI's job, not the bench's).
-    const build = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--noCheck', '--outDir', outDir], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    build.on('exit', resolve);
-    build.on('error', () => resolve(-1));
-  });
-  const main = join(outDir, 'src/main.js');
-  if (code === 0 && existsSync(main)) {
-    // Under node_modules/ the project's package.json is out of scope: mark the output as ESM.
-    writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-    return { args: [main, '--role=worker'], runtime: 'node (compiled build)' };
-  }
-  // tsx's CLI would run the program in a child process (whose memory we would not see): load it
-  // as a loader of this very process instead.
-  return {
-    args: ['--import', 'tsx', join(ROOT, 'src/main.ts'), '--role=worker'],
-    runtime: 'node --import tsx src/main.ts (build failed)',
-  };
-}
-
-function startWorker(args: string[], env: Record<string, string>) {
-  // BENCH_WORKER_NODE_OPTIONS passes node/V8 flags (e.g. --max-old-space-size, --trace-gc) to the
-  // worker under test, on its command line (NODE_OPTIONS refuses some of them).
-  const flags = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...flags, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  // BENCH_WORKER_OUTPUT=<file> keeps the worker's whole output (e.g. with NODE_OPTIONS=--trace-gc).
-  const dump = process.env.BENCH_WORKER_OUTPUT;
-  if (dump) {
-    writeFileSync(dump, '');
-    const append = (chunk: Buffer) => appendFileSync(dump, chunk);
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-  }
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  return {
-    child,
-    exited,
-    output: () => output,
-    async started(timeoutMs = 90_000) {
-      const since = Date.now();
-      while (!/gramdesk started/.test(output)) {
-        if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}) before starting:\n${output}`);
-        if (Date.now() - since > timeoutMs) throw new Error(`worker did not start in time:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
-}
-
-/** The memory case: one real worker process materialises and sends `count` recipients, no rate limit. */
-async function memoryCase(env: BenchEnv, orm: Orm, firstChat: number, count: number) {
-  const fake = new FakeBotApiServer();
-  const apiRoot = await fake.listen();
+/** Senders of a case: worker processes, or (rate null) engines in this process. */
+async function startSenders(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSpec, apiRoot: string) {
   const redisUrl = `${env.redisUrl.replace(/\/\d+$/, '').replace(/\/$/, '')}/${WORKER_REDIS_DB}`;
-  const { args, runtime } = await workerCommand();
-  const worker = startWorker(args, {
-    BOT_TOKEN: '7000000001:BENCH-mailing_token',
-    TELEGRAM_API_ROOT: apiRoot,
-    REDIS_URL: redisUrl,
-    DATABASE_URL: env.databaseUrl,
-    LOG_LEVEL: 'info',
-    MAILING_RATE: '1000',
-    MAILING_PAID_BROADCAST: 'true',
-  });
-  const pid = worker.child.pid ?? 0;
-  const samples: Array<{ t: number; rssMb: number; sent: number }> = [];
+  if (spec.rate === null) {
+    const redis = createRedis(env.redisUrl);
+    await connectRedis(redis, env.redisUrl);
+    const services = {
+      config: {
+        ...testConfig({ REDIS_URL: env.redisUrl }),
+        telegramApiRoot: apiRoot,
+        mailing: { rate: 1000, paidBroadcast: true },
+      },
+      log: createLogger('warn'),
+      orm,
+      redis,
+      keyPrefix: env.keyPrefix,
+    } as unknown as Services;
+    const engines = Array.from({ length: spec.workers }, () => new MailingEngine(services, { rate: null }).start());
+    return {
+      pids: [process.pid],
+      failed: () => undefined,
+      async stop() {
+        await Promise.all(engines.map((e) => e.stop()));
+        await redis.quit();
+      },
+    };
+  }
+  const workers = Array.from({ length: spec.workers }, () =>
+    startWorker(build, {
+      BOT_TOKEN: '7000000001:BENCH-mailing_token',
+      TELEGRAM_API_ROOT: apiRoot,
+      REDIS_URL: redisUrl,
+      DATABASE_URL: env.databaseUrl,
+      LOG_LEVEL: 'info',
+      MAILING_RATE: String(spec.rate),
+      MAILING_PAID_BROADCAST: 'true',
+    }),
+  );
+  const stop = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await flushRedis(redisUrl).catch(() => undefined);
+  };
   try {
-    await worker.started();
-    const idleRssMb = procMemory(pid)?.rssMb ?? Number.NaN;
-    const connection = orm.em.fork().getConnection();
-    await connection.execute(
-      `insert into users (telegram_id, language, timezone, tags, role, status, bot_blocked, notifications, created_at, updated_at)
-       select ? + g, 'en', 'UTC', array['big'], 'user', 'active', false, true, now(), now() from generate_series(0, ? - 1) g`,
-      [firstChat, count],
-    );
-    const text = 'bench big';
+    await Promise.all(workers.map((w) => w.started()));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    pids: workers.map((w) => w.pid),
+    failed: () => workers.find((w) => w.child.exitCode !== null)?.output(),
+    stop,
+  };
+}
+
+async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSpec) {
+  const fake = new FakeBotApiServer();
+  fake.latencyMs = spec.latencyMs;
+  const apiRoot = await fake.listen();
+  let senders: Awaited<ReturnType<typeof startSenders>> | undefined;
+  try {
+    senders = await startSenders(env, orm, build, spec, apiRoot);
+    const workers = senders.pids.map((pid) => ({ pid }));
+    const idleRssMb = Math.max(...workers.map((w) => procMemory(w.pid)?.rssMb ?? Number.NaN));
+    await seedRecipients(orm, spec.name, spec.recipients);
+    const text = `bench ${spec.name}`;
     const mailing = await createMailing(orm.em.fork(), null, {
       text,
-      filter: { tags: ['big'] },
-      endAt: new Date(Date.now() + 3_600_000),
+      filter: { tags: [spec.name] },
+      endAt: new Date(Date.now() + 6 * 3_600_000),
     });
     const started = Date.now();
-    let materializedRssMb = Number.NaN;
+    const samples: Array<{ t: number; rssMb: number; sent: number }> = [];
     let materializedMs = Number.NaN;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const mem = procMemory(pid);
-        if (!mem) break; // exited: the status loop below reports it
-        samples.push({ t: Date.now() - started, rssMb: mem.rssMb, sent: fake.sends.length });
+        const rss = workers.map((w) => procMemory(w.pid)?.rssMb ?? Number.NaN);
+        samples.push({ t: Date.now() - started, rssMb: Math.max(...rss), sent: fake.sends.length });
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -220,129 +145,126 @@ async function memoryCase(env: BenchEnv, orm: Orm, firstChat: number, count: num
           `select status, materialized_at is not null as materialized from mailings where id = ?`,
           [mailing.id],
         );
-      if (row?.materialized && Number.isNaN(materializedMs)) {
-        materializedMs = Date.now() - started;
-        materializedRssMb = procMemory(pid)?.rssMb ?? Number.NaN;
-      }
+      if (row?.materialized && Number.isNaN(materializedMs)) materializedMs = Date.now() - started;
       if (row?.status === 'completed' || row?.status === 'cancelled') break;
-      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+      const failure = senders.failed();
+      if (failure !== undefined) throw new Error(`a worker exited:\n${failure}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     sampling = false;
     await sampler;
-    const end = procMemory(pid);
+    const hwmMb = Math.max(...workers.map((w) => procMemory(w.pid)?.hwmMb ?? Number.NaN));
     const view = await getMailingView(orm.em.fork(), mailing.id);
     const sends = fake.sends.filter((s) => s.text === text);
     const first = sends[0]?.at ?? started;
     const last = sends[sends.length - 1]?.at ?? started;
+    // n sends span n-1 intervals.
     const achieved = sends.length > 1 ? ((sends.length - 1) * 1000) / Math.max(1, last - first) : 0;
-    const peakRssMb = Math.max(end?.hwmMb ?? 0, ...samples.map((s) => s.rssMb));
-    const halfSent = samples.find((s) => s.sent >= sends.length / 2)?.rssMb ?? Number.NaN;
-    const endRssMb = end?.rssMb ?? Number.NaN;
-    const growthSecondHalfMb = endRssMb - halfSent;
-    const flat = Number.isFinite(growthSecondHalfMb) && growthSecondHalfMb <= FLAT_MB;
+    const half = sends.length / 2;
+    const firstHalfPeak = Math.max(...samples.filter((s) => s.sent < half).map((s) => s.rssMb));
+    const secondHalfPeak = Math.max(...samples.filter((s) => s.sent >= half).map((s) => s.rssMb));
+    const peakRssMb = Math.max(hwmMb, ...samples.map((s) => s.rssMb));
+    const growthMb = secondHalfPeak - firstHalfPeak;
     return {
-      runtime,
+      ...spec,
       sent: sends.length,
-      delivered: view.counts.sent,
+      rowsSent: view.counts.sent,
       unknown: view.counts.unknown,
-      achieved,
+      duplicates: fake.duplicates,
+      achieved: round(achieved),
+      efficiency: spec.rate ? round(achieved / spec.rate, 4) : null,
       totalMs: Date.now() - started,
       materializedMs,
       idleRssMb: round(idleRssMb),
-      materializedRssMb: round(materializedRssMb),
-      halfSentRssMb: round(halfSent),
-      endRssMb: round(endRssMb),
+      firstHalfPeakMb: round(firstHalfPeak),
+      secondHalfPeakMb: round(secondHalfPeak),
       peakRssMb: round(peakRssMb),
-      vmHwmMb: round(end?.hwmMb ?? Number.NaN),
-      growthSecondHalfMb: round(growthSecondHalfMb),
-      flat,
-      goalMet: peakRssMb < GOAL_MB && flat,
-      duplicates: fake.duplicates,
+      growthMb: round(growthMb),
+      flat: Number.isFinite(growthMb) && growthMb <= FLAT_MB,
       samples: samples.map((s) => [s.t, round(s.rssMb, 1), s.sent]),
     };
   } finally {
-    if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
-    const timer = setTimeout(() => worker.child.kill('SIGKILL'), 15_000);
-    await worker.exited;
-    clearTimeout(timer);
+    await senders?.stop();
     await fake.close();
-    await flushRedis(redisUrl).catch(() => undefined);
   }
 }
 
 export const mailingsBench: Benchmark = {
   name: 'mailings',
-  title: 'Mailing delivery: rate efficiency, raw ceiling, memory',
+  title: 'Mailing delivery on real worker processes: rate efficiency, raw ceiling, memory',
   async run(env: BenchEnv) {
-    const orm = await createOrm({ databaseUrl: env.databaseUrl, pgliteDir: '', poolSize: 16 });
-    const redis = createRedis(env.redisUrl);
-    await connectRedis(redis, env.redisUrl);
-    const fake = new FakeBotApiServer();
-    const apiRoot = await fake.listen();
-    const services = {
-      config: testConfig({ REDIS_URL: env.redisUrl }),
-      log: createLogger('warn'),
-      orm,
-      redis,
-      keyPrefix: env.keyPrefix,
-    } as unknown as Services;
-    const rows: string[][] = [];
-    const data: Record<string, unknown> = {};
-    let memory: string[] = [];
+    const orm = await createOrm({ databaseUrl: env.databaseUrl, pgliteDir: '', poolSize: 4 });
+    const build = await buildWorker();
+    const big = Number(process.env.BENCH_MAILING_BIG ?? 200_000);
+    const specs: CaseSpec[] = [
+      ...(process.env.BENCH_MAILING_QUICK
+        ? []
+        : [{ name: 'rate25', recipients: 5000, rate: 25, workers: 2, latencyMs: 0 }]),
+      { name: 'rate1000', recipients: 5000, rate: 1000, workers: 2, latencyMs: 0 },
+      { name: 'rate1000-100ms', recipients: 5000, rate: 1000, workers: 2, latencyMs: 100 },
+      { name: 'raw', recipients: 20_000, rate: null, workers: 2, latencyMs: 0 },
+      { name: 'memory', recipients: big, rate: 1000, workers: 1, latencyMs: 0 },
+    ];
+    const only = process.env.BENCH_MAILING_ONLY?.split(',');
+    const results: Array<Awaited<ReturnType<typeof runCase>>> = [];
     try {
-      const cases: Array<[string, number, number | null]> = [];
-      if (!process.env.BENCH_MAILING_QUICK) cases.push(['rate25', 5000, 25]);
-      cases.push(['rate1000', 5000, 1000], ['raw', 20000, null]);
-      let chat = 100_000_000;
-      for (const [tag, count, rate] of cases) {
-        await seed(orm, tag, count, chat);
-        chat += count;
-        const r = await scenario(services, apiRoot, fake, tag, count, rate);
-        data[tag] = { count, rate, ...r };
-        rows.push([
-          tag,
-          fmt(count, 0),
-          rate === null ? '—' : fmt(rate, 0),
-          fmt(r.achieved, 1),
-          rate === null ? '—' : fmt(r.achieved / rate, 3),
-          fmt(r.peakRssMb, 0),
-          String(r.duplicates),
-        ]);
-      }
-      const big = Number(process.env.BENCH_MAILING_BIG ?? 200_000);
-      const r = await memoryCase(env, orm, chat, big);
-      data.big = { count: big, ...r };
-      rows.push(['big (memory)', fmt(big, 0), '—', fmt(r.achieved, 1), '—', fmt(r.peakRssMb, 0), String(r.duplicates)]);
-      memory = [
-        markdownTable(
-          ['worker process', 'idle MB', 'after materialising MB', 'half sent MB', 'end MB', 'peak (VmHWM) MB', 'goal'],
-          [
-            [
-              r.runtime,
-              fmt(r.idleRssMb, 0),
-              fmt(r.materializedRssMb, 0),
-              fmt(r.halfSentRssMb, 0),
-              fmt(r.endRssMb, 0),
-              fmt(r.peakRssMb, 0),
-              r.goalMet ? 'met' : 'NOT met',
-            ],
-          ],
-        ),
-        `big (memory): ONE real worker process (${r.runtime}, --role=worker, MAILING_RATE=1000, paid broadcast) against the HTTP fake Bot API in the bench process; RSS from /proc/<pid>/status every 500 ms, peak = max(samples, VmHWM). ${fmt(r.sent, 0)} sent (${fmt(r.delivered, 0)} rows sent, ${r.unknown} unknown) in ${fmt(r.totalMs / 1000, 1)} s, materialised after ${fmt(r.materializedMs / 1000, 1)} s. Goal: peak < ${GOAL_MB} MB and flat (growth from half sent to the end ${fmt(r.growthSecondHalfMb, 1)} MB ≤ ${FLAT_MB} MB): ${r.goalMet ? 'met' : 'NOT met'}.`,
-      ];
+      for (const spec of specs)
+        if (!only || only.includes(spec.name)) results.push(await runCase(env, orm, build, spec));
     } finally {
-      await fake.close();
-      await redis.quit();
       await orm.close(true);
     }
+    const memory = results.find((r) => r.name === 'memory');
+    const goalMet = memory ? memory.peakRssMb < GOAL_MB && memory.flat : false;
+    const flags = build.nodeOptions || 'none';
     return {
       report: [
-        markdownTable(['case', 'recipients', 'rate/s', 'achieved/s', 'efficiency', 'peak RSS MB', 'duplicates'], rows),
-        "rate and raw cases: two engines in the bench process (the fake Bot API in the same process answers instantly; their peak RSS is the bench process's). Efficiency = (sends − 1) ÷ (last − first send) ÷ rate.",
-        ...memory,
+        markdownTable(
+          [
+            'case',
+            'workers',
+            'recipients',
+            'answers',
+            'rate/s',
+            'achieved/s',
+            'efficiency',
+            'peak RSS MB',
+            'unknown',
+            'duplicates',
+          ],
+          results.map((r) => [
+            r.name,
+            String(r.workers),
+            fmt(r.recipients, 0),
+            r.latencyMs ? `${r.latencyMs} ms` : 'instant',
+            r.rate === null ? '—' : fmt(r.rate, 0),
+            fmt(r.achieved, 1),
+            r.efficiency === null ? '—' : fmt(r.efficiency, 3),
+            fmt(r.peakRssMb, 0),
+            String(r.unknown),
+            String(r.duplicates),
+          ]),
+        ),
+        `Each case but raw: ${build.runtime} --role=worker processes (NODE_OPTIONS of the image: ${flags}) against the HTTP fake Bot API in the bench process; raw: two engines with no rate limit in the bench process (its peak RSS is the bench process's). Efficiency = (sends − 1) ÷ (last − first send) ÷ rate (goal ≥ 0.97). Peak RSS is the largest worker's (VmRSS samples and VmHWM).`,
+        ...(memory
+          ? [
+              markdownTable(
+                ['memory case', 'idle MB', '1st half peak MB', '2nd half peak MB', 'peak (VmHWM) MB', 'goal'],
+                [
+                  [
+                    `${fmt(memory.recipients, 0)} recipients`,
+                    fmt(memory.idleRssMb, 0),
+                    fmt(memory.firstHalfPeakMb, 0),
+                    fmt(memory.secondHalfPeakMb, 0),
+                    fmt(memory.peakRssMb, 0),
+                    goalMet ? 'met' : 'NOT met',
+                  ],
+                ],
+              ),
+              `memory: ${fmt(memory.sent, 0)} sent (${fmt(memory.rowsSent, 0)} rows sent, ${memory.unknown} unknown) in ${fmt(memory.totalMs / 1000, 1)} s, materialised after ${fmt(memory.materializedMs / 1000, 1)} s. Goal: peak < ${GOAL_MB} MB and flat (2nd half peak − 1st half peak = ${fmt(memory.growthMb, 1)} MB ≤ ${FLAT_MB} MB): ${goalMet ? 'met' : 'NOT met'}.`,
+            ]
+          : []),
       ],
-      data,
+      data: { nodeOptions: build.nodeOptions, runtime: build.runtime, cases: results },
     };
   },
 };

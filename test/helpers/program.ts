@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRedis } from '../../src/redis.js';
@@ -11,6 +12,13 @@ const TSX_LOADER = pathToFileURL(
   fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url)),
 ).href;
 
+/** The node flags of `npm start` (`node <flags> --import tsx src/main.ts` in package.json). */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
+  const words = (scripts.start ?? '').split(/\s+/);
+  return words.slice(1, Math.max(1, words.indexOf('--import'))).filter((w) => w.startsWith('--'));
+}
+
 export interface RunningProgram {
   process: ChildProcess;
   output(): string;
@@ -21,20 +29,24 @@ export interface RunningProgram {
 }
 
 /**
- * Starts the real program from its TypeScript sources as `npm start` does (through tsx), with
- * only the given environment (plus PATH), and collects what it prints. tsx is loaded into the
- * program's own process (`node --import tsx`) rather than through its CLI, which would run the
- * program in a child: a SIGKILL would then hit only the launcher and leave the program running.
+ * Starts the real program the way `npm start` does (`node <flags> --import tsx src/main.ts`: tsx
+ * loaded into the program's own process, so a SIGKILL hits the program itself — tsx's CLI would
+ * run it in a child and leave it running), with only the given environment (plus PATH), and
+ * collects what it prints.
  */
 export function startProgram(
   env: Record<string, string>,
   options: { cwd?: string; args?: string[] } = {},
 ): RunningProgram {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, `${ROOT}src/main.ts`, ...(options.args ?? [])], {
-    cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...startFlags(), '--import', TSX_LOADER, `${ROOT}src/main.ts`, ...(options.args ?? [])],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

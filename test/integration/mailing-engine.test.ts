@@ -246,6 +246,30 @@ describe('mailing engine against a fake Bot API over HTTP', () => {
     }
   });
 
+  it('a worker keeps renewing the claims still in its queue, so a slow share of the rate loses nothing to recovery', async () => {
+    const h = await engineHarness(env.services);
+    try {
+      await seedUsers(env.em(), 30, { tags: ['renew'] });
+      const mailing = await newMailing(env.services, { text: 'renew', filter: { tags: ['renew'] } });
+      // 30 rows claimed at once at 10/s: the queue takes 3 s to drain, ten leases of 300 ms.
+      const sender = h.engine({ rate: 10, leaseMs: 300, batchSize: 30 });
+      sender.start();
+      await waitForMailing(env.services, mailing.id, (v) => v.counts.sent >= 2);
+      const other = h.engine({ leaseMs: 300 });
+      let recovered = 0;
+      for (let i = 0; i < 15; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        recovered += await other.recoverExpiredClaims();
+      }
+      expect(recovered).toBe(0);
+      const view = await waitForMailing(env.services, mailing.id);
+      expect(view.counts).toMatchObject({ sent: 30, unknown: 0 });
+      expect(h.fake.duplicates).toBe(0);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('expired claims are recovered: a started send becomes unknown, an unstarted one pending again', async () => {
     const h = await engineHarness(env.services);
     try {

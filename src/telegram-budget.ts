@@ -5,7 +5,7 @@ import type { Redis } from './redis.js';
  * Reserves the next free send slot (GCRA): slots are `interval` ms apart on Redis's own clock,
  * so every process of every host draws from one schedule. A caller may be at most `burst`
  * slots ahead of now without waiting. Returns how many ms the caller must wait for its slot.
- * KEYS[1] = schedule key; ARGV = interval ms, burst, extra delay ms.
+ * KEYS[1] = schedule key; ARGV = interval ms, burst.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -14,7 +14,6 @@ local interval = tonumber(ARGV[1])
 local tolerance = interval * (tonumber(ARGV[2]) - 1)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-tat = tat + tonumber(ARGV[3])
 local slot = tat - tolerance
 if slot < now then slot = now end
 redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', math.ceil(math.max(1000, tat + interval - now + 1000)))
@@ -85,7 +84,7 @@ export class TelegramBudget {
 
   /** Milliseconds until the reserved slot (0: send now). The slot is taken either way. */
   async reserve(): Promise<number> {
-    const wait = await this.redis.eval(RESERVE, 1, telegramBudgetKey(this.keyPrefix), this.intervalMs, this.burst, 0);
+    const wait = await this.redis.eval(RESERVE, 1, telegramBudgetKey(this.keyPrefix), this.intervalMs, this.burst);
     return Math.max(0, Number(wait));
   }
 

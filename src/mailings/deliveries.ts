@@ -126,21 +126,30 @@ export class DeliveryStore {
     return rows.map((r) => r.id);
   }
 
-  /** Claims up to `limit` sendable rows (time has come, inside the window, mailing running). */
+  /**
+   * Claims up to `limit` sendable rows (time has come, inside the window, mailing running). Per
+   * running mailing, its pending rows in id order through `deliveries_pending_idx`: the cost does
+   * not grow with the rows already sent (a plain join let the planner scan the whole table).
+   */
   async claim(limit: number): Promise<Claimed[]> {
     return this.sql<Claimed>(
       `with c as (
-         select d.id from deliveries d join mailings m on m.id = d.mailing_id
-         where m.status = 'running' and m.end_at > now() and d.status = 'pending'
-           and (d.next_attempt_at is null or d.next_attempt_at <= now())
-           and ${IN_WINDOW}
-         limit ?
-         for update of d skip locked)
+         select x.id from mailings m
+         cross join lateral (
+           select d.id from deliveries d
+           where d.mailing_id = m.id and d.status = 'pending'
+             and (d.next_attempt_at is null or d.next_attempt_at <= now())
+             and ${IN_WINDOW}
+           order by d.id
+           limit ?
+           for update of d skip locked) x
+         where m.status = 'running' and m.end_at > now()
+         limit ?)
        update deliveries d set status = 'processing', claimed_by = ?, claimed_until = now() + (? * interval '1 millisecond'),
          sending_at = null, updated_at = now()
        from c where d.id = c.id
        returning d.id::text as id, d.mailing_id::text as mailing_id, d.chat_id, d.attempts`,
-      [limit, this.workerId, this.leaseMs],
+      [limit, limit, this.workerId, this.leaseMs],
     );
   }
 

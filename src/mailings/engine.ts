@@ -70,6 +70,7 @@ export class MailingEngine {
   private inFlight = 0;
   private readonly sends = new Set<Promise<void>>();
   private stopped = false;
+  private lastRecovery = 0;
   private loops: Promise<unknown> | undefined;
   /** Sleeps in progress, cut short by stop(). */
   private readonly sleepers = new Set<() => void>();
@@ -161,8 +162,13 @@ export class MailingEngine {
     // Texts are read again once per tick: a cancelled or deleted mailing's text does not linger.
     this.messages.clear();
     while (!this.stopped && (await this.startDueMailing())) {}
-    const recovered = await this.store.recoverExpiredClaims();
-    if (recovered) this.services.log.warn({ recovered }, 'mailing claims expired and were recovered');
+    // Leases last leaseMs: looking for expired ones four times per lease is soon enough, and the
+    // statement is not free on a big mailing (it walks the index entries of processed rows).
+    if (Date.now() - this.lastRecovery >= this.store.leaseMs / 4) {
+      this.lastRecovery = Date.now();
+      const recovered = await this.store.recoverExpiredClaims();
+      if (recovered) this.services.log.warn({ recovered }, 'mailing claims expired and were recovered');
+    }
     await this.store.expireEnded();
     for (const id of await this.store.completeFinished()) {
       this.services.log.info({ mailing_id: id }, 'mailing completed');

@@ -87,6 +87,15 @@ export class DeliveryStore {
     });
   }
 
+  /**
+   * Refreshes the planner's statistics of deliveries after a big materialisation: until
+   * autovacuum gets to it, the planner believes the new rows are not there and may pick a claim
+   * plan that sorts every pending row (measured: 500 ms a claim at 1,000,000 rows, instead of 2).
+   */
+  async analyze(): Promise<void> {
+    await this.sql('analyze deliveries');
+  }
+
   /** Claims whose worker died: a marked send is `unknown` (never resent), the rest waits again. */
   async recoverExpiredClaims(): Promise<number> {
     const rows = await this.sql(
@@ -138,7 +147,7 @@ export class DeliveryStore {
          cross join lateral (
            select d.id from deliveries d
            where d.mailing_id = m.id and d.status = 'pending'
-             and (d.next_attempt_at is null or d.next_attempt_at <= now())
+             and coalesce(d.next_attempt_at, '-infinity') <= now()
              and ${IN_WINDOW}
            order by d.id
            limit ?

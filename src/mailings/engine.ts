@@ -49,6 +49,9 @@ type EngineServices = Pick<Services, 'config' | 'log' | 'orm' | 'redis' | 'keyPr
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A mailing at least this big refreshes the statistics of deliveries when it starts. */
+const ANALYZE_AFTER_ROWS = 10_000;
+
 export class MailingEngine {
   readonly workerId: string;
   private readonly store: DeliveryStore;
@@ -179,6 +182,10 @@ export class MailingEngine {
   async startDueMailing(): Promise<string | null> {
     const started = await this.store.startDueMailing();
     if (!started) return null;
+    if (started.recipients >= ANALYZE_AFTER_ROWS) {
+      // Only an optimisation (a user that does not own the table may not ANALYZE it).
+      await this.store.analyze().catch((err: unknown) => this.services.log.warn({ err }, 'analyze deliveries failed'));
+    }
     this.services.log.info({ mailing_id: started.id, recipients: started.recipients }, 'mailing started');
     return started.id;
   }

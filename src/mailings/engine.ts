@@ -70,7 +70,7 @@ export class MailingEngine {
   /** Claimed rows not yet sent, in claim order. */
   private queue: Claimed[] = [];
   private refilling: Promise<void> | undefined;
-  private inFlight = 0;
+  /** Sends in flight (each removes itself when recorded). */
   private readonly sends = new Set<Promise<void>>();
   private stopped = false;
   private lastRecovery = 0;
@@ -228,12 +228,12 @@ export class MailingEngine {
           await this.pause(this.idleMs);
           continue;
         }
-        if (this.inFlight >= this.concurrency) {
+        if (this.sends.size >= this.concurrency) {
           await Promise.race(this.sends);
           continue;
         }
         const { taken, waitMs } = await this.gate.take(
-          Math.min(this.concurrency - this.inFlight, this.queue.length),
+          Math.min(this.concurrency - this.sends.size, this.queue.length),
           this.horizonMs,
         );
         if (taken === 0) {
@@ -274,11 +274,7 @@ export class MailingEngine {
     if (unmarked.length) await this.store.settleUnmarked(unmarked);
     for (const [row, message] of ready) {
       if (!marked.has(row.id)) continue;
-      this.inFlight++;
-      const send: Promise<void> = this.sendOne(row, message).finally(() => {
-        this.inFlight--;
-        this.sends.delete(send);
-      });
+      const send: Promise<void> = this.sendOne(row, message).finally(() => this.sends.delete(send));
       this.sends.add(send);
     }
   }

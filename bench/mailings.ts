@@ -14,14 +14,11 @@
  */
 import { createOrm, type Orm } from '../src/db/orm.js';
 import { createMailing, getMailingView } from '../src/domain/mailings.js';
-import { createLogger } from '../src/logger.js';
 import { MailingEngine } from '../src/mailings/engine.js';
-import { connectRedis, createRedis } from '../src/redis.js';
-import type { Services } from '../src/services.js';
 import { FakeBotApiServer } from '../test/helpers/fake-bot-api-server.js';
 import { flushRedis } from '../test/helpers/program.js';
-import { testConfig } from '../test/helpers/services.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { openBenchServices } from './services.js';
 import { buildWorker, procMemory, startWorker, type WorkerBuild } from './worker-process.js';
 
 /** The memory goal of the issue: peak RSS of the worker under 300 MB, flat while sending. */
@@ -56,29 +53,21 @@ async function seedRecipients(orm: Orm, tag: string, count: number): Promise<voi
 }
 
 /** Senders of a case: worker processes, or (rate null) engines in this process. */
-async function startSenders(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSpec, apiRoot: string) {
+async function startSenders(env: BenchEnv, build: WorkerBuild, spec: CaseSpec, apiRoot: string) {
   const redisUrl = `${env.redisUrl.replace(/\/\d+$/, '').replace(/\/$/, '')}/${WORKER_REDIS_DB}`;
   if (spec.rate === null) {
-    const redis = createRedis(env.redisUrl);
-    await connectRedis(redis, env.redisUrl);
+    const bench = await openBenchServices(env, { sql: 0 }, { name: 'mailings-raw' });
     const services = {
-      config: {
-        ...testConfig({ REDIS_URL: env.redisUrl }),
-        telegramApiRoot: apiRoot,
-        mailing: { rate: 1000, paidBroadcast: true },
-      },
-      log: createLogger('warn'),
-      orm,
-      redis,
-      keyPrefix: env.keyPrefix,
-    } as unknown as Services;
+      ...bench.services,
+      config: { ...bench.services.config, telegramApiRoot: apiRoot, mailing: { rate: 1000, paidBroadcast: true } },
+    };
     const engines = Array.from({ length: spec.workers }, () => new MailingEngine(services, { rate: null }).start());
     return {
       pids: [process.pid],
       failed: () => undefined,
       async stop() {
         await Promise.all(engines.map((e) => e.stop()));
-        await redis.quit();
+        await bench.close();
       },
     };
   }
@@ -139,7 +128,7 @@ async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSp
   let senders: Awaited<ReturnType<typeof startSenders>> | undefined;
   const stopVacuum = vacuum ? standInForAutovacuum(orm) : async () => undefined;
   try {
-    senders = await startSenders(env, orm, build, spec, apiRoot);
+    senders = await startSenders(env, build, spec, apiRoot);
     const workers = senders.pids.map((pid) => ({ pid }));
     const idleRssMb = Math.max(...workers.map((w) => procMemory(w.pid)?.rssMb ?? Number.NaN));
     await seedRecipients(orm, spec.name, spec.recipients);

@@ -123,17 +123,38 @@ settings-unlinked = Unlinked @{ $username }
 registration-confirm-request =
     🔐 Someone wants to create the Gramdesk account <b>@{ $username }</b> linked to your Telegram.
 
-    If it was you, confirm within 15 minutes. If not, decline: nothing will be created.
+    Confirming lets whoever knows that account's password sign in to Gramdesk as you: see and change your tasks, read your messages and write on your behalf{ $admin ->
+        [yes] , with your admin rights
+       *[other] {""}
+    }.
+
+    If it was you, confirm within 15 minutes. If not, decline: nothing will be created, and nobody can ask you again for an hour.
 registration-confirm = ✅ Confirm
 registration-decline = ❌ Decline
 registration-confirmed = ✅ Confirmed: the account <b>@{ $username }</b> is active. You can log in with its password.
 registration-declined = ❌ Declined: the account <b>@{ $username }</b> was not created.
 registration-expired = ⌛ The request for the account <b>@{ $username }</b> expired without an answer; nothing was created.
 registration-not-found = This request does not exist or is not yours.
+link-confirm-request =
+    🔗 Link this Telegram to the Gramdesk account <b>@{ $username }</b> (created { $created })?
+
+    If you confirm, the account gets this chat:
+    • your tasks, comments and messages move into it, and whoever knows its password can read and change them;
+    • private messages and room messages for you also reach that account's apps;
+    • your settings{ $admin ->
+        [yes] {" "}and your admin rights
+       *[other] {""}
+    } go to the account.
+
+    Confirm only if <b>@{ $username }</b> is your own account. The token works until { $expires }.
+link-confirm = ✅ Link my Telegram
+link-decline = ❌ Decline
+link-declined = ❌ Declined. Nothing was linked, and this token no longer works.
 link-attached = Successfully attached token '{ $token }'
 link-attached-account = Your Telegram is now linked to the Gramdesk account <b>@{ $username }</b>.
 link-invalid-format = Invalid token format
 link-no-such-token = No such token
+link-request-gone = This request is no longer valid.
 link-in-use = Token already in use
 link-already-attached = You've already attached token '{ $token }'
 link-already-linked = Your Telegram is already linked to the Gramdesk account <b>@{ $username }</b>.
@@ -322,6 +343,11 @@ chat-pm-notice = 📨 { $count ->
         [one] { $count } new message
        *[other] { $count } new messages
     } from { $sender } — /inbox
+# The last item of the sender list in a notice when more people wrote than are named.
+chat-pm-notice-others = { $count ->
+        [one] { $count } other
+       *[other] { $count } others
+    }
 chat-room-line = <b>{ $name }</b>: { $text }
 
 ## admin

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 /**
  * The only reader of process.env. Every variable of SPEC §1 is validated here so that a
@@ -44,6 +45,19 @@ const telegramIdList = z.string().transform((v, ctx) => {
   return ids;
 });
 
+const proxyList = z.string().transform((v, ctx) => {
+  const parsed = parseTrustedProxies(v);
+  if ('entries' in parsed) return parsed.entries;
+  ctx.addIssue({ code: 'custom', message: parsed.problem });
+  return z.NEVER;
+});
+
+/**
+ * Anyone who guesses the webhook secret can post made-up updates as any user, so it must not be
+ * guessable: at least 16 characters (Telegram allows 1-256).
+ */
+export const WEBHOOK_SECRET_MIN_LENGTH = 16;
+
 const jsonObject = z.string().transform((v, ctx) => {
   try {
     const parsed: unknown = JSON.parse(v);
@@ -72,9 +86,14 @@ const schema = z
     BOT_MODE: withDefault(z.enum(['polling', 'webhook'], { message: 'expected polling or webhook' }), 'polling'),
     WEBHOOK_URL: optional(url(['https:', 'http:'], 'the public https URL Telegram posts updates to')),
     WEBHOOK_SECRET: optional(
-      z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, {
-        message: 'expected 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram secret_token rules)',
-      }),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, {
+          message: 'expected 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram secret_token rules)',
+        })
+        .min(WEBHOOK_SECRET_MIN_LENGTH, {
+          message: `too short: use at least ${WEBHOOK_SECRET_MIN_LENGTH} random characters of A-Z, a-z, 0-9, _ and -`,
+        }),
     ),
     DATABASE_URL: optional(url(['postgres:', 'postgresql:'], 'a postgres://user:password@host:5432/db URL')),
     REDIS_URL: withDefault(url(['redis:', 'rediss:'], 'a redis://host:6379 URL'), 'redis://127.0.0.1:6379'),
@@ -106,6 +125,7 @@ const schema = z
     ),
     MAILING_PAID_BROADCAST: withDefault(bool, 'false'),
     SERVICE_KEYS: withDefault(jsonObject, '{}'),
+    TRUSTED_PROXIES: withDefault(proxyList, ''),
     // Not an operator setting: the crash test shortens the mailing claim lease so that a killed
     // worker's claims come back within seconds.
     MAILING_TEST_LEASE_MS: optional(z.coerce.number().int().min(100).max(600_000)),
@@ -147,6 +167,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   mailing: { rate: number; paidBroadcast: boolean; leaseMs?: number | undefined };
   serviceKeys: Record<string, unknown>;
+  /** TRUSTED_PROXIES: addresses and CIDR blocks (validated) whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -189,5 +211,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     mailing: { rate: e.MAILING_RATE, paidBroadcast: e.MAILING_PAID_BROADCAST, leaseMs: e.MAILING_TEST_LEASE_MS },
     serviceKeys: e.SERVICE_KEYS,
+    trustedProxies: e.TRUSTED_PROXIES,
   };
 }

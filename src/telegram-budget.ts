@@ -57,16 +57,42 @@ if tat < until_ then
 end
 return 1`;
 
-/** The Redis key of the budget shared by every bulk sender (mailings, room fan-out, PM fallback). */
-export const telegramBudgetKey = (keyPrefix: string) => `${keyPrefix}telegram:budget`;
+/**
+ * Telegram's global limit for one bot without paid broadcasts: about 30 messages per second
+ * (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+ */
+export const TELEGRAM_GLOBAL_RATE = 30;
 
 /**
- * The shared budget for bulk and background Telegram sends (ARCHITECTURE rule 7, SPEC §1
- * MAILING_RATE): at most `rate` messages per second for the whole bot, across every worker and
- * process, because Telegram's limit (~30 messages/s) is per bot, not per process. Each sender
- * calls `acquire()` right before each sendMessage; the call waits for its slot. One Redis round
- * trip per message, no polling: waiting callers already hold their slot.
+ * The chat lane never drops below this many messages per second, so PMs, echoes and room lines
+ * still move when MAILING_RATE is set (nearly) to the whole global limit. With MAILING_RATE 29–30
+ * and no paid broadcasts the two lanes may then ask for up to 32/s together; Telegram's figure is
+ * approximate and a 429 pauses the lane that hit it.
  */
+export const CHAT_MIN_RATE = 2;
+
+/**
+ * The Telegram sends of a bot are split into two lanes with their own schedules, so that one
+ * cannot eat the other's share (issue 10): `mailing` (mailings, at MAILING_RATE)
+ * and `chat` (PMs in full, burst notices, room fan-out, echoes: whatever of Telegram's global
+ * limit the mailing lane leaves, see chatSendRate).
+ */
+export type BudgetLane = 'mailing' | 'chat';
+
+/** The Redis key of one lane's send schedule, shared by every process of the bot. */
+export const telegramBudgetKey = (keyPrefix: string, lane: BudgetLane = 'mailing') =>
+  `${keyPrefix}telegram:budget:${lane}`;
+
+/**
+ * Messages per second of the chat lane: the rest of Telegram's global limit once a mailing runs
+ * at MAILING_RATE (25 by default → 5/s for chat, 30/s together), at least CHAT_MIN_RATE. Paid
+ * broadcasts (`allow_paid_broadcast`) are outside the free limit, so then the chat lane gets all of it.
+ */
+export function chatSendRate(mailing: Pick<Config['mailing'], 'rate' | 'paidBroadcast'>): number {
+  const mailingShare = mailing.paidBroadcast ? 0 : mailing.rate;
+  return Math.max(CHAT_MIN_RATE, TELEGRAM_GLOBAL_RATE - mailingShare);
+}
+
 export class TelegramBudget {
   private readonly intervalMs: number;
 
@@ -77,14 +103,19 @@ export class TelegramBudget {
     readonly rate: number,
     /** Sends that may go out back to back before spacing applies (1 = evenly spaced). */
     private readonly burst = 1,
+    readonly lane: BudgetLane = 'mailing',
   ) {
     if (!(rate > 0)) throw new Error('TelegramBudget: rate must be positive');
     this.intervalMs = 1000 / rate;
   }
 
+  private get key(): string {
+    return telegramBudgetKey(this.keyPrefix, this.lane);
+  }
+
   /** Milliseconds until the reserved slot (0: send now). The slot is taken either way. */
   async reserve(): Promise<number> {
-    const wait = await this.redis.eval(RESERVE, 1, telegramBudgetKey(this.keyPrefix), this.intervalMs, this.burst);
+    const wait = await this.redis.eval(RESERVE, 1, this.key, this.intervalMs, this.burst);
     return Math.max(0, Number(wait));
   }
 
@@ -94,7 +125,7 @@ export class TelegramBudget {
    * While `pauseKey` exists (a 429 in force) nothing is taken and `waitMs` is its remaining TTL.
    */
   async take(max: number, horizonMs: number, pauseKey?: string): Promise<{ taken: number; waitMs: number }> {
-    const keys = pauseKey ? [telegramBudgetKey(this.keyPrefix), pauseKey] : [telegramBudgetKey(this.keyPrefix)];
+    const keys = pauseKey ? [this.key, pauseKey] : [this.key];
     const [taken, wait] = (await this.redis.eval(
       TAKE,
       keys.length,
@@ -117,11 +148,22 @@ export class TelegramBudget {
    * before then (the flood limit is per bot).
    */
   async pause(seconds: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, telegramBudgetKey(this.keyPrefix), Math.max(0, Math.round(seconds * 1000)));
+    await this.redis.eval(PAUSE, 1, this.key, Math.max(0, Math.round(seconds * 1000)));
   }
 }
 
-/** The budget every bulk sender uses, at MAILING_RATE messages per second. */
-export function telegramBudget(services: { redis: Redis; keyPrefix: string; config: Pick<Config, 'mailing'> }) {
-  return new TelegramBudget(services.redis, services.keyPrefix, services.config.mailing.rate);
+type BudgetServices = { redis: Redis; keyPrefix: string; config: Pick<Config, 'mailing'> };
+
+/** The mailing lane, at MAILING_RATE messages per second, evenly spaced. */
+export function mailingBudget(services: BudgetServices) {
+  return new TelegramBudget(services.redis, services.keyPrefix, services.config.mailing.rate, 1, 'mailing');
+}
+
+/**
+ * The chat lane (PMs, burst notices, room fan-out, echoes) at chatSendRate, evenly spaced like
+ * the mailing lane: a burst allowance would let both lanes together exceed the global limit
+ * within a second.
+ */
+export function chatBudget(services: BudgetServices) {
+  return new TelegramBudget(services.redis, services.keyPrefix, chatSendRate(services.config.mailing), 1, 'chat');
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { TrustedProxies } from '../trusted-proxies.js';
 import type { ApiEnv } from './context.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import { ormContext } from './middlewares/orm-context.js';
@@ -23,7 +24,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 const WEBHOOK_LABEL = '/<telegram-webhook>';
 
 export interface ApiDeps {
-  config: Pick<Config, 'publicUrl' | 'logLevel'>;
+  config: Pick<Config, 'publicUrl' | 'logLevel'> & Partial<Pick<Config, 'trustedProxies'>>;
   log: Logger;
   metrics: Metrics;
   /** Each check throws if its dependency is unreachable. */
@@ -53,6 +54,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       log: deps.log,
       metrics: deps.metrics,
       hiddenPaths: deps.webhook ? new Map([[deps.webhook.path, WEBHOOK_LABEL]]) : undefined,
+      trustedProxies: new TrustedProxies(deps.config.trustedProxies),
     }),
   );
   app.use(except(DOCS_PATH, apiSecureHeaders()));

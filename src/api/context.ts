@@ -1,5 +1,6 @@
 import type { Em } from '../db/orm.js';
 import type { Logger } from '../logger.js';
+import type { TrustedProxies } from '../trusted-proxies.js';
 import type { Principal } from './middlewares/auth.js';
 
 /** Hono environment of every API route: what the common middlewares put on `c.var`. */
@@ -13,5 +14,9 @@ export interface ApiEnv {
     em: Em;
     /** The authenticated caller (set by `authenticate`). */
     principal: Principal;
+    /** TRUSTED_PROXIES, set by requestContext; read it through `clientAddress(c)`. */
+    trustedProxies: TrustedProxies;
+    /** Memo of `clientAddress(c)`; read it through that helper. */
+    clientAddress: string;
   };
 }

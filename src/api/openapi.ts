@@ -6,6 +6,9 @@ import { validationError } from './errors.js';
 /** Version of the HTTP contract shown in /openapi.json; bump it when the contract changes. */
 export const API_VERSION = '0.1.0';
 
+/** License of the API and its document (`info.license`); the same as package.json's `license`. */
+export const API_LICENSE = { name: 'MIT', identifier: 'MIT' } as const;
+
 /** Name of the JWT security scheme registered in the document; routes refer to it via `security`. */
 export const BEARER_AUTH = 'bearerAuth';
 
@@ -57,7 +60,13 @@ const ERROR_DESCRIPTIONS: Partial<Record<ClientErrorStatusCode, string>> = {
 
 type ErrorResponse = {
   description: string;
+  headers?: Record<string, { description: string; schema: { type: 'integer' } }>;
   content: { 'application/json': { schema: typeof ErrorSchema | typeof ValidationErrorSchema } };
+};
+
+/** Every 429 says when to come back (SPEC §3). */
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } },
 };
 
 /**
@@ -69,11 +78,23 @@ export function errorResponses<S extends ClientErrorStatusCode>(...statuses: S[]
     status,
     {
       description: ERROR_DESCRIPTIONS[status] ?? 'Client error',
+      ...(status === 429 ? { headers: RETRY_AFTER } : {}),
       content: { 'application/json': { schema: status === 422 ? ValidationErrorSchema : ErrorSchema } },
     },
   ]);
   return Object.fromEntries(entries) as Record<S, ErrorResponse>;
 }
+
+/**
+ * `default` response: any status the operation does not list, such as 500 internal_error, with the
+ * common error body.
+ */
+export const UNEXPECTED_ERROR = {
+  default: {
+    description: 'Any other status, e.g. 500 internal_error (the error was logged)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+} as const;
 
 /**
  * zod-openapi calls this after validating params, query, headers and JSON bodies. Failures become

@@ -23,6 +23,15 @@ export const ARGON2_OPTIONS = {
  */
 export const MAX_CONCURRENT_HASHES = 2;
 
+/**
+ * Of those, at most this many may hash a new account's password. Registration needs no
+ * credentials, so a loop of registrations could otherwise fill every slot and the queue, and
+ * everyone's login would wait behind it: new-password hashes first take this smaller slot, then a
+ * shared one, so at least MAX_CONCURRENT_HASHES - 1 slots always serve logins and at most this
+ * many new-password hashes stand in the shared line ahead of a login.
+ */
+export const MAX_CONCURRENT_NEW_PASSWORD_HASHES = 1;
+
 export function passwordLength(password: string): number {
   let count = 0;
   for (const _ of password) count++;
@@ -67,22 +76,34 @@ export class Semaphore {
 }
 
 /**
- * Hashes and verifies passwords through one per-process semaphore. Verification of an unknown
- * account runs against a dummy hash so it costs the same as a wrong password.
+ * Hashes and verifies passwords through one per-process semaphore (the cap on memory and
+ * threads). Verification of an unknown account runs against a dummy hash so it costs the same as
+ * a wrong password. New accounts' passwords queue for their own smaller gate first (see
+ * MAX_CONCURRENT_NEW_PASSWORD_HASHES), so registrations cannot starve logins.
  */
 export class PasswordHasher {
   readonly semaphore: Semaphore;
+  /** Taken before a shared slot by `hashNewPassword`. */
+  readonly newPasswords: Semaphore;
   private dummyHash: Promise<string> | undefined;
 
   constructor(
     private readonly options: Options = ARGON2_OPTIONS,
     maxConcurrent = MAX_CONCURRENT_HASHES,
+    maxNewPasswords = MAX_CONCURRENT_NEW_PASSWORD_HASHES,
   ) {
     this.semaphore = new Semaphore(maxConcurrent);
+    this.newPasswords = new Semaphore(maxNewPasswords);
   }
 
+  /** A hash for someone who has just proven the password (login rehash): shares the slots with logins. */
   hash(password: string): Promise<string> {
     return this.semaphore.run(() => hash(normalize(password), this.options));
+  }
+
+  /** A hash of a password nobody has proven yet (registration): through the new-password gate. */
+  hashNewPassword(password: string): Promise<string> {
+    return this.newPasswords.run(() => this.hash(password));
   }
 
   /**
@@ -150,9 +171,12 @@ export function passwordHasher(): PasswordHasher {
   return processHasher;
 }
 
-/** Argon2id hash (PHC string with salt and parameters) of a password; goes through the process semaphore. */
+/**
+ * Argon2id hash (PHC string with salt and parameters) of a new account's password; goes through
+ * the process's new-password gate, then its shared semaphore (PasswordHasher.hashNewPassword).
+ */
 export function hashPassword(password: string): Promise<string> {
-  return passwordHasher().hash(password);
+  return passwordHasher().hashNewPassword(password);
 }
 
 /** See PasswordHasher.verify: pass `null` for an unknown user to spend the same time and get false. */

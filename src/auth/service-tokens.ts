@@ -4,10 +4,12 @@ import { type Config, ConfigError } from '../config.js';
 import { AUDIENCE } from './access-token.js';
 
 /**
- * What a trusted service may do on behalf of a user (SPEC §3.7). Routes check them with
- * `requireScope(...)`; a user's own access token has every scope.
+ * What a trusted service may do on behalf of a user (SPEC §3.7). Every route a service token can
+ * reach names one of these (`requireScope`, src/api/middlewares/auth.ts); a user's own access
+ * token has every scope. Routes that only the user's own token may call (POST/GET/DELETE /token,
+ * GET /ws, /auth/*) have no scope: no service can ever call them.
  */
-export const SERVICE_SCOPES = [
+export const USER_SCOPES = [
   'profile:read',
   'profile:write',
   'messages:read',
@@ -15,10 +17,28 @@ export const SERVICE_SCOPES = [
   'tasks:read',
   'tasks:write',
 ] as const;
+
+/**
+ * Scopes of the admin routes (/admin/users, /mailings). They are granted only by being listed
+ * for the service by name — never by "*" — and the user the token acts for must also be an admin.
+ */
+export const ADMIN_SCOPES = ['users:admin', 'mailings:admin'] as const;
+
+export const SERVICE_SCOPES = [...USER_SCOPES, ...ADMIN_SCOPES] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
-/** Every scope, present and future: what a service configured with a bare JWK gets. */
+/** Every user scope, present and future, but no admin scope: what a service configured with a bare JWK gets. */
 export const ALL_SCOPES = '*';
+
+/**
+ * The one rule of what a service's configured scopes grant: a scope listed by name, and through
+ * "*" every scope except the admin ones (a bare JWK, configured for convenience, must not turn
+ * into a key that can ban users or send mailings).
+ */
+export function scopeGranted(granted: ReadonlySet<string>, scope: ServiceScope): boolean {
+  if (granted.has(scope)) return true;
+  return granted.has(ALL_SCOPES) && !(ADMIN_SCOPES as readonly string[]).includes(scope);
+}
 
 /** Service tokens must be short-lived: `exp` at most this long after `iat`. */
 export const SERVICE_TOKEN_MAX_LIFETIME_SECONDS = 60 * 60;
@@ -46,7 +66,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Parses SERVICE_KEYS: `{"<service>": <public Ed25519 JWK>}` (every scope, "*") or
+ * Parses SERVICE_KEYS: `{"<service>": <public Ed25519 JWK>}` ("*": every user scope, no admin scope) or
  * `{"<service>": {"jwk": <public Ed25519 JWK>, "scopes": ["tasks:read", ...]}}`.
  * Throws ConfigError naming SERVICE_KEYS and the service on anything else — notably a private
  * key (a JWK with `d`), which must never be configured here.

@@ -8,33 +8,49 @@ import { Presence } from './presence.js';
 import { publishToRoom, publishToUser } from './pubsub.js';
 import type { ChatDelivery, DeliveryOptions } from './types.js';
 
-/** Telegram notices for a burst of PMs: at most one per (recipient, sender) per window. */
+/**
+ * SPEC §2.3: a conversation works like a chat, so the first PMS_IN_FULL PMs to an offline
+ * recipient within a notice window arrive in Telegram in full; only the ones beyond that are
+ * folded into one "N new messages from @x" notice per recipient per window. Counted per
+ * recipient, not per sender: the notice protects the recipient from a flood by anyone.
+ */
+export const PMS_IN_FULL = 5;
 export const NOTICE_WINDOW_MS = 60_000;
 /** The notice job runs this long after the window's end, so a PM counted at the very end is in it. */
 const NOTICE_MARGIN_MS = 250;
 
 /**
- * Opens or joins the notice window of (recipient, sender) on Redis's clock. The first PM of a
- * window returns 0 (deliver it in full); each later one is counted and returns
- * {count, window start, ms until the window ends}. The counter outlives the window so the
- * notice job can read it once (GETDEL). KEYS[1] = window key; ARGV = window ms, counter ttl ms.
+ * Opens or joins the recipient's window on Redis's clock and counts the PM in it. Within the
+ * first ARGV[3] PMs of the window it returns {0, window start, 0}: deliver it in full. Beyond,
+ * it counts the PM as folded, records its sender (ordered by their first folded PM) and returns
+ * {folded so far, window start, ms until the window ends}. The counters outlive the window so the
+ * notice job can read them once (burstWindowKeys). KEYS[1] = window key; ARGV = window ms,
+ * counter ttl ms, PMs in full, sender id.
  */
 const BURST = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = redis.call('GET', KEYS[1])
 if not window then
-  redis.call('SET', KEYS[1], now, 'PX', tonumber(ARGV[1]))
-  return {0, now, 0}
+  window = string.format('%d', now)
+  redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
 end
-local countKey = KEYS[1] .. ':' .. window
-local n = redis.call('INCR', countKey)
-if n == 1 then redis.call('PEXPIRE', countKey, tonumber(ARGV[2])) end
-return {n, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
+local base = KEYS[1] .. ':' .. window
+local ttl = tonumber(ARGV[2])
+local n = redis.call('INCR', base .. ':n')
+if n == 1 then redis.call('PEXPIRE', base .. ':n', ttl) end
+if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
+local folded = redis.call('INCR', base .. ':folded')
+redis.call('PEXPIRE', base .. ':folded', ttl)
+redis.call('ZADD', base .. ':from', 'NX', n, ARGV[4])
+redis.call('PEXPIRE', base .. ':from', ttl)
+return {folded, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
 
 export interface ChatDeliveryOptions {
   /** Length of a notice window (tests shorten it). */
   noticeWindowMs?: number;
+  /** PMs to one recipient per window that arrive in full (tests may change it). */
+  pmsInFull?: number;
 }
 
 /**
@@ -49,18 +65,22 @@ export function createChatDelivery(
   const presence = new Presence(services.redis, services.keyPrefix);
   const jobs = new ChatJobs(services);
   const windowMs = options.noticeWindowMs ?? NOTICE_WINDOW_MS;
+  const inFull = options.pmsInFull ?? PMS_IN_FULL;
   const keys = chatKeys(services.keyPrefix);
 
   async function toTelegram(recipientId: string, senderId: string, messageId: string): Promise<void> {
-    const [count, window, remainingMs] = (await services.redis.eval(
+    const [folded, window, remainingMs] = (await services.redis.eval(
       BURST,
       1,
-      keys.burst(recipientId, senderId),
+      keys.burst(recipientId),
       windowMs,
       windowMs * 10,
+      inFull,
+      senderId,
     )) as [number, number, number];
-    if (Number(count) === 0) await jobs.pm(messageId);
-    else await jobs.notice(recipientId, senderId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
+    if (Number(folded) === 0) await jobs.pm(messageId);
+    // Every folded PM of the window enqueues the same job id: one notice per recipient per window.
+    else await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
   }
 
   return {
@@ -97,7 +117,8 @@ export function createChatDelivery(
         frame: messageFrame(toMessageView(message)),
         ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}),
       });
-      // Telegram members: found and sent to by the worker, under the shared budget.
+      // Telegram members: found and sent to by the worker, under the chat lane of the send
+      // budget (not the mailing lane).
       await jobs.room(message.id);
     },
   };

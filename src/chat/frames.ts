@@ -16,9 +16,12 @@ import type { MessageParty, MessageView } from '../domain/messages.js';
  *   {"type":"room","id","from","text","sentAt"}             a room message
  *   {"type":"joined"} / {"type":"left"}                     answers to join / leave
  *   {"type":"error","code","message","details"?}            a refused frame; the connection stays open
+ *
+ * Limits (frame size, sockets per user, frame rate) and close codes: limits.ts.
  */
 
-export const MAX_FRAME_BYTES = 64 * 1024;
+export { MAX_FRAME_BYTES } from './limits.js';
+
 const REF_MAX = 64;
 
 const ref = z.string().max(REF_MAX).optional();
@@ -86,7 +89,7 @@ export function errorFrame(code: string, message: string, details?: unknown, ref
   };
 }
 
-/** Text of a frame as received; byte size is checked before anything is parsed. */
+/** Text of a frame as received (the socket library has already refused frames over MAX_FRAME_BYTES). */
 export function parseClientFrame(data: string): ClientFrame {
   let value: unknown;
   try {

@@ -2,12 +2,26 @@ import type { Logger } from '../logger.js';
 import { createRedis, type Redis } from '../redis.js';
 import type { ServerFrame } from './frames.js';
 import { type ChatKeys, chatKeys } from './keys.js';
+import { CLOSE_CODES } from './limits.js';
 
 /** What travels over pub/sub: a frame, and the connection that must not get it (it had the echo). */
 export interface Envelope {
   frame: ServerFrame;
   except?: string;
 }
+
+/**
+ * An order to close sockets of a user, on whichever process holds them: one connection (the
+ * socket cap made room) or all of them (the account was banned or deleted).
+ */
+export interface CloseOrder {
+  close: { code: number; reason: string; connection?: string };
+}
+
+/** What a user's channel carries. */
+export type UserMessage = Envelope | CloseOrder;
+
+export const isCloseOrder = (message: UserMessage): message is CloseOrder => 'close' in message;
 
 /**
  * Publishes a frame to every connection of a user, on whichever API process holds them.
@@ -22,13 +36,43 @@ export async function publishToUser(
   return redis.publish(chatKeys(keyPrefix).userChannel(userId), JSON.stringify(envelope));
 }
 
+/**
+ * Closes every WebSocket of a user on every API process (within the pub/sub latency), for an
+ * account that was banned or deleted. Call it after the change is committed: a socket that opens
+ * in between re-checks the account once it is subscribed (websocket.ts, start), so none slips through.
+ */
+export async function closeUserSockets(
+  redis: Redis,
+  keyPrefix: string,
+  userId: string,
+  why: 'banned' | 'deleted',
+): Promise<number> {
+  const order: CloseOrder = {
+    close: { code: CLOSE_CODES.forbidden, reason: why === 'banned' ? 'account blocked' : 'account deleted' },
+  };
+  return redis.publish(chatKeys(keyPrefix).userChannel(userId), JSON.stringify(order));
+}
+
+/** Closes one connection of a user, on whichever process holds it. */
+export async function closeUserSocket(
+  redis: Redis,
+  keyPrefix: string,
+  userId: string,
+  connection: string,
+  code: number,
+  reason: string,
+): Promise<number> {
+  const order: CloseOrder = { close: { code, reason, connection } };
+  return redis.publish(chatKeys(keyPrefix).userChannel(userId), JSON.stringify(order));
+}
+
 /** Publishes a room frame to every API process (each delivers it to its local members). */
 export async function publishToRoom(redis: Redis, keyPrefix: string, envelope: Envelope): Promise<number> {
   return redis.publish(chatKeys(keyPrefix).roomChannel, JSON.stringify(envelope));
 }
 
 export interface SubscriberHandlers {
-  user(userId: string, envelope: Envelope): void;
+  user(userId: string, message: UserMessage): void;
   room(envelope: Envelope): void;
 }
 
@@ -115,16 +159,17 @@ export class ChatSubscriber {
   }
 
   private dispatch(channel: string, message: string): void {
-    let envelope: Envelope;
+    let envelope: UserMessage;
     try {
-      envelope = JSON.parse(message) as Envelope;
+      envelope = JSON.parse(message) as UserMessage;
     } catch (err) {
       this.log.warn({ err, channel }, 'unreadable chat pub/sub message');
       return;
     }
     try {
-      if (channel === this.keys.roomChannel) this.handlers.room(envelope);
-      else if (channel.startsWith(this.userChannelPrefix))
+      if (channel === this.keys.roomChannel) {
+        if (!isCloseOrder(envelope)) this.handlers.room(envelope);
+      } else if (channel.startsWith(this.userChannelPrefix))
         this.handlers.user(channel.slice(this.userChannelPrefix.length), envelope);
     } catch (err) {
       this.log.error({ err, channel }, 'chat frame delivery failed');

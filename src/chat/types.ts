@@ -15,10 +15,11 @@ export interface ChatDelivery {
   /**
    * Delivers a stored private message: as a WebSocket frame when the recipient has a live
    * connection on any API process, otherwise in Telegram (through the worker, with a Reply
-   * button, and at most one "N new messages from @x" notice per sender per minute).
+   * button; beyond 5 PMs to one recipient within a minute, one "N new messages from @x" notice
+   * per recipient per minute stands for the rest).
    * 'stored': neither is possible (no Telegram, or the bot is blocked); the message waits in /inbox.
    */
   deliverPrivate(messageId: string, options?: DeliveryOptions): Promise<'websocket' | 'telegram' | 'stored'>;
-  /** Fans a stored room message out to everyone in the room (worker, shared send budget). */
+  /** Fans a stored room message out to everyone in the room (worker, the chat lane of the send budget). */
   deliverRoom(messageId: string, options?: DeliveryOptions): Promise<void>;
 }

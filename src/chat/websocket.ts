@@ -25,31 +25,29 @@ import {
   type ClientFrame,
   errorFrame,
   FrameError,
-  MAX_FRAME_BYTES,
   messageFrame,
   parseClientFrame,
   type ServerFrame,
 } from './frames.js';
+import { CLOSE_CODES, FRAME_RATE, MAX_FRAME_BYTES, MAX_SOCKETS_PER_USER } from './limits.js';
 import { PRESENCE_HEARTBEAT_MS, PRESENCE_TTL_MS, Presence } from './presence.js';
-import { ChatSubscriber, type Envelope } from './pubsub.js';
+import { ChatSubscriber, closeUserSocket, type Envelope, isCloseOrder } from './pubsub.js';
 import { hitRoomLimit, joinRoom, leaveRoom, membersAmong } from './room.js';
 
 export const WS_PATH = '/ws';
+export { CLOSE_CODES } from './limits.js';
 
 export interface ChatGatewayOptions {
   /** Ping and presence refresh period (10 s); a socket that missed a pong by the next tick is dropped. */
   heartbeatMs?: number;
   /** Presence TTL (30 s): how long a connection stays "online" after its process stops refreshing it. */
   presenceTtlMs?: number;
-  /** Largest frame the protocol accepts (64 KiB); bigger ones get an error frame. */
+  /** Largest frame (64 KiB): the socket library's maxPayload; a bigger one closes the socket with 1009. */
   maxFrameBytes?: number;
-  /**
-   * Largest frame the socket library reads at all (16 MiB). Frames between maxFrameBytes and this
-   * get an error frame and the connection stays open; beyond it the library closes with 1009.
-   */
-  maxPayloadBytes?: number;
-  /** Frames one connection may send per window before getting rate_limited (60 per 10 s). */
-  frameRate?: { count: number; windowMs: number };
+  /** Sockets one user may have open across all processes; one more closes their oldest with 4000. */
+  maxSocketsPerUser?: number;
+  /** Frames one user may send per window, all their sockets together, before getting rate_limited. */
+  frameRate?: { count: number; windowSeconds: number };
   /** Frames waiting to be handled on one connection before more are refused. */
   maxPending?: number;
   /** A client that lets this much outgoing data pile up is disconnected (1013). */
@@ -60,21 +58,11 @@ const DEFAULTS: Required<ChatGatewayOptions> = {
   heartbeatMs: PRESENCE_HEARTBEAT_MS,
   presenceTtlMs: PRESENCE_TTL_MS,
   maxFrameBytes: MAX_FRAME_BYTES,
-  maxPayloadBytes: 16 * 1024 * 1024,
-  frameRate: { count: 60, windowMs: 10_000 },
+  maxSocketsPerUser: MAX_SOCKETS_PER_USER,
+  frameRate: FRAME_RATE,
   maxPending: 32,
   maxBufferedBytes: 4 * 1024 * 1024,
 };
-
-/** Close codes of the gateway (4000–4999 are the application's). */
-export const CLOSE_CODES = {
-  goingAway: 1001,
-  policy: 1008,
-  internal: 1011,
-  tryAgainLater: 1013,
-  tokenExpired: 4001,
-  forbidden: 4003,
-} as const;
 
 /** Live frames kept for a connection while its inbox is still being sent. */
 const BACKLOG_MAX = 1000;
@@ -103,7 +91,6 @@ interface Connection {
   /** Frames of this connection are handled one at a time, in order. */
   queue: Promise<void>;
   pending: number;
-  window: { start: number; count: number };
   started: Promise<void>;
   expiryTimer: NodeJS.Timeout | undefined;
 }
@@ -139,7 +126,9 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
   const cleanups = new Set<Promise<void>>();
   const server = new WebSocketServer({
     noServer: true,
-    maxPayload: opts.maxPayloadBytes,
+    // The frame limit is enforced here, by the protocol parser, so an oversized frame is refused
+    // from its header (1009) instead of being buffered whole and checked afterwards.
+    maxPayload: opts.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
   });
@@ -147,8 +136,15 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     services.config.redisUrl,
     services.keyPrefix,
     {
-      user: (userId, envelope) => {
-        for (const conn of byUser.get(userId) ?? []) live(conn, envelope);
+      user: (userId, message) => {
+        if (isCloseOrder(message)) {
+          const { code, reason, connection } = message.close;
+          for (const conn of byUser.get(userId) ?? []) {
+            if (connection === undefined || connection === conn.id) closeConnection(conn, code, reason);
+          }
+          return;
+        }
+        for (const conn of byUser.get(userId) ?? []) live(conn, message);
       },
       room: (envelope) => {
         const users = [...byUser.keys()];
@@ -188,6 +184,13 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
   }, opts.heartbeatMs);
   heartbeat.unref();
 
+  /** Closes a socket on the server's initiative; its onClose does the cleanup. */
+  function closeConnection(conn: Connection, code: number, reason: string): void {
+    if (conn.closed) return;
+    log.debug({ conn: conn.id, userId: conn.userId, code, reason }, 'closing websocket');
+    conn.ws.close(code, reason);
+  }
+
   function send(conn: Connection, frame: ServerFrame): void {
     if (conn.closed || conn.raw.readyState !== 1) return;
     if (conn.raw.bufferedAmount > opts.maxBufferedBytes) {
@@ -218,12 +221,22 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
   }
 
   async function start(conn: Connection): Promise<void> {
+    // Subscribed before being counted: a close order for this socket (the cap, a ban) published
+    // from now on reaches this process.
     await subscriber.addUser(conn.userId);
     conn.subscribed = true;
     if (conn.closed) return;
-    await presence.touch(conn.userId, conn.id);
+    const evicted = await presence.register(conn.userId, conn.id, opts.maxSocketsPerUser);
+    for (const id of evicted) evict(conn.userId, id);
     if (conn.closed) return;
     const em = services.orm.em.fork();
+    // A ban (or deletion) committed after the upgrade was authenticated but before the subscription
+    // above published its close order to nobody; this read sees it.
+    const user = await em.findOne(User, { id: conn.userId });
+    if (!allowedToChat(user)) {
+      closeConnection(conn, CLOSE_CODES.forbidden, user ? 'account blocked' : 'account deleted');
+      return;
+    }
     const received = await inbox(em, em.getReference(User, conn.userId), INBOX_SIZE);
     for (const view of received) {
       const frame = messageFrame(view);
@@ -233,6 +246,19 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     for (const frame of conn.backlog.splice(0)) {
       if (firstTime(conn, frame)) send(conn, frame);
     }
+  }
+
+  /** Closes a connection the socket cap pushed out: here if it is ours, else on its process. */
+  function evict(userId: string, connectionId: string): void {
+    const reason = `more than ${opts.maxSocketsPerUser} sockets; the oldest was closed`;
+    const local = all.get(connectionId);
+    if (local) {
+      closeConnection(local, CLOSE_CODES.replaced, reason);
+      return;
+    }
+    void closeUserSocket(services.redis, services.keyPrefix, userId, connectionId, CLOSE_CODES.replaced, reason).catch(
+      (err: unknown) => log.warn({ err, conn: connectionId }, 'could not close a socket over the cap'),
+    );
   }
 
   function open(identity: SocketIdentity, ws: WSContext<WebSocketLike>): Connection | undefined {
@@ -254,7 +280,6 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       seen: new Set(),
       queue: Promise.resolve(),
       pending: 0,
-      window: { start: Date.now(), count: 0 },
       started: Promise.resolve(),
       expiryTimer: undefined,
     };
@@ -299,36 +324,41 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     log.debug({ conn: conn.id }, 'websocket closed');
   }
 
-  /** Cheap checks first; the frame itself is handled in order behind the previous ones. */
+  /**
+   * Counts the frame against its user's rate (in Redis, shared by all their sockets on every
+   * process) at once, and handles it in order behind the previous ones; a frame over the rate is
+   * dropped and answered with a rate_limited error frame. Frame size needs no check here: the
+   * socket library refused anything over maxFrameBytes.
+   */
   function received(conn: Connection, data: unknown): void {
     conn.alive = true;
-    const now = Date.now();
-    if (now - conn.window.start >= opts.frameRate.windowMs) conn.window = { start: now, count: 0 };
-    conn.window.count++;
-    if (conn.window.count > opts.frameRate.count) {
-      const retryAfter = Math.max(1, Math.ceil((conn.window.start + opts.frameRate.windowMs - now) / 1000));
-      send(conn, errorFrame('rate_limited', 'Too many frames; slow down', { retryAfter }));
-      return;
-    }
+    // Bounds the memory one connection can tie up while its frames wait (before any Redis call).
     if (conn.pending >= opts.maxPending) {
       send(conn, errorFrame('rate_limited', 'Too many frames waiting; wait for the answers', { retryAfter: 1 }));
       return;
     }
-    let task: () => Promise<void>;
-    if (typeof data !== 'string') {
-      task = async () => send(conn, errorFrame('binary_not_supported', 'Frames are JSON text, not binary'));
-    } else if (data.length > opts.maxFrameBytes || Buffer.byteLength(data) > opts.maxFrameBytes) {
-      const error = errorFrame('frame_too_large', `A frame is at most ${opts.maxFrameBytes} bytes`, {
-        maxBytes: opts.maxFrameBytes,
-      });
-      task = async () => send(conn, error);
-    } else {
-      task = () => handle(conn, data);
-    }
+    const decision = services.limiter.hit(
+      `ws-frames:${conn.userId}`,
+      opts.frameRate.count,
+      opts.frameRate.windowSeconds,
+    );
+    // Awaited by the task below, maybe only after earlier frames: a Redis failure meanwhile is not "unhandled".
+    decision.catch(() => undefined);
+    const task = async () => {
+      const rate = await decision;
+      if (!rate.allowed) {
+        const message = `At most ${opts.frameRate.count} frames per ${opts.frameRate.windowSeconds} s (all your sockets together); this one was dropped`;
+        return send(conn, errorFrame('rate_limited', message, { retryAfter: rate.retryAfter }));
+      }
+      if (typeof data !== 'string') {
+        return send(conn, errorFrame('binary_not_supported', 'Frames are JSON text, not binary'));
+      }
+      return handle(conn, data);
+    };
     conn.pending++;
     conn.queue = conn.queue
       .then(task)
-      .catch((err: unknown) => log.error({ err, conn: conn.id }, 'websocket frame failed'))
+      .catch((err: unknown) => send(conn, toErrorFrame(err, undefined, log)))
       .finally(() => {
         conn.pending--;
       });
@@ -348,7 +378,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       const em = services.orm.em.fork();
       // The sender is the token's user, reloaded for every frame (a ban takes effect at once).
       const user = await em.findOne(User, { id: conn.userId });
-      if (!user || user.status === 'banned' || user.accountState !== 'active') {
+      if (!allowedToChat(user)) {
         send(conn, errorFrame('forbidden', 'This account can no longer use the chat', undefined, ref));
         conn.ws.close(CLOSE_CODES.forbidden, 'forbidden');
         return;
@@ -469,6 +499,11 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       server.close();
     },
   };
+}
+
+/** Whether an account (null: deleted) may keep a socket open. */
+function allowedToChat(user: User | null): user is User {
+  return !!user && user.status !== 'banned' && user.accountState === 'active';
 }
 
 function withRef<T extends ServerFrame>(frame: T, ref: string | undefined): T {

@@ -75,3 +75,17 @@ export async function migrate(orm: Orm, log?: Logger): Promise<void> {
   const applied = await orm.migrator.up();
   if (applied.length > 0) log?.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
 }
+
+/**
+ * Runs raw SQL in `em`'s transaction when it has one. `getConnection().execute` alone takes a
+ * fresh pooled connection, which inside `em.transactional` would wait on the transaction's own
+ * row locks (a self-deadlock) and see none of its writes.
+ */
+export function execute<T = Record<string, unknown>[]>(
+  em: Em,
+  sql: string,
+  params: unknown[] = [],
+  method: 'all' | 'get' | 'run' = 'all',
+): Promise<T> {
+  return em.getConnection().execute(sql, params, method, em.getTransactionContext()) as Promise<T>;
+}

@@ -122,6 +122,12 @@ export interface AdminChange {
   roleChanged: boolean;
   /** Set when the user was unbanned (the "you are blocked" notice may be shown again later). */
   unbanned: boolean;
+  /**
+   * Set when the user was banned: the caller closes their WebSockets on every API process
+   * (closeUserSockets in src/chat/pubsub.ts) now that the ban is committed. The domain only
+   * decides; like the other effects here it has no Redis.
+   */
+  banned: boolean;
 }
 
 /**
@@ -162,7 +168,7 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
     await em.flush();
     if (banned) await revokeAllForUser(em, user.id);
   });
-  return { user, roleChanged, unbanned };
+  return { user, roleChanged, unbanned, banned };
 }
 
 const sameTags = (a: readonly string[], b: readonly string[]) =>

@@ -6,6 +6,7 @@ export type AuditAction =
   | 'user.unban'
   | 'user.role'
   | 'user.tags'
+  | 'account.link'
   | 'mailing.create'
   | 'mailing.update'
   | 'mailing.delete'

@@ -18,17 +18,22 @@ export function normalizeHandle(handle: string): string | null {
 }
 
 /**
- * The user behind a username, in any case, with or without "@": a Gramdesk (HTTP) username
- * first, then a Telegram username. Banned users are not found.
+ * The user behind a username, in any case, with or without "@". One handle names one person
+ * (SPEC §3.1), and when two rows carry it the older holder keeps it:
+ * 1. an active HTTP account with that username — registration refuses a handle that someone's
+ *    Telegram account carries, so whoever took it later is the Telegram side;
+ * 2. otherwise the Telegram user who carries it, the most recently seen first — Telegram lets
+ *    one account hold a username at a time, so an older sighting is a stale one.
+ * Banned users are not found (and the handle does not fall through to anyone else).
  */
 export async function findByHandle(em: Em, handle: string): Promise<User | null> {
   const name = normalizeHandle(handle);
   if (!name) return null;
   const rows = await em.getConnection().execute<{ id: string; rank: number }[]>(
-    `select id, case when lower(username) = ? then 0 else 1 end as rank
+    `select id, case when lower(username) = ? and account_state = 'active' then 0 else 1 end as rank
        from users
       where (lower(username) = ? and account_state = 'active') or lower(telegram_username) = ?
-      order by rank, id limit 1`,
+      order by rank, last_seen_at desc nulls last, id limit 1`,
     [name, name, name],
   );
   const id = rows[0]?.id;

@@ -1,9 +1,17 @@
 import { Message, type MessageKind, type User } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
+import type { RateLimiter } from '../rate-limit.js';
 import { DomainError } from './errors.js';
 
 /** Longest message text accepted; Telegram's 4096 limit is met by splitting when delivering. */
 export const MESSAGE_TEXT_MAX = 10_000;
+
+/**
+ * Echoes per author per minute. Each echo costs up to three Telegram sends (10,000 characters
+ * split at 4096) from the chat lane of the bot's send budget, which PMs and the room of everyone
+ * else share: one account looping POST /messages must not use it up.
+ */
+export const ECHO_LIMIT = { count: 10, windowSeconds: 60 };
 
 export interface MessageParty {
   id: string;
@@ -41,15 +49,22 @@ export function toMessageView(message: Message): MessageView {
 
 /**
  * The echo of seed 000: a message the author sends to themselves over HTTP comes back in their
- * Telegram. Refused (and nothing stored) when the account has no Telegram to echo to.
+ * Telegram. Refused (and nothing stored) when the account has no Telegram to echo to, or with
+ * 429 rate_limited and `retryAfter` beyond ECHO_LIMIT.
  */
-export async function createEcho(em: Em, author: User, text: string): Promise<Message> {
+export async function createEcho(em: Em, deps: { limiter: RateLimiter }, author: User, text: string): Promise<Message> {
   if (author.telegramId == null) {
     throw new DomainError(
       'telegram_not_linked',
       'This account is not linked to Telegram; POST /token and send the token to the bot first',
       409,
     );
+  }
+  const rate = await deps.limiter.hit(`echo:${author.id}`, ECHO_LIMIT.count, ECHO_LIMIT.windowSeconds);
+  if (!rate.allowed) {
+    throw new DomainError('rate_limited', `At most ${ECHO_LIMIT.count} echoes per minute`, 429, {
+      retryAfter: rate.retryAfter,
+    });
   }
   const message = em.create(Message, { kind: 'echo', from: author, text });
   await em.flush();

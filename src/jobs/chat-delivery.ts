@@ -8,29 +8,45 @@ import { isRoomMember, leaveRoom, roomMembers } from '../chat/room.js';
 import { Message, User } from '../db/entities/index.js';
 import { setBotBlocked, visibleName } from '../domain/users.js';
 import type { Services } from '../services.js';
-import { type TelegramBudget, telegramBudget } from '../telegram-budget.js';
+import { chatBudget, type TelegramBudget } from '../telegram-budget.js';
 
 /**
  * Chat messages that go out through Telegram (SPEC §2.3): private messages to people without a
  * live WebSocket, the "N new messages" notice that stands for a burst of them, and the room
- * fan-out to Telegram users in room mode. Every send draws from the shared bulk budget
- * (MAILING_RATE per second for the whole bot) and runs here, in the worker role, never inside a
- * request or update handler.
+ * fan-out to Telegram users in room mode. Every send draws from the chat lane of the send budget
+ * (chatSendRate: what Telegram's global limit leaves beside MAILING_RATE, src/telegram-budget.ts),
+ * so a chatty room never slows a running mailing, and runs here, in the worker role, never inside
+ * a request or update handler.
  */
 export const CHAT_DELIVERY_QUEUE = 'chat-delivery';
 
 export type ChatDeliveryJob =
   /** A private message in full ("💬 @sender: text" with a Reply button). */
   | { type: 'pm'; messageId: string }
-  /** At the end of a notice window: "📨 N new messages from @x — /inbox" if N > 0. */
-  | { type: 'pm-notice'; recipientId: string; senderId: string; window: string }
+  /** At the end of a notice window: "📨 N new messages from @x — /inbox" for the PMs folded in it. */
+  | { type: 'pm-notice'; recipientId: string; window: string }
   /** A room message: finds the Telegram members to send it to, one `room-send` job each. */
   | { type: 'room'; messageId: string }
   | { type: 'room-send'; messageId: string; userId: string };
 
-/** The key counting PMs held back in one notice window (KEYS of the burst script + window start). */
-export const burstCountKey = (keyPrefix: string, recipientId: string, senderId: string, window: string) =>
-  `${chatKeys(keyPrefix).burst(recipientId, senderId)}:${window}`;
+/**
+ * The counters of one recipient's notice window, as the burst script of src/chat/delivery.ts
+ * writes them: how many PMs were folded, and who sent them (a sorted set, first sender first).
+ */
+export const burstWindowKeys = (keyPrefix: string, recipientId: string, window: string) => {
+  const base = `${chatKeys(keyPrefix).burst(recipientId)}:${window}`;
+  return { count: `${base}:n`, folded: `${base}:folded`, senders: `${base}:from` };
+};
+
+/** Senders named in a notice; the rest are counted ("and 2 others"). */
+export const NOTICE_NAMED_SENDERS = 3;
+
+/** Reads and clears a window's folded count and senders at once, so a notice job run twice sends once. */
+const TAKE_FOLDED = `
+local folded = tonumber(redis.call('GET', KEYS[1]) or '0')
+local senders = redis.call('ZRANGE', KEYS[2], 0, -1)
+redis.call('DEL', KEYS[1], KEYS[2])
+return {folded, senders}`;
 
 /** Enqueues chat deliveries (any role). Job ids make a repeated enqueue a no-op. */
 export class ChatJobs {
@@ -51,12 +67,12 @@ export class ChatJobs {
     await this.queue.add('pm', { type: 'pm', messageId }, { jobId: `pm-${messageId}` });
   }
 
-  /** One notice job per window: every PM counted in it enqueues the same job id. */
-  async notice(recipientId: string, senderId: string, window: string, delayMs: number): Promise<void> {
+  /** One notice job per recipient and window: every PM folded in it enqueues the same job id. */
+  async notice(recipientId: string, window: string, delayMs: number): Promise<void> {
     await this.queue.add(
       'pm-notice',
-      { type: 'pm-notice', recipientId, senderId, window },
-      { jobId: `pm-notice-${recipientId}-${senderId}-${window}`, delay: Math.max(0, delayMs) },
+      { type: 'pm-notice', recipientId, window },
+      { jobId: `pm-notice-${recipientId}-${window}`, delay: Math.max(0, delayMs) },
     );
   }
 
@@ -78,7 +94,7 @@ export class ChatJobs {
 }
 
 export function startChatDeliveryWorker(services: Services) {
-  const budget = telegramBudget(services);
+  const budget = chatBudget(services);
   return services.jobs.worker<ChatDeliveryJob>(
     CHAT_DELIVERY_QUEUE,
     (job) => handleChatDelivery(services, job, budget),
@@ -91,7 +107,7 @@ export type ChatDeliveryOutcome = 'sent' | 'skipped' | 'blocked' | 'queued';
 export async function handleChatDelivery(
   services: Services,
   job: Pick<Job<ChatDeliveryJob>, 'data'>,
-  budget: TelegramBudget = telegramBudget(services),
+  budget: TelegramBudget = chatBudget(services),
 ): Promise<ChatDeliveryOutcome> {
   const data = job.data;
   const em = services.orm.em.fork();
@@ -105,18 +121,29 @@ export async function handleChatDelivery(
       return send(services, budget, recipient, text, pmReplyKeyboard(t, message.from.id));
     }
     case 'pm-notice': {
-      const count = Number(
-        await services.redis.getdel(burstCountKey(services.keyPrefix, data.recipientId, data.senderId, data.window)),
-      );
-      if (!(count > 0)) return 'skipped';
-      const [recipient, sender] = await Promise.all([
-        em.findOne(User, { id: data.recipientId }),
-        em.findOne(User, { id: data.senderId }),
-      ]);
-      if (!recipient || !sender || !reachable(recipient)) return 'skipped';
+      const keys = burstWindowKeys(services.keyPrefix, data.recipientId, data.window);
+      const [folded, senderIds] = (await services.redis.eval(TAKE_FOLDED, 2, keys.folded, keys.senders)) as [
+        number,
+        string[],
+      ];
+      const count = Number(folded);
+      if (!(count > 0) || senderIds.length === 0) return 'skipped';
+      const recipient = await em.findOne(User, { id: data.recipientId });
+      if (!recipient || !reachable(recipient)) return 'skipped';
+      const named = await em.find(User, { id: { $in: senderIds.slice(0, NOTICE_NAMED_SENDERS) } });
+      const byId = new Map(named.map((u) => [u.id, u]));
+      const handles = senderIds.flatMap((id) => {
+        const user = byId.get(id);
+        return user ? [handleOf(user)] : [];
+      });
       const t = services.translator.forLocale(recipient.language);
-      const text = t('chat-pm-notice', { count, sender: handleOf(sender) });
-      return send(services, budget, recipient, text, pmReplyKeyboard(t, sender.id));
+      const others = senderIds.length - handles.length;
+      const list = others > 0 ? [...handles, t('chat-pm-notice-others', { count: others })] : handles;
+      const senders = new Intl.ListFormat(recipient.language, { type: 'conjunction' }).format(list);
+      const text = t('chat-pm-notice', { count, sender: senders });
+      // One sender: the notice answers them like a PM would; several: /inbox lists them all.
+      const only = senderIds.length === 1 ? byId.get(senderIds[0] as string) : undefined;
+      return send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined);
     }
     case 'room': {
       const message = await em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] });
@@ -167,10 +194,10 @@ function reachable(user: User): user is User & { telegramId: number } {
 }
 
 /**
- * Sends a text (split at 4096, the keyboard on the last part), each part under the shared budget.
- * 403: the user blocked the bot — marked, nothing more. 429: the whole budget pauses for
- * `retry_after` and the job is retried. A network error may hide a delivered message, so the
- * job stops instead of risking a duplicate.
+ * Sends a text (split at 4096, the keyboard on the last part), each part under the chat lane of
+ * the budget. 403: the user blocked the bot — marked, nothing more. 429: the chat lane pauses for
+ * `retry_after` and the job is retried (the mailing lane has its own 429 handling). A network
+ * error may hide a delivered message, so the job stops instead of risking a duplicate.
  */
 async function send(
   services: Services,

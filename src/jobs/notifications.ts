@@ -11,6 +11,7 @@ import {
 } from '../domain/accounts/registration.js';
 import { firstNameOf, setBotBlocked } from '../domain/users.js';
 import type { Services } from '../services.js';
+import { chatBudget, type TelegramBudget } from '../telegram-budget.js';
 
 /**
  * Messages to a user's Telegram that do not answer an update: registration confirmations and
@@ -64,12 +65,23 @@ export class Notifications {
 
 /** Starts the worker that sends these notifications. */
 export function startNotificationsWorker(services: Services) {
-  return services.jobs.worker<NotificationJob>(NOTIFICATIONS_QUEUE, (job) => handleNotification(services, job), {
-    concurrency: 8,
-  });
+  const budget = chatBudget(services);
+  return services.jobs.worker<NotificationJob>(
+    NOTIFICATIONS_QUEUE,
+    (job) => handleNotification(services, job, budget),
+    { concurrency: 8 },
+  );
 }
 
-export async function handleNotification(services: Services, job: Pick<Job<NotificationJob>, 'data'>): Promise<void> {
+/**
+ * `budget`: the echo is a background send anyone with an account can trigger, so each of its
+ * parts waits for a slot of the chat lane of the bot's send budget (src/telegram-budget.ts).
+ */
+export async function handleNotification(
+  services: Services,
+  job: Pick<Job<NotificationJob>, 'data'>,
+  budget: TelegramBudget = chatBudget(services),
+): Promise<void> {
   const data = job.data;
   const em = services.orm.em.fork();
   switch (data.type) {
@@ -81,7 +93,10 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       const sent = await deliver(services, pending.telegramId, { resendAfterNetworkError: true }, () =>
         services.telegram.sendMessage(
           pending.telegramId,
-          t('registration-confirm-request', { username: pending.username }),
+          t('registration-confirm-request', {
+            username: pending.username,
+            admin: pending.role === 'admin' ? 'yes' : 'no',
+          }),
           {
             reply_markup: registrationKeyboard(t, pending.registrationId),
           },
@@ -102,7 +117,8 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       const t = services.translator.forLocale(message.from.language);
       const text = t('echo', { firstName: firstNameOf(message.from), text: message.text });
       for (const part of splitText(text)) {
-        const ok = await deliver(services, chatId, { resendAfterNetworkError: false }, () =>
+        await budget.acquire();
+        const ok = await deliver(services, chatId, { resendAfterNetworkError: false, budget }, () =>
           services.telegram.sendMessage(chatId, part),
         );
         if (!ok) return;
@@ -139,7 +155,8 @@ export async function showOutcome(
 async function deliver<T>(
   services: Services,
   chatId: number,
-  options: { resendAfterNetworkError: boolean },
+  /** budget: the send drew from it; a 429 pauses it for retry_after. */
+  options: { resendAfterNetworkError: boolean; budget?: TelegramBudget },
   send: () => Promise<T>,
 ): Promise<T | null> {
   try {
@@ -148,6 +165,9 @@ async function deliver<T>(
     if (err instanceof GrammyError && err.error_code === 403) {
       await setBotBlocked(services.orm.em.fork(), chatId, true);
       return null;
+    }
+    if (err instanceof GrammyError && err.error_code === 429) {
+      await options.budget?.pause(err.parameters.retry_after ?? 1);
     }
     if (err instanceof HttpError && !options.resendAfterNetworkError) {
       throw new UnrecoverableError(`network error while sending; not resent to avoid a duplicate: ${err.message}`);

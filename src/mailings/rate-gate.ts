@@ -5,8 +5,9 @@ import { TelegramBudget } from '../telegram-budget.js';
 export const mailingPauseKey = (keyPrefix: string) => `${keyPrefix}mailing:pause-until`;
 
 /**
- * The mailing sender's gate: the shared TelegramBudget (one GCRA schedule at MAILING_RATE for every
- * bulk sender of every process) plus a global pause.
+ * The mailing sender's gate: the mailing lane of the TelegramBudget (one GCRA schedule at
+ * MAILING_RATE for every mailing worker of every process; chat sends have a lane of their own, so a
+ * chatty room cannot slow a running mailing) plus a global pause.
  *
  * Why a pause key besides the budget's own `pause()`: the budget only keeps *new* slots after
  * retry_after; a 429 also writes a key with a TTL of retry_after (Redis's clock, no host clocks
@@ -23,7 +24,7 @@ export class RateGate {
     /** Messages per second; null = no limit (benchmarks of the raw ceiling only). */
     rate: number | null,
   ) {
-    this.budget = rate === null ? null : new TelegramBudget(redis, keyPrefix, rate);
+    this.budget = rate === null ? null : new TelegramBudget(redis, keyPrefix, rate, 1, 'mailing');
     this.pauseKey = mailingPauseKey(keyPrefix);
   }
 

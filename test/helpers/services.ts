@@ -60,8 +60,21 @@ export interface ApiResponse<T = unknown> {
 
 type App = ReturnType<typeof createTestApi>;
 
+let nextRegistrationAddress = 1;
+
+/** What @hono/node-server hands getConnInfo: the TCP peer of an in-process request. */
+export const fromAddress = (address: string) => ({
+  incoming: {
+    socket: { remoteAddress: address, remotePort: 5555, remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4' },
+  },
+});
+
 /**
- * One HTTP request in-process. `json` is sent as a JSON body; `token` as a Bearer token.
+ * One HTTP request in-process. `json` is sent as a JSON body; `token` as a Bearer token;
+ * `address` is the TCP peer (without one, requests have no socket and count as 'unknown').
+ * POST /auth/register without an `address` comes from a fresh address each time: registration is
+ * limited per address (10 per 10 minutes) and the suite registers many accounts; tests of that
+ * limit pass `address`.
  * The body is parsed as JSON when the response says so, else returned as text.
  */
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
@@ -74,6 +87,7 @@ export async function apiRequest<T = any>(
     token?: string;
     headers?: Record<string, string>;
     body?: string | Uint8Array | ArrayBuffer;
+    address?: string;
   } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
@@ -83,7 +97,12 @@ export async function apiRequest<T = any>(
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(options.json);
   }
-  const response = await app.request(path, { method, headers, body });
+  let address = options.address;
+  if (address === undefined && method === 'POST' && path === '/auth/register') {
+    const n = nextRegistrationAddress++;
+    address = `198.18.${(n >> 8) & 255}.${n & 255}`; // RFC 2544 benchmarking range: never a real client
+  }
+  const response = await app.request(path, { method, headers, body }, address ? fromAddress(address) : undefined);
   const type = response.headers.get('content-type') ?? '';
   const parsed = type.includes('json') ? await response.json() : await response.text();
   return { status: response.status, body: parsed as T, headers: response.headers };

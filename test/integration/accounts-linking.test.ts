@@ -52,6 +52,10 @@ describe('attaching in the bot', () => {
     await em().insert(Message, { kind: 'echo', from: before.id, text: 'old', sentAt: new Date() });
 
     await client.sendText(body.token);
+    // Nothing is attached before the person confirms.
+    expect(client.lastReply()).toContain('Link this Telegram to the Gramdesk account <b>@linker</b>');
+    expect(await em().count(User, { id: before.id })).toBe(1);
+    await client.click('✅ Link my Telegram');
     expect(client.replies().at(-1)).toBe(
       `Successfully attached token '${body.token}'\nYour Telegram is now linked to the Gramdesk account <b>@linker</b>.`,
     );
@@ -76,6 +80,8 @@ describe('attaching in the bot', () => {
     const { body } = await apiRequest(env.app, 'POST', '/token', { token });
     const client = await telegramUser('ru');
     await client.sendCommand('start', `link_${body.token}`);
+    expect(client.lastReply()).toContain('Привязать этот Telegram к аккаунту Gramdesk <b>@deeplinker</b>');
+    await client.click('✅ Привязать мой Telegram');
     expect(client.lastReply()).toBe(
       `Токен '${body.token}' успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.`,
     );
@@ -100,6 +106,7 @@ describe('attaching in the bot', () => {
     const { body } = await apiRequest(env.app, 'POST', '/token', { token });
     const client = await telegramUser();
     await client.sendText(body.token);
+    await client.click('✅ Link my Telegram');
 
     await client.sendCommand('settings');
     expect(client.lastReply()).toContain('🔗 HTTP account: @unlinkme');

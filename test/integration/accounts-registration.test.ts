@@ -99,7 +99,11 @@ describe('POST /auth/register with telegramId', () => {
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('pending_confirmation');
     expect(new Date(res.body.expiresAt).getTime() - Date.now()).toBeGreaterThan(14 * 60 * 1000);
-    expect((await em().findOneOrFail(User, { telegramId: client.user.id })).accountState).toBe('pending');
+    // The person's row is untouched until they confirm.
+    expect(await em().findOneOrFail(User, { telegramId: client.user.id })).toMatchObject({
+      username: null,
+      accountState: null,
+    });
 
     await runJob({ type: 'registration-confirm', registrationId: (await registrationOf('tom_http')).id });
     expect(client.lastReply()).toContain('create the Gramdesk account <b>@tom_http</b>');
@@ -150,7 +154,7 @@ describe('POST /auth/register with telegramId', () => {
     const answer = env.telegram.callsOf('answerCallbackQuery').at(-1);
     expect(answer?.payload.text).toBe('This request does not exist or is not yours.');
     expect((await registrationOf('victim_acc')).status).toBe('pending');
-    expect((await em().findOneOrFail(User, { telegramId: owner.user.id })).accountState).toBe('pending');
+    expect((await em().findOneOrFail(User, { telegramId: owner.user.id })).accountState).toBeNull();
   });
 
   it('15 minutes without an answer: the expiry job removes the account exactly once', async () => {

@@ -396,6 +396,19 @@ describe('HTTP API basics', () => {
       expect(JSON.stringify(lines)).not.toContain('s3cr3t');
     });
 
+    it('logs the client address: the peer, or the X-Forwarded-For client of a trusted proxy only', async () => {
+      const peer = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 1 } } });
+      const spoofed = { headers: { 'X-Forwarded-For': '203.0.113.9' } };
+      const { app, lines } = build({
+        config: { publicUrl: PUBLIC_URL, logLevel: 'debug', trustedProxies: ['10.9.0.0/16'] },
+      });
+      await app.request('/test/items/1', spoofed, peer('10.9.0.1'));
+      await app.request('/test/items/2', spoofed, peer('198.51.100.4'));
+      await app.request('/test/items/3', spoofed);
+      const access = lines.filter((l) => l.msg === 'http request').map((l) => l.ip);
+      expect(access).toEqual(['203.0.113.9', '198.51.100.4', 'unknown']);
+    });
+
     it('sets security headers on JSON and error responses', async () => {
       const app = build().app;
       for (const path of ['/health', '/nope', '/test/boom']) {

@@ -79,28 +79,27 @@ describe('a PM to someone without a live WebSocket', () => {
     });
   });
 
-  it('10 quick PMs become the first one in full plus exactly one "N new messages" notice', async () => {
+  it('10 quick PMs: the first 5 arrive in full, the other 5 become exactly one "N new messages" notice', async () => {
     const ann = await account();
     const chatId = nextTelegramId++;
     const bob = await account({ telegramId: chatId });
     for (let i = 1; i <= 10; i++) expect((await postPm(ann.token, bob.user.username, `quick ${i}`)).status).toBe(201);
     const ran = await runChatJobs();
-    expect(ran.map((r) => r.data.type)).toEqual(['pm', 'pm-notice']);
-    expect(env.telegram.textsTo(chatId)).toEqual([
-      `💬 @${ann.user.username}: quick 1`,
-      `📨 9 new messages from @${ann.user.username} — /inbox`,
-    ]);
+    expect(ran.map((r) => r.data.type)).toEqual(['pm', 'pm', 'pm', 'pm', 'pm', 'pm-notice']);
+    const inFull = [1, 2, 3, 4, 5].map((i) => `💬 @${ann.user.username}: quick ${i}`);
+    expect(env.telegram.textsTo(chatId)).toEqual([...inFull, `📨 5 new messages from @${ann.user.username} — /inbox`]);
     const notice = env.telegram
       .callsOf('sendMessage')
-      .find((c) => c.payload.chat_id === chatId && c.payload.text !== `💬 @${ann.user.username}: quick 1`);
+      .find((c) => c.payload.chat_id === chatId && String(c.payload.text).startsWith('📨'));
     expect(notice?.payload.reply_markup).toEqual({
       inline_keyboard: [[{ text: '↩️ Reply', callback_data: `pm:reply:${ann.user.id}` }]],
     });
-    // Another sender has a window of their own.
-    const carol = await account();
-    await postPm(carol.token, bob.user.username, 'from carol');
+    // Another recipient has a window of their own.
+    const carolChat = nextTelegramId++;
+    const carol = await account({ telegramId: carolChat });
+    await postPm(ann.token, carol.user.username, 'to carol');
     await runChatJobs();
-    expect(env.telegram.textsTo(chatId).at(-1)).toBe(`💬 @${carol.user.username}: from carol`);
+    expect(env.telegram.textsTo(carolChat)).toEqual([`💬 @${ann.user.username}: to carol`]);
   });
 
   it('gives one notice per window even when several processes deliver at once, and a notice job that runs twice sends once', async () => {
@@ -109,7 +108,7 @@ describe('a PM to someone without a live WebSocket', () => {
     const bob = await account({ telegramId: chatId, language: 'ru' });
     const em = env.em();
     const ids: string[] = [];
-    for (let i = 1; i <= 6; i++) {
+    for (let i = 1; i <= 8; i++) {
       const m = em.create(Message, { kind: 'pm', from: ann.user.id, to: bob.user.id, text: `p${i}` });
       await em.flush();
       ids.push(m.id);
@@ -131,20 +130,21 @@ describe('a PM to someone without a live WebSocket', () => {
         (j.data.type === 'pm' && ids.includes(j.data.messageId)) ||
         (j.data.type === 'pm-notice' && j.data.recipientId === bob.user.id),
     );
-    expect(mine.map((j) => j.data.type).sort()).toEqual(['pm', 'pm-notice']);
+    expect(mine.map((j) => j.data.type).sort()).toEqual(['pm', 'pm', 'pm', 'pm', 'pm', 'pm-notice']);
     const notice = mine.find((j) => j.data.type === 'pm-notice') as Job<ChatDeliveryJob>;
     expect(await handleChatDelivery(env.services, notice)).toBe('sent');
     expect(await handleChatDelivery(env.services, notice)).toBe('skipped');
     await runChatJobs();
     const texts = env.telegram.textsTo(chatId);
-    expect(texts.filter((t) => t.startsWith('📨'))).toEqual([`📨 5 новых сообщений от @${ann.user.username} — /inbox`]);
-    expect(texts.filter((t) => t.startsWith('💬'))).toHaveLength(1);
+    expect(texts.filter((t) => t.startsWith('📨'))).toEqual([`📨 3 новых сообщения от @${ann.user.username} — /inbox`]);
+    expect(texts.filter((t) => t.startsWith('💬'))).toHaveLength(5);
   });
 
   it('starts a new window once the old one is over: the next PM arrives in full again', async () => {
     const delivery = createChatDelivery(
       { orm: env.services.orm, redis: env.services.redis, jobs: env.services.jobs, keyPrefix: env.services.keyPrefix },
-      { noticeWindowMs: 300 },
+      // One PM in full per window, so that the second one of the window is folded.
+      { noticeWindowMs: 300, pmsInFull: 1 },
     );
     const ann = await account();
     const chatId = nextTelegramId++;

@@ -56,4 +56,48 @@ describe('the OpenAPI document of the whole API', () => {
     }
     expect(body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
+
+  it('gives every operation a unique operationId, a security array and a 4xx (if it can fail), and a license', async () => {
+    const app = createTestApi(services);
+    const { status, body } = await apiRequest(app, 'GET', '/openapi.json');
+    expect(status).toBe(200);
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    const paths = body.paths as Record<
+      string,
+      Record<string, { operationId?: unknown; security?: unknown; responses: Record<string, unknown> }>
+    >;
+    // These take no input and no token and document exactly the statuses they answer (api-basics and
+    // auth-login tests pin that): none is a 4xx.
+    const without4xx = new Set(['GET /health', 'GET /ready', 'GET /metrics', 'GET /.well-known/jwks.json']);
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!methods.has(method)) continue;
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        expect(Array.isArray(operation.security), `${where} has a security array`).toBe(true);
+        expect(
+          Object.keys(operation.responses).some((code) => /^4(\d\d|XX)$/.test(code)),
+          `${where} has a 4xx`,
+        ).toBe(!without4xx.has(where));
+        ids.push(String(operation.operationId));
+      }
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(41);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      'duplicate operationIds',
+    ).toEqual([]);
+    // Public operations say so with an empty list (protected ones are checked in the test above).
+    for (const [path, method] of [
+      ['/health', 'get'],
+      ['/auth/register', 'post'],
+      ['/auth/login', 'post'],
+      ['/.well-known/jwks.json', 'get'],
+    ] as const) {
+      expect(paths[path]?.[method]?.security, `${method} ${path}`).toEqual([]);
+    }
+    expect(paths['/tasks']?.get?.operationId).toBe('listTasks');
+    expect(body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+  });
 });

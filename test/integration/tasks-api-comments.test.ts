@@ -32,6 +32,30 @@ async function setup(fields: Parameters<typeof createAccount>[1] = {}) {
 
 const commentQueries = () => env.db.queries.filter((q) => /from "comments"/.test(q)).length;
 
+/**
+ * The statements on the comments table sent while `action` ran, and how many rows PostgreSQL
+ * returned for them: every statement goes through the driver's one connection, wrapped here.
+ */
+async function commentRowsRead(action: () => Promise<unknown>): Promise<{ statements: string[]; rows: number }> {
+  const connection = env.db.orm.em.getDriver().getConnection('read');
+  const original = connection.execute;
+  const seen = { statements: [] as string[], rows: 0 };
+  connection.execute = async function (this: typeof connection, ...args: Parameters<typeof original>) {
+    const result = await original.apply(this, args);
+    if (/from "comments"/.test(String(args[0]))) {
+      seen.statements.push(String(args[0]));
+      seen.rows += Array.isArray(result) ? result.length : 0;
+    }
+    return result;
+  } as typeof original;
+  try {
+    await action();
+  } finally {
+    connection.execute = original;
+  }
+  return seen;
+}
+
 describe('comments over the API', () => {
   it('adds, lists (oldest first), edits and deletes, keeping the task’s count', async () => {
     const t = await setup({ firstName: 'Ann', username: 'ann_comments' });
@@ -131,6 +155,38 @@ describe('comments over the API', () => {
     expect((await t.list(`?cursor=${ids[4]}`)).items).toEqual([]);
   });
 
+  it('reads only the page in SQL: ?limit=1 on a task with 40 comments reads at most 2 rows', async () => {
+    const t = await setup();
+    const em = env.em();
+    const task = await em.findOneOrFail(Task, { id: t.taskId });
+    const rows = Array.from({ length: 40 }, (_, i) =>
+      em.create(Comment, { task, author: t.user.id, text: `c${i + 1}` }),
+    );
+    await em.flush();
+    const ids = rows.map((c) => c.id);
+
+    let first: { items: Array<{ id: string; text: string }>; nextCursor: string | null } | undefined;
+    const read = await commentRowsRead(async () => {
+      first = await t.list('?limit=1');
+    });
+    expect(first).toEqual({ items: [expect.objectContaining({ id: ids[0], text: 'c1' })], nextCursor: ids[0] });
+    expect(read.statements).toHaveLength(1);
+    expect(read.rows).toBeLessThanOrEqual(2);
+
+    // The next pages (keyset by id) read no more either, and the last one says there is no next.
+    const second = await commentRowsRead(async () => {
+      expect(await t.list(`?limit=1&cursor=${ids[0]}`)).toMatchObject({ items: [{ text: 'c2' }], nextCursor: ids[1] });
+    });
+    expect(second.rows).toBeLessThanOrEqual(2);
+    const last = await commentRowsRead(async () => {
+      expect(await t.list(`?limit=3&cursor=${ids[36]}`)).toMatchObject({
+        items: [{ text: 'c38' }, { text: 'c39' }, { text: 'c40' }],
+        nextCursor: null,
+      });
+    });
+    expect(last.rows).toBeLessThanOrEqual(4);
+  });
+
   it.each(['limit=0', 'limit=101', 'limit=x', 'cursor=abc', 'cursor=-5', 'cursor=99999999999999999999', 'status=done'])(
     'answers 422 for ?%s',
     async (query) => {
@@ -152,41 +208,48 @@ describe('comments over the API', () => {
   });
 });
 
-describe('the comment cache', () => {
+describe('the comment cache (the bot’s whole list)', () => {
+  /** The list the bot's comment screens page (SPEC §2.2: cached in Redis per task). */
+  const botList = (t: Awaited<ReturnType<typeof setup>>) =>
+    listComments(env.em(), env.services.commentCache, t.user, t.taskId);
+  const botTexts = async (t: Awaited<ReturnType<typeof setup>>) => (await botList(t)).map((c) => c.text);
+
   it('serves the second read from Redis, and every change shows at the next read', async () => {
     const t = await setup();
     const c1 = await t.comment('one');
     env.db.queries.length = 0;
-    expect(await t.texts()).toEqual(['one']);
+    expect(await botTexts(t)).toEqual(['one']);
     expect(commentQueries()).toBe(1);
     expect(await env.services.redis.exists(`${env.services.keyPrefix}comments:${t.taskId}`)).toBe(1);
     env.db.queries.length = 0;
-    expect(await t.texts()).toEqual(['one']);
-    expect(await t.list('?limit=1')).toMatchObject({ items: [{ text: 'one' }], nextCursor: null });
+    expect(await botTexts(t)).toEqual(['one']);
     expect(commentQueries()).toBe(0);
 
     const c2 = await t.comment('two');
-    expect(await t.texts()).toEqual(['one', 'two']);
+    expect(await botTexts(t)).toEqual(['one', 'two']);
     await api('PATCH', `/tasks/${t.taskId}/comments/${c1.id}`, { token: t.token, json: { text: 'one, edited' } });
-    const afterEdit = await t.list();
-    expect(afterEdit.items.map((c: { text: string }) => c.text)).toEqual(['one, edited', 'two']);
-    expect(afterEdit.items[0].editedAt).not.toBeNull();
+    const afterEdit = await botList(t);
+    expect(afterEdit.map((c) => c.text)).toEqual(['one, edited', 'two']);
+    expect(afterEdit[0]?.editedAt).not.toBeNull();
     await api('DELETE', `/tasks/${t.taskId}/comments/${c2.id}`, { token: t.token });
-    expect(await t.texts()).toEqual(['one, edited']);
+    expect(await botTexts(t)).toEqual(['one, edited']);
 
     // Each of these reads after a change went to the database once, then the cache again.
     env.db.queries.length = 0;
-    await t.texts();
+    await botTexts(t);
     expect(commentQueries()).toBe(0);
   });
 
   it('keeps the dates and authors of cached comments intact', async () => {
     const t = await setup({ firstName: 'Cached' });
     await t.comment('x');
-    const fromDb = await t.list();
-    const fromCache = await t.list();
+    const fromDb = await botList(t);
+    const fromCache = await botList(t);
     expect(fromCache).toEqual(fromDb);
-    expect(fromCache.items[0].author.firstName).toBe('Cached');
+    expect(fromCache[0]?.createdAt).toBeInstanceOf(Date);
+    expect(fromCache[0]?.author.firstName).toBe('Cached');
+    // The API's page shows the same comment.
+    expect((await t.list()).items[0]).toEqual({ ...fromDb[0], createdAt: fromDb[0]?.createdAt.toISOString() });
   });
 
   it('a reader racing a writer does not put back the list the writer dropped', async () => {
@@ -203,7 +266,7 @@ describe('the comment cache', () => {
     // ...and the reader's late write is refused.
     await cache.set(t.taskId, stale, stamp);
     expect(await cache.get(t.taskId)).toBeNull();
-    expect(await t.texts()).toEqual(['before', 'after']);
+    expect(await botTexts(t)).toEqual(['before', 'after']);
     // An up-to-date stamp stores as before.
     expect(await cache.get(t.taskId)).toHaveLength(2);
   });

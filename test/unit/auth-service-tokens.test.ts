@@ -4,7 +4,9 @@ import {
   createServiceTokenVerifier,
   parseServiceKeys,
   SERVICE_SCOPES,
+  scopeGranted,
   serviceTokenVerifierFor,
+  USER_SCOPES,
 } from '../../src/auth/service-tokens.js';
 import { ConfigError } from '../../src/config.js';
 
@@ -64,8 +66,24 @@ describe('parseServiceKeys', () => {
       'messages:write',
       'tasks:read',
       'tasks:write',
+      'users:admin',
+      'mailings:admin',
     ]);
     expect(() => parseServiceKeys({ all: { jwk: publicJwk, scopes: [...SERVICE_SCOPES, '*'] } })).not.toThrow();
+  });
+
+  it('lets "*" grant every user scope but no admin scope; admin scopes only by name', () => {
+    const granted = (scopes: string[]) => SERVICE_SCOPES.filter((scope) => scopeGranted(new Set(scopes), scope));
+    expect(granted(['*'])).toEqual([...USER_SCOPES]);
+    expect(granted(['*'])).not.toContain('users:admin');
+    expect(granted(['*', 'users:admin'])).toEqual([...USER_SCOPES, 'users:admin']);
+    expect(granted(['mailings:admin'])).toEqual(['mailings:admin']);
+    expect(granted(['tasks:read'])).toEqual(['tasks:read']);
+    // A bare JWK is "*".
+    const bare = parseServiceKeys({ ops: publicJwk }).get('ops')?.scopes ?? new Set<string>();
+    expect(scopeGranted(bare, 'users:admin')).toBe(false);
+    expect(scopeGranted(bare, 'mailings:admin')).toBe(false);
+    expect(scopeGranted(bare, 'tasks:write')).toBe(true);
   });
 
   it('accepts an empty configuration', () => {

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       mailing: { rate: 25, paidBroadcast: false },
       serviceKeys: {},
+      trustedProxies: [],
     });
   });
 
@@ -39,7 +40,7 @@ describe('loadConfig', () => {
       TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
       BOT_MODE: 'webhook',
       WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
-      WEBHOOK_SECRET: 's3cret_value-1',
+      WEBHOOK_SECRET: 's3cret_value-1-long-enough',
       DATABASE_URL: 'postgres://u:p@db:5432/gramdesk',
       REDIS_URL: 'redis://cache:6380/2',
       PORT: '8080',
@@ -50,16 +51,18 @@ describe('loadConfig', () => {
       MAILING_RATE: '500',
       MAILING_PAID_BROADCAST: 'true',
       SERVICE_KEYS: '{"billing":{"kty":"OKP","crv":"Ed25519","x":"abc"}}',
+      TRUSTED_PROXIES: ' 10.0.0.1, 10.0.0.0/8,fd00::/8 ,::1,',
     });
     expect(config).toMatchObject({
       telegramApiRoot: 'http://127.0.0.1:8081',
-      webhook: { url: 'https://bot.example.com/telegram/webhook', secret: 's3cret_value-1' },
+      webhook: { url: 'https://bot.example.com/telegram/webhook', secret: 's3cret_value-1-long-enough' },
       databaseUrl: 'postgres://u:p@db:5432/gramdesk',
       port: 8080,
       adminTelegramIds: [1, 22, 333],
       publicUrl: 'https://gramdesk.example.com',
       mailing: { rate: 500, paidBroadcast: true },
       serviceKeys: { billing: { kty: 'OKP' } },
+      trustedProxies: ['10.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1'],
     });
   });
 
@@ -76,7 +79,15 @@ describe('loadConfig', () => {
       { ...VALID, BOT_MODE: 'webhook', WEBHOOK_URL: 'https://x.example/hook' },
       'WEBHOOK_SECRET: required when BOT_MODE=webhook',
     ],
-    [{ ...VALID, WEBHOOK_SECRET: 'has spaces' }, 'WEBHOOK_SECRET: expected 1-256 characters'],
+    [{ ...VALID, WEBHOOK_SECRET: 'has spaces but long enough' }, 'WEBHOOK_SECRET: expected 16-256 characters'],
+    // Anyone who guesses it can post updates as any user: 15 characters are too few.
+    [{ ...VALID, WEBHOOK_SECRET: 'a'.repeat(15) }, 'WEBHOOK_SECRET: too short: use at least 16'],
+    [{ ...VALID, WEBHOOK_SECRET: 'x' }, 'WEBHOOK_SECRET: too short'],
+    [{ ...VALID, TRUSTED_PROXIES: '10.0.0.1,proxy.local' }, 'TRUSTED_PROXIES: "proxy.local" is not an IP address'],
+    [{ ...VALID, TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES: "10.0.0.0/33" has a prefix length outside 0-32'],
+    [{ ...VALID, TRUSTED_PROXIES: 'fd00::/129' }, 'TRUSTED_PROXIES: "fd00::/129" has a prefix length outside 0-128'],
+    [{ ...VALID, TRUSTED_PROXIES: '10.0.0.0/8/1' }, 'TRUSTED_PROXIES: "10.0.0.0/8/1" is not an IP address'],
+    [{ ...VALID, TRUSTED_PROXIES: '10.0.0.0/' }, 'TRUSTED_PROXIES: "10.0.0.0/" has a prefix length'],
     [{ ...VALID, DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: expected a postgres://'],
     [{ ...VALID, REDIS_URL: 'http://x' }, 'REDIS_URL: expected a redis://'],
     [{ ...VALID, PORT: '70000' }, 'PORT: expected a port number'],
@@ -96,6 +107,11 @@ describe('loadConfig', () => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(message);
+  });
+
+  it('accepts a webhook secret of exactly 16 characters', () => {
+    expect(loadConfig({ ...VALID, WEBHOOK_SECRET: 'a'.repeat(16) }).webhook).toBeUndefined();
+    expect(problems({ ...VALID, WEBHOOK_SECRET: 'a'.repeat(16) })).toEqual([]);
   });
 
   it('needs both webhook variables in webhook mode', () => {

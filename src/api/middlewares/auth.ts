@@ -1,6 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { InvalidTokenError, verifyAccessToken } from '../../auth/access-token.js';
-import { type ServiceTokenVerifier, serviceTokenVerifierFor } from '../../auth/service-tokens.js';
+import {
+  ADMIN_SCOPES,
+  type ServiceScope,
+  type ServiceTokenVerifier,
+  scopeGranted,
+  serviceTokenVerifierFor,
+} from '../../auth/service-tokens.js';
 import { User } from '../../db/entities/index.js';
 import type { Services } from '../../services.js';
 import type { ApiEnv } from '../context.js';
@@ -56,18 +62,79 @@ export function authenticate(
   };
 }
 
-/** Requires a scope; a user's own token always has it, a service token only if configured. */
-export function requireScope(scope: string): MiddlewareHandler<ApiEnv> {
+/**
+ * Requires a scope; a user's own token always has it, a service token only if its configuration
+ * grants it (scopeGranted: "*" never grants an admin scope). Prefer `scoped(...)`, which also
+ * documents the scope and adds the admin check of admin scopes.
+ */
+export function requireScope(scope: ServiceScope): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const { scopes } = c.var.principal;
-    if (scopes !== 'all' && !scopes.has(scope) && !scopes.has('*')) {
+    if (scopes !== 'all' && !scopeGranted(scopes, scope)) {
       throw new ApiError(403, 'insufficient_scope', `This token lacks the scope ${scope}`);
     }
     await next();
   };
 }
 
-/** For routes only the user themselves may call (never a service on their behalf). */
+const isAdminScope = (scope: ServiceScope) => (ADMIN_SCOPES as readonly string[]).includes(scope);
+
+/** OpenAPI extension naming the scope of an operation; `documentScopes` turns it into prose. */
+export const REQUIRED_SCOPE = 'x-required-scope';
+
+/**
+ * The guard of a route a service token may call (SPEC §3.7), spread into the route config:
+ * authenticate → scope → (for admin scopes) admin role, in that order, so a service without the
+ * scope gets 403 insufficient_scope whoever it acts for, and an admin scope is never enough
+ * without an admin behind it. It also marks the operation with its scope for the OpenAPI document.
+ */
+export function scopeGuard(auth: MiddlewareHandler<ApiEnv>, scope: ServiceScope) {
+  return {
+    [REQUIRED_SCOPE]: scope,
+    middleware: isAdminScope(scope) ? [auth, requireScope(scope), requireAdmin] : [auth, requireScope(scope)],
+  };
+}
+
+/** `route` guarded by `scopeGuard(auth, scope)`. */
+export function scoped<R extends object>(route: R, auth: MiddlewareHandler<ApiEnv>, scope: ServiceScope) {
+  return { ...route, ...scopeGuard(auth, scope) };
+}
+
+interface DocumentOperation {
+  description?: string;
+  responses?: Record<string, { description?: string }>;
+  [REQUIRED_SCOPE]?: ServiceScope;
+}
+
+/**
+ * Writes each scoped operation's scope into its description and its 403 response, so the
+ * document says it in the words a reader sees (Swagger UI does not show extensions).
+ */
+export function documentScopes(document: { paths?: object }): void {
+  for (const item of Object.values(document.paths ?? {}) as Array<Record<string, unknown>>) {
+    for (const operation of Object.values(item) as DocumentOperation[]) {
+      const scope = operation?.[REQUIRED_SCOPE];
+      if (!scope) continue;
+      const admin = isAdminScope(scope);
+      const note = admin
+        ? `Scope \`${scope}\` for service tokens (listed by name; \`*\` does not include it), ` +
+          'and the user the token acts for must be an admin.'
+        : `Scope \`${scope}\` for service tokens.`;
+      operation.description = [operation.description, note].filter(Boolean).join('\n\n');
+      const forbidden = operation.responses?.['403'];
+      if (forbidden) {
+        forbidden.description = admin
+          ? 'Not allowed: insufficient_scope (a service token without the scope), forbidden (the user is not an admin), user_banned'
+          : 'Not allowed: insufficient_scope (a service token without the scope), user_banned';
+      }
+    }
+  }
+}
+
+/**
+ * For routes only the user themselves may call, never a service on their behalf (they have no
+ * scope): POST/GET/DELETE /token, whose link token would attach the account to a Telegram chat.
+ */
 export const requireUserToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (c.var.principal.kind !== 'user') throw unauthorized('This endpoint needs a user access token');
   await next();

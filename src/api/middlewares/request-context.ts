@@ -3,6 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
+import { TrustedProxies } from '../../trusted-proxies.js';
+import { clientAddress } from '../client-address.js';
 import type { ApiEnv } from '../context.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -24,6 +26,8 @@ export interface RequestContextOptions {
    * secret): they appear as the given placeholder.
    */
   hiddenPaths?: ReadonlyMap<string, string>;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client in the logs and per-IP limits. */
+  trustedProxies?: TrustedProxies;
 }
 
 export function requestIdFrom(header: string | undefined): string {
@@ -44,14 +48,21 @@ export function routePattern(c: Context): string {
  * Outermost middleware: request id, per-request logger, one access-log line and HTTP metrics.
  * It wraps everything else, so it sees the final status, also of responses made by onError.
  */
-export function requestContext({ log, metrics, hiddenPaths }: RequestContextOptions): MiddlewareHandler<ApiEnv> {
+export function requestContext({
+  log,
+  metrics,
+  hiddenPaths,
+  trustedProxies = new TrustedProxies(),
+}: RequestContextOptions): MiddlewareHandler<ApiEnv> {
   const hide = (path: string) => hiddenPaths?.get(path) ?? path;
 
   return async (c, next) => {
     const started = performance.now();
     const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
+    c.set('trustedProxies', trustedProxies);
     // c.req.path has no query string: query values may carry secrets and never reach the logs.
-    const reqLog = log.child({ reqId: requestId, method: c.req.method, path: hide(c.req.path) });
+    // `ip` is the address the per-IP limits count, so a log line explains a 429.
+    const reqLog = log.child({ reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) });
     c.set('requestId', requestId);
     c.set('log', reqLog);
 

@@ -1,15 +1,26 @@
 import { Composer } from 'grammy';
-import { attachToken, looksLikeToken } from '../../domain/accounts/linking.js';
+import { isRoomMember, joinRoom, leaveRoom } from '../../chat/room.js';
+import {
+  type AttachResult,
+  attachToken,
+  declineLink,
+  type LinkRefusal,
+  looksLikeToken,
+  previewLink,
+} from '../../domain/accounts/linking.js';
 import { decideRegistration } from '../../domain/accounts/registration.js';
 import { DomainError } from '../../domain/errors.js';
+import { localTime } from '../../domain/timezone.js';
 import { showOutcome } from '../../jobs/notifications.js';
 import type { BotContext } from '../context.js';
-import { REGISTRATION_CALLBACK } from '../keyboards/registration.js';
+import { LINK_CALLBACK, linkKeyboard, REGISTRATION_CALLBACK } from '../keyboards/registration.js';
 import { answerCallback } from '../ui/answer.js';
+import { escapeHtml } from '../ui/html.js';
 
 /**
  * The Telegram side of HTTP accounts: Confirm / Decline of a registration (SPEC §3.1) and
- * attaching a link token, sent as bare text or through `/start link_<token>` (SPEC §3.3).
+ * attaching a link token, sent as bare text or through `/start link_<token>` and confirmed on a
+ * consent screen (SPEC §3.3).
  */
 export function accountsFeature() {
   const composer = new Composer<BotContext>();
@@ -42,43 +53,77 @@ export function accountsFeature() {
   composer.command('start', async (ctx, next) => {
     const payload = ctx.match.trim();
     if (!payload.startsWith('link_')) return next();
-    await replyToToken(ctx, payload.slice('link_'.length));
+    await askToLink(ctx, payload.slice('link_'.length));
   });
 
   composer.on('message:text', async (ctx, next) => {
     if (!looksLikeToken(ctx.message.text)) return next();
-    await replyToToken(ctx, ctx.message.text);
+    await askToLink(ctx, ctx.message.text);
+  });
+
+  composer.callbackQuery(LINK_CALLBACK, async (ctx) => {
+    const [, token = '', answer] = ctx.match;
+    const result =
+      answer === 'y' ? await attachToken(ctx.em, ctx.user, token) : await declineLink(ctx.em, ctx.user, token);
+    await answerCallback(ctx);
+    if (result.outcome === 'attached') {
+      // From now on this Telegram user is the account's user; the room membership moves with them.
+      const room = { redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' };
+      if (await isRoomMember(room, result.mergedUserId)) {
+        await joinRoom(room, result.account.id);
+        await leaveRoom(room, result.mergedUserId);
+      }
+      ctx.user = result.account;
+    }
+    // The consent message shows the outcome in place, without its buttons.
+    await ctx.editMessageText(outcomeText(ctx, result)).catch(async () => ctx.reply(outcomeText(ctx, result)));
   });
 
   return composer;
 }
 
-async function replyToToken(ctx: BotContext, text: string): Promise<void> {
-  const result = await attachToken(ctx.em, ctx.user, text);
+/** Seed 000's answers, and the outcome of the consent screen. */
+function outcomeText(ctx: BotContext, result: AttachResult | LinkRefusal | { outcome: 'declined' }): string {
   switch (result.outcome) {
-    case 'attached': {
-      // From now on this Telegram user is the account's user.
-      ctx.user = result.account;
-      await ctx.reply(
-        `${ctx.t('link-attached', { token: result.token })}\n${ctx.t('link-attached-account', { username: result.account.username ?? '' })}`,
-      );
-      return;
-    }
+    case 'attached':
+      return `${ctx.t('link-attached', { token: result.token })}\n${ctx.t('link-attached-account', { username: result.account.username ?? '' })}`;
+    case 'declined':
+      return ctx.t('link-declined');
     case 'already_attached':
-      await ctx.reply(
-        result.token
-          ? ctx.t('link-already-attached', { token: result.token })
-          : ctx.t('link-already-linked', { username: result.username }),
-      );
-      return;
+      return result.token
+        ? ctx.t('link-already-attached', { token: result.token })
+        : ctx.t('link-already-linked', { username: result.username });
     case 'invalid_format':
-      await ctx.reply(ctx.t('link-invalid-format'));
-      return;
+      return ctx.t('link-invalid-format');
     case 'no_such_token':
-      await ctx.reply(ctx.t('link-no-such-token'));
-      return;
+      return ctx.t('link-no-such-token');
     case 'in_use':
-      await ctx.reply(ctx.t('link-in-use'));
-      return;
+      return ctx.t('link-in-use');
   }
+}
+
+/**
+ * A token arrived: nothing is attached yet. Linking hands this chat to whoever knows the
+ * account's password, and the token may come from a stranger's link, so the person sees who is
+ * asking and what they would get, and only Confirm attaches (SPEC §3.3).
+ */
+async function askToLink(ctx: BotContext, text: string): Promise<void> {
+  const request = await previewLink(ctx.em, ctx.user, text);
+  if (request.outcome !== 'confirm') {
+    await ctx.reply(outcomeText(ctx, request));
+    return;
+  }
+  const zone = ctx.user.timezone;
+  const created = new Intl.DateTimeFormat(ctx.user.language, { dateStyle: 'long', timeZone: zone }).format(
+    request.accountCreatedAt,
+  );
+  await ctx.reply(
+    ctx.t('link-confirm-request', {
+      username: escapeHtml(request.username),
+      created,
+      expires: localTime(zone, request.expiresAt),
+      admin: request.role === 'admin' ? 'yes' : 'no',
+    }),
+    { reply_markup: linkKeyboard(ctx.t, request.token) },
+  );
 }

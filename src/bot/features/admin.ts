@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { closeUserSockets } from '../../chat/pubsub.js';
 import type { User } from '../../db/entities/index.js';
 import { type AdminChange, adminStats, bannedNoticeKey, isAdmin, searchUsersAsAdmin } from '../../domain/admin.js';
 import { formatLocal } from '../../domain/tasks/due-date.js';
@@ -118,11 +119,19 @@ export function userCardText(ctx: BotContext, user: User): string {
 
 /**
  * What follows a change the domain saved: the admin commands appear or disappear in the
- * user's chat when the role changed, and an unbanned user may be told again if banned later.
+ * user's chat when the role changed, an unbanned user may be told again if banned later, and a
+ * banned user's WebSockets close.
  * Telegram being unreachable does not undo the change (start-up registers the lists again).
  */
 export async function afterAdminChange(ctx: BotContext, change: AdminChange): Promise<void> {
   if (change.unbanned) await ctx.deps.redis.del(bannedNoticeKey(ctx.deps.keyPrefix ?? '', change.user.id));
+  // The ban is committed; the user's open WebSockets on every API process close now (SPEC §3.5).
+  // Redis failing here does not undo the ban: such a socket is still refused at its next frame.
+  if (change.banned) {
+    await closeUserSockets(ctx.deps.redis, ctx.deps.keyPrefix ?? '', change.user.id, 'banned').catch((err) =>
+      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not close the banned user’s sockets'),
+    );
+  }
   if (change.roleChanged) {
     await syncAdminCommands(ctx.api, ctx.deps.translator, change.user).catch((err) =>
       ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not update the admin commands'),

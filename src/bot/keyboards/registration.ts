@@ -10,3 +10,10 @@ export function registrationKeyboard(t: Translate, registrationId: string): Inli
     .text(t('registration-confirm'), `reg:${registrationId}:yes`)
     .text(t('registration-decline'), `reg:${registrationId}:no`);
 }
+
+/** Callback data of the link consent buttons: `lnk:<token>:y|n` (42 bytes). */
+export const LINK_CALLBACK = /^lnk:([0-9a-f-]{36}):(y|n)$/;
+
+export function linkKeyboard(t: Translate, token: string): InlineKeyboard {
+  return new InlineKeyboard().text(t('link-confirm'), `lnk:${token}:y`).text(t('link-decline'), `lnk:${token}:n`);
+}

@@ -6,16 +6,37 @@ export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
 /**
  * An HTTP registration that names a Telegram user and waits for them to press Confirm or
- * Decline in the bot. The username is reserved on the user row meanwhile; this row remembers
- * the request and the Telegram message to edit with the outcome.
+ * Decline in the bot. Until Confirm, the requested account lives here and only here: the
+ * Telegram user's row is not touched (a stranger's chosen names must not appear as theirs),
+ * and the pending username is reserved by the partial unique index below. Confirm copies the
+ * account onto the user row; any other outcome clears the password hash.
  */
 const RegistrationSchema = defineEntity({
   name: 'Registration',
   tableName: 'registrations',
+  indexes: [
+    {
+      // A pending request holds its username (case-insensitively) against other registrations.
+      name: 'registrations_pending_username_unique',
+      expression:
+        'create unique index "registrations_pending_username_unique" on "registrations" (lower("username")) where "status" = \'pending\'',
+    },
+    {
+      // One open request per Telegram user: a second one would be a second prompt to the same person.
+      name: 'registrations_pending_user_unique',
+      expression:
+        'create unique index "registrations_pending_user_unique" on "registrations" ("user_id") where "status" = \'pending\'',
+    },
+  ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),
     user: () => p.manyToOne(User).deleteRule('cascade').index('registrations_user_idx'),
     username: p.string().length(32),
+    /** The requested account, applied to the user row on Confirm; the hash is cleared on any decision. */
+    passwordHash: p.text().nullable().hidden().lazy(),
+    firstName: p.string().length(128).nullable(),
+    lastName: p.string().length(128).nullable(),
+    email: p.string().length(254).nullable(),
     status: p.enum(REGISTRATION_STATUSES).default('pending'),
     expiresAt: p.datetime(),
     /** The confirmation message in the user's chat, once sent. */
@@ -51,7 +72,8 @@ RefreshTokenSchema.setClass(RefreshToken);
 
 /**
  * The one-time token that links an HTTP account to a Telegram chat (seed 000): the account
- * creates it, the Telegram user sends it to the bot (or opens the t.me link).
+ * creates it, the Telegram user sends it to the bot (or opens the t.me link) and confirms.
+ * It works once and for LINK_TOKEN_TTL_MS; a Decline deletes it.
  */
 const LinkTokenSchema = defineEntity({
   name: 'LinkToken',
@@ -60,6 +82,7 @@ const LinkTokenSchema = defineEntity({
     user: () => p.oneToOne(User).primary().deleteRule('cascade'),
     token: p.uuid().unique('link_tokens_token_unique'),
     createdAt: p.datetime().onCreate(() => new Date()),
+    expiresAt: p.datetime(),
     /** The Telegram user who attached it; a token is used once. */
     attachedTelegramId: p.bigint('number').nullable(),
     attachedAt: p.datetime().nullable(),

@@ -4,7 +4,7 @@ import type { SigningKeys } from '../../auth/keys.js';
 import type { LoginThrottle } from '../../auth/login-throttle.js';
 import { type PasswordHasher, passwordHasher } from '../../auth/passwords.js';
 import { issueRefreshToken, revokeFamily, revokeFamilyOfToken, useRefreshToken } from '../../auth/refresh-tokens.js';
-import { User } from '../../db/entities/index.js';
+import { Registration, User } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import { DomainError } from '../errors.js';
 
@@ -56,12 +56,13 @@ export class TooManyAttemptsError extends DomainError {
   }
 }
 
+const pendingConfirmation = () =>
+  new DomainError('pending_confirmation', 'Confirm the registration in Telegram first', 403);
+
 /** Why this user may not hold tokens right now, if they may not. */
 function refusal(user: User): DomainError | undefined {
   if (user.status === 'banned') return new DomainError('user_banned', 'This account is blocked', 403);
-  if (user.accountState === 'pending') {
-    return new DomainError('pending_confirmation', 'Confirm the registration in Telegram first', 403);
-  }
+  if (user.accountState === 'pending') return pendingConfirmation();
   return undefined;
 }
 
@@ -79,10 +80,23 @@ export async function login(em: Em, ctx: LoginContext, input: LoginInput): Promi
   const user = USERNAME.test(input.username)
     ? await em.findOne(User, { [raw('lower(username)')]: input.username.toLowerCase() }, { populate: ['passwordHash'] })
     : null;
-  const storedHash = user?.accountState ? user.passwordHash : null;
+  // A registration waiting for its Telegram confirmation keeps the account on its own row.
+  const pending =
+    !user && USERNAME.test(input.username)
+      ? await em.findOne(
+          Registration,
+          { [raw('lower(username)')]: input.username.toLowerCase(), status: 'pending' },
+          { populate: ['passwordHash'] },
+        )
+      : null;
+  const storedHash = user?.accountState ? user.passwordHash : (pending?.passwordHash ?? null);
   // Even without a user this verifies (against the dummy hash), so both failures take as long.
   const matches = await hasher.verify(input.password, storedHash);
-  if (!user || !storedHash || !matches) throw invalidCredentials();
+  if (!storedHash || !matches) throw invalidCredentials();
+  if (!user) {
+    await attempt.release();
+    throw pendingConfirmation();
+  }
 
   const refused = refusal(user);
   if (refused) {

@@ -1,7 +1,7 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword } from '../../auth/passwords.js';
 import { Registration, type RegistrationStatus, User } from '../../db/entities/index.js';
-import type { Em } from '../../db/orm.js';
+import { type Em, execute } from '../../db/orm.js';
 import { DomainError } from '../errors.js';
 
 /** How long a Telegram user has to confirm a registration that names them (SPEC §3.1). */
@@ -21,18 +21,46 @@ export type RegisterResult =
   | { status: 'pending_confirmation'; registration: Registration; user: User };
 
 const usernameTaken = () => new DomainError('username_taken', 'This username is taken', 409);
+/** One answer for every refusal of a Telegram user, so the requester learns nothing more (SPEC §3.1). */
+const telegramTaken = () =>
+  new DomainError('telegram_taken', 'This Telegram user already has an account or cannot be asked now', 409);
 
-async function ensureUsernameFree(em: Em, username: string): Promise<void> {
-  const taken = await em
-    .getConnection()
-    .execute<{ n: number }[]>('select 1 as n from users where lower(username) = lower(?) limit 1', [username]);
+/** After a Decline, the same Telegram user is not asked again for this long (SPEC §3.1). */
+export const DECLINE_COOLDOWN_MS = 60 * 60 * 1000;
+
+/**
+ * Serialises every claim on one handle (registration, confirmation) for the rest of the
+ * transaction, so two requests cannot both find it free. Keyed by the lower-cased handle.
+ */
+export async function lockHandle(em: Em, handle: string): Promise<void> {
+  await execute(em, "select pg_advisory_xact_lock(hashtext('handle:' || lower(?)))", [handle]);
+}
+
+/**
+ * One handle, one person (SPEC §3.1): a username is taken when an account has it, a pending
+ * registration holds it, or another person's Telegram account carries it. `self` is the
+ * Telegram user the account is for, whose own Telegram username does not count against them.
+ */
+export async function ensureHandleFree(em: Em, username: string, self: User | null = null): Promise<void> {
+  const taken = await execute<{ n: number }[]>(
+    em,
+    `select 1 as n from users where lower(username) = lower(?)
+     union all
+     select 1 from registrations where lower(username) = lower(?) and status = 'pending'
+     union all
+     select 1 from users where lower(telegram_username) = lower(?) and id <> ? and status = 'active'
+     limit 1`,
+    [username, username, username, self?.id ?? '0'],
+  );
   if (taken.length > 0) throw usernameTaken();
 }
 
 /**
  * Creates an HTTP account. Without a telegramId it is active at once. With one, the named
- * Telegram user must have started the bot and have no account yet; the account is added to
- * their row as `pending` (reserving the username) until they confirm in Telegram.
+ * Telegram user must have started the bot and have no account yet; the request is stored as a
+ * pending registration (reserving the username) and their row is left alone until they press
+ * Confirm. A Telegram user who has an account, an open request, declined one within the last
+ * hour or is banned gets the same 409 telegram_taken, so the answer reveals nothing more.
  * `notStartedDetails` is what a 422 telegram_not_started carries (the bot's link).
  */
 export async function register(
@@ -41,7 +69,6 @@ export async function register(
   notStartedDetails: () => Promise<unknown>,
   now = new Date(),
 ): Promise<RegisterResult> {
-  await ensureUsernameFree(em, input.username);
   let owner: User | null = null;
   if (input.telegramId !== undefined) {
     owner = await em.findOne(User, { telegramId: input.telegramId });
@@ -50,10 +77,9 @@ export async function register(
         ...((await notStartedDetails()) as object),
       });
     }
-    if (owner.username || owner.status === 'banned') {
-      throw new DomainError('telegram_taken', 'This Telegram user already has an account', 409);
-    }
   }
+  await ensureHandleFree(em, input.username, owner);
+  if (owner) await ensureAskable(em, owner, now);
   // Hash outside the transaction: it takes tens of milliseconds and holds no locks.
   const passwordHash = await hashPassword(input.password);
   const account = {
@@ -65,28 +91,45 @@ export async function register(
   };
   try {
     return await em.transactional(async (tx) => {
+      // Re-check under the handle's lock: the checks above raced with other registrations.
+      await lockHandle(tx, input.username);
+      await ensureHandleFree(tx, input.username, owner);
       if (!owner) {
         const user = tx.create(User, { ...account, accountState: 'active' });
         await tx.flush();
         return { status: 'active' as const, user };
       }
-      // Re-check inside the transaction with a row lock: two registrations naming one Telegram user race here.
+      // The Telegram user's row is locked (two requests naming them race here) but not changed.
       const user = await tx.findOneOrFail(User, { id: owner.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (user.username) throw new DomainError('telegram_taken', 'This Telegram user already has an account', 409);
-      tx.assign(user, { ...account, accountState: 'pending' });
+      await ensureAskable(tx, user, now);
       const registration = tx.create(Registration, {
         user,
-        username: input.username,
+        ...account,
         expiresAt: new Date(now.getTime() + CONFIRMATION_WINDOW_MS),
       });
       await tx.flush();
       return { status: 'pending_confirmation' as const, registration, user };
     });
   } catch (err) {
-    // Two registrations of one username at once: the unique index decides.
-    if (err instanceof UniqueConstraintViolationException) throw usernameTaken();
+    // Two registrations of one username at once: the unique indexes decide.
+    if (err instanceof UniqueConstraintViolationException) {
+      throw String(err.message).includes('registrations_pending_user') ? telegramTaken() : usernameTaken();
+    }
     throw err;
   }
+}
+
+/** Whether this Telegram user may be asked to confirm a registration now; telegram_taken if not. */
+async function ensureAskable(em: Em, user: User, now: Date): Promise<void> {
+  if (user.username || user.status === 'banned') throw telegramTaken();
+  const blocking = await em.count(Registration, {
+    user,
+    $or: [
+      { status: 'pending', expiresAt: { $gt: now } },
+      { status: 'declined', decidedAt: { $gt: new Date(now.getTime() - DECLINE_COOLDOWN_MS) } },
+    ],
+  });
+  if (blocking > 0) throw telegramTaken();
 }
 
 export type Decision = 'confirm' | 'decline' | 'expire';
@@ -126,7 +169,7 @@ export async function decideRegistration(
       throw new DomainError('not_found', 'No such registration', 404);
     }
     const outcome = (status: RegistrationStatus, changed: boolean): DecisionOutcome => ({
-      status,
+      status: status === 'pending' ? status : registration.status,
       changed,
       username: registration.username,
       telegramId: user.telegramId ?? null,
@@ -141,17 +184,26 @@ export async function decideRegistration(
     registration.status = status;
     registration.decidedAt = now;
     if (status === 'confirmed') {
-      user.accountState = 'active';
-    } else {
-      tx.assign(user, {
-        username: null,
-        passwordHash: null,
-        accountState: null,
-        firstName: null,
-        lastName: null,
-        email: null,
-      });
+      // Only now does the requested account touch the person's row. The handle was reserved by
+      // the pending request; the lock keeps a concurrent claim from slipping in between.
+      await lockHandle(tx, registration.username);
+      const full = await tx.findOneOrFail(Registration, { id: registration.id }, { populate: ['passwordHash'] });
+      if (user.username) {
+        // The person got an account some other way meanwhile: this request cannot apply.
+        registration.status = 'expired';
+      } else {
+        tx.assign(user, {
+          username: registration.username,
+          passwordHash: full.passwordHash,
+          firstName: registration.firstName ?? null,
+          lastName: registration.lastName ?? null,
+          email: registration.email ?? null,
+          accountState: 'active',
+        });
+      }
     }
+    // The password hash is needed by Confirm only; nobody else ever reads it.
+    registration.passwordHash = null;
     await tx.flush();
     return outcome(status, true);
   });
@@ -168,6 +220,8 @@ export interface PendingConfirmation {
   telegramId: number;
   language: User['language'];
   expiresAt: Date;
+  /** The Telegram user's role: the confirmation says an admin hands over admin rights. */
+  role: User['role'];
 }
 
 /** What the confirmation message needs, if the registration still waits for an answer. */
@@ -185,5 +239,6 @@ export async function pendingConfirmation(em: Em, registrationId: string): Promi
     telegramId,
     language: registration.user.language,
     expiresAt: registration.expiresAt,
+    role: registration.user.role,
   };
 }

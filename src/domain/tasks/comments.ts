@@ -67,6 +67,8 @@ export function parseCommentText(input: string): string {
 /**
  * All comments of a task the user may see (only the owner sees a task), oldest first, from
  * the cache when it has them. Reading comments costs one query for the ownership check only.
+ * The bot's comment screens page this whole, cached list (SPEC §2.2); the API pages in SQL
+ * instead (pageComments), so that `?limit=1` does not read every comment of a long thread.
  */
 export async function listComments(em: Em, cache: CommentCache, viewer: User, taskId: string): Promise<CommentView[]> {
   await getOwnTask(em, viewer, taskId);
@@ -77,6 +79,33 @@ export async function listComments(em: Em, cache: CommentCache, viewer: User, ta
   const views = rows.map(toCommentView);
   await cache.set(taskId, views, stamp);
   return views;
+}
+
+export interface CommentPage {
+  items: CommentView[];
+  /** The id of the last item when more follow (the next page's `cursor`), else null. */
+  nextCursor: string | null;
+}
+
+/**
+ * One page of a task's comments, oldest first, keyset-paginated by id: reads `limit + 1` rows at
+ * most (the extra row only tells whether a next page exists) and never the cache, whose entry is
+ * the whole list.
+ */
+export async function pageComments(
+  em: Em,
+  viewer: User,
+  taskId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<CommentPage> {
+  const task = await getOwnTask(em, viewer, taskId);
+  const rows = await em.find(
+    Comment,
+    { task, ...(page.cursor !== undefined ? { id: { $gt: page.cursor } } : {}) },
+    { orderBy: { id: 'asc' }, limit: page.limit + 1, populate: ['author'] },
+  );
+  const items = rows.slice(0, page.limit).map(toCommentView);
+  return { items, nextCursor: rows.length > page.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
 export interface CommentDeps {

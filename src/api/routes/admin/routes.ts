@@ -96,6 +96,7 @@ const IdParams = z.object({
 export const listUsers = createRoute({
   method: 'get',
   path: '/admin/users',
+  operationId: 'listUsersAsAdmin',
   tags,
   security,
   summary: 'List users (admin)',
@@ -107,6 +108,7 @@ export const listUsers = createRoute({
 export const patchUser = createRoute({
   method: 'patch',
   path: '/admin/users/{id}',
+  operationId: 'updateUserAsAdmin',
   tags,
   security,
   summary: 'Change a user’s tags, role or ban (admin)',

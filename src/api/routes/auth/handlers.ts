@@ -1,6 +1,4 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { RouteHandler } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { LoginThrottle } from '../../../auth/login-throttle.js';
 import {
   type LoginContext,
@@ -11,6 +9,7 @@ import {
   TooManyAttemptsError,
 } from '../../../domain/accounts/login.js';
 import type { Services } from '../../../services.js';
+import { clientAddress } from '../../client-address.js';
 import type { ApiEnv } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import type * as routes from './routes.js';
@@ -18,23 +17,6 @@ import { LoginJsonSchema } from './routes.js';
 
 /** RFC 6749 §5.1: responses carrying tokens must not be cached anywhere. */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
-
-/** Without a socket (in-process `app.request()` tests) every request counts as this one address. */
-export const UNKNOWN_ADDRESS = 'unknown';
-
-/**
- * The address the per-IP login limit counts: the TCP peer. X-Forwarded-For is deliberately not
- * read, since any client can set it. Behind a reverse proxy every client therefore shares the
- * proxy's address (and its 30-failure budget); trusting the proxy's header needs an explicit
- * trusted-proxy setting, which does not exist yet.
- */
-export function clientAddress(c: Context<ApiEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? UNKNOWN_ADDRESS;
-  } catch {
-    return UNKNOWN_ADDRESS;
-  }
-}
 
 const tokenBody = (pair: TokenPair) => ({
   access_token: pair.accessToken,

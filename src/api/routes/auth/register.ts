@@ -1,12 +1,22 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { addressKey } from '../../../auth/login-throttle.js';
 import { passwordProblem } from '../../../auth/passwords.js';
 import { register } from '../../../domain/accounts/registration.js';
 import { toUserDto } from '../../../domain/profile.js';
 import { Notifications } from '../../../jobs/notifications.js';
 import type { Services } from '../../../services.js';
+import { clientAddress } from '../../client-address.js';
 import type { ApiEnv } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import { errorResponses } from '../../openapi.js';
 import { UserSchema } from '../../schemas/user.js';
+
+/**
+ * Registrations per client address (SPEC §3.1): every one costs an Argon2 hash and an account
+ * needs no credentials, so without a limit one address could fill the database and the hash
+ * queue. Every attempt that passes validation counts (taken usernames too), before any hashing.
+ */
+export const REGISTRATION_LIMIT = { perAddress: 10, windowSeconds: 10 * 60 } as const;
 
 /** Names of people: 1–128 characters, no control or bidi-override characters. */
 const PersonName = z
@@ -56,18 +66,22 @@ const Active = z.object({ status: z.literal('active'), user: UserSchema }).opena
 export const registerRoute = createRoute({
   method: 'post',
   path: '/auth/register',
+  operationId: 'registerAccount',
   tags: ['Auth'],
+  security: [],
   summary: 'Create an account',
   description:
     'Without `telegramId` the account is active at once and can be linked to Telegram later (POST /token). ' +
     'With `telegramId`, that Telegram user must have started the bot: they get Confirm / Decline buttons, ' +
     'login answers 403 pending_confirmation until they confirm, and a decline or 15 minutes without an ' +
-    'answer removes the account again. 422 telegram_not_started carries the bot link in `details.botLink`.',
+    'answer removes the account again. 422 telegram_not_started carries the bot link in `details.botLink`. ' +
+    `At most ${REGISTRATION_LIMIT.perAddress} registrations per client address in ${REGISTRATION_LIMIT.windowSeconds / 60} minutes, ` +
+    'counted whatever their outcome; then 429 `rate_limited` with `Retry-After` (seconds).',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },
   responses: {
     201: { description: 'Account created and active', content: { 'application/json': { schema: Active } } },
     202: { description: 'Waiting for confirmation in Telegram', content: { 'application/json': { schema: Pending } } },
-    ...errorResponses(400, 409, 413, 415, 422),
+    ...errorResponses(400, 409, 413, 415, 422, 429),
   },
 });
 
@@ -77,6 +91,20 @@ export function registerRegistrationRoute(services: Services) {
   return (app: OpenAPIHono<ApiEnv>) => {
     app.openapi(registerRoute, async (c) => {
       const body = c.req.valid('json');
+      const limit = await services.limiter.hit(
+        `register:ip:${addressKey(clientAddress(c))}`,
+        REGISTRATION_LIMIT.perAddress,
+        REGISTRATION_LIMIT.windowSeconds,
+      );
+      if (!limit.allowed) {
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `Too many registrations from this address; try again in ${limit.retryAfter} seconds`,
+          { retryAfterSeconds: limit.retryAfter },
+          { 'Retry-After': String(limit.retryAfter) },
+        );
+      }
       // The bot's link helps the caller; if Telegram cannot tell us the bot's name right now, leave it out.
       const botLink = async () => ({ botLink: await services.bot.link('').catch(() => undefined) });
       const result = await register(c.var.em, body, botLink);

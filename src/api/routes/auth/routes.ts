@@ -59,7 +59,9 @@ export const RefreshTokenBodySchema = z
 export const login = createRoute({
   method: 'post',
   path: '/auth/login',
+  operationId: 'login',
   tags: TAGS,
+  security: [],
   summary: 'Log in with username and password',
   description: [
     'Takes JSON `{username, password}` or an OAuth2 password form (`application/x-www-form-urlencoded`:',
@@ -94,7 +96,9 @@ export const login = createRoute({
 export const refresh = createRoute({
   method: 'post',
   path: '/auth/refresh',
+  operationId: 'refreshTokens',
   tags: TAGS,
+  security: [],
   summary: 'Trade a refresh token for a new pair',
   description: [
     'Uses the refresh token (once) and returns a new access token and a new refresh token of the same login.',
@@ -119,7 +123,9 @@ export const refresh = createRoute({
 export const logout = createRoute({
   method: 'post',
   path: '/auth/logout',
+  operationId: 'logout',
   tags: TAGS,
+  security: [],
   summary: 'Log out (revoke a login’s refresh tokens)',
   description: [
     'Revokes every refresh token of the login this refresh token belongs to. Access tokens already',

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { SwaggerUI, swaggerUI } from '@hono/swagger-ui';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../context.js';
+import { documentScopes } from '../../middlewares/auth.js';
 import { docsSecureHeaders } from '../../middlewares/secure-headers.js';
-import { API_VERSION, BEARER_AUTH, ErrorSchema, ValidationErrorSchema } from '../../openapi.js';
+import { API_LICENSE, API_VERSION, BEARER_AUTH, ErrorSchema, ValidationErrorSchema } from '../../openapi.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
@@ -20,6 +21,12 @@ const DESCRIPTION = [
   '400 invalid_json, 401 no or invalid token, 403 not allowed, 404 not found, 409 conflict,',
   '413 payload_too_large, 422 validation_failed (details lists `{path, message}`), 429 rate_limited.',
   'Every response carries `X-Request-Id` (yours if you sent a sane one); quote it when reporting a problem.',
+  '',
+  'Trusted services (SERVICE_KEYS) call with their own signed tokens on behalf of a user. Each operation such a',
+  'token may call names its scope (`x-required-scope`); without it the answer is 403 insufficient_scope, also',
+  'when the user is an admin. A service configured with a bare key has `*`: every scope except the admin ones',
+  '(`users:admin`, `mailings:admin`), which must be listed by name. Operations without a scope (`/token`)',
+  'take only the user’s own access token.',
 ].join('\n');
 
 /**
@@ -49,11 +56,14 @@ export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUr
   // Built on first request, when every feature has registered its routes, then reused.
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get(OPENAPI_PATH, (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'Gramdesk API', version: API_VERSION, description: DESCRIPTION },
-      servers: [{ url: publicUrl }],
-    });
+    if (!document) {
+      document = app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: { title: 'Gramdesk API', version: API_VERSION, description: DESCRIPTION, license: API_LICENSE },
+        servers: [{ url: publicUrl }],
+      });
+      documentScopes(document);
+    }
     return c.json(document);
   });
 

@@ -15,7 +15,9 @@ export const UnavailableSchema = z
 export const health = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getHealth',
   tags: ['Operations'],
+  security: [],
   summary: 'Liveness: the process is up',
   description: 'Touches no dependency, so a slow database cannot get the process restarted.',
   responses: {
@@ -29,7 +31,9 @@ export const health = createRoute({
 export const ready = createRoute({
   method: 'get',
   path: '/ready',
+  operationId: 'getReadiness',
   tags: ['Operations'],
+  security: [],
   summary: 'Readiness: PostgreSQL and Redis are reachable',
   responses: {
     200: { description: 'Both dependencies answered', content: { 'application/json': { schema: ReadySchema } } },
@@ -43,7 +47,9 @@ export const ready = createRoute({
 export const metrics = createRoute({
   method: 'get',
   path: '/metrics',
+  operationId: 'getMetrics',
   tags: ['Operations'],
+  security: [],
   summary: 'Prometheus metrics',
   responses: {
     200: {

@@ -34,7 +34,9 @@ export const JwksSchema = z.object({ keys: z.array(JwkSchema) }).openapi('Jwks',
 export const jwks = createRoute({
   method: 'get',
   path: '/.well-known/jwks.json',
+  operationId: 'getJwks',
   tags: ['Auth'],
+  security: [],
   summary: 'Public keys that verify access tokens',
   description: [
     'The JSON Web Key Set of every key whose tokens may still be valid: the active signing key and,',

@@ -2,7 +2,7 @@ import type { OpenAPIHono, RouteHandler } from '@hono/zod-openapi';
 import * as mailings from '../../../domain/mailings.js';
 import type { Services } from '../../../services.js';
 import type { ApiEnv } from '../../context.js';
-import { authenticate, requireAdmin, requireUserToken } from '../../middlewares/auth.js';
+import { authenticate, scoped } from '../../middlewares/auth.js';
 import { asValidation } from '../tasks/handlers.js';
 import * as routes from './routes.js';
 
@@ -25,10 +25,14 @@ function toDto(v: mailings.MailingView) {
 
 const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
 
-/** SPEC §3.6: mailings over the same domain use cases as the bot's admin screens. Admin only. */
+/**
+ * SPEC §3.6: mailings over the same domain use cases as the bot's admin screens. Admin only: a
+ * service token needs the scope mailings:admin (by name, not through "*") and an admin `sub`.
+ */
 export function registerMailingsRoutes(services: Services): (app: OpenAPIHono<ApiEnv>) => void {
   return (app) => {
-    const middleware = [authenticate(services), requireUserToken, requireAdmin];
+    const auth = authenticate(services);
+    const guarded = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'mailings:admin');
     type H<R extends keyof typeof routes> = (typeof routes)[R] extends Parameters<typeof app.openapi>[0]
       ? RouteHandler<(typeof routes)[R], ApiEnv>
       : never;
@@ -98,13 +102,13 @@ export function registerMailingsRoutes(services: Services): (app: OpenAPIHono<Ap
     };
 
     // /mailings/stats before /mailings/{id}.
-    app.openapi({ ...routes.mailingStats, middleware }, stats);
-    app.openapi({ ...routes.listMailings, middleware }, list);
-    app.openapi({ ...routes.createMailing, middleware }, create);
-    app.openapi({ ...routes.getMailing, middleware }, get);
-    app.openapi({ ...routes.updateMailing, middleware }, update);
-    app.openapi({ ...routes.deleteMailing, middleware }, remove);
-    app.openapi({ ...routes.cancelMailing, middleware }, cancel);
-    app.openapi({ ...routes.listDeliveries, middleware }, deliveries);
+    app.openapi(guarded(routes.mailingStats), stats);
+    app.openapi(guarded(routes.listMailings), list);
+    app.openapi(guarded(routes.createMailing), create);
+    app.openapi(guarded(routes.getMailing), get);
+    app.openapi(guarded(routes.updateMailing), update);
+    app.openapi(guarded(routes.deleteMailing), remove);
+    app.openapi(guarded(routes.cancelMailing), cancel);
+    app.openapi(guarded(routes.listDeliveries), deliveries);
   };
 }

@@ -108,6 +108,7 @@ const cursor = z
 export const listMailings = createRoute({
   method: 'get',
   path: '/mailings',
+  operationId: 'listMailings',
   tags,
   security,
   summary: 'Mailings, newest first',
@@ -120,6 +121,7 @@ export const listMailings = createRoute({
 export const mailingStats = createRoute({
   method: 'get',
   path: '/mailings/stats',
+  operationId: 'getMailingStats',
   tags,
   security,
   summary: 'Every mailing with its counts per status, and totals',
@@ -128,6 +130,7 @@ export const mailingStats = createRoute({
 export const createMailing = createRoute({
   method: 'post',
   path: '/mailings',
+  operationId: 'createMailing',
   tags,
   security,
   summary: 'Create a mailing',
@@ -137,6 +140,7 @@ export const createMailing = createRoute({
 export const getMailing = createRoute({
   method: 'get',
   path: '/mailings/{id}',
+  operationId: 'getMailing',
   tags,
   security,
   summary: 'One mailing with counts per status',
@@ -146,6 +150,7 @@ export const getMailing = createRoute({
 export const updateMailing = createRoute({
   method: 'patch',
   path: '/mailings/{id}',
+  operationId: 'updateMailing',
   tags,
   security,
   summary: 'Change a mailing before it starts (409 after)',
@@ -155,6 +160,7 @@ export const updateMailing = createRoute({
 export const deleteMailing = createRoute({
   method: 'delete',
   path: '/mailings/{id}',
+  operationId: 'deleteMailing',
   tags,
   security,
   summary: 'Delete a mailing before it starts (409 after)',
@@ -164,6 +170,7 @@ export const deleteMailing = createRoute({
 export const cancelMailing = createRoute({
   method: 'post',
   path: '/mailings/{id}/cancel',
+  operationId: 'cancelMailing',
   tags,
   security,
   summary: 'Cancel: stops sending within a second; the rest expires as cancelled',
@@ -173,6 +180,7 @@ export const cancelMailing = createRoute({
 export const listDeliveries = createRoute({
   method: 'get',
   path: '/mailings/{id}/deliveries',
+  operationId: 'listMailingDeliveries',
   tags,
   security,
   summary: 'Per-recipient detail of a mailing',

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { MAX_FRAME_BYTES } from '../../../chat/frames.js';
+import { PMS_IN_FULL } from '../../../chat/delivery.js';
+import { FRAME_RATE, MAX_FRAME_BYTES, MAX_SOCKETS_PER_USER } from '../../../chat/limits.js';
 import { CLOSE_CODES, WS_PATH } from '../../../chat/websocket.js';
 import {
   CHAT_TEXT_MAX,
@@ -12,6 +13,7 @@ import {
 import { DomainError } from '../../../domain/errors.js';
 import {
   createEcho,
+  ECHO_LIMIT,
   listOwnMessages,
   MESSAGE_TEXT_MAX,
   type MessageView,
@@ -21,8 +23,8 @@ import { Notifications } from '../../../jobs/notifications.js';
 import type { Services } from '../../../services.js';
 import type { ApiEnv } from '../../context.js';
 import { ApiError } from '../../errors.js';
-import { authenticate, requireScope } from '../../middlewares/auth.js';
-import { BEARER_AUTH, errorResponses } from '../../openapi.js';
+import { authenticate, scopeGuard } from '../../middlewares/auth.js';
+import { BEARER_AUTH, errorResponses, UNEXPECTED_ERROR } from '../../openapi.js';
 
 const Party = z
   .object({ id: z.string(), username: z.string().nullable(), firstName: z.string().nullable() })
@@ -110,12 +112,16 @@ const WS_DESCRIPTION = [
   '- `{"type":"room","id","from","text","sentAt"}` — a room message.',
   '- `{"type":"error","code","message","details"?,"ref"?}` — a refused frame; the connection stays open.',
   '  Codes: `invalid_json`, `invalid_frame` (details: `[{path, message}]`), `unknown_type`,',
-  `  \`frame_too_large\` (over ${MAX_FRAME_BYTES} bytes), \`binary_not_supported\`, \`text_empty\`, \`text_too_long\`,`,
-  '  `user_not_found`, `cannot_message_self`, `rate_limited` (details.retryAfter seconds; PMs',
-  `  ${PM_LIMIT.count}/min, room 20/min, frames 60 per 10 s), \`forbidden\` (then closed), \`internal_error\`.`,
+  '  `binary_not_supported`, `text_empty`, `text_too_long`, `user_not_found`, `cannot_message_self`,',
+  `  \`rate_limited\` (details.retryAfter seconds; PMs ${PM_LIMIT.count}/min, room 20/min, frames`,
+  `  ${FRAME_RATE.count} per ${FRAME_RATE.windowSeconds} s per user across all sockets — the frame is dropped),`,
+  '  `forbidden` (then closed), `internal_error`.',
   '',
-  'Frames over 16 MiB are not read at all: the socket is closed with 1009. The server pings every',
-  '10 s and drops a socket that does not answer; you count as online only while a socket is open.',
+  `**Limits**: a frame is at most ${MAX_FRAME_BYTES} bytes; a bigger one is not read at all and the socket is`,
+  `closed with ${CLOSE_CODES.tooLarge}. At most ${MAX_SOCKETS_PER_USER} sockets per user: opening one more closes`,
+  `your oldest with ${CLOSE_CODES.replaced}. When the account is banned or deleted its sockets are closed`,
+  `with ${CLOSE_CODES.forbidden}. The server pings every 10 s and drops a socket that does not answer; you count`,
+  'as online only while a socket is open.',
 ].join('\n');
 
 /** /messages (SPEC §3.5): the echo of seed 000 and the author's own history. */
@@ -126,19 +132,22 @@ export function registerMessagesRoutes(services: Services) {
       createRoute({
         method: 'post',
         path: '/messages',
+        operationId: 'sendMessage',
         tags: TAGS,
         security,
-        middleware: [authenticate(services), requireScope('messages:write')] as const,
+        ...scopeGuard(authenticate(services), 'messages:write'),
         summary: 'Send a message (echo or private message)',
         description:
           'Without `to`: the echo. The message is stored and comes back to your own Telegram as ' +
           '"{firstName}, I got a message from you:\\n{text}" (in your language), split into several ' +
           'messages beyond 4096 characters. Needs a linked Telegram (409 telegram_not_linked otherwise; ' +
-          'nothing is stored then).\n\n' +
+          `nothing is stored then). 429 rate_limited with Retry-After over ${ECHO_LIMIT.count} echoes per ` +
+          'minute (nothing is stored then).\n\n' +
           "With `to`: a private message from you (always the token's user) to that user, stored and " +
           'delivered over the WebSocket if the recipient has one open (GET /ws), otherwise in their ' +
-          'Telegram with a Reply button (several quick messages become one "N new messages" notice per ' +
-          `minute). 404 user_not_found; 422 cannot_message_self, text_empty, text_too_long (over ${CHAT_TEXT_MAX} ` +
+          `Telegram with a Reply button (beyond ${PMS_IN_FULL} PMs to one recipient within a minute, the rest ` +
+          'become one "N new messages" notice per recipient per minute). 404 user_not_found; ' +
+          `422 cannot_message_self, text_empty, text_too_long (over ${CHAT_TEXT_MAX} ` +
           `characters); 429 rate_limited (over ${PM_LIMIT.count} per minute) with Retry-After.`,
         request: { body: { required: true, content: { 'application/json': { schema: PostMessageBody } } } },
         responses: {
@@ -161,7 +170,7 @@ export function registerMessagesRoutes(services: Services) {
             .catch((err: unknown) => c.var.log.error({ err, messageId: message.id }, 'pm delivery failed'));
           return c.json(toMessageDto(toMessageView(message)), 201);
         }
-        const message = await createEcho(c.var.em, c.var.principal.user, text);
+        const message = await createEcho(c.var.em, services, c.var.principal.user, text).catch(withRetryAfter);
         await notifications.echo(message.id);
         return c.json(toMessageDto(toMessageView(message)), 201);
       },
@@ -170,9 +179,10 @@ export function registerMessagesRoutes(services: Services) {
       createRoute({
         method: 'get',
         path: '/messages',
+        operationId: 'listMessages',
         tags: TAGS,
         security,
-        middleware: [authenticate(services), requireScope('messages:read')] as const,
+        ...scopeGuard(authenticate(services), 'messages:read'),
         summary: 'Your messages, or a conversation, newest first',
         description:
           'Without `with`: the messages you sent (echoes, private and room messages). With `with`: the ' +
@@ -202,6 +212,7 @@ export function registerMessagesRoutes(services: Services) {
     app.openAPIRegistry.registerPath({
       method: 'get',
       path: WS_PATH,
+      operationId: 'openChatSocket',
       tags: TAGS,
       security,
       summary: 'WebSocket: live private and room messages',
@@ -214,6 +225,7 @@ export function registerMessagesRoutes(services: Services) {
       responses: {
         101: { description: 'Switching protocols: the socket is open' },
         ...errorResponses(401, 403, 426),
+        ...UNEXPECTED_ERROR,
       },
     });
   };

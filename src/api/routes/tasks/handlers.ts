@@ -32,14 +32,6 @@ export async function asValidation<T>(work: () => Promise<T>): Promise<T> {
 const dueAt = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null ? null : new Date(value);
 
-/** Pages a list that is already in memory (the cached comments), oldest first, by id. */
-function pageAfter<T extends { id: string }>(all: readonly T[], limit: number, cursor: string | undefined) {
-  const after = cursor === undefined ? undefined : BigInt(cursor);
-  const rest = after === undefined ? all : all.filter((item) => BigInt(item.id) > after);
-  const items = rest.slice(0, limit);
-  return { items, nextCursor: rest.length > limit ? (items[items.length - 1]?.id ?? null) : null };
-}
-
 type RouteName =
   | 'listTasks'
   | 'createTask'
@@ -89,13 +81,10 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
     },
     listComments: async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const all = await comments.listComments(
-        c.var.em,
-        services.commentCache,
-        c.var.principal.user,
-        c.req.valid('param').id,
-      );
-      const page = pageAfter(all, limit, cursor);
+      const page = await comments.pageComments(c.var.em, c.var.principal.user, c.req.valid('param').id, {
+        limit,
+        cursor,
+      });
       return c.json({ items: page.items.map(toCommentDto), nextCursor: page.nextCursor }, 200);
     },
     addComment: async (c) => {

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../../services.js';
 import type { ApiEnv } from '../../context.js';
-import { authenticate, requireScope } from '../../middlewares/auth.js';
+import { authenticate, scoped } from '../../middlewares/auth.js';
 import { taskHandlers } from './handlers.js';
 import * as routes from './routes.js';
 
@@ -13,18 +13,18 @@ import * as routes from './routes.js';
 export function registerTasksRoutes(services: Services): (app: OpenAPIHono<ApiEnv>) => void {
   return (app) => {
     const auth = authenticate(services);
-    const read = [auth, requireScope('tasks:read')];
-    const write = [auth, requireScope('tasks:write')];
+    const read = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'tasks:read');
+    const write = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'tasks:write');
     const h = taskHandlers(services);
 
-    app.openapi({ ...routes.listTasks, middleware: read }, h.listTasks);
-    app.openapi({ ...routes.createTask, middleware: write }, h.createTask);
-    app.openapi({ ...routes.getTask, middleware: read }, h.getTask);
-    app.openapi({ ...routes.updateTask, middleware: write }, h.updateTask);
-    app.openapi({ ...routes.deleteTask, middleware: write }, h.deleteTask);
-    app.openapi({ ...routes.listComments, middleware: read }, h.listComments);
-    app.openapi({ ...routes.addComment, middleware: write }, h.addComment);
-    app.openapi({ ...routes.editComment, middleware: write }, h.editComment);
-    app.openapi({ ...routes.deleteComment, middleware: write }, h.deleteComment);
+    app.openapi(read(routes.listTasks), h.listTasks);
+    app.openapi(write(routes.createTask), h.createTask);
+    app.openapi(read(routes.getTask), h.getTask);
+    app.openapi(write(routes.updateTask), h.updateTask);
+    app.openapi(write(routes.deleteTask), h.deleteTask);
+    app.openapi(read(routes.listComments), h.listComments);
+    app.openapi(write(routes.addComment), h.addComment);
+    app.openapi(write(routes.editComment), h.editComment);
+    app.openapi(write(routes.deleteComment), h.deleteComment);
   };
 }

@@ -132,6 +132,7 @@ const badTask = {
 export const listTasks = createRoute({
   method: 'get',
   path: '/tasks',
+  operationId: 'listTasks',
   tags,
   security,
   summary: 'Your tasks, newest first',
@@ -150,6 +151,7 @@ export const listTasks = createRoute({
 export const createTask = createRoute({
   method: 'post',
   path: '/tasks',
+  operationId: 'createTask',
   tags,
   security,
   summary: 'Create a task',
@@ -167,6 +169,7 @@ export const createTask = createRoute({
 export const getTask = createRoute({
   method: 'get',
   path: '/tasks/{id}',
+  operationId: 'getTask',
   tags,
   security,
   summary: 'One of your tasks',
@@ -178,6 +181,7 @@ export const getTask = createRoute({
 export const updateTask = createRoute({
   method: 'patch',
   path: '/tasks/{id}',
+  operationId: 'updateTask',
   tags,
   security,
   summary: 'Change a task',
@@ -194,6 +198,7 @@ export const updateTask = createRoute({
 export const deleteTask = createRoute({
   method: 'delete',
   path: '/tasks/{id}',
+  operationId: 'deleteTask',
   tags,
   security,
   summary: 'Delete a task',
@@ -205,12 +210,11 @@ export const deleteTask = createRoute({
 export const listComments = createRoute({
   method: 'get',
   path: '/tasks/{id}/comments',
+  operationId: 'listComments',
   tags,
   security,
   summary: 'Comments of a task, oldest first',
-  description:
-    'Scope `tasks:read`. Oldest first, a page at a time (`nextCursor` → `cursor`). Served from a cache ' +
-    'that every change of the task’s comments drops.',
+  description: 'Scope `tasks:read`. Oldest first, a page at a time (`nextCursor` → `cursor`); only the page is read.',
   request: { params: TaskParams, query: ListCommentsQuery },
   responses: {
     200: json(CommentPageSchema, 'A page of comments'),
@@ -229,6 +233,7 @@ const badComment = {
 export const addComment = createRoute({
   method: 'post',
   path: '/tasks/{id}/comments',
+  operationId: 'addComment',
   tags,
   security,
   summary: 'Comment on a task',
@@ -247,6 +252,7 @@ const commentNotFound =
 export const editComment = createRoute({
   method: 'patch',
   path: '/tasks/{id}/comments/{commentId}',
+  operationId: 'editComment',
   tags,
   security,
   summary: 'Edit your comment',
@@ -261,6 +267,7 @@ export const editComment = createRoute({
 export const deleteComment = createRoute({
   method: 'delete',
   path: '/tasks/{id}/comments/{commentId}',
+  operationId: 'deleteComment',
   tags,
   security,
   summary: 'Delete your comment',

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../../../services.js';
 import type { ApiEnv } from '../../context.js';
-import { authenticate, requireScope } from '../../middlewares/auth.js';
+import { authenticate, scoped } from '../../middlewares/auth.js';
 import * as handlers from './handlers.js';
 import * as routes from './routes.js';
 
@@ -21,17 +21,17 @@ export function registerUsersRoutes(
 ): (app: OpenAPIHono<ApiEnv>) => void {
   return (app) => {
     const auth = authenticate(services, options.verifyService);
-    const read = [auth, requireScope('profile:read')];
-    const write = [auth, requireScope('profile:write')];
+    const read = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:read');
+    const write = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:write');
 
     // Static /users/me routes first so they win over /users/{username}.
-    app.openapi({ ...routes.getMe, middleware: read }, handlers.getMe);
-    app.openapi({ ...routes.patchMe, middleware: write }, handlers.patchMe);
-    app.openapi({ ...routes.putAvatar, middleware: write }, handlers.putAvatar);
-    app.openapi({ ...routes.deleteAvatar, middleware: write }, handlers.deleteAvatar);
-    app.openapi({ ...routes.getMyAvatar, middleware: read }, handlers.getMyAvatar);
-    app.openapi({ ...routes.getAvatar, middleware: read }, handlers.getAvatar);
-    app.openapi({ ...routes.getProfile, middleware: read }, handlers.getProfile);
-    app.openapi({ ...routes.search, middleware: read }, handlers.search);
+    app.openapi(read(routes.getMe), handlers.getMe);
+    app.openapi(write(routes.patchMe), handlers.patchMe);
+    app.openapi(write(routes.putAvatar), handlers.putAvatar);
+    app.openapi(write(routes.deleteAvatar), handlers.deleteAvatar);
+    app.openapi(read(routes.getMyAvatar), handlers.getMyAvatar);
+    app.openapi(read(routes.getAvatar), handlers.getAvatar);
+    app.openapi(read(routes.getProfile), handlers.getProfile);
+    app.openapi(read(routes.search), handlers.search);
   };
 }

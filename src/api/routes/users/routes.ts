@@ -100,6 +100,7 @@ const avatarImageResponse = {
 export const getMe = createRoute({
   method: 'get',
   path: '/users/me',
+  operationId: 'getMe',
   tags,
   security,
   summary: 'Your account',
@@ -110,6 +111,7 @@ export const getMe = createRoute({
 export const patchMe = createRoute({
   method: 'patch',
   path: '/users/me',
+  operationId: 'updateMe',
   tags,
   security,
   summary: 'Change your profile and settings',
@@ -126,6 +128,7 @@ export const patchMe = createRoute({
 export const putAvatar = createRoute({
   method: 'put',
   path: '/users/me/avatar',
+  operationId: 'uploadAvatar',
   tags,
   security,
   summary: 'Upload your avatar',
@@ -154,6 +157,7 @@ export const putAvatar = createRoute({
 export const deleteAvatar = createRoute({
   method: 'delete',
   path: '/users/me/avatar',
+  operationId: 'deleteAvatar',
   tags,
   security,
   summary: 'Remove your avatar',
@@ -164,6 +168,7 @@ export const deleteAvatar = createRoute({
 export const getMyAvatar = createRoute({
   method: 'get',
   path: '/users/me/avatar',
+  operationId: 'getMyAvatar',
   tags,
   security,
   summary: 'Your avatar',
@@ -178,6 +183,7 @@ export const getMyAvatar = createRoute({
 export const getAvatar = createRoute({
   method: 'get',
   path: '/users/{username}/avatar',
+  operationId: 'getUserAvatar',
   tags,
   security,
   summary: "A user's avatar",
@@ -193,6 +199,7 @@ export const getAvatar = createRoute({
 export const getProfile = createRoute({
   method: 'get',
   path: '/users/{username}',
+  operationId: 'getUserProfile',
   tags,
   security,
   summary: "A user's public profile",
@@ -205,6 +212,7 @@ export const getProfile = createRoute({
 export const search = createRoute({
   method: 'get',
   path: '/users',
+  operationId: 'searchUsers',
   tags,
   security,
   summary: 'Search users by username prefix',

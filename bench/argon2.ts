@@ -1,11 +1,12 @@
 import { randomBytes, type ScryptOptions, scrypt as scryptCallback } from 'node:crypto';
-import { SigningKeys } from '../src/auth/keys.js';
-import { LoginThrottle } from '../src/auth/login-throttle.js';
-import { ARGON2_OPTIONS, MAX_CONCURRENT_HASHES, PasswordHasher } from '../src/auth/passwords.js';
-import { User } from '../src/db/entities/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { login } from '../src/domain/accounts/login.js';
-import { connectRedis, createRedis } from '../src/redis.js';
+import { entities } from '../src/entities.js';
+import { login } from '../src/features/accounts/login.js';
+import { LoginThrottle } from '../src/features/accounts/login-throttle.js';
+import { User } from '../src/features/users/user.entity.js';
+import { SigningKeys } from '../src/platform/auth/keys.js';
+import { ARGON2_OPTIONS, MAX_CONCURRENT_HASHES, PasswordHasher } from '../src/platform/auth/passwords.js';
+import { createOrm } from '../src/platform/db/orm.js';
+import { connectRedis, createRedis } from '../src/platform/redis.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
 
 /**
@@ -110,7 +111,7 @@ async function hashing() {
 
 /** Whole logins through the use case (DB lookup, throttle script, verification, tokens on success). */
 async function logins(env: BenchEnv) {
-  const orm = await createOrm({ databaseUrl: env.databaseUrl, pgliteDir: '' });
+  const orm = await createOrm({ entities, databaseUrl: env.databaseUrl, pgliteDir: '' });
   const redis = createRedis(env.redisUrl, { connectionName: 'gramdesk:bench-argon2' });
   try {
     await connectRedis(redis, env.redisUrl);

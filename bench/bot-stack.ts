@@ -1,13 +1,14 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import { createTranslator } from '../src/bot/i18n.js';
-import { createBot } from '../src/bot/index.js';
-import { createOrm } from '../src/db/orm.js';
-import { attachUserCache } from '../src/db/user-cache.js';
-import type { TaskEffects } from '../src/domain/tasks/tasks.js';
-import { createCommentCache } from '../src/jobs/reminders.js';
-import { createLogger } from '../src/logger.js';
-import { RateLimiter } from '../src/rate-limit.js';
-import { connectRedis, createRedis, type Redis } from '../src/redis.js';
+import { createGramdeskBot as createBot } from '../src/bot.js';
+import { entities } from '../src/entities.js';
+import { createCommentCache } from '../src/features/tasks/jobs/reminders.js';
+import type { TaskEffects } from '../src/features/tasks/tasks.js';
+import { attachUserCache } from '../src/features/users/user-cache.js';
+import { createOrm } from '../src/platform/db/orm.js';
+import { createTranslator } from '../src/platform/i18n/translator.js';
+import { createLogger } from '../src/platform/logger.js';
+import { RateLimiter } from '../src/platform/rate-limit.js';
+import { connectRedis, createRedis, type Redis } from '../src/platform/redis.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { FakeBotApi } from './fake-bot-api.js';
 import type { BenchEnv } from './harness.js';
@@ -52,6 +53,7 @@ export async function openProbedBot(
 ) {
   let unattributed = 0;
   const orm = await createOrm({
+    entities,
     databaseUrl: env.databaseUrl,
     pgliteDir: '',
     onQuery: (sql) => {

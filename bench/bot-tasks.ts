@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadavg } from 'node:os';
-import { createTranslator } from '../src/bot/i18n.js';
-import { Task, User } from '../src/db/entities/index.js';
-import { tasksVersionKey } from '../src/jobs/reminders.js';
+import { tasksVersionKey } from '../src/features/tasks/jobs/reminders.js';
+import { Task } from '../src/features/tasks/task.entities.js';
+import { User } from '../src/features/users/user.entity.js';
+import { createTranslator } from '../src/platform/i18n/translator.js';
 import { openProbedBot } from './bot-stack.js';
 import { type ButtonLabel, SimulatedUser } from './fake-bot-api.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadavg } from 'node:os';
 import { Bot, type Context, InlineKeyboard, MemorySessionStorage, type SessionFlavor, session } from 'grammy';
 import type { Update } from 'grammy/types';
-import { createTranslator } from '../src/bot/i18n.js';
+import { createTranslator } from '../src/platform/i18n/translator.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import { openProbedBot } from './bot-stack.js';
 import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';

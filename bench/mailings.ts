@@ -12,9 +12,11 @@
  * recipients of the memory case (default 200,000; 1,000,000 takes ~20 minutes); BENCH_MAILING_ONLY
  * runs only the named cases (comma-separated: rate25, rate1000, rate1000-100ms, raw, memory).
  */
-import { createOrm, type Orm } from '../src/db/orm.js';
-import { createMailing, getMailingView } from '../src/domain/mailings.js';
-import { MailingEngine } from '../src/mailings/engine.js';
+
+import { entities } from '../src/entities.js';
+import { MailingEngine } from '../src/features/mailings/jobs/engine.js';
+import { createMailing, getMailingView } from '../src/features/mailings/mailings.js';
+import { createOrm, type Orm } from '../src/platform/db/orm.js';
 import { FakeBotApiServer } from '../test/helpers/fake-bot-api-server.js';
 import { flushRedis } from '../test/helpers/program.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
@@ -206,7 +208,7 @@ export const mailingsBench: Benchmark = {
   name: 'mailings',
   title: 'Mailing delivery on real worker processes: rate efficiency, raw ceiling, memory',
   async run(env: BenchEnv) {
-    const orm = await createOrm({ databaseUrl: env.databaseUrl, pgliteDir: '', poolSize: 4 });
+    const orm = await createOrm({ entities, databaseUrl: env.databaseUrl, pgliteDir: '', poolSize: 4 });
     const build = await buildWorker();
     const big = Number(process.env.BENCH_MAILING_BIG ?? 200_000);
     const specs: CaseSpec[] = [

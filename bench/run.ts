@@ -10,8 +10,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createOrm, migrate } from '../src/db/orm.js';
-import { connectRedis, createRedis } from '../src/redis.js';
+import { entities } from '../src/entities.js';
+import { createOrm, migrate } from '../src/platform/db/orm.js';
+import { connectRedis, createRedis } from '../src/platform/redis.js';
 import { argon2Bench } from './argon2.js';
 import { botTasks } from './bot-tasks.js';
 import { botUpdates } from './bot-updates.js';
@@ -95,7 +96,7 @@ async function prepare(suffix: string) {
   const databaseName = `gd_bench_${suffix}`;
   const keyPrefix = `gdbench:${suffix}:`;
   const admin = async (sql: string) => {
-    const orm = await createOrm({ databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
+    const orm = await createOrm({ entities, databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
     try {
       await orm.em.fork().getConnection().execute(sql);
     } finally {
@@ -129,7 +130,7 @@ async function prepare(suffix: string) {
   };
   try {
     await connectRedis(redis, REDIS_URL);
-    const orm = await createOrm({ databaseUrl, pgliteDir: '' });
+    const orm = await createOrm({ entities, databaseUrl, pgliteDir: '' });
     try {
       await migrate(orm);
     } finally {

@@ -1,11 +1,12 @@
-import { SigningKeys } from '../src/auth/keys.js';
 import { loadConfig } from '../src/config.js';
-import { createOrm } from '../src/db/orm.js';
-import { createLogger } from '../src/logger.js';
-import type { RateLimiter } from '../src/rate-limit.js';
-import { connectRedis, createRedis } from '../src/redis.js';
-import type { Services } from '../src/services.js';
-import { createServices } from '../src/services-factory.js';
+import { entities } from '../src/entities.js';
+import { SigningKeys } from '../src/platform/auth/keys.js';
+import { createOrm } from '../src/platform/db/orm.js';
+import { createLogger } from '../src/platform/logger.js';
+import type { RateLimiter } from '../src/platform/rate-limit.js';
+import { connectRedis, createRedis } from '../src/platform/redis.js';
+import type { Services } from '../src/platform/services.js';
+import { createServices } from '../src/services.js';
 import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
 import type { BenchEnv } from './harness.js';
 
@@ -27,6 +28,7 @@ export async function openBenchServices(
   });
   const log = createLogger('info', { destination: { write: () => undefined } });
   const orm = await createOrm({
+    entities,
     databaseUrl: env.databaseUrl,
     pgliteDir: '',
     onQuery: () => {

@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApi } from '../src/api/app.js';
-import { OPENAPI_PATH } from '../src/api/routes/docs/index.js';
-import { apiRoutes } from '../src/api/routes/index.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
-import type { Services } from '../src/services.js';
+import { createApi } from '../src/platform/http/app.js';
+import { OPENAPI_PATH } from '../src/platform/http/docs.js';
+import { createLogger } from '../src/platform/logger.js';
+import { createMetrics } from '../src/platform/metrics.js';
+import type { Services } from '../src/platform/services.js';
+import { apiRoutes } from '../src/routes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

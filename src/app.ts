@@ -1,27 +1,27 @@
 import type { UserFromGetMe } from 'grammy/types';
-import { createApi } from './api/app.js';
-import { apiRoutes } from './api/routes/index.js';
-import { type HttpServer, startHttpServer } from './api/server.js';
-import { SigningKeys } from './auth/keys.js';
-import { serviceTokenVerifierFor } from './auth/service-tokens.js';
-import { registerAdminCommands, registerCommands } from './bot/commands.js';
-import type { BotDeps } from './bot/context.js';
-import { type CreateBotOptions, createBot, type GramdeskBot } from './bot/index.js';
-import { type Intake, registerWebhook, startPolling, webhookHandler } from './bot/intake.js';
-import { type ChatGateway, createChatGateway } from './chat/websocket.js';
+import { createGramdeskBot } from './bot.js';
 import type { Config } from './config.js';
-import { withStartupLock } from './db/migrate-lock.js';
-import { createOrm, migrate, type Orm } from './db/orm.js';
-import { attachUserCache } from './db/user-cache.js';
-import { startChatDeliveryWorker } from './jobs/chat-delivery.js';
-import { startAdminTicker } from './jobs/mailing-cards.js';
-import { startNotificationsWorker } from './jobs/notifications.js';
-import { startReminderWorker } from './jobs/reminders.js';
-import type { Logger } from './logger.js';
-import { type MailingEngine, startMailingWorker } from './mailings/engine.js';
-import { createMetrics } from './metrics.js';
-import { connectRedis, createRedis, type Redis } from './redis.js';
-import { createServices } from './services-factory.js';
+import { entities } from './entities.js';
+import { startNotificationsWorker } from './features/accounts/index.js';
+import { registerAdminCommands, registerCommands } from './features/admin/index.js';
+import { type ChatGateway, createChatGateway, startChatDeliveryWorker } from './features/chat/index.js';
+import { type MailingEngine, startAdminTicker, startMailingWorker } from './features/mailings/index.js';
+import { startReminderWorker } from './features/tasks/index.js';
+import { attachUserCache } from './features/users/index.js';
+import { SigningKeys } from './platform/auth/keys.js';
+import { serviceTokenVerifierFor } from './platform/auth/service-tokens.js';
+import type { BotDeps } from './platform/bot/context.js';
+import type { CreateBotOptions, GramdeskBot } from './platform/bot/create-bot.js';
+import { type Intake, registerWebhook, startPolling, webhookHandler } from './platform/bot/intake.js';
+import { withStartupLock } from './platform/db/migrate-lock.js';
+import { createOrm, migrate, type Orm } from './platform/db/orm.js';
+import { createApi } from './platform/http/app.js';
+import { type HttpServer, startHttpServer } from './platform/http/server.js';
+import type { Logger } from './platform/logger.js';
+import { createMetrics } from './platform/metrics.js';
+import { connectRedis, createRedis, type Redis } from './platform/redis.js';
+import { apiRoutes } from './routes.js';
+import { createServices } from './services.js';
 
 export type Role = 'bot' | 'api' | 'worker';
 export const ALL_ROLES: readonly Role[] = ['bot', 'api', 'worker'];
@@ -61,6 +61,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   // Check both dependencies at once, so an operator with both down learns it in one run.
   const [ormResult, redisResult] = await Promise.allSettled([
     createOrm({
+      entities,
       databaseUrl: config.databaseUrl,
       pgliteDir: config.pgliteDir,
       logger: log,
@@ -110,7 +111,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
-    ? createBot(botDeps, { mode: config.botMode, botInfo: options.botInfo, fetch: options.fetch })
+    ? createGramdeskBot(botDeps, { mode: config.botMode, botInfo: options.botInfo, fetch: options.fetch })
     : undefined;
 
   let intake: Intake | undefined;

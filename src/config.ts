@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTrustedProxies } from './trusted-proxies.js';
+import { parseTrustedProxies } from './platform/http/trusted-proxies.js';
 
 /**
  * The only reader of process.env. Every variable of SPEC §1 is validated here so that a

@@ -1,8 +1,8 @@
 import { ALL_ROLES, type Role, startGramdesk } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseUnavailableError } from './db/orm.js';
-import { createLogger } from './logger.js';
-import { RedisUnavailableError } from './redis.js';
+import { DatabaseUnavailableError } from './platform/db/orm.js';
+import { createLogger } from './platform/logger.js';
+import { RedisUnavailableError } from './platform/redis.js';
 
 /** Graceful shutdown must finish within this bound (orchestrators kill at 10 s). */
 const SHUTDOWN_TIMEOUT_MS = 9_500;

@@ -1,39 +1,56 @@
-import type { Api } from 'grammy';
-import type { SigningKeys } from './auth/keys.js';
-import type { Translator } from './bot/i18n.js';
-import type { ChatDelivery } from './chat/types.js';
+import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from './config.js';
-import type { Orm } from './db/orm.js';
-import type { CommentCache } from './domain/tasks/comments.js';
-import type { TaskEffects } from './domain/tasks/tasks.js';
-import type { JobRuntime } from './jobs/runtime.js';
-import type { Logger } from './logger.js';
-import type { RateLimiter } from './rate-limit.js';
-import type { Redis } from './redis.js';
-import type { BotIdentity } from './telegram.js';
+import { createChatDelivery } from './features/chat/index.js';
+import { createCommentCache, createTaskEffects } from './features/tasks/index.js';
+import { attachUserCache } from './features/users/index.js';
+import type { SigningKeys } from './platform/auth/keys.js';
+import type { Orm } from './platform/db/orm.js';
+import { createTranslator } from './platform/i18n/translator.js';
+import type { Logger } from './platform/logger.js';
+import { JobRuntime } from './platform/queue/runtime.js';
+import { RateLimiter } from './platform/rate-limit.js';
+import type { Redis } from './platform/redis.js';
+import type { Services } from './platform/services.js';
+import { BotIdentity, createTelegramApi, type TelegramFetch } from './platform/telegram/api.js';
 
-/**
- * What the API routes, bot features and jobs share, built once in `startGramdesk` (or by tests).
- * Passed explicitly, never imported as a singleton.
- */
-export interface Services {
+export interface ServiceBase {
   config: Config;
   log: Logger;
   orm: Orm;
   redis: Redis;
   keys: SigningKeys;
-  jobs: JobRuntime;
-  translator: Translator;
-  /** Bot API client for messages sent outside an update (jobs, notifications). */
-  telegram: Api;
-  bot: BotIdentity;
-  /** What follows task changes (list version, reminders) and the comment list cache. */
-  taskEffects: TaskEffects;
-  commentCache: CommentCache;
-  /** Delivers stored PMs and room messages: WebSocket if connected, else Telegram (src/chat/delivery.ts). */
-  chat: ChatDelivery;
-  /** Fixed-window rate limits in Redis shared by every process (PMs, room messages, ...). */
-  limiter: RateLimiter;
-  /** Prefix of every Redis key written by this deployment (tests give each file its own). */
   keyPrefix: string;
+  /** Test and benchmark hooks: a fake Bot API and the bot's known identity. */
+  fetch?: TelegramFetch | undefined;
+  botInfo?: UserFromGetMe | undefined;
+  /** Replaces the Redis rate limiter (benchmarks measure without limits). */
+  limiter?: RateLimiter;
+}
+
+/**
+ * Builds the Services every role shares from the connected ORM, Redis and signing keys, the
+ * one way production (startGramdesk), tests and benchmarks assemble them. It also registers
+ * the user cache's invalidation on the ORM, so user writes from any part reach the bot.
+ */
+export function createServices(base: ServiceBase): Services {
+  const { config, log, orm, redis, keys, keyPrefix } = base;
+  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
+  const telegram = createTelegramApi(config, base.fetch);
+  attachUserCache(orm, redis, keyPrefix);
+  return {
+    config,
+    log,
+    orm,
+    redis,
+    keys,
+    jobs,
+    translator: createTranslator(),
+    telegram,
+    bot: new BotIdentity(telegram, base.botInfo),
+    keyPrefix,
+    taskEffects: createTaskEffects({ redis, jobs, keyPrefix }),
+    commentCache: createCommentCache({ redis, keyPrefix }),
+    chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),
+    limiter: base.limiter ?? new RateLimiter(redis, keyPrefix),
+  };
 }

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { createOrm, migrate } from '../src/db/orm.js';
+import { entities } from '../src/entities.js';
+import { createOrm, migrate } from '../src/platform/db/orm.js';
 import { ADMIN_DATABASE_URL, databaseUrl, uniqueSuffix } from './helpers/env.js';
 
 declare module 'vitest' {
@@ -9,7 +10,7 @@ declare module 'vitest' {
 }
 
 async function execute(sql: string): Promise<void> {
-  const admin = await createOrm({ databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
+  const admin = await createOrm({ entities, databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
   try {
     await admin.em.fork().getConnection().execute(sql);
   } finally {
@@ -25,7 +26,7 @@ async function execute(sql: string): Promise<void> {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const name = `gd_template_${uniqueSuffix()}`;
   await execute(`create database "${name}"`);
-  const template = await createOrm({ databaseUrl: databaseUrl(name), pgliteDir: '' });
+  const template = await createOrm({ entities, databaseUrl: databaseUrl(name), pgliteDir: '' });
   await migrate(template);
   await template.close();
   project.provide('templateDatabase', name);

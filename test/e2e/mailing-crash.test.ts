@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createOrm } from '../../src/db/orm.js';
-import { getMailingView } from '../../src/domain/mailings.js';
-import type { Services } from '../../src/services.js';
+import { entities } from '../../src/entities.js';
+import { getMailingView } from '../../src/features/mailings/mailings.js';
+import { createOrm } from '../../src/platform/db/orm.js';
+import type { Services } from '../../src/platform/services.js';
 import { createEmptyDatabase } from '../helpers/db.js';
 import { FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
 import { newMailing, seedUsers } from '../helpers/mailings.js';
@@ -32,7 +33,7 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
     const start = () => startProgram(env, { args: ['--role=worker'] });
     const steady = start();
     let victim: RunningProgram = start();
-    const orm = await createOrm({ databaseUrl: db.url, pgliteDir: '' });
+    const orm = await createOrm({ entities, databaseUrl: db.url, pgliteDir: '' });
     try {
       await steady.waitForOutput(/gramdesk started/, 90_000);
       await victim.waitForOutput(/gramdesk started/, 90_000);

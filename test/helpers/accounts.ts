@@ -1,6 +1,6 @@
-import { issueAccessToken } from '../../src/auth/access-token.js';
-import { User } from '../../src/db/entities/index.js';
-import type { Services } from '../../src/services.js';
+import { User } from '../../src/features/users/user.entity.js';
+import { issueAccessToken } from '../../src/platform/auth/access-token.js';
+import type { Services } from '../../src/platform/services.js';
 
 let next = 1;
 

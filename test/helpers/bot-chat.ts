@@ -1,5 +1,6 @@
-import { Message, User } from '../../src/db/entities/index.js';
-import { startChatDeliveryWorker } from '../../src/jobs/chat-delivery.js';
+import { startChatDeliveryWorker } from '../../src/features/chat/jobs/delivery.js';
+import { Message } from '../../src/features/chat/message.entity.js';
+import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient, TelegramUserProfile } from './bot-client.js';
 import type { TestEnvironment } from './environment.js';
 import type { ApiCall } from './fake-telegram.js';

@@ -4,8 +4,10 @@
  *   tsx test/helpers/chat-process.ts '{"databaseUrl":…,"keyPrefix":…,"heartbeatMs":…,"presenceTtlMs":…}'
  * Prints "chat-process listening <port>" once it accepts connections.
  */
-import { createOrm } from '../../src/db/orm.js';
-import { createRedis } from '../../src/redis.js';
+
+import { entities } from '../../src/entities.js';
+import { createOrm } from '../../src/platform/db/orm.js';
+import { createRedis } from '../../src/platform/redis.js';
 import { startChatServer } from './chat.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
@@ -18,7 +20,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as {
   heartbeatMs: number;
   presenceTtlMs: number;
 };
-const orm = await createOrm({ databaseUrl: options.databaseUrl, pgliteDir: '', poolSize: 2 });
+const orm = await createOrm({ entities, databaseUrl: options.databaseUrl, pgliteDir: '', poolSize: 2 });
 const redis = createRedis(REDIS_URL);
 await redis.connect();
 const services = await createTestServices(

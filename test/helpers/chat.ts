@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { createApi } from '../../src/api/app.js';
-import { apiRoutes } from '../../src/api/routes/index.js';
-import { type HttpServer, startHttpServer } from '../../src/api/server.js';
-import { type ChatGateway, type ChatGatewayOptions, createChatGateway } from '../../src/chat/websocket.js';
-import { createMetrics } from '../../src/metrics.js';
-import type { Services } from '../../src/services.js';
+import { type ChatGateway, type ChatGatewayOptions, createChatGateway } from '../../src/features/chat/ws/gateway.js';
+import { createApi } from '../../src/platform/http/app.js';
+import { type HttpServer, startHttpServer } from '../../src/platform/http/server.js';
+import { createMetrics } from '../../src/platform/metrics.js';
+import type { Services } from '../../src/platform/services.js';
+import { apiRoutes } from '../../src/routes.js';
 
 /** One API "process": the full app plus its own chat gateway on a real port of its own. */
 export interface ChatServer {

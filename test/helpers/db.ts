@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
-import { createOrm, type Orm } from '../../src/db/orm.js';
+import { entities } from '../../src/entities.js';
+import { createOrm, type Orm } from '../../src/platform/db/orm.js';
 import { ADMIN_DATABASE_URL, databaseUrl, uniqueSuffix } from './env.js';
 
 export interface TestDatabase {
@@ -12,7 +13,7 @@ export interface TestDatabase {
 }
 
 async function admin<T>(work: (execute: (sql: string) => Promise<unknown>) => Promise<T>): Promise<T> {
-  const orm = await createOrm({ databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
+  const orm = await createOrm({ entities, databaseUrl: ADMIN_DATABASE_URL, pgliteDir: '' });
   try {
     const connection = orm.em.fork().getConnection();
     return await work((sql) => connection.execute(sql));
@@ -27,7 +28,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin((execute) => execute(`create database "${name}" template "${inject('templateDatabase')}"`));
   const url = databaseUrl(name);
   const queries: string[] = [];
-  const orm = await createOrm({ databaseUrl: url, pgliteDir: '', onQuery: (sql) => queries.push(sql), poolSize: 4 });
+  const orm = await createOrm({
+    entities,
+    databaseUrl: url,
+    pgliteDir: '',
+    onQuery: (sql) => queries.push(sql),
+    poolSize: 4,
+  });
   return {
     name,
     url,

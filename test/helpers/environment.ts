@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Services } from '../../src/services.js';
+import type { Services } from '../../src/platform/services.js';
 import { createTestBot, type TestBot } from './bot.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { FakeTelegram } from './fake-telegram.js';

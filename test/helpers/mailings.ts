@@ -1,7 +1,12 @@
-import type { Em } from '../../src/db/orm.js';
-import { createMailing, getMailingView, type MailingInput, type MailingView } from '../../src/domain/mailings.js';
-import { MailingEngine, type MailingEngineOptions } from '../../src/mailings/engine.js';
-import type { Services } from '../../src/services.js';
+import { MailingEngine, type MailingEngineOptions } from '../../src/features/mailings/jobs/engine.js';
+import {
+  createMailing,
+  getMailingView,
+  type MailingInput,
+  type MailingView,
+} from '../../src/features/mailings/mailings.js';
+import type { Em } from '../../src/platform/db/orm.js';
+import type { Services } from '../../src/platform/services.js';
 import { FakeBotApiServer } from './fake-bot-api-server.js';
 
 let nextChat = 900_000_000 + Math.floor(Math.random() * 50_000_000);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRedis } from '../../src/redis.js';
+import { createRedis } from '../../src/platform/redis.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import { createEmptyDatabase } from './db.js';
 import { FakeTelegram } from './fake-telegram.js';

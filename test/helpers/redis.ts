@@ -1,4 +1,4 @@
-import { createRedis, type Redis } from '../../src/redis.js';
+import { createRedis, type Redis } from '../../src/platform/redis.js';
 import { REDIS_URL, uniqueSuffix } from './env.js';
 
 export interface TestRedis {

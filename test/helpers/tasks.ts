@@ -1,6 +1,7 @@
-import { Comment, Task, type TaskStatus, User } from '../../src/db/entities/index.js';
-import { addComment } from '../../src/domain/tasks/comments.js';
-import { createTask } from '../../src/domain/tasks/tasks.js';
+import { addComment } from '../../src/features/tasks/comments.js';
+import { Comment, Task, type TaskStatus } from '../../src/features/tasks/task.entities.js';
+import { createTask } from '../../src/features/tasks/tasks.js';
+import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from './bot-client.js';
 import type { TestEnvironment } from './environment.js';
 import type { ChatMessage } from './fake-telegram.js';

@@ -1,0 +1,129 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { DomainError } from '../../../platform/errors.js';
+import { escapeHtml } from '../../../platform/telegram/html.js';
+import { localTime } from '../../../platform/time/timezone.js';
+import { isRoomMember, joinRoom, leaveRoom } from '../../chat/index.js';
+import { showOutcome } from '../jobs/notifications.js';
+import {
+  type AttachResult,
+  attachToken,
+  declineLink,
+  type LinkRefusal,
+  looksLikeToken,
+  previewLink,
+} from '../linking.js';
+import { decideRegistration } from '../registration.js';
+import { LINK_CALLBACK, linkKeyboard, REGISTRATION_CALLBACK } from './keyboards.js';
+
+/**
+ * The Telegram side of HTTP accounts: Confirm / Decline of a registration (SPEC §3.1) and
+ * attaching a link token, sent as bare text or through `/start link_<token>` and confirmed on a
+ * consent screen (SPEC §3.3).
+ */
+export function accountsFeature() {
+  const composer = new Composer<BotContext>();
+
+  composer.callbackQuery(REGISTRATION_CALLBACK, async (ctx) => {
+    const [, registrationId = '', answer] = ctx.match;
+    try {
+      const outcome = await decideRegistration(
+        ctx.em,
+        registrationId,
+        answer === 'yes' ? 'confirm' : 'decline',
+        ctx.from.id,
+      );
+      await answerCallback(ctx);
+      // The message shows the outcome, whether decided now or earlier (a second press, or after expiry).
+      await showOutcome(
+        { telegram: ctx.api, translator: ctx.deps.translator, log: ctx.log },
+        { ...outcome, messageId: ctx.callbackQuery.message?.message_id ?? outcome.messageId },
+      );
+    } catch (err) {
+      // Someone else's (or a forged) registration id: the same answer as a missing one, nothing changes.
+      if (err instanceof DomainError && err.code === 'not_found') {
+        await answerCallback(ctx, ctx.t('registration-not-found'));
+        return;
+      }
+      throw err;
+    }
+  });
+
+  composer.command('start', async (ctx, next) => {
+    const payload = ctx.match.trim();
+    if (!payload.startsWith('link_')) return next();
+    await askToLink(ctx, payload.slice('link_'.length));
+  });
+
+  composer.on('message:text', async (ctx, next) => {
+    if (!looksLikeToken(ctx.message.text)) return next();
+    await askToLink(ctx, ctx.message.text);
+  });
+
+  composer.callbackQuery(LINK_CALLBACK, async (ctx) => {
+    const [, token = '', answer] = ctx.match;
+    const result =
+      answer === 'y' ? await attachToken(ctx.em, ctx.user, token) : await declineLink(ctx.em, ctx.user, token);
+    await answerCallback(ctx);
+    if (result.outcome === 'attached') {
+      // From now on this Telegram user is the account's user; the room membership moves with them.
+      const room = { redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' };
+      if (await isRoomMember(room, result.mergedUserId)) {
+        await joinRoom(room, result.account.id);
+        await leaveRoom(room, result.mergedUserId);
+      }
+      ctx.user = result.account;
+    }
+    // The consent message shows the outcome in place, without its buttons.
+    await ctx.editMessageText(outcomeText(ctx, result)).catch(async () => ctx.reply(outcomeText(ctx, result)));
+  });
+
+  return composer;
+}
+
+/** Seed 000's answers, and the outcome of the consent screen. */
+function outcomeText(ctx: BotContext, result: AttachResult | LinkRefusal | { outcome: 'declined' }): string {
+  switch (result.outcome) {
+    case 'attached':
+      return `${ctx.t('link-attached', { token: result.token })}\n${ctx.t('link-attached-account', { username: result.account.username ?? '' })}`;
+    case 'declined':
+      return ctx.t('link-declined');
+    case 'already_attached':
+      return result.token
+        ? ctx.t('link-already-attached', { token: result.token })
+        : ctx.t('link-already-linked', { username: result.username });
+    case 'invalid_format':
+      return ctx.t('link-invalid-format');
+    case 'no_such_token':
+      return ctx.t('link-no-such-token');
+    case 'in_use':
+      return ctx.t('link-in-use');
+  }
+}
+
+/**
+ * A token arrived: nothing is attached yet. Linking hands this chat to whoever knows the
+ * account's password, and the token may come from a stranger's link, so the person sees who is
+ * asking and what they would get, and only Confirm attaches (SPEC §3.3).
+ */
+async function askToLink(ctx: BotContext, text: string): Promise<void> {
+  const request = await previewLink(ctx.em, ctx.user, text);
+  if (request.outcome !== 'confirm') {
+    await ctx.reply(outcomeText(ctx, request));
+    return;
+  }
+  const zone = ctx.user.timezone;
+  const created = new Intl.DateTimeFormat(ctx.user.language, { dateStyle: 'long', timeZone: zone }).format(
+    request.accountCreatedAt,
+  );
+  await ctx.reply(
+    ctx.t('link-confirm-request', {
+      username: escapeHtml(request.username),
+      created,
+      expires: localTime(zone, request.expiresAt),
+      admin: request.role === 'admin' ? 'yes' : 'no',
+    }),
+    { reply_markup: linkKeyboard(ctx.t, request.token) },
+  );
+}

@@ -1,0 +1,115 @@
+import type { Job } from 'bullmq';
+import type { Services } from '../../../platform/services.js';
+import { sendOnce } from '../../../platform/telegram/send-outcome.js';
+import { markBlocked } from '../../users/index.js';
+import { registrationKeyboard } from '../bot/keyboards.js';
+import {
+  type DecisionOutcome,
+  decideRegistration,
+  pendingConfirmation,
+  setConfirmationMessage,
+} from '../registration.js';
+
+/**
+ * Messages to a user's Telegram that do not answer an update: registration confirmations and
+ * their expiry. They run in the worker, never in a
+ * request handler, so a slow or unreachable Telegram does not slow the API down.
+ */
+export const NOTIFICATIONS_QUEUE = 'notifications';
+
+export type NotificationJob =
+  | { type: 'registration-confirm'; registrationId: string }
+  | { type: 'registration-expire'; registrationId: string };
+
+/** Enqueues from the API side. Expiry jobs are delayed and keyed by registration, so they run once. */
+export class Notifications {
+  constructor(private readonly services: Pick<Services, 'jobs'>) {}
+
+  private get queue() {
+    return this.services.jobs.queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
+    });
+  }
+
+  async registrationCreated(registrationId: string, expiresAt: Date): Promise<void> {
+    await this.queue.add(
+      'registration-confirm',
+      { type: 'registration-confirm', registrationId },
+      {
+        jobId: `registration-confirm-${registrationId}`,
+      },
+    );
+    await this.queue.add(
+      'registration-expire',
+      { type: 'registration-expire', registrationId },
+      {
+        jobId: `registration-expire-${registrationId}`,
+        delay: Math.max(0, expiresAt.getTime() - Date.now()),
+      },
+    );
+  }
+}
+
+/** Starts the worker that sends these notifications. */
+export function startNotificationsWorker(services: Services) {
+  return services.jobs.worker<NotificationJob>(NOTIFICATIONS_QUEUE, (job) => handleNotification(services, job), {
+    concurrency: 8,
+  });
+}
+
+export async function handleNotification(services: Services, job: Pick<Job<NotificationJob>, 'data'>): Promise<void> {
+  const data = job.data;
+  const em = services.orm.em.fork();
+  switch (data.type) {
+    case 'registration-confirm': {
+      const pending = await pendingConfirmation(em, data.registrationId);
+      if (!pending) return; // already decided or gone
+      const t = services.translator.forLocale(pending.language);
+      // A repeated confirmation request is harmless, so network errors are retried here.
+      const sent = await sendOnce(
+        { chatId: pending.telegramId, onBlocked: markBlocked(services), resendAfterNetworkError: true },
+        () =>
+          services.telegram.sendMessage(
+            pending.telegramId,
+            t('registration-confirm-request', {
+              username: pending.username,
+              admin: pending.role === 'admin' ? 'yes' : 'no',
+            }),
+            {
+              reply_markup: registrationKeyboard(t, pending.registrationId),
+            },
+          ),
+      );
+      if (sent) await setConfirmationMessage(em, pending.registrationId, sent.message_id);
+      return;
+    }
+    case 'registration-expire': {
+      const outcome = await decideRegistration(em, data.registrationId, 'expire', null).catch(() => null);
+      if (outcome?.changed) await showOutcome(services, outcome);
+      return;
+    }
+  }
+}
+
+/** Writes the outcome of a registration into its confirmation message (and removes the buttons). */
+export async function showOutcome(
+  services: Pick<Services, 'telegram' | 'translator' | 'log'>,
+  outcome: DecisionOutcome,
+) {
+  if (outcome.telegramId == null || outcome.messageId == null) return;
+  const t = services.translator.forLocale(outcome.language);
+  const key =
+    outcome.status === 'confirmed'
+      ? 'registration-confirmed'
+      : outcome.status === 'declined'
+        ? 'registration-declined'
+        : 'registration-expired';
+  await services.telegram
+    .editMessageText(outcome.telegramId, outcome.messageId, t(key, { username: outcome.username }))
+    .catch((err: unknown) => services.log.warn({ err: String(err) }, 'could not edit the confirmation message'));
+}

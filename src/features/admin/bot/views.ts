@@ -1,0 +1,128 @@
+import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { paginate } from '../../../platform/bot/ui/paginate.js';
+import { formatLocal } from '../../../platform/time/local-dates.js';
+import { closeUserSockets } from '../../chat/index.js';
+import type { User } from '../../users/index.js';
+import { visibleName } from '../../users/index.js';
+import { type AdminChange, adminStats, bannedNoticeKey, isAdmin, searchUsersAsAdmin } from '../admin.js';
+import { syncAdminCommands } from './command-lists.js';
+
+/**
+ * What the admin screens show and the follow-up of an admin change, shared by the /admin
+ * command (commands.ts), the screens (screens.ts) and the dialogs (dialogs.ts).
+ */
+
+/** True (after saying "not allowed") when the sender is not an admin. */
+export async function denyUnlessAdmin(ctx: BotContext): Promise<boolean> {
+  if (isAdmin(ctx.user)) return false;
+  if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('admin-not-allowed'));
+  else if (ctx.chat) await ctx.reply(ctx.t('admin-not-allowed'));
+  return true;
+}
+
+/** What the handler of this update loaded for the admin screens to render (per update, never stored). */
+export interface AdminView {
+  target?: User;
+  results?: User[];
+}
+const views = new WeakMap<object, AdminView>();
+export function adminView(ctx: BotContext): AdminView {
+  let v = views.get(ctx);
+  if (!v) {
+    v = {};
+    views.set(ctx, v);
+  }
+  return v;
+}
+
+export const RESULTS_PAGE_SIZE = 8;
+
+export async function statsText(ctx: BotContext): Promise<string> {
+  const s = await adminStats(ctx.em);
+  return ctx.t('admin-stats', {
+    total: s.users.total,
+    active: s.users.active7d,
+    blocked: s.users.blockedBot,
+    banned: s.users.banned,
+    todo: s.tasks.todo ?? 0,
+    inProgress: s.tasks.in_progress ?? 0,
+    done: s.tasks.done ?? 0,
+    messages: s.messages24h,
+    scheduled: s.mailings.scheduled ?? 0,
+    running: s.mailings.running ?? 0,
+    completed: s.mailings.completed ?? 0,
+    cancelled: s.mailings.cancelled ?? 0,
+  });
+}
+
+/** The last search of this chat (UI state in the session) with its current results. */
+export async function searchResults(ctx: BotContext) {
+  const session = await ctx.session;
+  const query = session.adminSearch?.query ?? '';
+  const v = adminView(ctx);
+  v.results ??= query ? await searchUsersAsAdmin(ctx.em, query) : [];
+  return { query, page: paginate(v.results, session.adminSearch?.page ?? 1, RESULTS_PAGE_SIZE) };
+}
+
+export async function resultsText(ctx: BotContext): Promise<string> {
+  const { query, page } = await searchResults(ctx);
+  if (page.total === 0) return ctx.t('admin-search-empty', { query });
+  return ctx.t('admin-search-results', { query, count: page.total });
+}
+
+export function userButtonLabel(user: User): string {
+  const handle = user.telegramUsername ? `@${user.telegramUsername}` : user.username ? `~${user.username}` : '';
+  const marks = `${user.role === 'admin' ? '⭐ ' : ''}${user.status === 'banned' ? '⛔ ' : ''}`;
+  return `${marks}${visibleName(user)} ${handle}`.trim().slice(0, 60);
+}
+
+export function userCardText(ctx: BotContext, user: User): string {
+  const tz = ctx.user.timezone;
+  const none = ctx.t('not-set');
+  const telegramName = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
+  const telegram = user.telegramId
+    ? `${telegramName} ${user.telegramUsername ? `@${user.telegramUsername}` : ''} (${user.telegramId})`
+        .replace(/\s+/g, ' ')
+        .trim()
+    : none;
+  const accountName = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  const account = user.username ? `${user.username}${accountName ? ` (${accountName})` : ''}` : none;
+  const status =
+    ctx.t(user.status === 'banned' ? 'admin-status-banned' : 'admin-status-active') +
+    (user.botBlocked ? ` ${ctx.t('admin-status-bot-blocked')}` : '');
+  return [
+    ctx.t('admin-card-title', { name: visibleName(user), id: user.id }),
+    ctx.t('admin-card-telegram', { telegram }),
+    ctx.t('admin-card-account', { account }),
+    ctx.t('admin-card-language', { language: user.language, timezone: user.timezone }),
+    ctx.t('admin-card-phone', { phone: user.phone ?? none, operator: user.operatorCode ?? none }),
+    ctx.t('admin-card-tags', { tags: user.tags.length ? user.tags.map((t) => `#${t}`).join(' ') : none }),
+    ctx.t('admin-card-role', { role: ctx.t(user.role === 'admin' ? 'admin-role-admin' : 'admin-role-user') }),
+    ctx.t('admin-card-status', { status }),
+    ctx.t('admin-card-created', { created: formatLocal(user.createdAt, tz) }),
+    ctx.t('admin-card-seen', { seen: user.lastSeenAt ? formatLocal(user.lastSeenAt, tz) : none }),
+  ].join('\n');
+}
+
+/**
+ * What follows a change the domain saved: the admin commands appear or disappear in the
+ * user's chat when the role changed, an unbanned user may be told again if banned later, and a
+ * banned user's WebSockets close.
+ * Telegram being unreachable does not undo the change (start-up registers the lists again).
+ */
+export async function afterAdminChange(ctx: BotContext, change: AdminChange): Promise<void> {
+  if (change.unbanned) await ctx.deps.redis.del(bannedNoticeKey(ctx.deps.keyPrefix ?? '', change.user.id));
+  // The ban is committed; the user's open WebSockets on every API process close now (SPEC §3.5).
+  // Redis failing here does not undo the ban: such a socket is still refused at its next frame.
+  if (change.banned) {
+    await closeUserSockets(ctx.deps.redis, ctx.deps.keyPrefix ?? '', change.user.id, 'banned').catch((err) =>
+      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not close the banned user’s sockets'),
+    );
+  }
+  if (change.roleChanged) {
+    await syncAdminCommands(ctx.api, ctx.deps.translator, change.user).catch((err) =>
+      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not update the admin commands'),
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export { AuditEntry } from './audit.entity.js';
+export { audit } from './audit.js';

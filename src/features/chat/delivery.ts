@@ -1,0 +1,125 @@
+import type { Services } from '../../platform/services.js';
+import { ChatJobs } from './jobs/delivery.js';
+import { chatKeys } from './keys.js';
+import { Message } from './message.entity.js';
+import { toMessageView } from './messages.js';
+import { Presence } from './presence.js';
+import { publishToRoom, publishToUser } from './pubsub.js';
+import type { ChatDelivery, DeliveryOptions } from './types.js';
+import { messageFrame } from './ws/frames.js';
+
+/**
+ * SPEC §2.3: a conversation works like a chat, so the first PMS_IN_FULL PMs to an offline
+ * recipient within a notice window arrive in Telegram in full; only the ones beyond that are
+ * folded into one "N new messages from @x" notice per recipient per window. Counted per
+ * recipient, not per sender: the notice protects the recipient from a flood by anyone.
+ */
+export const PMS_IN_FULL = 5;
+export const NOTICE_WINDOW_MS = 60_000;
+/** The notice job runs this long after the window's end, so a PM counted at the very end is in it. */
+const NOTICE_MARGIN_MS = 250;
+
+/**
+ * Opens or joins the recipient's window on Redis's clock and counts the PM in it. Within the
+ * first ARGV[3] PMs of the window it returns {0, window start, 0}: deliver it in full. Beyond,
+ * it counts the PM as folded, records its sender (ordered by their first folded PM) and returns
+ * {folded so far, window start, ms until the window ends}. The counters outlive the window so the
+ * notice job can read them once (burstWindowKeys). KEYS[1] = window key; ARGV = window ms,
+ * counter ttl ms, PMs in full, sender id.
+ */
+const BURST = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = redis.call('GET', KEYS[1])
+if not window then
+  window = string.format('%d', now)
+  redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
+end
+local base = KEYS[1] .. ':' .. window
+local ttl = tonumber(ARGV[2])
+local n = redis.call('INCR', base .. ':n')
+if n == 1 then redis.call('PEXPIRE', base .. ':n', ttl) end
+if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
+local folded = redis.call('INCR', base .. ':folded')
+redis.call('PEXPIRE', base .. ':folded', ttl)
+redis.call('ZADD', base .. ':from', 'NX', n, ARGV[4])
+redis.call('PEXPIRE', base .. ':from', ttl)
+return {folded, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
+
+export interface ChatDeliveryOptions {
+  /** Length of a notice window (tests shorten it). */
+  noticeWindowMs?: number;
+  /** PMs to one recipient per window that arrive in full (tests may change it). */
+  pmsInFull?: number;
+}
+
+/**
+ * How stored chat messages reach people (src/features/chat/types.ts). Works in every role: it only
+ * reads presence, publishes to Redis and enqueues jobs; the sockets live in the API processes
+ * (src/features/chat/ws/gateway.ts) and the Telegram sends in the worker (src/features/chat/jobs/delivery.ts).
+ */
+export function createChatDelivery(
+  services: Pick<Services, 'orm' | 'redis' | 'jobs' | 'keyPrefix'>,
+  options: ChatDeliveryOptions = {},
+): ChatDelivery {
+  const presence = new Presence(services.redis, services.keyPrefix);
+  const jobs = new ChatJobs(services);
+  const windowMs = options.noticeWindowMs ?? NOTICE_WINDOW_MS;
+  const inFull = options.pmsInFull ?? PMS_IN_FULL;
+  const keys = chatKeys(services.keyPrefix);
+
+  async function toTelegram(recipientId: string, senderId: string, messageId: string): Promise<void> {
+    const [folded, window, remainingMs] = (await services.redis.eval(
+      BURST,
+      1,
+      keys.burst(recipientId),
+      windowMs,
+      windowMs * 10,
+      inFull,
+      senderId,
+    )) as [number, number, number];
+    if (Number(folded) === 0) await jobs.pm(messageId);
+    // Every folded PM of the window enqueues the same job id: one notice per recipient per window.
+    else await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
+  }
+
+  return {
+    async deliverPrivate(messageId: string, deliveryOptions: DeliveryOptions = {}) {
+      const em = services.orm.em.fork();
+      const message = await em.findOne(Message, { id: messageId, kind: 'pm' }, { populate: ['from', 'to'] });
+      if (!message?.to) return 'stored';
+      const recipient = message.to;
+      const envelope = { frame: messageFrame(toMessageView(message)) };
+      // The sender's other connections see what they sent (the one that sent it had the echo).
+      const senderSync = publishToUser(services.redis, services.keyPrefix, message.from.id, {
+        ...envelope,
+        ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}),
+      });
+      // Live presence (heartbeat-refreshed, expires with a dead process) and a process that
+      // actually received the frame: both, or the recipient is treated as offline.
+      let delivered = false;
+      if (await presence.isOnline(recipient.id)) {
+        delivered = (await publishToUser(services.redis, services.keyPrefix, recipient.id, envelope)) > 0;
+      }
+      await senderSync;
+      if (delivered) return 'websocket';
+      if (recipient.telegramId == null || recipient.botBlocked || recipient.status !== 'active') return 'stored';
+      await toTelegram(recipient.id, message.from.id, message.id);
+      return 'telegram';
+    },
+
+    async deliverRoom(messageId: string, deliveryOptions: DeliveryOptions = {}) {
+      const em = services.orm.em.fork();
+      const message = await em.findOne(Message, { id: messageId, kind: 'room' }, { populate: ['from'] });
+      if (!message) return;
+      // One publish: each API process hands the frame to its own sockets of room members.
+      await publishToRoom(services.redis, services.keyPrefix, {
+        frame: messageFrame(toMessageView(message)),
+        ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}),
+      });
+      // Telegram members: found and sent to by the worker, under the chat lane of the send
+      // budget (not the mailing lane).
+      await jobs.room(message.id);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { registerMessagesRoutes } from './api/index.js';
+export { CHAT_CONVERSATIONS } from './bot/actions.js';
+export { chatFeature, roomModeFeature } from './bot/commands.js';
+export { chatConversations } from './bot/dialogs.js';
+export type { ChatScreens } from './bot/screens.js';
+export { buildChatMenus } from './bot/screens.js';
+export { createChatDelivery } from './delivery.js';
+export { startChatDeliveryWorker } from './jobs/delivery.js';
+export { Message } from './message.entity.js';
+export { closeUserSockets } from './pubsub.js';
+export { isRoomMember, joinRoom, leaveRoom } from './room.js';
+export type { ChatDelivery } from './types.js';
+export type { ChatGateway } from './ws/gateway.js';
+export { createChatGateway } from './ws/gateway.js';

@@ -1,0 +1,232 @@
+import type { Job } from 'bullmq';
+import type { InlineKeyboard } from 'grammy';
+import type { Services } from '../../../platform/services.js';
+import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
+import { splitText } from '../../../platform/telegram/html.js';
+import { sendOnce } from '../../../platform/telegram/send-outcome.js';
+import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.js';
+import { pmReplyKeyboard } from '../bot/keyboards.js';
+import { chatKeys } from '../keys.js';
+import { Message } from '../message.entity.js';
+import { Presence } from '../presence.js';
+import { isRoomMember, leaveRoom, roomMembers } from '../room.js';
+
+/**
+ * Chat messages that go out through Telegram (SPEC §2.3): private messages to people without a
+ * live WebSocket, the "N new messages" notice that stands for a burst of them, the room
+ * fan-out to Telegram users in room mode, and the echo of a message POSTed without a recipient. Every send draws from the chat lane of the send budget
+ * (chatSendRate: what Telegram's global limit leaves beside MAILING_RATE, src/platform/telegram/budget.ts),
+ * so a chatty room never slows a running mailing, and runs here, in the worker role, never inside
+ * a request or update handler.
+ */
+export const CHAT_DELIVERY_QUEUE = 'chat-delivery';
+
+export type ChatDeliveryJob =
+  /** A private message in full ("💬 @sender: text" with a Reply button). */
+  | { type: 'pm'; messageId: string }
+  /** At the end of a notice window: "📨 N new messages from @x — /inbox" for the PMs folded in it. */
+  | { type: 'pm-notice'; recipientId: string; window: string }
+  /** A room message: finds the Telegram members to send it to, one `room-send` job each. */
+  | { type: 'room'; messageId: string }
+  | { type: 'room-send'; messageId: string; userId: string }
+  /** A message POSTed over HTTP without a recipient comes back to its author's Telegram (seed 000). */
+  | { type: 'echo'; messageId: string };
+
+/**
+ * The counters of one recipient's notice window, as the burst script of src/features/chat/delivery.ts
+ * writes them: how many PMs were folded, and who sent them (a sorted set, first sender first).
+ */
+export const burstWindowKeys = (keyPrefix: string, recipientId: string, window: string) => {
+  const base = `${chatKeys(keyPrefix).burst(recipientId)}:${window}`;
+  return { count: `${base}:n`, folded: `${base}:folded`, senders: `${base}:from` };
+};
+
+/** Senders named in a notice; the rest are counted ("and 2 others"). */
+export const NOTICE_NAMED_SENDERS = 3;
+
+/** Reads and clears a window's folded count and senders at once, so a notice job run twice sends once. */
+const TAKE_FOLDED = `
+local folded = tonumber(redis.call('GET', KEYS[1]) or '0')
+local senders = redis.call('ZRANGE', KEYS[2], 0, -1)
+redis.call('DEL', KEYS[1], KEYS[2])
+return {folded, senders}`;
+
+/** Enqueues chat deliveries (any role). Job ids make a repeated enqueue a no-op. */
+export class ChatJobs {
+  constructor(private readonly services: Pick<Services, 'jobs'>) {}
+
+  private get queue() {
+    return this.services.jobs.queue<ChatDeliveryJob>(CHAT_DELIVERY_QUEUE, {
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
+    });
+  }
+
+  async pm(messageId: string): Promise<void> {
+    await this.queue.add('pm', { type: 'pm', messageId }, { jobId: `pm-${messageId}` });
+  }
+
+  /** One notice job per recipient and window: every PM folded in it enqueues the same job id. */
+  async notice(recipientId: string, window: string, delayMs: number): Promise<void> {
+    await this.queue.add(
+      'pm-notice',
+      { type: 'pm-notice', recipientId, window },
+      { jobId: `pm-notice-${recipientId}-${window}`, delay: Math.max(0, delayMs) },
+    );
+  }
+
+  async echo(messageId: string): Promise<void> {
+    await this.queue.add('echo', { type: 'echo', messageId }, { jobId: `echo-${messageId}` });
+  }
+
+  async room(messageId: string): Promise<void> {
+    await this.queue.add('room', { type: 'room', messageId }, { jobId: `room-${messageId}` });
+  }
+
+  async roomSends(messageId: string, userIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += 500) {
+      await this.queue.addBulk(
+        userIds.slice(i, i + 500).map((userId) => ({
+          name: 'room-send',
+          data: { type: 'room-send' as const, messageId, userId },
+          opts: { jobId: `room-send-${messageId}-${userId}` },
+        })),
+      );
+    }
+  }
+}
+
+export function startChatDeliveryWorker(services: Services) {
+  const budget = chatBudget(services);
+  return services.jobs.worker<ChatDeliveryJob>(
+    CHAT_DELIVERY_QUEUE,
+    (job) => handleChatDelivery(services, job, budget),
+    { concurrency: 8 },
+  );
+}
+
+export type ChatDeliveryOutcome = 'sent' | 'skipped' | 'blocked' | 'queued';
+
+export async function handleChatDelivery(
+  services: Services,
+  job: Pick<Job<ChatDeliveryJob>, 'data'>,
+  budget: TelegramBudget = chatBudget(services),
+): Promise<ChatDeliveryOutcome> {
+  const data = job.data;
+  const em = services.orm.em.fork();
+  switch (data.type) {
+    case 'echo': {
+      const message = await em.findOne(Message, { id: data.messageId, kind: 'echo' }, { populate: ['from'] });
+      const author = message?.from;
+      if (!message || !author || !reachable(author)) return 'skipped';
+      const t = services.translator.forLocale(author.language);
+      return send(services, budget, author, t('echo', { firstName: firstNameOf(author), text: message.text }));
+    }
+    case 'pm': {
+      const message = await em.findOne(Message, { id: data.messageId, kind: 'pm' }, { populate: ['from', 'to'] });
+      const recipient = message?.to;
+      if (!message || !recipient || !reachable(recipient)) return 'skipped';
+      const t = services.translator.forLocale(recipient.language);
+      const text = t('chat-pm-incoming', { sender: handleOf(message.from), text: message.text });
+      return send(services, budget, recipient, text, pmReplyKeyboard(t, message.from.id));
+    }
+    case 'pm-notice': {
+      const keys = burstWindowKeys(services.keyPrefix, data.recipientId, data.window);
+      const [folded, senderIds] = (await services.redis.eval(TAKE_FOLDED, 2, keys.folded, keys.senders)) as [
+        number,
+        string[],
+      ];
+      const count = Number(folded);
+      if (!(count > 0) || senderIds.length === 0) return 'skipped';
+      const recipient = await em.findOne(User, { id: data.recipientId });
+      if (!recipient || !reachable(recipient)) return 'skipped';
+      const named = await em.find(User, { id: { $in: senderIds.slice(0, NOTICE_NAMED_SENDERS) } });
+      const byId = new Map(named.map((u) => [u.id, u]));
+      const handles = senderIds.flatMap((id) => {
+        const user = byId.get(id);
+        return user ? [handleOf(user)] : [];
+      });
+      const t = services.translator.forLocale(recipient.language);
+      const others = senderIds.length - handles.length;
+      const list = others > 0 ? [...handles, t('chat-pm-notice-others', { count: others })] : handles;
+      const senders = new Intl.ListFormat(recipient.language, { type: 'conjunction' }).format(list);
+      const text = t('chat-pm-notice', { count, sender: senders });
+      // One sender: the notice answers them like a PM would; several: /inbox lists them all.
+      const only = senderIds.length === 1 ? byId.get(senderIds[0] as string) : undefined;
+      return send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined);
+    }
+    case 'room': {
+      const message = await em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] });
+      if (!message) return 'skipped';
+      const members = (await roomMembers(services)).filter((id) => id !== message.from.id && /^\d{1,19}$/.test(id));
+      const presence = new Presence(services.redis, services.keyPrefix);
+      const recipients: string[] = [];
+      for (let i = 0; i < members.length; i += 1000) {
+        const users = await em.find(
+          User,
+          { id: { $in: members.slice(i, i + 1000) }, telegramId: { $ne: null }, botBlocked: false, status: 'active' },
+          { fields: ['id'] },
+        );
+        const online = await presence.online(users.map((u) => u.id));
+        recipients.push(...users.map((u) => u.id).filter((id) => !online.has(id)));
+      }
+      await new ChatJobs(services).roomSends(message.id, recipients);
+      return 'queued';
+    }
+    case 'room-send': {
+      const [message, user] = await Promise.all([
+        em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] }),
+        em.findOne(User, { id: data.userId }),
+      ]);
+      // Left the room since the fan-out was planned: nothing more for them.
+      if (!message || !user || !reachable(user) || !(await isRoomMember(services, user.id))) return 'skipped';
+      const t = services.translator.forLocale(user.language);
+      const outcome = await send(
+        services,
+        budget,
+        user,
+        t('chat-room-line', { name: visibleName(message.from), text: message.text }),
+      );
+      if (outcome === 'blocked') await leaveRoom(services, user.id);
+      return outcome;
+    }
+  }
+}
+
+/** How a sender is named in Telegram: @username when they have one, else their visible name. */
+export function handleOf(user: User): string {
+  const username = user.username ?? user.telegramUsername;
+  return username ? `@${username}` : visibleName(user);
+}
+
+function reachable(user: User): user is User & { telegramId: number } {
+  return user.telegramId != null && !user.botBlocked && user.status === 'active';
+}
+
+/**
+ * Sends a text (split at 4096, the keyboard on the last part), each part under the chat lane of
+ * the budget, with the one send rule of sendOnce (403 marks the user, 429 pauses the lane, a
+ * network error is never resent).
+ */
+async function send(
+  services: Services,
+  budget: TelegramBudget,
+  user: User & { telegramId: number },
+  text: string,
+  keyboard?: InlineKeyboard,
+): Promise<ChatDeliveryOutcome> {
+  const parts = splitText(text);
+  for (const [index, part] of parts.entries()) {
+    await budget.acquire();
+    const last = index === parts.length - 1;
+    const sent = await sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, () =>
+      services.telegram.sendMessage(user.telegramId, part, last && keyboard ? { reply_markup: keyboard } : {}),
+    );
+    if (!sent) return 'blocked';
+  }
+  return 'sent';
+}

@@ -1,0 +1,23 @@
+/** Redis keys and pub/sub channels of the chat, all under the deployment's key prefix. */
+export const chatKeys = (keyPrefix: string) => ({
+  /** Sorted set: connection id → expiry (ms, Redis clock) of each live WebSocket of a user. */
+  presence: (userId: string) => `${keyPrefix}presence:${userId}`,
+  /**
+   * Sorted set: connection id → when it opened (ms, Redis clock) of the same live WebSockets, so the
+   * per-user socket cap can close the oldest one; it lives and expires with the presence key.
+   */
+  sockets: (userId: string) => `${keyPrefix}ws:sockets:${userId}`,
+  /** Set of user ids in the common room (WebSocket clients that joined, Telegram users in room mode). */
+  roomMembers: `${keyPrefix}room:members`,
+  /** Pub/sub channel of one user's WebSocket frames; subscribed by the processes holding their sockets. */
+  userChannel: (userId: string) => `${keyPrefix}chat:user:${userId}`,
+  /** Pub/sub channel of room frames; every API process subscribes. */
+  roomChannel: `${keyPrefix}chat:room`,
+  /**
+   * The current Telegram window of PMs to one offline recipient (its start, Redis clock); the
+   * window's counters live under `<this key>:<start>:…` (src/features/chat/delivery.ts).
+   */
+  burst: (recipientId: string) => `${keyPrefix}chat:burst:${recipientId}`,
+});
+
+export type ChatKeys = ReturnType<typeof chatKeys>;

@@ -1,0 +1,176 @@
+import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { unlinkAccount } from '../../accounts/index.js';
+import { type AdminScreens, buildAdminMenus, denyUnlessAdmin } from '../../admin/index.js';
+import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
+import { buildMailingMenus, type MailingScreens } from '../../mailings/index.js';
+import { buildTaskMenus, type TaskScreens } from '../../tasks/index.js';
+import {
+  changeLanguage,
+  chooseTimezone,
+  linkedUsername,
+  requestPhone,
+  settingsText,
+  TIMEZONE_PRESETS,
+  timezoneText,
+  toggleNotifications,
+} from '../../users/index.js';
+
+export interface Screens extends TaskScreens, ChatScreens, AdminScreens, MailingScreens {
+  main: Screen;
+  help: Screen;
+  settings: Screen;
+  language: Screen;
+  timezone: Screen;
+  unlink: Screen;
+}
+
+export interface Menus {
+  /** The root menu: installing it installs every registered submenu's click handling. */
+  root: ScreenMenu;
+  screens: Screens;
+}
+
+/**
+ * Buttons answer their callback query themselves (answerCallback), so that one answer can
+ * carry a toast; the plugin's automatic answer would be a second one, which Telegram rejects.
+ * A click on a button whose labels have changed since it was sent (e.g. the notifications
+ * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
+ */
+const menuOptions = {
+  autoAnswer: false,
+  onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+    await answerCallback(ctx, ctx.t('menu-outdated'));
+    ctx.menu.update();
+  },
+};
+
+/** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
+export function buildMenus(): Menus {
+  const main = new ScreenMenu('main', {
+    ...menuOptions,
+    // A non-admin pressing an admin's 🛠 Admin button (which their menu lacks) is told "not allowed".
+    onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+      if (ctx.match === 'adm' && (await denyUnlessAdmin(ctx))) return;
+      await menuOptions.onMenuOutdated(ctx);
+    },
+  });
+  const help = new ScreenMenu('help', menuOptions);
+  const settings = new ScreenMenu('settings', menuOptions);
+  const language = new ScreenMenu('language', menuOptions);
+  const timezone = new ScreenMenu('timezone', menuOptions);
+  const unlink = new ScreenMenu('unlink', menuOptions);
+
+  const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
+  const tasks = buildTaskMenus(mainScreen);
+  const chat = buildChatMenus(mainScreen);
+  const mailings = buildMailingMenus(() => screens.adminHome);
+  const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
+  const screens: Screens = {
+    ...tasks.screens,
+    ...chat.screens,
+    ...admin.screens,
+    ...mailings.screens,
+    main: mainScreen,
+    help: { text: (ctx) => ctx.t('help'), menu: help },
+    settings: { text: settingsText, menu: settings },
+    language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
+    timezone: { text: timezoneText, menu: timezone },
+    unlink: { text: (ctx) => ctx.t('settings-unlink-confirm', { username: linkedUsername(ctx) ?? '' }), menu: unlink },
+  };
+  const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
+
+  // Entries for features that do not exist yet are deliberately absent (no "coming soon").
+  main
+    .text((ctx) => ctx.t('menu-tasks'), show(screens.tasks))
+    .text((ctx) => ctx.t('menu-chat'), show(screens.chat))
+    .row()
+    .text((ctx) => ctx.t('menu-settings'), show(screens.settings))
+    .row()
+    .text((ctx) => ctx.t('menu-help'), show(screens.help))
+    .dynamic((ctx, range) => {
+      // Only admins see the entry; its handler checks again (the role may change after rendering).
+      if (ctx.user?.role !== 'admin') return;
+      range.row().text({ text: ctx.t('menu-admin'), payload: 'adm' }, async (c) => {
+        if (await denyUnlessAdmin(c)) return;
+        await showScreen(c, screens.adminHome);
+      });
+    });
+
+  help.text((ctx) => ctx.t('back'), show(screens.main));
+
+  settings
+    .text((ctx) => ctx.t('settings-language'), show(screens.language))
+    .text((ctx) => ctx.t('settings-timezone'), show(screens.timezone))
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-notifications', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
+      async (ctx) => {
+        await toggleNotifications(ctx);
+        await showScreen(ctx, screens.settings);
+      },
+    )
+    .row()
+    .text((ctx) => ctx.t('settings-phone'), requestPhone)
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-name'),
+      async (ctx) => {
+        await answerCallback(ctx);
+        await ctx.conversation.enter('displayName');
+      },
+    )
+    .row()
+    .dynamic((ctx, range) => {
+      // Only for a Telegram user with a linked HTTP account.
+      const username = linkedUsername(ctx);
+      if (username) range.text(ctx.t('settings-unlink', { username }), show(screens.unlink)).row();
+    })
+    .text((ctx) => ctx.t('back'), show(screens.main));
+
+  unlink
+    .text(
+      (ctx) => ctx.t('settings-unlink-yes'),
+      async (ctx) => {
+        await unlinkAccount(ctx);
+        await showScreen(ctx, screens.settings);
+      },
+    )
+    .text((ctx) => ctx.t('cancel'), show(screens.settings));
+
+  language
+    .text('🇷🇺 Русский', async (ctx) => {
+      await changeLanguage(ctx, 'ru');
+      await showScreen(ctx, screens.settings);
+    })
+    .text('🇬🇧 English', async (ctx) => {
+      await changeLanguage(ctx, 'en');
+      await showScreen(ctx, screens.settings);
+    })
+    .row()
+    .text((ctx) => ctx.t('back'), show(screens.settings));
+
+  TIMEZONE_PRESETS.forEach((preset, i) => {
+    timezone.text(preset.label, async (ctx) => {
+      await chooseTimezone(ctx, preset.zone);
+      await showScreen(ctx, screens.settings);
+    });
+    if (i % 2 === 1) timezone.row();
+  });
+  timezone
+    .row()
+    .text(
+      (ctx) => ctx.t('settings-timezone-other'),
+      async (ctx) => {
+        await answerCallback(ctx);
+        await ctx.conversation.enter('timezone');
+      },
+    )
+    .row()
+    .text((ctx) => ctx.t('back'), show(screens.settings));
+
+  main.register([help, settings, ...tasks.menus, ...chat.menus, ...admin.menus, ...mailings.menus]);
+  settings.register([language, timezone, unlink]);
+  return { root: main, screens };
+}

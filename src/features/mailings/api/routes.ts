@@ -1,0 +1,192 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
+import { DELIVERY_STATUSES, MAILING_STATUSES } from '../mailing.entities.js';
+import { MAILING_TEXT_MAX } from '../mailings.js';
+
+/** SPEC §3.6. Admin only: every route answers 401 without a token and 403 `forbidden` for non-admins. */
+
+const tags = ['Mailings'];
+const security = [{ [BEARER_AUTH]: [] }];
+const time = (description: string) =>
+  z.iso.datetime({ offset: true }).openapi({ description: `${description}; ISO 8601` });
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+const FilterSchema = z
+  .strictObject({
+    tags: z.array(z.string().max(64)).max(50).optional(),
+    operatorCodes: z.array(z.string().max(16)).max(50).optional(),
+    languages: z.array(z.string().max(8)).max(50).optional(),
+  })
+  .openapi('MailingFilter', {
+    description:
+      'Each list is "any of"; lists combine with AND; empty or missing = everyone (started the bot, not blocked, not banned)',
+    example: { tags: ['vip'], languages: ['ru'] },
+  });
+const WindowSchema = z.strictObject({ from: z.string().max(5), to: z.string().max(5) }).openapi('MailingWindow', {
+  description: 'Local sending window HH:MM–HH:MM in each recipient’s time zone (may wrap midnight)',
+  example: { from: '09:00', to: '21:00' },
+});
+const CountsSchema = z
+  .object(
+    Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, z.number().int()])) as Record<
+      (typeof DELIVERY_STATUSES)[number],
+      z.ZodNumber
+    >,
+  )
+  .openapi('DeliveryCounts');
+
+export const MailingSchema = z
+  .object({
+    id: z.string(),
+    text: z.string(),
+    filter: FilterSchema,
+    startAt: z.string(),
+    endAt: z.string(),
+    window: WindowSchema.nullable(),
+    status: z.enum(MAILING_STATUSES),
+    recipientCount: z.number().int(),
+    counts: CountsSchema,
+    createdAt: z.string(),
+  })
+  .openapi('Mailing');
+
+const CreateMailingSchema = z
+  .strictObject({
+    text: z
+      .string()
+      .max(MAILING_TEXT_MAX * 2)
+      .openapi({ description: `Telegram HTML, ≤ ${MAILING_TEXT_MAX} characters, tags balanced` }),
+    filter: FilterSchema.optional(),
+    startAt: time('Start (default: now)').optional(),
+    endAt: time('End: nothing is sent after it'),
+    window: WindowSchema.nullable().optional(),
+  })
+  .openapi('CreateMailing');
+const UpdateMailingSchema = CreateMailingSchema.partial().openapi('UpdateMailing');
+
+const DeliverySchema = z
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    chatId: z.number().int(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    sentAt: z.string().nullable(),
+    telegramMessageId: z.number().int().nullable(),
+    updatedAt: z.string(),
+  })
+  .openapi('Delivery');
+
+const StatsSchema = z
+  .object({
+    mailings: z.record(z.string(), z.number().int()),
+    deliveries: CountsSchema,
+    items: z.array(
+      z.object({
+        id: z.string(),
+        status: z.enum(MAILING_STATUSES),
+        startAt: z.string(),
+        recipientCount: z.number().int(),
+        counts: CountsSchema,
+      }),
+    ),
+  })
+  .openapi('MailingStats');
+
+const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3' }) });
+const limit = z.coerce.number().int().min(1).max(100).default(20);
+const cursor = z
+  .string()
+  .regex(/^\d{1,18}$/, 'Not a cursor returned by this endpoint')
+  .optional();
+
+export const listMailings = createRoute({
+  method: 'get',
+  path: '/mailings',
+  operationId: 'listMailings',
+  tags,
+  security,
+  summary: 'Mailings, newest first',
+  request: { query: z.strictObject({ status: z.enum(MAILING_STATUSES).optional(), limit, cursor }) },
+  responses: {
+    200: json(z.object({ items: z.array(MailingSchema), nextCursor: z.string().nullable() }), 'A page'),
+    ...errorResponses(401, 403, 422),
+  },
+});
+export const mailingStats = createRoute({
+  method: 'get',
+  path: '/mailings/stats',
+  operationId: 'getMailingStats',
+  tags,
+  security,
+  summary: 'Every mailing with its counts per status, and totals',
+  responses: { 200: json(StatsSchema, 'Statistics'), ...errorResponses(401, 403) },
+});
+export const createMailing = createRoute({
+  method: 'post',
+  path: '/mailings',
+  operationId: 'createMailing',
+  tags,
+  security,
+  summary: 'Create a mailing',
+  request: { body: jsonBody(CreateMailingSchema) },
+  responses: { 201: json(MailingSchema, 'Created'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+});
+export const getMailing = createRoute({
+  method: 'get',
+  path: '/mailings/{id}',
+  operationId: 'getMailing',
+  tags,
+  security,
+  summary: 'One mailing with counts per status',
+  request: { params: idParam },
+  responses: { 200: json(MailingSchema, 'The mailing'), ...errorResponses(401, 403, 404) },
+});
+export const updateMailing = createRoute({
+  method: 'patch',
+  path: '/mailings/{id}',
+  operationId: 'updateMailing',
+  tags,
+  security,
+  summary: 'Change a mailing before it starts (409 after)',
+  request: { params: idParam, body: jsonBody(UpdateMailingSchema) },
+  responses: { 200: json(MailingSchema, 'Changed'), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+export const deleteMailing = createRoute({
+  method: 'delete',
+  path: '/mailings/{id}',
+  operationId: 'deleteMailing',
+  tags,
+  security,
+  summary: 'Delete a mailing before it starts (409 after)',
+  request: { params: idParam },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409) },
+});
+export const cancelMailing = createRoute({
+  method: 'post',
+  path: '/mailings/{id}/cancel',
+  operationId: 'cancelMailing',
+  tags,
+  security,
+  summary: 'Cancel: stops sending within a second; the rest expires as cancelled',
+  request: { params: idParam },
+  responses: { 200: json(MailingSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409) },
+});
+export const listDeliveries = createRoute({
+  method: 'get',
+  path: '/mailings/{id}/deliveries',
+  operationId: 'listMailingDeliveries',
+  tags,
+  security,
+  summary: 'Per-recipient detail of a mailing',
+  request: { params: idParam, query: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), limit, cursor }) },
+  responses: {
+    200: json(z.object({ items: z.array(DeliverySchema), nextCursor: z.string().nullable() }), 'A page'),
+    ...errorResponses(401, 403, 404, 422),
+  },
+});

@@ -1,0 +1,412 @@
+import { GrammyError, InlineKeyboard } from 'grammy';
+import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
+import { askText } from '../../../platform/bot/ui/ask.js';
+import { commandName } from '../../../platform/bot/ui/commands.js';
+import { DomainError } from '../../../platform/errors.js';
+import type { Translate, Translator } from '../../../platform/i18n/translator.js';
+import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
+import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
+import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
+import { audienceText, languageLabel } from '../card.js';
+import type { MailingFilter } from '../mailing.entities.js';
+import {
+  countAudience,
+  createMailing,
+  FILTER_VALUES_MAX,
+  htmlProblem,
+  MAILING_TEXT_MAX,
+  normalizeFilter,
+} from '../mailings.js';
+import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './screens.js';
+
+/**
+ * The new-mailing dialog (SPEC §2.5): text (HTML; the preview is the text itself sent with
+ * parse_mode HTML, so the admin sees exactly what recipients get) → audience (one message, edited
+ * in place, combining tags, operator codes and languages, with live recipient counts) → start (now
+ * or a local date-time) → end (after the start) → optional local window → summary → create. Bad
+ * input re-asks with the reason. The admin check runs again when the mailing is created. Buttons of
+ * this dialog use plain callback data `mn:<x>`.
+ */
+const WINDOW = /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The interface languages, in the order of their toggles. */
+const AUDIENCE_LANGUAGES = ['ru', 'en'] as const;
+const AUDIENCE_CHOICES = new Set(['all', 'tags', 'ops', 'go', ...AUDIENCE_LANGUAGES]);
+
+const isEveryone = (filter: MailingFilter) =>
+  !filter.tags?.length && !filter.operatorCodes?.length && !filter.languages?.length;
+
+/** The filter with one condition replaced (an empty list drops it). */
+function withValues(filter: MailingFilter, kind: keyof MailingFilter, values: string[]): MailingFilter {
+  const next: MailingFilter = { ...filter };
+  if (values.length) next[kind] = values;
+  else delete next[kind];
+  return next;
+}
+
+/** The filter with `language` added to or removed from its languages (kept in toggle order). */
+function toggleLanguage(filter: MailingFilter, language: string): MailingFilter {
+  const current = new Set(filter.languages ?? []);
+  if (current.has(language)) current.delete(language);
+  else current.add(language);
+  const known: readonly string[] = AUDIENCE_LANGUAGES;
+  const ordered = [...known.filter((l) => current.has(l)), ...[...current].filter((l) => !known.includes(l))];
+  return withValues(filter, 'languages', ordered);
+}
+
+interface Me {
+  locale: 'ru' | 'en';
+  timezone: string;
+}
+
+export function mailingConversations(translator: Translator, screens: MailingScreens) {
+  const count = (conversation: BotConversation, filter: MailingFilter) =>
+    conversation.external((outer) => countAudience(outer.em, filter));
+
+  /**
+   * Waits for one of this dialog's buttons (answering it) or a text; other buttons leave the dialog.
+   * `refuse` may turn a button down: its answer is then an alert with that text, and the wait goes on.
+   */
+  async function waitChoice(
+    conversation: BotConversation,
+    refuse?: (data: string) => string | undefined,
+  ): Promise<{ data?: string; text?: string; ctx: ConvContext }> {
+    for (;;) {
+      const next = await conversation.wait();
+      const data = next.callbackQuery?.data;
+      if (data !== undefined) {
+        if (!data.startsWith('mn:')) await conversation.halt({ next: true });
+        const refusal = refuse?.(data.slice(3));
+        if (refusal !== undefined) {
+          await next.answerCallbackQuery({ text: refusal, show_alert: true });
+          continue;
+        }
+        await next.answerCallbackQuery();
+        return { data: data.slice(3), ctx: next };
+      }
+      if (next.message?.text !== undefined) return { text: next.message.text, ctx: next };
+    }
+  }
+
+  /** Counts each filter's audience; equal filters are counted once, all in one `external`. */
+  async function counts(conversation: BotConversation, filters: MailingFilter[]): Promise<number[]> {
+    const keys = filters.map((f) => JSON.stringify(normalizeFilter(f)));
+    const unique = [...new Set(keys)];
+    const found = await conversation.external(async (outer) => {
+      const out: number[] = [];
+      for (const key of unique) out.push(await countAudience(outer.em, JSON.parse(key) as MailingFilter));
+      return out;
+    });
+    return keys.map((key) => found[unique.indexOf(key)] ?? 0);
+  }
+
+  /**
+   * Shows `text` in the dialog's message `messageId` (edited in place; an unchanged screen is not
+   * sent again), or in a new message when there is none yet or it can no longer be edited.
+   */
+  async function display(
+    conversation: BotConversation,
+    chatId: number,
+    messageId: number | undefined,
+    text: string,
+    keyboard?: InlineKeyboard,
+  ): Promise<number> {
+    return conversation.external(async (outer) => {
+      const options = keyboard ? { reply_markup: keyboard } : {};
+      if (messageId !== undefined) {
+        try {
+          await outer.api.editMessageText(chatId, messageId, text, options);
+          return messageId;
+        } catch (err) {
+          if (isMessageNotModified(err)) return messageId;
+          if (!(err instanceof GrammyError) || err.error_code !== 400) throw err;
+        }
+      }
+      const sent = await outer.api.sendMessage(chatId, text, options);
+      return sent.message_id;
+    });
+  }
+
+  /**
+   * The audience builder (SPEC §2.5): one message whose text shows the audience and its recipient
+   * count now, and whose buttons combine the conditions — Everyone (clears them), Tags… and Operator
+   * codes… (typed, `/skip` or `-` removes that condition), language toggles — each with the count
+   * pressing it would give, and Continue with the current count (refused at 0). A recipient must
+   * match every condition given; within one, any value (as in the API). The message is edited in
+   * place; at most four COUNTs per change, none for a press that changes nothing to count.
+   */
+  async function chooseAudience(conversation: BotConversation, ctx: ConvContext, t: Translate): Promise<MailingFilter> {
+    const chatId = ctx.chat?.id ?? 0;
+    let filter: MailingFilter = {};
+    let messageId: number | undefined;
+    let shownText = '';
+    let shownKeyboard = '';
+    const show = async (text: string, keyboard?: InlineKeyboard) => {
+      const markup = JSON.stringify(keyboard?.inline_keyboard ?? null);
+      if (messageId !== undefined && text === shownText && markup === shownKeyboard) return;
+      messageId = await display(conversation, chatId, messageId, text, keyboard);
+      shownText = text;
+      shownKeyboard = markup;
+    };
+
+    let screen: { header: string; text: string; keyboard: InlineKeyboard; recipients: number } | undefined;
+    for (;;) {
+      if (!screen) {
+        const toggled = AUDIENCE_LANGUAGES.map((language) => toggleLanguage(filter, language));
+        const [recipients = 0, everyone = 0, ...byLanguage] = await counts(conversation, [filter, {}, ...toggled]);
+        const mark = (on: boolean, label: string) => (on ? `✓ ${label}` : label);
+        const keyboard = new InlineKeyboard()
+          .text(mark(isEveryone(filter), t('mailing-audience-everyone', { count: everyone })), 'mn:all')
+          .row()
+          .text(mark(Boolean(filter.tags?.length), t('mailing-audience-tags')), 'mn:tags')
+          .text(mark(Boolean(filter.operatorCodes?.length), t('mailing-audience-operators')), 'mn:ops')
+          .row();
+        AUDIENCE_LANGUAGES.forEach((language, i) => {
+          const label = t('mailing-audience-language', { label: languageLabel(language), count: byLanguage[i] ?? 0 });
+          keyboard.text(mark(filter.languages?.includes(language) ?? false, label), `mn:${language}`);
+        });
+        keyboard
+          .row()
+          .text(
+            recipients > 0
+              ? t('mailing-audience-continue', { count: recipients })
+              : t('mailing-audience-continue-none'),
+            'mn:go',
+          );
+        const header = t('mailing-audience-prompt', { audience: audienceText(t, filter), count: recipients });
+        screen = { header, text: `${header}\n\n${t('mailing-audience-hint')}`, keyboard, recipients };
+      }
+      await show(screen.text, screen.keyboard);
+
+      const shown = screen;
+      const refuse = (data: string) =>
+        data === 'go' && shown.recipients === 0 ? t('mailing-audience-nobody') : undefined;
+      let choice: string | undefined;
+      do choice = (await waitChoice(conversation, refuse)).data;
+      while (!choice || !AUDIENCE_CHOICES.has(choice));
+
+      if (choice === 'go') {
+        await show(shown.header);
+        return filter;
+      }
+      if (choice === 'all') filter = {};
+      else if (choice === 'ru' || choice === 'en') filter = toggleLanguage(filter, choice);
+      else {
+        const kind = choice === 'tags' ? 'tags' : 'operatorCodes';
+        const prompt = t(kind === 'tags' ? 'mailing-audience-tags-prompt' : 'mailing-audience-operators-prompt');
+        await show(`${shown.header}\n\n${prompt}`, new InlineKeyboard().text(t('back'), 'mn:back'));
+        const changed = await askValues(conversation, t, filter, kind);
+        if (!changed) continue; // Back: the same screen again, nothing to count.
+        filter = changed;
+      }
+      screen = undefined;
+    }
+  }
+
+  /** Reads the values of one condition as text; null for Back. Bad values re-ask with the reason. */
+  async function askValues(
+    conversation: BotConversation,
+    t: Translate,
+    filter: MailingFilter,
+    kind: 'tags' | 'operatorCodes',
+  ): Promise<MailingFilter | null> {
+    for (;;) {
+      const answer = await waitChoice(conversation);
+      if (answer.data === 'back') return null;
+      if (answer.text === undefined) continue;
+      const input = answer.text.trim();
+      const command = commandName(input);
+      if (/^[-–—]$/.test(input) || command === 'skip' || command === 'clear') return withValues(filter, kind, []);
+      const values = input
+        .split(/[\s,]+/)
+        .map((v) => v.replace(/^#+/, '').trim())
+        .filter(Boolean)
+        .map((v) => (kind === 'tags' ? v.toLowerCase() : v));
+      if (values.length === 0) {
+        await answer.ctx.reply(t('mailing-audience-values-empty'));
+        continue;
+      }
+      try {
+        return normalizeFilter({ ...filter, [kind]: values });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const reason = (err.details as { reason?: string } | undefined)?.reason;
+        await answer.ctx.reply(
+          reason === 'too_many'
+            ? t('mailing-audience-too-many', { max: FILTER_VALUES_MAX })
+            : reason === 'format'
+              ? t(kind === 'tags' ? 'mailing-audience-tags-invalid' : 'mailing-audience-operators-invalid')
+              : t('mailing-audience-values-invalid', { error: err.message }),
+        );
+      }
+    }
+  }
+
+  async function example(conversation: BotConversation, timezone: string, hoursAhead: number) {
+    const p = localParts(new Date((await conversation.now()) + hoursAhead * 3600_000), timezone);
+    return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:00`;
+  }
+
+  async function readWhen(
+    conversation: BotConversation,
+    t: Translate,
+    me: Me,
+    input: string,
+    exampleText: string,
+  ): Promise<Date | string> {
+    const now = await conversation.now();
+    const when = parseDueDate(input, me.timezone, new Date(now));
+    if (!when) return t('mailing-when-invalid', { input: input.slice(0, 64), example: exampleText });
+    if (when.getTime() <= now) return t('mailing-when-past', { when: formatLocal(when, me.timezone) });
+    return when;
+  }
+
+  async function newMailing(conversation: BotConversation, ctx: ConvContext) {
+    const me = await conversation.external(async (outer): Promise<Me | null> => {
+      if (await denyUnlessAdmin(outer)) return null;
+      return { locale: outer.user.language, timezone: outer.user.timezone };
+    });
+    if (!me) return;
+    const t = translator.forLocale(me.locale);
+
+    // 1. Text, previewed exactly as it will be sent.
+    const textPrompt = t('mailing-text-prompt', { max: String(MAILING_TEXT_MAX) });
+    await ctx.reply(textPrompt);
+    let text: string;
+    for (;;) {
+      const answer = await askText(conversation, textPrompt);
+      const candidate = answer.message.text;
+      if (candidate.length > MAILING_TEXT_MAX) {
+        await answer.reply(
+          t('mailing-text-too-long', { length: String(candidate.length), max: String(MAILING_TEXT_MAX) }),
+        );
+        continue;
+      }
+      const problem = htmlProblem(candidate);
+      if (problem) {
+        await answer.reply(t('mailing-text-html', { error: problem }));
+        continue;
+      }
+      const preview = await conversation.external(async (outer) => {
+        try {
+          await outer.api.sendMessage(outer.chat?.id ?? 0, candidate, { parse_mode: 'HTML' });
+          return null;
+        } catch (err) {
+          return err instanceof Error ? err.message : String(err);
+        }
+      });
+      if (preview !== null) {
+        await answer.reply(t('mailing-text-html', { error: preview }));
+        continue;
+      }
+      await answer.reply(t('mailing-preview'));
+      text = candidate;
+      break;
+    }
+
+    // 2. Audience: one message, edited in place as the admin combines the conditions.
+    const filter = await chooseAudience(conversation, ctx, t);
+
+    // 3. Start: now or a local date-time ahead.
+    const startExample = await example(conversation, me.timezone, 1);
+    await ctx.reply(t('mailing-start-prompt', { timezone: me.timezone, example: startExample }), {
+      reply_markup: new InlineKeyboard().text(t('mailing-start-now'), 'mn:now'),
+    });
+    let startAt: Date | null = null;
+    for (;;) {
+      const choice = await waitChoice(conversation);
+      if (choice.data === 'now') break;
+      if (choice.text === undefined) continue;
+      const when = await readWhen(conversation, t, me, choice.text, startExample);
+      if (typeof when === 'string') {
+        await choice.ctx.reply(when);
+        continue;
+      }
+      startAt = when;
+      break;
+    }
+    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-start-now');
+
+    // 4. End, after the start.
+    const endExample = await example(conversation, me.timezone, 25);
+    const endPrompt = t('mailing-end-prompt', { timezone: me.timezone });
+    await ctx.reply(`${endPrompt}\n<code>${endExample}</code>`);
+    let endAt: Date;
+    for (;;) {
+      const answer = await askText(conversation, endPrompt);
+      const when = await readWhen(conversation, t, me, answer.message.text, endExample);
+      if (typeof when === 'string') {
+        await answer.reply(when);
+        continue;
+      }
+      if (startAt && when.getTime() <= startAt.getTime()) {
+        await answer.reply(t('mailing-end-before-start', { start: startShown }));
+        continue;
+      }
+      endAt = when;
+      break;
+    }
+
+    // 5. Optional local window.
+    const windowPrompt = t('mailing-window-prompt');
+    await ctx.reply(windowPrompt);
+    let window: { from: string; to: string } | null = null;
+    for (;;) {
+      const answer = await askText(conversation, windowPrompt);
+      const input = answer.message.text.trim();
+      if (commandName(input) === 'skip') break;
+      const m = WINDOW.exec(input);
+      const from = m ? `${pad(Number(m[1]))}:${m[2]}` : '';
+      const to = m ? `${pad(Number(m[3]))}:${m[4]}` : '';
+      const valid = (hhmm: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(hhmm);
+      if (!m || !valid(from) || !valid(to) || from === to) {
+        await answer.reply(t('mailing-window-invalid'));
+        continue;
+      }
+      window = { from, to };
+      break;
+    }
+
+    // 6. Summary and confirmation.
+    const recipients = await count(conversation, filter);
+    await ctx.reply(
+      t('mailing-summary', {
+        audience: audienceText(t, filter),
+        count: recipients,
+        start: startShown,
+        end: formatLocal(endAt, me.timezone),
+        window: window ? `${window.from}-${window.to}` : t('mailing-window-none'),
+      }),
+      { reply_markup: new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('cancel'), 'mn:cancel') },
+    );
+    for (;;) {
+      const choice = await waitChoice(conversation);
+      if (choice.data === 'cancel') {
+        await choice.ctx.reply(t('cancelled'));
+        return;
+      }
+      if (choice.data === 'create') break;
+    }
+
+    // 7. Create (the admin check again: the role may have changed during the dialog).
+    const outcome = await conversation.external(async (outer): Promise<string | null> => {
+      if (!isAdmin(outer.user)) {
+        await denyUnlessAdmin(outer);
+        return null;
+      }
+      try {
+        const mailing = await createMailing(outer.em, outer.user, { text, filter, startAt, endAt, window });
+        await outer.reply(outer.t('mailing-created', { id: mailing.id }));
+        await openMailing(outer, screens, mailing.id, 'reply');
+        return null;
+      } catch (err) {
+        if (err instanceof DomainError) return err.message;
+        throw err;
+      }
+    });
+    if (outcome) await ctx.reply(t('mailing-audience-values-invalid', { error: outcome }));
+  }
+
+  return { [MAILING_CONVERSATIONS.create]: newMailing };
+}

@@ -1,0 +1,98 @@
+import type { BotContext } from '../../platform/bot/context.js';
+import type { Language } from '../../platform/i18n/languages.js';
+import type { Translate } from '../../platform/i18n/translator.js';
+import { formatLocal } from '../../platform/time/local-dates.js';
+import { LANGUAGE_NAMES } from '../users/index.js';
+import type { MailingFilter } from './mailing.entities.js';
+import type { MailingView } from './mailings.js';
+
+/**
+ * The mailing card's text: shown by the bot (screens.ts) and kept up to date by the worker
+ * (jobs/cards.ts), so it lives here, beside the mailing, not in bot/.
+ */
+
+export const statusLabel = (t: Translate, status: string) => t(`mailing-status-${status}`);
+
+const LANGUAGE_FLAGS: Record<Language, string> = { ru: '🇷🇺', en: '🇬🇧' };
+
+/** "🇷🇺 Русский" for the interface languages (native names, as in Settings); other codes as they are. */
+export function languageLabel(code: string): string {
+  return Object.hasOwn(LANGUAGE_FLAGS, code)
+    ? `${LANGUAGE_FLAGS[code as Language]} ${LANGUAGE_NAMES[code as Language]}`
+    : code;
+}
+
+/**
+ * A mailing's audience in one line: "#vip #beta · operator codes 916, 903 · 🇷🇺 Русский" (the
+ * conditions combine; within one, any value), or "everyone". Plain text: callers pass it as a
+ * translation argument, which escapes it.
+ */
+export function audienceText(t: Translate, filter: MailingFilter): string {
+  const parts: string[] = [];
+  if (filter.tags?.length) parts.push(filter.tags.map((tag) => `#${tag}`).join(' '));
+  if (filter.operatorCodes?.length)
+    parts.push(`${t('mailing-audience-operators-label')} ${filter.operatorCodes.join(', ')}`);
+  if (filter.languages?.length) parts.push(filter.languages.map(languageLabel).join(', '));
+  return parts.length ? parts.join(' · ') : t('mailing-audience-all');
+}
+
+const BAR_WIDTH = 10;
+
+export function progressBar(done: number, total: number): { bar: string; percent: number } {
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return { bar: '▓'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled), percent: Math.floor(ratio * 100) };
+}
+
+/** What rendering a mailing card needs; the bot passes its context's, the worker its own. */
+export interface CardRenderDeps {
+  t: Translate;
+  timezone: string;
+  redis: BotContext['deps']['redis'];
+  keyPrefix: string;
+}
+
+/**
+ * Sent per second since the previous look at this mailing (a sample kept in Redis for a while),
+ * so the rate reflects the last interval, not the whole run.
+ */
+async function rateOf(deps: CardRenderDeps, m: MailingView, now: number): Promise<number> {
+  const key = `${deps.keyPrefix}mailing-rate:${m.id}`;
+  const previous = await deps.redis.get(key);
+  await deps.redis.set(key, JSON.stringify({ t: now, sent: m.counts.sent }), 'EX', 3600);
+  if (!previous) return 0;
+  const sample = JSON.parse(previous) as { t: number; sent: number };
+  const seconds = (now - sample.t) / 1000;
+  return seconds > 0 ? Math.max(0, (m.counts.sent - sample.sent) / seconds) : 0;
+}
+
+/** The card text (counts per status, progress bar, rate, ETA) in the viewer's language and zone. */
+export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): Promise<string> {
+  const { t, timezone: tz } = deps;
+  const c = m.counts;
+  const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
+  const done = c.sent + c.error + c.expired + c.unknown;
+  const { bar, percent } = progressBar(done, total);
+  const rate = m.status === 'running' ? await rateOf(deps, m, Date.now()) : 0;
+  const left = c.pending + c.processing;
+  const eta =
+    rate > 0 && left > 0 ? `${Math.ceil(left / rate)} s` : left === 0 && total > 0 ? '0 s' : t('mailing-eta-unknown');
+  return t('mailing-card', {
+    id: m.id,
+    status: statusLabel(t, m.status),
+    start: formatLocal(m.startAt, tz),
+    end: formatLocal(m.endAt, tz),
+    audience: audienceText(t, m.filter),
+    window: m.window ? `${m.window.from}-${m.window.to}` : t('mailing-window-none'),
+    bar,
+    percent,
+    pending: c.pending,
+    processing: c.processing,
+    sent: c.sent,
+    error: c.error,
+    expired: c.expired,
+    unknown: c.unknown,
+    rate: rate.toFixed(1),
+    eta,
+  });
+}

@@ -1,0 +1,169 @@
+import { GrammyError } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { Redis } from '../../../platform/redis.js';
+import type { Services } from '../../../platform/services.js';
+import { fromLocal, localParts } from '../../../platform/time/local-dates.js';
+import { User } from '../../users/index.js';
+import { renderMailingCard } from '../card.js';
+import { Mailing } from '../mailing.entities.js';
+import { getMailingView } from '../mailings.js';
+
+/**
+ * Admin-facing upkeep the worker role does on a timer: live mailing cards (edited at most every
+ * 5 s while a mailing runs) and the daily summary of yesterday's mailings at 09:00 in each
+ * admin's time zone. A Redis lock per tick makes one worker of many do it.
+ */
+export const CARD_REFRESH_MS = 5_000;
+const CARD_TTL_SECONDS = 7 * 24 * 3600;
+const SUMMARY_HOUR = 9;
+
+/** Where an admin looks at a mailing card, with the keyboard it was sent with (kept on edits). */
+export interface LiveCard {
+  chatId: number;
+  messageId: number;
+  language: 'ru' | 'en';
+  timezone: string;
+  keyboard: InlineKeyboardButton[][];
+}
+
+const cardsKey = (keyPrefix: string, mailingId: string) => `${keyPrefix}mailing-cards:${mailingId}`;
+const indexKey = (keyPrefix: string) => `${keyPrefix}mailing-cards:index`;
+
+export async function registerLiveCard(redis: Redis, keyPrefix: string, mailingId: string, card: LiveCard) {
+  const key = cardsKey(keyPrefix, mailingId);
+  await redis
+    .multi()
+    .hset(key, `${card.chatId}:${card.messageId}`, JSON.stringify(card))
+    .expire(key, CARD_TTL_SECONDS)
+    .sadd(indexKey(keyPrefix), mailingId)
+    .exec();
+}
+
+/** Edits every registered card of unfinished mailings; a finished mailing gets a last edit and is dropped. */
+export async function refreshLiveCards(services: Services): Promise<number> {
+  const { redis, keyPrefix } = services;
+  const ids = await redis.smembers(indexKey(keyPrefix));
+  let edited = 0;
+  for (const id of ids) {
+    const em = services.orm.em.fork();
+    const view = await getMailingView(em, id).catch(() => null);
+    const cards = Object.values(await redis.hgetall(cardsKey(keyPrefix, id))).map((v) => JSON.parse(v) as LiveCard);
+    if (!view || cards.length === 0) {
+      await redis.srem(indexKey(keyPrefix), id);
+      continue;
+    }
+    const finished = view.status === 'completed' || view.status === 'cancelled';
+    for (const card of cards) {
+      const text = await renderMailingCard(
+        { t: services.translator.forLocale(card.language), timezone: card.timezone, redis, keyPrefix },
+        view,
+      );
+      try {
+        await services.telegram.editMessageText(card.chatId, card.messageId, text, {
+          reply_markup: { inline_keyboard: card.keyboard },
+        });
+        edited += 1;
+      } catch (err) {
+        // Unchanged text, or the admin deleted the message: nothing to do either way.
+        if (!(err instanceof GrammyError)) throw err;
+        if (!/not modified/i.test(err.description)) {
+          await redis.hdel(cardsKey(keyPrefix, id), `${card.chatId}:${card.messageId}`);
+        }
+      }
+    }
+    if (finished) {
+      await redis.multi().del(cardsKey(keyPrefix, id)).srem(indexKey(keyPrefix), id).exec();
+    }
+  }
+  return edited;
+}
+
+/**
+ * Sends each admin whose local time is 09:xx the summary of the mailings that started on their
+ * local yesterday, once per local day (remembered in Redis). Admins with no such mailings get nothing.
+ */
+export async function sendDailySummaries(services: Services, now = new Date()): Promise<number> {
+  const em = services.orm.em.fork();
+  const admins = await em.find(User, { role: 'admin', status: 'active', botBlocked: false, telegramId: { $ne: null } });
+  let sent = 0;
+  for (const admin of admins) {
+    const local = localParts(now, admin.timezone);
+    if (local.hour !== SUMMARY_HOUR || admin.telegramId == null) continue;
+    const today = fromLocal(
+      { year: local.year, month: local.month, day: local.day, hour: 0, minute: 0 },
+      admin.timezone,
+    );
+    const yesterdayDate = new Date(Date.UTC(local.year, local.month - 1, local.day - 1));
+    const yesterday = fromLocal(
+      {
+        year: yesterdayDate.getUTCFullYear(),
+        month: yesterdayDate.getUTCMonth() + 1,
+        day: yesterdayDate.getUTCDate(),
+        hour: 0,
+        minute: 0,
+      },
+      admin.timezone,
+    );
+    const dateLabel = yesterdayDate.toISOString().slice(0, 10);
+    const marker = `${services.keyPrefix}daily-summary:${admin.id}:${dateLabel}`;
+    if ((await services.redis.set(marker, '1', 'EX', 3 * 24 * 3600, 'NX')) !== 'OK') continue;
+    const mailings = await em.find(Mailing, { startAt: { $gte: yesterday, $lt: today } }, { orderBy: { id: 'asc' } });
+    if (mailings.length === 0) continue;
+    const t = services.translator.forLocale(admin.language);
+    const lines: string[] = [];
+    for (const mailing of mailings) {
+      const view = await getMailingView(em, mailing.id);
+      lines.push(
+        t('mailing-daily-summary-line', {
+          id: view.id,
+          status: t(`mailing-status-${view.status}`),
+          sent: view.counts.sent,
+          error: view.counts.error,
+          expired: view.counts.expired,
+          unknown: view.counts.unknown,
+        }),
+      );
+    }
+    await services.telegram.sendMessage(
+      admin.telegramId,
+      `${t('mailing-daily-summary', { date: dateLabel })}\n${lines.join('\n')}`,
+    );
+    sent += 1;
+  }
+  return sent;
+}
+
+/** The worker's admin timer: cards every 5 s, summaries checked every minute, one worker at a time. */
+export function startAdminTicker(services: Services): { stop(): Promise<void> } {
+  let lastSummaryCheck = 0;
+  let running: Promise<void> | undefined;
+  const tick = async () => {
+    const lock = await services.redis.set(
+      `${services.keyPrefix}admin-ticker:lock`,
+      '1',
+      'PX',
+      CARD_REFRESH_MS - 500,
+      'NX',
+    );
+    if (lock !== 'OK') return;
+    await refreshLiveCards(services);
+    if (Date.now() - lastSummaryCheck >= 60_000) {
+      lastSummaryCheck = Date.now();
+      await sendDailySummaries(services);
+    }
+  };
+  const timer = setInterval(() => {
+    running ??= tick()
+      .catch((err: unknown) => services.log.warn({ err }, 'admin ticker failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, CARD_REFRESH_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

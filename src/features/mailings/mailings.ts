@@ -1,0 +1,481 @@
+import type { Em } from '../../platform/db/orm.js';
+import { DomainError } from '../../platform/errors.js';
+import { audit } from '../audit/index.js';
+import type { User } from '../users/index.js';
+import {
+  DELIVERY_STATUSES,
+  Delivery,
+  type DeliveryStatus,
+  Mailing,
+  type MailingFilter,
+  type MailingStatus,
+} from './mailing.entities.js';
+
+/**
+ * Mailings (SPEC §2.5, §3.6): validation, audience filters, counts and the admin use cases the
+ * bot and the API share. The delivery engine lives in src/mailings/.
+ */
+
+export const MAILING_TEXT_MAX = 4096;
+export const FILTER_VALUES_MAX = 50;
+
+export interface MailingWindow {
+  from: string;
+  to: string;
+}
+
+export interface MailingInput {
+  text: string;
+  filter?: MailingFilter | null;
+  /** Default: now. */
+  startAt?: Date | null;
+  endAt: Date;
+  window?: MailingWindow | null;
+}
+
+export type MailingPatch = Partial<MailingInput>;
+
+export type DeliveryCounts = Record<DeliveryStatus, number>;
+
+export interface MailingView {
+  id: string;
+  text: string;
+  filter: MailingFilter;
+  startAt: Date;
+  endAt: Date;
+  window: MailingWindow | null;
+  status: MailingStatus;
+  recipientCount: number;
+  counts: DeliveryCounts;
+  createdAt: Date;
+  completedAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+const invalid = (field: string, message: string, reason: string) =>
+  new DomainError(`${field}_invalid`, message, 422, { field, reason });
+
+export const isMailingId = (id: string) => /^\d{1,18}$/.test(id);
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const ALLOWED_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-spoiler',
+  'span',
+]);
+const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>/;
+const ENTITY = /^&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});/;
+
+/**
+ * Checks Telegram's HTML parse mode: only its tags (b, i, u, s, a, code, pre, blockquote,
+ * tg-spoiler and their synonyms), properly nested and closed, `<`, `>` and `&` escaped elsewhere.
+ * Returns a problem description, or null when the text is fine.
+ */
+export function htmlProblem(text: string): string | null {
+  const stack: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    const ch = text[i];
+    if (ch === '<') {
+      const match = TAG.exec(text.slice(i, i + 2048));
+      if (!match) return `Unescaped "<" at ${i + 1} (write &lt;)`;
+      const [whole, closing, rawName, attrs] = match;
+      const name = (rawName ?? '').toLowerCase();
+      if (!ALLOWED_TAGS.has(name)) return `The tag <${name}> is not supported by Telegram`;
+      if (name === 'span' && !closing && !/class\s*=\s*["']?tg-spoiler/.test(attrs ?? ''))
+        return 'Only <span class="tg-spoiler"> is supported';
+      if (name === 'a' && !closing && !/href\s*=/.test(attrs ?? '')) return '<a> needs an href';
+      if (closing) {
+        if (stack.pop() !== name) return `</${name}> does not close the last open tag`;
+      } else stack.push(name);
+      i += whole.length;
+    } else if (ch === '>') {
+      return `Unescaped ">" at ${i + 1} (write &gt;)`;
+    } else if (ch === '&') {
+      const match = ENTITY.exec(text.slice(i, i + 12));
+      if (!match) return `Unescaped "&" at ${i + 1} (write &amp;)`;
+      i += match[0].length;
+    } else i++;
+  }
+  if (stack.length) return `<${stack[stack.length - 1]}> is not closed`;
+  return null;
+}
+
+export function validateText(text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '') throw invalid('text', 'The text is empty', 'empty');
+  if (text.length > MAILING_TEXT_MAX)
+    throw invalid('text', `The text is longer than ${MAILING_TEXT_MAX} characters`, 'too_long');
+  const problem = htmlProblem(text);
+  if (problem) throw invalid('text', problem, 'html');
+  return text;
+}
+
+function cleanList(field: string, values: unknown, pattern: RegExp): string[] | undefined {
+  if (values === undefined || values === null) return undefined;
+  if (!Array.isArray(values)) throw invalid(`filter.${field}`, 'Expected a list of strings', 'type');
+  const out = new Set<string>();
+  for (const value of values) {
+    if (typeof value !== 'string') throw invalid(`filter.${field}`, 'Expected a list of strings', 'type');
+    const v = value.trim();
+    if (v === '') continue;
+    if (!pattern.test(v)) throw invalid(`filter.${field}`, `"${v}" is not a valid value`, 'format');
+    out.add(v);
+  }
+  if (out.size > FILTER_VALUES_MAX) throw invalid(`filter.${field}`, `At most ${FILTER_VALUES_MAX} values`, 'too_many');
+  return out.size ? [...out] : undefined;
+}
+
+/** Drops empty lists (an empty filter means everyone) and checks the values. */
+export function normalizeFilter(filter: MailingFilter | null | undefined): MailingFilter {
+  const out: MailingFilter = {};
+  const tags = cleanList('tags', filter?.tags, /^.{1,32}$/u);
+  const operatorCodes = cleanList('operatorCodes', filter?.operatorCodes, /^\d{1,8}$/);
+  const languages = cleanList(
+    'languages',
+    filter?.languages?.map((l) => (typeof l === 'string' ? l.toLowerCase() : l)),
+    /^[a-z]{2}$/,
+  );
+  if (tags) out.tags = tags;
+  if (operatorCodes) out.operatorCodes = operatorCodes;
+  if (languages) out.languages = languages;
+  return out;
+}
+
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function parseWindowTime(value: string, field: string): number {
+  const match = HHMM.exec(value);
+  if (!match) throw invalid(field, 'Expected a time as HH:MM (00:00–23:59)', 'format');
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+export const formatMinutes = (m: number) =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+function parseWindow(window: MailingWindow | null | undefined): { from: number; to: number } | null {
+  if (!window) return null;
+  const from = parseWindowTime(window.from, 'window.from');
+  const to = parseWindowTime(window.to, 'window.to');
+  if (from === to) throw invalid('window', 'The window must not start and end at the same time', 'empty');
+  return { from, to };
+}
+
+function validDate(value: unknown, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalid(field, 'Expected a date-time', 'type');
+  return value;
+}
+
+function checkTimes(startAt: Date, endAt: Date, now: Date) {
+  if (endAt.getTime() <= startAt.getTime()) throw invalid('endAt', 'The end must be after the start', 'before_start');
+  if (endAt.getTime() <= now.getTime()) throw invalid('endAt', 'The end is in the past', 'past');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audience
+
+/**
+ * The audience as SQL over `users u`: started the bot (has a Telegram id), has not blocked it,
+ * not banned; each non-empty list is "any of", the lists combined with AND.
+ */
+export function audienceSql(filter: MailingFilter): { where: string; params: unknown[] } {
+  const parts = [`u.telegram_id is not null`, `u.bot_blocked = false`, `u.status = 'active'`];
+  const params: unknown[] = [];
+  if (filter.tags?.length) {
+    parts.push(`u.tags && array(select jsonb_array_elements_text(?::jsonb))`);
+    params.push(JSON.stringify(filter.tags));
+  }
+  if (filter.operatorCodes?.length) {
+    parts.push(`u.operator_code = any(array(select jsonb_array_elements_text(?::jsonb)))`);
+    params.push(JSON.stringify(filter.operatorCodes));
+  }
+  if (filter.languages?.length) {
+    parts.push(`u.language = any(array(select jsonb_array_elements_text(?::jsonb)))`);
+    params.push(JSON.stringify(filter.languages));
+  }
+  return { where: parts.join(' and '), params };
+}
+
+/** How many users the filter reaches now (one COUNT). */
+export async function countAudience(em: Em, filter: MailingFilter | null | undefined): Promise<number> {
+  const { where, params } = audienceSql(normalizeFilter(filter));
+  const rows = await em
+    .getConnection()
+    .execute<{ n: string }[]>(`select count(*) as n from users u where ${where}`, params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases
+
+export async function createMailing(
+  em: Em,
+  actor: User | null,
+  input: MailingInput,
+  now = new Date(),
+): Promise<Mailing> {
+  const text = validateText(input.text);
+  const filter = normalizeFilter(input.filter);
+  const startAt = input.startAt ? validDate(input.startAt, 'startAt') : now;
+  const endAt = validDate(input.endAt, 'endAt');
+  checkTimes(startAt, endAt, now);
+  const window = parseWindow(input.window);
+  const mailing = em.create(Mailing, {
+    text,
+    filter,
+    startAt,
+    endAt,
+    windowFrom: window?.from ?? null,
+    windowTo: window?.to ?? null,
+    status: 'scheduled',
+    createdBy: actor,
+  });
+  await em.flush();
+  audit(em, actor, 'mailing.create', { type: 'mailing', id: mailing.id }, { startAt, endAt, filter });
+  await em.flush();
+  return mailing;
+}
+
+async function findMailing(em: Em, id: string): Promise<Mailing> {
+  const mailing = isMailingId(id) ? await em.findOne(Mailing, { id }) : null;
+  if (!mailing) throw new DomainError('not_found', 'No such mailing', 404);
+  return mailing;
+}
+
+const notStarted = (m: Mailing) => m.status === 'scheduled' && m.materializedAt === null;
+const alreadyStarted = () =>
+  new DomainError('mailing_started', 'The mailing has started; it can only be cancelled', 409);
+
+export async function updateMailing(
+  em: Em,
+  actor: User | null,
+  id: string,
+  patch: MailingPatch,
+  now = new Date(),
+): Promise<Mailing> {
+  const mailing = await findMailing(em, id);
+  if (!notStarted(mailing)) throw alreadyStarted();
+  const changed: string[] = [];
+  if (patch.text !== undefined) {
+    mailing.text = validateText(patch.text);
+    changed.push('text');
+  }
+  if (patch.filter !== undefined) {
+    mailing.filter = normalizeFilter(patch.filter);
+    changed.push('filter');
+  }
+  if (patch.startAt !== undefined) {
+    mailing.startAt = patch.startAt ? validDate(patch.startAt, 'startAt') : now;
+    changed.push('startAt');
+  }
+  if (patch.endAt !== undefined) {
+    mailing.endAt = validDate(patch.endAt, 'endAt');
+    changed.push('endAt');
+  }
+  if (patch.window !== undefined) {
+    const window = parseWindow(patch.window);
+    mailing.windowFrom = window?.from ?? null;
+    mailing.windowTo = window?.to ?? null;
+    changed.push('window');
+  }
+  checkTimes(mailing.startAt, mailing.endAt, now);
+  // Only while nobody has started it: the scheduler marks it running in one conditional UPDATE.
+  const updated = await em.nativeUpdate(
+    Mailing,
+    { id: mailing.id, status: 'scheduled', materializedAt: null },
+    {
+      text: mailing.text,
+      filter: mailing.filter,
+      startAt: mailing.startAt,
+      endAt: mailing.endAt,
+      windowFrom: mailing.windowFrom ?? null,
+      windowTo: mailing.windowTo ?? null,
+      updatedAt: now,
+    },
+  );
+  if (!updated) throw alreadyStarted();
+  audit(em, actor, 'mailing.update', { type: 'mailing', id: mailing.id }, { changed });
+  await em.flush();
+  return mailing;
+}
+
+export async function deleteMailing(em: Em, actor: User | null, id: string): Promise<void> {
+  const mailing = await findMailing(em, id);
+  if (!notStarted(mailing)) throw alreadyStarted();
+  const deleted = await em.nativeDelete(Mailing, { id: mailing.id, status: 'scheduled', materializedAt: null });
+  if (!deleted) throw alreadyStarted();
+  em.getUnitOfWork().unsetIdentity(mailing);
+  audit(em, actor, 'mailing.delete', { type: 'mailing', id: mailing.id }, { text: mailing.text.slice(0, 200) });
+  await em.flush();
+}
+
+/**
+ * Stops a mailing: nothing more is sent (each send re-checks the status right before it goes out),
+ * what was still waiting becomes `expired` with the reason "cancelled".
+ */
+export async function cancelMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
+  const mailing = await findMailing(em, id);
+  if (mailing.status === 'completed' || mailing.status === 'cancelled')
+    throw new DomainError('mailing_finished', `The mailing is already ${mailing.status}`, 409);
+  const conn = em.getConnection();
+  const updated = await conn.execute<{ id: string }[]>(
+    `update mailings set status = 'cancelled', cancelled_at = ?, updated_at = ?
+     where id = ? and status in ('scheduled', 'running') returning id`,
+    [now, now, mailing.id],
+  );
+  if (!updated.length) throw new DomainError('mailing_finished', 'The mailing is already finished', 409);
+  await conn.execute(
+    `update deliveries set status = 'expired', error = 'cancelled', claimed_by = null, claimed_until = null, updated_at = ?
+     where mailing_id = ? and status = 'pending'`,
+    [now, mailing.id],
+  );
+  audit(em, actor, 'mailing.cancel', { type: 'mailing', id: mailing.id });
+  await em.flush();
+  await em.refresh(mailing);
+  return getMailingView(em, mailing.id);
+}
+
+const zeroCounts = (): DeliveryCounts =>
+  Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as unknown as DeliveryCounts;
+
+/** Counts per status of the given mailings (one grouped query). */
+export async function deliveryCounts(em: Em, ids: readonly string[]): Promise<Map<string, DeliveryCounts>> {
+  const out = new Map<string, DeliveryCounts>(ids.map((id) => [id, zeroCounts()]));
+  if (!ids.length) return out;
+  const rows = await em.getConnection().execute<{ mailing_id: string; status: DeliveryStatus; n: string }[]>(
+    `select mailing_id::text as mailing_id, status, count(*) as n from deliveries
+       where mailing_id = any(array(select (jsonb_array_elements_text(?::jsonb))::bigint)) group by mailing_id, status`,
+    [JSON.stringify(ids)],
+  );
+  for (const row of rows) {
+    const counts = out.get(String(row.mailing_id));
+    if (counts) counts[row.status] = Number(row.n);
+  }
+  return out;
+}
+
+export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts()): MailingView {
+  return {
+    id: m.id,
+    text: m.text,
+    filter: m.filter ?? {},
+    startAt: m.startAt,
+    endAt: m.endAt,
+    window:
+      m.windowFrom !== null && m.windowFrom !== undefined && m.windowTo !== null && m.windowTo !== undefined
+        ? { from: formatMinutes(m.windowFrom), to: formatMinutes(m.windowTo) }
+        : null,
+    status: m.status,
+    recipientCount: m.recipientCount,
+    counts,
+    createdAt: m.createdAt,
+    completedAt: m.completedAt ?? null,
+    cancelledAt: m.cancelledAt ?? null,
+  };
+}
+
+export async function getMailingView(em: Em, id: string): Promise<MailingView> {
+  const mailing = await findMailing(em, id);
+  const counts = await deliveryCounts(em, [mailing.id]);
+  return toMailingView(mailing, counts.get(mailing.id));
+}
+
+/** Newest first, a page at a time (`cursor` = the last id of the previous page). */
+export async function listMailings(
+  em: Em,
+  options: { limit: number; cursor?: string | undefined; status?: MailingStatus | undefined },
+): Promise<{ items: MailingView[]; nextCursor: string | null }> {
+  const where: Record<string, unknown> = {};
+  if (options.cursor) where.id = { $lt: options.cursor };
+  if (options.status) where.status = options.status;
+  const rows = await em.find(Mailing, where, { orderBy: { id: 'desc' }, limit: options.limit + 1 });
+  const page = rows.slice(0, options.limit);
+  const counts = await deliveryCounts(
+    em,
+    page.map((m) => m.id),
+  );
+  return {
+    items: page.map((m) => toMailingView(m, counts.get(m.id))),
+    nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
+  };
+}
+
+export interface MailingStats {
+  mailings: Record<MailingStatus, number>;
+  deliveries: DeliveryCounts;
+  items: Array<{ id: string; status: MailingStatus; startAt: Date; recipientCount: number; counts: DeliveryCounts }>;
+}
+
+/** Every mailing with its counts per status, and the totals (two grouped queries). */
+export async function mailingStats(em: Em): Promise<MailingStats> {
+  const mailings = await em.find(
+    Mailing,
+    {},
+    { orderBy: { id: 'desc' }, fields: ['id', 'status', 'startAt', 'recipientCount'] },
+  );
+  const counts = await deliveryCounts(
+    em,
+    mailings.map((m) => m.id),
+  );
+  const totals = zeroCounts();
+  const byStatus: Record<MailingStatus, number> = { scheduled: 0, running: 0, completed: 0, cancelled: 0 };
+  const items = mailings.map((m) => {
+    const c = counts.get(m.id) ?? zeroCounts();
+    for (const s of DELIVERY_STATUSES) totals[s] += c[s];
+    byStatus[m.status as MailingStatus]++;
+    return { id: m.id, status: m.status, startAt: m.startAt, recipientCount: m.recipientCount, counts: c };
+  });
+  return { mailings: byStatus, deliveries: totals, items };
+}
+
+export interface DeliveryView {
+  id: string;
+  userId: string;
+  chatId: number;
+  status: DeliveryStatus;
+  attempts: number;
+  error: string | null;
+  sentAt: Date | null;
+  telegramMessageId: number | null;
+  updatedAt: Date;
+}
+
+/** Per-recipient detail of a mailing, by id, optionally of one status. */
+export async function listDeliveries(
+  em: Em,
+  mailingId: string,
+  options: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
+  const mailing = await findMailing(em, mailingId);
+  const where: Record<string, unknown> = { mailing: mailing.id };
+  if (options.status) where.status = options.status;
+  if (options.cursor) where.id = { $gt: options.cursor };
+  const rows = await em.find(Delivery, where, { orderBy: { id: 'asc' }, limit: options.limit + 1 });
+  const page = rows.slice(0, options.limit);
+  return {
+    items: page.map((d) => ({
+      id: d.id,
+      userId: typeof d.user === 'object' ? d.user.id : String(d.user),
+      chatId: d.chatId,
+      status: d.status,
+      attempts: d.attempts,
+      error: d.error ?? null,
+      sentAt: d.sentAt ?? null,
+      telegramMessageId: d.telegramMessageId ?? null,
+      updatedAt: d.updatedAt,
+    })),
+    nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
+  };
+}

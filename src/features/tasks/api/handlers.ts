@@ -1,0 +1,91 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { ApiEnv } from '../../../platform/http/context.js';
+import { asValidation } from '../../../platform/http/validation.js';
+import type { Services } from '../../../platform/services.js';
+import * as comments from '../comments.js';
+import * as tasks from '../tasks.js';
+import type * as routes from './routes.js';
+import { toCommentDto, toTaskDto } from './schemas.js';
+
+export { asValidation };
+
+const dueAt = (value: string | null | undefined) =>
+  value === undefined ? undefined : value === null ? null : new Date(value);
+
+type RouteName =
+  | 'listTasks'
+  | 'createTask'
+  | 'getTask'
+  | 'updateTask'
+  | 'deleteTask'
+  | 'listComments'
+  | 'addComment'
+  | 'editComment'
+  | 'deleteComment';
+type Handlers = { [K in RouteName]: RouteHandler<(typeof routes)[K], ApiEnv> };
+
+/** Thin handlers over domain/tasks: parse, call the use case, shape the answer. */
+export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCache'>): Handlers {
+  const effects = services.taskEffects;
+  const commentDeps = { cache: services.commentCache, effects };
+  return {
+    listTasks: async (c) => {
+      const { status, limit, cursor } = c.req.valid('query');
+      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, limit, cursor });
+      return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
+    },
+    createTask: async (c) => {
+      const body = c.req.valid('json');
+      const task = await asValidation(() =>
+        tasks.createTask(c.var.em, effects, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
+      );
+      return c.json(toTaskDto(tasks.toTaskView(task)), 201);
+    },
+    getTask: async (c) => {
+      const task = await tasks.getOwnTask(c.var.em, c.var.principal.user, c.req.valid('param').id);
+      return c.json(toTaskDto(tasks.toTaskView(task)), 200);
+    },
+    updateTask: async (c) => {
+      const body = c.req.valid('json');
+      const task = await asValidation(() =>
+        tasks.updateTask(c.var.em, effects, c.var.principal.user, c.req.valid('param').id, {
+          ...body,
+          dueAt: dueAt(body.dueAt),
+        }),
+      );
+      return c.json(toTaskDto(tasks.toTaskView(task)), 200);
+    },
+    deleteTask: async (c) => {
+      await tasks.deleteTask(c.var.em, effects, c.var.principal.user, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+    listComments: async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = await comments.pageComments(c.var.em, c.var.principal.user, c.req.valid('param').id, {
+        limit,
+        cursor,
+      });
+      return c.json({ items: page.items.map(toCommentDto), nextCursor: page.nextCursor }, 200);
+    },
+    addComment: async (c) => {
+      const { text } = c.req.valid('json');
+      const comment = await asValidation(() =>
+        comments.addComment(c.var.em, commentDeps, c.var.principal.user, c.req.valid('param').id, text),
+      );
+      return c.json(toCommentDto(comments.toCommentView(comment)), 201);
+    },
+    editComment: async (c) => {
+      const { text } = c.req.valid('json');
+      const { id, commentId } = c.req.valid('param');
+      const comment = await asValidation(() =>
+        comments.editComment(c.var.em, commentDeps, c.var.principal.user, id, commentId, text),
+      );
+      return c.json(toCommentDto(comments.toCommentView(comment)), 200);
+    },
+    deleteComment: async (c) => {
+      const { id, commentId } = c.req.valid('param');
+      await comments.deleteComment(c.var.em, commentDeps, c.var.principal.user, id, commentId);
+      return c.body(null, 204);
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
+import { TASK_STATUSES } from '../task.entities.js';
+import { isId } from '../tasks.js';
+import {
+  CommentPageSchema,
+  CommentSchema,
+  CommentTextSchema,
+  CreateTaskSchema,
+  TaskPageSchema,
+  TaskSchema,
+  UpdateTaskSchema,
+} from './schemas.js';
+
+/**
+ * SPEC §3.4. Types and shapes only; authentication and scopes are attached where the routes are
+ * registered (index.ts), since they need the services. Reads need `tasks:read`, changes
+ * `tasks:write` (a user's own token has both; a service token only if configured).
+ *
+ * Ids in paths are plain strings on purpose: an id that is not a number answers 404 like an
+ * unknown one or another user's, so probing tells nothing.
+ */
+
+const tags = ['Tasks'];
+const security = [{ [BEARER_AUTH]: [] }];
+
+export const PAGE_LIMIT_DEFAULT = 20;
+export const PAGE_LIMIT_MAX = 100;
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const errorExample = (code: string, message: string) => ({ error: { code, message } });
+
+/** The common error responses, with descriptions and examples fitting these routes. */
+function errors<S extends 400 | 401 | 403 | 404 | 413 | 415 | 422>(
+  statuses: S[],
+  overrides: { 404?: string; 422?: { description: string; path: string; message: string } } = {},
+) {
+  const base = errorResponses(...statuses) as Record<number, { description: string; content: object }>;
+  const examples: Record<number, { description?: string; example: unknown }> = {
+    400: { example: errorExample('invalid_json', 'The request body is not valid JSON') },
+    401: { example: errorExample('unauthorized', 'A valid access token is required') },
+    403: { example: errorExample('insufficient_scope', 'This token lacks the scope tasks:write') },
+    404: {
+      description: overrides[404] ?? 'No such task: unknown, not a number, or another user’s (not_found)',
+      example: errorExample('not_found', 'No such task'),
+    },
+    413: { example: errorExample('payload_too_large', 'The request body is larger than 1048576 bytes') },
+    415: { example: errorExample('unsupported_media_type', 'Unsupported Media Type') },
+    422: {
+      description: overrides[422]?.description,
+      example: {
+        error: {
+          code: 'validation_failed',
+          message: 'The request is invalid',
+          details: [
+            { path: overrides[422]?.path ?? 'title', message: overrides[422]?.message ?? 'The title is empty' },
+          ],
+        },
+      },
+    },
+  };
+  const out: Record<number, unknown> = {};
+  for (const status of statuses) {
+    const entry = base[status];
+    const extra = examples[status];
+    out[status] = {
+      description: extra?.description ?? entry?.description,
+      content: {
+        'application/json': { schema: status === 422 ? ValidationErrorSchema : ErrorSchema, example: extra?.example },
+      },
+    };
+  }
+  return out as ReturnType<typeof errorResponses<S>>;
+}
+
+const taskIdParam = z.string().openapi({
+  param: { name: 'id', in: 'path' },
+  description: 'Task id (from `id` of a Task)',
+  example: '17',
+});
+const commentIdParam = z.string().openapi({
+  param: { name: 'commentId', in: 'path' },
+  description: 'Comment id (from `id` of a Comment)',
+  example: '301',
+});
+const TaskParams = z.object({ id: taskIdParam });
+const CommentParams = z.object({ id: taskIdParam, commentId: commentIdParam });
+
+const limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(PAGE_LIMIT_MAX)
+  .default(PAGE_LIMIT_DEFAULT)
+  .openapi({ description: `Page size, 1–${PAGE_LIMIT_MAX}`, example: PAGE_LIMIT_DEFAULT });
+const cursor = z
+  .string()
+  .refine(isId, { message: 'Not a cursor returned by this endpoint' })
+  .optional()
+  .openapi({ description: '`nextCursor` of the previous page', example: '12' });
+
+const ListTasksQuery = z.strictObject({
+  status: z
+    .enum([...TASK_STATUSES, 'open'])
+    .optional()
+    .openapi({
+      description: 'Only tasks with this status; `open` = todo or in_progress. Default: all',
+      example: 'open',
+    }),
+  limit,
+  cursor,
+});
+const ListCommentsQuery = z.strictObject({ limit, cursor });
+
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+const badTask = {
+  description:
+    'Invalid: wrong types, unknown fields, or the limits (title 1–200, description ≤ 4000, ≤ 10 tags of ≤ 32, ' +
+    'due date not in the past) (validation_failed)',
+  path: 'title',
+  message: 'The title is longer than 200 characters',
+};
+
+export const listTasks = createRoute({
+  method: 'get',
+  path: '/tasks',
+  operationId: 'listTasks',
+  tags,
+  security,
+  summary: 'Your tasks, newest first',
+  description:
+    'Scope `tasks:read`. Only your own tasks, newest first, a page at a time: pass `nextCursor` as `cursor` ' +
+    'for the next page.',
+  request: { query: ListTasksQuery },
+  responses: {
+    200: json(TaskPageSchema, 'A page of tasks'),
+    ...errors([401, 403, 422], {
+      422: { description: 'Bad status, limit or cursor (validation_failed)', path: 'limit', message: 'Too big' },
+    }),
+  },
+});
+
+export const createTask = createRoute({
+  method: 'post',
+  path: '/tasks',
+  operationId: 'createTask',
+  tags,
+  security,
+  summary: 'Create a task',
+  description:
+    'Scope `tasks:write`. The same rules as the bot’s New task dialog. With `dueAt`, a reminder with an ' +
+    'Open button reaches your Telegram at that time, once, if notifications are on. The bot shows the ' +
+    'task at its next screen.',
+  request: { body: jsonBody(CreateTaskSchema) },
+  responses: {
+    201: json(TaskSchema, 'Created'),
+    ...errors([400, 401, 403, 413, 415, 422], { 422: badTask }),
+  },
+});
+
+export const getTask = createRoute({
+  method: 'get',
+  path: '/tasks/{id}',
+  operationId: 'getTask',
+  tags,
+  security,
+  summary: 'One of your tasks',
+  description: 'Scope `tasks:read`.',
+  request: { params: TaskParams },
+  responses: { 200: json(TaskSchema, 'The task'), ...errors([401, 403, 404]) },
+});
+
+export const updateTask = createRoute({
+  method: 'patch',
+  path: '/tasks/{id}',
+  operationId: 'updateTask',
+  tags,
+  security,
+  summary: 'Change a task',
+  description:
+    'Scope `tasks:write`. Any subset of the fields; `dueAt: null` clears the due date. A new due date ' +
+    'moves the reminder; status `done` drops it.',
+  request: { params: TaskParams, body: jsonBody(UpdateTaskSchema) },
+  responses: {
+    200: json(TaskSchema, 'The changed task'),
+    ...errors([400, 401, 403, 404, 413, 415, 422], { 422: badTask }),
+  },
+});
+
+export const deleteTask = createRoute({
+  method: 'delete',
+  path: '/tasks/{id}',
+  operationId: 'deleteTask',
+  tags,
+  security,
+  summary: 'Delete a task',
+  description: 'Scope `tasks:write`. Its comments and reminder go with it.',
+  request: { params: TaskParams },
+  responses: { 204: { description: 'Deleted' }, ...errors([401, 403, 404]) },
+});
+
+export const listComments = createRoute({
+  method: 'get',
+  path: '/tasks/{id}/comments',
+  operationId: 'listComments',
+  tags,
+  security,
+  summary: 'Comments of a task, oldest first',
+  description: 'Scope `tasks:read`. Oldest first, a page at a time (`nextCursor` → `cursor`); only the page is read.',
+  request: { params: TaskParams, query: ListCommentsQuery },
+  responses: {
+    200: json(CommentPageSchema, 'A page of comments'),
+    ...errors([401, 403, 404, 422], {
+      422: { description: 'Bad limit or cursor (validation_failed)', path: 'cursor', message: 'Not a cursor' },
+    }),
+  },
+});
+
+const badComment = {
+  description: 'Invalid: wrong types, unknown fields, empty or longer than 2000 characters (validation_failed)',
+  path: 'text',
+  message: 'The comment is empty',
+};
+
+export const addComment = createRoute({
+  method: 'post',
+  path: '/tasks/{id}/comments',
+  operationId: 'addComment',
+  tags,
+  security,
+  summary: 'Comment on a task',
+  description: 'Scope `tasks:write`.',
+  request: { params: TaskParams, body: jsonBody(CommentTextSchema) },
+  responses: {
+    201: json(CommentSchema, 'Added'),
+    ...errors([400, 401, 403, 404, 413, 415, 422], { 422: badComment }),
+  },
+});
+
+const commentNotFound =
+  'No such comment on this task, or not yours: only its author edits or deletes a comment; ' +
+  'other users’ tasks are not found either (not_found)';
+
+export const editComment = createRoute({
+  method: 'patch',
+  path: '/tasks/{id}/comments/{commentId}',
+  operationId: 'editComment',
+  tags,
+  security,
+  summary: 'Edit your comment',
+  description: 'Scope `tasks:write`. Only the comment’s author may; `editedAt` is set.',
+  request: { params: CommentParams, body: jsonBody(CommentTextSchema) },
+  responses: {
+    200: json(CommentSchema, 'The edited comment'),
+    ...errors([400, 401, 403, 404, 413, 415, 422], { 404: commentNotFound, 422: badComment }),
+  },
+});
+
+export const deleteComment = createRoute({
+  method: 'delete',
+  path: '/tasks/{id}/comments/{commentId}',
+  operationId: 'deleteComment',
+  tags,
+  security,
+  summary: 'Delete your comment',
+  description: 'Scope `tasks:write`. Only the comment’s author may.',
+  request: { params: CommentParams },
+  responses: { 204: { description: 'Deleted' }, ...errors([401, 403, 404], { 404: commentNotFound }) },
+});

@@ -1,0 +1,400 @@
+import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { addPager } from '../../../platform/bot/ui/paginate.js';
+import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
+import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { DomainError } from '../../../platform/errors.js';
+import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
+import { deleteComment } from '../comments.js';
+import type { Task, TaskStatus } from '../task.entities.js';
+import { deleteTask, nextStatus, updateTask } from '../tasks.js';
+import {
+  cardContent,
+  clipEscaped,
+  commentsText,
+  commentsView,
+  deleteText,
+  FILTERS,
+  forgetSnapshot,
+  forgetTask,
+  LAST_PAGE,
+  listPayload,
+  listText,
+  listView,
+  ownTask,
+  parseListPayload,
+  STATUS_CODES,
+  statusLabel,
+  taskButtonLabel,
+  taskComments,
+  tasksSnapshot,
+  view,
+} from './list.js';
+
+/**
+ * Tasks screens (SPEC §2.2): list → card → comments, with delete confirmations; the message is
+ * edited in place while navigating.
+ *
+ * Every button's payload says what it does and to which task or comment (`<id>.<action>`, see
+ * the dispatchers below), and every menu has one dispatcher that serves both its buttons and its
+ * "outdated" presses (the menu plugin's label check fails when the task changed meanwhile, e.g.
+ * over the API). The dispatcher checks the task through getOwnTask again, so a forged or stale
+ * payload ends in "not found" or in the current state of things, never in a change nobody saw.
+ */
+export interface TaskScreens {
+  tasks: Screen;
+  taskCard: Screen;
+  taskDelete: Screen;
+  comments: Screen;
+  commentDelete: Screen;
+}
+
+type Screens = TaskScreens & { main: Screen };
+
+/** Conversations the task screens start (registered in bot/index.ts). */
+export const TASK_CONVERSATIONS = {
+  newTask: 'newTask',
+  title: 'taskTitle',
+  description: 'taskDescription',
+  due: 'taskDue',
+  tags: 'taskTags',
+  addComment: 'commentAdd',
+  editComment: 'commentEdit',
+} as const;
+
+/** Card actions in payloads; the status button also names the status it was shown for (`s` + code). */
+const CARD = {
+  title: 'ti',
+  description: 'de',
+  due: 'du',
+  tags: 'ta',
+  comments: 'co',
+  full: 'fu',
+  delete: 'rm',
+  list: 'li',
+} as const;
+
+export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: TaskScreens } {
+  const screens = {} as Screens;
+  screens.main = main;
+
+  const goList = (ctx: BotContext) => listAction(ctx, screens);
+  const list = new ScreenMenu('tl', { autoAnswer: false, onMenuOutdated: goList });
+  list.dynamic(async (ctx, range) => {
+    const { snapshot, page } = await listView(ctx);
+    for (const item of page.items) range.text({ text: taskButtonLabel(item), payload: item.id }, goList).row();
+    addPager(range, page, (target) => listPayload(snapshot.filter, target), goList);
+    for (const filter of FILTERS) {
+      const label = ctx.t(`tasks-filter-${filter}`);
+      const text = filter === snapshot.filter ? ctx.t('tasks-filter-selected', { label }) : label;
+      range.text({ text, payload: listPayload(filter, 1) }, goList);
+    }
+    range
+      .row()
+      .text({ text: ctx.t('tasks-new'), payload: 'new' }, goList)
+      .row()
+      .text({ text: ctx.t('back'), payload: 'menu' }, goList);
+  });
+
+  const goCard = (ctx: BotContext) => cardAction(ctx, screens);
+  const card = new ScreenMenu('tc', { autoAnswer: false, onMenuOutdated: goCard });
+  card.dynamic(async (ctx, range) => {
+    // Rendered from the task the handler loaded, or, when a button is pressed, from the task
+    // its payload names (one query, which the dispatcher then reuses).
+    const task = view(ctx).task ?? (await ownTask(ctx, splitPayload(matchOf(ctx)).id));
+    if (!task) return;
+    const to = (action: string) => `${task.id}.${action}`;
+    range
+      .text(
+        {
+          text: ctx.t('task-next-status', { status: statusLabel(ctx, nextStatus(task.status)) }),
+          payload: to(`s${STATUS_CODES[task.status as TaskStatus]}`),
+        },
+        goCard,
+      )
+      .row()
+      .text({ text: ctx.t('task-edit-title'), payload: to(CARD.title) }, goCard)
+      .text({ text: ctx.t('task-edit-description'), payload: to(CARD.description) }, goCard)
+      .row()
+      .text({ text: ctx.t('task-edit-due'), payload: to(CARD.due) }, goCard)
+      .text({ text: ctx.t('task-edit-tags'), payload: to(CARD.tags) }, goCard)
+      .row()
+      .text({ text: ctx.t('task-comments', { count: task.commentCount }), payload: to(CARD.comments) }, goCard)
+      .row();
+    if (cardContent(ctx, task).clipped) {
+      range.text({ text: ctx.t('task-full-description'), payload: to(CARD.full) }, goCard).row();
+    }
+    range
+      .text({ text: ctx.t('task-delete'), payload: to(CARD.delete) }, goCard)
+      .text({ text: ctx.t('task-back-to-list'), payload: to(CARD.list) }, goCard);
+  });
+
+  // Delete confirmation: `<taskId>.y` / `<taskId>.n`.
+  const goDelete = (ctx: BotContext) => deleteAction(ctx, screens);
+  const taskDelete = new ScreenMenu('td', { autoAnswer: false, onMenuOutdated: goDelete });
+  const deletePayload = (answer: 'y' | 'n') => (ctx: BotContext) =>
+    `${view(ctx).task?.id ?? splitPayload(matchOf(ctx)).id}.${answer}`;
+  taskDelete
+    .text({ text: (ctx) => ctx.t('task-delete-yes'), payload: deletePayload('y') }, goDelete)
+    .text({ text: (ctx) => ctx.t('task-delete-no'), payload: deletePayload('n') }, goDelete);
+
+  // Comments: oldest first, opening on the newest page; ✏️/🗑 only on the user's own comments.
+  // `<taskId>.p<page>`, `.e<commentId>` (edit), `.d<commentId>` (delete), `.a` (add), `.b` (back).
+  const goComments = (ctx: BotContext) => commentsAction(ctx, screens);
+  const comments = new ScreenMenu('cm', { autoAnswer: false, onMenuOutdated: goComments });
+  comments.dynamic(async (ctx, range) => {
+    const taskId = view(ctx).commentsTaskId ?? splitPayload(matchOf(ctx)).id;
+    const v = await commentsView(ctx, taskId);
+    if (!v) return;
+    for (const comment of v.page.items) {
+      if (comment.author.id !== ctx.user.id) continue;
+      const n = v.numbers.get(comment.id) ?? 0;
+      range
+        .text({ text: ctx.t('comments-edit', { n }), payload: `${taskId}.e${comment.id}` }, goComments)
+        .text({ text: ctx.t('comments-delete', { n }), payload: `${taskId}.d${comment.id}` }, goComments)
+        .row();
+    }
+    addPager(range, v.page, (target) => `${taskId}.p${target}`, goComments);
+    range
+      .text({ text: ctx.t('comments-add'), payload: `${taskId}.a` }, goComments)
+      .row()
+      .text({ text: ctx.t('comments-back'), payload: `${taskId}.b` }, goComments);
+  });
+
+  // Comment delete confirmation: `<taskId>.y<commentId>` / `<taskId>.n<commentId>`.
+  const goCommentDelete = (ctx: BotContext) => commentDeleteAction(ctx, screens);
+  const commentDelete = new ScreenMenu('cd', { autoAnswer: false, onMenuOutdated: goCommentDelete });
+  const commentPayload = (answer: 'y' | 'n') => (ctx: BotContext) => {
+    const comment = view(ctx).comment;
+    return comment ? `${comment.taskId}.${answer}${comment.id}` : matchOf(ctx);
+  };
+  commentDelete
+    .text({ text: (ctx) => ctx.t('comment-delete-yes'), payload: commentPayload('y') }, goCommentDelete)
+    .text({ text: (ctx) => ctx.t('comment-delete-no'), payload: commentPayload('n') }, goCommentDelete);
+
+  screens.tasks = { text: listText, menu: list };
+  screens.taskCard = {
+    text: (ctx) => {
+      const { task, notice } = view(ctx);
+      return task ? cardContent(ctx, task, notice).text : '';
+    },
+    menu: card,
+  };
+  screens.taskDelete = {
+    text: (ctx) => {
+      const task = view(ctx).task;
+      return task ? deleteText(ctx, task) : '';
+    },
+    menu: taskDelete,
+  };
+  screens.comments = {
+    text: async (ctx) => {
+      const { commentsTaskId, notice } = view(ctx);
+      const v = commentsTaskId ? await commentsView(ctx, commentsTaskId) : null;
+      return v ? commentsText(ctx, v, notice) : '';
+    },
+    menu: comments,
+  };
+  screens.commentDelete = {
+    text: (ctx) => {
+      const comment = view(ctx).comment;
+      return comment ? `${ctx.t('comment-delete-confirm')}\n\n${clipEscaped(comment.text, 1500).text}` : '';
+    },
+    menu: commentDelete,
+  };
+  return { menus: [list, card, taskDelete, comments, commentDelete], screens };
+}
+
+/** Shows the list where the user left it (filter and page live in the session). */
+export function showTasks(ctx: BotContext, screens: TaskScreens, how: 'edit' | 'reply' = 'edit'): Promise<void> {
+  return showScreen(ctx, screens.tasks, how);
+}
+
+/** Opens a task's card, or says "not found" for an unknown or someone else's id. */
+export async function openTask(
+  ctx: BotContext,
+  screens: TaskScreens,
+  id: string,
+  how: 'edit' | 'reply' = 'edit',
+  toast?: string,
+): Promise<void> {
+  const task = await ownTask(ctx, id);
+  if (!task) return taskNotFound(ctx, screens, how);
+  view(ctx).task = task;
+  if (toast) await answerCallback(ctx, ctx.t(toast));
+  await showScreen(ctx, screens.taskCard, how);
+}
+
+/**
+ * "Not found" for a task: a toast, and the message the button belongs to turns into the list
+ * (what it showed is gone); for a command, a reply; for a message that is not ours to replace
+ * (`how: 'reply'`, e.g. a reminder), the toast only.
+ */
+export async function taskNotFound(
+  ctx: BotContext,
+  screens: TaskScreens,
+  how: 'edit' | 'reply' = 'edit',
+): Promise<void> {
+  if (!ctx.callbackQuery) {
+    await ctx.reply(ctx.t('tasks-not-found'));
+    return;
+  }
+  await answerCallback(ctx, ctx.t('tasks-not-found'));
+  if (how === 'edit' && ctx.callbackQuery.message) await showScreen(ctx, screens.tasks);
+}
+
+export interface ShowCommentsOptions {
+  /** The page to show (LAST_PAGE: the newest); by default the one the session remembers. */
+  page?: number;
+  toast?: string;
+  notice?: string;
+  how?: 'edit' | 'reply';
+}
+
+export async function showComments(
+  ctx: BotContext,
+  screens: TaskScreens,
+  taskId: string,
+  options: ShowCommentsOptions = {},
+): Promise<void> {
+  const session = await ctx.session;
+  if (options.page !== undefined) session.comments = { taskId, page: options.page };
+  const v = await commentsView(ctx, taskId);
+  if (!v) return taskNotFound(ctx, screens, options.how);
+  const state = view(ctx);
+  state.commentsTaskId = taskId;
+  state.notice = options.notice;
+  if (options.toast) await answerCallback(ctx, ctx.t(options.toast));
+  await showScreen(ctx, screens.comments, options.how);
+}
+
+/** List buttons: open a task, go to a page or filter, start a new task, or leave. */
+async function listAction(ctx: BotContext, screens: Screens): Promise<void> {
+  const payload = matchOf(ctx);
+  if (payload === 'new') {
+    await answerCallback(ctx);
+    await ctx.conversation.enter(TASK_CONVERSATIONS.newTask);
+    return;
+  }
+  if (payload === 'menu') return showScreen(ctx, screens.main);
+  const target = parseListPayload(payload);
+  if (target && 'taskId' in target) return openTask(ctx, screens, target.taskId);
+  if (target) {
+    const snapshot = await tasksSnapshot(ctx);
+    snapshot.filter = target.filter;
+    snapshot.page = target.page;
+  }
+  await showScreen(ctx, screens.tasks);
+}
+
+async function cardAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  const { id, action } = splitPayload(matchOf(ctx));
+  const task = await ownTask(ctx, id);
+  if (!task) return taskNotFound(ctx, screens);
+  const edit = async (conversation: string) => {
+    await answerCallback(ctx);
+    await ctx.conversation.enter(conversation, task.id);
+  };
+  switch (action) {
+    case CARD.title:
+      return edit(TASK_CONVERSATIONS.title);
+    case CARD.description:
+      return edit(TASK_CONVERSATIONS.description);
+    case CARD.due:
+      return edit(TASK_CONVERSATIONS.due);
+    case CARD.tags:
+      return edit(TASK_CONVERSATIONS.tags);
+    case CARD.comments:
+      return showComments(ctx, screens, task.id, { page: LAST_PAGE });
+    case CARD.full:
+      await answerCallback(ctx);
+      for (const part of splitText(escapeHtml(task.description))) await ctx.reply(part);
+      return;
+    case CARD.delete:
+      view(ctx).task = task;
+      return showScreen(ctx, screens.taskDelete);
+    case CARD.list:
+      return showScreen(ctx, screens.tasks);
+  }
+  // The status button advances the status it was shown for; if that changed meanwhile, the
+  // user first sees the task as it is now.
+  if (action === `s${STATUS_CODES[task.status as TaskStatus]}`) return advanceStatus(ctx, screens, task);
+  return openTask(ctx, screens, task.id, 'edit', 'task-changed');
+}
+
+async function advanceStatus(ctx: BotContext, screens: TaskScreens, task: Task): Promise<void> {
+  let updated: Task;
+  try {
+    updated = await updateTask(ctx.em, ctx.deps.taskEffects, ctx.user, task.id, { status: nextStatus(task.status) });
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'not_found') return taskNotFound(ctx, screens);
+    throw err;
+  }
+  view(ctx).task = updated;
+  await answerCallback(ctx, ctx.t('task-status-changed', { status: statusLabel(ctx, updated.status) }));
+  await showScreen(ctx, screens.taskCard);
+}
+
+async function deleteAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  const { id, action } = splitPayload(matchOf(ctx));
+  if (action !== 'y') return openTask(ctx, screens, id);
+  try {
+    await deleteTask(ctx.em, ctx.deps.taskEffects, ctx.user, id);
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'not_found') return taskNotFound(ctx, screens);
+    throw err;
+  }
+  forgetTask(ctx, id);
+  forgetSnapshot(ctx);
+  await answerCallback(ctx, ctx.t('task-deleted'));
+  await showScreen(ctx, screens.tasks);
+}
+
+async function commentsAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  const { id: taskId, action } = splitPayload(matchOf(ctx));
+  const kind = action.charAt(0);
+  const arg = action.slice(1);
+  if (kind === 'b') return openTask(ctx, screens, taskId);
+  if (kind === 'p') return showComments(ctx, screens, taskId, { page: Number(arg) || 1 });
+  if (kind === 'a') {
+    const task = await ownTask(ctx, taskId);
+    if (!task) return taskNotFound(ctx, screens);
+    await answerCallback(ctx);
+    await ctx.conversation.enter(TASK_CONVERSATIONS.addComment, task.id);
+    return;
+  }
+  if (kind !== 'e' && kind !== 'd') return showComments(ctx, screens, taskId);
+  const all = await taskComments(ctx, taskId);
+  if (!all) return taskNotFound(ctx, screens);
+  // Only the author edits or deletes a comment (the domain checks it again when saving).
+  const comment = all.find((c) => c.id === arg && c.author.id === ctx.user.id);
+  if (!comment) return showComments(ctx, screens, taskId, { toast: 'comment-not-found' });
+  if (kind === 'e') {
+    await answerCallback(ctx);
+    await ctx.conversation.enter(TASK_CONVERSATIONS.editComment, taskId, comment.id);
+    return;
+  }
+  view(ctx).comment = comment;
+  await showScreen(ctx, screens.commentDelete);
+}
+
+async function commentDeleteAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  const { id: taskId, action } = splitPayload(matchOf(ctx));
+  if (!action.startsWith('y')) return showComments(ctx, screens, taskId);
+  try {
+    await deleteComment(
+      ctx.em,
+      { cache: ctx.deps.commentCache, effects: ctx.deps.taskEffects },
+      ctx.user,
+      taskId,
+      action.slice(1),
+    );
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'not_found') {
+      return showComments(ctx, screens, taskId, { toast: 'comment-not-found' });
+    }
+    throw err;
+  }
+  forgetTask(ctx, taskId);
+  await showComments(ctx, screens, taskId, { toast: 'comment-deleted' });
+}

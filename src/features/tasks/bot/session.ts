@@ -1,0 +1,40 @@
+import type { CommentCache } from '../comments.js';
+import type { TaskEffects, TaskSummary } from '../tasks.js';
+
+export type TaskFilter = 'open' | 'done' | 'all';
+
+/**
+ * The user's tasks as last loaded (newest first, capped), so paging and filtering need no query.
+ * `version` is `<userId>:<counter>`, the counter being the user's tasks version key in Redis when
+ * the list was loaded: every task change (bot, API, worker) bumps that key, and a list render
+ * reloads when it differs.
+ */
+export interface TasksSnapshot {
+  version: string;
+  filter: TaskFilter;
+  page: number;
+  items: TaskSummary[];
+}
+
+declare module '../../../platform/bot/context.js' {
+  interface SessionData {
+    /** The task list being browsed, with the snapshot it pages through (see list.ts). */
+    tasks?: TasksSnapshot;
+    /** The comments page being browsed. */
+    comments?: { taskId: string; page: number };
+  }
+  interface BotDeps {
+    /** What follows task changes (list version, reminders). */
+    taskEffects: TaskEffects;
+    /** The comment lists cached per task. */
+    commentCache: CommentCache;
+  }
+}
+
+declare module '../../../platform/services.js' {
+  interface Services {
+    /** What follows task changes (list version, reminders) and the comment list cache. */
+    taskEffects: TaskEffects;
+    commentCache: CommentCache;
+  }
+}

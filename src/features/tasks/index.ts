@@ -1,0 +1,10 @@
+export { registerTasksRoutes } from './api/index.js';
+export { tasksFeature } from './bot/commands.js';
+export { taskConversations } from './bot/dialogs.js';
+export type { TaskScreens } from './bot/screens.js';
+export { buildTaskMenus } from './bot/screens.js';
+export type { CommentCache } from './comments.js';
+export { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
+export { Comment, TASK_TAG_MAX, TASK_TAGS_MAX, Task } from './task.entities.js';
+export type { TaskEffects, TaskSummary } from './tasks.js';
+export { parseTags } from './tasks.js';

@@ -1,0 +1,58 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { User } from '../users/index.js';
+
+export const TASK_STATUSES = ['todo', 'in_progress', 'done'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TASK_TITLE_MAX = 200;
+export const TASK_DESCRIPTION_MAX = 4000;
+export const TASK_TAGS_MAX = 10;
+export const TASK_TAG_MAX = 32;
+export const COMMENT_TEXT_MAX = 2000;
+
+/** A task of one user (SPEC §2.2, §3.4). Only its owner sees or changes it. */
+const TaskSchema = defineEntity({
+  name: 'Task',
+  tableName: 'tasks',
+  indexes: [
+    { name: 'tasks_owner_idx', properties: ['owner', 'id'] },
+    { name: 'tasks_owner_status_idx', properties: ['owner', 'status', 'id'] },
+  ],
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    owner: () => p.manyToOne(User).deleteRule('cascade'),
+    title: p.string().length(TASK_TITLE_MAX),
+    description: p.text().default(''),
+    status: p.enum(TASK_STATUSES).default('todo'),
+    dueAt: p.datetime().nullable(),
+    tags: p.array().columnType('text[]').default([]),
+    /** Kept in step by the comment use cases, so lists and cards need no COUNT. */
+    commentCount: p.integer().default(0),
+    /** When the reminder for the current dueAt was sent; reset when dueAt changes. */
+    remindedAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export class Task extends TaskSchema.class {}
+TaskSchema.setClass(Task);
+
+/** A comment on a task; only its author edits or deletes it. */
+const CommentSchema = defineEntity({
+  name: 'Comment',
+  tableName: 'comments',
+  indexes: [{ name: 'comments_task_idx', properties: ['task', 'id'] }],
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    task: () => p.manyToOne(Task).deleteRule('cascade'),
+    author: () => p.manyToOne(User).deleteRule('cascade'),
+    text: p.text(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    editedAt: p.datetime().nullable(),
+  },
+});
+export class Comment extends CommentSchema.class {}
+CommentSchema.setClass(Comment);

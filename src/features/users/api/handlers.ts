@@ -1,0 +1,54 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ApiEnv } from '../../../platform/http/context.js';
+import * as profile from '../profile.js';
+import type * as routes from './routes.js';
+
+/** Browsers and proxies may keep an avatar for 5 minutes, privately: it is behind a token. */
+const AVATAR_CACHE_CONTROL = 'private, max-age=300';
+
+export const getMe: RouteHandler<typeof routes.getMe, ApiEnv> = (c) =>
+  c.json(profile.toUserDto(c.var.principal.user), 200);
+
+export const patchMe: RouteHandler<typeof routes.patchMe, ApiEnv> = async (c) =>
+  c.json(await profile.updateProfile(c.var.em, c.var.principal.user, c.req.valid('json')), 200);
+
+export const putAvatar: RouteHandler<typeof routes.putAvatar, ApiEnv> = async (c) => {
+  // The Content-Type header is ignored on purpose: the domain decides the type by content.
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  return c.json(await profile.setAvatar(c.var.em, c.var.principal.user, bytes), 200);
+};
+
+export const deleteAvatar: RouteHandler<typeof routes.deleteAvatar, ApiEnv> = async (c) => {
+  await profile.deleteAvatar(c.var.em, c.var.principal.user);
+  return c.body(null, 204);
+};
+
+function sendAvatar(c: Context<ApiEnv>, result: profile.AvatarResult) {
+  const headers = {
+    ETag: result.etag,
+    'Cache-Control': AVATAR_CACHE_CONTROL,
+    // Set here too, not only by the global secure headers: an image must never be sniffed as HTML.
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (result.kind === 'not_modified') return c.body(null, 304, headers);
+  return c.body(result.data, 200, {
+    ...headers,
+    'Content-Type': result.contentType,
+    'Last-Modified': result.updatedAt.toUTCString(),
+  });
+}
+
+export const getMyAvatar: RouteHandler<typeof routes.getMyAvatar, ApiEnv> = async (c) =>
+  sendAvatar(c, await profile.getAvatarOf(c.var.em, c.var.principal.user.id, c.req.header('if-none-match')));
+
+export const getAvatar: RouteHandler<typeof routes.getAvatar, ApiEnv> = async (c) =>
+  sendAvatar(c, await profile.getAvatar(c.var.em, c.req.valid('param').username, c.req.header('if-none-match')));
+
+export const getProfile: RouteHandler<typeof routes.getProfile, ApiEnv> = async (c) =>
+  c.json(await profile.publicProfile(c.var.em, c.req.valid('param').username), 200);
+
+export const search: RouteHandler<typeof routes.search, ApiEnv> = async (c) => {
+  const { search, limit, cursor } = c.req.valid('query');
+  return c.json(await profile.searchUsers(c.var.em, { prefix: search, limit, cursor }), 200);
+};

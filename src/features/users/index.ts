@@ -1,0 +1,24 @@
+export { authenticate, bearerToken, requireUserToken, scoped, scopeGuard } from './api/authenticate.js';
+export { registerUsersRoutes } from './api/index.js';
+export { UserSchema } from './api/schemas.js';
+export { Avatar } from './avatar.entity.js';
+export { chatMemberFeature } from './bot/chat-member.js';
+export { settingsFeature } from './bot/commands.js';
+export { displayNameConversation, timezoneConversation } from './bot/dialogs.js';
+export { loadUser } from './bot/load-user.js';
+export {
+  changeLanguage,
+  chooseTimezone,
+  LANGUAGE_NAMES,
+  linkedUsername,
+  requestPhone,
+  settingsText,
+  TIMEZONE_PRESETS,
+  timezoneText,
+  toggleNotifications,
+} from './bot/settings.js';
+export { toUserDto } from './profile.js';
+export type { Language, Role } from './user.entity.js';
+export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
+export { attachUserCache, UserCache } from './user-cache.js';
+export { firstNameOf, markBlocked, setBotBlocked, visibleName } from './users.js';

@@ -1,0 +1,148 @@
+import type { EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs } from '@mikro-orm/core';
+import type { Em } from '../../platform/db/orm.js';
+import type { Redis } from '../../platform/redis.js';
+import { User } from './user.entity.js';
+
+/** How long a cached user lives without being invalidated; a bound on any staleness we missed. */
+const TTL_SECONDS = 300;
+const DATE_FIELDS = ['lastSeenAt', 'createdAt', 'updatedAt'] as const;
+
+/** Writes the value only if no invalidation happened since the reader looked at the generation. */
+const SET_IF_GENERATION = `
+if (redis.call('get', KEYS[2]) or '0') == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+return 1`;
+
+/**
+ * The user row behind a Telegram id, cached in Redis so that a bot update which only navigates
+ * (paging a list, opening a menu) sends no SQL at all. Every write to a user goes through the
+ * ORM's flush (the subscriber below invalidates) or calls `invalidate` itself; a generation
+ * counter keeps a reader that raced an invalidation from putting an old row back.
+ */
+export class UserCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  private key(telegramId: number) {
+    return `${this.keyPrefix}user:tg:${telegramId}`;
+  }
+
+  private generationKey(telegramId: number) {
+    return `${this.keyPrefix}user:tg:${telegramId}:gen`;
+  }
+
+  /** The user as a managed entity of `em`, or null on a miss (then call `load`). */
+  async get(em: Em, telegramId: number): Promise<User | null> {
+    const raw = await this.redis.get(this.key(telegramId));
+    if (!raw) return null;
+    const data = JSON.parse(raw) as Record<string, unknown>;
+    for (const field of DATE_FIELDS) if (typeof data[field] === 'string') data[field] = new Date(data[field] as string);
+    // merge: the entity becomes managed with this data as its known database state, without a query.
+    return em.merge(User, data as Partial<User>);
+  }
+
+  /** Reads the row from the database and caches it (unless it was invalidated meanwhile). */
+  async load(em: Em, telegramId: number): Promise<User | null> {
+    const generation = (await this.redis.get(this.generationKey(telegramId))) ?? '0';
+    const user = await em.findOne(User, { telegramId });
+    if (user) await this.put(user, generation);
+    return user;
+  }
+
+  async put(user: User, generation?: string): Promise<void> {
+    if (user.telegramId == null) return;
+    const record: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(user)) {
+      if (field !== 'passwordHash' && typeof value !== 'function') record[field] = value;
+    }
+    const gen = generation ?? (await this.redis.get(this.generationKey(user.telegramId))) ?? '0';
+    await this.redis.eval(
+      SET_IF_GENERATION,
+      2,
+      this.key(user.telegramId),
+      this.generationKey(user.telegramId),
+      gen,
+      JSON.stringify(record),
+      TTL_SECONDS,
+    );
+  }
+
+  async invalidate(...telegramIds: Array<number | null | undefined>): Promise<void> {
+    const ids = [...new Set(telegramIds.filter((id): id is number => typeof id === 'number'))];
+    if (ids.length === 0) return;
+    const multi = this.redis.multi();
+    for (const id of ids) multi.incr(this.generationKey(id)).del(this.key(id));
+    await multi.exec();
+  }
+}
+
+/**
+ * Invalidates cached users whenever the ORM writes a user row: at the end of the flush and
+ * again when an enclosing transaction commits (a reader between the two could have cached
+ * the row as it was before the commit).
+ */
+export class UserCacheSubscriber implements EventSubscriber<User> {
+  private readonly pending = new WeakMap<object, Set<number>>();
+
+  constructor(private readonly cache: UserCache) {}
+
+  getSubscribedEntities() {
+    return [User];
+  }
+
+  private remember(args: EventArgs<User>): void {
+    const ids = this.pending.get(args.em) ?? new Set<number>();
+    const before = args.changeSet?.originalEntity?.telegramId;
+    for (const id of [args.entity.telegramId, before]) if (typeof id === 'number') ids.add(id);
+    this.pending.set(args.em, ids);
+  }
+
+  afterCreate(args: EventArgs<User>) {
+    this.remember(args);
+  }
+
+  afterUpdate(args: EventArgs<User>) {
+    this.remember(args);
+  }
+
+  afterDelete(args: EventArgs<User>) {
+    this.remember(args);
+  }
+
+  async afterFlush(args: FlushEventArgs) {
+    const ids = this.pending.get(args.em);
+    if (ids?.size) await this.cache.invalidate(...ids);
+  }
+
+  async afterTransactionCommit(args: TransactionEventArgs) {
+    const ids = this.pending.get(args.em);
+    if (!ids?.size) return;
+    this.pending.delete(args.em);
+    await this.cache.invalidate(...ids);
+  }
+}
+
+const attached = new WeakMap<object, Map<string, UserCache>>();
+
+/**
+ * The UserCache of this ORM and key prefix, with its invalidating subscriber registered once.
+ * Every part of a process (bot, API, worker) must share it, or a write in one would not reach
+ * the others' reads.
+ */
+export function attachUserCache(orm: { em: Em }, redis: Redis, keyPrefix: string): UserCache {
+  let byPrefix = attached.get(orm);
+  if (!byPrefix) {
+    byPrefix = new Map();
+    attached.set(orm, byPrefix);
+  }
+  let cache = byPrefix.get(keyPrefix);
+  if (!cache) {
+    cache = new UserCache(redis, keyPrefix);
+    orm.em.getEventManager().registerSubscriber(new UserCacheSubscriber(cache));
+    byPrefix.set(keyPrefix, cache);
+  }
+  return cache;
+}

@@ -1,0 +1,164 @@
+import type { Em } from '../../platform/db/orm.js';
+import { DomainError } from '../../platform/errors.js';
+import type { Language } from '../../platform/i18n/languages.js';
+import { normalizeTimezone } from '../../platform/time/timezone.js';
+import { parsePhone } from './phone.js';
+import { User } from './user.entity.js';
+import type { UserCache } from './user-cache.js';
+
+/** Telegram's language_code → our language: Russian for ru, uk, be, kk; English otherwise. */
+export function languageFromTelegram(code: string | undefined): Language {
+  const base = code?.toLowerCase().split('-')[0];
+  return base === 'ru' || base === 'uk' || base === 'be' || base === 'kk' ? 'ru' : 'en';
+}
+
+/** The fields of a Telegram `User` object we keep. */
+export interface TelegramProfile {
+  id: number;
+  username?: string | undefined;
+  first_name: string;
+  last_name?: string | undefined;
+  language_code?: string | undefined;
+}
+
+export interface UserPolicy {
+  adminTelegramIds: readonly number[];
+}
+
+/** Records of when a user was last seen are refreshed at most this often, to keep updates read-only. */
+const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
+
+const clip = (text: string, max: number) => [...text].slice(0, max).join('');
+
+/**
+ * Loads the user behind a Telegram update, creating them on first contact (so a user who
+ * never sent /start is still served), and keeps the profile in step with Telegram.
+ * One SELECT per update in the common case; a write only when something changed.
+ */
+export async function loadTelegramUser(
+  em: Em,
+  from: TelegramProfile,
+  policy: UserPolicy,
+  cache?: UserCache,
+  now = new Date(),
+): Promise<{ user: User; created: boolean }> {
+  const existing = cache
+    ? ((await cache.get(em, from.id)) ?? (await cache.load(em, from.id)))
+    : await em.findOne(User, { telegramId: from.id });
+  const isConfiguredAdmin = policy.adminTelegramIds.includes(from.id);
+  if (!existing) {
+    const user = em.create(User, {
+      telegramId: from.id,
+      telegramUsername: from.username ?? null,
+      telegramFirstName: clip(from.first_name, 128),
+      telegramLastName: from.last_name ? clip(from.last_name, 128) : null,
+      language: languageFromTelegram(from.language_code),
+      role: isConfiguredAdmin ? 'admin' : 'user',
+      lastSeenAt: now,
+    });
+    await em.flush();
+    return { user, created: true };
+  }
+  syncProfile(existing, from, now);
+  if (isConfiguredAdmin && existing.role !== 'admin') existing.role = 'admin';
+  await em.flush();
+  return { user: existing, created: false };
+}
+
+function syncProfile(user: User, from: TelegramProfile, now: Date): void {
+  const username = from.username ?? null;
+  if (user.telegramUsername !== username) user.telegramUsername = username;
+  const firstName = clip(from.first_name, 128);
+  if (user.telegramFirstName !== firstName) user.telegramFirstName = firstName;
+  const lastName = from.last_name ? clip(from.last_name, 128) : null;
+  if (user.telegramLastName !== lastName) user.telegramLastName = lastName;
+  if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
+  // A user who writes to the bot has evidently unblocked it.
+  if (user.botBlocked) user.botBlocked = false;
+}
+
+type NamedUser = Pick<
+  User,
+  'displayName' | 'firstName' | 'lastName' | 'telegramFirstName' | 'telegramLastName' | 'username'
+>;
+
+/** The name other users see: the chosen display name, else the account name, else the Telegram name. */
+export function visibleName(user: NamedUser): string {
+  if (user.displayName) return user.displayName;
+  const account = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  if (account) return account;
+  const telegram = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
+  return telegram || user.username || '—';
+}
+
+/** The first name used in greetings such as the echo: the account's, else Telegram's (SPEC §2.3). */
+export function firstNameOf(user: Pick<User, 'firstName' | 'telegramFirstName' | 'username'>): string {
+  return user.firstName || user.telegramFirstName || user.username || '';
+}
+
+export const DISPLAY_NAME_MAX = 64;
+
+/** Validates a display name: 1–64 visible characters, no control characters. */
+export function parseDisplayName(input: string): string {
+  const name = input.normalize('NFC').replace(/\s+/g, ' ').trim();
+  // Control and format characters (zero-width joiners aside) make names unreadable or spoof direction.
+  if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(name)) {
+    throw new DomainError('display_name_invalid', 'The name contains invisible control characters');
+  }
+  const length = [...name].length;
+  if (length === 0) throw new DomainError('display_name_empty', 'The name is empty');
+  if (length > DISPLAY_NAME_MAX) {
+    throw new DomainError('display_name_too_long', `The name is longer than ${DISPLAY_NAME_MAX} characters`, 422, {
+      max: DISPLAY_NAME_MAX,
+      length,
+    });
+  }
+  return name;
+}
+
+export interface SettingsPatch {
+  language?: Language;
+  timezone?: string;
+  notifications?: boolean;
+  displayName?: string | null;
+  phone?: string;
+}
+
+/** Applies Settings changes made in the bot (or later the API) and stores them. */
+export async function updateSettings(em: Em, user: User, patch: SettingsPatch): Promise<User> {
+  if (patch.language !== undefined) user.language = patch.language;
+  if (patch.timezone !== undefined) {
+    const tz = normalizeTimezone(patch.timezone);
+    if (!tz) throw new DomainError('timezone_invalid', 'Unknown time zone');
+    user.timezone = tz;
+  }
+  if (patch.notifications !== undefined) user.notifications = patch.notifications;
+  if (patch.displayName !== undefined) {
+    user.displayName = patch.displayName === null ? null : parseDisplayName(patch.displayName);
+  }
+  if (patch.phone !== undefined) {
+    const parsed = parsePhone(patch.phone);
+    if (!parsed) throw new DomainError('phone_invalid', 'Not a phone number');
+    user.phone = parsed.phone;
+    user.operatorCode = parsed.operatorCode;
+  }
+  await em.flush();
+  return user;
+}
+
+/**
+ * Telegram told us (403 or my_chat_member) whether this user blocked the bot. Written through
+ * the entity (not a native update) so the user cache hears of it.
+ */
+/** `sendOnce`'s onBlocked: a 403 from Telegram marks the user as having blocked the bot. */
+export const markBlocked =
+  (services: { orm: { em: { fork(): Em } } }) =>
+  (chatId: number): Promise<void> =>
+    setBotBlocked(services.orm.em.fork(), chatId, true);
+
+export async function setBotBlocked(em: Em, telegramId: number, blocked: boolean): Promise<void> {
+  const user = await em.findOne(User, { telegramId });
+  if (!user || user.botBlocked === blocked) return;
+  user.botBlocked = blocked;
+  await em.flush();
+}

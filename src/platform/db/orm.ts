@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
+import { MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger.js';
+import { type EntityList, sharedOrmOptions } from './orm-options.js';
+
+export type Orm = PostgresOrm | PgliteOrm;
+export type Em = SqlEntityManager;
+
+export interface OrmSettings {
+  /** Every entity class (src/entities.ts): the platform knows no feature's tables itself. */
+  entities: EntityList;
+  /** postgres:// URL; without it the embedded PGlite database in `pgliteDir` is used. */
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  logger?: Logger;
+  /** Called for every SQL statement; metrics and the query-count tests use it. */
+  onQuery?: (sql: string) => void;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(
+    readonly target: string,
+    readonly reason: unknown,
+  ) {
+    super(`PostgreSQL is not reachable at ${target}`);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Shows where we connect without the password. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+export async function createOrm(settings: OrmSettings): Promise<Orm> {
+  const onQuery = (sql: string) => {
+    settings.onQuery?.(sql);
+    return sql;
+  };
+  const log = settings.logger?.child({ component: 'orm' });
+  const common = {
+    ...sharedOrmOptions(settings.entities),
+    onQuery,
+    logger: (message: string) => log?.debug(message),
+  };
+  if (settings.databaseUrl) {
+    const orm = new PostgresOrm({
+      ...common,
+      clientUrl: settings.databaseUrl,
+      pool: { min: 0, max: settings.poolSize ?? 10 },
+    });
+    try {
+      await orm.connect();
+      await orm.em.getConnection().execute('select 1');
+    } catch (err) {
+      await orm.close(true).catch(() => undefined);
+      throw new DatabaseUnavailableError(describeDatabaseUrl(settings.databaseUrl), err);
+    }
+    return orm;
+  }
+  mkdirSync(settings.pgliteDir, { recursive: true });
+  const orm = new PgliteOrm({ ...common, dbName: settings.pgliteDir });
+  await orm.connect();
+  return orm;
+}
+
+/** Applies pending migrations. Safe to run from several processes: each migration runs in a transaction. */
+export async function migrate(orm: Orm, log?: Logger): Promise<void> {
+  const applied = await orm.migrator.up();
+  if (applied.length > 0) log?.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
+}
+
+/**
+ * Runs raw SQL in `em`'s transaction when it has one. `getConnection().execute` alone takes a
+ * fresh pooled connection, which inside `em.transactional` would wait on the transaction's own
+ * row locks (a self-deadlock) and see none of its writes.
+ */
+export function execute<T = Record<string, unknown>[]>(
+  em: Em,
+  sql: string,
+  params: unknown[] = [],
+  method: 'all' | 'get' | 'run' = 'all',
+): Promise<T> {
+  return em.getConnection().execute(sql, params, method, em.getTransactionContext()) as Promise<T>;
+}

@@ -1,0 +1,86 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
+import type { Config } from '../../config.js';
+import type { Orm } from '../db/orm.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { ApiEnv } from './context.js';
+import { DOCS_PATH, registerDocs } from './docs.js';
+import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
+import type { Readiness } from './health/handlers.js';
+import { registerHealthRoutes } from './health/index.js';
+import { validationHook } from './openapi.js';
+import { ormContext } from './orm-context.js';
+import { requestContext } from './request-context.js';
+import { apiSecureHeaders } from './secure-headers.js';
+import { TrustedProxies } from './trusted-proxies.js';
+
+export type { ApiEnv } from './context.js';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Stands in for the webhook path in logs and metric labels: the path may embed a secret. */
+const WEBHOOK_LABEL = '/<telegram-webhook>';
+
+export interface ApiDeps {
+  config: Pick<Config, 'publicUrl' | 'logLevel'> & Partial<Pick<Config, 'trustedProxies'>>;
+  log: Logger;
+  metrics: Metrics;
+  /** Each check throws if its dependency is unreachable. */
+  readiness: Readiness;
+  /** Telegram webhook, mounted only in webhook mode. `handler` is grammY's `webhookCallback(bot, 'hono', { secretToken })`. */
+  webhook?: { path: string; handler: (c: Context) => Promise<Response> | Response };
+  /** Gives every request its own EntityManager (c.var.em); routes that touch the database need it. */
+  orm?: Orm;
+  /** Later features register their routers here (tasks, auth, ...). */
+  routes?: Array<(app: OpenAPIHono<ApiEnv>) => void>;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Builds the HTTP app. The middleware order matters:
+ * 1. request context (id, logger, access log, metrics) — outermost, so it sees every final status;
+ * 2. security headers — strict for the JSON API, a docs-only policy on /docs;
+ * 3. body limit — before any handler or validator reads the body.
+ * Errors of any layer end in the one onError (errors.ts), unknown routes in notFound.
+ */
+export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  const maxSize = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+
+  app.use(
+    requestContext({
+      log: deps.log,
+      metrics: deps.metrics,
+      hiddenPaths: deps.webhook ? new Map([[deps.webhook.path, WEBHOOK_LABEL]]) : undefined,
+      trustedProxies: new TrustedProxies(deps.config.trustedProxies),
+    }),
+  );
+  app.use(except(DOCS_PATH, apiSecureHeaders()));
+  app.use(
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        // The rest of the body is not read; closing the connection keeps clients from writing
+        // the remainder into the next request on a keep-alive connection.
+        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize} bytes`, undefined, {
+          Connection: 'close',
+        });
+      },
+    }),
+  );
+  if (deps.orm) app.use(ormContext(deps.orm));
+  app.onError(createErrorHandler(deps.log));
+  app.notFound(notFoundHandler);
+
+  registerHealthRoutes(app, deps);
+  registerDocs(app, { publicUrl: deps.config.publicUrl });
+
+  // Not part of the public contract, so registered with app.post rather than app.openapi.
+  if (deps.webhook) app.post(deps.webhook.path, deps.webhook.handler);
+
+  for (const register of deps.routes ?? []) register(app);
+  return app;
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { clientAddress } from './client-address.js';
+import type { ApiEnv } from './context.js';
+import { TrustedProxies } from './trusted-proxies.js';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** A caller's id is kept only if it cannot smuggle anything into logs or headers. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Probes and scrapes arrive every few seconds; their access lines go to debug so info stays readable. */
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics']);
+
+/** Label for requests no route matched (404s), so random paths cannot grow the metric's label set. */
+const UNMATCHED = 'unmatched';
+
+export interface RequestContextOptions {
+  log: Logger;
+  metrics: Metrics;
+  /**
+   * Paths never written to logs or metric labels as they are (the webhook path may embed a
+   * secret): they appear as the given placeholder.
+   */
+  hiddenPaths?: ReadonlyMap<string, string>;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For names the client in the logs and per-IP limits. */
+  trustedProxies?: TrustedProxies;
+}
+
+export function requestIdFrom(header: string | undefined): string {
+  return header && SANE_REQUEST_ID.test(header) ? header : randomUUID();
+}
+
+/**
+ * The registered pattern (`/tasks/:id`) of the handler the request was routed to. Middlewares
+ * (`app.use`) are registered for method ALL and skipped, so a request stopped early by a middleware
+ * (e.g. 413) is still counted under the route it was aimed at.
+ */
+export function routePattern(c: Context): string {
+  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+  return handlers.at(-1)?.path ?? UNMATCHED;
+}
+
+/**
+ * Outermost middleware: request id, per-request logger, one access-log line and HTTP metrics.
+ * It wraps everything else, so it sees the final status, also of responses made by onError.
+ */
+export function requestContext({
+  log,
+  metrics,
+  hiddenPaths,
+  trustedProxies = new TrustedProxies(),
+}: RequestContextOptions): MiddlewareHandler<ApiEnv> {
+  const hide = (path: string) => hiddenPaths?.get(path) ?? path;
+
+  return async (c, next) => {
+    const started = performance.now();
+    const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
+    c.set('trustedProxies', trustedProxies);
+    // c.req.path has no query string: query values may carry secrets and never reach the logs.
+    // `ip` is the address the per-IP limits count, so a log line explains a 429.
+    const reqLog = log.child({ reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) });
+    c.set('requestId', requestId);
+    c.set('log', reqLog);
+
+    let status = 500; // stays so only if something below throws past onError (a non-Error value)
+    try {
+      await next();
+      status = c.res.status;
+      c.header(REQUEST_ID_HEADER, requestId);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const route = hide(routePattern(c));
+      const labels = { method: c.req.method, route, status: String(status) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+
+      const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+      reqLog[level]({ route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
+    }
+  };
+}

@@ -1,0 +1,23 @@
+import { DomainError } from '../errors.js';
+import { ApiError, type FieldProblem } from './errors.js';
+
+/**
+ * The domain reports a field it refused as `<field>_invalid` (`{field, reason, ...}` details),
+ * which the bot turns into a localized hint. API clients get the one validation shape of the
+ * zod checks instead: 422 validation_failed with `[{path, message}]`.
+ */
+export async function asValidation<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DomainError && err.status === 422 && err.code.endsWith('_invalid')) {
+      const field = (err.details as { field?: unknown } | undefined)?.field;
+      const problem: FieldProblem = {
+        path: typeof field === 'string' ? field : err.code.slice(0, -'_invalid'.length),
+        message: err.message,
+      };
+      throw new ApiError(422, 'validation_failed', 'The request is invalid', [problem]);
+    }
+    throw err;
+  }
+}

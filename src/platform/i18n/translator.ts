@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { I18n } from '@grammyjs/i18n';
+import { escapeHtml } from '../telegram/html.js';
+import type { Language } from './languages.js';
+
+export type TranslationArgs = Record<string, string | number>;
+export type Translate = (key: string, args?: TranslationArgs) => string;
+
+export interface Translator {
+  t(locale: Language, key: string, args?: TranslationArgs): string;
+  /** A `t` bound to one language, as handlers and conversations use it. */
+  forLocale(locale: Language): Translate;
+}
+
+/** `locales/` sits at the project root; walk up so this works from src/ (tsx) and dist/src/ (compiled). */
+export function findLocalesDir(start = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    const candidate = join(dir, 'locales');
+    if (existsSync(join(candidate, 'en.ftl'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('locales/ directory with en.ftl not found');
+    dir = parent;
+  }
+}
+
+/**
+ * Wraps @grammyjs/i18n so every string argument is HTML-escaped: all bot output uses
+ * parse_mode HTML, and arguments are what users typed (names, task titles, messages).
+ */
+export function createTranslator(directory = findLocalesDir()): Translator {
+  const i18n = new I18n({
+    defaultLocale: 'en',
+    directory,
+    // Fluent wraps arguments in Unicode isolation marks by default; they would end up in
+    // texts whose exact form is part of the contract (the echo message).
+    fluentBundleOptions: { useIsolating: false },
+  });
+  const t = (locale: Language, key: string, args?: TranslationArgs) => {
+    if (!args) return i18n.t(locale, key);
+    const escaped: TranslationArgs = {};
+    for (const [name, value] of Object.entries(args))
+      escaped[name] = typeof value === 'string' ? escapeHtml(value) : value;
+    return i18n.t(locale, key, escaped);
+  };
+  return { t, forLocale: (locale) => (key, args) => t(locale, key, args) };
+}

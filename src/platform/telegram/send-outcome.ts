@@ -1,0 +1,46 @@
+import { UnrecoverableError } from 'bullmq';
+import { GrammyError, HttpError } from 'grammy';
+
+/** Where a send drew its slot from: a 429 pauses it for Telegram's `retry_after`. */
+export interface PausableBudget {
+  pause(seconds: number): Promise<void>;
+}
+
+export interface SendOptions {
+  /** The chat the message goes to; passed to `onBlocked`. */
+  chatId: number;
+  /** 403 (the user blocked the bot or is deactivated): record it; the send is not retried. */
+  onBlocked: (chatId: number) => Promise<void>;
+  budget?: PausableBudget | undefined;
+  /**
+   * A network error may hide a delivered message. Only when a second copy is harmless (e.g. a
+   * confirmation request) may the job resend; otherwise it stops rather than send twice.
+   */
+  resendAfterNetworkError?: boolean;
+}
+
+/**
+ * The one rule for a Telegram send made outside an update (jobs: notices, echoes, reminders),
+ * ARCHITECTURE rule 7. Returns the result, or `null` when the user blocked the bot (403, marked
+ * through `onBlocked`). A 429 pauses the budget and rethrows, like any other answer of Telegram
+ * (5xx, 400): nothing was delivered, so the job is retried with backoff. A network error after
+ * the request was written throws `UnrecoverableError` unless resending is harmless. Mailings
+ * have their own transport with the same rules per delivery row (features/mailings/jobs/transport.ts).
+ */
+export async function sendOnce<T>(options: SendOptions, send: () => Promise<T>): Promise<T | null> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof GrammyError && err.error_code === 403) {
+      await options.onBlocked(options.chatId);
+      return null;
+    }
+    if (err instanceof GrammyError && err.error_code === 429) {
+      await options.budget?.pause(err.parameters.retry_after ?? 1);
+    }
+    if (err instanceof HttpError && !options.resendAfterNetworkError) {
+      throw new UnrecoverableError(`network error while sending; not resent to avoid a duplicate: ${err.message}`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { LinkToken } from '../../src/features/accounts/account.entities.js';
+import { Message } from '../../src/features/chat/message.entity.js';
+import { User } from '../../src/features/users/user.entity.js';
+import { createAccount } from '../helpers/accounts.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
+
+const env = useTestEnvironment();
+const em = () => env.em();
+let nextTelegramId = 400_000;
+
+async function telegramUser(language = 'en') {
+  const client = env.bot.client({
+    id: nextTelegramId++,
+    first_name: 'Lin',
+    username: `lin${nextTelegramId}`,
+    language_code: language,
+  });
+  await client.sendCommand('start');
+  return client;
+}
+
+describe('/token', () => {
+  it('creates one token, shows it, refuses a second, and revokes it', async () => {
+    const { token } = await createAccount(env.services);
+    const created = await apiRequest(env.app, 'POST', '/token', { token });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^[0-9a-f-]{36}$/);
+    expect(created.body.link).toBe(`https://t.me/gramdesk_test_bot?start=link_${created.body.token}`);
+
+    expect((await apiRequest(env.app, 'POST', '/token', { token })).status).toBe(409);
+    const shown = await apiRequest(env.app, 'GET', '/token', { token });
+    expect(shown.body.token).toBe(created.body.token);
+    expect((await apiRequest(env.app, 'DELETE', '/token', { token })).status).toBe(204);
+    expect((await apiRequest(env.app, 'GET', '/token', { token })).status).toBe(404);
+    expect((await apiRequest(env.app, 'DELETE', '/token', { token })).status).toBe(404);
+  });
+
+  it('needs a token', async () => {
+    const res = await apiRequest(env.app, 'POST', '/token');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
+  });
+});
+
+describe('attaching in the bot', () => {
+  it('the bare token attaches the account; the Telegram user becomes the account', async () => {
+    const { user: account, token } = await createAccount(env.services, { username: 'linker' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
+    const client = await telegramUser();
+    const before = await em().findOneOrFail(User, { telegramId: client.user.id });
+    // Something the Telegram-only user owned moves along.
+    await em().insert(Message, { kind: 'echo', from: before.id, text: 'old', sentAt: new Date() });
+
+    await client.sendText(body.token);
+    // Nothing is attached before the person confirms.
+    expect(client.lastReply()).toContain('Link this Telegram to the Gramdesk account <b>@linker</b>');
+    expect(await em().count(User, { id: before.id })).toBe(1);
+    await client.click('✅ Link my Telegram');
+    expect(client.replies().at(-1)).toBe(
+      `Successfully attached token '${body.token}'\nYour Telegram is now linked to the Gramdesk account <b>@linker</b>.`,
+    );
+    const merged = await em().findOneOrFail(User, { telegramId: client.user.id });
+    expect(merged.id).toBe(account.id);
+    expect(merged.telegramFirstName).toBe('Lin');
+    expect(await em().count(User, { id: before.id })).toBe(0);
+    expect(await em().count(Message, { from: account.id })).toBe(1);
+    expect((await em().findOneOrFail(LinkToken, { token: body.token })).attachedTelegramId).toBe(client.user.id);
+
+    // Sending it again, or any token: already attached.
+    await client.sendText(body.token);
+    expect(client.lastReply()).toBe(`You've already attached token '${body.token}'`);
+    // Another Telegram user trying the same token.
+    const other = await telegramUser();
+    await other.sendText(body.token);
+    expect(other.lastReply()).toBe('Token already in use');
+  });
+
+  it('opening the t.me link (/start link_<token>) attaches too', async () => {
+    const { token } = await createAccount(env.services, { username: 'deeplinker' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
+    const client = await telegramUser('ru');
+    await client.sendCommand('start', `link_${body.token}`);
+    expect(client.lastReply()).toContain('Привязать этот Telegram к аккаунту Gramdesk <b>@deeplinker</b>');
+    await client.click('✅ Привязать мой Telegram');
+    expect(client.lastReply()).toBe(
+      `Токен '${body.token}' успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.`,
+    );
+  });
+
+  it('answers seed 000’s other cases in both languages', async () => {
+    const en = await telegramUser('en');
+    await en.sendCommand('start', 'link_not-a-uuid');
+    expect(en.lastReply()).toBe('Invalid token format');
+    await en.sendText('00000000-0000-4000-8000-000000000000');
+    expect(en.lastReply()).toBe('No such token');
+
+    const ru = await telegramUser('ru');
+    await ru.sendCommand('start', 'link_xyz');
+    expect(ru.lastReply()).toBe('Неверный формат токена');
+    await ru.sendText('00000000-0000-4000-8000-000000000000');
+    expect(ru.lastReply()).toBe('Такого токена нет');
+  });
+
+  it('Settings shows the linked account and unlinks it; the account keeps its data', async () => {
+    const { user: account, token } = await createAccount(env.services, { username: 'unlinkme' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
+    const client = await telegramUser();
+    await client.sendText(body.token);
+    await client.click('✅ Link my Telegram');
+
+    await client.sendCommand('settings');
+    expect(client.lastReply()).toContain('🔗 HTTP account: @unlinkme');
+    await client.click('🔓 Unlink @unlinkme');
+    expect(client.lastReply()).toContain('Unlink the Gramdesk account <b>@unlinkme</b>');
+    await client.click('🔓 Yes, unlink');
+    expect(client.lastReply()).toContain('🔗 HTTP account: not linked');
+
+    const kept = await em().findOneOrFail(User, { id: account.id });
+    expect(kept.telegramId).toBeNull();
+    const fresh = await em().findOneOrFail(User, { telegramId: client.user.id });
+    expect(fresh.id).not.toBe(account.id);
+    expect(fresh.username).toBeNull();
+    // The account can create a new token and link again.
+    expect((await apiRequest(env.app, 'POST', '/token', { token })).status).toBe(201);
+  });
+
+  it('POST /token for an account already in Telegram answers 409', async () => {
+    const { token } = await createAccount(env.services, { telegramId: nextTelegramId++ });
+    const res = await apiRequest(env.app, 'POST', '/token', { token });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('telegram_already_linked');
+  });
+});

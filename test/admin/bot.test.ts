@@ -1,0 +1,258 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { issueRefreshToken } from '../../src/features/accounts/refresh-tokens.js';
+import { AuditEntry } from '../../src/features/audit/audit.entity.js';
+import { Message } from '../../src/features/chat/message.entity.js';
+import { Task } from '../../src/features/tasks/task.entities.js';
+import { User } from '../../src/features/users/user.entity.js';
+import type { BotClient } from '../helpers/bot-client.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { lastToast, userOf } from '../helpers/tasks.js';
+
+/** SPEC §2.4: the admin panel in the bot: menu, stats, user search, the user card and its actions. */
+const env = useTestEnvironment();
+
+let admin: BotClient;
+let ann: BotClient;
+let bob: BotClient;
+let annId = '';
+
+async function makeAdmin(client: BotClient) {
+  const em = env.em();
+  const user = await em.findOneOrFail(User, { telegramId: client.user.id });
+  user.role = 'admin';
+  await em.flush();
+}
+
+const auditOf = (targetId: string) =>
+  env.em().find(AuditEntry, { targetId }, { orderBy: { id: 'asc' }, populate: ['actor'] });
+
+beforeAll(async () => {
+  admin = env.bot.client({ id: 750_001, first_name: 'Root', username: 'root_admin', language_code: 'en' });
+  ann = env.bot.client({ id: 750_002, first_name: 'Ann', username: 'annie_t', language_code: 'en' });
+  bob = env.bot.client({ id: 750_003, first_name: 'Bob', username: 'bobby', language_code: 'ru' });
+  for (const c of [admin, ann, bob]) await c.sendCommand('start');
+  await makeAdmin(admin);
+  annId = (await userOf(env, ann)).id;
+});
+
+describe('the admin entry', () => {
+  it('shows 🛠 Admin in the main menu of admins only', async () => {
+    await admin.sendCommand('menu');
+    expect(admin.buttons()).toContain('🛠 Admin');
+    await ann.sendCommand('menu');
+    expect(ann.buttons()).not.toContain('🛠 Admin');
+    await admin.click('🛠 Admin');
+    expect(admin.lastReply()).toContain('Admin panel');
+    expect(admin.buttons()).toEqual(['📊 Stats', '👥 Users', '📨 Mailings', '◀️ Back']);
+  });
+
+  it('/admin opens the panel for an admin', async () => {
+    await admin.sendCommand('admin');
+    expect(admin.lastReply()).toContain('Admin panel');
+  });
+});
+
+describe('stats', () => {
+  it('counts users, tasks, messages and mailings', async () => {
+    const em = env.em();
+    const annUser = await em.findOneOrFail(User, { id: annId });
+    em.create(Task, { owner: annUser, title: 'One' } as never);
+    em.create(Task, { owner: annUser, title: 'Two', status: 'done' } as never);
+    const bobUser = await em.findOneOrFail(User, { telegramId: bob.user.id });
+    bobUser.botBlocked = true;
+    em.create(Message, { kind: 'pm', from: annUser, to: bobUser, text: 'hi' } as never);
+    await em.flush();
+
+    await admin.sendCommand('admin');
+    await admin.click('📊 Stats');
+    const text = admin.lastReply();
+    expect(text).toContain('Users</b>: 3');
+    expect(text).toContain('Active in 7 days: 3');
+    expect(text).toContain('Blocked the bot: 1');
+    expect(text).toContain('to do 1, in progress 0, done 1');
+    expect(text).toContain('in 24 h: 1');
+    expect(text).toContain('scheduled 0, running 0');
+    await admin.click('◀️ Back');
+    expect(admin.lastReply()).toContain('Admin panel');
+  });
+});
+
+describe('user search', () => {
+  it('finds by username prefix (with or without @) and pages the results', async () => {
+    await admin.sendCommand('admin');
+    await admin.click('👥 Users');
+    expect(admin.lastReply()).toContain('username prefix');
+    await admin.sendText('no spaces allowed');
+    expect(admin.lastReply()).toContain('neither a username prefix');
+    await admin.sendText('@ANN');
+    expect(admin.lastReply()).toContain('Users matching <b>@ANN</b>: 1');
+    expect(admin.buttons()).toContain('Ann @annie_t');
+  });
+
+  it('finds by numeric id and by Telegram id; says when nobody matches', async () => {
+    await admin.click('🔎 New search');
+    await admin.sendText(annId);
+    expect(admin.buttons()).toContain('Ann @annie_t');
+    await admin.click('🔎 New search');
+    await admin.sendText(String(bob.user.id));
+    expect(admin.buttons()).toContain('Bob @bobby');
+    await admin.click('🔎 New search');
+    await admin.sendText('zzz_nobody');
+    expect(admin.lastReply()).toContain('Nobody matches');
+  });
+
+  it('pages long result lists', async () => {
+    const em = env.em();
+    for (let i = 0; i < 10; i++) em.create(User, { username: `pager${i}`, accountState: 'active' });
+    await em.flush();
+    await admin.click('🔎 New search');
+    await admin.sendText('pager');
+    expect(admin.lastReply()).toContain(': 10');
+    expect(admin.buttons()).toContain('1/2');
+    await admin.click('▶️');
+    expect(admin.buttons()).toContain('2/2');
+    expect(admin.buttons().filter((b) => b.startsWith('pager'))).toHaveLength(2);
+  });
+});
+
+describe('the user card', () => {
+  async function openAnn() {
+    await admin.sendCommand('admin');
+    await admin.click('👥 Users');
+    await admin.sendText('annie');
+    await admin.click('Ann @annie_t');
+  }
+
+  it('shows the user', async () => {
+    await openAnn();
+    const text = admin.lastReply();
+    expect(text).toContain(`Ann</b> (id ${annId})`);
+    expect(text).toContain('@annie_t');
+    expect(text).toContain('Language: en, time zone: UTC');
+    expect(text).toContain('Role: user');
+    expect(text).toContain('Status: active');
+    expect(admin.buttons()).toEqual(
+      expect.arrayContaining(['⛔ Ban', '⭐ Make admin', '🏷 Add tag', '◀️ To the results']),
+    );
+  });
+
+  it('bans: the user gets one "blocked" answer, then silence; refresh tokens are revoked; the API answers 403', async () => {
+    // Ann's Telegram user is linked to an HTTP account so the API sees the ban.
+    const em = env.em();
+    const annUser = await em.findOneOrFail(User, { id: annId });
+    annUser.username = 'ann_http2';
+    annUser.accountState = 'active';
+    await em.flush();
+    await issueRefreshToken(em, annId);
+    await em.flush();
+
+    await openAnn();
+    await admin.click('⛔ Ban');
+    expect(lastToast(env)).toBe('User banned.');
+    expect(admin.lastReply()).toContain('Status: ⛔ banned');
+    expect(admin.buttons()).toContain('✅ Unban');
+
+    const rows = await env
+      .em()
+      .getConnection()
+      .execute<Array<{ revoked_at: Date | null }>>('select revoked_at from refresh_tokens where user_id = ?', [annId]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.revoked_at !== null)).toBe(true);
+
+    const before = ann.replies().length;
+    await ann.sendCommand('menu');
+    await ann.sendText('hello?');
+    await ann.sendCommand('tasks');
+    const after = ann.replies().slice(before);
+    expect(after).toEqual(['⛔ Your access to Gramdesk has been blocked by an administrator.']);
+
+    const { issueAccessToken } = await import('../../src/platform/auth/access-token.js');
+    const { token } = await issueAccessToken(env.services.keys, env.services.config.publicUrl, annId);
+    const res = await env.app.request('/users/me', { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403);
+
+    const audit = await auditOf(annId);
+    expect(audit.map((a) => a.action)).toContain('user.ban');
+    expect(audit.find((a) => a.action === 'user.ban')?.actor?.id).toBe((await userOf(env, admin)).id);
+  });
+
+  it('unbans: the user is served again', async () => {
+    await admin.click('✅ Unban');
+    expect(lastToast(env)).toBe('User unbanned.');
+    expect(admin.lastReply()).toContain('Status: active');
+    await ann.sendCommand('menu');
+    expect(ann.lastReply()).toContain('What would you like to do?');
+    expect((await auditOf(annId)).map((a) => a.action)).toContain('user.unban');
+  });
+
+  it('makes and removes an admin, registering the admin commands in their chat', async () => {
+    env.telegram.clear();
+    await admin.click('⭐ Make admin');
+    expect(lastToast(env)).toBe('Now an admin.');
+    expect(admin.lastReply()).toContain('Role: admin');
+    const set = env.telegram.callsOf('setMyCommands').at(-1);
+    expect(set?.payload.scope).toEqual({ type: 'chat', chat_id: ann.user.id });
+    const commands = ((set?.payload.commands ?? []) as Array<{ command: string }>).map((c) => c.command);
+    expect(commands).toEqual(expect.arrayContaining(['admin', 'newmailing', 'start', 'tasks']));
+    // Ann now sees the panel.
+    await ann.sendCommand('admin');
+    expect(ann.lastReply()).toContain('Admin panel');
+
+    await admin.click('➖ Remove admin');
+    expect(lastToast(env)).toBe('No longer an admin.');
+    expect(env.telegram.callsOf('deleteMyCommands').at(-1)?.payload.scope).toEqual({
+      type: 'chat',
+      chat_id: ann.user.id,
+    });
+    await ann.sendCommand('admin');
+    expect(ann.lastReply()).toBe('⛔ Not allowed');
+    const roles = (await auditOf(annId)).filter((a) => a.action === 'user.role').map((a) => a.details);
+    expect(roles).toEqual([
+      { before: 'user', after: 'admin' },
+      { before: 'admin', after: 'user' },
+    ]);
+  });
+
+  it('adds tags through a dialog (bad input re-asks) and removes one with its button', async () => {
+    await admin.click('🏷 Add tag');
+    expect(admin.lastReply()).toContain('Send one or more tags for Ann');
+    await admin.sendText('bad tag!');
+    expect(admin.lastReply()).toContain('Tags are letters');
+    await admin.sendText('#VIP beta');
+    expect(admin.replies()).toContain('✅ Tags saved.');
+    expect(admin.lastReply()).toContain('Tags: #vip #beta');
+    expect((await env.em().findOneOrFail(User, { id: annId })).tags).toEqual(['vip', 'beta']);
+
+    await admin.click('❌ #vip');
+    expect(lastToast(env)).toBe('Tag removed.');
+    expect(admin.lastReply()).toContain('Tags: #beta');
+    expect((await env.em().findOneOrFail(User, { id: annId })).tags).toEqual(['beta']);
+    const tags = (await auditOf(annId)).filter((a) => a.action === 'user.tags').map((a) => a.details);
+    expect(tags).toEqual([
+      { before: [], after: ['vip', 'beta'] },
+      { before: ['vip', 'beta'], after: ['beta'] },
+    ]);
+  });
+
+  it('has no ban or role buttons on the admin’s own card', async () => {
+    await admin.sendCommand('admin');
+    await admin.click('👥 Users');
+    await admin.sendText('root');
+    await admin.click('⭐ Root @root_admin');
+    expect(admin.buttons()).not.toContain('⛔ Ban');
+    expect(admin.buttons()).not.toContain('➖ Remove admin');
+  });
+
+  it('registers admin commands through a chat scope at start-up for configured and stored admins', async () => {
+    const { registerAdminCommands } = await import('../../src/features/admin/bot/command-lists.js');
+    env.telegram.clear();
+    await registerAdminCommands(env.bot.bot.api, env.services.translator, env.em(), [999_000_111]);
+    const scopes = env.telegram.callsOf('setMyCommands').map((c) => c.payload.scope);
+    expect(scopes).toEqual(
+      expect.arrayContaining([
+        { type: 'chat', chat_id: admin.user.id },
+        { type: 'chat', chat_id: 999_000_111 },
+      ]),
+    );
+  });
+});

@@ -1,0 +1,174 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Message } from '../../src/features/chat/message.entity.js';
+import { User } from '../../src/features/users/user.entity.js';
+import { updateSettings } from '../../src/features/users/users.js';
+import { chatUser, lastToast, seedPms, startChatWorker, userRow, waitForSend } from '../helpers/bot-chat.js';
+import type { BotClient } from '../helpers/bot-client.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { shownIn } from '../helpers/tasks.js';
+
+const env = useTestEnvironment();
+beforeAll(() => startChatWorker(env));
+
+const handle = (client: BotClient) => `@${client.user.username}`;
+/** The message lines of a list screen (those with an arrow). */
+const linesOf = (text: string) => text.split('\n').filter((l) => l.startsWith('➡️') || l.startsWith('⬅️'));
+const textsOf = (text: string) => linesOf(text).map((l) => l.replace(/^.*?: /, ''));
+
+async function setTimezone(client: BotClient, timezone: string): Promise<void> {
+  const em = env.em();
+  await updateSettings(em, await em.findOneOrFail(User, { telegramId: client.user.id }), { timezone });
+}
+
+describe('/history', () => {
+  it('shows the conversation newest page first, 10 a page, pages with ◀️ ▶️ in place', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const stranger = await chatUser(env, { first_name: 'Stranger' });
+    const [a, b, s] = [await userRow(env, ann), await userRow(env, bob), await userRow(env, stranger)];
+    // 25 messages alternating, plus noise with a third user that must not show.
+    await seedPms(
+      env,
+      Array.from({ length: 25 }, (_, i) =>
+        i % 2 === 0 ? { from: a, to: b, text: `m${i + 1}` } : { from: b, to: a, text: `m${i + 1}` },
+      ),
+    );
+    await seedPms(env, [
+      { from: s, to: a, text: 'noise 1' },
+      { from: a, to: s, text: 'noise 2' },
+    ]);
+    await setTimezone(ann, 'Asia/Tokyo');
+
+    await ann.sendCommand('history', handle(bob).toUpperCase());
+    const first = ann.lastReply();
+    expect(first.split('\n').slice(0, 2)).toEqual([
+      `📜 <b>Conversation with ${handle(bob)}</b> · page 1`,
+      'Newest first · 🕒 Asia/Tokyo',
+    ]);
+    expect(textsOf(first)).toEqual(['m25', 'm24', 'm23', 'm22', 'm21', 'm20', 'm19', 'm18', 'm17', 'm16']);
+    // Direction, author and time in the reader's zone.
+    const m25 = await env.em().findOneOrFail(Message, { text: 'm25', from: a.id });
+    expect(linesOf(first)[0]).toBe(`➡️ <b>${handle(ann)}</b> · ${shownIn(m25.sentAt, 'Asia/Tokyo')}: m25`);
+    expect(linesOf(first)[1]).toMatch(
+      new RegExp(`^⬅️ <b>${handle(bob)}</b> · \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d: m24$`),
+    );
+    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back']);
+
+    const message = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.click('▶️');
+    expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(message);
+    expect(ann.lastReply()).toContain('· page 2');
+    expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
+    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back']);
+    await ann.click('▶️');
+    expect(textsOf(ann.lastReply())).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
+    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back']);
+    await ann.click('◀️');
+    expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
+    await ann.click('◀️');
+    expect(textsOf(ann.lastReply())).toEqual(textsOf(first));
+
+    // Bob sees the same conversation from his side.
+    await bob.sendCommand('history', ann.user.username);
+    expect(linesOf(bob.lastReply())[0]).toMatch(/^⬅️ .*: m25$/);
+    expect(linesOf(bob.lastReply())[1]).toMatch(/^➡️ .*: m24$/);
+
+    // Reply from the history screen.
+    await bob.click('↩️ Reply');
+    expect(bob.lastReply()).toBe(`✍️ Reply to ${handle(ann)}: send your message, or /cancel.`);
+    await bob.sendText('from the history');
+    expect(bob.lastReply()).toBe(`✅ Sent to ${handle(ann)}`);
+    await waitForSend(env, ann.chatId, (t) => t === `💬 ${handle(bob)}: from the history`);
+  });
+
+  it('clips long messages so a page fits one Telegram message', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const [a, b] = [await userRow(env, ann), await userRow(env, bob)];
+    await seedPms(
+      env,
+      Array.from({ length: 10 }, (_, i) => ({ from: a, to: b, text: `${i}: ${'<&>'.repeat(1300)}` })),
+    );
+    await ann.sendCommand('history', handle(bob));
+    const text = ann.lastReply();
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(linesOf(text)).toHaveLength(10);
+    expect(text).not.toMatch(/<&>/);
+  });
+
+  it('answers a missing, unknown or own username clearly', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    await ann.sendCommand('history');
+    expect(ann.lastReply()).toContain('<code>/history username</code>');
+    await ann.sendCommand('history', '@no_such_user_here');
+    expect(ann.lastReply()).toContain('❌ There is no user @no_such_user_here.');
+    await ann.sendCommand('history', handle(ann));
+    expect(ann.lastReply()).toBe("❌ That's you. /inbox shows the messages you received.");
+    await ann.sendCommand('history', handle(bob));
+    expect(ann.lastReply()).toBe(
+      `📜 No messages with ${handle(bob)} yet. Start with <code>/pm ${handle(bob)} Hi!</code>`,
+    );
+  });
+
+  it('a forged page button names an unknown user: "not found", nothing shown', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    await seedPms(env, [{ from: await userRow(env, bob), to: await userRow(env, ann), text: 'hi' }]);
+    await ann.sendCommand('history', handle(bob));
+    const data = env.telegram.chat(ann.chatId).at(-1)?.reply_markup?.inline_keyboard?.flat()[0]?.callback_data ?? '';
+    const forged = data.replace(/^hist\/(\w+)\/(\w+)\/\d+\./, 'hist/$1/$2/999999999.');
+    expect(forged).not.toBe(data);
+    const before = ann.replies().length;
+    await ann.pressCallback(env.telegram.chat(ann.chatId).at(-1), forged);
+    expect(lastToast(env)).toBe('❌ This user is no longer available.');
+    expect(ann.replies().length).toBe(before);
+  });
+});
+
+describe('/inbox', () => {
+  it('shows the last 20 PMs received, newest first (not the oldest, not the sent ones)', async () => {
+    const me = await chatUser(env, { first_name: 'Me' });
+    const senders = [
+      await chatUser(env, { first_name: 'S1' }),
+      await chatUser(env, { first_name: 'S2' }),
+      await chatUser(env, { first_name: 'S3' }),
+    ];
+    const meRow = await userRow(env, me);
+    const rows = await Promise.all(senders.map((s) => userRow(env, s)));
+    await seedPms(
+      env,
+      Array.from({ length: 25 }, (_, i) => ({ from: rows[i % 3] as User, to: meRow, text: `in ${i + 1}` })),
+    );
+    await seedPms(env, [{ from: meRow, to: rows[0] as User, text: 'sent by me' }]);
+
+    await me.sendCommand('inbox');
+    const text = me.lastReply();
+    expect(text.split('\n')[0]).toBe('📥 <b>Inbox</b>: the last messages you received, newest first');
+    expect(textsOf(text)).toEqual(Array.from({ length: 20 }, (_, i) => `in ${25 - i}`));
+    expect(linesOf(text).every((l) => l.startsWith('⬅️'))).toBe(true);
+    expect(linesOf(text)[0]).toContain(`<b>${handle(senders[0] as BotClient)}</b>`);
+    // Reply buttons for the latest senders, newest first.
+    expect(me.buttons()).toEqual([
+      `↩️ Reply to ${handle(senders[0] as BotClient)}`,
+      `↩️ Reply to ${handle(senders[2] as BotClient)}`,
+      `↩️ Reply to ${handle(senders[1] as BotClient)}`,
+      '◀️ Back',
+    ]);
+    await me.click(`↩️ Reply to ${handle(senders[2] as BotClient)}`);
+    expect(me.lastReply()).toBe(`✍️ Reply to ${handle(senders[2] as BotClient)}: send your message, or /cancel.`);
+    await me.sendText('answer from the inbox');
+    await waitForSend(env, (senders[2] as BotClient).chatId, (t) => t === `💬 ${handle(me)}: answer from the inbox`);
+  });
+
+  it('says when the inbox is empty, and opens from Chat → Inbox in place', async () => {
+    const lone = await chatUser(env, { first_name: 'Lone' });
+    await lone.click('💬 Chat');
+    const message = env.telegram.chat(lone.chatId).at(-1)?.message_id;
+    await lone.click('📥 Inbox');
+    expect(env.telegram.chat(lone.chatId).at(-1)?.message_id).toBe(message);
+    expect(lone.lastReply()).toBe('📭 Your inbox is empty. Messages people send you with /pm will show up here.');
+    await lone.click('◀️ Back');
+    expect(lone.lastReply()).toContain('💬 <b>Chat</b>');
+  });
+});

@@ -1,0 +1,373 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../src/features/audit/audit.entity.js';
+import { refreshLiveCards } from '../../src/features/mailings/jobs/cards.js';
+import { Mailing } from '../../src/features/mailings/mailing.entities.js';
+import { countAudience } from '../../src/features/mailings/mailings.js';
+import { User } from '../../src/features/users/user.entity.js';
+import type { BotClient } from '../helpers/bot-client.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import type { ChatMessage } from '../helpers/fake-telegram.js';
+import { seedUsers } from '../helpers/mailings.js';
+import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
+
+/** SPEC §2.5 in the bot: the new-mailing dialog, the mailing list and card, cancel. */
+const env = useTestEnvironment();
+
+let admin: BotClient;
+let other: BotClient;
+
+beforeAll(async () => {
+  admin = env.bot.client({ id: 770_001, first_name: 'Root', username: 'root770', language_code: 'en' });
+  other = env.bot.client({ id: 770_002, first_name: 'Ann', username: 'ann770', language_code: 'ru' });
+  const third = env.bot.client({ id: 770_003, first_name: 'Bob', username: 'bob770', language_code: 'en' });
+  for (const c of [admin, other, third]) await c.sendCommand('start');
+  const em = env.em();
+  const adminUser = await em.findOneOrFail(User, { telegramId: admin.user.id });
+  adminUser.role = 'admin';
+  const ann = await em.findOneOrFail(User, { telegramId: other.user.id });
+  ann.tags = ['vip'];
+  await em.flush();
+});
+
+describe('the new-mailing dialog', () => {
+  it('re-asks on bad text, previews the HTML exactly, shows live counts, validates times and window, creates', async () => {
+    await admin.sendCommand('newmailing');
+    expect(admin.lastReply()).toContain('Send the mailing text');
+
+    await admin.sendText('x'.repeat(4097));
+    expect(admin.lastReply()).toContain('The text has 4097 characters; the limit is 4096');
+    await admin.sendText('<b>Hello');
+    expect(admin.lastReply()).toContain('The HTML is not valid');
+    await admin.sendText('<script>x</script>');
+    expect(admin.lastReply()).toContain('The HTML is not valid');
+
+    const text = '<b>Hello</b> & <i>welcome</i>'.replace('&', '&amp;');
+    await admin.sendText(text);
+    const preview = env.telegram.callsOf('sendMessage').find((c) => c.payload.text === text);
+    expect(preview?.payload.parse_mode).toBe('HTML');
+    expect(admin.replies()).toContain('👆 This is exactly what recipients will get.');
+
+    // Live counts: everyone = 3 users, Russian = 1, English = 2.
+    expect(admin.buttons()).toEqual([
+      '✓ 👥 Everyone · 3',
+      '🏷 Tags…',
+      '📱 Operator codes…',
+      '🇷🇺 Русский · 1',
+      '🇬🇧 English · 2',
+      '➡️ Continue with 3 recipients',
+    ]);
+    await admin.click('🏷 Tags…');
+    await admin.sendText('#bad tag with spaces is fine vip');
+    expect(admin.buttons()).toContain('➡️ Continue with 1 recipient');
+    await admin.click('✓ 🏷 Tags…');
+    await admin.sendText('#VIP');
+    expect(admin.lastReply()).toContain('Audience: #vip\nRecipients now: <b>1</b>');
+    await admin.click('➡️ Continue with 1 recipient');
+
+    expect(admin.lastReply()).toContain('When to start?');
+    await admin.sendText('someday');
+    expect(admin.lastReply()).toContain('I could not read “someday”');
+    await admin.sendText('2001-01-01 10:00');
+    expect(admin.lastReply()).toContain('has already passed');
+    await admin.sendText('2099-01-02 10:00');
+
+    expect(admin.lastReply()).toContain('Until when');
+    await admin.sendText('2099-01-01 10:00');
+    expect(admin.lastReply()).toContain('The end must be after the start (02.01.2099 10:00)');
+    await admin.sendText('2099-01-03 10:00');
+
+    expect(admin.lastReply()).toContain('sending window');
+    await admin.sendText('9 to 5');
+    expect(admin.lastReply()).toContain('A window looks like');
+    await admin.sendText('10:00-10:00');
+    expect(admin.lastReply()).toContain('A window looks like');
+    await admin.sendText('25:00-21:00');
+    expect(admin.lastReply()).toContain('A window looks like');
+    await admin.sendText('9:00-21:00');
+
+    const summary = admin.lastReply();
+    expect(summary).toContain('Audience: #vip (1 recipients now)');
+    expect(summary).toContain('Start: 02.01.2099 10:00');
+    expect(summary).toContain('End: 03.01.2099 10:00');
+    expect(summary).toContain('Window: 09:00-21:00');
+    await admin.click('✅ Create');
+
+    const mailings = await env.em().find(Mailing, {});
+    expect(mailings).toHaveLength(1);
+    const m = mailings[0] as Mailing;
+    expect(m.text).toBe(text);
+    expect(m.filter).toEqual({ tags: ['vip'] });
+    expect(m.startAt.toISOString()).toBe('2099-01-02T10:00:00.000Z');
+    expect(m.endAt.toISOString()).toBe('2099-01-03T10:00:00.000Z');
+    expect([m.windowFrom, m.windowTo]).toEqual([540, 1260]);
+    expect(admin.replies()).toContain(`✅ Mailing #${m.id} created.`);
+    expect(admin.lastReply()).toContain(`Mailing #${m.id}</b> · 🕒 scheduled`);
+    const audit = await env.em().find(AuditEntry, { action: 'mailing.create', targetId: m.id });
+    expect(audit).toHaveLength(1);
+    // The card is registered for live updates.
+    const cards = await env.redis.redis.hkeys(`${env.redis.keyPrefix}mailing-cards:${m.id}`);
+    expect(cards).toHaveLength(1);
+
+    // The worker keeps the card current (and its buttons), and stops once the mailing is over.
+    const card = env.telegram.chat(admin.chatId).at(-1);
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'running' });
+    expect(await refreshLiveCards(env.services)).toBe(1);
+    const edited = env.telegram.chat(admin.chatId).find((msg) => msg.message_id === card?.message_id);
+    expect(edited?.text).toContain('▶️ running');
+    expect(edited?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✖️ Cancel mailing');
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'completed' });
+    expect(await refreshLiveCards(env.services)).toBe(1);
+    expect(await refreshLiveCards(env.services)).toBe(0);
+    await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'scheduled' });
+  });
+
+  it('cancels from the card after a confirmation (audited)', async () => {
+    await admin.click('✖️ Cancel mailing');
+    expect(admin.lastReply()).toContain('Cancel mailing #');
+    await admin.click('◀️ No, keep it');
+    expect(admin.lastReply()).toContain('🕒 scheduled');
+    await admin.click('✖️ Cancel mailing');
+    await admin.click('✖️ Yes, cancel it');
+    expect(lastToast(env)).toBe('Mailing cancelled.');
+    expect(admin.lastReply()).toContain('✖️ cancelled');
+    expect(admin.buttons()).not.toContain('✖️ Cancel mailing');
+    const [m] = await env.em().find(Mailing, {});
+    if (!m) throw new Error('no mailing');
+    expect(m.status).toBe('cancelled');
+    expect(await env.em().count(AuditEntry, { action: 'mailing.cancel', targetId: m.id })).toBe(1);
+  });
+
+  it('lists mailings under Admin → Mailings, with New', async () => {
+    await admin.sendCommand('admin');
+    await admin.click('📨 Mailings');
+    expect(admin.lastReply()).toContain('Mailings');
+    expect(admin.buttons().some((b) => /^#\d+ ✖️ cancelled · 0\/0$/.test(b))).toBe(true);
+    await admin.click(/^#\d+ /);
+    expect(admin.lastReply()).toContain('Mailing #');
+    await admin.click('◀️ To the list');
+    await admin.click('➕ New');
+    expect(admin.lastReply()).toContain('Send the mailing text');
+    await admin.sendCommand('cancel');
+  });
+
+  it('a non-admin pressing the mailing buttons gets "not allowed" and nothing changes', async () => {
+    await admin.sendCommand('admin');
+    await admin.click('📨 Mailings');
+    const buttons = [dataOf(env, admin, '➕ New'), dataOf(env, admin, /^#\d+ /)];
+    await admin.click(/^#\d+ /);
+    buttons.push(dataOf(env, admin, '🔄 Refresh'), dataOf(env, admin, '◀️ To the list'));
+    await other.sendCommand('menu');
+    for (const data of buttons) {
+      const before = await env.em().getConnection().execute('select * from mailings order by id');
+      await other.pressCallback(lastMessage(env, other), data);
+      expect(lastToast(env)).toBe('⛔ Нет доступа');
+      expect(await env.em().getConnection().execute('select * from mailings order by id')).toEqual(before);
+    }
+    await other.sendCommand('newmailing');
+    expect(other.lastReply()).toBe('⛔ Нет доступа');
+  });
+});
+
+describe('the audience builder', () => {
+  let ruAdmin: BotClient;
+
+  beforeAll(async () => {
+    ruAdmin = env.bot.client({ id: 770_004, first_name: 'Ира', username: 'ira770', language_code: 'ru' });
+    await ruAdmin.sendCommand('start');
+    const em = env.em();
+    const ira = await em.findOneOrFail(User, { telegramId: ruAdmin.user.id });
+    ira.role = 'admin';
+    await em.flush();
+    // #promo, operator 916, Russian: 4 match all three; the rest miss exactly one condition.
+    await seedUsers(em, 4, { tags: ['promo'], operatorCode: '916', language: 'ru' });
+    await seedUsers(em, 2, { tags: ['promo'], operatorCode: '916', language: 'en' });
+    await seedUsers(em, 3, { tags: ['promo'], operatorCode: '903', language: 'ru' });
+    await seedUsers(em, 5, { tags: ['other'], operatorCode: '916', language: 'ru' });
+    await seedUsers(em, 1, { tags: ['promo'], operatorCode: '916', language: 'ru', botBlocked: true });
+  });
+
+  /** The dialog's audience message in this chat (the one the builder keeps editing). */
+  const builderOf = (client: BotClient, title: string): ChatMessage => {
+    const found = env.telegram.chat(client.chatId).findLast((m) => m.text.includes(title));
+    if (!found) throw new Error(`no audience message in chat ${client.chatId}`);
+    return found;
+  };
+  const countQueries = (sql: string[]) => sql.filter((q) => /count\(\*\) as n from users u/.test(q)).length;
+
+  async function startDialog(client: BotClient, text: string) {
+    await client.sendCommand('newmailing');
+    await client.sendText(text);
+  }
+
+  it('combines tags, operator codes and a language in one message edited in place; Continue counts those matching all three; the filter is stored', async () => {
+    const sendsBefore = env.telegram.callsOf('sendMessage').length;
+    await startDialog(admin, 'Promo');
+    const builder = builderOf(admin, 'Who gets it?');
+    const everyone = await countAudience(env.em(), {});
+    expect(admin.buttons()).toContain(`✓ 👥 Everyone · ${everyone}`);
+    const answersBefore = env.telegram.callsOf('answerCallbackQuery').length;
+
+    await admin.click('🏷 Tags…');
+    expect(builderOf(admin, 'Who gets it?').message_id).toBe(builder.message_id);
+    expect(admin.lastReply()).toContain('Send the tags, separated by spaces or commas');
+    expect(admin.buttons()).toEqual(['◀️ Back']);
+    await admin.sendText('#Promo, gold');
+    expect(admin.lastReply()).toContain('Audience: #promo #gold\nRecipients now: <b>9</b>');
+    expect(admin.buttons()).toEqual([
+      `👥 Everyone · ${everyone}`,
+      '✓ 🏷 Tags…',
+      '📱 Operator codes…',
+      '🇷🇺 Русский · 7',
+      '🇬🇧 English · 2',
+      '➡️ Continue with 9 recipients',
+    ]);
+
+    await admin.click('📱 Operator codes…');
+    await admin.sendText('916');
+    expect(admin.buttons()).toContain('➡️ Continue with 6 recipients');
+
+    // A toggle shows what pressing it gives: on, Russian gives 4; off again it would give 6.
+    expect(admin.buttons()).toContain('🇷🇺 Русский · 4');
+    const toggleSql = await sqlOf(env, () => admin.click('🇷🇺 Русский · 4'));
+    // current, everyone, and each language toggled: four COUNTs, nothing more.
+    expect(countQueries(toggleSql)).toBe(4);
+    expect(admin.buttons()).toEqual([
+      `👥 Everyone · ${everyone}`,
+      '✓ 🏷 Tags…',
+      '✓ 📱 Operator codes…',
+      '✓ 🇷🇺 Русский · 6',
+      '🇬🇧 English · 6',
+      '➡️ Continue with 4 recipients',
+    ]);
+    const filter = { tags: ['promo', 'gold'], operatorCodes: ['916'], languages: ['ru'] };
+    expect(await countAudience(env.em(), filter)).toBe(4);
+    expect(admin.lastReply()).toContain('Audience: #promo #gold · operator codes 916 · 🇷🇺 Русский');
+
+    // Back from a prompt restores the screen without counting again.
+    await admin.click('✓ 🏷 Tags…');
+    expect(countQueries(await sqlOf(env, () => admin.click('◀️ Back')))).toBe(0);
+    expect(admin.buttons()).toContain('➡️ Continue with 4 recipients');
+
+    await admin.click('➡️ Continue with 4 recipients');
+    expect(admin.lastReply()).toContain('When to start?');
+    // The whole audience step was one message, edited in place, and is left without buttons.
+    const sent = env.telegram.callsOf('sendMessage').slice(sendsBefore);
+    expect(sent.filter((c) => String(c.payload.text).includes('Who gets it?'))).toHaveLength(1);
+    const edits = env.telegram
+      .callsOf('editMessageText')
+      .filter((c) => c.payload.chat_id === admin.chatId && c.payload.message_id === builder.message_id);
+    expect(edits).toHaveLength(8);
+    const final = env.telegram.chat(admin.chatId).find((m) => m.message_id === builder.message_id);
+    expect(final?.text).toContain('Recipients now: <b>4</b>');
+    expect(final?.reply_markup).toBeUndefined();
+    // Every press answered exactly once (the fake refuses a second answer).
+    const answers = env.telegram.callsOf('answerCallbackQuery').slice(answersBefore);
+    expect(answers).toHaveLength(6);
+    expect(new Set(answers.map((a) => a.payload.callback_query_id)).size).toBe(6);
+
+    await admin.click('▶️ Now');
+    await admin.sendText('2099-01-03 10:00');
+    await admin.sendCommand('skip');
+    expect(admin.lastReply()).toContain('Audience: #promo #gold · operator codes 916 · 🇷🇺 Русский (4 recipients now)');
+    await admin.click('✅ Create');
+    const created = await env.em().findOneOrFail(Mailing, { text: 'Promo' });
+    expect(created.filter).toEqual(filter);
+    expect(await countAudience(env.em(), created.filter)).toBe(4);
+  });
+
+  it('toggles a language off again, clears a condition with /skip or "-", and Everyone clears them all', async () => {
+    await startDialog(admin, 'Toggles');
+    await admin.click('🏷 Tags…');
+    await admin.sendText('#, #');
+    expect(admin.lastReply()).toBe('I found no values there. Send them again, or /skip.');
+    await admin.sendText('promo');
+    await admin.click('📱 Operator codes…');
+    await admin.sendText('91x');
+    expect(admin.lastReply()).toBe(
+      'An operator code is digits only (up to 8), e.g. <code>916</code>. Send the codes again, or /skip.',
+    );
+    await admin.sendText('916, 903');
+    expect(admin.buttons()).toContain('➡️ Continue with 9 recipients');
+
+    await admin.click('🇬🇧 English · 2');
+    expect(admin.buttons()).toContain('➡️ Continue with 2 recipients');
+    await admin.click('✓ 🇬🇧 English · 9');
+    expect(admin.lastReply()).toContain('Audience: #promo · operator codes 916, 903\nRecipients now: <b>9</b>');
+    expect(admin.buttons()).toContain('🇬🇧 English · 2');
+
+    await admin.click('🇷🇺 Русский · 7');
+    await admin.click('🇬🇧 English · 9');
+    expect(admin.lastReply()).toContain('🇷🇺 Русский, 🇬🇧 English');
+    expect(admin.buttons()).toContain('➡️ Continue with 9 recipients');
+
+    await admin.click('✓ 📱 Operator codes…');
+    await admin.sendCommand('skip');
+    expect(admin.lastReply()).toContain('Audience: #promo · 🇷🇺 Русский, 🇬🇧 English\n');
+    expect(admin.buttons()).toContain('📱 Operator codes…');
+    await admin.click('✓ 🏷 Tags…');
+    await admin.sendText('-');
+    expect(admin.lastReply()).toContain('Audience: 🇷🇺 Русский, 🇬🇧 English\n');
+    expect(admin.buttons()).toContain('🏷 Tags…');
+
+    await admin.click('🏷 Tags…');
+    await admin.sendText('promo');
+    const everyone = await countAudience(env.em(), {});
+    await admin.click(`👥 Everyone · ${everyone}`);
+    expect(admin.lastReply()).toContain(`Audience: everyone\nRecipients now: <b>${everyone}</b>`);
+    expect(admin.buttons()[0]).toBe(`✓ 👥 Everyone · ${everyone}`);
+    await admin.sendCommand('cancel');
+  });
+
+  it('refuses Continue when nobody matches, with an alert, and stays on the audience step', async () => {
+    await startDialog(admin, 'Nobody');
+    await admin.click('🏷 Tags…');
+    await admin.sendText('nobody-has-this');
+    expect(admin.buttons()).toContain('🚫 No recipients');
+    const sends = env.telegram.callsOf('sendMessage').length;
+    await admin.click('🚫 No recipients');
+    const answer = env.telegram.callsOf('answerCallbackQuery').at(-1);
+    expect(answer?.payload).toMatchObject({
+      text: 'Nobody matches these conditions right now. Remove one of them or choose Everyone.',
+      show_alert: true,
+    });
+    expect(env.telegram.callsOf('sendMessage')).toHaveLength(sends);
+    expect(admin.lastReply()).toContain('Recipients now: <b>0</b>');
+
+    await admin.click('✓ 🏷 Tags…');
+    await admin.sendText('promo');
+    await admin.click('➡️ Continue with 9 recipients');
+    expect(admin.lastReply()).toContain('When to start?');
+    await admin.sendCommand('cancel');
+  });
+
+  it('speaks Russian to a Russian admin', async () => {
+    await startDialog(ruAdmin, 'Промо');
+    const everyone = await countAudience(env.em(), {});
+    expect(ruAdmin.lastReply()).toContain('👥 <b>Кому отправить?</b>\nАудитория: все');
+    expect(ruAdmin.lastReply()).toContain('Условия можно сочетать');
+    expect(ruAdmin.buttons()).toEqual([
+      `✓ 👥 Всем · ${everyone}`,
+      '🏷 Теги…',
+      '📱 Коды операторов…',
+      `🇷🇺 Русский · ${await countAudience(env.em(), { languages: ['ru'] })}`,
+      `🇬🇧 English · ${await countAudience(env.em(), { languages: ['en'] })}`,
+      `➡️ Далее · ${everyone} адресатов`,
+    ]);
+    await ruAdmin.click('🏷 Теги…');
+    expect(ruAdmin.lastReply()).toContain('Отправьте теги через пробел или запятую');
+    await ruAdmin.sendText('promo');
+    await ruAdmin.click('📱 Коды операторов…');
+    await ruAdmin.sendText('x');
+    expect(ruAdmin.lastReply()).toContain('Код оператора — только цифры');
+    await ruAdmin.sendText('916');
+    await ruAdmin.click('🇷🇺 Русский · 4');
+    expect(ruAdmin.lastReply()).toContain('Аудитория: #promo · коды операторов 916 · 🇷🇺 Русский');
+    expect(ruAdmin.buttons()).toContain('➡️ Далее · 4 адресата');
+    await ruAdmin.click('✓ 🏷 Теги…');
+    await ruAdmin.sendText('nobody-has-this');
+    await ruAdmin.click('🚫 Нет адресатов');
+    expect(lastToast(env)).toBe('Сейчас под эти условия никто не подходит. Уберите одно из них или выберите «Всем».');
+    await ruAdmin.sendCommand('cancel');
+    expect(ruAdmin.lastReply()).toBe('Отменено.');
+  });
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/platform/services.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+
+let db: TestDatabase;
+let redis: TestRedis;
+let services: Services;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  redis = await createTestRedis();
+  services = await createTestServices(db, redis);
+});
+afterAll(async () => {
+  await services.jobs.close();
+  await redis.close();
+  await db.drop();
+});
+
+describe('the OpenAPI document of the whole API', () => {
+  it('documents every public route with its methods, security and error responses', async () => {
+    const app = createTestApi(services);
+    const { status, body } = await apiRequest(app, 'GET', '/openapi.json');
+    expect(status).toBe(200);
+    const paths = body.paths as Record<
+      string,
+      Record<string, { responses: Record<string, unknown>; security?: unknown }>
+    >;
+    const expected: Record<string, string[]> = {
+      '/auth/register': ['post'],
+      '/auth/login': ['post'],
+      '/auth/refresh': ['post'],
+      '/auth/logout': ['post'],
+      '/.well-known/jwks.json': ['get'],
+      '/users/me': ['get', 'patch'],
+      '/users/me/avatar': ['put', 'delete'],
+      '/users/{username}': ['get'],
+      '/users/{username}/avatar': ['get'],
+      '/users': ['get'],
+      '/token': ['post', 'get', 'delete'],
+      '/messages': ['post', 'get'],
+      '/health': ['get'],
+      '/ready': ['get'],
+    };
+    for (const [path, methods] of Object.entries(expected)) {
+      expect(Object.keys(paths[path] ?? {}), path).toEqual(expect.arrayContaining(methods));
+    }
+    // Protected routes declare bearer security and their 401.
+    for (const path of ['/users/me', '/token', '/messages']) {
+      for (const operation of Object.values(paths[path] ?? {})) {
+        expect(operation.security).toEqual([{ bearerAuth: [] }]);
+        expect(Object.keys(operation.responses)).toContain('401');
+      }
+    }
+    expect(body.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('gives every operation a unique operationId, a security array and a 4xx (if it can fail), and a license', async () => {
+    const app = createTestApi(services);
+    const { status, body } = await apiRequest(app, 'GET', '/openapi.json');
+    expect(status).toBe(200);
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    const paths = body.paths as Record<
+      string,
+      Record<string, { operationId?: unknown; security?: unknown; responses: Record<string, unknown> }>
+    >;
+    // These take no input and no token and document exactly the statuses they answer (api-basics and
+    // auth-login tests pin that): none is a 4xx.
+    const without4xx = new Set(['GET /health', 'GET /ready', 'GET /metrics', 'GET /.well-known/jwks.json']);
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!methods.has(method)) continue;
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        expect(Array.isArray(operation.security), `${where} has a security array`).toBe(true);
+        expect(
+          Object.keys(operation.responses).some((code) => /^4(\d\d|XX)$/.test(code)),
+          `${where} has a 4xx`,
+        ).toBe(!without4xx.has(where));
+        ids.push(String(operation.operationId));
+      }
+    }
+    expect(ids.length).toBeGreaterThanOrEqual(41);
+    expect(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      'duplicate operationIds',
+    ).toEqual([]);
+    // Public operations say so with an empty list (protected ones are checked in the test above).
+    for (const [path, method] of [
+      ['/health', 'get'],
+      ['/auth/register', 'post'],
+      ['/auth/login', 'post'],
+      ['/.well-known/jwks.json', 'get'],
+    ] as const) {
+      expect(paths[path]?.[method]?.security, `${method} ${path}`).toEqual([]);
+    }
+    expect(paths['/tasks']?.get?.operationId).toBe('listTasks');
+    expect(body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { User } from '../../src/features/users/user.entity.js';
+import { attachUserCache } from '../../src/features/users/user-cache.js';
+import { setBotBlocked } from '../../src/features/users/users.js';
+import { createAccount } from '../helpers/accounts.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
+
+const env = useTestEnvironment();
+let nextTelegramId = 600_000;
+
+function queriesDuring(work: () => Promise<void>): Promise<string[]> {
+  const before = env.db.queries.length;
+  return work().then(() => env.db.queries.slice(before));
+}
+
+describe('the cached user behind a Telegram update', () => {
+  it('after the first update, menu navigation sends no SQL at all', async () => {
+    const client = env.bot.client({ id: nextTelegramId++, first_name: 'Cache', language_code: 'en' });
+    await client.sendCommand('start');
+    await client.click('⚙️ Settings');
+    expect(await queriesDuring(() => client.click('◀️ Back'))).toEqual([]);
+    expect(await queriesDuring(() => client.click('⚙️ Settings'))).toEqual([]);
+    expect(await queriesDuring(() => client.sendCommand('help'))).toEqual([]);
+  });
+
+  it('a change made over the API reaches the bot at the next update', async () => {
+    const telegramId = nextTelegramId++;
+    const { token } = await createAccount(env.services, { telegramId, username: 'cache_api' });
+    const client = env.bot.client({ id: telegramId, first_name: 'Api', language_code: 'en' });
+    await client.sendCommand('menu');
+    expect(client.lastReply()).toContain('What would you like to do?');
+    expect((await apiRequest(env.app, 'PATCH', '/users/me', { token, json: { language: 'ru' } })).status).toBe(200);
+    await client.sendCommand('menu');
+    expect(client.lastReply()).toContain('Что будем делать?');
+  });
+
+  it('a change made in the bot is what the API then reads, and the cache follows every write', async () => {
+    const telegramId = nextTelegramId++;
+    const { token } = await createAccount(env.services, { telegramId, username: 'cache_bot' });
+    const client = env.bot.client({ id: telegramId, first_name: 'Bot', language_code: 'en' });
+    await client.sendCommand('settings');
+    await client.click('🔔 Notifications: on');
+    expect((await apiRequest(env.app, 'GET', '/users/me', { token })).body.notifications).toBe(false);
+
+    // Native paths that change users go through the entity too (setBotBlocked), so the cache hears of them.
+    await setBotBlocked(env.em(), telegramId, true);
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    const em = env.em();
+    const cached = (await cache.get(em, telegramId)) ?? (await cache.load(em, telegramId));
+    expect(cached?.botBlocked).toBe(true);
+  });
+
+  it('a reader that raced an invalidation does not put the old row back', async () => {
+    const telegramId = nextTelegramId++;
+    const em = env.em();
+    em.create(User, { telegramId, telegramFirstName: 'Race' });
+    await em.flush();
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    const stale = await env.em().findOneOrFail(User, { telegramId });
+    const generationBefore = (await env.redis.redis.get(`${env.redis.keyPrefix}user:tg:${telegramId}:gen`)) ?? '0';
+    // A write happens between the reader's database read and its cache write.
+    const writer = env.em();
+    const row = await writer.findOneOrFail(User, { telegramId });
+    row.timezone = 'Asia/Tokyo';
+    await writer.flush();
+    await cache.put(stale, generationBefore);
+    const fresh = await cache.get(env.em(), telegramId);
+    expect(fresh).toBeNull();
+    expect((await cache.load(env.em(), telegramId))?.timezone).toBe('Asia/Tokyo');
+  });
+});

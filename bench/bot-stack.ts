@@ -9,8 +9,7 @@ import { createTranslator } from '../src/platform/i18n/translator.js';
 import { createLogger } from '../src/platform/logger.js';
 import { RateLimiter } from '../src/platform/rate-limit.js';
 import { connectRedis, createRedis, type Redis } from '../src/platform/redis.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
-import { FakeBotApi } from './fake-bot-api.js';
+import { FakeBotApi, TEST_BOT_INFO } from '../test/helpers/fake-bot-api.js';
 import type { BenchEnv } from './harness.js';
 
 /** What one update cost, counted while the update is handled (the probe is the AsyncLocalStorage store). */
@@ -83,7 +82,7 @@ export async function openProbedBot(
       errors.push(`${line.msg ?? 'error'}: ${line.err?.message ?? ''}`);
     },
   };
-  const api = new FakeBotApi(TEST_BOT_INFO);
+  const api = new FakeBotApi({ botInfo: TEST_BOT_INFO, recordCalls: false, keepPerChat: 4 });
   api.onCall = (method) => {
     const probe = probes.getStore();
     if (!probe) return;

@@ -5,8 +5,8 @@ import { Task } from '../src/features/tasks/task.entities.js';
 import { User } from '../src/features/users/user.entity.js';
 import { createTranslator } from '../src/platform/i18n/translator.js';
 import { openProbedBot } from './bot-stack.js';
-import { type ButtonLabel, SimulatedUser } from './fake-bot-api.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+import { type ButtonLabel, otherRefusals, SimulatedUser } from './simulated-user.js';
 
 /**
  * Issue #4 (bot): updates per second through the whole bot (ORM context, sequentialize, Redis
@@ -251,6 +251,7 @@ function report(run: Awaited<ReturnType<typeof drive>>, statements: Map<Kind, Ma
       ? [`${stack.api.anomalies.doubleAnswers} callback queries answered twice`]
       : []),
     ...(stack.api.anomalies.missingEdits ? [`${stack.api.anomalies.missingEdits} edits of unknown messages`] : []),
+    ...otherRefusals(stack.api),
   ];
   const load = loadavg()
     .map((l) => l.toFixed(2))

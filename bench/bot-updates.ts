@@ -3,10 +3,10 @@ import { loadavg } from 'node:os';
 import { Bot, type Context, InlineKeyboard, MemorySessionStorage, type SessionFlavor, session } from 'grammy';
 import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/platform/i18n/translator.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { FakeBotApi, TEST_BOT_INFO } from '../test/helpers/fake-bot-api.js';
 import { openProbedBot } from './bot-stack.js';
-import { type ButtonLabel, FakeBotApi, SimulatedUser } from './fake-bot-api.js';
 import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+import { type ButtonLabel, otherRefusals, SimulatedUser } from './simulated-user.js';
 
 /**
  * Updates per second through the whole Gramdesk bot (ORM context, sequentialize, Redis-backed
@@ -110,7 +110,7 @@ export const botUpdates: Benchmark = {
       // Warm-up: every user goes through the cycle once (Gramdesk creates the user rows here).
       for (const stack of stacks) await drive(stack, usersOf.get(stack) ?? [], cycle, undefined, false);
       const results: RunStats[] = [];
-      for (const stack of stacks) stack.api.calls.clear();
+      for (const stack of stacks) stack.api.clear();
       for (const stack of stacks) results.push(await drive(stack, usersOf.get(stack) ?? [], cycle, UPDATES, true));
 
       const problems = [...gramdesk.errors.slice(0, 3)];
@@ -127,6 +127,7 @@ export const botUpdates: Benchmark = {
           );
         }
         if (missingEdits) problems.push(`${stack.name}: ${missingEdits} edits of unknown messages`);
+        problems.push(...otherRefusals(stack.api).map((r) => `${stack.name}: ${r}`));
       }
       if (gramdesk.errors.length) problems.unshift(`gramdesk: ${gramdesk.errors.length} errors logged`);
       return report(results, stacks, problems);
@@ -196,7 +197,7 @@ function buildBare(
     reply_markup: keyboards[s.screen === 'settings' ? `settings:${s.notifications ? 'on' : 'off'}` : s.screen],
   });
 
-  const api = new FakeBotApi(TEST_BOT_INFO);
+  const api = new FakeBotApi({ botInfo: TEST_BOT_INFO, recordCalls: false, keepPerChat: 4 });
   api.onCall = (method) => {
     const probe = probes.getStore();
     if (!probe) return;
@@ -457,7 +458,7 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
         all: roundSummary(r.all),
         menuClicks: roundSummary(r.clicks),
         byKind: Object.fromEntries(Object.entries(r.kinds).map(([k, s]) => [k, roundSummary(s)])),
-        botApiCalls: Object.fromEntries(stacks.find((s) => s.name === r.stack)?.api.calls ?? []),
+        botApiCalls: Object.fromEntries(stacks.find((s) => s.name === r.stack)?.api.counts ?? []),
       })),
       gramdeskStatements: Object.fromEntries(
         [...gd.statements.entries()].map(([kind, m]) => [

@@ -17,7 +17,7 @@ import { entities } from '../src/entities.js';
 import { MailingEngine } from '../src/features/mailings/jobs/engine.js';
 import { createMailing, getMailingView } from '../src/features/mailings/mailings.js';
 import { createOrm, type Orm } from '../src/platform/db/orm.js';
-import { FakeBotApiServer } from '../test/helpers/fake-bot-api-server.js';
+import { FakeBotApi } from '../test/helpers/fake-bot-api.js';
 import { flushRedis } from '../test/helpers/program.js';
 import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
 import { openBenchServices } from './services.js';
@@ -124,7 +124,7 @@ function standInForAutovacuum(orm: Orm): () => Promise<void> {
 }
 
 async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSpec, vacuum: boolean) {
-  const fake = new FakeBotApiServer();
+  const fake = new FakeBotApi({ recordCalls: false, keepPerChat: 0 });
   fake.latencyMs = spec.latencyMs;
   const apiRoot = await fake.listen();
   let senders: Awaited<ReturnType<typeof startSenders>> | undefined;

@@ -7,7 +7,7 @@ import type { RateLimiter } from '../src/platform/rate-limit.js';
 import { connectRedis, createRedis } from '../src/platform/redis.js';
 import type { Services } from '../src/platform/services.js';
 import { createServices } from '../src/services.js';
-import { TEST_BOT_INFO } from '../test/helpers/fake-telegram.js';
+import { TEST_BOT_INFO } from '../test/helpers/fake-bot-api.js';
 import type { BenchEnv } from './harness.js';
 
 /**

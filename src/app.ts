@@ -126,7 +126,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       log,
       metrics,
       orm,
-      routes: [...apiRoutes(services), chatGateway.routes],
+      routes: apiRoutes(services, { chatGateway }),
       readiness: {
         database: async () => {
           await orm.em.fork().getConnection().execute('select 1');

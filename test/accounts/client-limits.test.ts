@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REGISTRATION_LIMIT } from '../../src/features/accounts/api/register.js';
+import { REGISTRATION_LIMIT } from '../../src/features/accounts/api/routes.js';
 import { LOGIN_LIMITS, LoginThrottle } from '../../src/features/accounts/login-throttle.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { passwordHasher } from '../../src/platform/auth/passwords.js';

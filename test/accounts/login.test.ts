@@ -1,14 +1,13 @@
 import { hash } from '@node-rs/argon2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { login, TooManyAttemptsError } from '../../src/features/accounts/login.js';
 import { LOGIN_LIMITS, LoginThrottle } from '../../src/features/accounts/login-throttle.js';
 import { type AccountState, User, type UserStatus } from '../../src/features/users/user.entity.js';
 import { verifyAccessToken } from '../../src/platform/auth/access-token.js';
 import { hashPassword, PasswordHasher } from '../../src/platform/auth/passwords.js';
 import type { Services } from '../../src/platform/services.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { type TestDatabase, type TestRedis, useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest, type createTestApi } from '../helpers/services.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -18,16 +17,10 @@ let services: Services;
 let app: ReturnType<typeof createTestApi>;
 let passwordHash: string;
 
+const env = useTestEnvironment();
 beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  services = await createTestServices(db, redis);
-  app = createTestApi(services);
+  ({ db, redis, services, app } = env);
   passwordHash = await hashPassword(PASSWORD);
-});
-afterAll(async () => {
-  await redis.close();
-  await db.drop();
 });
 // Every in-process request comes from the same 'unknown' address; start each test with fresh counters.
 beforeEach(async () => {
@@ -229,7 +222,7 @@ describe('login throttling', () => {
 
   it('is shared by every API process over the same Redis', async () => {
     await createAccount('shared');
-    const secondProcess = createTestApi(await createTestServices(db, redis));
+    const secondProcess = env.newApp(await env.newServices());
     for (let i = 0; i < LOGIN_LIMITS.perUsername; i++) {
       const process = i % 2 === 0 ? app : secondProcess;
       expect((await loginJson({ username: 'shared', password: 'wrong-password' }, process)).status).toBe(401);

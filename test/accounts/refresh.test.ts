@@ -1,47 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RefreshToken } from '../../src/features/accounts/account.entities.js';
 import { hashRefreshToken } from '../../src/features/accounts/refresh-tokens.js';
 import { authenticate } from '../../src/features/users/api/authenticate.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { hashPassword } from '../../src/platform/auth/passwords.js';
-import { createApi } from '../../src/platform/http/app.js';
-import { createLogger } from '../../src/platform/logger.js';
-import { createMetrics } from '../../src/platform/metrics.js';
-import type { Services } from '../../src/platform/services.js';
-import { apiRoutes } from '../../src/routes.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, type createTestApi, createTestServices } from '../helpers/services.js';
+import { type TestDatabase, useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest, type createTestApi } from '../helpers/services.js';
 
 const PASSWORD = 'refresh me please';
 
 let db: TestDatabase;
-let redis: TestRedis;
-let services: Services;
 let app: ReturnType<typeof createTestApi>;
 let passwordHash: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  services = await createTestServices(db, redis);
-  app = createApi({
-    config: services.config,
-    log: createLogger('silent'),
-    metrics: createMetrics(),
-    orm: services.orm,
-    readiness: { database: async () => undefined, redis: async () => undefined },
-    routes: [
-      ...apiRoutes(services),
-      // A protected route of the tests' own, so this file does not depend on other features.
-      (a) => a.get('/test/whoami', authenticate(services), (c) => c.json({ id: c.var.principal.user.id })),
-    ],
-  });
-  passwordHash = await hashPassword(PASSWORD);
+const env = useTestEnvironment({
+  routes: (s) => [
+    // A protected route of the tests' own, so this file does not depend on other features.
+    (a) => a.get('/test/whoami', authenticate(s), (c) => c.json({ id: c.var.principal.user.id })),
+  ],
 });
-afterAll(async () => {
-  await redis.close();
-  await db.drop();
+beforeAll(async () => {
+  ({ db, app } = env);
+  passwordHash = await hashPassword(PASSWORD);
 });
 
 let counter = 0;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { base64url, type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
 import { issueTokens } from '../../src/features/accounts/login.js';
 import { authenticate, requireScope, requireUserToken } from '../../src/features/users/api/authenticate.js';
@@ -14,12 +14,10 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 import type { Services } from '../../src/platform/services.js';
 import { apiRoutes } from '../../src/routes.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { type TestDatabase, useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest, createTestApi } from '../helpers/services.js';
 
 let db: TestDatabase;
-let redis: TestRedis;
 let services: Services;
 let app: OpenAPIHono<ApiEnv>;
 const billing = { privateKey: undefined as unknown as CryptoKey, publicJwk: {} as JWK };
@@ -55,23 +53,22 @@ function buildApp(s: Services) {
   });
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  await serviceKeyPair(billing);
-  await serviceKeyPair(ops);
-  services = await createTestServices(db, redis, {
-    PUBLIC_URL: 'https://gramdesk.example.com',
-    SERVICE_KEYS: JSON.stringify({
-      billing: { jwk: billing.publicJwk, scopes: ['tasks:read', 'profile:read'] },
-      ops: ops.publicJwk,
-    }),
-  });
-  app = buildApp(services);
+const env = useTestEnvironment({
+  env: async () => {
+    await serviceKeyPair(billing);
+    await serviceKeyPair(ops);
+    return {
+      PUBLIC_URL: 'https://gramdesk.example.com',
+      SERVICE_KEYS: JSON.stringify({
+        billing: { jwk: billing.publicJwk, scopes: ['tasks:read', 'profile:read'] },
+        ops: ops.publicJwk,
+      }),
+    };
+  },
 });
-afterAll(async () => {
-  await redis.close();
-  await db.drop();
+beforeAll(() => {
+  ({ db, services } = env);
+  app = buildApp(services);
 });
 
 let nextId = 0;
@@ -345,7 +342,7 @@ describe('service tokens', () => {
       { billing: { jwk: billing.publicJwk, scopes: ['tasks:delete'] } },
     ];
     for (const value of cases) {
-      const bad = await createTestServices(db, redis, { SERVICE_KEYS: JSON.stringify(value) });
+      const bad = await env.newServices({ SERVICE_KEYS: JSON.stringify(value) });
       let thrown: unknown;
       try {
         createTestApi(bad);

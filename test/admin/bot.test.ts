@@ -244,7 +244,7 @@ describe('the user card', () => {
   });
 
   it('registers admin commands through a chat scope at start-up for configured and stored admins', async () => {
-    const { registerAdminCommands } = await import('../../src/features/admin/bot/command-lists.js');
+    const { registerAdminCommands } = await import('../../src/features/admin/command-lists.js');
     env.telegram.clear();
     await registerAdminCommands(env.bot.bot.api, env.services.translator, env.em(), [999_000_111]);
     const scopes = env.telegram.callsOf('setMyCommands').map((c) => c.payload.scope);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/features/chat/message.entity.js';
+import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
-import { updateSettings } from '../../src/features/users/users.js';
 import { chatUser, lastToast, seedPms, startChatWorker, userRow, waitForSend } from '../helpers/bot-chat.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -17,7 +17,7 @@ const textsOf = (text: string) => linesOf(text).map((l) => l.replace(/^.*?: /, '
 
 async function setTimezone(client: BotClient, timezone: string): Promise<void> {
   const em = env.em();
-  await updateSettings(em, await em.findOneOrFail(User, { telegramId: client.user.id }), { timezone });
+  await updateProfile(em, await em.findOneOrFail(User, { telegramId: client.user.id }), { timezone });
 }
 
 describe('/history', () => {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/features/chat/message.entity.js';
 import { isRoomMember, leaveRoom } from '../../src/features/chat/room.js';
-import { createTestBot } from '../helpers/bot.js';
 import {
   chatUser,
   lastToast,
@@ -130,14 +129,7 @@ describe('the room', () => {
     await hal.sendCommand('room');
 
     // A new bot instance (a restart): no memory of its own, the room is still there.
-    const restarted = createTestBot({
-      db: env.db,
-      redis: env.redis,
-      telegram: env.telegram,
-      jobs: env.services.jobs,
-      chat: env.services.chat,
-      limiter: env.services.limiter,
-    });
+    const restarted = env.newBot({ telegram: env.telegram });
     const gusAgain = restarted.client(gus.user);
     await gusAgain.sendText('still here after a restart');
     await waitForSend(env, hal.chatId, (t) => t === roomLine('Gus', 'still here after a restart'));

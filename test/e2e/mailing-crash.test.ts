@@ -4,7 +4,7 @@ import { getMailingView } from '../../src/features/mailings/mailings.js';
 import { createOrm } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
 import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeBotApiServer } from '../helpers/fake-bot-api-server.js';
+import { FakeBotApi } from '../helpers/fake-bot-api.js';
 import { newMailing, seedUsers } from '../helpers/mailings.js';
 import { e2eRedisUrl, flushRedis, type RunningProgram, startProgram } from '../helpers/program.js';
 
@@ -16,7 +16,7 @@ const RECIPIENTS = 2000;
 describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
   it('loses nothing and duplicates nothing when one worker is killed three times', { timeout: 120_000 }, async () => {
     const db = await createEmptyDatabase();
-    const fake = new FakeBotApiServer();
+    const fake = new FakeBotApi();
     // Answers take 40 ms, so a kill usually finds sends in flight (marked, not yet answered).
     fake.latencyMs = 40;
     const apiRoot = await fake.listen();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { FakeBotApi } from '../helpers/fake-bot-api.js';
 import { e2eRedisUrl, flushRedis, freePort, pollingClient, startProgram } from '../helpers/program.js';
 
 const BOT_TOKEN = '7000000001:E2E-token_not-real';
@@ -13,7 +13,7 @@ const E2E_REDIS_URL = e2eRedisUrl(9);
 afterAll(() => flushRedis(E2E_REDIS_URL));
 
 async function exercise(database: { DATABASE_URL?: string }, cwd?: string) {
-  const telegram = new FakeTelegram();
+  const telegram = new FakeBotApi();
   const apiRoot = await telegram.listen();
   const port = await freePort();
   const program = startProgram(
@@ -88,7 +88,7 @@ describe('the real program (npm start) against a fake Bot API', () => {
 describe('roles', () => {
   it('--role=api serves HTTP without polling Telegram; --role=worker neither; both stop cleanly', async () => {
     const db = await createEmptyDatabase();
-    const telegram = new FakeTelegram();
+    const telegram = new FakeBotApi();
     const apiRoot = await telegram.listen();
     const port = await freePort();
     const env = {

@@ -3,7 +3,7 @@ import { Message } from '../../src/features/chat/message.entity.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient, TelegramUserProfile } from './bot-client.js';
 import type { TestEnvironment } from './environment.js';
-import type { ApiCall } from './fake-telegram.js';
+import type { ApiCall } from './fake-bot-api.js';
 
 /** Starts the real chat delivery worker of this file's services (closed with env.services.jobs). */
 export function startChatWorker(env: TestEnvironment): void {

@@ -1,5 +1,5 @@
 import type { Update } from 'grammy/types';
-import type { ChatMessage, FakeTelegram } from './fake-telegram.js';
+import type { ChatMessage, FakeBotApi } from './fake-bot-api.js';
 
 export interface TelegramUserProfile {
   id: number;
@@ -19,7 +19,7 @@ let nextUserMessageId = 1;
  */
 export class BotClient {
   constructor(
-    readonly telegram: FakeTelegram,
+    readonly telegram: FakeBotApi,
     readonly user: TelegramUserProfile,
     private readonly deliver: (update: Update) => Promise<void>,
   ) {}

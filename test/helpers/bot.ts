@@ -11,7 +11,7 @@ import { RateLimiter } from '../../src/platform/rate-limit.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
-import { FakeTelegram } from './fake-telegram.js';
+import { FakeBotApi } from './fake-bot-api.js';
 import type { TestRedis } from './redis.js';
 
 export const TEST_BOT_TOKEN = '7000000001:TEST-token_for-gramdesk';
@@ -19,7 +19,7 @@ export const TEST_BOT_TOKEN = '7000000001:TEST-token_for-gramdesk';
 export interface TestBotOptions {
   db: TestDatabase;
   redis: TestRedis;
-  telegram?: FakeTelegram;
+  telegram?: FakeBotApi;
   mode?: 'polling' | 'webhook';
   adminTelegramIds?: number[];
   /**
@@ -35,14 +35,14 @@ export interface TestBotOptions {
 
 export interface TestBot {
   bot: GramdeskBot;
-  telegram: FakeTelegram;
+  telegram: FakeBotApi;
   /** A Telegram user of this bot; updates go through bot.handleUpdate like in production. */
   client(user: TelegramUserProfile): BotClient;
 }
 
 /** Builds the real bot (real PostgreSQL, Redis, middleware) with a fake Bot API behind client.fetch. */
 export function createTestBot(options: TestBotOptions): TestBot {
-  const telegram = options.telegram ?? new FakeTelegram();
+  const telegram = options.telegram ?? new FakeBotApi();
   const jobs = options.jobs ?? new JobRuntime(REDIS_URL, createLogger('silent'), `${options.redis.keyPrefix}bull`);
   const bot = createBot(
     {

@@ -26,7 +26,7 @@ export async function startChatServer(services: Services, options: ChatGatewayOp
     metrics: createMetrics(),
     orm: services.orm,
     readiness: { database: async () => undefined, redis: async () => undefined },
-    routes: [...apiRoutes(services), gateway.routes],
+    routes: apiRoutes(services, { chatGateway: gateway }),
   });
   const http = await startHttpServer(app, {
     port: 0,

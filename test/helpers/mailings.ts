@@ -7,7 +7,7 @@ import {
 } from '../../src/features/mailings/mailings.js';
 import type { Em } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
-import { FakeBotApiServer } from './fake-bot-api-server.js';
+import { FakeBotApi } from './fake-bot-api.js';
 
 let nextChat = 900_000_000 + Math.floor(Math.random() * 50_000_000);
 
@@ -47,7 +47,7 @@ export async function seedUsers(em: Em, count: number, user: SeedUser = {}): Pro
 
 /** A fake Bot API server plus engines pointed at it; `stop()` ends both. */
 export async function engineHarness(services: Services) {
-  const fake = new FakeBotApiServer();
+  const fake = new FakeBotApi();
   const root = await fake.listen();
   const engines: MailingEngine[] = [];
   const engineServices = { ...services, config: { ...services.config, telegramApiRoot: root } };

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRedis } from '../../src/platform/redis.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import { createEmptyDatabase } from './db.js';
-import { FakeTelegram } from './fake-telegram.js';
+import { FakeBotApi } from './fake-bot-api.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_LOADER = pathToFileURL(
@@ -100,7 +100,7 @@ export async function flushRedis(url: string): Promise<void> {
 }
 
 /** Waits until the program has answered: new Bot API calls arrived and then none for a moment. */
-export async function settled(telegram: FakeTelegram, before: number): Promise<void> {
+export async function settled(telegram: FakeBotApi, before: number): Promise<void> {
   await telegram.waitForCall(() => telegram.calls.length > before);
   let seen = -1;
   while (seen !== telegram.calls.length) {
@@ -110,7 +110,7 @@ export async function settled(telegram: FakeTelegram, before: number): Promise<v
 }
 
 /** A Telegram user whose updates reach the real program through the fake's getUpdates queue. */
-export function pollingClient(telegram: FakeTelegram, user: TelegramUserProfile): BotClient {
+export function pollingClient(telegram: FakeBotApi, user: TelegramUserProfile): BotClient {
   return new BotClient(telegram, user, async (update) => {
     const before = telegram.calls.length;
     telegram.pushUpdate(update);
@@ -128,7 +128,7 @@ export interface E2eResponse {
 export interface E2eApp {
   api: string;
   port: number;
-  telegram: FakeTelegram;
+  telegram: FakeBotApi;
   program: RunningProgram;
   /** JSON request to the API: POST when there is a body unless `method` says otherwise. */
   call(path: string, init?: { method?: string; body?: unknown; token?: string }): Promise<E2eResponse>;
@@ -143,7 +143,7 @@ export interface E2eApp {
  */
 export async function startE2eApp(redisDatabase: number, extraEnv: Record<string, string> = {}): Promise<E2eApp> {
   const db = await createEmptyDatabase();
-  const telegram = new FakeTelegram();
+  const telegram = new FakeBotApi();
   const apiRoot = await telegram.listen();
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;

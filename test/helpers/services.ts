@@ -1,6 +1,8 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type Config, loadConfig } from '../../src/config.js';
 import { SigningKeys } from '../../src/platform/auth/keys.js';
 import { createApi } from '../../src/platform/http/app.js';
+import type { ApiEnv } from '../../src/platform/http/context.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 import type { Services } from '../../src/platform/services.js';
@@ -10,7 +12,7 @@ import { createServices } from '../../src/services.js';
 import { TEST_BOT_TOKEN } from './bot.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
-import { FakeTelegram } from './fake-telegram.js';
+import { FakeBotApi } from './fake-bot-api.js';
 import type { TestRedis } from './redis.js';
 
 /** The configuration tests run with: the defaults plus a test bot token and the test Redis. */
@@ -23,7 +25,7 @@ export async function createTestServices(
   db: TestDatabase,
   redis: TestRedis,
   env: Record<string, string> = {},
-  telegram: FakeTelegram = new FakeTelegram(),
+  telegram: FakeBotApi = new FakeBotApi(),
 ): Promise<Services> {
   const config = testConfig(env);
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -40,15 +42,15 @@ export async function createTestServices(
   });
 }
 
-/** The full API app (every route) over the given services, for `app.request()` tests. */
-export function createTestApi(services: Services) {
+/** The full API app (every route, plus routes of the test's own) over the given services, for `app.request()` tests. */
+export function createTestApi(services: Services, extraRoutes: Array<(app: OpenAPIHono<ApiEnv>) => void> = []) {
   return createApi({
     config: services.config,
     log: services.log,
     metrics: createMetrics(),
     orm: services.orm,
     readiness: { database: async () => undefined, redis: async () => undefined },
-    routes: apiRoutes(services),
+    routes: [...apiRoutes(services), ...extraRoutes],
   });
 }
 

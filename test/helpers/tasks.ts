@@ -4,7 +4,7 @@ import { createTask } from '../../src/features/tasks/tasks.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from './bot-client.js';
 import type { TestEnvironment } from './environment.js';
-import type { ChatMessage } from './fake-telegram.js';
+import type { ChatMessage } from './fake-bot-api.js';
 
 /** Helpers for the bot's task screens tests (test/integration/bot-tasks*.test.ts). */
 

@@ -6,7 +6,7 @@ import { countAudience } from '../../src/features/mailings/mailings.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import type { ChatMessage } from '../helpers/fake-telegram.js';
+import type { ChatMessage } from '../helpers/fake-bot-api.js';
 import { seedUsers } from '../helpers/mailings.js';
 import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
 

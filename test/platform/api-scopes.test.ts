@@ -33,18 +33,20 @@ const keys = {
 const serviceName = (scope: ServiceScope) => `all-but-${scope.replace(':', '-')}`;
 
 const env = useTestEnvironment({
-  SERVICE_KEYS: JSON.stringify({
-    reader: { jwk: keys.reader.publicJwk, scopes: ['tasks:read'] },
-    star: keys.star.publicJwk,
-    usersAdmin: { jwk: keys.usersAdmin.publicJwk, scopes: ['users:admin'] },
-    mailingsAdmin: { jwk: keys.mailingsAdmin.publicJwk, scopes: ['mailings:admin'] },
-    ...Object.fromEntries(
-      SERVICE_SCOPES.map((scope) => [
-        serviceName(scope),
-        { jwk: allBut[scope].publicJwk, scopes: SERVICE_SCOPES.filter((s) => s !== scope) },
-      ]),
-    ),
-  }),
+  env: {
+    SERVICE_KEYS: JSON.stringify({
+      reader: { jwk: keys.reader.publicJwk, scopes: ['tasks:read'] },
+      star: keys.star.publicJwk,
+      usersAdmin: { jwk: keys.usersAdmin.publicJwk, scopes: ['users:admin'] },
+      mailingsAdmin: { jwk: keys.mailingsAdmin.publicJwk, scopes: ['mailings:admin'] },
+      ...Object.fromEntries(
+        SERVICE_SCOPES.map((scope) => [
+          serviceName(scope),
+          { jwk: allBut[scope].publicJwk, scopes: SERVICE_SCOPES.filter((s) => s !== scope) },
+        ]),
+      ),
+    }),
+  },
 });
 
 function serviceToken(issuer: string, key: KeyObject, userId: string) {

@@ -72,7 +72,8 @@ function testRoutes(app: OpenAPIHono<ApiEnv>) {
     throw new Error('connection to postgres://admin:hunter2@db failed');
   });
   app.get('/test/conflict', () => {
-    throw new DomainError('x_code', 'msg', 409, { hint: 'h' });
+    // The status comes from the API's code → status table (username_taken: 409).
+    throw new DomainError('username_taken', 'msg', { hint: 'h' });
   });
   app.get('/test/missing', () => {
     throw NotFoundError.findOneFailed('Task', { id: 'secret-id' });
@@ -345,10 +346,10 @@ describe('HTTP API basics', () => {
       expect(await res.text()).not.toContain('ECONNREFUSED');
     });
 
-    it('DomainError → its status, code, message and details', async () => {
+    it('DomainError → the status of its code, code, message and details', async () => {
       const res = await build().app.request('/test/conflict');
       expect(res.status).toBe(409);
-      expect(await res.json()).toEqual({ error: { code: 'x_code', message: 'msg', details: { hint: 'h' } } });
+      expect(await res.json()).toEqual({ error: { code: 'username_taken', message: 'msg', details: { hint: 'h' } } });
     });
 
     it('MikroORM NotFoundError → 404 without the where-condition', async () => {

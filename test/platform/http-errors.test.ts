@@ -28,12 +28,12 @@ describe('mapError', () => {
     });
   });
 
-  it('maps DomainError with its status (default 422) and details', () => {
-    expect(mapError(new DomainError('username_taken', 'Taken', 409))).toMatchObject({
+  it('maps DomainError by its code (a code missing from the table: 422) with its details', () => {
+    expect(mapError(new DomainError('username_taken', 'Taken'))).toMatchObject({
       status: 409,
       body: { error: { code: 'username_taken', message: 'Taken' } },
     });
-    expect(mapError(new DomainError('too_long', 'Too long', undefined, { max: 10 }))).toMatchObject({
+    expect(mapError(new DomainError('too_long', 'Too long', { max: 10 }))).toMatchObject({
       status: 422,
       body: { error: { code: 'too_long', message: 'Too long', details: { max: 10 } } },
     });

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/platform/services.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest, createTestApi } from '../helpers/services.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
+const env = useTestEnvironment();
 let services: Services;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-  services = await createTestServices(db, redis);
-});
-afterAll(async () => {
-  await services.jobs.close();
-  await redis.close();
-  await db.drop();
+beforeAll(() => {
+  services = env.services;
 });
 
 describe('the OpenAPI document of the whole API', () => {

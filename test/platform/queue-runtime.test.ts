@@ -1,21 +1,16 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { JobRuntime } from '../../src/platform/queue/runtime.js';
 import { createRedis } from '../../src/platform/redis.js';
-import { REDIS_URL, uniqueSuffix } from '../helpers/env.js';
+import { useTestEnvironment } from '../helpers/environment.js';
 
-const prefix = `gdtest:${uniqueSuffix()}:bull`;
-
-afterAll(async () => {
-  const redis = createRedis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+// The runtime under test is built here; the environment gives the Redis and a key prefix it cleans up.
+const env = useTestEnvironment({ services: false });
+const prefix = () => `${env.redis.keyPrefix}bull`;
 
 describe('JobRuntime (BullMQ wiring)', () => {
   it('runs a job from a queue in a worker and closes every connection it opened', async () => {
-    const runtime = new JobRuntime(REDIS_URL, createLogger('silent'), prefix);
+    const runtime = new JobRuntime(env.redisUrl, createLogger('silent'), prefix());
     const done = new Promise<{ doubled: number }>((resolve) => {
       const worker = runtime.worker<{ n: number }, { doubled: number }>('echo', async (job) => ({
         doubled: job.data.n * 2,
@@ -35,7 +30,7 @@ describe('JobRuntime (BullMQ wiring)', () => {
   });
 
   it('a job that throws is retried according to its options and then reported failed', async () => {
-    const runtime = new JobRuntime(REDIS_URL, createLogger('silent'), prefix);
+    const runtime = new JobRuntime(env.redisUrl, createLogger('silent'), prefix());
     let attempts = 0;
     const failed = new Promise<number>((resolve) => {
       const worker = runtime.worker('flaky', async () => {
@@ -54,7 +49,7 @@ describe('JobRuntime (BullMQ wiring)', () => {
 });
 
 async function clientNames(): Promise<string[]> {
-  const redis = createRedis(REDIS_URL);
+  const redis = createRedis(env.redisUrl);
   const list = String(await redis.client('LIST'));
   await redis.quit();
   return [...list.matchAll(/name=(\S*)/g)].map((m) => m[1] ?? '');

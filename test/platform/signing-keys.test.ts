@@ -1,19 +1,18 @@
 import { exportPKCS8, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken, verifyAccessToken } from '../../src/platform/auth/access-token.js';
 import { SigningKeys } from '../../src/platform/auth/keys.js';
 import { SigningKey } from '../../src/platform/auth/signing-key.entity.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type TestDatabase, useTestEnvironment } from '../helpers/environment.js';
 
+// No services: they would load (and so create) the signing key these tests start without.
+const env = useTestEnvironment({ services: false });
 let db: TestDatabase;
 const fork = () => db.orm.em.fork();
 const ISSUER = 'http://localhost:3000';
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
+beforeAll(() => {
+  db = env.db;
 });
 
 describe('signing keys shared by API processes', () => {

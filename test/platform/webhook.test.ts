@@ -1,33 +1,21 @@
 import type { Update } from 'grammy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
 import { webhookHandler } from '../../src/platform/bot/intake.js';
 import { createApi } from '../../src/platform/http/app.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
-import { createTestBot } from '../helpers/bot.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { FakeTelegram } from '../helpers/fake-telegram.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { FakeBotApi } from '../helpers/fake-bot-api.js';
 
 const SECRET = 'webhook-secret_123';
 const PATH = '/telegram/webhook';
 
-let db: TestDatabase;
-let redis: TestRedis;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-});
-afterAll(async () => {
-  await redis.close();
-  await db.drop();
-});
+const env = useTestEnvironment();
 
 /** One API process serving the webhook, as `--role=api` does in webhook mode. */
-function apiProcess(telegram: FakeTelegram) {
-  const { bot } = createTestBot({ db, redis, telegram, mode: 'webhook' });
+function apiProcess(telegram: FakeBotApi) {
+  const { bot } = env.newBot({ telegram, mode: 'webhook' });
   return createApi({
     config: { publicUrl: 'http://localhost:3000', logLevel: 'silent' },
     log: createLogger('silent'),
@@ -61,17 +49,17 @@ const post = (app: ReturnType<typeof apiProcess>, update: Update, secret?: strin
 
 describe('webhook intake', () => {
   it('refuses a missing or wrong secret with 401 and processes nothing', async () => {
-    const telegram = new FakeTelegram();
+    const telegram = new FakeBotApi();
     const app = apiProcess(telegram);
     const userId = 910_001;
     expect((await post(app, startUpdate(userId))).status).toBe(401);
     expect((await post(app, startUpdate(userId), 'wrong-secret')).status).toBe(401);
     expect(telegram.calls).toHaveLength(0);
-    expect(await db.orm.em.fork().count(User, { telegramId: userId })).toBe(0);
+    expect(await env.em().count(User, { telegramId: userId })).toBe(0);
   });
 
   it('processes an update with the right secret', async () => {
-    const telegram = new FakeTelegram();
+    const telegram = new FakeBotApi();
     const app = apiProcess(telegram);
     const userId = 910_002;
     expect((await post(app, startUpdate(userId), SECRET)).status).toBe(200);
@@ -80,7 +68,7 @@ describe('webhook intake', () => {
   });
 
   it('handles the same update_id once, even when two API processes receive it', async () => {
-    const telegram = new FakeTelegram();
+    const telegram = new FakeBotApi();
     const first = apiProcess(telegram);
     const second = apiProcess(telegram);
     const userId = 910_003;
@@ -96,7 +84,7 @@ describe('webhook intake', () => {
   });
 
   it('answers malformed webhook bodies without a 5xx and without processing', async () => {
-    const telegram = new FakeTelegram();
+    const telegram = new FakeBotApi();
     const app = apiProcess(telegram);
     const response = await app.request(PATH, {
       method: 'POST',

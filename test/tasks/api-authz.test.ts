@@ -27,12 +27,14 @@ const services = {
 };
 
 const env = useTestEnvironment({
-  SERVICE_KEYS: JSON.stringify({
-    reader: { jwk: services.reader.publicJwk, scopes: ['tasks:read'] },
-    writer: { jwk: services.writer.publicJwk, scopes: ['tasks:write'] },
-    profiler: { jwk: services.profiler.publicJwk, scopes: ['profile:read', 'profile:write', 'messages:write'] },
-    all: services.all.publicJwk,
-  }),
+  env: {
+    SERVICE_KEYS: JSON.stringify({
+      reader: { jwk: services.reader.publicJwk, scopes: ['tasks:read'] },
+      writer: { jwk: services.writer.publicJwk, scopes: ['tasks:write'] },
+      profiler: { jwk: services.profiler.publicJwk, scopes: ['profile:read', 'profile:write', 'messages:write'] },
+      all: services.all.publicJwk,
+    }),
+  },
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field

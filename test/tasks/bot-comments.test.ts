@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { editComment } from '../../src/features/tasks/comments.js';
 import { Comment, Task } from '../../src/features/tasks/task.entities.js';
+import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
-import { updateSettings } from '../../src/features/users/users.js';
 import { createAccount } from '../helpers/accounts.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -51,7 +51,7 @@ describe('comments', () => {
     const client = await newClient();
     const em = env.em();
     const user = await em.findOneOrFail(User, { telegramId: client.user.id });
-    await updateSettings(em, user, { timezone: 'Europe/Moscow' });
+    await updateProfile(em, user, { timezone: 'Europe/Moscow' });
     const [taskId = ''] = await seedTasks(env, user, ['Talkative']);
     const ids = await seedComments(
       env,

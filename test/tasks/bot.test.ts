@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { handleReminder } from '../../src/features/tasks/jobs/reminders.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { updateTask } from '../../src/features/tasks/tasks.js';
+import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
-import { updateSettings } from '../../src/features/users/users.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { findTask, lastMessage, lastToast, seedComments, seedTasks, shownIn, userOf } from '../helpers/tasks.js';
@@ -20,7 +20,7 @@ async function newClient(language_code = 'en'): Promise<BotClient> {
 async function setTimezone(client: BotClient, timezone: string): Promise<void> {
   const em = env.em();
   const user = await em.findOneOrFail(User, { telegramId: client.user.id });
-  await updateSettings(em, user, { timezone });
+  await updateProfile(em, user, { timezone });
 }
 
 const titles = (n: number) => Array.from({ length: n }, (_, i) => `Task ${String(i + 1).padStart(2, '0')}`);

@@ -9,6 +9,7 @@ import {
   parseTitle,
 } from '../../src/features/tasks/tasks.js';
 import { DomainError } from '../../src/platform/errors.js';
+import { domainErrorStatus } from '../../src/platform/http/errors.js';
 
 function refusal(work: () => unknown): DomainError {
   try {
@@ -40,7 +41,9 @@ describe('parseTitle', () => {
     ['\n\t', 'empty'],
   ])('refuses %j as empty', (input, reason) => {
     const err = refusal(() => parseTitle(input));
-    expect(err).toMatchObject({ code: 'title_invalid', status: 422, details: { field: 'title', reason } });
+    expect(err).toMatchObject({ code: 'title_invalid', details: { field: 'title', reason } });
+    // The status is the API's (one code → status table), no longer carried by the DomainError.
+    expect(domainErrorStatus(err.code).status).toBe(422);
   });
 
   it('refuses 201 characters, with the limit and the length', () => {

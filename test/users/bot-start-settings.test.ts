@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
-import { createTestBot, type TestBot } from '../helpers/bot.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
+import type { TestBot } from '../helpers/bot.js';
+import { useTestEnvironment } from '../helpers/environment.js';
 
-let db: TestDatabase;
-let redis: TestRedis;
+const env = useTestEnvironment();
 let t: TestBot;
 let nextId = 100_000;
 const newUser = (language_code = 'en') => ({
@@ -16,18 +14,11 @@ const newUser = (language_code = 'en') => ({
   language_code,
 });
 
-const findUser = (telegramId: number) => db.orm.em.fork().findOne(User, { telegramId });
+const findUser = (telegramId: number) => env.em().findOne(User, { telegramId });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  redis = await createTestRedis();
-});
-afterAll(async () => {
-  await redis.close();
-  await db.drop();
-});
+// A fresh bot with a fake Bot API of its own per test.
 beforeEach(() => {
-  t = createTestBot({ db, redis });
+  t = env.newBot();
 });
 
 describe('/start', () => {
@@ -43,7 +34,7 @@ describe('/start', () => {
     await client.sendCommand('start');
     expect(client.lastReply()).toContain('Welcome back, Anna Lee!');
 
-    const rows = await db.orm.em.fork().find(User, { telegramId: profile.id });
+    const rows = await env.em().find(User, { telegramId: profile.id });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       telegramUsername: 'ann_renamed',
@@ -73,7 +64,7 @@ describe('/start', () => {
 
   it('makes users listed in ADMIN_TELEGRAM_IDS admins', async () => {
     const profile = newUser();
-    const admins = createTestBot({ db, redis, adminTelegramIds: [profile.id] });
+    const admins = env.newBot({ adminTelegramIds: [profile.id] });
     await admins.client(profile).sendCommand('start');
     expect((await findUser(profile.id))?.role).toBe('admin');
   });
@@ -243,7 +234,7 @@ describe('restarts', () => {
     await before.sendCommand('settings');
     await before.click('👤 Display name');
 
-    const restarted = createTestBot({ db, redis, telegram: t.telegram });
+    const restarted = env.newBot({ telegram: t.telegram });
     await restarted.client(profile).sendText('Survivor');
     expect((await findUser(profile.id))?.displayName).toBe('Survivor');
   });
@@ -254,7 +245,7 @@ describe('restarts', () => {
     await before.sendCommand('settings');
     await before.click('📱 Share phone');
 
-    const after = createTestBot({ db, redis, telegram: t.telegram }).client(profile);
+    const after = env.newBot({ telegram: t.telegram }).client(profile);
     await after.sendText('✖️ Cancel');
     expect(after.replies().at(-2)).toBe('Phone sharing cancelled.');
     // Without the session the same text is just unknown text.

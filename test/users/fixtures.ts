@@ -1,12 +1,10 @@
-import { registerUsersRoutes, type UsersRoutesOptions } from '../../src/features/users/api/index.js';
+import { type UsersRoutesOptions, usersApi as usersRouter } from '../../src/features/users/api/index.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { issueAccessToken } from '../../src/platform/auth/access-token.js';
 import { createApi } from '../../src/platform/http/app.js';
 import { createMetrics } from '../../src/platform/metrics.js';
-import type { Services } from '../../src/platform/services.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { createTestRedis, type TestRedis } from '../helpers/redis.js';
-import { apiRequest, createTestApi, createTestServices } from '../helpers/services.js';
+import { openTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
 type UserFields = Partial<Omit<User, 'id'>>;
 
@@ -15,10 +13,8 @@ type UserFields = Partial<Omit<User, 'id'>>;
  * directly in the database (registration is another feature) with access tokens for them.
  */
 export async function usersApi() {
-  const db: TestDatabase = await createTestDatabase();
-  const redis: TestRedis = await createTestRedis();
-  const services: Services = await createTestServices(db, redis);
-  const app = createTestApi(services);
+  const env = await openTestEnvironment();
+  const { db, redis, services, app } = env;
   let seq = 0;
 
   /** A user with an active HTTP account (username unique per file unless given). */
@@ -49,7 +45,7 @@ export async function usersApi() {
       metrics: createMetrics(),
       orm: services.orm,
       readiness: { database: async () => undefined, redis: async () => undefined },
-      routes: [registerUsersRoutes(services, options)],
+      routes: [(app) => app.route('/', usersRouter(services, options))],
       bodyLimitBytes: options.bodyLimitBytes,
     });
 
@@ -63,11 +59,8 @@ export async function usersApi() {
     reload,
     request,
     customApp,
-    async close() {
-      await services.jobs.close();
-      await redis.close();
-      await db.drop();
-    },
+    env,
+    close: env.close,
   };
 }
 

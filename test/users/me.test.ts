@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestBot } from '../helpers/bot.js';
 import { type UsersApi, usersApi } from './fixtures.js';
 
 let t: UsersApi;
@@ -134,7 +133,7 @@ describe('PATCH /users/me', () => {
     expect((await patch(token, { language: 'ru' })).status).toBe(200);
     expect((await t.reload(user.id)).language).toBe('ru');
 
-    const bot = createTestBot({ db: t.db, redis: t.redis });
+    const bot = t.env.newBot();
     const client = bot.client({ id: telegramId, first_name: 'Ann', language_code: 'en' });
     await client.sendCommand('start');
     expect(client.lastReply()).toContain('С возвращением');

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeCursor,
-  encodeCursor,
-  escapeLike,
-  parseEmail,
-  parseName,
-  sniffImageType,
-  toUserDto,
-} from '../../src/features/users/profile.js';
+import { decodeCursor, encodeCursor, escapeLike, sniffImageType, toUserDto } from '../../src/features/users/profile.js';
+import { parseEmail, parseText } from '../../src/features/users/text-policy.js';
 import { User } from '../../src/features/users/user.entity.js';
 
 describe('toUserDto', () => {
@@ -61,7 +54,10 @@ describe('toUserDto', () => {
   });
 });
 
-describe('parseName', () => {
+// First and last names go through the one text policy (text-policy.ts) with their columns' limit, 128.
+describe('parseText: names', () => {
+  const parseName = (input: string) => parseText('firstName', input);
+
   it('normalizes to NFC, trims and collapses spaces', () => {
     expect(parseName('  Zoe\u0308   Ann ')).toEqual({ value: 'Zoë Ann' });
     expect(parseName('Ann\u00A0\u00A0Lee')).toEqual({ value: 'Ann Lee' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePhone } from '../../src/features/users/phone.js';
-import { languageFromTelegram, parseDisplayName } from '../../src/features/users/users.js';
-import { DomainError } from '../../src/platform/errors.js';
+import { parseText } from '../../src/features/users/text-policy.js';
+import { languageFromTelegram } from '../../src/features/users/users.js';
 import { escapeHtml, splitText } from '../../src/platform/telegram/html.js';
 import { normalizeTimezone } from '../../src/platform/time/timezone.js';
 
@@ -55,23 +55,24 @@ describe('languageFromTelegram', () => {
   });
 });
 
-describe('parseDisplayName', () => {
+// The display name goes through the one text policy (text-policy.ts) with its column's limit, 64.
+describe('parseText: display name', () => {
   it('trims and collapses whitespace', () => {
-    expect(parseDisplayName('  Ann   Lee \n')).toBe('Ann Lee');
+    expect(parseText('displayName', '  Ann   Lee \n')).toEqual({ value: 'Ann Lee' });
   });
 
   it('counts characters, not UTF-16 units', () => {
-    expect(parseDisplayName('😀'.repeat(64))).toHaveLength(128);
-    expect(() => parseDisplayName('😀'.repeat(65))).toThrow(DomainError);
+    expect(parseText('displayName', '😀'.repeat(64))).toEqual({ value: '😀'.repeat(64) });
+    expect(parseText('displayName', '😀'.repeat(65))).toHaveProperty('problem');
   });
 
   it.each([
-    ['', 'display_name_empty'],
-    ['a\u0000b', 'display_name_invalid'],
-    ['evil\u202Eesrever', 'display_name_invalid'],
-    ['x'.repeat(65), 'display_name_too_long'],
+    ['', 'empty'],
+    ['a\u0000b', 'invalid_characters'],
+    ['evil\u202Eesrever', 'invalid_characters'],
+    ['x'.repeat(65), 'too_long'],
   ])('refuses %j with %s', (input, code) => {
-    expect(() => parseDisplayName(input)).toThrow(expect.objectContaining({ code }));
+    expect(parseText('displayName', input)).toMatchObject({ problem: { code } });
   });
 });
 
@@ -99,5 +100,22 @@ describe('HTML helpers', () => {
 
   it('keeps a short text whole', () => {
     expect(splitText('hi')).toEqual(['hi']);
+  });
+});
+
+describe('one text policy for the bot and the API', () => {
+  it.each(['Ann\nLee', 'Ann\tLee', 'A\u200Bnn', 'Ann\uFEFF', '\u200D\u200D', 'Ann\u2066Lee\u2069'])(
+    'refuses %j as a display name exactly as it refuses it as a first name',
+    (input) => {
+      expect(parseText('displayName', input)).toHaveProperty('problem');
+      expect(parseText('firstName', input)).toEqual(parseText('displayName', input));
+    },
+  );
+
+  it('differs between fields only in the length, which is the column’s', () => {
+    expect(parseText('firstName', 'x'.repeat(65))).toEqual({ value: 'x'.repeat(65) });
+    expect(parseText('displayName', 'x'.repeat(65))).toEqual({
+      problem: { code: 'too_long', max: 64, length: 65 },
+    });
   });
 });

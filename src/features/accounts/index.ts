@@ -1,8 +1,5 @@
 export { LinkToken, RefreshToken, Registration } from './account.entities.js';
-export { registerAuthRoutes } from './api/index.js';
-export { registerJwksRoutes } from './api/jwks.js';
-export { registerRegistrationRoute } from './api/register.js';
-export { registerTokenRoutes } from './api/token.js';
+export { accountsApi } from './api/index.js';
 export { accountsFeature } from './bot/commands.js';
 export { unlinkAccount } from './bot/unlink.js';
 export { Notifications, startNotificationsWorker } from './jobs/notifications.js';

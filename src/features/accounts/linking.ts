@@ -37,11 +37,11 @@ const isLive = (link: LinkToken, now: Date) =>
  */
 export async function createLinkToken(em: Em, user: User, now = new Date()): Promise<LinkTokenView> {
   if (user.telegramId != null) {
-    throw new DomainError('telegram_already_linked', 'This account is already linked to Telegram', 409);
+    throw new DomainError('telegram_already_linked', 'This account is already linked to Telegram');
   }
   const existing = await em.findOne(LinkToken, { user });
   if (existing && isLive(existing, now)) {
-    throw new DomainError('token_exists', 'A token already exists; GET /token shows it, DELETE /token revokes it', 409);
+    throw new DomainError('token_exists', 'A token already exists; GET /token shows it, DELETE /token revokes it');
   }
   const fresh = { token: randomUUID(), createdAt: now, expiresAt: new Date(now.getTime() + LINK_TOKEN_TTL_MS) };
   // An expired token is replaced in place (one row per account).
@@ -55,7 +55,7 @@ export async function createLinkToken(em: Em, user: User, now = new Date()): Pro
 /** GET /token: the live token, if any. */
 export async function getLinkToken(em: Em, user: User, now = new Date()): Promise<LinkTokenView> {
   const link = await em.findOne(LinkToken, { user });
-  if (!link || !isLive(link, now)) throw new DomainError('not_found', 'No token; POST /token creates one', 404);
+  if (!link || !isLive(link, now)) throw new DomainError('not_found', 'No token; POST /token creates one');
   return view(link);
 }
 
@@ -65,7 +65,7 @@ export async function revokeLinkToken(em: Em, user: User, now = new Date()): Pro
     attachedTelegramId: null,
     expiresAt: { $gt: now },
   });
-  if (deleted === 0) throw new DomainError('not_found', 'No token to revoke', 404);
+  if (deleted === 0) throw new DomainError('not_found', 'No token to revoke');
 }
 
 /** Seed 000's answers to a token that cannot be attached. */
@@ -270,7 +270,7 @@ export async function unlinkTelegram(em: Em, account: User): Promise<User> {
   return em.transactional(async (tx) => {
     const locked = await tx.findOneOrFail(User, { id: account.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const telegramId = locked.telegramId;
-    if (telegramId == null || !locked.username) throw new DomainError('not_linked', 'Not linked', 409);
+    if (telegramId == null || !locked.username) throw new DomainError('not_linked', 'Not linked');
     locked.telegramId = null;
     await tx.flush();
     const fresh = tx.create(User, {

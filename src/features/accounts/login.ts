@@ -42,27 +42,26 @@ const USERNAME = /^[A-Za-z0-9_]{3,32}$/;
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** One error for an unknown username and a wrong password, so neither reveals which it was. */
-export const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username or password', 401);
+export const invalidCredentials = () => new DomainError('invalid_credentials', 'Wrong username or password');
 
 export const invalidRefreshToken = () =>
-  new DomainError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked; log in again', 401);
+  new DomainError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked; log in again');
 
 /** 429 with how long to wait; the API turns `retryAfterSeconds` into a Retry-After header. */
 export class TooManyAttemptsError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('too_many_attempts', `Too many failed logins; try again in ${retryAfterSeconds} seconds`, 429, {
+    super('too_many_attempts', `Too many failed logins; try again in ${retryAfterSeconds} seconds`, {
       retryAfterSeconds,
     });
     this.name = 'TooManyAttemptsError';
   }
 }
 
-const pendingConfirmation = () =>
-  new DomainError('pending_confirmation', 'Confirm the registration in Telegram first', 403);
+const pendingConfirmation = () => new DomainError('pending_confirmation', 'Confirm the registration in Telegram first');
 
 /** Why this user may not hold tokens right now, if they may not. */
 function refusal(user: User): DomainError | undefined {
-  if (user.status === 'banned') return new DomainError('user_banned', 'This account is blocked', 403);
+  if (user.status === 'banned') return new DomainError('user_banned', 'This account is blocked');
   if (user.accountState === 'pending') return pendingConfirmation();
   return undefined;
 }

@@ -21,10 +21,10 @@ export type RegisterResult =
   | { status: 'active'; user: User }
   | { status: 'pending_confirmation'; registration: Registration; user: User };
 
-const usernameTaken = () => new DomainError('username_taken', 'This username is taken', 409);
+const usernameTaken = () => new DomainError('username_taken', 'This username is taken');
 /** One answer for every refusal of a Telegram user, so the requester learns nothing more (SPEC §3.1). */
 const telegramTaken = () =>
-  new DomainError('telegram_taken', 'This Telegram user already has an account or cannot be asked now', 409);
+  new DomainError('telegram_taken', 'This Telegram user already has an account or cannot be asked now');
 
 /** After a Decline, the same Telegram user is not asked again for this long (SPEC §3.1). */
 export const DECLINE_COOLDOWN_MS = 60 * 60 * 1000;
@@ -74,7 +74,7 @@ export async function register(
   if (input.telegramId !== undefined) {
     owner = await em.findOne(User, { telegramId: input.telegramId });
     if (!owner) {
-      throw new DomainError('telegram_not_started', 'This Telegram user has not started the bot yet', 422, {
+      throw new DomainError('telegram_not_started', 'This Telegram user has not started the bot yet', {
         ...((await notStartedDetails()) as object),
       });
     }
@@ -167,7 +167,7 @@ export async function decideRegistration(
     );
     const user = registration?.user;
     if (!registration || !user || (actorTelegramId !== null && user.telegramId !== actorTelegramId)) {
-      throw new DomainError('not_found', 'No such registration', 404);
+      throw new DomainError('not_found', 'No such registration');
     }
     const outcome = (status: RegistrationStatus, changed: boolean): DecisionOutcome => ({
       status: status === 'pending' ? status : registration.status,

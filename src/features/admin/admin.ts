@@ -17,7 +17,7 @@ export const isAdmin = (user: Pick<User, 'role' | 'status'> | null | undefined):
   !!user && user.role === 'admin' && user.status !== 'banned';
 
 function requireAdmin(actor: User): void {
-  if (!isAdmin(actor)) throw new DomainError('forbidden', 'Not allowed', 403);
+  if (!isAdmin(actor)) throw new DomainError('forbidden', 'Not allowed');
 }
 
 /** The Redis key remembering that a banned user was told so (bot/middlewares/user.ts); cleared on unban. */
@@ -104,7 +104,7 @@ export async function findUserById(em: Em, id: string): Promise<User | null> {
 
 async function targetOf(em: Em, id: string): Promise<User> {
   const user = await findUserById(em, id);
-  if (!user) throw new DomainError('not_found', 'No such user', 404);
+  if (!user) throw new DomainError('not_found', 'No such user');
   return user;
 }
 
@@ -142,9 +142,9 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
   const tags = patch.tags === undefined ? undefined : parseTags(patch.tags);
   const self = user.id === actor.id;
   if (self && patch.role !== undefined && patch.role !== user.role) {
-    throw new DomainError('cannot_change_own_role', 'You cannot change your own role', 409);
+    throw new DomainError('cannot_change_own_role', 'You cannot change your own role');
   }
-  if (self && patch.banned) throw new DomainError('cannot_ban_self', 'You cannot ban yourself', 409);
+  if (self && patch.banned) throw new DomainError('cannot_ban_self', 'You cannot ban yourself');
 
   const target = { type: 'user' as const, id: user.id };
   let roleChanged = false;

@@ -45,10 +45,10 @@ export async function findByHandle(em: Em, handle: string): Promise<User | null>
 
 export function parseChatText(input: string): string {
   const text = input.normalize('NFC').trim();
-  if (!text) throw new DomainError('text_empty', 'The message is empty', 422, { field: 'text' });
+  if (!text) throw new DomainError('text_empty', 'The message is empty', { field: 'text' });
   const length = [...text].length;
   if (length > CHAT_TEXT_MAX) {
-    throw new DomainError('text_too_long', `The message is longer than ${CHAT_TEXT_MAX} characters`, 422, {
+    throw new DomainError('text_too_long', `The message is longer than ${CHAT_TEXT_MAX} characters`, {
       field: 'text',
       max: CHAT_TEXT_MAX,
       length,
@@ -75,7 +75,7 @@ export async function sendPrivateMessage(
 ): Promise<{ message: Message; recipient: User }> {
   const body = parseChatText(text);
   const recipient = await findByHandle(em, toHandle);
-  if (!recipient) throw new DomainError('user_not_found', 'No user with this username', 404);
+  if (!recipient) throw new DomainError('user_not_found', 'No user with this username');
   return sendPrivateMessageTo(em, deps, from, recipient, body);
 }
 
@@ -91,12 +91,11 @@ export async function sendPrivateMessageTo(
   text: string,
 ): Promise<{ message: Message; recipient: User }> {
   const body = parseChatText(text);
-  if (recipient.status === 'banned') throw new DomainError('user_not_found', 'No user with this username', 404);
-  if (recipient.id === from.id)
-    throw new DomainError('cannot_message_self', 'You cannot send a message to yourself', 422);
+  if (recipient.status === 'banned') throw new DomainError('user_not_found', 'No user with this username');
+  if (recipient.id === from.id) throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
   const rate = await deps.limiter.hit(`pm:${from.id}`, PM_LIMIT.count, PM_LIMIT.windowSeconds);
   if (!rate.allowed) {
-    throw new DomainError('rate_limited', `At most ${PM_LIMIT.count} private messages per minute`, 429, {
+    throw new DomainError('rate_limited', `At most ${PM_LIMIT.count} private messages per minute`, {
       retryAfter: rate.retryAfter,
     });
   }
@@ -105,6 +104,10 @@ export async function sendPrivateMessageTo(
   return { message, recipient };
 }
 
+/**
+ * Stores a room message, nothing more. Posting to the room (limit, membership, delivery) is
+ * postToRoom in room-post.ts, which the bot and the WebSocket call; this is its storing step.
+ */
 export async function sendRoomMessage(em: Em, from: User, text: string): Promise<Message> {
   const message = em.create(Message, { kind: 'room', from, text: parseChatText(text) });
   await em.flush();

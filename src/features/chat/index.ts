@@ -1,4 +1,4 @@
-export { registerMessagesRoutes } from './api/index.js';
+export { type ChatApiOptions, chatApi } from './api/index.js';
 export { CHAT_CONVERSATIONS } from './bot/actions.js';
 export { chatFeature, roomModeFeature } from './bot/commands.js';
 export { chatConversations } from './bot/dialogs.js';

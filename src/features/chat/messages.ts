@@ -58,12 +58,11 @@ export async function createEcho(em: Em, deps: { limiter: RateLimiter }, author:
     throw new DomainError(
       'telegram_not_linked',
       'This account is not linked to Telegram; POST /token and send the token to the bot first',
-      409,
     );
   }
   const rate = await deps.limiter.hit(`echo:${author.id}`, ECHO_LIMIT.count, ECHO_LIMIT.windowSeconds);
   if (!rate.allowed) {
-    throw new DomainError('rate_limited', `At most ${ECHO_LIMIT.count} echoes per minute`, 429, {
+    throw new DomainError('rate_limited', `At most ${ECHO_LIMIT.count} echoes per minute`, {
       retryAfter: rate.retryAfter,
     });
   }

@@ -41,7 +41,7 @@ export async function membersAmong(services: RoomServices, userIds: readonly str
 
 /**
  * Counts one room message of a sender against ROOM_LIMIT (shared by the bot and the WebSocket,
- * so switching sides does not reset it). Call before sendRoomMessage; refuse when not allowed.
+ * so switching sides does not reset it). Called by postToRoom (room-post.ts), before storing.
  */
 export function hitRoomLimit(services: Pick<Services, 'limiter'>, userId: string): Promise<RateDecision> {
   return services.limiter.hit(`room:${userId}`, ROOM_LIMIT.count, ROOM_LIMIT.windowSeconds);

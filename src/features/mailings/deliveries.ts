@@ -1,8 +1,14 @@
-import type { Orm } from '../../platform/db/orm.js';
-import { audienceSql, normalizeFilter } from './mailings.js';
+import type { Em, Orm } from '../../platform/db/orm.js';
+import { audienceSql, normalizeFilter } from './audience.js';
 
 /**
- * The statements the mailing engine runs on `deliveries` (one row per recipient of a mailing).
+ * The one owner of the `deliveries` table (one row per recipient of a mailing): every write to
+ * it is a function here, so the rules below hold for all of them. The engine (jobs/) writes
+ * through DeliveryStore; the domain's cancel (mailings.ts) through `expireCancelledDeliveries`.
+ * Reads (counts, the per-recipient list) stay with the domain. (One write is still elsewhere:
+ * linking a Telegram user to an account re-points `user_id` in every table that refers to users,
+ * deliveries included, in accounts/linking.ts.)
+ *
  * A row's life: `pending` → claimed (`processing`, `claimed_by`, a lease in `claimed_until`) →
  * marked (`sending_at` set, committed BEFORE the request goes out) → a terminal status. Every
  * statement re-checks ownership (`claimed_by`), so a worker whose lease ran out can never
@@ -36,6 +42,20 @@ const IN_WINDOW = `(m.window_from is null or m.window_to is null
   or (m.window_from > m.window_to and (${LOCAL_MINUTES} >= m.window_from or ${LOCAL_MINUTES} < m.window_to)))`;
 /** The ids of a JSON array parameter, as bigints (one parameter however many ids). */
 const IDS = `array(select (jsonb_array_elements_text(?::jsonb))::bigint)`;
+
+/**
+ * A cancelled mailing: what was still waiting ends as `expired` with the reason "cancelled".
+ * Rows a worker has claimed are left to it: its last check before sending (`mark`) sees the
+ * mailing cancelled and `settleUnmarked` expires them the same way; if the worker died,
+ * `recoverExpiredClaims` does. Called right after the mailing row is marked cancelled.
+ */
+export async function expireCancelledDeliveries(em: Em, mailingId: string, now: Date): Promise<void> {
+  await em.getConnection().execute(
+    `update deliveries set status = 'expired', error = 'cancelled', claimed_by = null, claimed_until = null, updated_at = ?
+     where mailing_id = ? and status = 'pending'`,
+    [now, mailingId],
+  );
+}
 
 export class DeliveryStore {
   constructor(

@@ -1,4 +1,4 @@
-export { registerMailingsRoutes } from './api/index.js';
+export { mailingsApi } from './api/index.js';
 export { mailingsFeature } from './bot/commands.js';
 export { mailingConversations } from './bot/dialogs.js';
 export type { MailingScreens } from './bot/screens.js';

@@ -2,6 +2,8 @@ import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
 import type { User } from '../users/index.js';
+import { audienceSql, normalizeFilter } from './audience.js';
+import { expireCancelledDeliveries } from './deliveries.js';
 import {
   DELIVERY_STATUSES,
   Delivery,
@@ -12,12 +14,12 @@ import {
 } from './mailing.entities.js';
 
 /**
- * Mailings (SPEC §2.5, §3.6): validation, audience filters, counts and the admin use cases the
- * bot and the API share. The delivery engine lives in src/mailings/.
+ * Mailings (SPEC §2.5, §3.6): validation, counts and the admin use cases the bot and the API
+ * share. Who a mailing reaches is audience.ts; the deliveries table belongs to deliveries.ts,
+ * which the engine (jobs/) and the cancel below both write through.
  */
 
 export const MAILING_TEXT_MAX = 4096;
-export const FILTER_VALUES_MAX = 50;
 
 export interface MailingWindow {
   from: string;
@@ -53,7 +55,7 @@ export interface MailingView {
 }
 
 const invalid = (field: string, message: string, reason: string) =>
-  new DomainError(`${field}_invalid`, message, 422, { field, reason });
+  new DomainError(`${field}_invalid`, message, { field, reason });
 
 export const isMailingId = (id: string) => /^\d{1,18}$/.test(id);
 
@@ -123,54 +125,65 @@ export function validateText(text: unknown): string {
   return text;
 }
 
-function cleanList(field: string, values: unknown, pattern: RegExp): string[] | undefined {
-  if (values === undefined || values === null) return undefined;
-  if (!Array.isArray(values)) throw invalid(`filter.${field}`, 'Expected a list of strings', 'type');
-  const out = new Set<string>();
-  for (const value of values) {
-    if (typeof value !== 'string') throw invalid(`filter.${field}`, 'Expected a list of strings', 'type');
-    const v = value.trim();
-    if (v === '') continue;
-    if (!pattern.test(v)) throw invalid(`filter.${field}`, `"${v}" is not a valid value`, 'format');
-    out.add(v);
-  }
-  if (out.size > FILTER_VALUES_MAX) throw invalid(`filter.${field}`, `At most ${FILTER_VALUES_MAX} values`, 'too_many');
-  return out.size ? [...out] : undefined;
-}
-
-/** Drops empty lists (an empty filter means everyone) and checks the values. */
-export function normalizeFilter(filter: MailingFilter | null | undefined): MailingFilter {
-  const out: MailingFilter = {};
-  const tags = cleanList('tags', filter?.tags, /^.{1,32}$/u);
-  const operatorCodes = cleanList('operatorCodes', filter?.operatorCodes, /^\d{1,8}$/);
-  const languages = cleanList(
-    'languages',
-    filter?.languages?.map((l) => (typeof l === 'string' ? l.toLowerCase() : l)),
-    /^[a-z]{2}$/,
-  );
-  if (tags) out.tags = tags;
-  if (operatorCodes) out.operatorCodes = operatorCodes;
-  if (languages) out.languages = languages;
-  return out;
-}
-
+/**
+ * The one parser of sending windows. A window is two local times "HH:MM" (00:00–23:59) that
+ * differ; it may wrap midnight (22:00–06:00). The API sends the two ends as fields, the bot's
+ * dialog as one text (`parseWindowText`); both end here, and the outcome is data so the API can
+ * raise it as a field error and the dialog answer with its localized hint.
+ */
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-export function parseWindowTime(value: string, field: string): number {
+export interface WindowProblem {
+  field: 'window.from' | 'window.to' | 'window';
+  reason: 'format' | 'empty';
+}
+export type WindowOutcome =
+  | { window: MailingWindow; minutes: { from: number; to: number } }
+  | { problem: WindowProblem };
+
+const clockMinutes = (value: string): number | null => {
   const match = HHMM.exec(value);
-  if (!match) throw invalid(field, 'Expected a time as HH:MM (00:00–23:59)', 'format');
-  return Number(match[1]) * 60 + Number(match[2]);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+};
+
+export function readWindow(window: MailingWindow): WindowOutcome {
+  const from = clockMinutes(window.from);
+  if (from === null) return { problem: { field: 'window.from', reason: 'format' } };
+  const to = clockMinutes(window.to);
+  if (to === null) return { problem: { field: 'window.to', reason: 'format' } };
+  if (from === to) return { problem: { field: 'window', reason: 'empty' } };
+  return { window: { from: window.from, to: window.to }, minutes: { from, to } };
+}
+
+/** The window written as one text, as the bot asks for it: "09:00-21:00"; "9:00 – 21:00" too. */
+const WINDOW_TEXT = /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/;
+
+export function parseWindowText(text: string): WindowOutcome {
+  const match = WINDOW_TEXT.exec(text.trim());
+  if (!match) return { problem: { field: 'window', reason: 'format' } };
+  const [, fromHour = '', fromMinute = '', toHour = '', toMinute = ''] = match;
+  return readWindow({
+    from: `${fromHour.padStart(2, '0')}:${fromMinute}`,
+    to: `${toHour.padStart(2, '0')}:${toMinute}`,
+  });
 }
 
 export const formatMinutes = (m: number) =>
   `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
+const WINDOW_MESSAGES: Record<WindowProblem['reason'], string> = {
+  format: 'Expected a time as HH:MM (00:00–23:59)',
+  empty: 'The window must not start and end at the same time',
+};
+
 function parseWindow(window: MailingWindow | null | undefined): { from: number; to: number } | null {
   if (!window) return null;
-  const from = parseWindowTime(window.from, 'window.from');
-  const to = parseWindowTime(window.to, 'window.to');
-  if (from === to) throw invalid('window', 'The window must not start and end at the same time', 'empty');
-  return { from, to };
+  const outcome = readWindow(window);
+  if ('problem' in outcome) {
+    const { field, reason } = outcome.problem;
+    throw invalid(field, WINDOW_MESSAGES[reason], reason);
+  }
+  return outcome.minutes;
 }
 
 function validDate(value: unknown, field: string): Date {
@@ -185,28 +198,6 @@ function checkTimes(startAt: Date, endAt: Date, now: Date) {
 
 // ---------------------------------------------------------------------------------------------
 // Audience
-
-/**
- * The audience as SQL over `users u`: started the bot (has a Telegram id), has not blocked it,
- * not banned; each non-empty list is "any of", the lists combined with AND.
- */
-export function audienceSql(filter: MailingFilter): { where: string; params: unknown[] } {
-  const parts = [`u.telegram_id is not null`, `u.bot_blocked = false`, `u.status = 'active'`];
-  const params: unknown[] = [];
-  if (filter.tags?.length) {
-    parts.push(`u.tags && array(select jsonb_array_elements_text(?::jsonb))`);
-    params.push(JSON.stringify(filter.tags));
-  }
-  if (filter.operatorCodes?.length) {
-    parts.push(`u.operator_code = any(array(select jsonb_array_elements_text(?::jsonb)))`);
-    params.push(JSON.stringify(filter.operatorCodes));
-  }
-  if (filter.languages?.length) {
-    parts.push(`u.language = any(array(select jsonb_array_elements_text(?::jsonb)))`);
-    params.push(JSON.stringify(filter.languages));
-  }
-  return { where: parts.join(' and '), params };
-}
 
 /** How many users the filter reaches now (one COUNT). */
 export async function countAudience(em: Em, filter: MailingFilter | null | undefined): Promise<number> {
@@ -250,13 +241,12 @@ export async function createMailing(
 
 async function findMailing(em: Em, id: string): Promise<Mailing> {
   const mailing = isMailingId(id) ? await em.findOne(Mailing, { id }) : null;
-  if (!mailing) throw new DomainError('not_found', 'No such mailing', 404);
+  if (!mailing) throw new DomainError('not_found', 'No such mailing');
   return mailing;
 }
 
 const notStarted = (m: Mailing) => m.status === 'scheduled' && m.materializedAt === null;
-const alreadyStarted = () =>
-  new DomainError('mailing_started', 'The mailing has started; it can only be cancelled', 409);
+const alreadyStarted = () => new DomainError('mailing_started', 'The mailing has started; it can only be cancelled');
 
 export async function updateMailing(
   em: Em,
@@ -328,19 +318,14 @@ export async function deleteMailing(em: Em, actor: User | null, id: string): Pro
 export async function cancelMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
   const mailing = await findMailing(em, id);
   if (mailing.status === 'completed' || mailing.status === 'cancelled')
-    throw new DomainError('mailing_finished', `The mailing is already ${mailing.status}`, 409);
-  const conn = em.getConnection();
-  const updated = await conn.execute<{ id: string }[]>(
+    throw new DomainError('mailing_finished', `The mailing is already ${mailing.status}`);
+  const updated = await em.getConnection().execute<{ id: string }[]>(
     `update mailings set status = 'cancelled', cancelled_at = ?, updated_at = ?
      where id = ? and status in ('scheduled', 'running') returning id`,
     [now, now, mailing.id],
   );
-  if (!updated.length) throw new DomainError('mailing_finished', 'The mailing is already finished', 409);
-  await conn.execute(
-    `update deliveries set status = 'expired', error = 'cancelled', claimed_by = null, claimed_until = null, updated_at = ?
-     where mailing_id = ? and status = 'pending'`,
-    [now, mailing.id],
-  );
+  if (!updated.length) throw new DomainError('mailing_finished', 'The mailing is already finished');
+  await expireCancelledDeliveries(em, mailing.id, now);
   audit(em, actor, 'mailing.cancel', { type: 'mailing', id: mailing.id });
   await em.flush();
   await em.refresh(mailing);

@@ -46,10 +46,10 @@ export function toCommentView(comment: Comment): CommentView {
 
 export function parseCommentText(input: string): string {
   const text = input.normalize('NFC').trim();
-  if (!text) throw new DomainError('text_invalid', 'The comment is empty', 422, { field: 'text', reason: 'empty' });
+  if (!text) throw new DomainError('text_invalid', 'The comment is empty', { field: 'text', reason: 'empty' });
   const length = [...text].length;
   if (length > COMMENT_TEXT_MAX) {
-    throw new DomainError('text_invalid', `The comment is longer than ${COMMENT_TEXT_MAX} characters`, 422, {
+    throw new DomainError('text_invalid', `The comment is longer than ${COMMENT_TEXT_MAX} characters`, {
       field: 'text',
       reason: 'too_long',
       max: COMMENT_TEXT_MAX,
@@ -57,7 +57,7 @@ export function parseCommentText(input: string): string {
     });
   }
   if (FORBIDDEN_IN_TEXT.test(text)) {
-    throw new DomainError('text_invalid', 'The comment contains control characters', 422, {
+    throw new DomainError('text_invalid', 'The comment contains control characters', {
       field: 'text',
       reason: 'control',
     });
@@ -138,7 +138,7 @@ async function ownComment(em: Em, user: User, taskId: string, commentId: string)
   const comment = isId(commentId)
     ? await em.findOne(Comment, { id: commentId, task, author: user }, { populate: ['author'] })
     : null;
-  if (!comment) throw new DomainError('not_found', 'No such comment', 404);
+  if (!comment) throw new DomainError('not_found', 'No such comment');
   return comment;
 }
 

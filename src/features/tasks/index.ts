@@ -1,4 +1,4 @@
-export { registerTasksRoutes } from './api/index.js';
+export { tasksApi } from './api/index.js';
 export { tasksFeature } from './bot/commands.js';
 export { taskConversations } from './bot/dialogs.js';
 export type { TaskScreens } from './bot/screens.js';

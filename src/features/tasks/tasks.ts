@@ -53,7 +53,7 @@ export function toTaskView(task: Task): TaskView {
 export const FORBIDDEN_IN_TEXT = /(?![\t\n\r])\p{Cc}|[\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
 const FORBIDDEN = FORBIDDEN_IN_TEXT;
 const invalid = (field: string, message: string, details?: Record<string, unknown>) =>
-  new DomainError(`${field}_invalid`, message, 422, { field, ...details });
+  new DomainError(`${field}_invalid`, message, { field, ...details });
 
 const length = (text: string) => [...text].length;
 
@@ -136,7 +136,7 @@ export function isId(id: string): boolean {
 /** A task of this owner; another user's or an unknown id is "not found" (never "forbidden"). */
 export async function getOwnTask(em: Em, owner: User, id: string): Promise<Task> {
   const task = isId(id) ? await em.findOne(Task, { id, owner }) : null;
-  if (!task) throw new DomainError('not_found', 'No such task', 404);
+  if (!task) throw new DomainError('not_found', 'No such task');
   return task;
 }
 

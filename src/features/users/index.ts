@@ -1,5 +1,5 @@
 export { authenticate, bearerToken, requireUserToken, scoped, scopeGuard } from './api/authenticate.js';
-export { registerUsersRoutes } from './api/index.js';
+export { usersApi } from './api/index.js';
 export { UserSchema } from './api/schemas.js';
 export { Avatar } from './avatar.entity.js';
 export { chatMemberFeature } from './bot/chat-member.js';

@@ -1,14 +1,16 @@
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
-import type { Language } from '../../platform/i18n/languages.js';
+import { LANGUAGES, type Language } from '../../platform/i18n/languages.js';
 import { normalizeTimezone } from '../../platform/time/timezone.js';
 import { Avatar } from './avatar.entity.js';
 import { parsePhone } from './phone.js';
+import { describeTextProblem, parseEmail, parseText, TEXT_MAX, type TextField } from './text-policy.js';
 import type { Role, User, UserStatus } from './user.entity.js';
 
 /**
- * Profile use cases of the HTTP API (SPEC §3.1–3.2): the user's own profile, avatars, and what
- * other users may see. Framework-free: (em, input) → plain DTOs; failures are DomainErrors.
+ * Profile use cases (SPEC §3.1–3.2): the user's own profile and settings (changed from the API and
+ * from the bot's Settings alike), avatars, and what other users may see. Framework-free:
+ * (em, input) → plain DTOs; failures are DomainErrors.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -107,15 +109,24 @@ function toPublicProfile(source: ProfileSource): PublicProfileDto {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Updating one's own profile
+// Updating one's own profile and settings
 
-export const NAME_MAX = 128;
-export const EMAIL_MAX = 254;
+/** Documented by the API's schema (api/routes.ts); the limits themselves are the text policy's. */
+export const NAME_MAX = TEXT_MAX.firstName;
+export const EMAIL_MAX = TEXT_MAX.email;
 
-/** Fields the user may change over PATCH /users/me; anything else is not theirs to change. */
+/** Longer than any phone number written by hand; refused before parsing so a huge string costs nothing. */
+const PHONE_INPUT_MAX = 32;
+
+/**
+ * What a user may change of their own account, from the bot's Settings or PATCH /users/me
+ * (whose schema decides which of these it exposes). Anything else is not theirs to change.
+ * `null` clears a field.
+ */
 export interface ProfilePatch {
   firstName?: string;
   lastName?: string | null;
+  displayName?: string | null;
   email?: string | null;
   phone?: string | null;
   language?: Language;
@@ -131,81 +142,57 @@ export interface FieldProblem {
 
 /** All problems of one input at once, so a client can fix every field in one round trip. */
 export function validationFailed(problems: FieldProblem[]): DomainError {
-  return new DomainError('validation_failed', 'The request is invalid', 422, problems);
+  return new DomainError('validation_failed', 'The request is invalid', problems);
 }
 
-/**
- * Characters that make a name unreadable or lie about what it says: control characters (NUL,
- * newlines), lone surrogates, line/paragraph separators, and format characters such as the
- * bidi overrides (U+202E shows the text after it backwards) and zero-width spaces. Kept: ZWJ and
- * ZWNJ (emoji sequences, Persian and Indic scripts) and tag characters (the flags of Scotland or Wales).
- */
-const UNSAFE_IN_NAME = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\uFFFE\uFFFF]|(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/u;
-/** A name must show something: a letter, digit, symbol (emoji) or punctuation mark. */
-const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
-
-/** NFC-normalized, trimmed, inner whitespace collapsed; a message when the name is not acceptable. */
-export function parseName(input: string): { value: string } | { problem: string } {
-  if (UNSAFE_IN_NAME.test(input)) {
-    return { problem: 'Contains control or invisible formatting characters' };
-  }
-  const value = input.normalize('NFC').replace(/\s+/gu, ' ').trim();
-  if (!VISIBLE.test(value)) return { problem: 'Must not be empty' };
-  // Counted in code points, as PostgreSQL's varchar(128) counts them (an emoji is one).
-  const length = [...value].length;
-  if (length > NAME_MAX) return { problem: `Must be at most ${NAME_MAX} characters (got ${length})` };
-  return { value };
-}
+type Changes = Partial<
+  Pick<
+    User,
+    | 'firstName'
+    | 'lastName'
+    | 'displayName'
+    | 'email'
+    | 'phone'
+    | 'operatorCode'
+    | 'language'
+    | 'timezone'
+    | 'notifications'
+  >
+>;
 
 /**
- * A deliberately plain check: one @, a local part without spaces or specials, and a domain
- * with a dot and a TLD of 2+ letters. Whether the address exists is not ours to know.
- */
-const EMAIL = /^[^\s@"(),:;<>[\\\]\p{C}]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,63}$/u;
-
-export function parseEmail(input: string): { value: string } | { problem: string } {
-  const value = input.trim();
-  if (value.length > EMAIL_MAX) return { problem: `Must be at most ${EMAIL_MAX} characters` };
-  if (!EMAIL.test(value) || value.includes('..')) return { problem: 'Not a valid email address' };
-  return { value };
-}
-
-/**
- * Applies PATCH /users/me. Every field is checked before anything changes, so a request with
- * one bad field changes nothing. The bot reads the same row, so a language or time zone
- * changed here is what the bot uses from the next update on.
+ * The one use case that changes a user's own profile and settings: the bot's Settings (language,
+ * time zone, notifications, display name, shared phone) and PATCH /users/me call it. Texts follow
+ * the text policy (text-policy.ts). Every field is checked before anything changes, so an update
+ * with one bad field changes nothing; the failure is one validation_failed DomainError naming
+ * every bad field. The bot and the API read the same row, so a change made through one applies
+ * to the other from its next update or request on.
  */
 export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Promise<UserDto> {
   const problems: FieldProblem[] = [];
-  const changes: Partial<Pick<User, 'firstName' | 'lastName' | 'email' | 'phone' | 'operatorCode' | 'timezone'>> = {};
+  const changes: Changes = {};
 
-  if (patch.firstName !== undefined) {
-    const name = parseName(patch.firstName);
-    if ('problem' in name) problems.push({ path: 'firstName', message: name.problem });
-    else changes.firstName = name.value;
-  }
-  if (patch.lastName !== undefined) {
-    if (patch.lastName === null) changes.lastName = null;
-    else {
-      const name = parseName(patch.lastName);
-      if ('problem' in name) problems.push({ path: 'lastName', message: name.problem });
-      else changes.lastName = name.value;
+  const text = (field: TextField, input: string | null | undefined) => {
+    if (input === undefined) return;
+    if (input === null) {
+      changes[field] = null;
+      return;
     }
-  }
-  if (patch.email !== undefined) {
-    if (patch.email === null) changes.email = null;
-    else {
-      const email = parseEmail(patch.email);
-      if ('problem' in email) problems.push({ path: 'email', message: email.problem });
-      else changes.email = email.value;
-    }
-  }
+    const parsed = field === 'email' ? parseEmail(input) : parseText(field, input);
+    if ('problem' in parsed) problems.push({ path: field, message: describeTextProblem(parsed.problem) });
+    else changes[field] = parsed.value;
+  };
+  text('firstName', patch.firstName);
+  text('lastName', patch.lastName);
+  text('displayName', patch.displayName);
+  text('email', patch.email);
+
   if (patch.phone !== undefined) {
     if (patch.phone === null) {
       changes.phone = null;
       changes.operatorCode = null;
     } else {
-      const parsed = patch.phone.length <= 32 ? parsePhone(patch.phone.trim()) : null;
+      const parsed = patch.phone.length <= PHONE_INPUT_MAX ? parsePhone(patch.phone.trim()) : null;
       if (!parsed) {
         problems.push({ path: 'phone', message: 'Not a phone number: use international format, e.g. +79161234567' });
       } else {
@@ -213,6 +200,11 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
         changes.operatorCode = parsed.operatorCode;
       }
     }
+  }
+  if (patch.language !== undefined) {
+    if (!LANGUAGES.includes(patch.language)) {
+      problems.push({ path: 'language', message: `Must be one of ${LANGUAGES.join(', ')}` });
+    } else changes.language = patch.language;
   }
   if (patch.timezone !== undefined) {
     const timezone = normalizeTimezone(patch.timezone);
@@ -223,11 +215,10 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
       });
     } else changes.timezone = timezone;
   }
+  if (patch.notifications !== undefined) changes.notifications = patch.notifications;
   if (problems.length) throw validationFailed(problems);
 
   Object.assign(user, changes);
-  if (patch.language !== undefined) user.language = patch.language;
-  if (patch.notifications !== undefined) user.notifications = patch.notifications;
   await em.flush();
   return toUserDto(user);
 }
@@ -261,7 +252,7 @@ export function sniffImageType(bytes: Uint8Array): AvatarContentType | null {
 /** Stores (or replaces) the user's avatar after checking its size and content. */
 export async function setAvatar(em: Em, user: User, bytes: Uint8Array): Promise<AvatarInfoDto> {
   if (bytes.byteLength > AVATAR_MAX_BYTES) {
-    throw new DomainError('payload_too_large', `An avatar is at most ${AVATAR_MAX_BYTES} bytes`, 413, {
+    throw new DomainError('payload_too_large', `An avatar is at most ${AVATAR_MAX_BYTES} bytes`, {
       max: AVATAR_MAX_BYTES,
     });
   }
@@ -287,45 +278,44 @@ export async function deleteAvatar(em: Em, user: User): Promise<void> {
 }
 
 export type AvatarResult =
-  | { kind: 'not_modified'; etag: string }
-  | { kind: 'image'; etag: string; contentType: string; data: Uint8Array<ArrayBuffer>; updatedAt: Date };
+  | { kind: 'unchanged'; version: string }
+  | { kind: 'image'; version: string; contentType: string; data: Uint8Array<ArrayBuffer>; updatedAt: Date };
 
-/** Changes whenever the avatar does; known without reading the image, so a 304 costs no blob read. */
-function avatarEtag(avatar: Pick<Avatar, 'updatedAt' | 'size'>): string {
-  return `"${avatar.updatedAt.getTime().toString(36)}-${avatar.size.toString(36)}"`;
-}
+/**
+ * Whether the caller already holds this version of the avatar. The API builds it from
+ * If-None-Match (and quotes the version as the ETag); the domain knows no HTTP header.
+ */
+export type HoldsVersion = (version: string) => boolean;
 
-/** RFC 9110 If-None-Match: `*` or a list of (possibly weak) tags, compared weakly. */
-function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+/** Changes whenever the avatar does; known without reading the image, so "unchanged" costs no blob read. */
+function avatarVersion(avatar: Pick<Avatar, 'updatedAt' | 'size'>): string {
+  return `${avatar.updatedAt.getTime().toString(36)}-${avatar.size.toString(36)}`;
 }
 
 /**
- * The avatar of a visible user (see `publicProfile`), by username. `ifNoneMatch` is the
- * client's If-None-Match: when it matches, the image is not read at all.
+ * The avatar of a visible user (see `publicProfile`), by username. When `holds` says the
+ * caller has the current version, the image is not read at all.
  */
-export async function getAvatar(em: Em, username: string, ifNoneMatch?: string): Promise<AvatarResult> {
+export async function getAvatar(em: Em, username: string, holds?: HoldsVersion): Promise<AvatarResult> {
   const [profile] = await queryProfiles(em, { username });
   if (!profile?.hasAvatar) throw notFound();
-  return getAvatarOf(em, profile.id, ifNoneMatch);
+  return getAvatarOf(em, profile.id, holds);
 }
 
 /** The avatar of a user by id (their own, for GET /users/me/avatar). */
-export async function getAvatarOf(em: Em, userId: string, ifNoneMatch?: string): Promise<AvatarResult> {
-  if (ifNoneMatch) {
+export async function getAvatarOf(em: Em, userId: string, holds?: HoldsVersion): Promise<AvatarResult> {
+  if (holds) {
     const meta = await em.findOne(Avatar, { user: userId }, { fields: ['updatedAt', 'size'] });
     if (!meta) throw notFound();
-    const etag = avatarEtag(meta);
-    if (matchesIfNoneMatch(ifNoneMatch, etag)) return { kind: 'not_modified', etag };
+    const version = avatarVersion(meta);
+    if (holds(version)) return { kind: 'unchanged', version };
   }
   const avatar = await em.findOne(Avatar, { user: userId }, { populate: ['data'] });
   // Also when it was deleted between the two reads.
   if (!avatar) throw notFound();
   return {
     kind: 'image',
-    etag: avatarEtag(avatar),
+    version: avatarVersion(avatar),
     contentType: avatar.contentType,
     data: new Uint8Array(avatar.data),
     updatedAt: avatar.updatedAt,
@@ -340,7 +330,7 @@ const USERNAME_CHARS = /^[A-Za-z0-9_]{1,32}$/;
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 100;
 
-const notFound = () => new DomainError('not_found', 'No such user', 404);
+const notFound = () => new DomainError('not_found', 'No such user');
 
 /** The public profile of a user with an active HTTP account, by username in any case. */
 export async function publicProfile(em: Em, username: string): Promise<PublicProfileDto> {

@@ -12,6 +12,19 @@ export const ACCOUNT_STATES = ['pending', 'active'] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
 /**
+ * Column lengths, in characters, of the texts a user or Telegram gives us. Named once here so the
+ * text policy (text-policy.ts) refuses, and the Telegram sync clips, at exactly what the column holds.
+ */
+export const USER_TEXT_MAX = {
+  telegramFirstName: 128,
+  telegramLastName: 128,
+  email: 254,
+  firstName: 128,
+  lastName: 128,
+  displayName: 64,
+} as const;
+
+/**
  * A Gramdesk user: one person, reachable through Telegram (telegramId), an HTTP account
  * (username + password), or both once linked. `/start` creates the Telegram side; HTTP
  * registration creates (or, with a telegramId, adds) the account side. Telegram ids fit in
@@ -47,17 +60,17 @@ const UserSchema = defineEntity({
     // The Telegram side, kept in step with Telegram on every update.
     telegramId: p.bigint('number').nullable().unique('users_telegram_id_unique'),
     telegramUsername: p.string().length(64).nullable(),
-    telegramFirstName: p.string().length(128).nullable(),
-    telegramLastName: p.string().length(128).nullable(),
+    telegramFirstName: p.string().length(USER_TEXT_MAX.telegramFirstName).nullable(),
+    telegramLastName: p.string().length(USER_TEXT_MAX.telegramLastName).nullable(),
     // The HTTP account side. `username` is unique case-insensitively (index in the migration).
     username: p.string().length(32).nullable(),
     passwordHash: p.text().nullable().hidden().lazy(),
     accountState: p.enum(ACCOUNT_STATES).nullable(),
-    email: p.string().length(254).nullable(),
-    firstName: p.string().length(128).nullable(),
-    lastName: p.string().length(128).nullable(),
+    email: p.string().length(USER_TEXT_MAX.email).nullable(),
+    firstName: p.string().length(USER_TEXT_MAX.firstName).nullable(),
+    lastName: p.string().length(USER_TEXT_MAX.lastName).nullable(),
     /** The name the user chose in Settings; shown to others instead of their other names. */
-    displayName: p.string().length(64).nullable(),
+    displayName: p.string().length(USER_TEXT_MAX.displayName).nullable(),
     language: p.enum(LANGUAGES).default('en'),
     timezone: p.string().length(64).default('UTC'),
     phone: p.string().length(20).nullable(),

@@ -1,9 +1,6 @@
 import type { Em } from '../../platform/db/orm.js';
-import { DomainError } from '../../platform/errors.js';
 import type { Language } from '../../platform/i18n/languages.js';
-import { normalizeTimezone } from '../../platform/time/timezone.js';
-import { parsePhone } from './phone.js';
-import { User } from './user.entity.js';
+import { USER_TEXT_MAX, User } from './user.entity.js';
 import type { UserCache } from './user-cache.js';
 
 /** Telegram's language_code → our language: Russian for ru, uk, be, kk; English otherwise. */
@@ -50,8 +47,8 @@ export async function loadTelegramUser(
     const user = em.create(User, {
       telegramId: from.id,
       telegramUsername: from.username ?? null,
-      telegramFirstName: clip(from.first_name, 128),
-      telegramLastName: from.last_name ? clip(from.last_name, 128) : null,
+      telegramFirstName: clip(from.first_name, USER_TEXT_MAX.telegramFirstName),
+      telegramLastName: from.last_name ? clip(from.last_name, USER_TEXT_MAX.telegramLastName) : null,
       language: languageFromTelegram(from.language_code),
       role: isConfiguredAdmin ? 'admin' : 'user',
       lastSeenAt: now,
@@ -68,9 +65,9 @@ export async function loadTelegramUser(
 function syncProfile(user: User, from: TelegramProfile, now: Date): void {
   const username = from.username ?? null;
   if (user.telegramUsername !== username) user.telegramUsername = username;
-  const firstName = clip(from.first_name, 128);
+  const firstName = clip(from.first_name, USER_TEXT_MAX.telegramFirstName);
   if (user.telegramFirstName !== firstName) user.telegramFirstName = firstName;
-  const lastName = from.last_name ? clip(from.last_name, 128) : null;
+  const lastName = from.last_name ? clip(from.last_name, USER_TEXT_MAX.telegramLastName) : null;
   if (user.telegramLastName !== lastName) user.telegramLastName = lastName;
   if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
   // A user who writes to the bot has evidently unblocked it.
@@ -94,56 +91,6 @@ export function visibleName(user: NamedUser): string {
 /** The first name used in greetings such as the echo: the account's, else Telegram's (SPEC §2.3). */
 export function firstNameOf(user: Pick<User, 'firstName' | 'telegramFirstName' | 'username'>): string {
   return user.firstName || user.telegramFirstName || user.username || '';
-}
-
-export const DISPLAY_NAME_MAX = 64;
-
-/** Validates a display name: 1–64 visible characters, no control characters. */
-export function parseDisplayName(input: string): string {
-  const name = input.normalize('NFC').replace(/\s+/g, ' ').trim();
-  // Control and format characters (zero-width joiners aside) make names unreadable or spoof direction.
-  if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(name)) {
-    throw new DomainError('display_name_invalid', 'The name contains invisible control characters');
-  }
-  const length = [...name].length;
-  if (length === 0) throw new DomainError('display_name_empty', 'The name is empty');
-  if (length > DISPLAY_NAME_MAX) {
-    throw new DomainError('display_name_too_long', `The name is longer than ${DISPLAY_NAME_MAX} characters`, 422, {
-      max: DISPLAY_NAME_MAX,
-      length,
-    });
-  }
-  return name;
-}
-
-export interface SettingsPatch {
-  language?: Language;
-  timezone?: string;
-  notifications?: boolean;
-  displayName?: string | null;
-  phone?: string;
-}
-
-/** Applies Settings changes made in the bot (or later the API) and stores them. */
-export async function updateSettings(em: Em, user: User, patch: SettingsPatch): Promise<User> {
-  if (patch.language !== undefined) user.language = patch.language;
-  if (patch.timezone !== undefined) {
-    const tz = normalizeTimezone(patch.timezone);
-    if (!tz) throw new DomainError('timezone_invalid', 'Unknown time zone');
-    user.timezone = tz;
-  }
-  if (patch.notifications !== undefined) user.notifications = patch.notifications;
-  if (patch.displayName !== undefined) {
-    user.displayName = patch.displayName === null ? null : parseDisplayName(patch.displayName);
-  }
-  if (patch.phone !== undefined) {
-    const parsed = parsePhone(patch.phone);
-    if (!parsed) throw new DomainError('phone_invalid', 'Not a phone number');
-    user.phone = parsed.phone;
-    user.operatorCode = parsed.operatorCode;
-  }
-  await em.flush();
-  return user;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ApiEnv } from './context.js';
 import { DOCS_PATH, registerDocs } from './docs.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import type { Readiness } from './health/handlers.js';
-import { registerHealthRoutes } from './health/index.js';
+import { healthApi } from './health/index.js';
 import { validationHook } from './openapi.js';
 import { ormContext } from './orm-context.js';
 import { requestContext } from './request-context.js';
@@ -75,7 +75,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.onError(createErrorHandler(deps.log));
   app.notFound(notFoundHandler);
 
-  registerHealthRoutes(app, deps);
+  app.route('/', healthApi(deps));
   registerDocs(app, { publicUrl: deps.config.publicUrl });
 
   // Not part of the public contract, so registered with app.post rather than app.openapi.

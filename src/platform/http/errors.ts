@@ -60,6 +60,87 @@ const BY_STATUS: Partial<Record<number, { code: string; message: string }>> = {
   429: { code: 'rate_limited', message: 'Too many requests' },
 };
 
+/**
+ * The one table from DomainError codes to HTTP statuses (issue 11: the domain throws codes, the API
+ * decides how HTTP says them). Every code thrown in src/ must be listed here:
+ * test/platform/domain-error-status.test.ts reads them from the sources and fails on a missing one.
+ */
+export const DOMAIN_ERROR_STATUS = {
+  // 401: who the caller is could not be established.
+  invalid_credentials: 401,
+  invalid_refresh_token: 401,
+  // 403: known caller, not allowed (now or at all).
+  forbidden: 403,
+  pending_confirmation: 403,
+  user_banned: 403,
+  // 404: also for other users' objects, so their existence is not revealed.
+  not_found: 404,
+  user_not_found: 404,
+  // 409: conflicts with the current state.
+  cannot_ban_self: 409,
+  cannot_change_own_role: 409,
+  mailing_finished: 409,
+  mailing_started: 409,
+  not_linked: 409,
+  telegram_already_linked: 409,
+  telegram_not_linked: 409,
+  telegram_taken: 409,
+  token_exists: 409,
+  username_taken: 409,
+  // 413
+  payload_too_large: 413,
+  // 422: parseable but refused input. `<field>_invalid` codes (the domain's field refusals, some
+  // with a computed field name such as `filter.tags_invalid`) are 422 by FIELD_INVALID below.
+  cannot_message_self: 422,
+  empty_image: 422,
+  telegram_not_started: 422,
+  text_empty: 422,
+  text_too_long: 422,
+  unsupported_image: 422,
+  validation_failed: 422,
+  // 429: details carry the seconds to wait; mapError sends them as Retry-After.
+  rate_limited: 429,
+  too_many_attempts: 429,
+} as const satisfies Record<string, ClientErrorStatusCode>;
+
+/** A field the domain refused: `<field>_invalid`, with `{field, reason, ...}` details. */
+const FIELD_INVALID = /_invalid$/;
+
+/**
+ * A code missing from the table still answers as a client error (the message of a DomainError is
+ * written for the user and carries no secrets) with 422, what DomainError defaulted to when it
+ * carried a status; onError logs it as a warning so the gap is seen, and the test above catches it
+ * before that.
+ */
+export const UNKNOWN_DOMAIN_ERROR_STATUS = 422;
+
+/** The HTTP status of a DomainError code, and whether the table (or the `_invalid` rule) knows it. */
+export function domainErrorStatus(code: string): { status: ClientErrorStatusCode; known: boolean } {
+  const listed = (DOMAIN_ERROR_STATUS as Record<string, ClientErrorStatusCode>)[code];
+  if (listed !== undefined) return { status: listed, known: true };
+  if (FIELD_INVALID.test(code)) return { status: 422, known: true };
+  return { status: UNKNOWN_DOMAIN_ERROR_STATUS, known: false };
+}
+
+/** Seconds to wait from a 429's details (`retryAfter` of the chat limits, `retryAfterSeconds` of login). */
+function retryAfterOf(details: unknown): number | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const { retryAfter, retryAfterSeconds } = details as { retryAfter?: unknown; retryAfterSeconds?: unknown };
+  const seconds = retryAfterSeconds ?? retryAfter;
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : undefined;
+}
+
+/** Retry-After when a client must wait before retrying (SPEC §3: every 429 says when to come back). */
+const RETRY_AFTER_DEFAULT_SECONDS = 60;
+
+function mapDomainError(err: DomainError): MappedError {
+  const { status } = domainErrorStatus(err.code);
+  const body = errorBody(err.code, err.message, err.details);
+  if (status !== 429) return { status, body };
+  const seconds = retryAfterOf(err.details) ?? RETRY_AFTER_DEFAULT_SECONDS;
+  return { status, body, headers: { 'Retry-After': String(seconds) } };
+}
+
 const INTERNAL: MappedError = {
   status: 500,
   body: errorBody('internal_error', 'Something went wrong on our side; the error was logged'),
@@ -73,8 +154,8 @@ const HONO_MALFORMED_JSON = /^Malformed JSON/;
 const SNAKE_CASE = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
 /**
- * Errors from other layers that carry their own client-facing code and status (DomainError,
- * later auth errors). Both are required: Node and driver errors also have a string `code`
+ * Errors from other layers that carry their own client-facing code and status (auth errors
+ * of libraries; DomainError carries no status and goes through DOMAIN_ERROR_STATUS). Both are required: Node and driver errors also have a string `code`
  * (ECONNREFUSED, 23505) but are server faults whose messages must not reach the client.
  */
 function isCodedClientError(err: unknown): err is Error & { code: string; status: ClientErrorStatusCode } {
@@ -110,7 +191,8 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof ApiError) {
     return { status: err.status, body: errorBody(err.code, err.message, err.details), headers: err.headers };
   }
-  if (err instanceof DomainError || isCodedClientError(err)) {
+  if (err instanceof DomainError) return mapDomainError(err);
+  if (isCodedClientError(err)) {
     const details = (err as { details?: unknown }).details;
     return { status: err.status, body: errorBody(err.code, err.message, details) };
   }
@@ -149,7 +231,9 @@ export function createErrorHandler(fallbackLog: Logger): ErrorHandler<ApiEnv> {
     const mapped = mapError(err);
     const log = c.get('log') ?? fallbackLog;
     if (mapped.status >= 500) log.error({ err, reqId: c.get('requestId') }, 'request failed');
-    else log.debug({ code: mapped.body.error.code }, 'request rejected');
+    else if (err instanceof DomainError && !domainErrorStatus(err.code).known) {
+      log.warn({ code: err.code }, 'DomainError code missing from DOMAIN_ERROR_STATUS; answered 422');
+    } else log.debug({ code: mapped.body.error.code }, 'request rejected');
     return c.json(mapped.body, mapped.status, mapped.headers);
   };
 }

@@ -106,8 +106,10 @@ export const validationHook: NonNullable<OpenAPIHonoOptions<ApiEnv>['defaultHook
 };
 
 /**
- * A router for a feature (`routes/<resource>/index.ts`). It carries the validation hook itself, so
- * it behaves the same whether mounted with `app.route()` or used standalone in a test.
+ * A router for a feature (`features/<feature>/api/index.ts`, chained so its type carries the
+ * routes). It carries the validation hook itself: zod-openapi binds the hook when a route is
+ * added, so the one of the app it is mounted into would not apply. It behaves the same mounted
+ * with `app.route()` or used standalone in a test.
  * Use `z.strictObject` for request bodies so unknown fields are rejected with 422.
  */
 export function createRouter(): OpenAPIHono<ApiEnv> {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { ApiError, type FieldProblem } from './errors.js';
+import { ApiError, domainErrorStatus, type FieldProblem } from './errors.js';
 
 /**
  * The domain reports a field it refused as `<field>_invalid` (`{field, reason, ...}` details),
@@ -10,7 +10,7 @@ export async function asValidation<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof DomainError && err.status === 422 && err.code.endsWith('_invalid')) {
+    if (err instanceof DomainError && err.code.endsWith('_invalid') && domainErrorStatus(err.code).status === 422) {
       const field = (err.details as { field?: unknown } | undefined)?.field;
       const problem: FieldProblem = {
         path: typeof field === 'string' ? field : err.code.slice(0, -'_invalid'.length),

@@ -6,8 +6,9 @@ import { DomainError } from '../../../platform/errors.js';
 import type { Translator } from '../../../platform/i18n/translator.js';
 import { visibleName } from '../../users/index.js';
 import { addTags, findUserById, isAdmin, isSearchQuery } from '../admin.js';
+import { afterAdminChange } from '../after-change.js';
 import { ADMIN_CONVERSATIONS, type AdminScreens, openUserCard } from './screens.js';
-import { adminView, afterAdminChange, denyUnlessAdmin } from './views.js';
+import { adminChangeDeps, adminView, denyUnlessAdmin } from './views.js';
 
 /**
  * Admin dialogs: the user search (a prefix or an id → the results) and adding tags to a user.
@@ -64,7 +65,7 @@ export function adminConversations(translator: Translator, screens: AdminScreens
         }
         try {
           const change = await addTags(outer.em, outer.user, userId, text);
-          await afterAdminChange(outer, change);
+          await afterAdminChange(adminChangeDeps(outer), change);
           adminView(outer).target = change.user;
           await outer.reply(outer.t('admin-tags-added'));
           await openUserCard(outer, screens, userId, 'reply');
@@ -74,7 +75,8 @@ export function adminConversations(translator: Translator, screens: AdminScreens
             await outer.reply(outer.t('admin-user-not-found'));
             return 'done';
           }
-          if (err instanceof DomainError && err.status === 422) return 'invalid';
+          // The only input addTags refuses is the tag list (parseTags: tags_invalid).
+          if (err instanceof DomainError && err.code === 'tags_invalid') return 'invalid';
           throw err;
         }
       });

@@ -6,9 +6,10 @@ import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/sc
 import { DomainError } from '../../../platform/errors.js';
 import type { Role } from '../../users/index.js';
 import { findUserById, removeTag, updateUserAsAdmin } from '../admin.js';
+import { afterAdminChange } from '../after-change.js';
 import {
+  adminChangeDeps,
   adminView,
-  afterAdminChange,
   denyUnlessAdmin,
   resultsText,
   searchResults,
@@ -208,7 +209,7 @@ async function cardAction(ctx: BotContext, screens: AdminScreens, outdated: bool
   const change = async (work: () => ReturnType<typeof updateUserAsAdmin>, toast: string) => {
     try {
       const result = await work();
-      await afterAdminChange(ctx, result);
+      await afterAdminChange(adminChangeDeps(ctx), result);
       await openUserCard(ctx, screens, id, 'edit', ctx.t(toast));
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'cannot_change_own_role' || err.code === 'cannot_ban_self')) {

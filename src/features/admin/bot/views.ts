@@ -2,14 +2,13 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { paginate } from '../../../platform/bot/ui/paginate.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
-import { closeUserSockets } from '../../chat/index.js';
 import type { User } from '../../users/index.js';
 import { visibleName } from '../../users/index.js';
-import { type AdminChange, adminStats, bannedNoticeKey, isAdmin, searchUsersAsAdmin } from '../admin.js';
-import { syncAdminCommands } from './command-lists.js';
+import { adminStats, isAdmin, searchUsersAsAdmin } from '../admin.js';
+import type { AfterAdminChangeDeps } from '../after-change.js';
 
 /**
- * What the admin screens show and the follow-up of an admin change, shared by the /admin
+ * What the admin screens show and what the follow-up of an admin change uses here, shared by the /admin
  * command (commands.ts), the screens (screens.ts) and the dialogs (dialogs.ts).
  */
 
@@ -105,24 +104,13 @@ export function userCardText(ctx: BotContext, user: User): string {
   ].join('\n');
 }
 
-/**
- * What follows a change the domain saved: the admin commands appear or disappear in the
- * user's chat when the role changed, an unbanned user may be told again if banned later, and a
- * banned user's WebSockets close.
- * Telegram being unreachable does not undo the change (start-up registers the lists again).
- */
-export async function afterAdminChange(ctx: BotContext, change: AdminChange): Promise<void> {
-  if (change.unbanned) await ctx.deps.redis.del(bannedNoticeKey(ctx.deps.keyPrefix ?? '', change.user.id));
-  // The ban is committed; the user's open WebSockets on every API process close now (SPEC §3.5).
-  // Redis failing here does not undo the ban: such a socket is still refused at its next frame.
-  if (change.banned) {
-    await closeUserSockets(ctx.deps.redis, ctx.deps.keyPrefix ?? '', change.user.id, 'banned').catch((err) =>
-      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not close the banned user’s sockets'),
-    );
-  }
-  if (change.roleChanged) {
-    await syncAdminCommands(ctx.api, ctx.deps.translator, change.user).catch((err) =>
-      ctx.log.warn({ err: err instanceof Error ? err.message : err }, 'could not update the admin commands'),
-    );
-  }
+/** What the follow-up of an admin change (../after-change.ts) uses in the bot: this update's Bot API client and logger. */
+export function adminChangeDeps(ctx: BotContext): AfterAdminChangeDeps {
+  return {
+    api: ctx.api,
+    translator: ctx.deps.translator,
+    redis: ctx.deps.redis,
+    keyPrefix: ctx.deps.keyPrefix ?? '',
+    log: ctx.log,
+  };
 }

@@ -13,12 +13,12 @@ import {
   parseChatText,
   recentRoomMessages,
   sendPrivateMessageTo,
-  sendRoomMessage,
 } from '../chat.js';
-import { handleOf } from '../jobs/delivery.js';
 import type { MessageParty, MessageView } from '../messages.js';
+import { handleOf } from '../names.js';
 import { Presence } from '../presence.js';
-import { hitRoomLimit, isRoomMember, joinRoom, leaveRoom, ROOM_LIMIT } from '../room.js';
+import { isRoomMember, joinRoom, leaveRoom } from '../room.js';
+import { postToRoom } from '../room-post.js';
 
 /**
  * Data and texts of the chat (SPEC §2.3): /pm and the Reply dialog, the room, /history, /inbox.
@@ -211,24 +211,28 @@ export function isInRoom(ctx: BotContext): Promise<boolean> {
 }
 
 /**
- * A plain text in room mode: stored and handed to the delivery, which fans it out in the
- * worker under the shared budget. Nothing is sent to the other members from here.
+ * A plain text in room mode (membership checked by roomModeFeature): posted through the room's
+ * use case (../room-post.ts), whose outcome becomes the answer here.
  */
 export async function sayInRoom(ctx: BotContext, input: string): Promise<void> {
-  let text: string;
-  try {
-    text = parseChatText(input);
-  } catch (err) {
-    await textRefused(ctx, err);
-    return;
+  const outcome = await postToRoom(
+    ctx.em,
+    { ...roomServices(ctx.deps), limiter: ctx.deps.limiter, chat: ctx.deps.chat },
+    ctx.user,
+    input,
+  );
+  switch (outcome.status) {
+    case 'text_refused':
+      await textRefused(ctx, outcome.error);
+      return;
+    case 'rate_limited':
+      await ctx.reply(ctx.t('chat-room-rate-limited', { limit: outcome.limit, seconds: outcome.retryAfter }));
+      return;
+    case 'sent':
+      // The message is stored; a failed fan-out is answered by the error boundary, as any failure.
+      if ('deliveryError' in outcome) throw outcome.deliveryError;
+      return;
   }
-  const rate = await hitRoomLimit(ctx.deps, ctx.user.id);
-  if (!rate.allowed) {
-    await ctx.reply(ctx.t('chat-room-rate-limited', { limit: ROOM_LIMIT.count, seconds: rate.retryAfter }));
-    return;
-  }
-  const message = await sendRoomMessage(ctx.em, ctx.user, text);
-  await ctx.deps.chat.deliverRoom(message.id);
 }
 
 export function roomText(ctx: BotContext): string {

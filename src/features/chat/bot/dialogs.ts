@@ -2,7 +2,7 @@ import type { BotConversation, ConvContext } from '../../../platform/bot/context
 import { askText } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import type { Translator } from '../../../platform/i18n/translator.js';
-import { handleOf } from '../jobs/delivery.js';
+import { handleOf } from '../names.js';
 import { sendPm, userById } from './actions.js';
 
 /**

@@ -4,7 +4,7 @@ import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { User } from '../../users/index.js';
 import { conversationWith } from '../chat.js';
-import { handleOf } from '../jobs/delivery.js';
+import { handleOf } from '../names.js';
 import {
   CHAT_CONVERSATIONS,
   chatView,

@@ -8,6 +8,7 @@ import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.j
 import { pmReplyKeyboard } from '../bot/keyboards.js';
 import { chatKeys } from '../keys.js';
 import { Message } from '../message.entity.js';
+import { handleOf } from '../names.js';
 import { Presence } from '../presence.js';
 import { isRoomMember, leaveRoom, roomMembers } from '../room.js';
 
@@ -195,12 +196,6 @@ export async function handleChatDelivery(
       return outcome;
     }
   }
-}
-
-/** How a sender is named in Telegram: @username when they have one, else their visible name. */
-export function handleOf(user: User): string {
-  const username = user.username ?? user.telegramUsername;
-  return username ? `@${username}` : visibleName(user);
 }
 
 function reachable(user: User): user is User & { telegramId: number } {

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { upgradeWebSocket, type WebSocketLike } from '@hono/node-server';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { WSContext, WSEvents } from 'hono/ws';
 import { type WebSocket as RawSocket, WebSocketServer } from 'ws';
-import { InvalidTokenError, verifyAccessToken } from '../../../platform/auth/access-token.js';
 import { DomainError } from '../../../platform/errors.js';
-import type { ApiEnv } from '../../../platform/http/context.js';
-import { ApiError } from '../../../platform/http/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { Services } from '../../../platform/services.js';
-import { bearerToken, User } from '../../users/index.js';
-import { INBOX_SIZE, inbox, parseChatText, recentRoomMessages, sendPrivateMessage, sendRoomMessage } from '../chat.js';
+import { User } from '../../users/index.js';
+import { INBOX_SIZE, inbox, recentRoomMessages, sendPrivateMessage } from '../chat.js';
 import { toMessageView } from '../messages.js';
 import { PRESENCE_HEARTBEAT_MS, PRESENCE_TTL_MS, Presence } from '../presence.js';
 import { ChatSubscriber, closeUserSocket, type Envelope, isCloseOrder } from '../pubsub.js';
-import { hitRoomLimit, joinRoom, leaveRoom, membersAmong } from '../room.js';
+import { joinRoom, leaveRoom, membersAmong } from '../room.js';
+import { postToRoom } from '../room-post.js';
 import {
   type ClientFrame,
   errorFrame,
@@ -26,7 +23,6 @@ import {
 } from './frames.js';
 import { CLOSE_CODES, FRAME_RATE, MAX_FRAME_BYTES, MAX_SOCKETS_PER_USER } from './limits.js';
 
-export const WS_PATH = '/ws';
 export { CLOSE_CODES } from './limits.js';
 
 export interface ChatGatewayOptions {
@@ -87,7 +83,8 @@ interface Connection {
   expiryTimer: NodeJS.Timeout | undefined;
 }
 
-interface SocketIdentity {
+/** Who opened a socket: GET /ws (../api) authenticated them with the API's shared `authenticate`. */
+export interface SocketIdentity {
   userId: string;
   /** Token expiry (epoch seconds): the connection is closed then. */
   exp: number;
@@ -96,8 +93,11 @@ interface SocketIdentity {
 export interface ChatGateway {
   /** The `ws` server to hand to serve({ websocket: { server } }) (startHttpServer's `websocket`). */
   readonly server: WebSocketServer;
-  /** Registers GET /ws on the app (one of createApi's `routes`). */
-  routes(app: OpenAPIHono<ApiEnv>): void;
+  /**
+   * Upgrades GET /ws to a socket of this process. The route (../api) has authenticated the caller
+   * and checked the Upgrade header; from here on the gateway owns the connection.
+   */
+  accept(c: Context, identity: SocketIdentity): Promise<Response>;
   /** Open sockets on this process. */
   connectionCount(): number;
   /** Closes every socket (1001), forgets their presence, closes the pub/sub connection. */
@@ -105,8 +105,8 @@ export interface ChatGateway {
 }
 
 /**
- * The WebSocket side of the chat (SPEC §3.5) for one API process: authenticates before the
- * upgrade, keeps the process's sockets, their presence in Redis (per connection, heartbeat +
+ * The WebSocket side of the chat (SPEC §3.5) for one API process: takes over the sockets GET /ws
+ * (../api, behind the API's shared authentication) accepts, keeps the process's sockets, their presence in Redis (per connection, heartbeat +
  * TTL) and one pub/sub subscription through which frames for them arrive from any process.
  */
 export function createChatGateway(services: Services, options: ChatGatewayOptions = {}): ChatGateway {
@@ -385,19 +385,31 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
           return;
         }
         case 'room': {
-          parseChatText(frame.text);
-          const rate = await hitRoomLimit(services, user.id);
-          if (!rate.allowed) {
-            throw new DomainError('rate_limited', 'Too many room messages; wait a little', 429, {
-              retryAfter: rate.retryAfter,
-            });
+          // The room's one use case (../room-post.ts); a room frame joins its sender first.
+          const outcome = await postToRoom(em, services, user, frame.text, { join: true, exceptConnection: conn.id });
+          switch (outcome.status) {
+            case 'text_refused':
+              return send(conn, toErrorFrame(outcome.error, ref, log));
+            case 'rate_limited':
+              return send(
+                conn,
+                errorFrame(
+                  'rate_limited',
+                  'Too many room messages; wait a little',
+                  { retryAfter: outcome.retryAfter },
+                  ref,
+                ),
+              );
+            case 'sent': {
+              const { message } = outcome;
+              if (outcome.joined) send(conn, { type: 'joined' });
+              // Stored either way: the sender gets the echo, a failed fan-out is only logged.
+              if ('deliveryError' in outcome) {
+                log.error({ err: outcome.deliveryError, messageId: message.id }, 'room delivery failed');
+              }
+              return send(conn, withRef(messageFrame(toMessageView(message)), ref));
+            }
           }
-          if (await joinRoom(services, user.id)) send(conn, { type: 'joined' });
-          const message = await sendRoomMessage(em, user, frame.text);
-          send(conn, withRef(messageFrame(toMessageView(message)), ref));
-          await services.chat
-            .deliverRoom(message.id, { exceptConnection: conn.id })
-            .catch((err: unknown) => log.error({ err, messageId: message.id }, 'room delivery failed'));
           return;
         }
         case 'join': {
@@ -417,64 +429,24 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     }
   }
 
-  async function authenticateSocket(c: Context<ApiEnv>): Promise<SocketIdentity> {
-    const token = bearerToken(c.req.header('authorization')) ?? c.req.query('token');
-    const unauthorized = () =>
-      new ApiError(
-        401,
-        'unauthorized',
-        'A valid access token is required (Authorization: Bearer or ?token=)',
-        undefined,
-        {
-          'WWW-Authenticate': 'Bearer realm="gramdesk"',
-        },
-      );
-    if (!token) throw unauthorized();
-    let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
-    try {
-      claims = await verifyAccessToken(services.keys, services.config.publicUrl, token);
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw unauthorized();
-      throw err;
-    }
-    const user = await c.var.em.findOne(User, { id: claims.sub });
-    if (user?.accountState !== 'active') throw unauthorized();
-    if (user.status === 'banned') throw new ApiError(403, 'user_banned', 'This account is blocked');
-    return { userId: user.id, exp: Number(claims.exp) };
-  }
-
   return {
     server,
-    routes(app) {
-      app.get(WS_PATH, async (c) => {
-        const identity = await authenticateSocket(c);
-        if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-          throw new ApiError(
-            426,
-            'upgrade_required',
-            'GET /ws is a WebSocket endpoint; connect with a WebSocket client',
-            undefined,
-            {
-              Upgrade: 'websocket',
-            },
-          );
-        }
-        let conn: Connection | undefined;
-        const events: WSEvents<WebSocketLike> = {
-          onOpen: (_event, ws) => {
-            conn = open(identity, ws);
-          },
-          onMessage: (event, _ws) => {
-            if (conn) received(conn, event.data);
-          },
-          onClose: () => {
-            if (conn) closed(conn);
-          },
-          onError: (event) => log.debug({ err: (event as Event & { error?: unknown }).error }, 'websocket error'),
-        };
-        return upgradeWebSocket(c, events, {
-          onError: (err: unknown) => log.error({ err }, 'websocket handler failed'),
-        });
+    accept(c, identity) {
+      let conn: Connection | undefined;
+      const events: WSEvents<WebSocketLike> = {
+        onOpen: (_event, ws) => {
+          conn = open(identity, ws);
+        },
+        onMessage: (event, _ws) => {
+          if (conn) received(conn, event.data);
+        },
+        onClose: () => {
+          if (conn) closed(conn);
+        },
+        onError: (event) => log.debug({ err: (event as Event & { error?: unknown }).error }, 'websocket error'),
+      };
+      return upgradeWebSocket(c, events, {
+        onError: (err: unknown) => log.error({ err }, 'websocket handler failed'),
       });
     },
     connectionCount: () => all.size,

@@ -7,16 +7,10 @@ import type { Translate, Translator } from '../../../platform/i18n/translator.js
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
 import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
+import { FILTER_VALUES_MAX, normalizeFilter } from '../audience.js';
 import { audienceText, languageLabel } from '../card.js';
 import type { MailingFilter } from '../mailing.entities.js';
-import {
-  countAudience,
-  createMailing,
-  FILTER_VALUES_MAX,
-  htmlProblem,
-  MAILING_TEXT_MAX,
-  normalizeFilter,
-} from '../mailings.js';
+import { countAudience, createMailing, htmlProblem, MAILING_TEXT_MAX, parseWindowText } from '../mailings.js';
 import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './screens.js';
 
 /**
@@ -27,7 +21,6 @@ import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './scree
  * input re-asks with the reason. The admin check runs again when the mailing is created. Buttons of
  * this dialog use plain callback data `mn:<x>`.
  */
-const WINDOW = /^(\d{1,2}):(\d{2})\s*[-–—]\s*(\d{1,2}):(\d{2})$/;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The interface languages, in the order of their toggles. */
@@ -356,15 +349,13 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       const answer = await askText(conversation, windowPrompt);
       const input = answer.message.text.trim();
       if (commandName(input) === 'skip') break;
-      const m = WINDOW.exec(input);
-      const from = m ? `${pad(Number(m[1]))}:${m[2]}` : '';
-      const to = m ? `${pad(Number(m[3]))}:${m[4]}` : '';
-      const valid = (hhmm: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(hhmm);
-      if (!m || !valid(from) || !valid(to) || from === to) {
+      // The domain's parser decides; every way a window can be wrong has the one hint.
+      const parsed = parseWindowText(input);
+      if ('problem' in parsed) {
         await answer.reply(t('mailing-window-invalid'));
         continue;
       }
-      window = { from, to };
+      window = parsed.window;
       break;
     }
 

@@ -1,8 +1,9 @@
 import { type Job, UnrecoverableError } from 'bullmq';
-import { GrammyError, HttpError, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Services } from '../../../platform/services.js';
+import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
-import { setBotBlocked } from '../../users/index.js';
+import { markBlocked } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
 import { Task } from '../task.entities.js';
 import type { TaskEffects } from '../tasks.js';
@@ -134,22 +135,26 @@ export async function handleReminder(
   const owner = task?.owner;
   if (!task || !owner || owner.telegramId == null || !owner.notifications || owner.botBlocked) return 'skipped';
   const t = services.translator.forLocale(owner.language);
+  const chatId = owner.telegramId;
+  let blocked: boolean;
   try {
-    await services.telegram.sendMessage(
-      owner.telegramId,
-      t('task-reminder', { title: task.title, due: formatLocal(dueAt, owner.timezone) }),
-      { reply_markup: new InlineKeyboard().text(t('task-reminder-open'), openTaskCallback(task.id)) },
+    // The one send rule (sendOnce): 403 marks the owner (null), a network error is not resent.
+    const sent = await sendOnce({ chatId, onBlocked: markBlocked(services) }, () =>
+      services.telegram.sendMessage(
+        chatId,
+        t('task-reminder', { title: task.title, due: formatLocal(dueAt, owner.timezone) }),
+        { reply_markup: new InlineKeyboard().text(t('task-reminder-open'), openTaskCallback(task.id)) },
+      ),
     );
+    blocked = sent === null;
   } catch (err) {
-    if (err instanceof GrammyError && err.error_code === 403) {
-      await setBotBlocked(em, owner.telegramId, true);
-      return 'skipped';
-    }
-    // A network error may hide a delivered reminder: keep the claim rather than risk a second one.
-    if (err instanceof HttpError) throw new UnrecoverableError(`reminder not confirmed by Telegram: ${err.message}`);
+    // A network error may hide a delivered reminder (sendOnce made it unrecoverable): keep the
+    // claim rather than risk a second one.
+    if (err instanceof UnrecoverableError) throw err;
     // Telegram answered with an error (429, 5xx): nothing was sent, so give the claim back and retry.
     await em.nativeUpdate(Task, { id: task.id, dueAt }, { remindedAt: null });
     throw err;
   }
-  return 'sent';
+  // 403: the owner blocked the bot; the claim stays, there is no one to remind.
+  return blocked ? 'skipped' : 'sent';
 }

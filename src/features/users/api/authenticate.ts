@@ -27,6 +27,17 @@ export interface Principal {
   service?: string;
   /** What a service may do; a user's own token may do everything its owner may. */
   scopes: ReadonlySet<string> | 'all';
+  /** When the user's own access token expires (epoch seconds); a WebSocket it opened closes then. */
+  exp?: number;
+}
+
+export interface AuthenticateOptions {
+  /**
+   * Also take the access token from `?token=` when there is no Authorization header: only for
+   * GET /ws, since browsers cannot set headers on a WebSocket. Elsewhere a token in the URL would
+   * end up in access logs and browser history.
+   */
+  queryToken?: boolean;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {
@@ -46,23 +57,27 @@ const unauthorized = (message = 'A valid access token is required') =>
 export function authenticate(
   services: Pick<Services, 'keys' | 'config'>,
   verifyService: ServiceTokenVerifier | null = serviceTokenVerifierFor(services.config),
+  options: AuthenticateOptions = {},
 ): MiddlewareHandler<ApiEnv> {
+  const refused = options.queryToken
+    ? () => unauthorized('A valid access token is required (Authorization: Bearer or ?token=)')
+    : () => unauthorized();
   return async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (!token) throw unauthorized();
+    const token = bearerToken(c.req.header('authorization')) ?? (options.queryToken ? c.req.query('token') : undefined);
+    if (!token) throw refused();
     let principal: Omit<Principal, 'user'> & { userId: string };
     try {
       const claims = await verifyAccessToken(services.keys, services.config.publicUrl, token);
-      principal = { kind: 'user', scopes: 'all', userId: claims.sub };
+      principal = { kind: 'user', scopes: 'all', userId: claims.sub, exp: Number(claims.exp) };
     } catch (err) {
       if (!(err instanceof InvalidTokenError)) throw err;
       const service = verifyService ? await verifyService(token) : null;
-      if (!service) throw unauthorized();
+      if (!service) throw refused();
       principal = { kind: 'service', service: service.service, scopes: service.scopes, userId: service.userId };
     }
     const user = await c.var.em.findOne(User, { id: principal.userId });
-    if (!user) throw unauthorized();
-    if (principal.kind === 'user' && user.accountState !== 'active') throw unauthorized();
+    if (!user) throw refused();
+    if (principal.kind === 'user' && user.accountState !== 'active') throw refused();
     if (user.status === 'banned') throw new ApiError(403, 'user_banned', 'This account is blocked');
     c.set('principal', { ...principal, user });
     await next();

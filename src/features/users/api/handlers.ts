@@ -24,14 +24,33 @@ export const deleteAvatar: RouteHandler<typeof routes.deleteAvatar, ApiEnv> = as
   return c.body(null, 204);
 };
 
+/** The avatar's version as an HTTP entity tag (RFC 9110: a quoted string). */
+const etagOf = (version: string) => `"${version}"`;
+
+/** RFC 9110 If-None-Match: `*` or a list of (possibly weak) tags, compared weakly. */
+function matchesIfNoneMatch(header: string, etag: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * The client's If-None-Match as the domain's "does the caller hold this version" check; none
+ * without the header, so the domain reads the image in one query then.
+ */
+function holdsFromIfNoneMatch(c: Context<ApiEnv>): profile.HoldsVersion | undefined {
+  const header = c.req.header('if-none-match');
+  if (!header) return undefined;
+  return (version) => matchesIfNoneMatch(header, etagOf(version));
+}
+
 function sendAvatar(c: Context<ApiEnv>, result: profile.AvatarResult) {
   const headers = {
-    ETag: result.etag,
+    ETag: etagOf(result.version),
     'Cache-Control': AVATAR_CACHE_CONTROL,
     // Set here too, not only by the global secure headers: an image must never be sniffed as HTML.
     'X-Content-Type-Options': 'nosniff',
   };
-  if (result.kind === 'not_modified') return c.body(null, 304, headers);
+  if (result.kind === 'unchanged') return c.body(null, 304, headers);
   return c.body(result.data, 200, {
     ...headers,
     'Content-Type': result.contentType,
@@ -40,10 +59,10 @@ function sendAvatar(c: Context<ApiEnv>, result: profile.AvatarResult) {
 }
 
 export const getMyAvatar: RouteHandler<typeof routes.getMyAvatar, ApiEnv> = async (c) =>
-  sendAvatar(c, await profile.getAvatarOf(c.var.em, c.var.principal.user.id, c.req.header('if-none-match')));
+  sendAvatar(c, await profile.getAvatarOf(c.var.em, c.var.principal.user.id, holdsFromIfNoneMatch(c)));
 
 export const getAvatar: RouteHandler<typeof routes.getAvatar, ApiEnv> = async (c) =>
-  sendAvatar(c, await profile.getAvatar(c.var.em, c.req.valid('param').username, c.req.header('if-none-match')));
+  sendAvatar(c, await profile.getAvatar(c.var.em, c.req.valid('param').username, holdsFromIfNoneMatch(c)));
 
 export const getProfile: RouteHandler<typeof routes.getProfile, ApiEnv> = async (c) =>
   c.json(await profile.publicProfile(c.var.em, c.req.valid('param').username), 200);

@@ -1,5 +1,4 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiEnv } from '../../../platform/http/context.js';
+import { createRouter } from '../../../platform/http/openapi.js';
 import type { Services } from '../../../platform/services.js';
 import { authenticate, scoped } from './authenticate.js';
 import * as handlers from './handlers.js';
@@ -14,24 +13,23 @@ export interface UsersRoutesOptions {
  * SPEC §3.2: the caller's own profile and avatar, other users' public profiles and avatars,
  * and username search. Every route needs a token; reads need `profile:read`, changes
  * `profile:write` (a user's own token has both; a service token only if configured).
+ * Chained, so the router's type carries every route (src/routes.ts exports it as AppType).
  */
-export function registerUsersRoutes(
-  services: Services,
-  options: UsersRoutesOptions = {},
-): (app: OpenAPIHono<ApiEnv>) => void {
-  return (app) => {
-    const auth = authenticate(services, options.verifyService);
-    const read = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:read');
-    const write = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:write');
+export function usersApi(services: Services, options: UsersRoutesOptions = {}) {
+  const auth = authenticate(services, options.verifyService);
+  const read = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:read');
+  const write = <R extends Parameters<typeof scoped>[0]>(route: R) => scoped(route, auth, 'profile:write');
 
-    // Static /users/me routes first so they win over /users/{username}.
-    app.openapi(read(routes.getMe), handlers.getMe);
-    app.openapi(write(routes.patchMe), handlers.patchMe);
-    app.openapi(write(routes.putAvatar), handlers.putAvatar);
-    app.openapi(write(routes.deleteAvatar), handlers.deleteAvatar);
-    app.openapi(read(routes.getMyAvatar), handlers.getMyAvatar);
-    app.openapi(read(routes.getAvatar), handlers.getAvatar);
-    app.openapi(read(routes.getProfile), handlers.getProfile);
-    app.openapi(read(routes.search), handlers.search);
-  };
+  return (
+    createRouter()
+      // Static /users/me routes first so they win over /users/{username}.
+      .openapi(read(routes.getMe), handlers.getMe)
+      .openapi(write(routes.patchMe), handlers.patchMe)
+      .openapi(write(routes.putAvatar), handlers.putAvatar)
+      .openapi(write(routes.deleteAvatar), handlers.deleteAvatar)
+      .openapi(read(routes.getMyAvatar), handlers.getMyAvatar)
+      .openapi(read(routes.getAvatar), handlers.getAvatar)
+      .openapi(read(routes.getProfile), handlers.getProfile)
+      .openapi(read(routes.search), handlers.search)
+  );
 }

@@ -3,7 +3,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
-import { updateSettings } from '../users.js';
+import { updateProfile } from '../profile.js';
 
 const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
 
@@ -20,7 +20,7 @@ export function settingsFeature(screens: { settings: Screen }) {
       return;
     }
     try {
-      await updateSettings(ctx.em, ctx.user, { phone: contact.phone_number });
+      await updateProfile(ctx.em, ctx.user, { phone: contact.phone_number });
     } catch (err) {
       if (err instanceof DomainError) {
         await ctx.reply(ctx.t('settings-phone-invalid'));

@@ -2,10 +2,11 @@ import type { BotConversation, ConvContext } from '../../../platform/bot/context
 import { askText } from '../../../platform/bot/ui/ask.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
-import { DomainError } from '../../../platform/errors.js';
 import type { Translator } from '../../../platform/i18n/translator.js';
 import { localTime, normalizeTimezone } from '../../../platform/time/timezone.js';
-import { DISPLAY_NAME_MAX, parseDisplayName, updateSettings, visibleName } from '../users.js';
+import { updateProfile } from '../profile.js';
+import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
+import { visibleName } from '../users.js';
 
 /**
  * Settings dialogs. Conversations are replayed on every update, so everything that touches
@@ -14,6 +15,14 @@ import { DISPLAY_NAME_MAX, parseDisplayName, updateSettings, visibleName } from 
  */
 
 const preview = (text: string) => ([...text].length > 64 ? `${[...text].slice(0, 64).join('')}…` : text);
+
+/** The text policy's verdict on a display name, as the hint the dialog answers with. */
+const NAME_HINTS: Record<TextProblem['code'], string> = {
+  too_long: 'settings-name-too-long',
+  empty: 'settings-name-empty',
+  invalid_characters: 'settings-name-invalid',
+  not_email: 'settings-name-invalid',
+};
 
 export function timezoneConversation(translator: Translator, screens: { settings: Screen }) {
   return async function timezone(conversation: BotConversation, ctx: ConvContext) {
@@ -29,7 +38,7 @@ export function timezoneConversation(translator: Translator, screens: { settings
         continue;
       }
       await conversation.external(async (outer) => {
-        await updateSettings(outer.em, outer.user, { timezone: zone });
+        await updateProfile(outer.em, outer.user, { timezone: zone });
         await outer.reply(outer.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }));
         await showScreen(outer, screens.settings, 'reply');
       });
@@ -45,35 +54,30 @@ export function displayNameConversation(translator: Translator, screens: { setti
       current: visibleName(outer.user),
     }));
     const t = translator.forLocale(locale);
-    await ctx.reply(t('settings-name-prompt', { max: DISPLAY_NAME_MAX, name: current }));
+    await ctx.reply(t('settings-name-prompt', { max: TEXT_MAX.displayName, name: current }));
     for (;;) {
       const answer = await askText(conversation, t('settings-name-not-text'));
       const input = answer.message.text;
       if (input.trim() === '/reset') {
         await conversation.external(async (outer) => {
-          await updateSettings(outer.em, outer.user, { displayName: null });
+          await updateProfile(outer.em, outer.user, { displayName: null });
           await outer.reply(outer.t('settings-name-reset', { name: visibleName(outer.user) }));
           await showScreen(outer, screens.settings, 'reply');
         });
         return;
       }
-      let name: string;
-      try {
-        name = parseDisplayName(input);
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        const details = err.details as { length?: number } | undefined;
-        const key =
-          err.code === 'display_name_too_long'
-            ? 'settings-name-too-long'
-            : err.code === 'display_name_empty'
-              ? 'settings-name-empty'
-              : 'settings-name-invalid';
-        await answer.reply(t(key, { max: DISPLAY_NAME_MAX, length: details?.length ?? 0 }));
+      // Checked here, before the write, so a bad name is answered with a hint and asked again;
+      // updateProfile applies the same policy to what is stored.
+      const parsed = parseText('displayName', input);
+      if ('problem' in parsed) {
+        const { problem } = parsed;
+        const length = problem.code === 'too_long' ? problem.length : 0;
+        await answer.reply(t(NAME_HINTS[problem.code], { max: TEXT_MAX.displayName, length }));
         continue;
       }
+      const name = parsed.value;
       await conversation.external(async (outer) => {
-        await updateSettings(outer.em, outer.user, { displayName: name });
+        await updateProfile(outer.em, outer.user, { displayName: name });
         await outer.reply(outer.t('settings-name-saved', { name }));
         await showScreen(outer, screens.settings, 'reply');
       });

@@ -3,7 +3,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime } from '../../../platform/time/timezone.js';
-import { updateSettings } from '../users.js';
+import { updateProfile } from '../profile.js';
 
 /** Native names: a user looking for their language recognises it in any interface language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
@@ -51,14 +51,14 @@ export function timezoneText(ctx: BotContext): string {
 
 /** Changes the language and re-binds `ctx.t`, so the rest of this update already speaks it. */
 export async function changeLanguage(ctx: BotContext, language: Language): Promise<void> {
-  await updateSettings(ctx.em, ctx.user, { language });
+  await updateProfile(ctx.em, ctx.user, { language });
   ctx.locale = language;
   ctx.t = ctx.deps.translator.forLocale(language);
   await answerCallback(ctx, ctx.t('settings-language-changed'));
 }
 
 export async function toggleNotifications(ctx: BotContext): Promise<void> {
-  await updateSettings(ctx.em, ctx.user, { notifications: !ctx.user.notifications });
+  await updateProfile(ctx.em, ctx.user, { notifications: !ctx.user.notifications });
   await answerCallback(
     ctx,
     ctx.t('settings-notifications-changed', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
@@ -66,7 +66,7 @@ export async function toggleNotifications(ctx: BotContext): Promise<void> {
 }
 
 export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
-  await updateSettings(ctx.em, ctx.user, { timezone: zone });
+  await updateProfile(ctx.em, ctx.user, { timezone: zone });
   // Toasts are plain text: drop the HTML tags of the shared message.
   await answerCallback(
     ctx,

@@ -1,9 +1,9 @@
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import type { Em } from '../../../platform/db/orm.js';
-import { LANGUAGES } from '../../../platform/i18n/languages.js';
-import type { Translator } from '../../../platform/i18n/translator.js';
-import { User } from '../../users/index.js';
+import type { Em } from '../../platform/db/orm.js';
+import { LANGUAGES } from '../../platform/i18n/languages.js';
+import type { Translator } from '../../platform/i18n/translator.js';
+import { User } from '../users/index.js';
 
 /** Commands every user sees, in menu order. Admin commands get a chat scope of their own later. */
 const PUBLIC_COMMANDS = [

@@ -1,0 +1,77 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import { DomainError } from '../../../platform/errors.js';
+import type { ApiEnv } from '../../../platform/http/context.js';
+import { ApiError } from '../../../platform/http/errors.js';
+import type { Services } from '../../../platform/services.js';
+import { conversationWith, findByHandle, sendPrivateMessage } from '../chat.js';
+import { ChatJobs } from '../jobs/delivery.js';
+import { createEcho, listOwnMessages, type MessageView, toMessageView } from '../messages.js';
+import type { ChatGateway } from '../ws/gateway.js';
+import type * as routes from './routes.js';
+
+export const toMessageDto = (m: MessageView) => ({ ...m, sentAt: m.sentAt.toISOString() });
+
+/**
+ * POST /messages. A 429 rate_limited of the domain carries `retryAfter`; onError sends it as
+ * Retry-After.
+ */
+export function createSendMessageHandler(services: Services): RouteHandler<typeof routes.sendMessage, ApiEnv> {
+  const chatJobs = new ChatJobs(services);
+  return async (c) => {
+    const { text, to } = c.req.valid('json');
+    if (to !== undefined) {
+      const { message } = await sendPrivateMessage(c.var.em, services, c.var.principal.user, to, text);
+      // Stored is what the client is told; delivery problems are ours to log, not a failed send.
+      await services.chat
+        .deliverPrivate(message.id)
+        .catch((err: unknown) => c.var.log.error({ err, messageId: message.id }, 'pm delivery failed'));
+      return c.json(toMessageDto(toMessageView(message)), 201);
+    }
+    const message = await createEcho(c.var.em, services, c.var.principal.user, text);
+    await chatJobs.echo(message.id);
+    return c.json(toMessageDto(toMessageView(message)), 201);
+  };
+}
+
+export const listMessages: RouteHandler<typeof routes.listMessages, ApiEnv> = async (c) => {
+  const { limit, cursor, with: handle } = c.req.valid('query');
+  const me = c.var.principal.user;
+  let page: Awaited<ReturnType<typeof listOwnMessages>>;
+  if (handle !== undefined) {
+    const other = await findByHandle(c.var.em, handle);
+    if (!other) throw new DomainError('user_not_found', 'No user with this username');
+    page = await conversationWith(c.var.em, me, other, limit, cursor);
+  } else {
+    page = await listOwnMessages(c.var.em, me, limit, cursor);
+  }
+  return c.json({ items: page.items.map(toMessageDto), nextCursor: page.nextCursor }, 200);
+};
+
+/**
+ * GET /ws, after the route's authentication: a plain GET is told to upgrade (426), a WebSocket
+ * upgrade is handed to this process's gateway. Without a gateway (a process or test that builds
+ * the API without sockets) the path answers like an unknown route, as it did before it was one.
+ */
+export function createOpenSocketHandler(
+  gateway: ChatGateway | undefined,
+): RouteHandler<typeof routes.openChatSocket, ApiEnv> {
+  return async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new ApiError(
+        426,
+        'upgrade_required',
+        'GET /ws is a WebSocket endpoint; connect with a WebSocket client',
+        undefined,
+        { Upgrade: 'websocket' },
+      );
+    }
+    if (!gateway) return c.json({ error: { code: 'not_found', message: `No route for GET ${c.req.path}` } }, 404);
+    const { user, exp } = c.var.principal;
+    // The route's authenticate refuses service tokens, so the caller's own token (and its expiry) is here.
+    if (exp === undefined) throw new Error('GET /ws was authenticated without an access token expiry');
+    const upgraded = await gateway.accept(c, { userId: user.id, exp });
+    // The 101 Switching Protocols of the upgrade; its body and status are the socket library's.
+    return upgraded as TypedResponse<Record<string, never>, 101, string> & Response;
+  };
+}

@@ -1,0 +1,101 @@
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { ApiEnv } from '../../../platform/http/context.js';
+import { asValidation } from '../../../platform/http/validation.js';
+import * as mailings from '../mailings.js';
+import type * as routes from './routes.js';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function toDto(v: mailings.MailingView) {
+  return {
+    id: v.id,
+    text: v.text,
+    filter: v.filter,
+    startAt: new Date(v.startAt).toISOString(),
+    endAt: new Date(v.endAt).toISOString(),
+    window: v.window,
+    status: v.status,
+    recipientCount: v.recipientCount,
+    counts: v.counts,
+    createdAt: new Date(v.createdAt).toISOString(),
+  };
+}
+
+const date = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
+
+/** The handler type of one route of ./routes.ts (which also exports schemas). */
+type H<R extends keyof typeof routes> = (typeof routes)[R] extends RouteConfig
+  ? RouteHandler<(typeof routes)[R], ApiEnv>
+  : never;
+
+/** Thin handlers over ../mailings.ts: parse, call the use case, shape the answer. */
+export const listMailings: H<'listMailings'> = async (c) => {
+  const page = await mailings.listMailings(c.var.em, c.req.valid('query'));
+  return c.json({ items: page.items.map(toDto), nextCursor: page.nextCursor }, 200);
+};
+
+export const mailingStats: H<'mailingStats'> = async (c) => {
+  const s = await mailings.mailingStats(c.var.em);
+  return c.json(
+    {
+      mailings: s.mailings,
+      deliveries: s.deliveries,
+      items: s.items.map((i) => ({ ...i, startAt: new Date(i.startAt).toISOString() })),
+    },
+    200,
+  );
+};
+
+export const createMailing: H<'createMailing'> = async (c) => {
+  const body = c.req.valid('json');
+  const m = await asValidation(() =>
+    mailings.createMailing(c.var.em, c.var.principal.user, {
+      text: body.text,
+      filter: body.filter,
+      startAt: date(body.startAt) ?? null,
+      endAt: new Date(body.endAt),
+      window: body.window ?? null,
+    }),
+  );
+  return c.json(toDto(await mailings.getMailingView(c.var.em, m.id)), 201);
+};
+
+export const getMailing: H<'getMailing'> = async (c) =>
+  c.json(toDto(await mailings.getMailingView(c.var.em, c.req.valid('param').id)), 200);
+
+export const updateMailing: H<'updateMailing'> = async (c) => {
+  const body = c.req.valid('json');
+  const m = await asValidation(() =>
+    mailings.updateMailing(c.var.em, c.var.principal.user, c.req.valid('param').id, {
+      ...(body.text !== undefined ? { text: body.text } : {}),
+      ...(body.filter !== undefined ? { filter: body.filter } : {}),
+      ...(body.startAt !== undefined ? { startAt: new Date(body.startAt) } : {}),
+      ...(body.endAt !== undefined ? { endAt: new Date(body.endAt) } : {}),
+      ...(body.window !== undefined ? { window: body.window } : {}),
+    }),
+  );
+  return c.json(toDto(await mailings.getMailingView(c.var.em, m.id)), 200);
+};
+
+export const deleteMailing: H<'deleteMailing'> = async (c) => {
+  await mailings.deleteMailing(c.var.em, c.var.principal.user, c.req.valid('param').id);
+  return c.body(null, 204);
+};
+
+export const cancelMailing: H<'cancelMailing'> = async (c) =>
+  c.json(toDto(await mailings.cancelMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+
+export const listDeliveries: H<'listDeliveries'> = async (c) => {
+  const page = await mailings.listDeliveries(c.var.em, c.req.valid('param').id, c.req.valid('query'));
+  return c.json(
+    {
+      items: page.items.map((d) => ({
+        ...d,
+        sentAt: iso(d.sentAt),
+        updatedAt: new Date(d.updatedAt).toISOString(),
+      })),
+      nextCursor: page.nextCursor,
+    },
+    200,
+  );
+};

@@ -21,6 +21,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY locales ./locales
+COPY console ./console
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
@@ -41,6 +42,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/locales ./locales
+COPY --from=build /app/console ./console
+# The sandbox's web chat (served without BOT_TOKEN) is plain files, read from the source tree.
+COPY --from=build /app/src/platform/sandbox/web ./src/platform/sandbox/web
 
 # Embedded PGlite database (./data/pglite) when DATABASE_URL is not set. Mount a volume here
 # to keep it across container restarts.

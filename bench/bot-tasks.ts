@@ -93,7 +93,7 @@ function buildStack(env: BenchEnv) {
       changed: async (ownerId) => {
         await redis.incr(tasksVersionKey(env.keyPrefix, ownerId));
       },
-      reminder: async () => undefined,
+      reminders: async () => undefined,
     }),
   });
 }

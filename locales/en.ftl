@@ -7,17 +7,25 @@ menu-outdated = The menu has changed; here is the current one.
 blocked = ⛔ Your access to Gramdesk has been blocked by an administrator.
 cancelled = Cancelled.
 cancel = ✖️ Cancel
-nothing-to-cancel = There is nothing to cancel. /menu shows the main menu.
+nothing-to-cancel = There is nothing to cancel. What would you like to do?
 back = ◀️ Back
 on = on
 off = off
 not-set = not set
+dialog-cancel = ✖️ Cancel
+dialog-skip = ⏭ Skip
+dialog-stale-button = This button belongs to an earlier step.
+date-today = today { $time }
+date-tomorrow = tomorrow { $time }
+date-yesterday = yesterday { $time }
+date-on = { $day }, { $time }
 
 ## commands
 cmd-start = Start Gramdesk and show the main menu
 cmd-menu = Main menu
 cmd-tasks = Your tasks
 cmd-newtask = Create a task
+cmd-find = Find tasks by words of the title: /find words
 cmd-pm = Private message: /pm username text
 cmd-inbox = The last messages you received
 cmd-history = Conversation with someone: /history username
@@ -48,6 +56,7 @@ help =
     /menu: main menu
     /tasks: your tasks (also from the menu)
     /newtask: create a task
+    /find words: find tasks by words of the title
     /pm username text: a private message
     /inbox: the last messages you received
     /history username: your conversation with someone
@@ -65,33 +74,48 @@ settings-summary =
 
     🌐 Language: { $language }
     🕒 Time zone: { $timezone } (now { $time })
-    🔔 Notifications: { $notifications }
+    🔔 Notifications (reminders, private messages): { $notifications }
     📱 Phone: { $phone }
     👤 Display name: { $name }
     🔗 HTTP account: { $account }
+
+    🆔 Your Telegram id: <code>{ $telegramId }</code>
+    <code>POST /auth/register</code> asks for it when you create a Gramdesk account for apps and scripts; you then confirm it here.
 settings-phone-value = { $phone } (operator code { $code })
 settings-language = 🌐 Language
 settings-timezone = 🕒 Time zone
-settings-notifications = 🔔 Notifications: { $state }
+settings-notifications = 🔔 Reminders & messages: { $state }
 settings-phone = 📱 Share phone
 settings-name = 👤 Display name
 settings-choose-language = 🌐 Choose your language:
 settings-language-changed = ✅ Language: English
 settings-choose-timezone =
-    🕒 Choose your time zone, or tap “Other…” and type one.
+    🕒 Tap your city, share your location, or tap “Other…” and type a zone.
     Current: <b>{ $timezone }</b> (now { $time })
 settings-timezone-other = ✏️ Other…
 settings-timezone-prompt =
-    🕒 Send your time zone as an IANA name, e.g. <code>Europe/Moscow</code> or <code>America/New_York</code>, or as a UTC offset like <code>+3</code>.
-    /cancel keeps the current one.
+    🕒 Send your time zone: an IANA name like <code>Europe/Berlin</code>, a city like <code>Tokyo</code>, or a UTC offset like <code>UTC+3</code>.
 settings-timezone-invalid =
     ❌ “{ $input }” is not a time zone I know.
-    Try for example <code>Europe/Berlin</code>, <code>Asia/Almaty</code> or <code>+5</code>. /cancel keeps the current one.
+    Try for example <code>Europe/Berlin</code>, <code>Asia/Almaty</code>, <code>New York</code> or <code>UTC+5</code>.
 settings-timezone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time })
-settings-notifications-changed = 🔔 Notifications { $state }
+timezone-start =
+    🕒 <b>Which time zone are you in?</b>
+    Then reminders come at your local hour. Tap your city, share your location, or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
+    Until then it is UTC (now { $time }).
+timezone-start-set = ✅ Time zone: <b>{ $timezone }</b> (now { $time }). You can change it in ⚙️ Settings.
+timezone-skip = ⏭ Skip (keep UTC)
+timezone-skipped = 🕒 Your time zone stays UTC. Set yours any time in ⚙️ Settings → 🕒 Time zone.
+timezone-share-location = 📍 Share location
+timezone-location-prompt = 📍 Tap the button below to share your location. I use it only to find your time zone and do not keep it.
+timezone-location-button = 📍 Send my location
+timezone-location-cancel = ✖️ Cancel
+timezone-location-cancelled = Location sharing cancelled.
+timezone-location-none = 🌊 I could not find a time zone for that place (the open sea?). Send another location, or /cancel and pick a city.
+settings-notifications-changed = 🔔 Notifications (task reminders, private messages) { $state }
 settings-phone-prompt =
     📱 Tap the button below to share your phone number with Gramdesk.
-    It is used to address mailings (your operator code); nobody else sees it.
+    Gramdesk keeps it with its operator code, which mailings are addressed by. Gramdesk admins can see it; other users can't. You can remove it in Settings at any time.
 settings-phone-button = 📱 Share my phone number
 settings-phone-cancel = ✖️ Cancel
 settings-phone-saved = ✅ Phone saved: { $phone }
@@ -100,17 +124,27 @@ settings-phone-not-own = ❌ Please share your own contact with the button below
 settings-phone-invalid = ❌ Telegram sent a phone number I cannot read. Please try again.
 settings-phone-cancelled = Phone sharing cancelled.
 settings-name-prompt =
-    👤 Send the name other Gramdesk users will see (up to { $max } characters).
+    👤 Send the name other Gramdesk users will see (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }).
     Current: <b>{ $name }</b>
     /reset uses your Telegram name, /cancel keeps the current one.
-settings-name-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter name.
+settings-name-too-long = ❌ That is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Please send a shorter name.
 settings-name-empty = ❌ The name cannot be empty. Please send a name, or /cancel.
 settings-name-invalid = ❌ The name contains invisible control characters. Please send plain text.
 settings-name-not-text = Please send the name as a text message, or /cancel.
 settings-name-saved = ✅ Display name: <b>{ $name }</b>
 settings-name-reset = ✅ Your Telegram name will be shown: <b>{ $name }</b>
 settings-back-to = ⚙️ Settings
-settings-account-none = not linked
+settings-account-none = none yet. To use Gramdesk from apps or scripts too, create an account with <code>POST /auth/register</code> (it asks for the Telegram id below), or link an existing one with the link its owner gets from <code>POST /token</code>.
+settings-name-unset = not set (others see “{ $name }”)
+settings-phone-change = 📱 Change phone
+settings-phone-remove = 🗑 Remove phone
+settings-phone-removed = Phone removed.
 settings-unlink = 🔓 Unlink @{ $username }
 settings-unlink-confirm =
     🔓 Unlink the Gramdesk account <b>@{ $username }</b> from this Telegram?
@@ -169,13 +203,51 @@ task-reminder =
     🔔 Reminder: <b>{ $title }</b>
     Due: { $due }
 task-reminder-open = 📂 Open
+task-reminder-advance =
+    🔔 Due in { $before ->
+        [hour] an hour
+       *[day] a day
+    }: <b>{ $title }</b>
+    Due: { $due }
+task-reminder-done = ✅ Done
+task-reminder-snooze-15m = ⏰ 15 min
+task-reminder-snooze-1h = ⏰ 1 hour
+task-reminder-snooze-tomorrow = ⏰ Tomorrow 9:00
+task-reminder-done-note = ✅ Marked as done.
+task-reminder-done-toast = ✅ Marked as done
+task-reminder-already-done = ✅ This task is already done.
+task-reminder-snoozed = ⏰ Snoozed: I will remind you again { $until }.
+task-reminder-snoozed-toast = ⏰ I will remind you again { $until }
 tasks-title = 📋 <b>Tasks</b> · { $filter }
 tasks-counts = ⏳ { $todo } · 🟡 { $inProgress } · ✅ { $done }
 tasks-page = Page { $page }/{ $pages }
 tasks-empty-open = No open tasks. Tap “➕ New task” to add one.
 tasks-empty-done = No finished tasks yet.
 tasks-empty-all = You have no tasks yet. Tap “➕ New task” to add one.
-tasks-capped = Showing your newest { $max } tasks; older ones are available over the API.
+tasks-capped = Showing { $max ->
+        [one] { $max } task
+       *[other] { $max } tasks
+    }: all open ones first, then the latest finished. 🔎 Search finds any task.
+tasks-overdue = ❗ Overdue: { $count }
+tasks-due-today = today { $time }
+tasks-due-tomorrow = tomorrow { $time }
+tasks-due-yesterday = yesterday { $time }
+tasks-search = 🔎 Search
+tasks-search-prompt =
+    🔎 Send a few words of the title, e.g. <code>passport</code>.
+    /cancel stops.
+tasks-search-title = 🔎 <b>Search</b>: “{ $query }”
+tasks-search-found = { $count ->
+    [one] One task found
+   *[other] { $count } tasks found
+}
+tasks-search-none = Nothing found. Try other words or fewer of them.
+tasks-search-capped = Showing the first { $max ->
+        [one] { $max } result
+       *[other] { $max } results
+    }; add a word to narrow the search.
+tasks-search-clear = ✖️ Clear search
+tasks-search-again = 🔎 New search
 tasks-filter-open = Open
 tasks-filter-done = Done
 tasks-filter-all = All
@@ -187,7 +259,8 @@ task-status-in-progress = 🟡 In progress
 task-status-done = ✅ Done
 task-card-title = 📌 <b>{ $title }</b>
 task-card-no-description = <i>No description</i>
-task-card-status = Status: { $status }
+task-card-status = Status: <b>{ $status }</b>
+task-card-remind-before = 🔔 Also a reminder { $value }
 task-card-due = 📅 Due: { $due } ({ $timezone })
 task-card-overdue = ⚠️ overdue
 task-card-due-none = 📅 Due: not set
@@ -196,7 +269,13 @@ task-card-tags-none = 🏷 Tags: none
 task-card-comments = 💬 Comments: { $count }
 task-card-created = 🕒 Created: { $created }
 task-card-updated = ✏️ Updated: { $updated }
-task-next-status = ➡️ { $status }
+task-status-current = • { $status } •
+task-status-same = The task is already “{ $status }”.
+task-remind-before = 🔔 In advance: { $value }
+task-remind-before-off = off
+task-remind-before-hour = 1 hour before
+task-remind-before-day = 1 day before
+task-remind-before-set = 🔔 Advance reminder: { $value }
 task-edit-title = ✏️ Title
 task-edit-description = 📝 Description
 task-edit-due = 📅 Due date
@@ -223,38 +302,66 @@ task-saved-tags = ✅ Tags updated
 task-cleared-tags = ✅ Tags removed
 task-new-title-prompt =
     ➕ <b>New task</b>
-    Send the title (up to { $max } characters), e.g. <code>Buy milk</code>.
-    /cancel stops.
-task-new-description-prompt = 📝 Send a description (up to { $max } characters), or /skip.
+    Send the title (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }), e.g. <code>Buy milk</code>.
+task-new-description-prompt = 📝 Send a description (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }), or tap ⏭ Skip.
 task-new-due-prompt =
-    📅 When is it due? Your time zone: { $timezone }.
-    For example <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>tomorrow 9:00</code> or <code>today 18:00</code>.
-    /skip: no due date.
+    📅 When is it due? Tap a quick pick or 📅 Calendar, or type it in your time zone ({ $timezone }):
+    <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code>, <code>{ $dotted }</code>.
 task-title-prompt =
-    ✏️ Send the new title (up to { $max } characters).
+    ✏️ Send the new title (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }).
     Now: <b>{ $title }</b>
-    /cancel keeps it.
-task-title-required = ❌ A task needs a title. Send one, e.g. <code>Buy milk</code>, or /cancel.
-task-title-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter title, e.g. <code>Buy milk</code>.
+task-title-required = ❌ A task needs a title. Send one, e.g. <code>Buy milk</code>.
+task-title-too-long = ❌ That is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Please send a shorter title, e.g. <code>Buy milk</code>.
 task-title-empty = ❌ The title cannot be empty. Send one, e.g. <code>Buy milk</code>.
 task-title-invalid = ❌ The title contains invisible control characters. Please send plain text, e.g. <code>Buy milk</code>.
-task-description-prompt =
-    📝 Send the new description (up to { $max } characters).
-    /clear removes it, /cancel keeps it.
-task-description-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter description.
+task-description-prompt = 📝 Send the new description (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }).
+task-description-too-long = ❌ That is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Please send a shorter description.
 task-description-invalid = ❌ The description contains invisible control characters. Please send plain text.
 task-due-prompt =
-    📅 Send the new due date in your time zone ({ $timezone }), e.g. <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>tomorrow 9:00</code> or <code>today 18:00</code>.
+    📅 When is it due? Tap a quick pick or 📅 Calendar, or type it in your time zone ({ $timezone }):
+    <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code>, <code>{ $dotted }</code>.
     Now: { $due }
-    /clear (or /skip) removes the due date, /cancel keeps it.
-task-due-invalid = ❌ “{ $input }” is not a date I understand. Try <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>tomorrow 9:00</code> or <code>today 18:00</code>.
-task-due-past = ❌ { $due } is in the past. Please send a later time, e.g. <code>tomorrow 9:00</code>.
+task-due-invalid = ❌ “{ $input }” is not a date I understand. Try <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code> or <code>{ $dotted }</code>.
+task-due-past = ❌ { $due } has already passed. Please pick a later time, e.g. <code>tomorrow 9</code>.
 task-tags-prompt =
     🏷 Send tags separated by commas or spaces (up to { $max }), e.g. <code>work, urgent</code>.
     Now: { $tags }
-    /clear removes them, /cancel keeps them.
 task-tags-invalid = ❌ A tag is one word of letters, digits, _ or - (up to 32 characters). Example: <code>work, urgent</code>.
-task-tags-too-many = ❌ At most { $max } tags, please. Example: <code>work, urgent</code>.
+task-tags-too-many = ❌ At most { $max ->
+        [one] { $max } tag
+       *[other] { $max } tags
+    }, please. Example: <code>work, urgent</code>.
+dialog-clear-description = 🗑 Remove description
+dialog-clear-due = 🗑 Remove due date
+dialog-clear-tags = 🗑 Remove tags
+due-pick-today = 🌆 Today 18:00
+due-pick-tomorrow = 🌅 Tomorrow 9:00
+due-pick-monday = 📆 Monday 9:00
+due-pick-hour = ⏱ In 1 hour
+due-pick-calendar = 📅 Calendar
+due-pick-back = ↩️ Quick picks
+due-pick-back-month = ◀️ Calendar
+due-pick-day = 📅 Pick a day (time zone { $timezone }), or type a date.
+due-pick-time = 🕒 { $day }: pick a time, or type one, e.g. <code>18:30</code> ({ $timezone }).
+due-pick-invalid = ⚠️ That button is out of date. Please pick again.
 comments-title = 💬 <b>Comments</b> · { $title }
 comments-page = Page { $page }/{ $pages }
 comments-empty = No comments yet. Tap “➕ Add comment”.
@@ -266,10 +373,19 @@ comments-add = ➕ Add comment
 comments-back = ◀️ To the task
 comment-not-found = ❌ Comment not found: it was deleted or is not yours.
 comment-prompt =
-    💬 Send your comment on <b>{ $title }</b> (up to { $max } characters).
+    💬 Send your comment on <b>{ $title }</b> (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }).
     /cancel stops.
-comment-edit-prompt = ✏️ Send the new text of the comment (up to { $max } characters); /cancel keeps it. Now:
-comment-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter comment.
+comment-edit-prompt = ✏️ Send the new text of the comment (up to { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }); /cancel keeps it. Now:
+comment-too-long = ❌ That is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Please send a shorter comment.
 comment-empty = ❌ The comment cannot be empty. Please send some text, or /cancel.
 comment-invalid = ❌ The comment contains invisible control characters. Please send plain text.
 comment-added = ✅ Comment added
@@ -284,53 +400,123 @@ menu-chat = 💬 Chat
 chat-screen =
     💬 <b>Chat</b>
 
-    ✉️ <code>/pm username text</code>: a private message (the username is their Gramdesk or Telegram one, with or without @)
-    📜 <code>/history username</code>: your conversation with someone, newest first
-    📥 /inbox: the last 20 messages you received
-    🏠 /room: the common room; /leave to exit
+    ✉️ <b>New message</b>: pick someone you've written with, or type their @username
+    📜 <b>History</b>: your conversation with someone
+    📥 <b>Inbox</b>: the messages you received (the last { $inbox })
+    🏠 <b>Room</b>: the common chat everyone can join
 
-    Messages you receive come with a ↩️ Reply button.
+    To answer a message you received, press ↩️ Reply under it or reply to it (swipe). Photos, documents, voice messages, videos and stickers can be sent too.
+    Commands: <code>/pm @username text</code>, <code>/history @username</code>, /inbox, /room, /leave
+chat-new-button = ✉️ New message
+chat-history-button = 📜 History
 chat-room-button = 🏠 Room
 chat-inbox-button = 📥 Inbox
+chat-back-to-menu = ◀️ Back to menu
+chat-back-to-chat = ◀️ Back to Chat
 chat-pm-usage =
-    ✍️ Write the username, then the message:
-    <code>/pm username text</code>
+    ✍️ Write the @username, then the message:
+    <code>/pm @username text</code>
     For example: <code>/pm { $handle } Hi! See you at six?</code>
 chat-pm-sent = ✅ Sent to { $handle }
 chat-pm-stored = 📥 Saved for { $handle }. They can't be notified right now and will see it when they are back.
 chat-pm-blocked = 🚫 { $handle } has blocked the bot, so the message can't reach them. Nothing was sent.
 chat-pm-self = ❌ You can't send a message to yourself.
-chat-pm-rate-limited = ⏳ Easy there: at most { $limit } private messages a minute. Please try again in { $seconds } s.
-chat-user-not-found = ❌ There is no user { $handle }. Check the username: it is their Gramdesk or Telegram username.
+chat-pm-rate-limited = ⏳ Easy there: at most { $limit ->
+        [one] { $limit } private message
+       *[other] { $limit } private messages
+    } a minute. Please try again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
+chat-user-not-found = ❌ There is no user { $handle }. Check the @username: it is their Gramdesk or Telegram username, not their name.
 chat-user-gone = ❌ This user is no longer available.
-chat-text-too-long = ❌ That is { $length } characters; the limit is { $max }. Please send a shorter message.
+chat-text-too-long = ❌ That is { $length ->
+        [one] { $length } character
+       *[other] { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }
+    }; the limit is { $max }. Please send a shorter message.
 chat-text-empty = ❌ The message is empty. Please send some text.
-chat-reply-prompt = ✍️ Reply to { $handle }: send your message, or /cancel.
-chat-reply-not-text = ✍️ Please send the reply as text, or /cancel.
-chat-room-joined =
-    🏠 <b>Room</b>: you're in.
-    Everything you write now goes to everyone in the room. /leave to exit.
-chat-room-already =
-    🏠 <b>Room</b>: you're already in.
-    Everything you write goes to everyone in the room. /leave to exit.
+chat-caption-too-long = ❌ The caption is { $length ->
+        [one] { $length } character
+       *[other] { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }
+    } long; Telegram allows { $max }. Please send it again with a shorter caption. Nothing was sent.
+chat-reply-prompt = ✍️ Reply to { $handle }: send your message (text, photo, document, voice message, video or sticker), or /cancel.
+chat-new-prompt =
+    ✉️ <b>New message</b>
+    Who is it for? Pick someone below, or send their @username (Gramdesk or Telegram). /cancel to stop.
+chat-new-prompt-first =
+    ✉️ <b>New message</b>
+    Who is it for? Send their @username (Gramdesk or Telegram). /cancel to stop.
+chat-new-not-text = ✉️ Please send the @username as text, or /cancel.
+chat-new-not-found = ❌ There is no user { $handle }. Send another @username (not their name), or /cancel.
+chat-media-unsupported = ❌ This kind of message can't be relayed. The chat takes texts, photos, documents, voice messages, videos and stickers.
+chat-media-no-target = 📎 Who is this for? Reply (swipe) to a message you received with it, or open 💬 Chat → ✉️ New message first. Nothing was sent.
+chat-media-photo = 🖼 photo
+chat-media-document = 📄 { $name }
+chat-media-voice = 🎤 voice message
+chat-media-video = 🎬 video
+chat-media-sticker = 🙂 sticker
+chat-room-preview =
+    🏠 <b>Room</b>: the common chat.
+    Once you join, everything you write goes to everyone here, until you leave, send another command, or stay silent for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
+chat-room-in =
+    🏠 <b>You're in the room.</b>
+    Everything you write now goes to everyone here. 🚪 Leave, /leave or any other command ends room mode; so do { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } without writing here.
+chat-room-here = { $count ->
+        [0] 👥 Nobody is here right now.
+        [one] 👥 Here now: { $names }
+       *[other] 👥 Here now ({ $count }): { $names }{ $more ->
+            [0] {""}
+           *[other] {" "}and { $more } more
+        }
+    }
+chat-room-join = ✅ Join the room
 chat-room-recent = Latest messages:
 chat-room-empty = No messages yet. Say hello!
 chat-room-leave = 🚪 Leave the room
 chat-room-left = 👋 You left the room.
+chat-room-left-by-command = 👋 You left the room. /room to come back.
 chat-room-not-in = You're not in the room. /room to join.
 chat-room-gone = 🚪 You're no longer in the room (you left it elsewhere), so this was not sent. /room to join again.
-chat-room-text-only = ❌ Only text goes to the room.
-chat-room-rate-limited = ⏳ Easy there: at most { $limit } room messages a minute. Please try again in { $seconds } s.
+chat-room-idle-left = 🚪 You left the room: { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } without writing there. /room to come back.
+chat-room-idle-unsent = 🚪 You left the room after { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    } without writing there, so this was not sent. /room to come back.
+chat-room-rate-limited = ⏳ Easy there: at most { $limit ->
+        [one] { $limit } room message
+       *[other] { $limit } room messages
+    } a minute. Please try again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
 chat-inbox-title =
     📥 <b>Inbox</b>: the last messages you received, newest first
     🕒 Times in { $timezone }
-chat-inbox-empty = 📭 Your inbox is empty. Messages people send you with /pm will show up here.
-chat-inbox-reply = ↩️ Reply to { $handle }
+chat-inbox-empty = 📭 Your inbox is empty. Messages people send you will show up here.
+chat-inbox-reply = ↩️ { $n } · { $handle }
+chat-inbox-history = 📜 { $n } · History
+chat-contacts-title = 📜 <b>History</b>: whose conversation? Or type <code>/history @username</code>.
+chat-contacts-empty = 📜 No conversations yet. Start one with ✉️ New message.
 chat-history-title = 📜 <b>Conversation with { $handle }</b> · page { $page }
 chat-history-hint = Newest first · 🕒 { $timezone }
-chat-history-empty = 📜 No messages with { $handle } yet. Start with <code>/pm { $handle } Hi!</code>
+chat-history-empty = 📜 No messages with { $handle } yet. Press ↩️ Reply to write the first one.
 chat-history-usage =
-    📜 Whose conversation? <code>/history username</code>
+    📜 Whose conversation? <code>/history @username</code>
     For example: <code>/history @anna</code>
 chat-history-self = ❌ That's you. /inbox shows the messages you received.
 chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
@@ -338,6 +524,7 @@ chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
 
 ## chat delivery
 chat-pm-incoming = 💬 { $sender }: { $text }
+chat-pm-incoming-media = 💬 { $sender }
 chat-pm-reply = ↩️ Reply
 chat-pm-notice = 📨 { $count ->
         [one] { $count } new message
@@ -348,7 +535,8 @@ chat-pm-notice-others = { $count ->
         [one] { $count } other
        *[other] { $count } others
     }
-chat-room-line = <b>{ $name }</b>: { $text }
+chat-room-line = 🏠 <b>{ $name }</b> in the room: { $text }
+chat-room-line-media = 🏠 <b>{ $name }</b> in the room
 
 ## admin
 cmd-admin = Admin panel
@@ -404,6 +592,14 @@ admin-remove-tag = ❌ #{ $tag }
 admin-back-to-results = ◀️ To the results
 admin-banned = User banned.
 admin-unbanned = User unbanned.
+admin-confirm-bn = ⚠️ Ban { $user }? They will get one "you are blocked" answer and nothing more, in Telegram and over the API.
+admin-confirm-ub = ⚠️ Unban { $user }? They can use the bot and the API again.
+admin-confirm-ma = ⚠️ Make { $user } an admin? They will see the admin panel and can ban people and send mailings.
+admin-confirm-ra = ⚠️ Remove { $user } from the admins?
+admin-confirm-yes-bn = ⛔ Yes, ban
+admin-confirm-yes-ub = ✅ Yes, unban
+admin-confirm-yes-ma = ⭐ Yes, make admin
+admin-confirm-yes-ra = ➖ Yes, remove admin
 admin-made-admin = Now an admin.
 admin-removed-admin = No longer an admin.
 admin-tag-removed = Tag removed.
@@ -418,13 +614,15 @@ mailings-list-empty = 📨 No mailings yet.
 mailings-new = ➕ New
 mailing-status-scheduled = 🕒 scheduled
 mailing-status-running = ▶️ running
+mailing-status-paused = ⏸ paused
 mailing-status-completed = ✅ completed
 mailing-status-cancelled = ✖️ cancelled
-mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total } · { $text }
 mailing-not-found = ❌ Mailing not found.
-mailing-text-prompt = ✍️ Send the mailing text (HTML formatting allowed: &lt;b&gt;, &lt;i&gt;, &lt;a href="…"&gt;…; up to { $max } characters). /cancel to stop.
-mailing-text-too-long = The text has { $length } characters; the limit is { $max }. Send a shorter one.
-mailing-text-html = The HTML is not valid: { $error }. Fix it and send the text again.
+mailing-text-too-long = The text has { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Send a shorter one.
 mailing-preview = 👆 This is exactly what recipients will get.
 mailing-audience-prompt =
     👥 <b>Who gets it?</b>
@@ -446,7 +644,10 @@ mailing-audience-operators-prompt = 📱 Send the phone operator codes, separate
 mailing-audience-values-empty = I found no values there. Send them again, or /skip.
 mailing-audience-tags-invalid = A tag is at most 32 characters long. Send the tags again, or /skip.
 mailing-audience-operators-invalid = An operator code is digits only (up to 8), e.g. <code>916</code>. Send the codes again, or /skip.
-mailing-audience-too-many = At most { $max } values. Send fewer, or /skip.
+mailing-audience-too-many = At most { $max ->
+        [one] { $max } value
+       *[other] { $max } values
+    }. Send fewer, or /skip.
 mailing-audience-values-invalid = That does not look right ({ $error }). Try again.
 mailing-audience-operators-label = operator codes
 mailing-audience-all = everyone
@@ -460,10 +661,14 @@ mailing-window-prompt = 🕘 A local sending window in each recipient’s time z
 mailing-window-invalid = A window looks like <code>09:00-21:00</code> (start and end differ). Try again or /skip.
 mailing-summary =
     📨 <b>New mailing</b>
-    Audience: { $audience } ({ $count } recipients now)
+    Audience: { $audience } ({ $count ->
+        [one] { $count } recipient
+       *[other] { $count } recipients
+    } now)
     Start: { $start }
     End: { $end }
     Window: { $window }
+    Buttons: { $buttons }
     Create it?
 mailing-window-none = any time
 mailing-create = ✅ Create
@@ -472,9 +677,11 @@ mailing-card =
     📨 <b>Mailing #{ $id }</b> · { $status }
     Start: { $start } · End: { $end } (your time)
     Audience: { $audience } · window: { $window }
+    { $content }
     { $bar } { $percent }%
     ⏳ pending { $pending } · ⚙️ processing { $processing } · ✅ sent { $sent }
     ❌ error { $error } · ⌛ expired { $expired } · ❔ unknown { $unknown }
+    🔕 unsubscribed { $unsubscribes }
     Rate: { $rate } msg/s · ETA: { $eta }
 mailing-eta-unknown = —
 mailing-refresh = 🔄 Refresh
@@ -487,3 +694,61 @@ mailing-already-finished = The mailing has already finished.
 mailing-to-list = ◀️ To the list
 mailing-daily-summary = 📊 <b>Mailings yesterday</b> ({ $date })
 mailing-daily-summary-line = #{ $id } · { $status } · ✅ { $sent } · ❌ { $error } · ⌛ { $expired } · ❔ { $unknown }
+mailing-content-prompt = ✍️ Send the message exactly as recipients should see it: a text with formatting (bold, links, …), or a photo, video, GIF or document with a caption. You can also forward one. Up to 4096 characters, 1024 for a caption. /cancel to stop.
+mailing-content-unsupported = This kind of message cannot be mailed. Send a text, or a photo, video, GIF or document with a caption.
+mailing-content-empty = The message is empty. Send a text, or media with a caption.
+mailing-caption-too-long = The caption has { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }; the limit is { $max }. Send a shorter one.
+mailing-invalid = That does not look right: { $error }
+mailing-buttons-prompt =
+    🔗 Add link buttons? One row per line, <code>Label https://…</code> per button, up to { $perRow } in a row separated by <code>|</code>, up to { $rows } rows. For example:
+    <code>Shop https://example.com/shop | Help https://example.com/help</code>
+    Or tap Skip (/skip).
+mailing-buttons-skip = ⏭ Skip
+mailing-buttons-too-many = At most { $rows } rows of { $perRow } buttons. Send fewer, or /skip.
+mailing-buttons-row-too-long = Row { $row } has more than { $perRow } buttons. Send them again, or /skip.
+mailing-buttons-no-label = Button { $column } in row { $row } needs a label before its link, e.g. <code>Shop https://example.com</code>.
+mailing-buttons-label-too-long = The label of button { $column } in row { $row } is longer than { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }.
+mailing-buttons-url-invalid = The link of button { $column } in row { $row } is not a valid address, e.g. <code>https://example.com</code>.
+mailing-buttons-url-scheme = The link of button { $column } in row { $row } must start with http:// or https://.
+mailing-buttons-url-too-long = The link of button { $column } in row { $row } is longer than { $max ->
+        [one] { $max } character
+       *[other] { $max } characters
+    }.
+mailing-test-failed = ⚠️ Telegram refused the mailing: { $error }
+mailing-test = 🧪 Test
+mailing-test-sent = Sent to you as recipients will get it.
+mailing-pause = ⏸ Pause
+mailing-resume = ▶️ Resume
+mailing-paused = Paused: nothing more is sent until you resume it.
+mailing-resumed = Resumed where it stopped.
+mailing-state-changed = The mailing has changed meanwhile; here it is now.
+mailing-delete = 🗑 Delete
+mailing-delete-confirm = Delete mailing #{ $id }? It has not started; nothing will be sent.
+mailing-delete-yes = 🗑 Yes, delete it
+mailing-deleted = Mailing #{ $id } deleted.
+mailing-media-photo = 🖼 Photo
+mailing-media-video = 🎬 Video
+mailing-media-animation = 🎞 GIF
+mailing-media-document = 📄 Document
+mailing-content-line = { $media } «{ $text }»{ $buttons ->
+        [0] {""}
+       *[other] {" "}· 🔗 { $buttons }
+    }
+mailing-eta-days = { $d } d { $h } h
+mailing-eta-hours = { $h } h { $m } min
+mailing-eta-minutes = { $m } min { $s } s
+mailing-eta-seconds = { $s } s
+mailing-unsubscribe = 🔕 Unsubscribe
+mailing-unsubscribed = ✓ Unsubscribed
+mailing-unsubscribe-undo = ↩️ Undo
+mailing-unsubscribed-toast = You will not get mailings any more. Reminders and messages keep coming. Undo or Settings turn them back on.
+mailing-resubscribed-toast = Mailings are on again.
+mailing-unsubscribe-preview = In a real mailing this button unsubscribes the recipient.
+mailings-setting = 📨 Mailings: { $state }
+mailings-setting-changed = 📨 Mailings { $state }

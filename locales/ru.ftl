@@ -7,17 +7,25 @@ menu-outdated = Меню изменилось; вот актуальное.
 blocked = ⛔ Администратор заблокировал вам доступ к Gramdesk.
 cancelled = Отменено.
 cancel = ✖️ Отмена
-nothing-to-cancel = Отменять нечего. /menu откроет главное меню.
+nothing-to-cancel = Отменять нечего. Что будем делать?
 back = ◀️ Назад
 on = вкл.
 off = выкл.
 not-set = не указан
+dialog-cancel = ✖️ Отмена
+dialog-skip = ⏭ Пропустить
+dialog-stale-button = Эта кнопка относится к предыдущему шагу.
+date-today = сегодня в { $time }
+date-tomorrow = завтра в { $time }
+date-yesterday = вчера в { $time }
+date-on = { $day }, { $time }
 
 ## commands
 cmd-start = Запустить Gramdesk и открыть главное меню
 cmd-menu = Главное меню
 cmd-tasks = Ваши задачи
 cmd-newtask = Новая задача
+cmd-find = Найти задачи по словам из названия: /find слова
 cmd-pm = Личное сообщение: /pm имя текст
 cmd-inbox = Последние полученные сообщения
 cmd-history = Переписка с человеком: /history имя
@@ -48,6 +56,7 @@ help =
     /menu: главное меню
     /tasks: ваши задачи (они есть и в меню)
     /newtask: новая задача
+    /find слова: найти задачи по словам из названия
     /pm имя текст: личное сообщение
     /inbox: последние полученные сообщения
     /history имя: переписка с человеком
@@ -65,33 +74,48 @@ settings-summary =
 
     🌐 Язык: { $language }
     🕒 Часовой пояс: { $timezone } (сейчас { $time })
-    🔔 Уведомления: { $notifications }
+    🔔 Уведомления (напоминания, личные сообщения): { $notifications }
     📱 Телефон: { $phone }
     👤 Отображаемое имя: { $name }
     🔗 HTTP-аккаунт: { $account }
+
+    🆔 Ваш Telegram id: <code>{ $telegramId }</code>
+    Его спрашивает <code>POST /auth/register</code>, когда вы создаёте аккаунт Gramdesk для приложений и скриптов; подтвердить нужно будет здесь.
 settings-phone-value = { $phone } (код оператора { $code })
 settings-language = 🌐 Язык
 settings-timezone = 🕒 Часовой пояс
-settings-notifications = 🔔 Уведомления: { $state }
+settings-notifications = 🔔 Напоминания и сообщения: { $state }
 settings-phone = 📱 Поделиться телефоном
 settings-name = 👤 Отображаемое имя
 settings-choose-language = 🌐 Выберите язык:
 settings-language-changed = ✅ Язык: русский
 settings-choose-timezone =
-    🕒 Выберите часовой пояс или нажмите «Другой…» и введите его.
+    🕒 Выберите город, отправьте геопозицию или нажмите «Другой…» и введите часовой пояс.
     Сейчас: <b>{ $timezone }</b> (время { $time })
 settings-timezone-other = ✏️ Другой…
 settings-timezone-prompt =
-    🕒 Отправьте часовой пояс в формате IANA, например <code>Europe/Moscow</code> или <code>Asia/Yekaterinburg</code>, или смещение от UTC, например <code>+3</code>.
-    /cancel оставит текущий.
+    🕒 Напишите часовой пояс: название IANA, например <code>Europe/Moscow</code>, город (<code>Новосибирск</code>, <code>Tokyo</code>) или смещение от UTC (<code>UTC+3</code>).
 settings-timezone-invalid =
     ❌ «{ $input }» не похоже на часовой пояс.
-    Попробуйте, например, <code>Europe/Samara</code>, <code>Asia/Novosibirsk</code> или <code>+5</code>. /cancel оставит текущий.
+    Попробуйте, например, <code>Europe/Samara</code>, <code>Новосибирск</code> или <code>UTC+5</code>.
 settings-timezone-saved = ✅ Часовой пояс: <b>{ $timezone }</b> (сейчас { $time })
-settings-notifications-changed = 🔔 Уведомления { $state }
+timezone-start =
+    🕒 <b>В каком вы часовом поясе?</b>
+    Тогда напоминания будут приходить по вашему местному времени. Выберите город, отправьте геопозицию или напишите пояс (например, <code>Europe/Moscow</code>, <code>UTC+3</code>, <code>Новосибирск</code>).
+    Пока стоит UTC (сейчас { $time }).
+timezone-start-set = ✅ Часовой пояс: <b>{ $timezone }</b> (сейчас { $time }). Изменить его можно в ⚙️ Настройках.
+timezone-skip = ⏭ Пропустить (оставить UTC)
+timezone-skipped = 🕒 Часовой пояс остаётся UTC. Указать свой можно в любой момент: ⚙️ Настройки → 🕒 Часовой пояс.
+timezone-share-location = 📍 Отправить геопозицию
+timezone-location-prompt = 📍 Нажмите кнопку ниже, чтобы отправить геопозицию. По ней я определю только часовой пояс, сами координаты не сохраняются.
+timezone-location-button = 📍 Отправить мою геопозицию
+timezone-location-cancel = ✖️ Отмена
+timezone-location-cancelled = Отправка геопозиции отменена.
+timezone-location-none = 🌊 Для этого места не нашёлся часовой пояс (открытое море?). Отправьте другую геопозицию или нажмите /cancel и выберите город.
+settings-notifications-changed = 🔔 Уведомления (напоминания о задачах, личные сообщения) { $state }
 settings-phone-prompt =
     📱 Нажмите кнопку ниже, чтобы поделиться номером телефона с Gramdesk.
-    Он нужен для рассылок (код оператора); другие пользователи его не видят.
+    Gramdesk хранит его вместе с кодом оператора, по которому адресуются рассылки. Номер видят администраторы Gramdesk, другие пользователи — нет. Удалить его можно в любой момент в настройках.
 settings-phone-button = 📱 Отправить мой номер
 settings-phone-cancel = ✖️ Отмена
 settings-phone-saved = ✅ Телефон сохранён: { $phone }
@@ -100,17 +124,29 @@ settings-phone-not-own = ❌ Пожалуйста, отправьте свой �
 settings-phone-invalid = ❌ Telegram прислал номер, который я не могу разобрать. Попробуйте ещё раз.
 settings-phone-cancelled = Отправка телефона отменена.
 settings-name-prompt =
-    👤 Отправьте имя, которое будут видеть другие пользователи Gramdesk (до { $max } символов).
+    👤 Отправьте имя, которое будут видеть другие пользователи Gramdesk (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }).
     Сейчас: <b>{ $name }</b>
     /reset вернёт имя из Telegram, /cancel оставит текущее.
-settings-name-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте имя покороче.
+settings-name-too-long = ❌ Здесь { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Отправьте имя покороче.
 settings-name-empty = ❌ Имя не может быть пустым. Отправьте имя или /cancel.
 settings-name-invalid = ❌ В имени есть невидимые управляющие символы. Отправьте обычный текст.
 settings-name-not-text = Отправьте имя текстовым сообщением или /cancel.
 settings-name-saved = ✅ Отображаемое имя: <b>{ $name }</b>
 settings-name-reset = ✅ Будет показано имя из Telegram: <b>{ $name }</b>
 settings-back-to = ⚙️ Настройки
-settings-account-none = не привязан
+settings-account-none = пока нет. Чтобы пользоваться Gramdesk ещё и из приложений или скриптов, создайте аккаунт через <code>POST /auth/register</code> (он спросит Telegram id, указанный ниже) или привяжите существующий по ссылке, которую его владелец получает через <code>POST /token</code>.
+settings-name-unset = не задано (другие видят «{ $name }»)
+settings-phone-change = 📱 Сменить телефон
+settings-phone-remove = 🗑 Удалить телефон
+settings-phone-removed = Телефон удалён.
 settings-unlink = 🔓 Отвязать @{ $username }
 settings-unlink-confirm =
     🔓 Отвязать аккаунт Gramdesk <b>@{ $username }</b> от этого Telegram?
@@ -169,13 +205,58 @@ task-reminder =
     🔔 Напоминание: <b>{ $title }</b>
     Срок: { $due }
 task-reminder-open = 📂 Открыть
+task-reminder-advance =
+    🔔 Срок { $before ->
+        [hour] через час
+       *[day] через сутки
+    }: <b>{ $title }</b>
+    Срок: { $due }
+task-reminder-done = ✅ Готово
+task-reminder-snooze-15m = ⏰ 15 мин
+task-reminder-snooze-1h = ⏰ 1 час
+task-reminder-snooze-tomorrow = ⏰ Завтра в 9:00
+task-reminder-done-note = ✅ Отмечено как выполненное.
+task-reminder-done-toast = ✅ Задача выполнена
+task-reminder-already-done = ✅ Эта задача уже выполнена.
+task-reminder-snoozed = ⏰ Отложено: напомню снова { $until }.
+task-reminder-snoozed-toast = ⏰ Напомню снова { $until }
 tasks-title = 📋 <b>Задачи</b> · { $filter }
 tasks-counts = ⏳ { $todo } · 🟡 { $inProgress } · ✅ { $done }
 tasks-page = Страница { $page }/{ $pages }
 tasks-empty-open = Открытых задач нет. Нажмите «➕ Новая задача», чтобы добавить.
 tasks-empty-done = Выполненных задач пока нет.
 tasks-empty-all = У вас пока нет задач. Нажмите «➕ Новая задача», чтобы добавить.
-tasks-capped = Показаны { $max } самых новых задач; более старые доступны через API.
+tasks-capped = Показаны { $max ->
+        [one] { $max } задача
+        [few] { $max } задачи
+       *[many] { $max } задач
+    }: сначала все открытые, затем последние выполненные. 🔎 Поиск найдёт любую задачу.
+tasks-overdue = ❗ { $count ->
+    [one] { $count } просрочена
+    [few] { $count } просрочены
+   *[other] { $count } просрочено
+}
+tasks-due-today = сегодня в { $time }
+tasks-due-tomorrow = завтра в { $time }
+tasks-due-yesterday = вчера в { $time }
+tasks-search = 🔎 Поиск
+tasks-search-prompt =
+    🔎 Отправьте несколько слов из названия, например <code>паспорт</code>.
+    /cancel прерывает.
+tasks-search-title = 🔎 <b>Поиск</b>: «{ $query }»
+tasks-search-found = { $count ->
+    [one] Найдена { $count } задача
+    [few] Найдено { $count } задачи
+   *[other] Найдено { $count } задач
+}
+tasks-search-none = Ничего не нашлось. Попробуйте другие слова или меньше слов.
+tasks-search-capped = Показаны первые { $max ->
+        [one] { $max } результат
+        [few] { $max } результата
+       *[many] { $max } результатов
+    }; добавьте слово, чтобы сузить поиск.
+tasks-search-clear = ✖️ Сбросить поиск
+tasks-search-again = 🔎 Новый поиск
 tasks-filter-open = Открытые
 tasks-filter-done = Готовые
 tasks-filter-all = Все
@@ -187,7 +268,8 @@ task-status-in-progress = 🟡 В работе
 task-status-done = ✅ Готово
 task-card-title = 📌 <b>{ $title }</b>
 task-card-no-description = <i>Без описания</i>
-task-card-status = Статус: { $status }
+task-card-status = Статус: <b>{ $status }</b>
+task-card-remind-before = 🔔 Напомню ещё и { $value }
 task-card-due = 📅 Срок: { $due } ({ $timezone })
 task-card-overdue = ⚠️ просрочено
 task-card-due-none = 📅 Срок: не указан
@@ -196,7 +278,13 @@ task-card-tags-none = 🏷 Теги: нет
 task-card-comments = 💬 Комментарии: { $count }
 task-card-created = 🕒 Создана: { $created }
 task-card-updated = ✏️ Изменена: { $updated }
-task-next-status = ➡️ { $status }
+task-status-current = • { $status } •
+task-status-same = Задача уже в статусе «{ $status }».
+task-remind-before = 🔔 Заранее: { $value }
+task-remind-before-off = нет
+task-remind-before-hour = за час
+task-remind-before-day = за сутки
+task-remind-before-set = 🔔 Напоминание заранее: { $value }
 task-edit-title = ✏️ Название
 task-edit-description = 📝 Описание
 task-edit-due = 📅 Срок
@@ -223,38 +311,73 @@ task-saved-tags = ✅ Теги изменены
 task-cleared-tags = ✅ Теги убраны
 task-new-title-prompt =
     ➕ <b>Новая задача</b>
-    Отправьте название (до { $max } символов), например <code>Купить молоко</code>.
-    /cancel прерывает.
-task-new-description-prompt = 📝 Отправьте описание (до { $max } символов) или /skip.
+    Отправьте название (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }), например <code>Купить молоко</code>.
+task-new-description-prompt = 📝 Отправьте описание (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }) или нажмите ⏭ Пропустить.
 task-new-due-prompt =
-    📅 Какой срок? Ваш часовой пояс: { $timezone }.
-    Например <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
-    /skip: без срока.
+    📅 Какой срок? Нажмите кнопку или 📅 Календарь либо напишите срок (часовой пояс { $timezone }):
+    <code>завтра в 9</code>, <code>в пятницу 18:00</code>, <code>через 2 часа</code>, <code>{ $dotted }</code>.
 task-title-prompt =
-    ✏️ Отправьте новое название (до { $max } символов).
+    ✏️ Отправьте новое название (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }).
     Сейчас: <b>{ $title }</b>
-    /cancel оставит как есть.
-task-title-required = ❌ У задачи должно быть название. Отправьте его, например <code>Купить молоко</code>, или /cancel.
-task-title-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте название короче, например <code>Купить молоко</code>.
+task-title-required = ❌ У задачи должно быть название. Отправьте его, например <code>Купить молоко</code>.
+task-title-too-long = ❌ Здесь { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Отправьте название короче, например <code>Купить молоко</code>.
 task-title-empty = ❌ Название не может быть пустым. Отправьте его, например <code>Купить молоко</code>.
 task-title-invalid = ❌ В названии есть невидимые управляющие символы. Отправьте обычный текст, например <code>Купить молоко</code>.
-task-description-prompt =
-    📝 Отправьте новое описание (до { $max } символов).
-    /clear удалит его, /cancel оставит как есть.
-task-description-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте описание короче.
+task-description-prompt = 📝 Отправьте новое описание (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }).
+task-description-too-long = ❌ Здесь { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Отправьте описание короче.
 task-description-invalid = ❌ В описании есть невидимые управляющие символы. Отправьте обычный текст.
 task-due-prompt =
-    📅 Отправьте новый срок в вашем часовом поясе ({ $timezone }), например <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
+    📅 Какой срок? Нажмите кнопку или 📅 Календарь либо напишите срок (часовой пояс { $timezone }):
+    <code>завтра в 9</code>, <code>в пятницу 18:00</code>, <code>через 2 часа</code>, <code>{ $dotted }</code>.
     Сейчас: { $due }
-    /clear (или /skip) уберёт срок, /cancel оставит как есть.
-task-due-invalid = ❌ «{ $input }» не похоже на дату. Попробуйте <code>{ $iso }</code>, <code>{ $dotted }</code>, <code>завтра 9:00</code> или <code>сегодня 18:00</code>.
-task-due-past = ❌ { $due } уже в прошлом. Отправьте более позднее время, например <code>завтра 9:00</code>.
+task-due-invalid = ❌ «{ $input }» не похоже на дату. Попробуйте <code>завтра в 9</code>, <code>в пятницу 18:00</code>, <code>через 2 часа</code> или <code>{ $dotted }</code>.
+task-due-past = ❌ Время «{ $due }» уже прошло. Выберите более позднее, например <code>завтра в 9</code>.
 task-tags-prompt =
     🏷 Отправьте теги через запятую или пробел (не больше { $max }), например <code>работа, срочно</code>.
     Сейчас: { $tags }
-    /clear уберёт их, /cancel оставит как есть.
 task-tags-invalid = ❌ Тег — одно слово из букв, цифр, _ или - (до 32 символов). Например: <code>работа, срочно</code>.
-task-tags-too-many = ❌ Не больше { $max } тегов. Например: <code>работа, срочно</code>.
+task-tags-too-many = ❌ Не больше { $max ->
+        [one] { $max } тега
+        [few] { $max } тегов
+       *[many] { $max } тегов
+    }. Например: <code>работа, срочно</code>.
+dialog-clear-description = 🗑 Удалить описание
+dialog-clear-due = 🗑 Убрать срок
+dialog-clear-tags = 🗑 Удалить теги
+due-pick-today = 🌆 Сегодня 18:00
+due-pick-tomorrow = 🌅 Завтра 9:00
+due-pick-monday = 📆 Понедельник 9:00
+due-pick-hour = ⏱ Через час
+due-pick-calendar = 📅 Календарь
+due-pick-back = ↩️ Быстрый выбор
+due-pick-back-month = ◀️ К календарю
+due-pick-day = 📅 Выберите день (часовой пояс { $timezone }) или напишите дату.
+due-pick-time = 🕒 { $day }: выберите время или напишите его, например <code>18:30</code> ({ $timezone }).
+due-pick-invalid = ⚠️ Эта кнопка устарела. Выберите ещё раз.
 comments-title = 💬 <b>Комментарии</b> · { $title }
 comments-page = Страница { $page }/{ $pages }
 comments-empty = Комментариев пока нет. Нажмите «➕ Комментарий».
@@ -266,10 +389,22 @@ comments-add = ➕ Комментарий
 comments-back = ◀️ К задаче
 comment-not-found = ❌ Комментарий не найден: его удалили, или он не ваш.
 comment-prompt =
-    💬 Отправьте комментарий к задаче <b>{ $title }</b> (до { $max } символов).
+    💬 Отправьте комментарий к задаче <b>{ $title }</b> (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }).
     /cancel прерывает.
-comment-edit-prompt = ✏️ Отправьте новый текст комментария (до { $max } символов); /cancel оставит как есть. Сейчас:
-comment-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте комментарий короче.
+comment-edit-prompt = ✏️ Отправьте новый текст комментария (до { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }); /cancel оставит как есть. Сейчас:
+comment-too-long = ❌ Здесь { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Отправьте комментарий короче.
 comment-empty = ❌ Комментарий не может быть пустым. Отправьте текст или /cancel.
 comment-invalid = ❌ В комментарии есть невидимые управляющие символы. Отправьте обычный текст.
 comment-added = ✅ Комментарий добавлен
@@ -284,60 +419,143 @@ menu-chat = 💬 Чат
 chat-screen =
     💬 <b>Чат</b>
 
-    ✉️ <code>/pm имя текст</code>: личное сообщение (имя пользователя в Gramdesk или в Telegram, можно с @)
-    📜 <code>/history имя</code>: ваша переписка с человеком, сначала новые
-    📥 /inbox: последние 20 полученных сообщений
-    🏠 /room: общая комната; /leave, чтобы выйти
+    ✉️ <b>Новое сообщение</b>: выберите, кому вы уже писали, или введите @username
+    📜 <b>История</b>: ваша переписка с человеком
+    📥 <b>Входящие</b>: последние полученные сообщения (до { $inbox })
+    🏠 <b>Комната</b>: общий чат, куда может зайти каждый
 
-    Под полученными сообщениями есть кнопка ↩️ Ответить.
+    Чтобы ответить на полученное сообщение, нажмите под ним ↩️ Ответить или ответьте на него свайпом. Можно отправлять и фото, документы, голосовые, видео и стикеры.
+    Команды: <code>/pm @username текст</code>, <code>/history @username</code>, /inbox, /room, /leave
+chat-new-button = ✉️ Новое сообщение
+chat-history-button = 📜 История
 chat-room-button = 🏠 Комната
 chat-inbox-button = 📥 Входящие
+chat-back-to-menu = ◀️ В меню
+chat-back-to-chat = ◀️ Назад в чат
 chat-pm-usage =
-    ✍️ Напишите имя пользователя, а затем сообщение:
-    <code>/pm имя текст</code>
+    ✍️ Укажите @username, а затем текст сообщения:
+    <code>/pm @username текст</code>
     Например: <code>/pm { $handle } Привет! Встречаемся в шесть?</code>
-chat-pm-sent = ✅ Отправлено { $handle }
-chat-pm-stored = 📥 Сохранено для { $handle }. Сейчас его не уведомить: он увидит сообщение, когда вернётся.
-chat-pm-blocked = 🚫 { $handle } заблокировал бота, сообщение до него не дойдёт. Ничего не отправлено.
-chat-pm-self = ❌ Нельзя отправить сообщение самому себе.
-chat-pm-rate-limited = ⏳ Не так быстро: не больше { $limit } личных сообщений в минуту. Попробуйте снова через { $seconds } с.
-chat-user-not-found = ❌ Пользователя { $handle } нет. Проверьте имя: это имя в Gramdesk или в Telegram.
+chat-pm-sent = ✅ Отправлено: { $handle }
+chat-pm-stored = 📥 Сохранено для { $handle }. Уведомить сейчас не получится: сообщение дождётся во входящих.
+chat-pm-blocked = 🚫 Пользователь { $handle } заблокировал бота, сообщение не дойдёт. Ничего не отправлено.
+chat-pm-self = ❌ Себе написать не получится.
+chat-pm-rate-limited = ⏳ Слишком часто: можно не больше { $limit ->
+        [one] { $limit } личного сообщения
+        [few] { $limit } личных сообщений
+       *[many] { $limit } личных сообщений
+    } в минуту. Попробуйте через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+       *[many] { $seconds } секунд
+    }.
+chat-user-not-found = ❌ Пользователя { $handle } не нашлось. Проверьте @username: нужен юзернейм в Gramdesk или Telegram, а не имя.
 chat-user-gone = ❌ Этот пользователь больше недоступен.
-chat-text-too-long = ❌ Здесь { $length } символов, а можно не больше { $max }. Отправьте сообщение короче.
-chat-text-empty = ❌ Сообщение пустое. Отправьте текст.
-chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение или /cancel.
-chat-reply-not-text = ✍️ Отправьте ответ текстом или /cancel.
-chat-room-joined =
-    🏠 <b>Комната</b>: вы вошли.
-    Всё, что вы пишете, теперь получат все в комнате. /leave, чтобы выйти.
-chat-room-already =
-    🏠 <b>Комната</b>: вы уже здесь.
-    Всё, что вы пишете, получат все в комнате. /leave, чтобы выйти.
+chat-text-too-long = ❌ В сообщении { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }
+    }, а можно не больше { $max }. Сократите его и отправьте снова.
+chat-text-empty = ❌ Сообщение пустое. Напишите что-нибудь.
+chat-caption-too-long = ❌ В подписи { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }
+    }, а Telegram разрешает не больше { $max }. Сократите подпись и отправьте снова. Ничего не отправлено.
+chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер) или /cancel.
+chat-new-prompt =
+    ✉️ <b>Новое сообщение</b>
+    Кому? Выберите ниже или отправьте @username (в Gramdesk или Telegram). /cancel — отмена.
+chat-new-prompt-first =
+    ✉️ <b>Новое сообщение</b>
+    Кому? Отправьте @username (в Gramdesk или Telegram). /cancel — отмена.
+chat-new-not-text = ✉️ Отправьте @username текстом или /cancel.
+chat-new-not-found = ❌ Пользователя { $handle } не нашлось. Отправьте другой @username (не имя) или /cancel.
+chat-media-unsupported = ❌ Такое сообщение переслать нельзя. В чат можно отправлять текст, фото, документы, голосовые, видео и стикеры.
+chat-media-no-target = 📎 Кому это? Ответьте этим (свайпом) на полученное сообщение или сначала откройте 💬 Чат → ✉️ Новое сообщение. Ничего не отправлено.
+chat-media-photo = 🖼 фото
+chat-media-document = 📄 { $name }
+chat-media-voice = 🎤 голосовое сообщение
+chat-media-video = 🎬 видео
+chat-media-sticker = 🙂 стикер
+chat-room-preview =
+    🏠 <b>Комната</b>: общий чат.
+    Когда вы войдёте, всё, что вы пишете, будут получать все, кто здесь, пока вы не выйдете, не отправите другую команду или не замолчите на { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    }.
+chat-room-in =
+    🏠 <b>Вы в комнате.</b>
+    Всё, что вы пишете, теперь получат все, кто здесь. Выйти: 🚪 Выйти, /leave или любая другая команда; ещё выход случится сам, если { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    } ничего сюда не писать.
+chat-room-here = { $count ->
+        [0] 👥 Сейчас здесь никого нет.
+        [one] 👥 Сейчас здесь: { $names }
+       *[other] 👥 Сейчас здесь ({ $count }): { $names }{ $more ->
+            [0] {""}
+           *[other] {" "}и ещё { $more }
+        }
+    }
+chat-room-join = ✅ Войти в комнату
 chat-room-recent = Последние сообщения:
 chat-room-empty = Сообщений пока нет. Поздоровайтесь!
 chat-room-leave = 🚪 Выйти из комнаты
 chat-room-left = 👋 Вы вышли из комнаты.
-chat-room-not-in = Вы не в комнате. /room, чтобы войти.
-chat-room-gone = 🚪 Вы больше не в комнате (вышли из неё в другом месте), поэтому это не отправлено. /room, чтобы войти снова.
-chat-room-text-only = ❌ В комнату можно писать только текстом.
-chat-room-rate-limited = ⏳ Не так быстро: не больше { $limit } сообщений в комнату в минуту. Попробуйте снова через { $seconds } с.
+chat-room-left-by-command = 👋 Вы вышли из комнаты. Вернуться: /room
+chat-room-not-in = Вы не в комнате. Войти: /room
+chat-room-gone = 🚪 Вы уже не в комнате (вышли из неё в другом месте), поэтому это не отправлено. Войти снова: /room
+chat-room-idle-left = 🚪 Вы вышли из комнаты: { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    } ничего туда не писали. Вернуться: /room
+chat-room-idle-unsent = 🚪 Вы вышли из комнаты, потому что { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    } ничего туда не писали, поэтому это не отправлено. Вернуться: /room
+chat-room-rate-limited = ⏳ Слишком часто: в комнату можно писать не больше { $limit ->
+        [one] { $limit } сообщения
+        [few] { $limit } сообщений
+       *[many] { $limit } сообщений
+    } в минуту. Попробуйте через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+       *[many] { $seconds } секунд
+    }.
 chat-inbox-title =
     📥 <b>Входящие</b>: последние полученные сообщения, сначала новые
     🕒 Время: { $timezone }
-chat-inbox-empty = 📭 Входящих пока нет. Здесь появятся сообщения, которые вам пришлют через /pm.
-chat-inbox-reply = ↩️ Ответить { $handle }
+chat-inbox-empty = 📭 Входящих пока нет. Здесь появятся сообщения, которые вам пришлют.
+chat-inbox-reply = ↩️ { $n } · { $handle }
+chat-inbox-history = 📜 { $n } · История
+chat-contacts-title = 📜 <b>История</b>: с кем переписка? Или введите <code>/history @username</code>.
+chat-contacts-empty = 📜 Переписок пока нет. Начните с ✉️ Новое сообщение.
 chat-history-title = 📜 <b>Переписка с { $handle }</b> · страница { $page }
 chat-history-hint = Сначала новые · 🕒 { $timezone }
-chat-history-empty = 📜 С { $handle } сообщений пока нет. Начните с <code>/pm { $handle } Привет!</code>
+chat-history-empty = 📜 С { $handle } сообщений пока нет. Нажмите ↩️ Ответить, чтобы написать первым.
 chat-history-usage =
-    📜 С кем переписка? <code>/history имя</code>
+    📜 С кем переписка? <code>/history @username</code>
     Например: <code>/history @anna</code>
-chat-history-self = ❌ Это вы. /inbox покажет полученные вами сообщения.
+chat-history-self = ❌ Это вы. Полученные сообщения — в /inbox.
 chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
 chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
 
 ## chat delivery
 chat-pm-incoming = 💬 { $sender }: { $text }
+chat-pm-incoming-media = 💬 { $sender }
 chat-pm-reply = ↩️ Ответить
 chat-pm-notice = 📨 { $count ->
         [one] { $count } новое сообщение
@@ -345,11 +563,12 @@ chat-pm-notice = 📨 { $count ->
        *[many] { $count } новых сообщений
     } от { $sender } — /inbox
 # Последний элемент списка отправителей в уведомлении, когда писавших больше, чем названо (после «от»).
-chat-pm-notice-others = ещё { $count } { $count ->
-        [one] собеседника
-       *[other] собеседников
+chat-pm-notice-others = ещё { $count ->
+        [one] { $count } собеседника
+       *[other] { $count } собеседников
     }
-chat-room-line = <b>{ $name }</b>: { $text }
+chat-room-line = 🏠 <b>{ $name }</b> в комнате: { $text }
+chat-room-line-media = 🏠 <b>{ $name }</b> в комнате
 
 ## admin
 cmd-admin = Панель администратора
@@ -405,6 +624,14 @@ admin-remove-tag = ❌ #{ $tag }
 admin-back-to-results = ◀️ К результатам
 admin-banned = Пользователь забанен.
 admin-unbanned = Пользователь разбанен.
+admin-confirm-bn = ⚠️ Заблокировать { $user }? Он получит один ответ «вы заблокированы» и больше ничего — ни в Telegram, ни через API.
+admin-confirm-ub = ⚠️ Разблокировать { $user }? Бот и API снова станут доступны.
+admin-confirm-ma = ⚠️ Сделать { $user } администратором? Откроется админка: блокировки и рассылки.
+admin-confirm-ra = ⚠️ Снять с { $user } права администратора?
+admin-confirm-yes-bn = ⛔ Да, заблокировать
+admin-confirm-yes-ub = ✅ Да, разблокировать
+admin-confirm-yes-ma = ⭐ Да, сделать администратором
+admin-confirm-yes-ra = ➖ Да, снять права
 admin-made-admin = Теперь администратор.
 admin-removed-admin = Больше не администратор.
 admin-tag-removed = Тег удалён.
@@ -419,13 +646,16 @@ mailings-list-empty = 📨 Рассылок пока нет.
 mailings-new = ➕ Новая
 mailing-status-scheduled = 🕒 запланирована
 mailing-status-running = ▶️ идёт
+mailing-status-paused = ⏸ на паузе
 mailing-status-completed = ✅ завершена
 mailing-status-cancelled = ✖️ отменена
-mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total } · { $text }
 mailing-not-found = ❌ Рассылка не найдена.
-mailing-text-prompt = ✍️ Отправьте текст рассылки (можно HTML: &lt;b&gt;, &lt;i&gt;, &lt;a href="…"&gt;…; до { $max } символов). /cancel — отмена.
-mailing-text-too-long = В тексте { $length } символов, а можно не больше { $max }. Отправьте текст короче.
-mailing-text-html = HTML некорректен: { $error }. Исправьте и отправьте текст снова.
+mailing-text-too-long = В тексте { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Отправьте текст короче.
 mailing-preview = 👆 Именно это получат адресаты.
 mailing-audience-prompt =
     👥 <b>Кому отправить?</b>
@@ -448,7 +678,11 @@ mailing-audience-operators-prompt = 📱 Отправьте коды опера�
 mailing-audience-values-empty = Не нашёл здесь ни одного значения. Отправьте их ещё раз или /skip.
 mailing-audience-tags-invalid = Тег — не длиннее 32 символов. Отправьте теги ещё раз или /skip.
 mailing-audience-operators-invalid = Код оператора — только цифры (до 8), например <code>916</code>. Отправьте коды ещё раз или /skip.
-mailing-audience-too-many = Не больше { $max } значений. Отправьте меньше или /skip.
+mailing-audience-too-many = Не больше { $max ->
+        [one] { $max } значения
+        [few] { $max } значений
+       *[many] { $max } значений
+    }. Отправьте меньше или /skip.
 mailing-audience-values-invalid = Что-то не так ({ $error }). Попробуйте ещё раз.
 mailing-audience-operators-label = коды операторов
 mailing-audience-all = все
@@ -462,10 +696,15 @@ mailing-window-prompt = 🕘 Окно отправки по местному в�
 mailing-window-invalid = Окно выглядит так: <code>09:00-21:00</code> (начало и конец разные). Попробуйте ещё раз или /skip.
 mailing-summary =
     📨 <b>Новая рассылка</b>
-    Аудитория: { $audience } ({ $count } адресатов сейчас)
+    Аудитория: { $audience } ({ $count ->
+        [one] { $count } адресат
+        [few] { $count } адресата
+       *[many] { $count } адресатов
+    } сейчас)
     Начало: { $start }
     Конец: { $end }
     Окно: { $window }
+    Кнопки: { $buttons }
     Создать?
 mailing-window-none = в любое время
 mailing-create = ✅ Создать
@@ -474,9 +713,11 @@ mailing-card =
     📨 <b>Рассылка #{ $id }</b> · { $status }
     Начало: { $start } · Конец: { $end } (ваше время)
     Аудитория: { $audience } · окно: { $window }
+    { $content }
     { $bar } { $percent }%
     ⏳ ожидают { $pending } · ⚙️ в работе { $processing } · ✅ отправлено { $sent }
     ❌ ошибки { $error } · ⌛ истекли { $expired } · ❔ неизвестно { $unknown }
+    🔕 отписались { $unsubscribes }
     Скорость: { $rate } сообщ./с · Осталось: { $eta }
 mailing-eta-unknown = —
 mailing-refresh = 🔄 Обновить
@@ -489,3 +730,74 @@ mailing-already-finished = Рассылка уже завершена.
 mailing-to-list = ◀️ К списку
 mailing-daily-summary = 📊 <b>Рассылки за вчера</b> ({ $date })
 mailing-daily-summary-line = #{ $id } · { $status } · ✅ { $sent } · ❌ { $error } · ⌛ { $expired } · ❔ { $unknown }
+mailing-content-prompt = ✍️ Пришлите сообщение ровно таким, каким его должны увидеть адресаты: текст с оформлением (жирный, ссылки…) или фото, видео, GIF либо документ с подписью. Можно и переслать готовое. До 4096 символов, у подписи — до 1024. /cancel — отмена.
+mailing-content-unsupported = Такое сообщение разослать нельзя. Пришлите текст или фото, видео, GIF либо документ с подписью.
+mailing-content-empty = Сообщение пустое. Пришлите текст или медиа с подписью.
+mailing-caption-too-long = В подписи { $length ->
+        [one] { $length } символ
+        [few] { $length } символа
+       *[many] { $length } символов
+    }, а можно не больше { $max }. Пришлите покороче.
+mailing-invalid = Что-то не так: { $error }
+mailing-buttons-prompt =
+    🔗 Добавить кнопки со ссылками? Каждая строка — ряд кнопок, кнопка — <code>Название https://…</code>, в ряду до { $perRow } через <code>|</code>, рядов до { $rows }. Например:
+    <code>Магазин https://example.com/shop | Помощь https://example.com/help</code>
+    Или нажмите «Пропустить» (/skip).
+mailing-buttons-skip = ⏭ Пропустить
+mailing-buttons-too-many = Не больше { $rows } { $rows ->
+        [one] ряда
+       *[other] рядов
+    } по { $perRow } { $perRow ->
+        [one] кнопке
+        [few] кнопки
+       *[many] кнопок
+    }. Пришлите меньше или /skip.
+mailing-buttons-row-too-long = В ряду { $row } больше { $perRow } { $perRow ->
+        [one] кнопки
+       *[other] кнопок
+    }. Пришлите ещё раз или /skip.
+mailing-buttons-no-label = У кнопки { $column } в ряду { $row } нет названия перед ссылкой, например <code>Магазин https://example.com</code>.
+mailing-buttons-label-too-long = Название кнопки { $column } в ряду { $row } длиннее { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }.
+mailing-buttons-url-invalid = Ссылка кнопки { $column } в ряду { $row } — не адрес, нужно что-то вроде <code>https://example.com</code>.
+mailing-buttons-url-scheme = Ссылка кнопки { $column } в ряду { $row } должна начинаться с http:// или https://.
+mailing-buttons-url-too-long = Ссылка кнопки { $column } в ряду { $row } длиннее { $max ->
+        [one] { $max } символа
+        [few] { $max } символов
+       *[many] { $max } символов
+    }.
+mailing-test-failed = ⚠️ Telegram не принял рассылку: { $error }
+mailing-test = 🧪 Тест
+mailing-test-sent = Отправил вам так, как получат адресаты.
+mailing-pause = ⏸ Пауза
+mailing-resume = ▶️ Продолжить
+mailing-paused = На паузе: больше ничего не уйдёт, пока не продолжите.
+mailing-resumed = Продолжаем с того места, где остановились.
+mailing-state-changed = Рассылка за это время изменилась — вот какая она сейчас.
+mailing-delete = 🗑 Удалить
+mailing-delete-confirm = Удалить рассылку #{ $id }? Она ещё не началась, никто ничего не получит.
+mailing-delete-yes = 🗑 Да, удалить
+mailing-deleted = Рассылка #{ $id } удалена.
+mailing-media-photo = 🖼 Фото
+mailing-media-video = 🎬 Видео
+mailing-media-animation = 🎞 GIF
+mailing-media-document = 📄 Документ
+mailing-content-line = { $media } «{ $text }»{ $buttons ->
+        [0] {""}
+       *[other] {" "}· 🔗 { $buttons }
+    }
+mailing-eta-days = { $d } дн. { $h } ч
+mailing-eta-hours = { $h } ч { $m } мин
+mailing-eta-minutes = { $m } мин { $s } с
+mailing-eta-seconds = { $s } с
+mailing-unsubscribe = 🔕 Отписаться
+mailing-unsubscribed = ✓ Вы отписались
+mailing-unsubscribe-undo = ↩️ Вернуть
+mailing-unsubscribed-toast = Рассылки больше не придут. Напоминания и сообщения — как прежде. Вернуть можно кнопкой «Вернуть» или в настройках.
+mailing-resubscribed-toast = Рассылки снова включены.
+mailing-unsubscribe-preview = В настоящей рассылке эта кнопка отписывает адресата.
+mailings-setting = 📨 Рассылки: { $state }
+mailings-setting-changed = 📨 Рассылки { $state }

@@ -20,6 +20,7 @@ import { type HttpServer, startHttpServer } from './platform/http/server.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
 import { connectRedis, createRedis, type Redis } from './platform/redis.js';
+import type { Sandbox } from './platform/sandbox/sandbox.js';
 import { apiRoutes } from './routes.js';
 import { createServices } from './services.js';
 
@@ -33,6 +34,8 @@ export interface StartOptions {
   botInfo?: UserFromGetMe;
   fetch?: CreateBotOptions['fetch'];
   keyPrefix?: string;
+  /** Sandbox mode: the Bot API stand-in the config's TELEGRAM_API_ROOT points at, and its web chat. */
+  sandbox?: Sandbox;
 }
 
 export interface Gramdesk {
@@ -135,6 +138,9 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
           await redis.ping();
         },
       },
+      ...(options.sandbox && config.sandbox
+        ? { sandbox: { sandbox: options.sandbox, public: config.sandbox.public } }
+        : {}),
       webhook:
         bot && config.webhook
           ? { path: new URL(config.webhook.url).pathname, handler: webhookHandler(bot, config.webhook.secret) }
@@ -179,8 +185,11 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     stopping ??= (async () => {
       // Intake first (no new updates or requests), then background work, then connections.
       // WebSockets are closed first: the HTTP server's close waits for every upgraded socket too.
+      // The sandbox's long polls are answered first for the same reason.
+      options.sandbox?.release();
       await Promise.allSettled([intake?.stop(), chatGateway?.close().finally(() => http?.close()) ?? http?.close()]);
       await Promise.all([jobs.close(), mailingEngine?.stop(), adminTicker?.stop()]);
+      await options.sandbox?.close();
       await orm.close();
       await redis.quit().catch(() => redis.disconnect());
     })();

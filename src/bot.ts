@@ -1,7 +1,13 @@
 import type { ConversationBuilder } from '@grammyjs/conversations';
 import { accountsFeature } from './features/accounts/index.js';
 import { adminConversations, adminFeature } from './features/admin/index.js';
-import { CHAT_CONVERSATIONS, chatConversations, chatFeature, roomModeFeature } from './features/chat/index.js';
+import {
+  CHAT_CONVERSATIONS,
+  chatConversations,
+  chatFeature,
+  roomExitOnCommand,
+  roomModeFeature,
+} from './features/chat/index.js';
 import { buildMenus, cancelFeature, startFeature, unhandledFeature } from './features/home/index.js';
 import { mailingConversations, mailingsFeature } from './features/mailings/index.js';
 import { taskConversations, tasksFeature } from './features/tasks/index.js';
@@ -26,13 +32,15 @@ export function createGramdeskBot(deps: BotDeps, options: CreateBotOptions): Gra
     displayName: displayNameConversation(deps.translator, menus.screens),
     ...taskConversations(deps.translator, menus.screens),
     [CHAT_CONVERSATIONS.reply]: chatConversations(deps.translator).pmReply,
+    [CHAT_CONVERSATIONS.compose]: chatConversations(deps.translator).pmNew,
     ...adminConversations(deps.translator, menus.screens),
     ...mailingConversations(deps.translator, menus.screens),
   };
   return createBot(deps, options, {
     beforeSession: [chatMemberFeature()],
     loadUser: loadUser(),
-    beforeDialogs: [cancelFeature()],
+    // Any command but /room and /leave ends room mode first (SPEC §2.3), then runs as usual.
+    beforeDialogs: [roomExitOnCommand(), cancelFeature(menus.screens)],
     dialogs,
     menu: menus.root,
     features: [

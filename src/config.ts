@@ -76,9 +76,13 @@ const withDefault = <T extends z.ZodType>(schema: T, value: z.input<T>) =>
 
 const schema = z
   .object({
-    BOT_TOKEN: z
-      .string({ message: 'required: the bot token from @BotFather, like 123456:ABC-def' })
-      .regex(/^\d+:[A-Za-z0-9_-]+$/, { message: 'expected a bot token like 123456:ABC-def (digits, colon, secret)' }),
+    // Without it the product runs in sandbox mode (SPEC §1): a Bot API stand-in instead of Telegram.
+    BOT_TOKEN: optional(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]+$/, { message: 'expected a bot token like 123456:ABC-def (digits, colon, secret)' }),
+    ),
+    SANDBOX_PUBLIC: optional(bool),
     TELEGRAM_API_ROOT: withDefault(
       url(['http:', 'https:'], 'an http(s) URL such as https://api.telegram.org'),
       'https://api.telegram.org',
@@ -96,7 +100,7 @@ const schema = z
         }),
     ),
     DATABASE_URL: optional(url(['postgres:', 'postgresql:'], 'a postgres://user:password@host:5432/db URL')),
-    REDIS_URL: withDefault(url(['redis:', 'rediss:'], 'a redis://host:6379 URL'), 'redis://127.0.0.1:6379'),
+    REDIS_URL: optional(url(['redis:', 'rediss:'], 'a redis://host:6379 URL')),
     PORT: withDefault(port, '3000'),
     HOST: withDefault(z.string().min(1), '0.0.0.0'),
     ADMIN_TELEGRAM_IDS: withDefault(telegramIdList, ''),
@@ -129,8 +133,18 @@ const schema = z
     // Not an operator setting: the crash test shortens the mailing claim lease so that a killed
     // worker's claims come back within seconds.
     MAILING_TEST_LEASE_MS: optional(z.coerce.number().int().min(100).max(600_000)),
+    // Not an operator setting: the Redis-without-setup test probes a port where nothing answers
+    // instead of 127.0.0.1:6379 (which CI's own Redis occupies).
+    REDIS_TEST_DEFAULT_URL: optional(url(['redis:'], 'a redis:// URL')),
   })
   .superRefine((c, ctx) => {
+    if (c.BOT_TOKEN && c.SANDBOX_PUBLIC !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_PUBLIC'],
+        message: 'there is no sandbox with a BOT_TOKEN (the sandbox runs only without one); remove SANDBOX_PUBLIC',
+      });
+    }
     if (c.BOT_MODE === 'webhook') {
       if (!c.WEBHOOK_URL)
         ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'required when BOT_MODE=webhook' });
@@ -148,6 +162,19 @@ const schema = z
 
 export type Env = z.output<typeof schema>;
 
+/** Sandbox mode (no BOT_TOKEN): the simulated Telegram the web chat at /sandbox talks through. */
+export interface SandboxConfig {
+  /** SANDBOX_PUBLIC=true: /sandbox answers every client, not only loopback ones. */
+  public: boolean;
+  /** The simulated user who is an admin from the start (added to adminTelegramIds). */
+  adminId: number;
+}
+
+/** The token the bot uses against the sandbox's stand-in (not a secret: it never reaches Telegram). */
+export const SANDBOX_BOT_TOKEN = '7000000001:sandbox-not-telegram';
+export const SANDBOX_ADMIN_ID = 100_001;
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export interface Config {
   botToken: string;
   /** The numeric bot id, the part of the token before the colon; safe to log. */
@@ -159,6 +186,13 @@ export interface Config {
   /** Directory of the embedded PGlite database used when DATABASE_URL is not set. */
   pgliteDir: string;
   redisUrl: string;
+  /**
+   * REDIS_URL was not set: `redisUrl` is the default, and when nothing answers there, the product
+   * may start its own redis-server (SPEC §1 "Redis without setup").
+   */
+  redisDefaulted: boolean;
+  /** Without BOT_TOKEN: the sandbox (SPEC §1); undefined with a real bot token. */
+  sandbox: SandboxConfig | undefined;
   port: number;
   host: string;
   adminTelegramIds: number[];
@@ -194,18 +228,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError([...byVar.values()]);
   }
   const e = result.data;
+  const botToken = e.BOT_TOKEN ?? SANDBOX_BOT_TOKEN;
+  const sandbox = e.BOT_TOKEN ? undefined : { public: e.SANDBOX_PUBLIC ?? false, adminId: SANDBOX_ADMIN_ID };
   return {
-    botToken: e.BOT_TOKEN,
-    botId: Number(e.BOT_TOKEN.split(':')[0]),
+    botToken,
+    botId: Number(botToken.split(':')[0]),
     telegramApiRoot: e.TELEGRAM_API_ROOT,
     botMode: e.BOT_MODE,
     webhook: e.WEBHOOK_URL && e.WEBHOOK_SECRET ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } : undefined,
     databaseUrl: e.DATABASE_URL,
     pgliteDir: './data/pglite',
-    redisUrl: e.REDIS_URL,
+    redisUrl: e.REDIS_URL ?? e.REDIS_TEST_DEFAULT_URL ?? DEFAULT_REDIS_URL,
+    redisDefaulted: e.REDIS_URL === undefined,
+    sandbox,
     port: e.PORT,
     host: e.HOST,
-    adminTelegramIds: e.ADMIN_TELEGRAM_IDS,
+    adminTelegramIds: sandbox ? [...new Set([...e.ADMIN_TELEGRAM_IDS, sandbox.adminId])] : e.ADMIN_TELEGRAM_IDS,
     jwtPrivateKey: e.JWT_PRIVATE_KEY,
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,

@@ -115,7 +115,7 @@ describe('attaching in the bot', () => {
     await client.click('🔓 Unlink @unlinkme');
     expect(client.lastReply()).toContain('Unlink the Gramdesk account <b>@unlinkme</b>');
     await client.click('🔓 Yes, unlink');
-    expect(client.lastReply()).toContain('🔗 HTTP account: not linked');
+    expect(client.lastReply()).toContain('🔗 HTTP account: none yet.');
 
     const kept = await em().findOneOrFail(User, { id: account.id });
     expect(kept.telegramId).toBeNull();

@@ -148,6 +148,14 @@ describe('the user card', () => {
 
     await openAnn();
     await admin.click('⛔ Ban');
+    // It asks first (issue 14); Cancel changes nothing, Yes bans.
+    expect(admin.lastReply()).toContain('⚠️ Ban ');
+    expect(admin.buttons()).toEqual(['⛔ Yes, ban', '✖️ Cancel']);
+    await admin.click('✖️ Cancel');
+    expect(admin.lastReply()).not.toContain('⚠️');
+    expect(admin.lastReply()).not.toContain('Status: ⛔ banned');
+    await admin.click('⛔ Ban');
+    await admin.click('⛔ Yes, ban');
     expect(lastToast(env)).toBe('User banned.');
     expect(admin.lastReply()).toContain('Status: ⛔ banned');
     expect(admin.buttons()).toContain('✅ Unban');
@@ -178,6 +186,7 @@ describe('the user card', () => {
 
   it('unbans: the user is served again', async () => {
     await admin.click('✅ Unban');
+    await admin.click('✅ Yes, unban');
     expect(lastToast(env)).toBe('User unbanned.');
     expect(admin.lastReply()).toContain('Status: active');
     await ann.sendCommand('menu');
@@ -188,6 +197,7 @@ describe('the user card', () => {
   it('makes and removes an admin, registering the admin commands in their chat', async () => {
     env.telegram.clear();
     await admin.click('⭐ Make admin');
+    await admin.click('⭐ Yes, make admin');
     expect(lastToast(env)).toBe('Now an admin.');
     expect(admin.lastReply()).toContain('Role: admin');
     const set = env.telegram.callsOf('setMyCommands').at(-1);
@@ -199,6 +209,7 @@ describe('the user card', () => {
     expect(ann.lastReply()).toContain('Admin panel');
 
     await admin.click('➖ Remove admin');
+    await admin.click('➖ Yes, remove admin');
     expect(lastToast(env)).toBe('No longer an admin.');
     expect(env.telegram.callsOf('deleteMyCommands').at(-1)?.payload.scope).toEqual({
       type: 'chat',

@@ -12,7 +12,12 @@ beforeAll(() => startChatWorker(env));
 
 const handle = (client: BotClient) => `@${client.user.username}`;
 /** The message lines of a list screen (those with an arrow). */
-const linesOf = (text: string) => text.split('\n').filter((l) => l.startsWith('➡️') || l.startsWith('⬅️'));
+// Inbox entries are numbered ("1. ⬅️ …"), history lines are not.
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.replace(/^\d+\. /, ''))
+    .filter((l) => l.startsWith('➡️') || l.startsWith('⬅️'));
 const textsOf = (text: string) => linesOf(text).map((l) => l.replace(/^.*?: /, ''));
 
 async function setTimezone(client: BotClient, timezone: string): Promise<void> {
@@ -52,17 +57,17 @@ describe('/history', () => {
     expect(linesOf(first)[1]).toMatch(
       new RegExp(`^⬅️ <b>${handle(bob)}</b> · \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d: m24$`),
     );
-    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back']);
+    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back to Chat']);
 
     const message = env.telegram.chat(ann.chatId).at(-1)?.message_id;
     await ann.click('▶️');
     expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(message);
     expect(ann.lastReply()).toContain('· page 2');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
-    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back']);
+    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back to Chat']);
     await ann.click('▶️');
     expect(textsOf(ann.lastReply())).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
-    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back']);
+    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back to Chat']);
     await ann.click('◀️');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
     await ann.click('◀️');
@@ -75,7 +80,9 @@ describe('/history', () => {
 
     // Reply from the history screen.
     await bob.click('↩️ Reply');
-    expect(bob.lastReply()).toBe(`✍️ Reply to ${handle(ann)}: send your message, or /cancel.`);
+    expect(bob.lastReply()).toBe(
+      `✍️ Reply to ${handle(ann)}: send your message (text, photo, document, voice message, video or sticker), or /cancel.`,
+    );
     await bob.sendText('from the history');
     expect(bob.lastReply()).toBe(`✅ Sent to ${handle(ann)}`);
     await waitForSend(env, ann.chatId, (t) => t === `💬 ${handle(bob)}: from the history`);
@@ -100,15 +107,13 @@ describe('/history', () => {
     const ann = await chatUser(env, { first_name: 'Ann' });
     const bob = await chatUser(env, { first_name: 'Bob' });
     await ann.sendCommand('history');
-    expect(ann.lastReply()).toContain('<code>/history username</code>');
+    expect(ann.lastReply()).toContain('<code>/history @username</code>');
     await ann.sendCommand('history', '@no_such_user_here');
     expect(ann.lastReply()).toContain('❌ There is no user @no_such_user_here.');
     await ann.sendCommand('history', handle(ann));
     expect(ann.lastReply()).toBe("❌ That's you. /inbox shows the messages you received.");
     await ann.sendCommand('history', handle(bob));
-    expect(ann.lastReply()).toBe(
-      `📜 No messages with ${handle(bob)} yet. Start with <code>/pm ${handle(bob)} Hi!</code>`,
-    );
+    expect(ann.lastReply()).toBe(`📜 No messages with ${handle(bob)} yet. Press ↩️ Reply to write the first one.`);
   });
 
   it('a forged page button names an unknown user: "not found", nothing shown', async () => {
@@ -148,15 +153,19 @@ describe('/inbox', () => {
     expect(textsOf(text)).toEqual(Array.from({ length: 20 }, (_, i) => `in ${25 - i}`));
     expect(linesOf(text).every((l) => l.startsWith('⬅️'))).toBe(true);
     expect(linesOf(text)[0]).toContain(`<b>${handle(senders[0] as BotClient)}</b>`);
-    // Reply buttons for the latest senders, newest first.
+    // Every entry has Reply and History buttons (issue 14: not only the latest four senders).
+    const byEntry = (n: number) => handle(senders[(25 - n) % 3] as BotClient);
     expect(me.buttons()).toEqual([
-      `↩️ Reply to ${handle(senders[0] as BotClient)}`,
-      `↩️ Reply to ${handle(senders[2] as BotClient)}`,
-      `↩️ Reply to ${handle(senders[1] as BotClient)}`,
-      '◀️ Back',
+      ...Array.from({ length: 20 }, (_, i) => [`↩️ ${i + 1} · ${byEntry(i + 1)}`, `📜 ${i + 1} · History`]).flat(),
+      '◀️ Back to Chat',
     ]);
-    await me.click(`↩️ Reply to ${handle(senders[2] as BotClient)}`);
-    expect(me.lastReply()).toBe(`✍️ Reply to ${handle(senders[2] as BotClient)}: send your message, or /cancel.`);
+    await me.click(`📜 20 · History`);
+    expect(me.lastReply()).toContain(`📜 <b>Conversation with ${byEntry(20)}</b>`);
+    await me.sendCommand('inbox');
+    await me.click(`↩️ 2 · ${handle(senders[2] as BotClient)}`);
+    expect(me.lastReply()).toBe(
+      `✍️ Reply to ${handle(senders[2] as BotClient)}: send your message (text, photo, document, voice message, video or sticker), or /cancel.`,
+    );
     await me.sendText('answer from the inbox');
     await waitForSend(env, (senders[2] as BotClient).chatId, (t) => t === `💬 ${handle(me)}: answer from the inbox`);
   });
@@ -167,8 +176,8 @@ describe('/inbox', () => {
     const message = env.telegram.chat(lone.chatId).at(-1)?.message_id;
     await lone.click('📥 Inbox');
     expect(env.telegram.chat(lone.chatId).at(-1)?.message_id).toBe(message);
-    expect(lone.lastReply()).toBe('📭 Your inbox is empty. Messages people send you with /pm will show up here.');
-    await lone.click('◀️ Back');
+    expect(lone.lastReply()).toBe('📭 Your inbox is empty. Messages people send you will show up here.');
+    await lone.click('◀️ Back to Chat');
     expect(lone.lastReply()).toContain('💬 <b>Chat</b>');
   });
 });

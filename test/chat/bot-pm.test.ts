@@ -36,7 +36,7 @@ async function waitOnline(userId: string): Promise<void> {
 }
 
 const USAGE =
-  /^✍️ Write the username, then the message:\n<code>\/pm username text<\/code>\nFor example: <code>\/pm @\S+ Hi! See you at six\?<\/code>$/;
+  /^✍️ Write the @username, then the message:\n<code>\/pm @username text<\/code>\nFor example: <code>\/pm @\S+ Hi! See you at six\?<\/code>$/;
 
 describe('/pm: refusals store nothing and send nothing', () => {
   it('answers a command without a username or without a text with the usage and an example', async () => {
@@ -61,7 +61,7 @@ describe('/pm: refusals store nothing and send nothing', () => {
     const [ann, bob] = await pair();
     await ann.sendCommand('pm', '@nobody_here_at_all hi');
     expect(ann.lastReply()).toBe(
-      '❌ There is no user @nobody_here_at_all. Check the username: it is their Gramdesk or Telegram username.',
+      '❌ There is no user @nobody_here_at_all. Check the @username: it is their Gramdesk or Telegram username, not their name.',
     );
     await ann.sendCommand('pm', '<b>x</b> hi');
     expect(ann.lastReply()).toContain('@&lt;b&gt;x&lt;/b&gt;');
@@ -165,9 +165,9 @@ describe('/pm: delivery', () => {
     }
     await ann.sendCommand('pm', `${handle(others[0] as BotClient)} one too many`);
     expect(ann.lastReply()).toMatch(
-      /^⏳ Easy there: at most 20 private messages a minute\. Please try again in \d{1,2} s\.$/,
+      /^⏳ Easy there: at most 20 private messages a minute\. Please try again in \d{1,2} seconds?\.$/,
     );
-    const seconds = Number(/in (\d+) s/.exec(ann.lastReply())?.[1]);
+    const seconds = Number(/in (\d+) second/.exec(ann.lastReply())?.[1]);
     expect(seconds).toBeGreaterThan(0);
     expect(seconds).toBeLessThanOrEqual(60);
     expect((await pmsFrom(env, ann)).length).toBe(20);
@@ -184,7 +184,9 @@ describe('the Reply button', () => {
     expect(delivered.payload.text).toBe('💬 Ann: ping');
 
     await bob.click('↩️ Reply');
-    expect(bob.lastReply()).toBe('✍️ Reply to Ann: send your message, or /cancel.');
+    expect(bob.lastReply()).toBe(
+      '✍️ Reply to Ann: send your message (text, photo, document, voice message, video or sticker), or /cancel.',
+    );
     await bob.sendText('pong <i>back</i>');
     expect(bob.lastReply()).toBe('✅ Sent to Ann');
     const back = await waitForSend(env, ann.chatId, (t) => t.startsWith('💬'));
@@ -205,7 +207,8 @@ describe('the Reply button', () => {
     await bob.sendText('y'.repeat(4001));
     expect(bob.lastReply()).toBe('❌ That is 4,001 characters; the limit is 4,000. Please send a shorter message.');
     await bob.sendCommand('cancel');
-    expect(bob.lastReply()).toBe('Cancelled.');
+    // Leaving the dialog returns to a screen (the home feature's /cancel), never a reply prompt.
+    expect(bob.lastReply()).not.toContain('✍️');
     await bob.sendText('not a reply');
     expect(await pmsFrom(env, bob)).toEqual([]);
   });

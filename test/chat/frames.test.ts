@@ -84,6 +84,6 @@ describe('chat delivery texts', () => {
 
   it('escapes what users typed', () => {
     expect(t.t('en', 'chat-pm-incoming', { sender: '@a', text: '<i>&' })).toBe('💬 @a: &lt;i&gt;&amp;');
-    expect(t.t('ru', 'chat-room-line', { name: 'A<b>', text: 'x' })).toBe('<b>A&lt;b&gt;</b>: x');
+    expect(t.t('ru', 'chat-room-line', { name: 'A<b>', text: 'x' })).toBe('🏠 <b>A&lt;b&gt;</b> в комнате: x');
   });
 });

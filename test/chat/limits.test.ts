@@ -184,7 +184,8 @@ describe('room fan-out beside a running mailing', () => {
     await env.services.chat.deliverRoom(line.id);
     const ran = await runChatJobs();
     expect(ran.filter((r) => r.data.type === 'room-send' && r.outcome === 'sent')).toHaveLength(members.length);
-    for (const m of members) expect(env.telegram.textsTo(m.user.telegramId as number)).toEqual(['<b>Sam</b>: chatty']);
+    for (const m of members)
+      expect(env.telegram.textsTo(m.user.telegramId as number)).toEqual(['🏠 <b>Sam</b> in the room: chatty']);
     // It booked slots of the chat lane only: the mailing lane's schedule was never touched.
     expect(await env.services.redis.exists(keys.chat)).toBe(1);
     expect(await env.services.redis.exists(keys.mailing)).toBe(0);

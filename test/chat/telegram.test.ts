@@ -238,7 +238,7 @@ describe('room fan-out to Telegram', () => {
       { data: { type: 'room', messageId: message.id }, outcome: 'queued' },
       { data: { type: 'room-send', messageId: message.id, userId: offline.user.id }, outcome: 'sent' },
     ]);
-    expect(env.telegram.textsTo(offlineChat)).toEqual(['<b>Sam</b>: Hi &lt;all&gt;']);
+    expect(env.telegram.textsTo(offlineChat)).toEqual(['🏠 <b>Sam</b> in the room: Hi &lt;all&gt;']);
     for (const chat of [onlineChat, blockedChat, outsiderChat]) expect(env.telegram.textsTo(chat)).toEqual([]);
   });
 

@@ -264,6 +264,8 @@ describe('a banned account loses its open sockets', () => {
     await admin.sendText(victim.user.id);
     await admin.click(new RegExp(`^${victim.user.username} `));
     await admin.click('⛔ Ban');
+    // A ban asks for confirmation first (issue 14).
+    await admin.click('⛔ Yes, ban');
     expect((await env.em().findOneOrFail(User, { id: victim.user.id })).status).toBe('banned');
     expect((await closedWith(onA, 'the socket on A to close')).code).toBe(CLOSE_CODES.forbidden);
     expect((await closedWith(onB, 'the socket on B to close')).code).toBe(CLOSE_CODES.forbidden);

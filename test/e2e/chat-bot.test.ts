@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { e2eRedisUrl, flushRedis, pollingClient, startE2eApp } from '../helpers/program.js';
 
-const REDIS_DATABASE = 13;
+const REDIS_DATABASE = 7;
 afterAll(() => flushRedis(e2eRedisUrl(REDIS_DATABASE)));
 
 // biome-ignore lint/suspicious/noExplicitAny: frames are asserted field by field
 type Frame = Record<string, any>;
 
 describe('chat in the bot end to end (the real program)', () => {
-  it('two Telegram users /pm each other; an HTTP user over its WebSocket writes to one and gets the Reply back', async () => {
+  it('two Telegram users /pm each other and swipe-reply with a photo; an HTTP user over its WebSocket gets a Reply and a document', async () => {
     const app = await startE2eApp(REDIS_DATABASE);
     const { telegram, port, program } = app;
     const call = (path: string, body: unknown, token?: string) => app.call(path, { body, token });
@@ -39,6 +39,27 @@ describe('chat in the bot end to end (the real program)', () => {
       expect(bob.lastReply()).toBe('✅ Sent to @Ann_E2E');
       await sendTo(ann.chatId, '💬 @bob_e2e: Hi Ann');
 
+      // Ann answers with Telegram's own reply (swipe) and a photo with a caption: back to Bob,
+      // relayed by file id with the caption under the sender's name. The worker stores the
+      // Telegram id of the PM it delivered just after sending it, so the swipe may need a retry.
+      const hiAnn = telegram.chat(ann.chatId).find((m) => m.text === '💬 @bob_e2e: Hi Ann');
+      expect(hiAnn).toBeDefined();
+      for (let i = 0; i < 50; i++) {
+        await ann.sendMessage(
+          { photo: [{ file_id: 'e2e-photo', file_unique_id: 'e2e-u', width: 10, height: 10 }], caption: 'the view <3' },
+          { message_id: hiAnn?.message_id ?? 0 },
+        );
+        if (ann.lastReply() === '✅ Sent to @bob_e2e') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ann.lastReply()).toBe('✅ Sent to @bob_e2e');
+      const photo = await telegram.waitForCall(
+        (c) => c.method === 'sendPhoto' && c.payload.chat_id === bob.chatId && c.payload.photo === 'e2e-photo',
+        15_000,
+      );
+      expect(photo.payload.caption).toBe('💬 @Ann_E2E: the view &lt;3');
+      expect(JSON.stringify(photo.payload.reply_markup)).toMatch(/"callback_data":"pm:reply:\d+"/);
+
       // An HTTP-only user, connected over the WebSocket.
       expect((await call('/auth/register', { username: 'web_e2e', password: 'chat e2e password' })).status).toBe(201);
       const login = await call('/auth/login', { username: 'web_e2e', password: 'chat e2e password' });
@@ -57,7 +78,9 @@ describe('chat in the bot end to end (the real program)', () => {
       expect(sent.body).toMatchObject({ kind: 'pm', from: { username: 'web_e2e' }, text: 'Hello from the web' });
       await sendTo(bob.chatId, '💬 @web_e2e: Hello from the web');
       await bob.click('↩️ Reply');
-      expect(bob.lastReply()).toBe('✍️ Reply to @web_e2e: send your message, or /cancel.');
+      expect(bob.lastReply()).toBe(
+        '✍️ Reply to @web_e2e: send your message (text, photo, document, voice message, video or sticker), or /cancel.',
+      );
       await bob.sendText('Hello back, web');
       expect(bob.lastReply()).toBe('✅ Sent to @web_e2e');
 
@@ -74,6 +97,21 @@ describe('chat in the bot end to end (the real program)', () => {
         to: { username: 'web_e2e' },
         text: 'Hello back, web',
       });
+
+      // A document sent with the Reply button reaches the socket with its `media` description.
+      await bob.click('↩️ Reply');
+      await bob.sendMessage({
+        document: { file_id: 'e2e-doc', file_unique_id: 'e2e-d', file_name: 'notes.txt', mime_type: 'text/plain' },
+        caption: 'notes',
+      });
+      expect(bob.lastReply()).toBe('✅ Sent to @web_e2e');
+      let doc: Frame | undefined;
+      while (!doc && Date.now() - started < 20_000) {
+        doc = frames.find((f) => f.type === 'pm' && f.text === 'notes');
+        if (!doc) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(doc).toMatchObject({ media: { type: 'document', fileName: 'notes.txt', mimeType: 'text/plain' } });
+      expect(JSON.stringify(doc)).not.toContain('e2e-doc');
       socket.close();
       expect(await program.stop()).toBe(0);
     } finally {

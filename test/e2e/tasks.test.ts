@@ -24,7 +24,7 @@ describe('tasks end to end (the real program)', () => {
       const list = await app.call('/tasks', { token });
       expect(list.body.items.map((t: { title: string }) => t.title)).toEqual(['Made in the bot', 'Made over HTTP']);
 
-      // A reminder, due in two seconds, arrives once with an Open button.
+      // A reminder, due in two seconds, arrives once with Done, Snooze and Open buttons.
       const dueAt = new Date(Date.now() + 2_000).toISOString();
       expect((await app.call(`/tasks/${created.body.id}`, { method: 'PATCH', body: { dueAt }, token })).status).toBe(
         200,
@@ -33,7 +33,8 @@ describe('tasks end to end (the real program)', () => {
         c.method === 'sendMessage' && c.payload.chat_id === telegramId && String(c.payload.text).startsWith('🔔');
       const reminder = await app.telegram.waitForCall(isReminder, 15_000);
       expect(reminder.payload.text).toContain('Made over HTTP');
-      expect(JSON.stringify(reminder.payload.reply_markup)).toContain(`task:${created.body.id}`);
+      expect(JSON.stringify(reminder.payload.reply_markup)).toContain(`rm:${created.body.id}:o`);
+      expect(JSON.stringify(reminder.payload.reply_markup)).toContain(`rm:${created.body.id}:z15`);
       await new Promise((r) => setTimeout(r, 1_500));
       expect(app.telegram.calls.filter(isReminder)).toHaveLength(1);
 

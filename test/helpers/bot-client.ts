@@ -58,6 +58,36 @@ export class BotClient {
     } as Update);
   }
 
+  /**
+   * A message with any fields Telegram puts in one (a photo with a caption, a document, a poll,
+   * a location…), optionally a reply (swipe) to one of the bot's messages.
+   */
+  sendMessage(fields: Record<string, unknown>, replyTo?: { message_id: number; text?: string }): Promise<void> {
+    return this.deliver({
+      update_id: nextUpdateId++,
+      message: {
+        ...this.base(),
+        ...fields,
+        ...(replyTo
+          ? {
+              reply_to_message: {
+                message_id: replyTo.message_id,
+                date: Math.floor(Date.now() / 1000),
+                chat: { id: this.user.id, type: 'private', first_name: this.user.first_name },
+                from: {
+                  id: this.telegram.botInfo.id,
+                  is_bot: true,
+                  first_name: this.telegram.botInfo.first_name,
+                  username: this.telegram.botInfo.username,
+                },
+                ...(replyTo.text !== undefined ? { text: replyTo.text } : {}),
+              },
+            }
+          : {}),
+      },
+    } as Update);
+  }
+
   sendSticker(): Promise<void> {
     return this.deliver({
       update_id: nextUpdateId++,

@@ -166,7 +166,10 @@ async function operations(): Promise<Operation[]> {
 
 const ADMIN_ROUTES: Array<[string, string]> = [
   ['GET', '/admin/users'],
+  ['GET', '/admin/users/{id}'],
   ['PATCH', '/admin/users/{id}'],
+  ['GET', '/admin/audit'],
+  ['GET', '/admin/stats'],
   ['GET', '/mailings'],
   ['POST', '/mailings'],
   ['GET', '/mailings/stats'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, SANDBOX_ADMIN_ID, SANDBOX_BOT_TOKEN } from '../../src/config.js';
 
 const VALID = { BOT_TOKEN: '123456:ABC-def_ghi' };
 
@@ -66,12 +66,28 @@ describe('loadConfig', () => {
     });
   });
 
+  it('without BOT_TOKEN starts the sandbox (loopback only unless SANDBOX_PUBLIC=true) with its admin', () => {
+    const config = loadConfig({ ADMIN_TELEGRAM_IDS: '42' });
+    expect(config.sandbox).toEqual({ public: false, adminId: SANDBOX_ADMIN_ID });
+    expect(config.adminTelegramIds).toEqual([42, SANDBOX_ADMIN_ID]);
+    expect(config.botToken).toBe(SANDBOX_BOT_TOKEN);
+    expect(loadConfig({ SANDBOX_PUBLIC: 'true' }).sandbox?.public).toBe(true);
+    expect(loadConfig(VALID).sandbox).toBeUndefined();
+  });
+
+  it('knows whether REDIS_URL was set (Redis without setup only for the default)', () => {
+    expect(loadConfig(VALID)).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisDefaulted: true });
+    expect(loadConfig({ ...VALID, REDIS_URL: 'redis://cache:6379' })).toMatchObject({ redisDefaulted: false });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ ...VALID, DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
 
   it.each([
-    [{}, 'BOT_TOKEN: required'],
+    [{ SANDBOX_PUBLIC: 'maybe' }, 'SANDBOX_PUBLIC: expected true or false'],
+    [{ ...VALID, SANDBOX_PUBLIC: 'true' }, 'SANDBOX_PUBLIC: there is no sandbox with a BOT_TOKEN'],
+    [{ ...VALID, SANDBOX_PUBLIC: 'false' }, 'SANDBOX_PUBLIC: there is no sandbox with a BOT_TOKEN'],
     [{ BOT_TOKEN: 'not-a-token' }, 'BOT_TOKEN: expected a bot token like 123456:ABC-def'],
     [{ ...VALID, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT: expected an http(s) URL'],
     [{ ...VALID, BOT_MODE: 'push' }, 'BOT_MODE: expected polling or webhook'],

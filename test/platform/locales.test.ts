@@ -10,6 +10,52 @@ const keysOf = (language: string) =>
     [...readFileSync(join(localesDir, `${language}.ftl`), 'utf8').matchAll(/^([a-z][a-z0-9-]*) =/gm)].map((m) => m[1]),
   );
 
+/** Every message of a locale file: its key and its whole value (continuation lines included). */
+function messagesOf(language: string): Map<string, string> {
+  const messages = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of readFileSync(join(localesDir, `${language}.ftl`), 'utf8').split('\n')) {
+    const start = /^([a-z][a-z0-9-]*) =(.*)$/.exec(line);
+    if (start) {
+      current = start[1] as string;
+      messages.set(current, start[2] ?? '');
+    } else if (current && /^\s+\S/.test(line)) {
+      messages.set(current, `${messages.get(current)}\n${line}`);
+    } else {
+      current = undefined;
+    }
+  }
+  return messages;
+}
+
+const variablesOf = (value: string) => [...new Set([...value.matchAll(/\$([A-Za-z][\w-]*)/g)].map((m) => m[1]))].sort();
+
+/**
+ * Variables that carry a number. A number that meets a noun ("{ $count } tasks") must go through a
+ * plural selector ("{ $count -> [one] … *[other] … }"), or Russian reads "2 адресатов".
+ */
+const NUMBER_VARIABLES = new Set([
+  'count',
+  'n',
+  'seconds',
+  'minutes',
+  'hours',
+  'days',
+  'length',
+  'max',
+  'limit',
+  'total',
+  'more',
+  'sent',
+  'pending',
+  'unknown',
+  'done',
+  'todo',
+  'inProgress',
+  'unsubscribes',
+  'processing',
+]);
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -20,6 +66,35 @@ function sourceFiles(dir: string): string[] {
 describe('locales', () => {
   it('ru and en define the same keys', () => {
     expect([...keysOf('ru')].sort()).toEqual([...keysOf('en')].sort());
+  });
+
+  it('ru and en messages take the same variables', () => {
+    const ru = messagesOf('ru');
+    const en = messagesOf('en');
+    const differ = [...en].flatMap(([key, value]) => {
+      const other = ru.get(key);
+      if (other === undefined) return [];
+      const [a, b] = [variablesOf(value), variablesOf(other)];
+      return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${key}: en ${a.join(',')} / ru ${b.join(',')}`];
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it('a number that meets a noun goes through a plural selector, in both languages', () => {
+    const offenders: string[] = [];
+    for (const language of ['en', 'ru']) {
+      for (const [key, value] of messagesOf(language)) {
+        for (const line of value.split('\n')) {
+          // Lines of a selector's variants ("[one] { $count } task") are the selector itself.
+          if (/^\s*\*?\[/.test(line)) continue;
+          for (const m of line.matchAll(/\{ \$([A-Za-z][\w-]*) \} ?(?=\p{L})/gu)) {
+            const variable = m[1] as string;
+            if (NUMBER_VARIABLES.has(variable)) offenders.push(`${language} ${key}: { $${variable} } …`);
+          }
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 
   it('every key the code asks for exists in both languages', () => {

@@ -63,7 +63,8 @@ describe('webhook intake', () => {
     const app = apiProcess(telegram);
     const userId = 910_002;
     expect((await post(app, startUpdate(userId), SECRET)).status).toBe(200);
-    expect(telegram.textsTo(userId)).toHaveLength(1);
+    // A first /start: the greeting with the time-zone question, then the main menu.
+    expect(telegram.textsTo(userId)).toHaveLength(2);
     expect(telegram.textsTo(userId)[0]).toContain('Welcome to <b>Gramdesk</b>');
   });
 
@@ -76,11 +77,12 @@ describe('webhook intake', () => {
     expect((await post(first, update, SECRET)).status).toBe(200);
     expect((await post(first, update, SECRET)).status).toBe(200);
     expect((await post(second, update, SECRET)).status).toBe(200);
-    expect(telegram.textsTo(userId)).toHaveLength(1);
+    // One first /start's two messages (greeting with the time-zone question, main menu), once.
+    expect(telegram.textsTo(userId)).toHaveLength(2);
     // The next update of the same user is handled normally.
     expect((await post(second, startUpdate(userId), SECRET)).status).toBe(200);
-    expect(telegram.textsTo(userId)).toHaveLength(2);
-    expect(telegram.textsTo(userId)[1]).toContain('Welcome back');
+    expect(telegram.textsTo(userId)).toHaveLength(3);
+    expect(telegram.textsTo(userId)[2]).toContain('Welcome back');
   });
 
   it('answers malformed webhook bodies without a 5xx and without processing', async () => {

@@ -12,7 +12,18 @@ const env = useTestEnvironment();
 const api = <T = any>(method: string, path: string, options: Parameters<typeof apiRequest>[3] = {}) =>
   apiRequest<T>(env.app, method, path, options);
 
-const TASK_KEYS = ['commentCount', 'createdAt', 'description', 'dueAt', 'id', 'status', 'tags', 'title', 'updatedAt'];
+const TASK_KEYS = [
+  'commentCount',
+  'createdAt',
+  'description',
+  'dueAt',
+  'id',
+  'remindBefore',
+  'status',
+  'tags',
+  'title',
+  'updatedAt',
+];
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -46,6 +57,7 @@ describe('POST /tasks', () => {
       description: 'Photos first,\nthen the form',
       status: 'in_progress',
       dueAt: '2030-12-01T15:00:00.000Z',
+      remindBefore: null,
       tags: ['docs', 'urgent', 'срочно'],
       commentCount: 0,
       createdAt: expect.stringMatching(ISO_UTC),
@@ -350,7 +362,7 @@ describe('what the bot sees', () => {
       expect(now, name).toBeGreaterThan(last);
       last = now;
       if (name === 'update') {
-        expect(await taskSummaries(env.em(), user.id)).toEqual([{ id, title: 'v2', status: 'done' }]);
+        expect(await taskSummaries(env.em(), user.id)).toEqual([{ id, title: 'v2', status: 'done', dueAt: null }]);
       }
     }
     expect(await taskSummaries(env.em(), user.id)).toEqual([]);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openTaskCallback } from '../../src/features/tasks/jobs/reminders.js';
+import { openTaskCallback, REMINDER_ACTIONS, reminderCallback } from '../../src/features/tasks/jobs/reminders.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import {
@@ -49,10 +49,12 @@ beforeAll(async () => {
   await seedComments(env, intruderUser, intruderTask, ['Own comment']);
 
   await owner.sendCommand('tasks');
-  owned['list: open task'] = dataOf(env, owner, '⏳ Secret plan');
-  await owner.click('⏳ Secret plan');
+  owned['list: open task'] = dataOf(env, owner, '⏳ Secret plan · 📅 May 5, 2099');
+  await owner.click('⏳ Secret plan · 📅 May 5, 2099');
   const card: Array<[string, string]> = [
-    ['card: next status', '➡️ 🟡 In progress'],
+    ['card: status in progress', '🟡 In progress'],
+    ['card: status done', '✅ Done'],
+    ['card: advance reminder', '🔔 In advance: off'],
     ['card: edit title', '✏️ Title'],
     ['card: edit description', '📝 Description'],
     ['card: edit due date', '📅 Due date'],
@@ -77,6 +79,7 @@ beforeAll(async () => {
   owned['comment delete: no'] = dataOf(env, owner, '◀️ No, keep it');
   await owner.click('◀️ No, keep it');
   owned['reminder: open'] = openTaskCallback(ownerTask);
+  for (const action of REMINDER_ACTIONS) owned[`reminder: ${action}`] = reminderCallback(ownerTask, action);
 
   await intruder.sendCommand('tasks');
 });
@@ -95,7 +98,9 @@ async function expectNoDialog(): Promise<void> {
 describe('another user pressing the owner’s buttons', () => {
   const names = [
     'list: open task',
-    'card: next status',
+    'card: status in progress',
+    'card: status done',
+    'card: advance reminder',
     'card: edit title',
     'card: edit description',
     'card: edit due date',
@@ -113,6 +118,11 @@ describe('another user pressing the owner’s buttons', () => {
     'comment delete: yes',
     'comment delete: no',
     'reminder: open',
+    'reminder: d',
+    'reminder: o',
+    'reminder: z15',
+    'reminder: z60',
+    'reminder: zt',
   ];
 
   it('collected every button of the owner', () => {
@@ -170,7 +180,7 @@ describe('another user pressing the owner’s buttons', () => {
 
     await owner.pressCallback(lastMessage(env, owner), owned['reminder: open'] ?? '');
     expect(owner.lastReply()).toContain('📌 <b>Secret plan</b>');
-    await owner.click('➡️ 🟡 In progress');
+    await owner.click('🟡 In progress');
     expect((await findTask(env, ownerTask))?.status).toBe('in_progress');
   });
 });

@@ -58,7 +58,7 @@ describe('SQL per update', () => {
     await seedTasks(env, await userOf(env, client), titles(3));
     await client.sendCommand('tasks');
     await client.click('⏳ Task 03');
-    await client.click('➡️ 🟡 In progress');
+    await client.click('🟡 In progress');
     const reload = await sqlOf(env, () => client.click('◀️ To the list'));
     expect(reload.filter((sql) => sql.includes('"t0"."title", "t0"."status"'))).toHaveLength(1);
     expect(client.buttons()[0]).toBe('🟡 Task 03');
@@ -94,7 +94,7 @@ describe('changes made over the API', () => {
     expect(patched.status).toBe(200);
     await client.click('⏳ Made over HTTP');
     expect(client.lastReply()).toContain('📌 <b>Renamed over HTTP</b>');
-    expect(client.lastReply()).toContain('Status: 🟡 In progress');
+    expect(client.lastReply()).toContain('Status: <b>🟡 In progress</b>');
     await client.click('◀️ To the list');
     expect(client.buttons()[0]).toBe('🟡 Renamed over HTTP');
     expect(client.lastReply()).toContain('⏳ 7 · 🟡 1 · ✅ 0');
@@ -103,11 +103,11 @@ describe('changes made over the API', () => {
     // advance a status the user has not seen; it shows the task as it is now.
     await client.click('🟡 Renamed over HTTP');
     await apiRequest(env.app, 'PATCH', `/tasks/${id}`, { token, json: { status: 'done' } });
-    await client.click('➡️ ✅ Done');
+    await client.click('✅ Done');
     expect(lastToast(env)).toBe('🔄 The task has changed; here it is now.');
-    expect(client.lastReply()).toContain('Status: ✅ Done');
+    expect(client.lastReply()).toContain('Status: <b>✅ Done</b>');
     expect((await findTask(env, id))?.status).toBe('done');
-    await client.click('➡️ ⏳ To do');
+    await client.click('⏳ To do');
     expect((await findTask(env, id))?.status).toBe('todo');
 
     // Deleted over the API: the card's buttons find nothing, and the list no longer has it.

@@ -63,6 +63,7 @@ describe('task list', () => {
       '• Open •',
       'Done',
       'All',
+      '🔎 Search',
       '➕ New task',
       '◀️ Back',
     ]);
@@ -90,6 +91,7 @@ describe('task list', () => {
       'Open',
       '• Done •',
       'All',
+      '🔎 Search',
       '➕ New task',
       '◀️ Back',
     ]);
@@ -120,7 +122,7 @@ describe('task list', () => {
     );
     await client.click('Done');
     expect(client.lastReply()).toContain('No finished tasks yet.');
-    expect(client.buttons()).toEqual(['Open', '• Done •', 'All', '➕ New task', '◀️ Back']);
+    expect(client.buttons()).toEqual(['Open', '• Done •', 'All', '🔎 Search', '➕ New task', '◀️ Back']);
   });
 });
 
@@ -138,21 +140,24 @@ describe('task card', () => {
     const task = await findTask(env, id);
 
     await client.sendCommand('tasks');
-    await client.click('⏳ Quarterly <report>');
+    await client.click('⏳ Quarterly <report> · 📅 Dec 1, 2099');
     expect(client.lastReply()).toBe(
       [
         '📌 <b>Quarterly &lt;report&gt;</b>',
         '<blockquote expandable>Line one\n&lt;b&gt;not bold&lt;/b&gt; &amp; more</blockquote>',
         '',
-        'Status: ⏳ To do',
-        '📅 Due: 01.12.2099 18:00 (Europe/Moscow)',
+        'Status: <b>⏳ To do</b>',
+        '📅 Due: Tue, Dec 1, 2099, 18:00 (Europe/Moscow)',
         '🏷 Tags: #work #urgent',
         '💬 Comments: 2',
         `🕒 Created: ${shownIn(task?.createdAt ?? new Date(0), 'Europe/Moscow')}`,
       ].join('\n'),
     );
     expect(client.buttons()).toEqual([
-      '➡️ 🟡 In progress',
+      '• ⏳ To do •',
+      '🟡 In progress',
+      '✅ Done',
+      '🔔 In advance: off',
       '✏️ Title',
       '📝 Description',
       '📅 Due date',
@@ -174,7 +179,7 @@ describe('task card', () => {
     expect(card.length).toBeLessThanOrEqual(4096);
     expect(card).toContain('…</blockquote>');
     expect(card).not.toContain('THE END');
-    expect(card).toContain('Status: ⏳ To do');
+    expect(card).toContain('Status: <b>⏳ To do</b>');
 
     const before = client.replies().length;
     await client.click('📄 Full description');
@@ -184,27 +189,27 @@ describe('task card', () => {
     expect(parts.join(' ')).toBe(description.trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
   });
 
-  it('cycles the status: to do → in progress → done → to do, stored each time', async () => {
+  it('sets the status with one tap each: to do → in progress → done → to do, stored each time', async () => {
     const client = await newClient();
     const [id = ''] = await seedTasks(env, await userOf(env, client), ['Cycle me']);
     await client.sendCommand('tasks');
     await client.click('⏳ Cycle me');
 
-    await client.click('➡️ 🟡 In progress');
+    await client.click('🟡 In progress');
     expect(lastToast(env)).toBe('Status: 🟡 In progress');
-    expect(client.lastReply()).toContain('Status: 🟡 In progress');
+    expect(client.lastReply()).toContain('Status: <b>🟡 In progress</b>');
     expect((await findTask(env, id))?.status).toBe('in_progress');
 
-    await client.click('➡️ ✅ Done');
-    expect(client.lastReply()).toContain('Status: ✅ Done');
+    await client.click('✅ Done');
+    expect(client.lastReply()).toContain('Status: <b>✅ Done</b>');
     expect((await findTask(env, id))?.status).toBe('done');
 
-    await client.click('➡️ ⏳ To do');
+    await client.click('⏳ To do');
     expect((await findTask(env, id))?.status).toBe('todo');
-    expect(client.buttons()[0]).toBe('➡️ 🟡 In progress');
+    expect(client.buttons().slice(0, 3)).toEqual(['• ⏳ To do •', '🟡 In progress', '✅ Done']);
 
     // The list follows (the status change moved the user's tasks version).
-    await client.click('➡️ 🟡 In progress');
+    await client.click('🟡 In progress');
     await client.click('◀️ To the list');
     expect(client.buttons()[0]).toBe('🟡 Cycle me');
     expect(client.lastReply()).toContain('⏳ 0 · 🟡 1 · ✅ 0');
@@ -236,14 +241,15 @@ describe('editing a task', () => {
 
     await client.sendText('  New <title>  ');
     expect(client.lastReply()).toMatch(/^✅ Title updated\n\n📌 <b>New &lt;title&gt;<\/b>\n/);
-    expect(client.buttons()[0]).toBe('➡️ 🟡 In progress');
+    expect(client.buttons()[0]).toBe('• ⏳ To do •');
     expect((await findTask(env, id))?.title).toBe('New <title>');
   });
 
   it('description: refuses over-long input with the limit, saves, and /clear removes it', async () => {
     const { client, id } = await openCard('Describe me');
     await client.click('📝 Description');
-    expect(client.lastReply()).toContain('/clear removes it');
+    // Prompts carry inline ✖️ Cancel (SPEC §2.1); 🗑 Remove only when there is something to remove.
+    expect(client.buttons()).toEqual(['✖️ Cancel']);
     await client.sendText('d'.repeat(4001));
     expect(client.lastReply()).toBe(
       '❌ That is 4,001 characters; the limit is 4,000. Please send a shorter description.',
@@ -265,27 +271,27 @@ describe('editing a task', () => {
     await setTimezone(client, 'Asia/Tokyo');
     await client.click('📅 Due date');
     expect(client.lastReply()).toContain('in your time zone (Asia/Tokyo)');
-    expect(client.lastReply()).toContain('/clear (or /skip) removes the due date');
+    expect(client.buttons()).toEqual(expect.arrayContaining(['📅 Calendar', '✖️ Cancel']));
 
-    await client.sendText('next friday');
+    await client.sendText('some day soon');
     expect(client.lastReply()).toMatch(
-      /^❌ “next friday” is not a date I understand\. Try <code>\d{4}-\d\d-01 18:00<\/code>, <code>01\.\d\d\.\d{4} 18:00<\/code>, <code>tomorrow 9:00<\/code> or <code>today 18:00<\/code>\.$/,
+      /^❌ “some day soon” is not a date I understand\. Try <code>tomorrow 9<\/code>, <code>friday 6pm<\/code>, <code>in 2 hours<\/code> or <code>01\.\d\d\.\d{4} 18:00<\/code>\.\n\n📅 When is it due\?/,
     );
     await client.sendText('31.02.2099 10:00');
     expect(client.lastReply()).toContain('is not a date I understand');
     await client.sendText('01.01.2020 10:00');
-    expect(client.lastReply()).toBe(
-      '❌ 01.01.2020 10:00 is in the past. Please send a later time, e.g. <code>tomorrow 9:00</code>.',
+    expect(client.lastReply()).toContain(
+      '❌ Wed, Jan 1, 2020, 10:00 has already passed. Please pick a later time, e.g. <code>tomorrow 9</code>.',
     );
     expect((await findTask(env, id))?.dueAt).toBeNull();
 
     await client.sendText('2099-06-15 09:30');
     expect(client.lastReply()).toContain('✅ Due date set');
-    expect(client.lastReply()).toContain('📅 Due: 15.06.2099 09:30 (Asia/Tokyo)');
+    expect(client.lastReply()).toContain('📅 Due: Mon, Jun 15, 2099, 09:30 (Asia/Tokyo)');
     expect((await findTask(env, id))?.dueAt?.toISOString()).toBe('2099-06-15T00:30:00.000Z');
 
     await client.click('📅 Due date');
-    expect(client.lastReply()).toContain('Now: 15.06.2099 09:30');
+    expect(client.lastReply()).toContain('Now: Mon, Jun 15, 2099, 09:30');
     await client.sendText('/clear');
     expect(client.lastReply()).toContain('✅ Due date removed');
     expect(client.lastReply()).toContain('📅 Due: not set');
@@ -317,14 +323,18 @@ describe('editing a task', () => {
     const { client, id } = await openCard('Keep me');
     await client.click('✏️ Title');
     await client.sendCommand('cancel');
-    expect(client.lastReply()).toBe('Cancelled.');
+    // Back on the card, in the card's own message (SPEC §2.1), never a bare "Cancelled.".
+    expect(client.lastReply()).toContain('📌 <b>Keep me</b>');
+    expect(client.buttons()).toContain('✏️ Title');
     await client.sendText('Not a title');
     expect(client.lastReply()).toContain("I'm not sure what you mean");
     expect((await findTask(env, id))?.title).toBe('Keep me');
 
+    // The dialog takes over the card's message; a button of another message (the list) leaves it.
+    await client.sendCommand('tasks');
     await client.click('✏️ Title');
-    await client.click('◀️ To the list');
-    expect(client.lastReply()).toContain('📋 <b>Tasks</b>');
+    await client.click('◀️ Back');
+    expect(client.lastReply()).toContain('What would you like to do?');
     await client.sendText('Still not a title');
     expect(client.lastReply()).toContain("I'm not sure what you mean");
     expect((await findTask(env, id))?.title).toBe('Keep me');
@@ -367,15 +377,17 @@ describe('new task', () => {
     await client.sendSticker();
     expect(client.lastReply()).toContain('Send the title (up to 200 characters)');
     await client.sendText('Buy milk');
-    expect(client.lastReply()).toBe('📝 Send a description (up to 4,000 characters), or /skip.');
+    expect(client.lastReply()).toBe('📝 Send a description (up to 4,000 characters), or tap ⏭ Skip.');
+    expect(client.buttons()).toEqual(['⏭ Skip', '✖️ Cancel']);
     await client.sendText('/skip');
-    expect(client.lastReply()).toContain(`📅 When is it due? Your time zone: ${zone}.`);
+    expect(client.lastReply()).toContain(`📅 When is it due?`);
+    expect(client.lastReply()).toContain(`in your time zone (${zone})`);
     await client.sendText('whenever');
     expect(client.lastReply()).toContain('is not a date I understand');
     await client.sendText('/skip');
     expect(client.lastReply()).toMatch(/^✅ Task created\n\n📌 <b>Buy milk<\/b>\n<i>No description<\/i>\n/);
     expect(client.lastReply()).toContain('📅 Due: not set');
-    expect(client.buttons()).toContain('➡️ 🟡 In progress');
+    expect(client.buttons()).toContain('🟡 In progress');
     expect(await newestTask(client)).toMatchObject({ title: 'Buy milk', description: '', dueAt: null, status: 'todo' });
 
     const cases: Array<[string, string]> = [
@@ -389,7 +401,7 @@ describe('new task', () => {
       expect(task.title).toBe(`Due ${typed}`);
       expect(task.description).toBe('Some details');
       expect(task.dueAt && shownIn(task.dueAt, zone)).toBe(shown);
-      expect(client.lastReply()).toContain(`📅 Due: ${shown} (${zone})`);
+      expect(client.lastReply()).toContain(`(${zone})`);
     }
     // The list knows about them at once.
     await client.sendCommand('tasks');
@@ -409,18 +421,22 @@ describe('new task', () => {
     expect(client.lastReply()).toContain('➕ <b>Новая задача</b>\nОтправьте название (до 200 символов)');
     await client.sendText('Купить молоко');
     await client.sendText('Два литра');
-    expect(client.lastReply()).toContain(`📅 Какой срок? Ваш часовой пояс: ${zone}.`);
-    expect(client.lastReply()).toContain('<code>завтра 9:00</code>');
-    await client.sendText('послезавтра');
-    expect(client.lastReply()).toContain('«послезавтра» не похоже на дату');
+    expect(client.lastReply()).toContain(`📅 Какой срок?`);
+    expect(client.lastReply()).toContain(`часовой пояс ${zone}`);
+    expect(client.lastReply()).toContain('<code>завтра в 9</code>');
+    await client.sendText('когда-нибудь');
+    expect(client.lastReply()).toContain('«когда-нибудь» не похоже на дату');
     await client.sendText('01.01.2021 09:00');
-    expect(client.lastReply()).toContain('уже в прошлом');
+    expect(client.lastReply()).toContain('уже прошло');
     await client.sendText('завтра 9:00');
     expect(client.lastReply()).toMatch(/^✅ Задача создана\n\n📌 <b>Купить молоко<\/b>\n/);
-    expect(client.lastReply()).toContain('Статус: ⏳ К выполнению');
-    expect(client.lastReply()).toContain(`📅 Срок: ${plusDays(today, 1)} 09:00 (${zone})`);
+    expect(client.lastReply()).toContain('Статус: <b>⏳ К выполнению</b>');
+    expect(client.lastReply()).toContain(`📅 Срок: завтра в 09:00 (${zone})`);
     expect(client.buttons()).toEqual([
-      '➡️ 🟡 В работе',
+      '• ⏳ К выполнению •',
+      '🟡 В работе',
+      '✅ Готово',
+      '🔔 Заранее: нет',
       '✏️ Название',
       '📝 Описание',
       '📅 Срок',
@@ -439,7 +455,7 @@ describe('new task', () => {
     for (const [typed, shown] of cases) {
       const task = await createWith(client, start, [`Срок ${typed}`, '/skip', typed]);
       expect(task.dueAt && shownIn(task.dueAt, zone)).toBe(shown);
-      expect(client.lastReply()).toContain(`📅 Срок: ${shown} (${zone})`);
+      expect(client.lastReply()).toContain(`(${zone})`);
     }
   });
 });
@@ -480,14 +496,14 @@ describe('opening a task from outside the list', () => {
     const [id = ''] = await seedTasks(env, await userOf(env, client), ['Linked']);
     await client.sendCommand('start', `task_${id}`);
     expect(client.lastReply()).toContain('📌 <b>Linked</b>');
-    expect(client.buttons()).toContain('➡️ 🟡 In progress');
+    expect(client.buttons()).toContain('🟡 In progress');
     await client.sendCommand('start', 'task_999999999');
     expect(client.lastReply()).toBe('❌ Task not found: it was deleted or is not yours.');
     await client.sendCommand('start', 'task_abc');
     expect(client.lastReply()).toBe('❌ Task not found: it was deleted or is not yours.');
   });
 
-  it('the reminder’s Open button shows the card below the reminder, which stays', async () => {
+  it('the reminder’s Open button turns the reminder into the card, in place', async () => {
     const client = await newClient();
     const dueAt = new Date('2099-03-01T10:00:00Z');
     const [id = ''] = await seedTasks(env, await userOf(env, client), ['Remind me'], { dueAt });
@@ -496,11 +512,8 @@ describe('opening a task from outside the list', () => {
     expect(reminder.text).toContain('🔔 Reminder: <b>Remind me</b>');
 
     await client.click('📂 Open');
-    expect(lastMessage(env, client).message_id).not.toBe(reminder.message_id);
+    expect(lastMessage(env, client).message_id).toBe(reminder.message_id);
     expect(client.lastReply()).toContain('📌 <b>Remind me</b>');
-    expect(env.telegram.chat(client.chatId).find((m) => m.message_id === reminder.message_id)?.text).toContain(
-      '🔔 Reminder',
-    );
     await client.click('💬 Comments (0)');
     expect(client.lastReply()).toContain('💬 <b>Comments</b> · Remind me');
   });
@@ -511,7 +524,7 @@ describe('buttons', () => {
     const client = await newClient();
     await seedTasks(env, await userOf(env, client), titles(8));
     await client.click('📋 Tasks');
-    const labels = ['▶️', '◀️', 'All', '⏳ Task 08', '➡️ 🟡 In progress', '💬 Comments (0)', '◀️ To the task'];
+    const labels = ['▶️', '◀️', 'All', '⏳ Task 08', '🟡 In progress', '💬 Comments (0)', '◀️ To the task'];
     for (const label of [...labels, '🗑 Delete', '◀️ No, keep it', '◀️ To the list', 'Done']) await client.click(label);
     const answers = env.telegram.callsOf('answerCallbackQuery').map((c) => c.payload.callback_query_id);
     expect(new Set(answers).size).toBe(answers.length);

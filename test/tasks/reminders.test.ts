@@ -56,6 +56,17 @@ async function createTask(token: string, json: Record<string, unknown>) {
 const remind = (taskId: string, dueAt: string) => handleReminder(env.services, { data: { taskId, dueAt } });
 const sentTo = (chatId: number) => env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === chatId);
 const taskRow = (id: string) => env.em().findOneOrFail(Task, { id });
+const keyboardEn = (id: string) => [
+  [
+    { text: '✅ Done', callback_data: `rm:${id}:d` },
+    { text: '📂 Open', callback_data: `rm:${id}:o` },
+  ],
+  [
+    { text: '⏰ 15 min', callback_data: `rm:${id}:z15` },
+    { text: '⏰ 1 hour', callback_data: `rm:${id}:z60` },
+    { text: '⏰ Tomorrow 9:00', callback_data: `rm:${id}:zt` },
+  ],
+];
 
 /** When a delayed job is due: BullMQ keeps the creation time and the delay. */
 async function scheduledFor(taskId: string) {
@@ -131,7 +142,7 @@ describe('scheduling follows the task', () => {
 });
 
 describe('handleReminder', () => {
-  it('sends once, in English, with the due time in the owner’s zone and an Open button to the card', async () => {
+  it('sends once, in English, with the due time in the owner’s zone and Done, Open and Snooze buttons', async () => {
     const { token, chatId } = await owner({ timezone: 'America/New_York' });
     const task = await createTask(token, { title: 'Pay <rent> & fees', dueAt: '2030-07-01T13:30:00Z' });
     expect(await remind(task.id, '2030-07-01T13:30:00.000Z')).toBe('sent');
@@ -142,7 +153,7 @@ describe('handleReminder', () => {
     expect(sent[0]?.payload).toMatchObject({
       text: '🔔 Reminder: <b>Pay &lt;rent&gt; &amp; fees</b>\nDue: 01.07.2030 09:30',
       parse_mode: 'HTML',
-      reply_markup: { inline_keyboard: [[{ text: '📂 Open', callback_data: `task:${task.id}` }]] },
+      reply_markup: { inline_keyboard: keyboardEn(task.id) },
     });
     expect((await taskRow(task.id)).remindedAt).toBeInstanceOf(Date);
   });
@@ -154,7 +165,19 @@ describe('handleReminder', () => {
     expect(sentTo(chatId).map((c) => c.payload)).toEqual([
       expect.objectContaining({
         text: '🔔 Напоминание: <b>Позвонить маме</b>\nСрок: 16.01.2030 09:05',
-        reply_markup: { inline_keyboard: [[{ text: '📂 Открыть', callback_data: `task:${task.id}` }]] },
+        reply_markup: {
+          inline_keyboard: [
+            [
+              { text: '✅ Готово', callback_data: `rm:${task.id}:d` },
+              { text: '📂 Открыть', callback_data: `rm:${task.id}:o` },
+            ],
+            [
+              { text: '⏰ 15 мин', callback_data: `rm:${task.id}:z15` },
+              { text: '⏰ 1 час', callback_data: `rm:${task.id}:z60` },
+              { text: '⏰ Завтра в 9:00', callback_data: `rm:${task.id}:zt` },
+            ],
+          ],
+        },
       }),
     ]);
   });
@@ -299,9 +322,7 @@ describe('the reminder worker', () => {
       10_000,
     );
     expect(call.payload.text).toContain('Soon');
-    expect(call.payload.reply_markup).toEqual({
-      inline_keyboard: [[{ text: '📂 Open', callback_data: `task:${task.id}` }]],
-    });
+    expect(call.payload.reply_markup).toEqual({ inline_keyboard: keyboardEn(task.id) });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(sentTo(chatId)).toHaveLength(1);
     expect(await jobOf(task.id)).toBeUndefined();

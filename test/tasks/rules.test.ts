@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommentText } from '../../src/features/tasks/comments.js';
-import {
-  checkDueAt,
-  isId,
-  nextStatus,
-  parseDescription,
-  parseTags,
-  parseTitle,
-} from '../../src/features/tasks/tasks.js';
+import { checkDueAt, isId, parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
 import { DomainError } from '../../src/platform/errors.js';
 import { domainErrorStatus } from '../../src/platform/http/errors.js';
 
@@ -149,14 +142,6 @@ describe('checkDueAt', () => {
         details: { field: 'dueAt', reason: 'past' },
       });
     }
-  });
-});
-
-describe('nextStatus', () => {
-  it('cycles todo → in_progress → done → todo', () => {
-    expect(nextStatus('todo')).toBe('in_progress');
-    expect(nextStatus('in_progress')).toBe('done');
-    expect(nextStatus('done')).toBe('todo');
   });
 });
 

@@ -26,7 +26,9 @@ describe('/start', () => {
     const profile = newUser();
     const client = t.client(profile);
     await client.sendCommand('start');
-    expect(client.lastReply()).toContain('Welcome to <b>Gramdesk</b>, Ann Lee!');
+    // First start: the greeting asks the time zone (SPEC §2.1); the main menu follows below it.
+    expect(client.replies()[0]).toContain('Welcome to <b>Gramdesk</b>, Ann Lee!');
+    expect(client.replies()[0]).toContain('Which time zone are you in?');
     expect(client.buttons()).toEqual(['📋 Tasks', '💬 Chat', '⚙️ Settings', '❓ Help']);
 
     client.user.username = 'ann_renamed';
@@ -48,12 +50,12 @@ describe('/start', () => {
     for (const code of ['ru', 'uk', 'be', 'kk']) {
       const client = t.client(newUser(code));
       await client.sendCommand('start');
-      expect(client.lastReply()).toContain('Добро пожаловать');
+      expect(client.replies()[0]).toContain('Добро пожаловать');
       expect((await findUser(client.user.id))?.language).toBe('ru');
     }
     const german = t.client(newUser('de'));
     await german.sendCommand('start');
-    expect(german.lastReply()).toContain('Welcome');
+    expect(german.replies()[0]).toContain('Welcome');
   });
 
   it('does not show entries of features that do not exist, nor Admin for regular users', async () => {
@@ -107,7 +109,7 @@ describe('Settings', () => {
     const client = t.client(newUser());
     await client.sendCommand('settings');
     await client.click('🕒 Time zone');
-    await client.click('Москва · UTC+3');
+    await client.click('Moscow · UTC+3');
     expect(client.lastReply()).toContain('Time zone: Europe/Moscow');
     expect((await findUser(client.user.id))?.timezone).toBe('Europe/Moscow');
 
@@ -118,7 +120,8 @@ describe('Settings', () => {
     expect(client.lastReply()).toContain('is not a time zone I know');
     expect((await findUser(client.user.id))?.timezone).toBe('Europe/Moscow');
     await client.sendText('asia/tokyo');
-    expect(client.replies().at(-2)).toContain('Time zone: <b>Asia/Tokyo</b>');
+    // The settings screen, with what changed on top (in the dialog's message, not a second one).
+    expect(client.lastReply()).toContain('Time zone: <b>Asia/Tokyo</b>');
     expect(client.lastReply()).toContain('Time zone: Asia/Tokyo');
     expect((await findUser(client.user.id))?.timezone).toBe('Asia/Tokyo');
 
@@ -131,11 +134,11 @@ describe('Settings', () => {
   it('toggles notifications', async () => {
     const client = t.client(newUser());
     await client.sendCommand('settings');
-    expect(client.lastReply()).toContain('Notifications: on');
-    await client.click('🔔 Notifications: on');
-    expect(client.lastReply()).toContain('Notifications: off');
+    expect(client.lastReply()).toContain('Notifications (reminders, private messages): on');
+    await client.click('🔔 Reminders & messages: on');
+    expect(client.lastReply()).toContain('Notifications (reminders, private messages): off');
     expect((await findUser(client.user.id))?.notifications).toBe(false);
-    await client.click('🔔 Notifications: off');
+    await client.click('🔔 Reminders & messages: off');
     expect((await findUser(client.user.id))?.notifications).toBe(true);
   });
 
@@ -167,7 +170,8 @@ describe('Settings', () => {
     await client.sendText('   ');
     expect(client.lastReply()).toContain('cannot be empty');
     await client.sendText('<b>Boss</b> & co');
-    expect(client.replies().at(-2)).toBe('✅ Display name: <b>&lt;b&gt;Boss&lt;/b&gt; &amp; co</b>');
+    expect(client.lastReply()).toContain('✅ Display name: <b>&lt;b&gt;Boss&lt;/b&gt; &amp; co</b>');
+    expect(client.lastReply()).toContain('⚙️ <b>Settings</b>');
     expect((await findUser(client.user.id))?.displayName).toBe('<b>Boss</b> & co');
 
     await client.click('👤 Display name');
@@ -180,7 +184,9 @@ describe('Settings', () => {
     await client.sendCommand('settings');
     await client.click('👤 Display name');
     await client.sendCommand('cancel');
-    expect(client.lastReply()).toBe('Cancelled.');
+    // Back on the Settings screen the dialog started from (SPEC §2.1), never a bare "Cancelled.".
+    expect(client.lastReply()).toContain('⚙️ <b>Settings</b>');
+    expect(client.buttons()).toContain('👤 Display name');
     await client.sendText('Not a name any more');
     expect(client.lastReply()).toContain("I'm not sure what you mean");
     expect((await findUser(client.user.id))?.displayName).toBeNull();
@@ -200,14 +206,17 @@ describe('buttons', () => {
   it('every press is answered exactly once (Telegram rejects a second answer), toasts included', async () => {
     const client = t.client(newUser());
     await client.sendCommand('start');
-    const labels = ['⚙️ Settings', '🔔 Notifications: on', '🌐 Language', '◀️ Back', '🕒 Time zone', 'UTC', '◀️ Back'];
+    const labels = ['⚙️ Settings', /^🔔 /, '🌐 Language', '◀️ Back', '🕒 Time zone', /^London · UTC/, '◀️ Back'];
     for (const label of labels) await client.click(label);
     const answers = t.telegram.callsOf('answerCallbackQuery').filter((c) => Number(c.payload.callback_query_id) > 0);
     const ids = answers.map((c) => c.payload.callback_query_id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(client.replies().join('\n')).not.toContain('Sorry, something went wrong');
     expect(answers.map((c) => c.payload.text).filter(Boolean)).toEqual(
-      expect.arrayContaining(['🔔 Notifications off', expect.stringMatching(/^✅ Time zone: UTC \(now \d\d:\d\d\)$/)]),
+      expect.arrayContaining([
+        '🔔 Notifications (task reminders, private messages) off',
+        expect.stringMatching(/^✅ Time zone: Europe\/London \(now \d\d:\d\d\)$/),
+      ]),
     );
   });
 });
@@ -215,6 +224,8 @@ describe('buttons', () => {
 describe('dialogs and buttons', () => {
   it('pressing a menu button during a Settings dialog leaves the dialog and does what the button says', async () => {
     const client = t.client(newUser());
+    // The dialog takes over the Settings message it starts from; a menu in an older message stays pressable.
+    await client.sendCommand('settings');
     await client.sendCommand('settings');
     await client.click('👤 Display name');
     await client.click('🌐 Language');
@@ -260,8 +271,9 @@ describe('robustness', () => {
     await client.sendCommand('start');
     await client.sendCommand('frobnicate');
     expect(client.lastReply()).toBe("I don't know the command /frobnicate. /help lists what I can do.");
+    // A sticker is something the chat relays (issue 14): the answer says how to send it.
     await client.sendSticker();
-    expect(client.lastReply()).toContain("I'm not sure what you mean");
+    expect(client.lastReply()).toContain('📎 Who is this for?');
 
     const menuMessage = t.telegram.chat(client.chatId).at(-3);
     await client.pressCallback(menuMessage, 'nonsense/data');

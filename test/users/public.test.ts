@@ -319,6 +319,7 @@ describe('authorization and the OpenAPI document', () => {
       'id',
       'language',
       'lastName',
+      'mailings',
       'notifications',
       'operatorCode',
       'phone',

@@ -40,7 +40,7 @@ describe('the cached user behind a Telegram update', () => {
     const { token } = await createAccount(env.services, { telegramId, username: 'cache_bot' });
     const client = env.bot.client({ id: telegramId, first_name: 'Bot', language_code: 'en' });
     await client.sendCommand('settings');
-    await client.click('🔔 Notifications: on');
+    await client.click('🔔 Reminders & messages: on');
     expect((await apiRequest(env.app, 'GET', '/users/me', { token })).body.notifications).toBe(false);
 
     // Native paths that change users go through the entity too (setBotBlocked), so the cache hears of them.

@@ -1,10 +1,11 @@
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { LANGUAGES, type Language } from '../../platform/i18n/languages.js';
+import { normalizeTimezone } from '../../platform/time/timezone.js';
 import { revokeAllForUser } from '../accounts/index.js';
-import { audit } from '../audit/index.js';
+import { type AuditEntry, audit, listAuditEntries } from '../audit/index.js';
 import { parseTags } from '../tasks/index.js';
-import { type Role, User } from '../users/index.js';
+import { parsePhone, type Role, User } from '../users/index.js';
 
 /**
  * Admin use cases (SPEC §2.4, §3.6): stats, user search, ban / unban, role and tag changes.
@@ -115,6 +116,64 @@ export interface AdminUserPatch {
   tags?: readonly string[];
   role?: Role;
   banned?: boolean;
+  /**
+   * The phone, by the rules of the user's own (users/phone.ts): any common writing of an
+   * international number, stored in E.164; `null` clears it (and the operator code, unless given).
+   */
+  phone?: string | null;
+  /** Digits; derived from `phone` when that changes and this is not given; `null` clears it. */
+  operatorCode?: string | null;
+  /** An IANA name or a UTC offset, normalised as users' own (platform/time/timezone.ts). */
+  timezone?: string;
+}
+
+/** What the mailing filters match on: the digits after the country code (users.operator_code is 8 wide). */
+export const OPERATOR_CODE = /^\d{1,8}$/;
+/** Longer than any phone number written by hand; refused before parsing. */
+const PHONE_INPUT_MAX = 32;
+
+interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** The contact and locale fields of a patch, checked all at once: the values to store, or the problems. */
+function checkContactFields(
+  user: User,
+  patch: AdminUserPatch,
+): { problems: FieldProblem[]; phone?: string | null; operatorCode?: string | null; timezone?: string } {
+  const problems: FieldProblem[] = [];
+  const out: { phone?: string | null; operatorCode?: string | null; timezone?: string } = {};
+  if (patch.phone !== undefined) {
+    if (patch.phone === null || patch.phone.trim() === '') {
+      out.phone = null;
+      out.operatorCode = null;
+    } else {
+      const parsed = patch.phone.length <= PHONE_INPUT_MAX ? parsePhone(patch.phone.trim()) : null;
+      if (!parsed) {
+        problems.push({ path: 'phone', message: 'Not a phone number: use international format, e.g. +79161234567' });
+      } else if (parsed.phone !== user.phone) {
+        out.phone = parsed.phone;
+        out.operatorCode = parsed.operatorCode;
+      }
+    }
+  }
+  if (patch.operatorCode !== undefined) {
+    if (patch.operatorCode === null || patch.operatorCode === '') out.operatorCode = null;
+    else if (!OPERATOR_CODE.test(patch.operatorCode)) {
+      problems.push({ path: 'operatorCode', message: 'An operator code is 1–8 digits, e.g. 916' });
+    } else out.operatorCode = patch.operatorCode;
+  }
+  if (patch.timezone !== undefined) {
+    const timezone = normalizeTimezone(patch.timezone);
+    if (!timezone) {
+      problems.push({
+        path: 'timezone',
+        message: 'Unknown time zone: use an IANA name such as Europe/Moscow, or a UTC offset such as UTC+3',
+      });
+    } else out.timezone = timezone;
+  }
+  return { problems, ...out };
 }
 
 export interface AdminChange {
@@ -140,6 +199,8 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
   requireAdmin(actor);
   const user = await targetOf(em, id);
   const tags = patch.tags === undefined ? undefined : parseTags(patch.tags);
+  const contact = checkContactFields(user, patch);
+  if (contact.problems.length) throw new DomainError('validation_failed', 'The request is invalid', contact.problems);
   const self = user.id === actor.id;
   if (self && patch.role !== undefined && patch.role !== user.role) {
     throw new DomainError('cannot_change_own_role', 'You cannot change your own role');
@@ -158,6 +219,18 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
     audit(em, actor, 'user.role', target, { before: user.role, after: patch.role });
     user.role = patch.role;
     roleChanged = true;
+  }
+  if (contact.phone !== undefined && contact.phone !== (user.phone ?? null)) {
+    audit(em, actor, 'user.phone', target, { before: user.phone ?? null, after: contact.phone });
+    user.phone = contact.phone;
+  }
+  if (contact.operatorCode !== undefined && contact.operatorCode !== (user.operatorCode ?? null)) {
+    audit(em, actor, 'user.operator_code', target, { before: user.operatorCode ?? null, after: contact.operatorCode });
+    user.operatorCode = contact.operatorCode;
+  }
+  if (contact.timezone !== undefined && contact.timezone !== user.timezone) {
+    audit(em, actor, 'user.timezone', target, { before: user.timezone, after: contact.timezone });
+    user.timezone = contact.timezone;
   }
   if (patch.banned !== undefined && patch.banned !== (user.status === 'banned')) {
     audit(em, actor, patch.banned ? 'user.ban' : 'user.unban', target);
@@ -201,6 +274,11 @@ export interface AdminUserFilter {
   tag?: string;
   operatorCode?: string;
   language?: Language;
+  /**
+   * Words the user is found by: a prefix of their username, Telegram username or any of their
+   * names (case-insensitive, `@` optional), their id or Telegram id, or digits of their phone.
+   */
+  search?: string;
   limit: number;
   cursor?: string;
 }
@@ -265,6 +343,8 @@ export async function listUsersAsAdmin(
     if (!(LANGUAGES as readonly string[]).includes(filter.language)) return { items: [], nextCursor: null };
     where.language = filter.language;
   }
+  const search = filter.search?.trim();
+  if (search) where.$or = searchConditions(search);
   if (filter.cursor !== undefined) where.id = { $gt: filter.cursor };
   const rows = await em.find(User, where, {
     orderBy: { id: 'asc' },
@@ -275,4 +355,65 @@ export async function listUsersAsAdmin(
     items: items.map(toAdminUserDto),
     nextCursor: rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null,
   };
+}
+
+export const ADMIN_SEARCH_TEXT_MAX = 64;
+
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The `$or` of the list's search: name and handle prefixes, exact ids, phone digits. */
+function searchConditions(search: string): Array<Record<string, unknown>> {
+  const prefix = `${likeEscape(search.replace(/^@/, ''))}%`;
+  const conditions: Array<Record<string, unknown>> = [
+    'username',
+    'telegramUsername',
+    'firstName',
+    'lastName',
+    'telegramFirstName',
+    'telegramLastName',
+    'displayName',
+  ].map((field) => ({ [field]: { $ilike: prefix } }));
+  if (ID_QUERY.test(search)) conditions.push({ id: search }, { telegramId: Number(search) });
+  const digits = search.replace(/[\s()\-.+]/g, '');
+  if (/^\d{3,15}$/.test(digits)) conditions.push({ phone: { $like: `%${digits}%` } });
+  return conditions;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit log, for the API.
+
+export interface AuditEntryDto {
+  id: string;
+  actor: { id: string; username: string | null; firstName: string | null } | null;
+  action: string;
+  target: { type: string; id: string };
+  details: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+function toAuditDto(entry: AuditEntry): AuditEntryDto {
+  const actor = entry.actor as User | null | undefined;
+  return {
+    id: entry.id,
+    actor: actor
+      ? {
+          id: actor.id,
+          username: actor.username ?? actor.telegramUsername ?? null,
+          firstName: actor.firstName ?? actor.telegramFirstName ?? null,
+        }
+      : null,
+    action: entry.action,
+    target: { type: entry.targetType, id: entry.targetId },
+    details: entry.details ?? null,
+    createdAt: entry.createdAt.toISOString(),
+  };
+}
+
+/** The audit log, newest first (GET /admin/audit). */
+export async function listAuditAsAdmin(
+  em: Em,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: AuditEntryDto[]; nextCursor: string | null }> {
+  const result = await listAuditEntries(em, page);
+  return { items: result.items.map(toAuditDto), nextCursor: result.nextCursor };
 }

@@ -11,6 +11,7 @@ const PUBLIC_COMMANDS = [
   'menu',
   'tasks',
   'newtask',
+  'find',
   'pm',
   'inbox',
   'history',

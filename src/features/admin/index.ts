@@ -4,4 +4,4 @@ export { adminFeature, denyUnlessAdmin } from './bot/commands.js';
 export { adminConversations } from './bot/dialogs.js';
 export type { AdminScreens } from './bot/screens.js';
 export { buildAdminMenus } from './bot/screens.js';
-export { registerAdminCommands, registerCommands } from './command-lists.js';
+export { registerAdminCommands, registerCommands, syncAdminCommands } from './command-lists.js';

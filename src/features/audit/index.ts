@@ -1,2 +1,3 @@
 export { AuditEntry } from './audit.entity.js';
-export { audit } from './audit.js';
+export type { AuditAction, AuditPage } from './audit.js';
+export { audit, listAuditEntries } from './audit.js';

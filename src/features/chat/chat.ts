@@ -2,7 +2,7 @@ import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { User } from '../users/index.js';
-import { Message } from './message.entity.js';
+import { Message, type StoredMedia } from './message.entity.js';
 import { type MessageView, type Page, toMessageView } from './messages.js';
 
 /** Private messages per sender per minute: protects the bot's sending budget (Telegram ~30/s). */
@@ -57,6 +57,26 @@ export function parseChatText(input: string): string {
   return text;
 }
 
+/** Telegram's limit of a media caption; a longer one is refused, never cut. */
+export const CAPTION_MAX = 1024;
+
+/** A media message's caption: may be empty; over CAPTION_MAX → DomainError caption_too_long. */
+export function parseCaption(input: string | undefined): string {
+  const text = (input ?? '').normalize('NFC').trim();
+  const length = [...text].length;
+  if (length > CAPTION_MAX) {
+    throw new DomainError('caption_too_long', `The caption is longer than ${CAPTION_MAX} characters`, {
+      field: 'caption',
+      max: CAPTION_MAX,
+      length,
+    });
+  }
+  return text;
+}
+
+/** The text of a message, or the caption when it carries media. */
+export const parseContent = (text: string, media?: StoredMedia) => (media ? parseCaption(text) : parseChatText(text));
+
 export interface ChatDeps {
   limiter: RateLimiter;
 }
@@ -89,8 +109,9 @@ export async function sendPrivateMessageTo(
   from: User,
   recipient: User,
   text: string,
+  media?: StoredMedia,
 ): Promise<{ message: Message; recipient: User }> {
-  const body = parseChatText(text);
+  const body = parseContent(text, media);
   if (recipient.status === 'banned') throw new DomainError('user_not_found', 'No user with this username');
   if (recipient.id === from.id) throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
   const rate = await deps.limiter.hit(`pm:${from.id}`, PM_LIMIT.count, PM_LIMIT.windowSeconds);
@@ -99,7 +120,7 @@ export async function sendPrivateMessageTo(
       retryAfter: rate.retryAfter,
     });
   }
-  const message = em.create(Message, { kind: 'pm', from, to: recipient, text: body });
+  const message = em.create(Message, { kind: 'pm', from, to: recipient, text: body, media: media ?? null });
   await em.flush();
   return { message, recipient };
 }
@@ -108,8 +129,8 @@ export async function sendPrivateMessageTo(
  * Stores a room message, nothing more. Posting to the room (limit, membership, delivery) is
  * postToRoom in room-post.ts, which the bot and the WebSocket call; this is its storing step.
  */
-export async function sendRoomMessage(em: Em, from: User, text: string): Promise<Message> {
-  const message = em.create(Message, { kind: 'room', from, text: parseChatText(text) });
+export async function sendRoomMessage(em: Em, from: User, text: string, media?: StoredMedia): Promise<Message> {
+  const message = em.create(Message, { kind: 'room', from, text: parseContent(text, media), media: media ?? null });
   await em.flush();
   return message;
 }
@@ -136,6 +157,32 @@ export async function conversationWith(
     items: page.map(toMessageView),
     nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
   };
+}
+
+/** The PM whose Telegram copy is `telegramMessageId` in the recipient's chat (a swipe-reply to it). */
+export async function pmByTelegramCopy(em: Em, recipient: User, telegramMessageId: number): Promise<Message | null> {
+  return em.findOne(Message, { kind: 'pm', to: recipient, telegramMessageId }, { populate: ['from'] });
+}
+
+/**
+ * The people `me` exchanged PMs with most recently, newest first (the Chat screen's contacts).
+ * Banned users are left out.
+ */
+export async function recentContacts(em: Em, me: User, limit: number): Promise<User[]> {
+  const rows = await em.getConnection().execute<{ other: string }[]>(
+    `select other from (
+       select case when from_id = ? then to_id else from_id end as other, max(id) as last
+         from messages
+        where kind = 'pm' and (from_id = ? or to_id = ?)
+        group by 1) c
+      order by last desc limit ?`,
+    [me.id, me.id, me.id, limit * 2],
+  );
+  const ids = rows.map((r) => String(r.other)).filter((id) => id !== me.id);
+  if (ids.length === 0) return [];
+  const users = await em.find(User, { id: { $in: ids }, status: 'active' });
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return ids.flatMap((id) => byId.get(id) ?? []).slice(0, limit);
 }
 
 /** The last private messages a user received, newest first. */

@@ -5,6 +5,7 @@ import { Message } from './message.entity.js';
 import { toMessageView } from './messages.js';
 import { Presence } from './presence.js';
 import { publishToRoom, publishToUser } from './pubsub.js';
+import { ROOM_IDLE_MS, touchRoom } from './room.js';
 import type { ChatDelivery, DeliveryOptions } from './types.js';
 import { messageFrame } from './ws/frames.js';
 
@@ -51,6 +52,8 @@ export interface ChatDeliveryOptions {
   noticeWindowMs?: number;
   /** PMs to one recipient per window that arrive in full (tests may change it). */
   pmsInFull?: number;
+  /** How long room mode lasts without writing to the room (tests shorten it). */
+  roomIdleMs?: number;
 }
 
 /**
@@ -83,7 +86,15 @@ export function createChatDelivery(
     else await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
   }
 
+  const roomIdleMs = options.roomIdleMs ?? ROOM_IDLE_MS;
+
   return {
+    async roomActivity(userId: string, entered: boolean) {
+      await touchRoom(services, userId, roomIdleMs);
+      // One check per entry; it re-schedules itself while the user keeps writing.
+      if (entered) await jobs.roomIdle(userId, roomIdleMs + 1_000);
+    },
+
     async deliverPrivate(messageId: string, deliveryOptions: DeliveryOptions = {}) {
       const em = services.orm.em.fork();
       const message = await em.findOne(Message, { id: messageId, kind: 'pm' }, { populate: ['from', 'to'] });

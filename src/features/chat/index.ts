@@ -1,6 +1,6 @@
 export { type ChatApiOptions, chatApi } from './api/index.js';
 export { CHAT_CONVERSATIONS } from './bot/actions.js';
-export { chatFeature, roomModeFeature } from './bot/commands.js';
+export { chatFeature, roomExitOnCommand, roomModeFeature } from './bot/commands.js';
 export { chatConversations } from './bot/dialogs.js';
 export type { ChatScreens } from './bot/screens.js';
 export { buildChatMenus } from './bot/screens.js';

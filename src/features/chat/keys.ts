@@ -9,6 +9,11 @@ export const chatKeys = (keyPrefix: string) => ({
   sockets: (userId: string) => `${keyPrefix}ws:sockets:${userId}`,
   /** Set of user ids in the common room (WebSocket clients that joined, Telegram users in room mode). */
   roomMembers: `${keyPrefix}room:members`,
+  /**
+   * Set while a Telegram user in room mode is active there (entered, or wrote to the room), with
+   * a TTL of ROOM_IDLE_MS: when it expires, room mode ends (src/features/chat/room.ts).
+   */
+  roomActive: (userId: string) => `${keyPrefix}room:active:${userId}`,
   /** Pub/sub channel of one user's WebSocket frames; subscribed by the processes holding their sockets. */
   userChannel: (userId: string) => `${keyPrefix}chat:user:${userId}`,
   /** Pub/sub channel of room frames; every API process subscribes. */

@@ -4,6 +4,21 @@ import { User } from '../users/index.js';
 export const MESSAGE_KINDS = ['echo', 'pm', 'room'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+export const MEDIA_TYPES = ['photo', 'document', 'voice', 'video', 'sticker'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/**
+ * A photo, document, voice message, video or sticker sent in Telegram (SPEC §2.3, §3.5). `fileId`
+ * is Telegram's, kept to relay the file (sent again by file_id, not forwarded); it is never shown
+ * over HTTP or the WebSocket, which see `{type, fileName?, mimeType?}`.
+ */
+export interface StoredMedia {
+  type: MediaType;
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+}
+
 /** Every echo, private message and room message is stored (SPEC §2.3). */
 const MessageSchema = defineEntity({
   name: 'Message',
@@ -11,13 +26,21 @@ const MessageSchema = defineEntity({
   indexes: [
     { name: 'messages_from_idx', properties: ['from', 'id'] },
     { name: 'messages_to_idx', properties: ['to', 'id'] },
+    { name: 'messages_to_telegram_idx', properties: ['to', 'telegramMessageId'] },
   ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),
     kind: p.enum(MESSAGE_KINDS),
     from: () => p.manyToOne(User).deleteRule('cascade'),
     to: () => p.manyToOne(User).nullable().deleteRule('cascade'),
+    /** The text, or a media message's caption ('' when it has none). */
     text: p.text(),
+    media: p.json<StoredMedia>().nullable(),
+    /**
+     * A PM delivered in Telegram: the id of the bot's message in the recipient's chat, so a reply
+     * (swipe) to it finds the PM and its sender.
+     */
+    telegramMessageId: p.bigint('number').nullable(),
     sentAt: p.datetime().onCreate(() => new Date()),
   },
 });

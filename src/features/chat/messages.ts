@@ -2,7 +2,7 @@ import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { User } from '../users/index.js';
-import { Message, type MessageKind } from './message.entity.js';
+import { type MediaType, Message, type MessageKind } from './message.entity.js';
 
 /** Longest message text accepted; Telegram's 4096 limit is met by splitting when delivering. */
 export const MESSAGE_TEXT_MAX = 10_000;
@@ -20,12 +20,20 @@ export interface MessageParty {
   firstName: string | null;
 }
 
+/** What HTTP and the WebSocket show of a message's media (SPEC §3.5); Telegram's file id stays inside. */
+export interface MediaView {
+  type: MediaType;
+  fileName?: string;
+  mimeType?: string;
+}
+
 export interface MessageView {
   id: string;
   kind: MessageKind;
   from: MessageParty;
   to?: MessageParty;
   text: string;
+  media?: MediaView;
   sentAt: Date;
 }
 
@@ -44,7 +52,16 @@ export function toMessageView(message: Message): MessageView {
     from: party(message.from),
     ...(message.to ? { to: party(message.to) } : {}),
     text: message.text,
+    ...(message.media ? { media: mediaView(message.media) } : {}),
     sentAt: message.sentAt,
+  };
+}
+
+export function mediaView(media: NonNullable<Message['media']>): MediaView {
+  return {
+    type: media.type,
+    ...(media.fileName ? { fileName: media.fileName } : {}),
+    ...(media.mimeType ? { mimeType: media.mimeType } : {}),
   };
 }
 

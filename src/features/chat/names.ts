@@ -10,3 +10,13 @@ export function handleOf(user: User): string {
   const username = user.username ?? user.telegramUsername;
   return username ? `@${username}` : visibleName(user);
 }
+
+/**
+ * How the sender of a PM is named to its recipient: the display name they chose, with the handle
+ * that /pm understands ("Ann Lee (@ann)"); without a display name, as handleOf.
+ */
+export function senderName(user: User): string {
+  const handle = handleOf(user);
+  if (!user.displayName || handle === user.displayName) return handle;
+  return handle.startsWith('@') ? `${user.displayName} (${handle})` : user.displayName;
+}

@@ -3,8 +3,8 @@ import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { Redis } from '../../platform/redis.js';
 import type { User } from '../users/index.js';
-import { parseChatText, sendRoomMessage } from './chat.js';
-import type { Message } from './message.entity.js';
+import { parseContent, sendRoomMessage } from './chat.js';
+import type { Message, StoredMedia } from './message.entity.js';
 import { hitRoomLimit, joinRoom, ROOM_LIMIT } from './room.js';
 import type { ChatDelivery } from './types.js';
 
@@ -25,13 +25,16 @@ export interface RoomPostOptions {
   join?: boolean;
   /** The WebSocket connection the post came from: it gets the message as its echo, not from the fan-out. */
   exceptConnection?: string;
+  /** A photo, document… sent in Telegram; `input` is then its caption (may be empty, at most 1024). */
+  media?: StoredMedia;
 }
 
 /**
  * - sent: stored and handed to the delivery. `joined`: the post made the sender a member.
  *   `deliveryError`: the fan-out could not be started; the message is stored all the same, so the
  *   caller decides what to tell (the WebSocket still echoes it, the bot lets its error boundary answer).
- * - text_refused: empty or too long (DomainError text_empty / text_too_long with its details); nothing stored.
+ * - text_refused: empty or too long (DomainError text_empty / text_too_long / caption_too_long with its
+ *   details); nothing stored.
  * - rate_limited: over ROOM_LIMIT; nothing stored, `retryAfter` seconds until the window ends.
  */
 export type RoomPostOutcome =
@@ -55,7 +58,7 @@ export async function postToRoom(
 ): Promise<RoomPostOutcome> {
   let text: string;
   try {
-    text = parseChatText(input);
+    text = parseContent(input, options.media);
   } catch (err) {
     if (err instanceof DomainError) return { status: 'text_refused', error: err };
     throw err;
@@ -64,7 +67,7 @@ export async function postToRoom(
   if (!rate.allowed) return { status: 'rate_limited', limit: ROOM_LIMIT.count, retryAfter: rate.retryAfter };
   // Joined before the message is stored, so the sender's other connections get it from the fan-out.
   const joined = options.join ? await joinRoom(deps, from.id) : false;
-  const message = await sendRoomMessage(em, from, text);
+  const message = await sendRoomMessage(em, from, text, options.media);
   try {
     await deps.chat.deliverRoom(
       message.id,

@@ -13,6 +13,20 @@ type RoomServices = Pick<Services, 'redis' | 'keyPrefix'>;
 /** Room messages per sender per minute (each one fans out to every member). */
 export const ROOM_LIMIT = { count: 20, windowSeconds: 60 };
 
+/** Room mode of a Telegram user ends after this long without writing to the room (SPEC §2.3). */
+export const ROOM_IDLE_MS = 30 * 60_000;
+
+/** A Telegram user entered room mode or wrote to the room: their idle time starts again. */
+export async function touchRoom(services: RoomServices, userId: string, idleMs = ROOM_IDLE_MS): Promise<void> {
+  await services.redis.set(chatKeys(services.keyPrefix).roomActive(userId), '1', 'PX', idleMs);
+}
+
+/** Milliseconds left before a Telegram user's room mode runs idle (0: it has). */
+export async function roomActiveFor(services: RoomServices, userId: string): Promise<number> {
+  const ttl = await services.redis.pttl(chatKeys(services.keyPrefix).roomActive(userId));
+  return Math.max(ttl, 0);
+}
+
 /** Adds a user to the room; true if they were not in it yet. */
 export async function joinRoom(services: RoomServices, userId: string): Promise<boolean> {
   return (await services.redis.sadd(chatKeys(services.keyPrefix).roomMembers, userId)) === 1;
@@ -20,7 +34,12 @@ export async function joinRoom(services: RoomServices, userId: string): Promise<
 
 /** Removes a user from the room; true if they were in it. */
 export async function leaveRoom(services: RoomServices, userId: string): Promise<boolean> {
-  return (await services.redis.srem(chatKeys(services.keyPrefix).roomMembers, userId)) === 1;
+  const keys = chatKeys(services.keyPrefix);
+  const [removed] = await Promise.all([
+    services.redis.srem(keys.roomMembers, userId),
+    services.redis.del(keys.roomActive(userId)),
+  ]);
+  return removed === 1;
 }
 
 export async function isRoomMember(services: RoomServices, userId: string): Promise<boolean> {

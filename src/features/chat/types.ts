@@ -20,6 +20,11 @@ export interface ChatDelivery {
    * 'stored': neither is possible (no Telegram, or the bot is blocked); the message waits in /inbox.
    */
   deliverPrivate(messageId: string, options?: DeliveryOptions): Promise<'websocket' | 'telegram' | 'stored'>;
+  /**
+   * A Telegram user entered room mode, or wrote to the room: their idle clock (ROOM_IDLE_MS,
+   * src/features/chat/room.ts) starts again; on entering, the worker's idle check is scheduled.
+   */
+  roomActivity(userId: string, entered: boolean): Promise<void>;
   /** Fans a stored room message out to everyone in the room (worker, the chat lane of the send budget). */
   deliverRoom(messageId: string, options?: DeliveryOptions): Promise<void>;
 }

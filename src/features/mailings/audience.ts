@@ -46,10 +46,10 @@ export function normalizeFilter(filter: MailingFilter | null | undefined): Maili
 
 /**
  * The audience as SQL over `users u`: started the bot (has a Telegram id), has not blocked it,
- * not banned; each non-empty list is "any of", the lists combined with AND.
+ * not banned, has not unsubscribed (🔕 or Settings); each non-empty list is "any of", the lists combined with AND.
  */
 export function audienceSql(filter: MailingFilter): { where: string; params: unknown[] } {
-  const parts = [`u.telegram_id is not null`, `u.bot_blocked = false`, `u.status = 'active'`];
+  const parts = [`u.telegram_id is not null`, `u.bot_blocked = false`, `u.status = 'active'`, `u.mailings = true`];
   const params: unknown[] = [];
   if (filter.tags?.length) {
     parts.push(`u.tags && array(select jsonb_array_elements_text(?::jsonb))`);

@@ -3,6 +3,7 @@ import type { Language } from '../../platform/i18n/languages.js';
 import type { Translate } from '../../platform/i18n/translator.js';
 import { formatLocal } from '../../platform/time/local-dates.js';
 import { LANGUAGE_NAMES } from '../users/index.js';
+import { contentPreview } from './content.js';
 import type { MailingFilter } from './mailing.entities.js';
 import type { MailingView } from './mailings.js';
 
@@ -66,7 +67,24 @@ async function rateOf(deps: CardRenderDeps, m: MailingView, now: number): Promis
   return seconds > 0 ? Math.max(0, (m.counts.sent - sample.sent) / seconds) : 0;
 }
 
-/** The card text (counts per status, progress bar, rate, ETA) in the viewer's language and zone. */
+/** A duration as people say it: "4 h 0 min", "2 min 5 s", "12 s" (in the viewer's language). */
+export function humanizeDuration(t: Translate, totalSeconds: number): string {
+  const s = Math.max(0, Math.ceil(totalSeconds));
+  if (s >= 86_400) return t('mailing-eta-days', { d: Math.floor(s / 86_400), h: Math.floor((s % 86_400) / 3600) });
+  if (s >= 3600) return t('mailing-eta-hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  if (s >= 60) return t('mailing-eta-minutes', { m: Math.floor(s / 60), s: s % 60 });
+  return t('mailing-eta-seconds', { s });
+}
+
+/** What the card shows of the content: the media kind, the start of the text, the buttons. */
+export function contentLine(t: Translate, m: MailingView): string {
+  const text = contentPreview(m, 120);
+  const media = m.media ? t(`mailing-media-${m.media.type}`) : '';
+  const buttons = m.buttons?.flat().length ?? 0;
+  return t('mailing-content-line', { media, text: text || '—', buttons });
+}
+
+/** The card text (content, counts per status, progress bar, rate, ETA) in the viewer's language and zone. */
 export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): Promise<string> {
   const { t, timezone: tz } = deps;
   const c = m.counts;
@@ -76,7 +94,11 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
   const rate = m.status === 'running' ? await rateOf(deps, m, Date.now()) : 0;
   const left = c.pending + c.processing;
   const eta =
-    rate > 0 && left > 0 ? `${Math.ceil(left / rate)} s` : left === 0 && total > 0 ? '0 s' : t('mailing-eta-unknown');
+    rate > 0 && left > 0
+      ? humanizeDuration(t, left / rate)
+      : left === 0 && total > 0
+        ? humanizeDuration(t, 0)
+        : t('mailing-eta-unknown');
   return t('mailing-card', {
     id: m.id,
     status: statusLabel(t, m.status),
@@ -94,5 +116,7 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
     unknown: c.unknown,
     rate: rate.toFixed(1),
     eta,
+    content: contentLine(t, m),
+    unsubscribes: m.unsubscribes,
   });
 }

@@ -1,5 +1,6 @@
 import type { Em, Orm } from '../../platform/db/orm.js';
 import { audienceSql, normalizeFilter } from './audience.js';
+import type { MailingContent } from './content.js';
 
 /**
  * The one owner of the `deliveries` table (one row per recipient of a mailing): every write to
@@ -24,6 +25,8 @@ export interface Claimed {
   mailing_id: string;
   chat_id: string | number;
   attempts: number;
+  /** The recipient's language (the 🔕 Unsubscribe button speaks it). */
+  language: string;
 }
 
 /** A `sent` answer waiting to be written (see SentLog). */
@@ -54,6 +57,18 @@ export async function expireCancelledDeliveries(em: Em, mailingId: string, now: 
     `update deliveries set status = 'expired', error = 'cancelled', claimed_by = null, claimed_until = null, updated_at = ?
      where mailing_id = ? and status = 'pending'`,
     [now, mailingId],
+  );
+}
+
+/**
+ * The recipient pressed 🔕 Unsubscribe (or Undo) under this mailing's message: remembered on their
+ * delivery row, which is what the mailing's unsubscribe count counts. Touches nothing the engine reads.
+ */
+export async function markUnsubscribed(em: Em, mailingId: string, userId: string, on: boolean): Promise<void> {
+  await em.getConnection().execute(
+    `update deliveries set unsubscribed_at = case when ? then coalesce(unsubscribed_at, now()) else null end
+       where mailing_id = ? and user_id = ?`,
+    [on, mailingId, userId],
   );
 }
 
@@ -90,8 +105,8 @@ export class DeliveryStore {
       const inserted = await conn.execute<{ n: string }[]>(
         `with tz as (select name from pg_timezone_names),
          ins as (
-           insert into deliveries (mailing_id, user_id, chat_id, timezone, status, attempts, updated_at)
-           select ?, u.id, u.telegram_id, coalesce(tz.name, 'UTC'), 'pending', 0, now()
+           insert into deliveries (mailing_id, user_id, chat_id, timezone, language, status, attempts, updated_at)
+           select ?, u.id, u.telegram_id, coalesce(tz.name, 'UTC'), u.language, 'pending', 0, now()
            from users u left join tz on tz.name = u.timezone
            where ${where}
            on conflict do nothing
@@ -121,7 +136,7 @@ export class DeliveryStore {
     const rows = await this.sql(
       `update deliveries d set
          status = case when d.sending_at is not null then 'unknown'
-                       when m.status <> 'running' or m.end_at <= now() then 'expired'
+                       when m.status not in ('running', 'paused') or m.end_at <= now() then 'expired'
                        else 'pending' end,
          error = case when d.sending_at is not null then 'the worker stopped while sending; outcome unknown'
                       when m.status = 'cancelled' then 'cancelled'
@@ -136,19 +151,20 @@ export class DeliveryStore {
     return rows.length;
   }
 
+  /** What waits past the end of a running or paused mailing expires (a pause does not stop the clock). */
   async expireEnded(): Promise<void> {
     await this.sql(
       `update deliveries d set status = 'expired', error = 'end time passed', updated_at = now()
        from mailings m
-       where m.id = d.mailing_id and m.status = 'running' and m.end_at <= now() and d.status = 'pending'`,
+       where m.id = d.mailing_id and m.status in ('running', 'paused') and m.end_at <= now() and d.status = 'pending'`,
     );
   }
 
-  /** Marks running mailings with nothing left to do as completed; returns their ids. */
+  /** Marks running (or paused) mailings with nothing left to do as completed; returns their ids. */
   async completeFinished(): Promise<string[]> {
     const rows = await this.sql<{ id: string }>(
-      `update mailings m set status = 'completed', completed_at = now(), updated_at = now()
-       where m.status = 'running'
+      `update mailings m set status = 'completed', completed_at = now(), paused_at = null, updated_at = now()
+       where m.status in ('running', 'paused')
          and not exists (select 1 from deliveries d where d.mailing_id = m.id and d.status in ('pending', 'processing'))
        returning m.id::text as id`,
     );
@@ -177,14 +193,27 @@ export class DeliveryStore {
        update deliveries d set status = 'processing', claimed_by = ?, claimed_until = now() + (? * interval '1 millisecond'),
          sending_at = null, updated_at = now()
        from c where d.id = c.id
-       returning d.id::text as id, d.mailing_id::text as mailing_id, d.chat_id, d.attempts`,
+       returning d.id::text as id, d.mailing_id::text as mailing_id, d.chat_id, d.attempts, d.language`,
       [limit, limit, this.workerId, this.leaseMs],
     );
   }
 
-  async mailingText(mailingId: string): Promise<string | null> {
-    const rows = await this.sql<{ text: string }>(`select text from mailings where id = ?`, [mailingId]);
-    return rows[0]?.text ?? null;
+  /** A mailing's content (null: the mailing is gone). */
+  async mailingContent(mailingId: string): Promise<MailingContent | null> {
+    const rows = await this.sql<{ text: string; entities: unknown; media: unknown; buttons: unknown }>(
+      `select text, entities, media, buttons from mailings where id = ?`,
+      [mailingId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const json = <T>(v: unknown): T | null =>
+      v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as T);
+    return {
+      text: row.text,
+      entities: json<MailingContent['entities']>(row.entities),
+      media: json<MailingContent['media']>(row.media),
+      buttons: json<MailingContent['buttons']>(row.buttons),
+    };
   }
 
   /**
@@ -206,11 +235,11 @@ export class DeliveryStore {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Claimed rows that failed the last check: expired (cancelled, ended) or back to pending (window). */
+  /** Claimed rows that failed the last check: expired (cancelled, ended) or back to pending (window, paused). */
   async settleUnmarked(ids: string[]): Promise<void> {
     await this.sql(
       `update deliveries d set
-         status = case when m.status <> 'running' or m.end_at <= now() then 'expired' else 'pending' end,
+         status = case when m.status not in ('running', 'paused') or m.end_at <= now() then 'expired' else 'pending' end,
          error = case when m.status = 'cancelled' then 'cancelled' when m.end_at <= now() then 'end time passed' else d.error end,
          claimed_by = null, claimed_until = null, updated_at = now()
        from mailings m

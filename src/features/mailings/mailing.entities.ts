@@ -1,10 +1,34 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { User } from '../users/index.js';
 
-export const MAILING_STATUSES = ['scheduled', 'running', 'completed', 'cancelled'] as const;
+export const MAILING_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type MailingStatus = (typeof MAILING_STATUSES)[number];
 export const DELIVERY_STATUSES = ['pending', 'processing', 'sent', 'error', 'expired', 'unknown'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A formatting entity of Telegram (bold, link, …) over the text, in UTF-16 code units. */
+export interface TextEntity {
+  type: string;
+  offset: number;
+  length: number;
+  url?: string;
+  language?: string;
+  custom_emoji_id?: string;
+  user?: { id: number };
+}
+
+export const MEDIA_TYPES = ['photo', 'video', 'animation', 'document'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+/** The mailing's picture, video, GIF or document: Telegram's file id (from the bot) or a URL (from the API). */
+export interface MailingMedia {
+  type: MediaType;
+  fileId?: string;
+  url?: string;
+}
+export interface MailingButton {
+  text: string;
+  url: string;
+}
 
 export interface MailingFilter {
   tags?: string[];
@@ -19,7 +43,13 @@ const MailingSchema = defineEntity({
   indexes: [{ name: 'mailings_status_start_idx', properties: ['status', 'startAt'] }],
   properties: {
     id: p.bigint('string').primary().autoincrement(),
+    /** The text, or the caption when there is media: HTML (API), or plain text with `entities` (the bot). */
     text: p.text(),
+    /** Telegram's formatting of `text` as the admin sent it; null = `text` is HTML. */
+    entities: p.json<TextEntity[]>().nullable(),
+    media: p.json<MailingMedia>().nullable(),
+    /** URL buttons, rows of up to 3 (the 🔕 Unsubscribe row is added per recipient's language). */
+    buttons: p.json<MailingButton[][]>().nullable(),
     filter: p.json<MailingFilter>(),
     startAt: p.datetime(),
     endAt: p.datetime(),
@@ -32,6 +62,7 @@ const MailingSchema = defineEntity({
     materializedAt: p.datetime().nullable(),
     recipientCount: p.integer().default(0),
     cancelledAt: p.datetime().nullable(),
+    pausedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
@@ -70,6 +101,8 @@ const DeliverySchema = defineEntity({
     chatId: p.bigint('number'),
     /** The recipient's time zone when materialised (the local window is computed in it). */
     timezone: p.string().length(64),
+    /** The recipient's language when materialised (the 🔕 Unsubscribe button speaks it). */
+    language: p.string().length(8).default('en'),
     status: p.enum(DELIVERY_STATUSES).default('pending'),
     attempts: p.smallint().default(0),
     nextAttemptAt: p.datetime().nullable(),
@@ -80,6 +113,8 @@ const DeliverySchema = defineEntity({
     sentAt: p.datetime().nullable(),
     telegramMessageId: p.integer().nullable(),
     error: p.text().nullable(),
+    /** When the recipient pressed 🔕 Unsubscribe under this mailing's message (null again after Undo). */
+    unsubscribedAt: p.datetime().nullable(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -3,14 +3,18 @@ import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
 import type { User } from '../users/index.js';
 import { audienceSql, normalizeFilter } from './audience.js';
+import { type MailingContent, validateContent } from './content.js';
 import { expireCancelledDeliveries } from './deliveries.js';
 import {
   DELIVERY_STATUSES,
   Delivery,
   type DeliveryStatus,
   Mailing,
+  type MailingButton,
   type MailingFilter,
+  type MailingMedia,
   type MailingStatus,
+  type TextEntity,
 } from './mailing.entities.js';
 
 /**
@@ -19,7 +23,7 @@ import {
  * which the engine (jobs/) and the cancel below both write through.
  */
 
-export const MAILING_TEXT_MAX = 4096;
+export { htmlProblem, MAILING_CAPTION_MAX, MAILING_TEXT_MAX } from './content.js';
 
 export interface MailingWindow {
   from: string;
@@ -27,7 +31,11 @@ export interface MailingWindow {
 }
 
 export interface MailingInput {
+  /** HTML, or plain text formatted by `entities`; the caption when there is media. */
   text: string;
+  entities?: TextEntity[] | null;
+  media?: MailingMedia | null;
+  buttons?: MailingButton[][] | null;
   filter?: MailingFilter | null;
   /** Default: now. */
   startAt?: Date | null;
@@ -42,6 +50,9 @@ export type DeliveryCounts = Record<DeliveryStatus, number>;
 export interface MailingView {
   id: string;
   text: string;
+  entities: TextEntity[] | null;
+  media: MailingMedia | null;
+  buttons: MailingButton[][] | null;
   filter: MailingFilter;
   startAt: Date;
   endAt: Date;
@@ -49,7 +60,10 @@ export interface MailingView {
   status: MailingStatus;
   recipientCount: number;
   counts: DeliveryCounts;
+  /** Recipients who pressed 🔕 Unsubscribe under this mailing (and did not undo it). */
+  unsubscribes: number;
   createdAt: Date;
+  pausedAt: Date | null;
   completedAt: Date | null;
   cancelledAt: Date | null;
 }
@@ -61,69 +75,6 @@ export const isMailingId = (id: string) => /^\d{1,18}$/.test(id);
 
 // ---------------------------------------------------------------------------------------------
 // Validation
-
-const ALLOWED_TAGS = new Set([
-  'b',
-  'strong',
-  'i',
-  'em',
-  'u',
-  'ins',
-  's',
-  'strike',
-  'del',
-  'a',
-  'code',
-  'pre',
-  'blockquote',
-  'tg-spoiler',
-  'span',
-]);
-const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>/;
-const ENTITY = /^&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});/;
-
-/**
- * Checks Telegram's HTML parse mode: only its tags (b, i, u, s, a, code, pre, blockquote,
- * tg-spoiler and their synonyms), properly nested and closed, `<`, `>` and `&` escaped elsewhere.
- * Returns a problem description, or null when the text is fine.
- */
-export function htmlProblem(text: string): string | null {
-  const stack: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const ch = text[i];
-    if (ch === '<') {
-      const match = TAG.exec(text.slice(i, i + 2048));
-      if (!match) return `Unescaped "<" at ${i + 1} (write &lt;)`;
-      const [whole, closing, rawName, attrs] = match;
-      const name = (rawName ?? '').toLowerCase();
-      if (!ALLOWED_TAGS.has(name)) return `The tag <${name}> is not supported by Telegram`;
-      if (name === 'span' && !closing && !/class\s*=\s*["']?tg-spoiler/.test(attrs ?? ''))
-        return 'Only <span class="tg-spoiler"> is supported';
-      if (name === 'a' && !closing && !/href\s*=/.test(attrs ?? '')) return '<a> needs an href';
-      if (closing) {
-        if (stack.pop() !== name) return `</${name}> does not close the last open tag`;
-      } else stack.push(name);
-      i += whole.length;
-    } else if (ch === '>') {
-      return `Unescaped ">" at ${i + 1} (write &gt;)`;
-    } else if (ch === '&') {
-      const match = ENTITY.exec(text.slice(i, i + 12));
-      if (!match) return `Unescaped "&" at ${i + 1} (write &amp;)`;
-      i += match[0].length;
-    } else i++;
-  }
-  if (stack.length) return `<${stack[stack.length - 1]}> is not closed`;
-  return null;
-}
-
-export function validateText(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw invalid('text', 'The text is empty', 'empty');
-  if (text.length > MAILING_TEXT_MAX)
-    throw invalid('text', `The text is longer than ${MAILING_TEXT_MAX} characters`, 'too_long');
-  const problem = htmlProblem(text);
-  if (problem) throw invalid('text', problem, 'html');
-  return text;
-}
 
 /**
  * The one parser of sending windows. A window is two local times "HH:MM" (00:00–23:59) that
@@ -217,14 +168,17 @@ export async function createMailing(
   input: MailingInput,
   now = new Date(),
 ): Promise<Mailing> {
-  const text = validateText(input.text);
+  const content = validateContent(input);
   const filter = normalizeFilter(input.filter);
   const startAt = input.startAt ? validDate(input.startAt, 'startAt') : now;
   const endAt = validDate(input.endAt, 'endAt');
   checkTimes(startAt, endAt, now);
   const window = parseWindow(input.window);
   const mailing = em.create(Mailing, {
-    text,
+    text: content.text,
+    entities: content.entities,
+    media: content.media,
+    buttons: content.buttons,
     filter,
     startAt,
     endAt,
@@ -258,9 +212,16 @@ export async function updateMailing(
   const mailing = await findMailing(em, id);
   if (!notStarted(mailing)) throw alreadyStarted();
   const changed: string[] = [];
-  if (patch.text !== undefined) {
-    mailing.text = validateText(patch.text);
-    changed.push('text');
+  if (patch.text !== undefined || patch.media !== undefined || patch.buttons !== undefined) {
+    // A new text without entities is HTML (the API); media and buttons kept unless given.
+    const content = validateContent({
+      text: patch.text ?? mailing.text,
+      entities: patch.text !== undefined ? (patch.entities ?? null) : (mailing.entities ?? null),
+      media: patch.media !== undefined ? patch.media : (mailing.media ?? null),
+      buttons: patch.buttons !== undefined ? patch.buttons : (mailing.buttons ?? null),
+    });
+    Object.assign(mailing, content);
+    for (const field of ['text', 'media', 'buttons'] as const) if (patch[field] !== undefined) changed.push(field);
   }
   if (patch.filter !== undefined) {
     mailing.filter = normalizeFilter(patch.filter);
@@ -287,6 +248,9 @@ export async function updateMailing(
     { id: mailing.id, status: 'scheduled', materializedAt: null },
     {
       text: mailing.text,
+      entities: mailing.entities ?? null,
+      media: mailing.media ?? null,
+      buttons: mailing.buttons ?? null,
       filter: mailing.filter,
       startAt: mailing.startAt,
       endAt: mailing.endAt,
@@ -321,7 +285,7 @@ export async function cancelMailing(em: Em, actor: User | null, id: string, now 
     throw new DomainError('mailing_finished', `The mailing is already ${mailing.status}`);
   const updated = await em.getConnection().execute<{ id: string }[]>(
     `update mailings set status = 'cancelled', cancelled_at = ?, updated_at = ?
-     where id = ? and status in ('scheduled', 'running') returning id`,
+     where id = ? and status in ('scheduled', 'running', 'paused') returning id`,
     [now, now, mailing.id],
   );
   if (!updated.length) throw new DomainError('mailing_finished', 'The mailing is already finished');
@@ -332,29 +296,106 @@ export async function cancelMailing(em: Em, actor: User | null, id: string, now 
   return getMailingView(em, mailing.id);
 }
 
+/**
+ * Pauses a running mailing: from the moment this commits, every worker's last check before a
+ * send (deliveries.ts `mark`) refuses its rows, which go back to `pending` untouched; sends
+ * already on the wire finish. Only a running mailing can be paused.
+ */
+export async function pauseMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
+  const mailing = await findMailing(em, id);
+  const updated = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `update mailings set status = 'paused', paused_at = ?, updated_at = ? where id = ? and status = 'running' returning id`,
+      [now, now, mailing.id],
+    );
+  if (!updated.length) {
+    await em.refresh(mailing);
+    throw new DomainError(
+      'mailing_not_running',
+      `The mailing is ${mailing.status}; only a running mailing can be paused`,
+      {
+        status: mailing.status,
+      },
+    );
+  }
+  audit(em, actor, 'mailing.pause', { type: 'mailing', id: mailing.id });
+  await em.flush();
+  await em.refresh(mailing);
+  return getMailingView(em, mailing.id);
+}
+
+/** Resumes a paused mailing where it stopped: its pending rows, in the same order, before its end. */
+export async function resumeMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
+  const mailing = await findMailing(em, id);
+  const updated = await em.getConnection().execute<{ id: string }[]>(
+    `update mailings set status = 'running', paused_at = null, updated_at = ?
+     where id = ? and status = 'paused' and end_at > ? returning id`,
+    [now, mailing.id, now],
+  );
+  if (!updated.length) {
+    await em.refresh(mailing);
+    if (mailing.status === 'paused')
+      throw new DomainError('mailing_finished', 'The end time of the mailing has passed', { status: mailing.status });
+    throw new DomainError(
+      'mailing_not_paused',
+      `The mailing is ${mailing.status}; only a paused mailing can be resumed`,
+      {
+        status: mailing.status,
+      },
+    );
+  }
+  audit(em, actor, 'mailing.resume', { type: 'mailing', id: mailing.id });
+  await em.flush();
+  await em.refresh(mailing);
+  return getMailingView(em, mailing.id);
+}
+
+/** The content of a mailing as the sender builds it (content.ts `mailingCall`). */
+export const contentOf = (m: Pick<MailingView, 'text' | 'entities' | 'media' | 'buttons'>): MailingContent => ({
+  text: m.text,
+  entities: m.entities ?? null,
+  media: m.media ?? null,
+  buttons: m.buttons ?? null,
+});
+
 const zeroCounts = (): DeliveryCounts =>
   Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as unknown as DeliveryCounts;
 
 /** Counts per status of the given mailings (one grouped query). */
 export async function deliveryCounts(em: Em, ids: readonly string[]): Promise<Map<string, DeliveryCounts>> {
-  const out = new Map<string, DeliveryCounts>(ids.map((id) => [id, zeroCounts()]));
-  if (!ids.length) return out;
-  const rows = await em.getConnection().execute<{ mailing_id: string; status: DeliveryStatus; n: string }[]>(
-    `select mailing_id::text as mailing_id, status, count(*) as n from deliveries
+  return (await deliveryTotals(em, ids)).counts;
+}
+
+/** Counts per status and unsubscribes of the given mailings (one grouped query). */
+async function deliveryTotals(
+  em: Em,
+  ids: readonly string[],
+): Promise<{ counts: Map<string, DeliveryCounts>; unsubscribes: Map<string, number> }> {
+  const counts = new Map<string, DeliveryCounts>(ids.map((id) => [id, zeroCounts()]));
+  const unsubscribes = new Map<string, number>(ids.map((id) => [id, 0]));
+  if (!ids.length) return { counts, unsubscribes };
+  const rows = await em.getConnection().execute<{ mailing_id: string; status: DeliveryStatus; n: string; u: string }[]>(
+    `select mailing_id::text as mailing_id, status, count(*) as n, count(unsubscribed_at) as u from deliveries
        where mailing_id = any(array(select (jsonb_array_elements_text(?::jsonb))::bigint)) group by mailing_id, status`,
     [JSON.stringify(ids)],
   );
   for (const row of rows) {
-    const counts = out.get(String(row.mailing_id));
-    if (counts) counts[row.status] = Number(row.n);
+    const id = String(row.mailing_id);
+    const c = counts.get(id);
+    if (c) c[row.status] = Number(row.n);
+    unsubscribes.set(id, (unsubscribes.get(id) ?? 0) + Number(row.u));
   }
-  return out;
+  return { counts, unsubscribes };
 }
 
-export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts()): MailingView {
+export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts(), unsubscribes = 0): MailingView {
   return {
     id: m.id,
     text: m.text,
+    entities: m.entities ?? null,
+    media: m.media ?? null,
+    buttons: m.buttons ?? null,
     filter: m.filter ?? {},
     startAt: m.startAt,
     endAt: m.endAt,
@@ -365,7 +406,9 @@ export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts())
     status: m.status,
     recipientCount: m.recipientCount,
     counts,
+    unsubscribes,
     createdAt: m.createdAt,
+    pausedAt: m.pausedAt ?? null,
     completedAt: m.completedAt ?? null,
     cancelledAt: m.cancelledAt ?? null,
   };
@@ -373,8 +416,8 @@ export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts())
 
 export async function getMailingView(em: Em, id: string): Promise<MailingView> {
   const mailing = await findMailing(em, id);
-  const counts = await deliveryCounts(em, [mailing.id]);
-  return toMailingView(mailing, counts.get(mailing.id));
+  const totals = await deliveryTotals(em, [mailing.id]);
+  return toMailingView(mailing, totals.counts.get(mailing.id), totals.unsubscribes.get(mailing.id));
 }
 
 /** Newest first, a page at a time (`cursor` = the last id of the previous page). */
@@ -387,12 +430,12 @@ export async function listMailings(
   if (options.status) where.status = options.status;
   const rows = await em.find(Mailing, where, { orderBy: { id: 'desc' }, limit: options.limit + 1 });
   const page = rows.slice(0, options.limit);
-  const counts = await deliveryCounts(
+  const totals = await deliveryTotals(
     em,
     page.map((m) => m.id),
   );
   return {
-    items: page.map((m) => toMailingView(m, counts.get(m.id))),
+    items: page.map((m) => toMailingView(m, totals.counts.get(m.id), totals.unsubscribes.get(m.id))),
     nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
   };
 }
@@ -415,7 +458,13 @@ export async function mailingStats(em: Em): Promise<MailingStats> {
     mailings.map((m) => m.id),
   );
   const totals = zeroCounts();
-  const byStatus: Record<MailingStatus, number> = { scheduled: 0, running: 0, completed: 0, cancelled: 0 };
+  const byStatus: Record<MailingStatus, number> = {
+    scheduled: 0,
+    running: 0,
+    paused: 0,
+    completed: 0,
+    cancelled: 0,
+  };
   const items = mailings.map((m) => {
     const c = counts.get(m.id) ?? zeroCounts();
     for (const s of DELIVERY_STATUSES) totals[s] += c[s];
@@ -462,5 +511,27 @@ export async function listDeliveries(
       updatedAt: d.updatedAt,
     })),
     nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
+  };
+}
+
+/** Page `page` (from 1) of all mailings, newest first, for the bot's list; out-of-range pages are clamped. */
+export async function listMailingsPage(
+  em: Em,
+  page: number,
+  size: number,
+): Promise<{ items: MailingView[]; page: number; pages: number; total: number }> {
+  const total = await em.count(Mailing, {});
+  const pages = Math.max(1, Math.ceil(total / size));
+  const current = Math.min(Math.max(1, Number.isFinite(page) ? Math.trunc(page) : 1), pages);
+  const rows = await em.find(Mailing, {}, { orderBy: { id: 'desc' }, limit: size, offset: (current - 1) * size });
+  const totals = await deliveryTotals(
+    em,
+    rows.map((m) => m.id),
+  );
+  return {
+    items: rows.map((m) => toMailingView(m, totals.counts.get(m.id), totals.unsubscribes.get(m.id))),
+    page: current,
+    pages,
+    total,
   };
 }

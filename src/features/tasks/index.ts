@@ -1,6 +1,15 @@
 export { tasksApi } from './api/index.js';
 export { tasksFeature } from './bot/commands.js';
-export { taskConversations } from './bot/dialogs.js';
+
+import { taskConversations as dialogConversations } from './bot/dialogs.js';
+import { searchConversations } from './bot/search.js';
+
+/** The task feature's conversations: the dialogs and the search prompt. */
+export const taskConversations = (...args: Parameters<typeof dialogConversations>) => ({
+  ...dialogConversations(...args),
+  ...searchConversations(...args),
+});
+export { showTaskDialogBack } from './bot/dialogs.js';
 export type { TaskScreens } from './bot/screens.js';
 export { buildTaskMenus } from './bot/screens.js';
 export type { CommentCache } from './comments.js';

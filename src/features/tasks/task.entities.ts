@@ -9,6 +9,10 @@ export const TASK_DESCRIPTION_MAX = 4000;
 export const TASK_TAGS_MAX = 10;
 export const TASK_TAG_MAX = 32;
 export const COMMENT_TEXT_MAX = 2000;
+/** How long before the due time an advance reminder comes (ISO 8601 durations, as the API names them). */
+export const REMIND_BEFORE = ['PT1H', 'P1D'] as const;
+export type RemindBefore = (typeof REMIND_BEFORE)[number];
+export const REMIND_BEFORE_MS: Record<RemindBefore, number> = { PT1H: 3_600_000, P1D: 86_400_000 };
 
 /** A task of one user (SPEC §2.2, §3.4). Only its owner sees or changes it. */
 const TaskSchema = defineEntity({
@@ -17,6 +21,17 @@ const TaskSchema = defineEntity({
   indexes: [
     { name: 'tasks_owner_idx', properties: ['owner', 'id'] },
     { name: 'tasks_owner_status_idx', properties: ['owner', 'status', 'id'] },
+    // Open tasks by due date (the bot's list, GET /tasks?status=open).
+    {
+      name: 'tasks_owner_open_due_idx',
+      expression:
+        'create index "tasks_owner_open_due_idx" on "tasks" ("owner_id", "due_at", "id") where "status" <> \'done\'',
+    },
+    // Title search by words (ILIKE '%word%'); created only where pg_trgm exists (see the migration).
+    {
+      name: 'tasks_title_trgm_idx',
+      expression: 'create index "tasks_title_trgm_idx" on "tasks" using gin ("title" gin_trgm_ops)',
+    },
   ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),
@@ -30,6 +45,12 @@ const TaskSchema = defineEntity({
     commentCount: p.integer().default(0),
     /** When the reminder for the current dueAt was sent; reset when dueAt changes. */
     remindedAt: p.datetime().nullable(),
+    /** An advance reminder this long before the due time, or none. */
+    remindBefore: p.enum(REMIND_BEFORE).nullable(),
+    /** When the advance reminder for the current dueAt and remindBefore was sent; reset when either changes. */
+    advanceRemindedAt: p.datetime().nullable(),
+    /** A snoozed reminder is due then; the job that sends it clears it (so it comes once). */
+    snoozedUntil: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

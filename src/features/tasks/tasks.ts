@@ -1,9 +1,11 @@
+import { QueryOrder, raw } from '@mikro-orm/core';
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { User } from '../users/index.js';
 import {
+  REMIND_BEFORE_MS,
+  type RemindBefore,
   TASK_DESCRIPTION_MAX,
-  TASK_STATUSES,
   TASK_TAG_MAX,
   TASK_TAGS_MAX,
   TASK_TITLE_MAX,
@@ -15,8 +17,51 @@ import {
 export interface TaskEffects {
   /** Any change of a user's tasks: bumps the version the bot's cached list checks. */
   changed(ownerId: string): Promise<void>;
-  /** The reminder follows the due date: scheduled or moved (a date), or dropped (null). */
-  reminder(taskId: string, dueAt: Date | null): Promise<void>;
+  /**
+   * The reminders follow the task: its due, advance and snoozed reminders are (re)scheduled from
+   * the plan, or all dropped (a plan of nulls: done, deleted, no due date). The jobs are derived:
+   * each re-checks the task's markers in PostgreSQL, so a stale job sends nothing.
+   */
+  reminders(plan: ReminderPlan): Promise<void>;
+}
+
+/** When a task's reminders are due (see reminderPlan). */
+export interface ReminderPlan {
+  taskId: string;
+  /** The reminder at the due time (null: none). */
+  dueAt: Date | null;
+  /** The advance reminder: its time and the due time and advance it is for (null: none, or already past). */
+  advance: { at: Date; dueAt: Date; before: RemindBefore } | null;
+  /** The snoozed reminder (null: none). */
+  snoozedUntil: Date | null;
+}
+
+/** No reminders at all (a deleted task). */
+export const noReminders = (taskId: string): ReminderPlan => ({
+  taskId,
+  dueAt: null,
+  advance: null,
+  snoozedUntil: null,
+});
+
+/**
+ * What a task's reminders should be now: none when done; the due reminder unless it was sent for
+ * this due time; the advance one if still ahead and not sent; the snoozed one if set.
+ */
+export function reminderPlan(task: Task, now = Date.now()): ReminderPlan {
+  if (task.status === 'done') return noReminders(task.id);
+  const dueAt = task.dueAt ?? null;
+  let advance: ReminderPlan['advance'] = null;
+  if (dueAt && task.remindBefore && !task.advanceRemindedAt) {
+    const at = new Date(dueAt.getTime() - REMIND_BEFORE_MS[task.remindBefore]);
+    if (at.getTime() > now) advance = { at, dueAt, before: task.remindBefore };
+  }
+  return {
+    taskId: task.id,
+    dueAt: dueAt && !task.remindedAt ? dueAt : null,
+    advance,
+    snoozedUntil: task.snoozedUntil ?? null,
+  };
 }
 
 export interface TaskView {
@@ -25,6 +70,7 @@ export interface TaskView {
   description: string;
   status: TaskStatus;
   dueAt: Date | null;
+  remindBefore: RemindBefore | null;
   tags: string[];
   commentCount: number;
   createdAt: Date;
@@ -38,6 +84,7 @@ export function toTaskView(task: Task): TaskView {
     description: task.description,
     status: task.status,
     dueAt: task.dueAt ?? null,
+    remindBefore: task.remindBefore ?? null,
     tags: [...task.tags],
     commentCount: task.commentCount,
     createdAt: task.createdAt,
@@ -118,10 +165,6 @@ export function checkDueAt(dueAt: Date | null, now = new Date()): Date | null {
   return dueAt;
 }
 
-export function nextStatus(status: TaskStatus): TaskStatus {
-  return status === 'todo' ? 'in_progress' : status === 'in_progress' ? 'done' : 'todo';
-}
-
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
 
 /**
@@ -145,6 +188,7 @@ export interface CreateTaskInput {
   description?: string | undefined;
   status?: TaskStatus | undefined;
   dueAt?: Date | null | undefined;
+  remindBefore?: RemindBefore | null | undefined;
   tags?: readonly string[] | undefined;
 }
 
@@ -155,11 +199,12 @@ export async function createTask(em: Em, effects: TaskEffects, owner: User, inpu
     description: parseDescription(input.description ?? ''),
     status: input.status ?? 'todo',
     dueAt: checkDueAt(input.dueAt ?? null),
+    remindBefore: input.remindBefore ?? null,
     tags: parseTags(input.tags ?? []),
   });
   await em.flush();
   await effects.changed(owner.id);
-  if (task.dueAt && task.status !== 'done') await effects.reminder(task.id, task.dueAt);
+  if (task.dueAt && task.status !== 'done') await effects.reminders(reminderPlan(task));
   return task;
 }
 
@@ -173,20 +218,35 @@ export async function updateTask(
   patch: TaskPatch,
 ): Promise<Task> {
   const task = await getOwnTask(em, owner, id);
-  const before = { dueAt: task.dueAt?.getTime() ?? null, status: task.status };
-  if (patch.title !== undefined) task.title = parseTitle(patch.title);
-  if (patch.description !== undefined) task.description = parseDescription(patch.description);
-  if (patch.tags !== undefined) task.tags = parseTags(patch.tags);
+  const before = { dueAt: task.dueAt?.getTime() ?? null, status: task.status, remindBefore: task.remindBefore ?? null };
+  // Every field is checked before anything changes: one invalid field changes nothing.
+  const title = patch.title !== undefined ? parseTitle(patch.title) : undefined;
+  const description = patch.description !== undefined ? parseDescription(patch.description) : undefined;
+  const tags = patch.tags !== undefined ? parseTags(patch.tags) : undefined;
+  const dueMoves = patch.dueAt !== undefined && (patch.dueAt?.getTime() ?? null) !== before.dueAt;
+  const dueAt = dueMoves ? checkDueAt(patch.dueAt ?? null) : undefined;
+  if (title !== undefined) task.title = title;
+  if (description !== undefined) task.description = description;
+  if (tags !== undefined) task.tags = tags;
   if (patch.status !== undefined) task.status = patch.status;
-  if (patch.dueAt !== undefined && (patch.dueAt?.getTime() ?? null) !== before.dueAt) {
-    task.dueAt = checkDueAt(patch.dueAt);
+  if (dueAt !== undefined) {
+    // A new due time gets its reminders afresh; a snooze of the old one is dropped.
+    task.dueAt = dueAt;
     task.remindedAt = null;
+    task.advanceRemindedAt = null;
+    task.snoozedUntil = null;
   }
+  if (patch.remindBefore !== undefined && patch.remindBefore !== before.remindBefore) {
+    task.remindBefore = patch.remindBefore;
+    task.advanceRemindedAt = null;
+  }
+  // Done ends a snooze; reopening does not bring it back.
+  if (task.status === 'done') task.snoozedUntil = null;
   await em.flush();
   await effects.changed(owner.id);
   const dueChanged = (task.dueAt?.getTime() ?? null) !== before.dueAt;
-  if (dueChanged || task.status !== before.status) {
-    await effects.reminder(task.id, task.status === 'done' ? null : (task.dueAt ?? null));
+  if (dueChanged || task.status !== before.status || (task.remindBefore ?? null) !== before.remindBefore) {
+    await effects.reminders(reminderPlan(task));
   }
   return task;
 }
@@ -195,7 +255,20 @@ export async function deleteTask(em: Em, effects: TaskEffects, owner: User, id: 
   const task = await getOwnTask(em, owner, id);
   await em.remove(task).flush();
   await effects.changed(owner.id);
-  await effects.reminder(id, null);
+  await effects.reminders(noReminders(id));
+}
+
+/**
+ * Snoozes a task's reminder until `until`: one more reminder then, exactly once (the job that
+ * sends it clears `snoozedUntil`). A done task is not snoozed; it is returned as it is.
+ */
+export async function snoozeTask(em: Em, effects: TaskEffects, owner: User, id: string, until: Date): Promise<Task> {
+  const task = await getOwnTask(em, owner, id);
+  if (task.status === 'done') return task;
+  task.snoozedUntil = until;
+  await em.flush();
+  await effects.reminders(reminderPlan(task));
+  return task;
 }
 
 export type TaskListFilter = TaskStatus | 'open';
@@ -205,38 +278,129 @@ export interface TaskPage {
   nextCursor: string | null;
 }
 
-/** Newest first, keyset-paginated by id; `open` = not done. */
+/** At most this many words of a search are used (each must occur in the title). */
+export const SEARCH_WORDS_MAX = 8;
+
+/** The words of a title search: split at white space, lower-cased, de-duplicated. */
+export function searchWords(query: string): string[] {
+  const words = query.normalize('NFC').toLowerCase().split(/\s+/u).filter(Boolean);
+  return [...new Set(words)].slice(0, SEARCH_WORDS_MAX);
+}
+
+const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The condition "every word occurs in the title" (case-insensitive; the trigram index serves it). */
+function titleHas(words: string[]): Record<string, unknown>[] {
+  return words.map((word) => ({ title: { $ilike: `%${escapeLike(word)}%` } }));
+}
+
+/** Open tasks are listed by due date: overdue first, then by due date, undated last (newest first). */
+const dueOrdered = (status: TaskListFilter | undefined) => status === 'open';
+
+/**
+ * Cursors: newest-first lists page by id (`17`); due-ordered ones by due time and id
+ * (`d<ms>.<id>`, or `n.<id>` among the undated). Anything else is not a cursor.
+ */
+export type Cursor = { byDue: false; id: string } | { byDue: true; dueAt: number | null; id: string };
+
+export function parseCursor(cursor: string): Cursor | null {
+  if (isId(cursor)) return { byDue: false, id: cursor };
+  const match = /^(?:d(\d{1,15})|n)\.(\d{1,19})$/.exec(cursor);
+  if (!match || !isId(match[2] ?? '')) return null;
+  return { byDue: true, dueAt: match[1] === undefined ? null : Number(match[1]), id: match[2] as string };
+}
+
+export function isCursorFor(cursor: string, status: TaskListFilter | undefined): boolean {
+  const parsed = parseCursor(cursor);
+  return parsed !== null && parsed.byDue === dueOrdered(status);
+}
+
+/**
+ * A page of the owner's tasks. `open` ones come in due-date order (overdue first, undated last,
+ * newest first among equals); the other lists newest first. `q`: every
+ * word must occur in the title. Keyset-paginated (see parseCursor).
+ */
 export async function listTasks(
   em: Em,
   owner: User,
-  options: { status?: TaskListFilter | undefined; limit: number; cursor?: string | undefined },
+  options: {
+    status?: TaskListFilter | undefined;
+    q?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ): Promise<TaskPage> {
-  const where: Record<string, unknown> = { owner };
-  if (options.status === 'open') where.status = { $ne: 'done' };
-  else if (options.status) where.status = options.status;
-  if (options.cursor) where.id = { $lt: options.cursor };
-  const rows = await em.find(Task, where, { orderBy: { id: 'desc' }, limit: options.limit + 1 });
+  const and: Record<string, unknown>[] = [{ owner }];
+  if (options.status === 'open') and.push({ status: { $ne: 'done' } });
+  else if (options.status) and.push({ status: options.status });
+  if (options.q) and.push(...titleHas(searchWords(options.q)));
+  const byDue = dueOrdered(options.status);
+  const cursor = options.cursor ? parseCursor(options.cursor) : null;
+  if (options.cursor && (!cursor || cursor.byDue !== byDue)) {
+    throw invalid('cursor', 'Not a cursor returned by this endpoint', { reason: 'bad_cursor' });
+  }
+  if (cursor?.byDue) {
+    and.push(
+      cursor.dueAt === null
+        ? { dueAt: null, id: { $lt: cursor.id } }
+        : {
+            $or: [
+              { dueAt: { $gt: new Date(cursor.dueAt) } },
+              { dueAt: new Date(cursor.dueAt), id: { $lt: cursor.id } },
+              { dueAt: null },
+            ],
+          },
+    );
+  } else if (cursor) {
+    and.push({ id: { $lt: cursor.id } });
+  }
+  const rows = await em.find(
+    Task,
+    { $and: and },
+    {
+      orderBy: byDue ? [{ dueAt: QueryOrder.ASC_NULLS_LAST }, { id: QueryOrder.DESC }] : { id: QueryOrder.DESC },
+      limit: options.limit + 1,
+    },
+  );
   const page = rows.slice(0, options.limit);
-  return {
-    items: page.map(toTaskView),
-    nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
-  };
+  const last = page[page.length - 1];
+  let nextCursor: string | null = null;
+  if (rows.length > options.limit && last) {
+    nextCursor = byDue ? `${last.dueAt ? `d${last.dueAt.getTime()}` : 'n'}.${last.id}` : last.id;
+  }
+  return { items: page.map(toTaskView), nextCursor };
 }
 
-/** What the bot's list needs of every task of a user, in one query (newest first, at most `max`). */
+/** What the bot's list needs of every task of a user, in one query (in list order, at most `max`). */
 export interface TaskSummary {
   id: string;
   title: string;
   status: TaskStatus;
+  /** The due time in ms since the epoch, or null. */
+  dueAt: number | null;
 }
 
-export async function taskSummaries(em: Em, ownerId: string, max = 500): Promise<TaskSummary[]> {
-  const rows = await em.find(
-    Task,
-    { owner: ownerId },
-    { fields: ['id', 'title', 'status'], orderBy: { id: 'desc' }, limit: max },
-  );
-  return rows.map((t) => ({ id: t.id, title: t.title, status: t.status }));
+/**
+ * The list order of SPEC §2.2: open tasks first, by due date (overdue ones come first by
+ * themselves), undated last, newest first among equals; then the done ones, newest first. With `q`, only
+ * the tasks whose title has every word.
+ */
+export async function taskSummaries(em: Em, ownerId: string, max = 500, q?: string): Promise<TaskSummary[]> {
+  const where: Record<string, unknown> = { owner: ownerId };
+  if (q) where.$and = titleHas(searchWords(q));
+  const rows = await em.find(Task, where, {
+    fields: ['id', 'title', 'status', 'dueAt'],
+    orderBy: [
+      { [raw(`case when status = 'done' then 1 else 0 end`)]: QueryOrder.ASC },
+      { [raw(`case when status <> 'done' then due_at end`)]: QueryOrder.ASC_NULLS_LAST },
+      { id: QueryOrder.DESC },
+    ],
+    limit: max,
+  });
+  return rows.map((t) => ({
+    id: t.id,
+    title: t.title,
+    status: t.status,
+    dueAt: t.dueAt ? new Date(t.dueAt).getTime() : null,
+  }));
 }
-
-export const TASK_STATUS_VALUES = TASK_STATUSES;

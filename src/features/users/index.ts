@@ -8,16 +8,25 @@ export { displayNameConversation, timezoneConversation } from './bot/dialogs.js'
 export { loadUser } from './bot/load-user.js';
 export {
   changeLanguage,
-  chooseTimezone,
   LANGUAGE_NAMES,
   linkedUsername,
+  removePhone,
   requestPhone,
   settingsText,
-  TIMEZONE_PRESETS,
-  timezoneText,
+  toggleMailings,
   toggleNotifications,
 } from './bot/settings.js';
-export { toUserDto } from './profile.js';
+export {
+  afterTimezone,
+  buildTimezoneMenus,
+  chooseTimezone,
+  readTimezone,
+  timezonePresets,
+  timezoneText,
+  withNotice,
+} from './bot/timezone.js';
+export { type ParsedPhone, parsePhone } from './phone.js';
+export { setMailingsSubscription, toUserDto } from './profile.js';
 export type { Language, Role } from './user.entity.js';
 export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
 export { attachUserCache, UserCache } from './user-cache.js';

@@ -28,6 +28,8 @@ export interface UserDto {
   language: Language;
   timezone: string;
   notifications: boolean;
+  /** Subscribed to mailings (SPEC §2.5, §3.6). */
+  mailings: boolean;
   role: Role;
   status: UserStatus;
   telegramLinked: boolean;
@@ -75,6 +77,7 @@ export function toUserDto(user: User): UserDto {
     language: user.language,
     timezone: user.timezone,
     notifications: user.notifications,
+    mailings: user.mailings,
     role: user.role,
     status: user.status,
     telegramLinked: user.telegramId != null,
@@ -132,6 +135,7 @@ export interface ProfilePatch {
   language?: Language;
   timezone?: string;
   notifications?: boolean;
+  mailings?: boolean;
 }
 
 /** One entry of a validation_failed error's details: the same shape the API's zod errors have. */
@@ -157,6 +161,7 @@ type Changes = Partial<
     | 'language'
     | 'timezone'
     | 'notifications'
+    | 'mailings'
   >
 >;
 
@@ -216,11 +221,17 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
     } else changes.timezone = timezone;
   }
   if (patch.notifications !== undefined) changes.notifications = patch.notifications;
+  if (patch.mailings !== undefined) changes.mailings = patch.mailings;
   if (problems.length) throw validationFailed(problems);
 
   Object.assign(user, changes);
   await em.flush();
   return toUserDto(user);
+}
+
+/** Mailings on or off (🔕 Unsubscribe under a mailing, its Undo, Settings): later audiences follow it. */
+export async function setMailingsSubscription(em: Em, user: User, on: boolean): Promise<void> {
+  await updateProfile(em, user, { mailings: on });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ const UserSchema = defineEntity({
     role: p.enum(ROLES).default('user'),
     status: p.enum(USER_STATUSES).default('active'),
     notifications: p.boolean().default(true),
+    /** Subscribed to mailings (SPEC §2.5): off after 🔕 Unsubscribe or in Settings; reminders and PMs are not affected. */
+    mailings: p.boolean().default(true),
     /** Set when Telegram answers 403 for this chat; mailings skip such users. */
     botBlocked: p.boolean().default(false),
     lastSeenAt: p.datetime().nullable(),

@@ -6,6 +6,9 @@ import type { Config } from '../../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { registerSandbox, SANDBOX_PATH } from '../sandbox/routes.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { CONSOLE_PATH, registerConsole } from './console.js';
 import type { ApiEnv } from './context.js';
 import { DOCS_PATH, registerDocs } from './docs.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
@@ -37,12 +40,14 @@ export interface ApiDeps {
   /** Later features register their routers here (tasks, auth, ...). */
   routes?: Array<(app: OpenAPIHono<ApiEnv>) => void>;
   bodyLimitBytes?: number;
+  /** Sandbox mode only: the web chat at /sandbox (loopback clients only unless `public`). */
+  sandbox?: { sandbox: Sandbox; public: boolean };
 }
 
 /**
  * Builds the HTTP app. The middleware order matters:
  * 1. request context (id, logger, access log, metrics) — outermost, so it sees every final status;
- * 2. security headers — strict for the JSON API, a docs-only policy on /docs;
+ * 2. security headers — strict for the JSON API, a docs-only policy on /docs, the console's own on /console;
  * 3. body limit — before any handler or validator reads the body.
  * Errors of any layer end in the one onError (errors.ts), unknown routes in notFound.
  */
@@ -58,7 +63,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       trustedProxies: new TrustedProxies(deps.config.trustedProxies),
     }),
   );
-  app.use(except(DOCS_PATH, apiSecureHeaders()));
+  // /docs and the console set policies of their own (docs.ts, console.ts).
+  app.use(except([DOCS_PATH, CONSOLE_PATH, `${CONSOLE_PATH}/*`, SANDBOX_PATH], apiSecureHeaders()));
   app.use(
     bodyLimit({
       maxSize,
@@ -77,9 +83,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
 
   app.route('/', healthApi(deps));
   registerDocs(app, { publicUrl: deps.config.publicUrl });
+  registerConsole(app);
 
   // Not part of the public contract, so registered with app.post rather than app.openapi.
   if (deps.webhook) app.post(deps.webhook.path, deps.webhook.handler);
+
+  if (deps.sandbox) registerSandbox(app, deps.sandbox.sandbox, { public: deps.sandbox.public });
 
   for (const register of deps.routes ?? []) register(app);
   return app;

@@ -1,18 +1,60 @@
-import { createHash } from 'node:crypto';
-import { SwaggerUI, swaggerUI } from '@hono/swagger-ui';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from './context.js';
+import { notFoundHandler } from './errors.js';
 import { API_LICENSE, API_VERSION, BEARER_AUTH, ErrorSchema, ValidationErrorSchema } from './openapi.js';
 import { documentScopes } from './scopes.js';
 import { docsSecureHeaders } from './secure-headers.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PATH = '/docs';
+export const DOCS_ASSETS_PATH = '/docs/assets';
 
-const ASSET_ORIGIN = 'https://cdn.jsdelivr.net';
+/**
+ * Swagger UI comes from the pinned `swagger-ui-dist` package and is served by the product itself:
+ * /docs works offline and behind firewalls, and its CSP allows nothing but this origin.
+ */
+const SWAGGER_FILES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+  'favicon-16x16.png': 'image/png',
+};
 
-/** What @hono/swagger-ui renders; `version` pins the Swagger UI major so a new one cannot break the page. */
-const UI_OPTIONS = { url: OPENAPI_PATH, version: '5', validatorUrl: 'none', title: 'Gramdesk API' } as const;
+/** The page's bootstrap, an asset of its own so that the CSP needs no inline script. */
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '${OPENAPI_PATH.slice(1)}',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+  });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Gramdesk API</title>
+<link rel="stylesheet" href="docs/assets/swagger-ui.css">
+<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png" sizes="32x32">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="docs/assets/swagger-ui-bundle.js"></script>
+<script src="docs/assets/init.js"></script>
+</body>
+</html>
+`;
+
+function swaggerDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
 
 const DESCRIPTION = [
   'HTTP API of Gramdesk, a bot-first Telegram workspace: the same tasks, comments and messages as in the bot.',
@@ -28,18 +70,6 @@ const DESCRIPTION = [
   '(`users:admin`, `mailings:admin`), which must be listed by name. Operations without a scope (`/token`)',
   'take only the user’s own access token.',
 ].join('\n');
-
-/**
- * CSP source for the bootstrap `<script>` that @hono/swagger-ui inlines into the page. Computed from
- * the package's own rendering, so the hash follows the package when it changes.
- */
-export function swaggerInlineScriptHash(): string {
-  const page = SwaggerUI(UI_OPTIONS);
-  const inline = /<script>([\s\S]*?)<\/script>/.exec(page)?.[1];
-  if (inline === undefined)
-    throw new Error('@hono/swagger-ui no longer renders an inline <script>; update the docs CSP');
-  return `'sha256-${createHash('sha256').update(inline).digest('base64')}'`;
-}
 
 /** GET /openapi.json (OpenAPI 3.1 of every route registered with app.openapi) and GET /docs (Swagger UI). */
 export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUrl: string }): void {
@@ -67,13 +97,19 @@ export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUr
     return c.json(document);
   });
 
-  app.get(
-    DOCS_PATH,
-    docsSecureHeaders({
-      assetOrigin: ASSET_ORIGIN,
-      inlineScriptHash: swaggerInlineScriptHash(),
-      apiOrigins: [new URL(publicUrl).origin],
-    }),
-    swaggerUI(UI_OPTIONS),
+  // Read once, when the app is built (not at import): every asset is a file of the pinned package.
+  const dir = swaggerDir();
+  const assets = new Map<string, { type: string; body: Uint8Array<ArrayBuffer> }>(
+    Object.entries(SWAGGER_FILES).map(([name, type]) => [
+      name,
+      { type, body: new Uint8Array(readFileSync(join(dir, name))) },
+    ]),
   );
+  assets.set('init.js', { type: 'text/javascript; charset=utf-8', body: new TextEncoder().encode(INIT_SCRIPT) });
+  app.get(`${DOCS_ASSETS_PATH}/:name`, (c) => {
+    const asset = assets.get(c.req.param('name'));
+    if (!asset) return notFoundHandler(c);
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=3600' });
+  });
+  app.get(DOCS_PATH, docsSecureHeaders({ apiOrigins: [new URL(publicUrl).origin] }), (c) => c.html(PAGE));
 }

@@ -80,6 +80,8 @@ export const DOMAIN_ERROR_STATUS = {
   cannot_ban_self: 409,
   cannot_change_own_role: 409,
   mailing_finished: 409,
+  mailing_not_paused: 409,
+  mailing_not_running: 409,
   mailing_started: 409,
   not_linked: 409,
   telegram_already_linked: 409,
@@ -92,8 +94,10 @@ export const DOMAIN_ERROR_STATUS = {
   // 422: parseable but refused input. `<field>_invalid` codes (the domain's field refusals, some
   // with a computed field name such as `filter.tags_invalid`) are 422 by FIELD_INVALID below.
   cannot_message_self: 422,
+  caption_too_long: 422,
   empty_image: 422,
   telegram_not_started: 422,
+  test_send_failed: 422,
   text_empty: 422,
   text_too_long: 422,
   unsupported_image: 422,

@@ -13,26 +13,23 @@ export function apiSecureHeaders(): MiddlewareHandler {
 }
 
 export interface DocsPolicy {
-  /** Where the Swagger UI bundle and stylesheet come from, e.g. https://cdn.jsdelivr.net. */
-  assetOrigin: string;
-  /** `'sha256-…'` of the page's one inline bootstrap script; no 'unsafe-inline' for scripts. */
-  inlineScriptHash: string;
   /** Origins "Try it out" may call besides the page's own (the public URL of the API). */
   apiOrigins: string[];
 }
 
 /**
- * The relaxed policy of the Swagger UI page only. Styles need 'unsafe-inline' (Swagger UI sets
- * style attributes) and images data: (its icons are inline SVG data URIs).
+ * The Swagger UI page's policy: scripts, styles, fonts and images from this origin only (the
+ * assets of swagger-ui-dist, served by the product). Styles also need 'unsafe-inline' (Swagger UI
+ * sets style attributes) and images data: (its icons are inline SVG data URIs). No inline script.
  */
 export function docsSecureHeaders(policy: DocsPolicy): MiddlewareHandler {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
-      scriptSrc: [policy.inlineScriptHash, policy.assetOrigin],
-      styleSrc: ["'unsafe-inline'", policy.assetOrigin],
-      imgSrc: ["'self'", 'data:', policy.assetOrigin],
-      fontSrc: [policy.assetOrigin],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
       connectSrc: ["'self'", ...policy.apiOrigins],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],

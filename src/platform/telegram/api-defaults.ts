@@ -1,7 +1,15 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Transformer } from 'grammy';
 
-const WITH_TEXT = new Set(['sendMessage', 'editMessageText', 'sendPhoto', 'sendDocument', 'editMessageCaption']);
+const WITH_TEXT = new Set([
+  'sendMessage',
+  'editMessageText',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendVoice',
+  'editMessageCaption',
+]);
 
 /**
  * All texts we send are HTML (arguments are escaped by the translator), so HTML is the

@@ -1,15 +1,31 @@
+import * as chrono from 'chrono-node';
+import type { Translate } from '../i18n/translator.js';
+
 /**
  * Due dates are typed and shown in the user's own time zone (SPEC §2.2) and stored in UTC.
- * Accepted input: `2026-12-01 18:00`, `01.12.2026 18:00`, `tomorrow 9:00` / `завтра 9:00`,
- * `today 18:00` / `сегодня 18:00`.
+ *
+ * `parseDueDate` understands what people type, in English and Russian: numeric dates
+ * (`2026-12-01 18:00`, `01.12.2026 18:00`, `31.12`, `31.12.2031`: a date alone means 09:00),
+ * day words and weekdays with or without a time (`tomorrow 9`, `tomorrow at 9am`, `завтра в 9`,
+ * `сегодня в 18:30`, `friday 6pm`, `в пятницу 18:00`), a bare time (`18:30`: its next
+ * occurrence), and offsets (`in 2 hours`, `через 2 часа`, `in 3 days`). These are our own rules,
+ * written in the user's wall clock and turned into an instant with `fromLocal` (DST-correct);
+ * other phrases (`dec 31 10am`, `31 декабря в 10`) go to chrono-node, whose components are read
+ * in the same wall clock, and must be consumed whole (no guessing from a part of the text).
  */
 
-interface LocalDateTime {
+export interface LocalDateTime {
   year: number;
   month: number; // 1-12
   day: number;
   hour: number;
   minute: number;
+}
+
+export interface LocalDate {
+  year: number;
+  month: number; // 1-12
+  day: number;
 }
 
 const partsFormat = new Map<string, Intl.DateTimeFormat>();
@@ -35,9 +51,11 @@ export function localParts(instant: Date, timezone: string): LocalDateTime {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 /** How far the clock in `timezone` is ahead of UTC at `instant`, in ms (whole minutes). */
-function offsetAt(instant: number, timezone: string): number {
+export function offsetAt(instant: number, timezone: string): number {
   const t = localParts(new Date(instant), timezone);
   return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute) - Math.floor(instant / 60_000) * 60_000;
 }
@@ -63,50 +81,321 @@ export function fromLocal(local: LocalDateTime, timezone: string): Date {
   return new Date(fitting[0] ?? before);
 }
 
+/** The calendar date `days` after `date` (negative: before), by calendar arithmetic. */
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** 0 = Sunday … 6 = Saturday, of a calendar date. */
+export function weekdayOf(date: LocalDate): number {
+  return new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+}
+
+/** Days in a month (month 1-12). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 function validTime(hour: number, minute: number): boolean {
-  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59;
+  return Number.isInteger(hour) && Number.isInteger(minute) && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59;
 }
 
-function validDate(year: number, month: number, day: number): boolean {
+export function validDate(year: number, month: number, day: number): boolean {
+  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day)) return false;
   if (year < 2000 || year > 2100 || month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth(year, month);
 }
 
-/** Parses a due date typed by a user in their time zone; null when it is not one of the formats. */
-export function parseDueDate(input: string, timezone: string, now = new Date()): Date | null {
-  const text = input.trim().toLowerCase().replace(/\s+/g, ' ');
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})[ t](\d{1,2}):(\d{2})$/.exec(text);
-  if (match) {
-    const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
-    if (!validDate(year, month, day) || !validTime(hour, minute)) return null;
-    return fromLocal({ year, month, day, hour, minute }, timezone);
-  }
-  match = /^(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})$/.exec(text);
-  if (match) {
-    const [day, month, year, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
-    if (!validDate(year, month, day) || !validTime(hour, minute)) return null;
-    return fromLocal({ year, month, day, hour, minute }, timezone);
-  }
-  match = /^(today|сегодня|tomorrow|завтра) (\d{1,2})[:.](\d{2})$/.exec(text);
-  if (match) {
-    const hour = Number(match[2]);
-    const minute = Number(match[3]);
-    if (!validTime(hour, minute)) return null;
-    const today = localParts(now, timezone);
-    const offsetDays = match[1] === 'tomorrow' || match[1] === 'завтра' ? 1 : 0;
-    // Calendar arithmetic on the local date, then back to an instant.
-    const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offsetDays));
-    return fromLocal(
-      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute },
-      timezone,
+/** A date alone means this time (SPEC §2.2). */
+export const DEFAULT_HOUR = 9;
+
+const at = (date: LocalDate, hour: number, minute: number, timezone: string) =>
+  fromLocal({ ...date, hour, minute }, timezone);
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+const DAY_WORDS: Record<string, number> = {
+  today: 0,
+  tomorrow: 1,
+  tmrw: 1,
+  'day after tomorrow': 2,
+  'the day after tomorrow': 2,
+  сегодня: 0,
+  завтра: 1,
+  послезавтра: 2,
+};
+
+/** Weekday names and their forms (0 = Sunday), matched after an optional "on"/"в"/"во"/"next"/"следующий". */
+const WEEKDAY_FORMS: [RegExp, number][] = [
+  [/^(?:mon|monday|пн|понедельник|понедельника)$/, 1],
+  [/^(?:tue|tues|tuesday|вт|вторник|вторника)$/, 2],
+  [/^(?:wed|weds|wednesday|ср|среда|среду|среды)$/, 3],
+  [/^(?:thu|thur|thurs|thursday|чт|четверг|четверга)$/, 4],
+  [/^(?:fri|friday|пт|пятница|пятницу|пятницы)$/, 5],
+  [/^(?:sat|saturday|сб|суббота|субботу|субботы)$/, 6],
+  [/^(?:sun|sunday|вс|воскресенье|воскресенья)$/, 0],
+];
+
+type DayRef = { kind: 'offset'; days: number } | { kind: 'weekday'; weekday: number; next: boolean };
+
+function dayRef(words: string): DayRef | null {
+  const text = words.replace(/,$/, '').trim();
+  const offset = DAY_WORDS[text];
+  if (offset !== undefined) return { kind: 'offset', days: offset };
+  const m =
+    /^(?:(?:on|в|во)\s+)?(?:(next|this|следующий|следующую|следующее|следующая|след\.?|эту|этот|это)\s+)?(\S+?)\.?$/.exec(
+      text,
     );
-  }
-  return null;
+  if (!m) return null;
+  const name = m[2] ?? '';
+  const weekday = WEEKDAY_FORMS.find(([re]) => re.test(name))?.[1];
+  if (weekday === undefined) return null;
+  const next = m[1] !== undefined && !/^(?:this|эту|этот|это)$/.test(m[1]);
+  return { kind: 'weekday', weekday, next };
 }
 
-/** "01.12.2026 18:00": how due dates and times are shown, in the user's time zone. */
+/** "9", "9:30", "9.30", "9am", "9 pm", "18:30", "9 утра", "7 вечера"; null when not a time. */
+function timeOf(words: string): { hour: number; minute: number } | null {
+  const m =
+    /^(?:(?:at|@|в|к)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|утра|дня|вечера|ночи|ч|час|часа|часов)?$/.exec(
+      words.trim(),
+    );
+  if (!m) return null;
+  let hour = Number(m[1]);
+  const minute = m[2] === undefined ? 0 : Number(m[2]);
+  const suffix = m[3] ?? '';
+  if (/^(?:am|a\.m\.|утра|ночи)$/.test(suffix)) {
+    if (hour < 1 || hour > 12) return null;
+    if (hour === 12) hour = 0;
+  } else if (/^(?:pm|p\.m\.|дня|вечера)$/.test(suffix)) {
+    if (hour < 1 || hour > 12) return null;
+    if (hour !== 12) hour += 12;
+  }
+  return validTime(hour, minute) ? { hour, minute } : null;
+}
+
+const UNITS: [RegExp, 'minute' | 'hour' | 'day' | 'week'][] = [
+  [/^(?:m|min|mins|minute|minutes|мин|минуту|минуты|минут)$/, 'minute'],
+  [/^(?:h|hr|hrs|hour|hours|ч|час|часа|часов)$/, 'hour'],
+  [/^(?:d|day|days|день|дня|дней|сутки|суток)$/, 'day'],
+  [/^(?:w|wk|week|weeks|неделю|недели|недель)$/, 'week'],
+];
+
+const COUNT_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  одну: 1,
+  один: 1,
+  одни: 1,
+  две: 2,
+  два: 2,
+  три: 3,
+};
+
+/** "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса". */
+function relative(text: string, now: Date, timezone: string): Date | null | undefined {
+  const m = /^(?:in|через)\s+(.+)$/.exec(text);
+  if (!m) return undefined;
+  const rest = (m[1] ?? '').trim();
+  if (rest === 'полчаса' || rest === 'half an hour') return new Date(now.getTime() + 30 * MINUTE_MS);
+  const parts = /^(?:(\d{1,4})\s*|([a-zа-я]+)\s+)?([a-zа-я]+)$/.exec(rest);
+  if (!parts) return null;
+  const count = parts[1] !== undefined ? Number(parts[1]) : parts[2] !== undefined ? COUNT_WORDS[parts[2]] : 1;
+  const unit = UNITS.find(([re]) => re.test(parts[3] ?? ''))?.[1];
+  if (count === undefined || !unit || count < 1) return null;
+  if (unit === 'minute') return count <= 60 * 24 * 366 ? new Date(now.getTime() + count * MINUTE_MS) : null;
+  if (unit === 'hour') return count <= 24 * 366 ? new Date(now.getTime() + count * HOUR_MS) : null;
+  // Days and weeks are calendar days: the same wall time, whatever DST does meanwhile.
+  const days = unit === 'day' ? count : count * 7;
+  if (days > 366 * 5) return null;
+  const local = localParts(now, timezone);
+  return at(addDays(local, days), local.hour, local.minute, timezone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our own rules
+
+function numericDate(text: string, now: Date, timezone: string): Date | null | undefined {
+  // 2026-12-01, 2026-12-01 18:00, 2026-12-01T18:00
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t](\d{1,2})[:.](\d{2}))?$/.exec(text);
+  if (m) {
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const time = m[4] === undefined ? { hour: DEFAULT_HOUR, minute: 0 } : { hour: Number(m[4]), minute: Number(m[5]) };
+    if (!validDate(year, month, day) || !validTime(time.hour, time.minute)) return null;
+    return at({ year, month, day }, time.hour, time.minute, timezone);
+  }
+  // 01.12.2026, 01.12.2026 18:00, 31.12, 31.12 18:00, 31.12 в 18:00
+  m = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\.?(?:,?\s+(.+))?$/.exec(text);
+  if (m) {
+    const day = Number(m[1]);
+    const month = Number(m[2]);
+    const time = m[4] === undefined ? { hour: DEFAULT_HOUR, minute: 0 } : timeOf(m[4]);
+    if (!time) return null;
+    if (m[3] !== undefined) {
+      const year = Number(m[3]);
+      if (!validDate(year, month, day)) return null;
+      return at({ year, month, day }, time.hour, time.minute, timezone);
+    }
+    // No year: its next occurrence (this year, or next year once it has passed).
+    const today = localParts(now, timezone);
+    for (const year of [today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4]) {
+      if (!validDate(year, month, day)) continue; // 29.02 waits for a leap year
+      const instant = at({ year, month, day }, time.hour, time.minute, timezone);
+      if (instant.getTime() > now.getTime()) return instant;
+    }
+    return null;
+  }
+  return undefined;
+}
+
+/** A day word or weekday, and a time before or after it (or none: 09:00). */
+function dayAndTime(text: string, now: Date, timezone: string): Date | null | undefined {
+  const words = text.replace(/,/g, ' ').split(' ').filter(Boolean);
+  // Try every split: "<day> <time>", "<time> <day>", "<day>".
+  for (let cut = words.length; cut >= 1; cut--) {
+    const head = words.slice(0, cut).join(' ');
+    const tail = words.slice(cut).join(' ');
+    for (const [dayPart, timePart] of [
+      [head, tail],
+      [tail, head],
+    ] as const) {
+      const ref = dayRef(dayPart);
+      if (!ref) continue;
+      const time = timePart ? timeOf(timePart) : { hour: DEFAULT_HOUR, minute: 0 };
+      // "tomorrow morning": not ours; chrono may know it.
+      if (time) return resolveDay(ref, time, now, timezone);
+    }
+  }
+  return undefined;
+}
+
+function resolveDay(ref: DayRef, time: { hour: number; minute: number }, now: Date, timezone: string): Date {
+  const today = localParts(now, timezone);
+  if (ref.kind === 'offset') return at(addDays(today, ref.days), time.hour, time.minute, timezone);
+  const ahead = (ref.weekday - weekdayOf(today) + 7) % 7;
+  if (ref.next) {
+    // "next Monday": the coming Monday, never today.
+    return at(addDays(today, ahead === 0 ? 7 : ahead), time.hour, time.minute, timezone);
+  }
+  // "Friday 6pm": today if that time is still ahead, else the Friday after.
+  const candidate = at(addDays(today, ahead), time.hour, time.minute, timezone);
+  return candidate.getTime() > now.getTime()
+    ? candidate
+    : at(addDays(today, ahead + 7), time.hour, time.minute, timezone);
+}
+
+/** "18:30", "at 6pm", "в 9": the next time the clock shows it. */
+function bareTime(text: string, now: Date, timezone: string): Date | null | undefined {
+  if (!/^(?:(?:at|@|в|к)\s+)?\d{1,2}(?:[:.]\d{2}|\s*(?:am|pm|a\.m\.|p\.m\.|утра|дня|вечера|ночи))?$/.test(text)) {
+    return undefined;
+  }
+  // A bare number ("9") without "at"/"в" is too vague to be a time.
+  if (/^\d{1,2}$/.test(text)) return null;
+  const time = timeOf(text);
+  if (!time) return null;
+  const today = localParts(now, timezone);
+  const candidate = at(today, time.hour, time.minute, timezone);
+  return candidate.getTime() > now.getTime() ? candidate : at(addDays(today, 1), time.hour, time.minute, timezone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// chrono-node, for the rest
+
+function viaChrono(text: string, now: Date, timezone: string): Date | null {
+  const parser = /[а-я]/.test(text) ? chrono.ru : chrono.en;
+  // The reference in the user's wall clock: chrono reads "today" and implied fields from it.
+  const reference = { instant: now, timezone: Math.round(offsetAt(now.getTime(), timezone) / MINUTE_MS) };
+  const results = parser.parse(text, reference, { forwardDate: true });
+  const [result] = results;
+  if (results.length !== 1 || !result || result.index !== 0) return null;
+  if (result.text.length < text.replace(/[.!]+$/, '').length) return null;
+  if (result.end) return null; // a range is not a due date
+  const start = result.start;
+  if (start.tags().has('result/relativeDateAndTime')) return start.date();
+  const year = start.get('year');
+  const month = start.get('month');
+  const day = start.get('day');
+  if (year === null || month === null || day === null || !validDate(year, month, day)) return null;
+  // A date alone means 09:00; chrono's "evening" or "noon" is a time of its own.
+  const hasTime =
+    start.isCertain('hour') ||
+    /morning|afternoon|evening|night|noon|midnight|утр|вечер|ноч|дн[её]м|полдень|полночь/.test(text);
+  const hour = hasTime ? (start.get('hour') ?? DEFAULT_HOUR) : DEFAULT_HOUR;
+  const minute = hasTime ? (start.get('minute') ?? 0) : 0;
+  if (!validTime(hour, minute)) return null;
+  return at({ year, month, day }, hour, minute, timezone);
+}
+
+/**
+ * Parses a due date typed by a user in their time zone, relative to `now`; null when it is not
+ * a date. A result may lie in the past ("today 9" in the evening): callers refuse it with a hint.
+ */
+export function parseDueDate(input: string, timezone: string, now = new Date()): Date | null {
+  const text = input.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ').replace(/[!]+$/, '');
+  if (!text || text.length > 64) return null;
+  // Slashes are read differently on each side of the Atlantic: refuse rather than guess.
+  if (/\d\/\d/.test(text)) return null;
+  for (const rule of [numericDate, relative, bareTime, dayAndTime]) {
+    const found = rule(text, now, timezone);
+    if (found !== undefined) return found;
+  }
+  // Only phrases with words go to chrono: numbers alone are ours to read, or not dates.
+  if (!/[a-zа-я]{2}/.test(text)) return null;
+  return viaChrono(text, now, timezone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Showing dates
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "01.12.2026 18:00": how times are shown in lists and logs, in the user's time zone. */
 export function formatLocal(instant: Date, timezone: string): string {
   const t = localParts(instant, timezone);
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(t.day)}.${pad(t.month)}.${t.year} ${pad(t.hour)}:${pad(t.minute)}`;
+}
+
+/** "18:00" in the user's time zone. */
+export function formatClock(instant: Date, timezone: string): string {
+  const t = localParts(instant, timezone);
+  return `${pad(t.hour)}:${pad(t.minute)}`;
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "пт, 11 дек." / "Fri, Dec 11" (with the year when it is not this year's). */
+export function formatDay(date: LocalDate, locale: string, withYear = false): string {
+  const key = `${locale}:${withYear}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      ...(withYear ? { year: 'numeric' } : {}),
+    });
+    dayFormats.set(key, format);
+  }
+  return format.format(new Date(Date.UTC(date.year, date.month - 1, date.day, 12)));
+}
+
+/**
+ * A due date in words, in the user's zone and language: "today 18:00", "tomorrow 09:00",
+ * "Fri, Dec 11, 18:00" / "сегодня в 18:00", "завтра в 09:00", "пт, 11 дек., 18:00".
+ */
+export function formatDue(instant: Date, timezone: string, t: Translate, locale: string, now = new Date()): string {
+  const local = localParts(instant, timezone);
+  const today = localParts(now, timezone);
+  const time = `${pad(local.hour)}:${pad(local.minute)}`;
+  const same = (a: LocalDate, b: LocalDate) => a.year === b.year && a.month === b.month && a.day === b.day;
+  if (same(local, today)) return t('date-today', { time });
+  if (same(local, addDays(today, 1))) return t('date-tomorrow', { time });
+  if (same(local, addDays(today, -1))) return t('date-yesterday', { time });
+  return t('date-on', { day: formatDay(local, locale, local.year !== today.year), time });
 }

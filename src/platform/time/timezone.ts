@@ -1,3 +1,5 @@
+import tzLookup from '@photostructure/tz-lookup';
+
 /**
  * Time zones are stored as IANA names. Users type them in any case, or as a UTC offset
  * ("+3", "UTC-5", "GMT+05:30" is refused: IANA has only whole-hour Etc zones).
@@ -10,6 +12,24 @@ function canonicalNames(): Map<string, string> {
     for (const name of [...Intl.supportedValuesOf('timeZone'), 'UTC']) canonicalByLower.set(name.toLowerCase(), name);
   }
   return canonicalByLower;
+}
+
+let zoneByCity: Map<string, string> | undefined;
+
+/** The last part of every canonical zone name (its city), when only one zone has it. */
+function cityNames(): Map<string, string> {
+  if (!zoneByCity) {
+    zoneByCity = new Map();
+    const seen = new Set<string>();
+    for (const name of Intl.supportedValuesOf('timeZone')) {
+      if (!name.includes('/') || name.startsWith('Etc/')) continue;
+      const city = (name.split('/').pop() ?? '').toLowerCase();
+      if (seen.has(city)) zoneByCity.delete(city);
+      else zoneByCity.set(city, name);
+      seen.add(city);
+    }
+  }
+  return zoneByCity;
 }
 
 export function isValidTimezone(name: string): boolean {
@@ -36,6 +56,9 @@ export function normalizeTimezone(input: string): string | null {
   if (/^(utc|gmt|z)$/i.test(text)) return 'UTC';
   const known = canonicalNames().get(text.toLowerCase());
   if (known) return known;
+  // A city of the IANA list typed alone: "berlin", "New York", "Ho Chi Minh".
+  const city = cityNames().get(text.toLowerCase());
+  if (city) return city;
   if (!isValidTimezone(text)) return null;
   // Accepted by ICU but not in the canonical list (aliases like Europe/Kiev): keep ICU's spelling.
   return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone;
@@ -49,4 +72,31 @@ export function localTime(timezone: string, now = new Date()): string {
     minute: '2-digit',
     hour12: false,
   }).format(now);
+}
+
+/**
+ * The time zone of a place (a shared location), offline; null when the coordinates are invalid
+ * or the place has no civil time zone (the open sea, where only nautical Etc/GMT±N zones exist).
+ */
+export function zoneAt(latitude: number, longitude: number): string | null {
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return null;
+  if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) return null;
+  let zone: string;
+  try {
+    zone = tzLookup(latitude, longitude);
+  } catch {
+    return null;
+  }
+  if (!zone || zone.startsWith('Etc/')) return null;
+  return normalizeTimezone(zone);
+}
+
+/** "UTC+3", "UTC−3:30", "UTC": how far the zone's clock is from UTC at `now`. */
+export function utcOffset(timezone: string, now = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' }).formatToParts(now);
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
+  if (!m || (m[2] === '00' && m[3] === '00')) return 'UTC';
+  const hours = String(Number(m[2]));
+  return `UTC${m[1]}${hours}${m[3] === '00' ? '' : `:${m[3]}`}`;
 }

@@ -1,8 +1,16 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
+import { ApiError } from '../../../platform/http/errors.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
-import { listUsersAsAdmin, toAdminUserDto, updateUserAsAdmin } from '../admin.js';
+import {
+  adminStats,
+  findUserById,
+  listAuditAsAdmin,
+  listUsersAsAdmin,
+  toAdminUserDto,
+  updateUserAsAdmin,
+} from '../admin.js';
 import { afterAdminChange } from '../after-change.js';
 import type * as routes from './routes.js';
 
@@ -20,3 +28,15 @@ export function createPatchUserHandler(services: Services): RouteHandler<typeof 
     return c.json(toAdminUserDto(change.user), 200);
   };
 }
+
+export const listAudit: RouteHandler<typeof routes.listAudit, ApiEnv> = async (c) =>
+  c.json(await listAuditAsAdmin(c.var.em, c.req.valid('query')), 200);
+
+export const getStats: RouteHandler<typeof routes.getStats, ApiEnv> = async (c) =>
+  c.json(await adminStats(c.var.em), 200);
+
+export const getUser: RouteHandler<typeof routes.getUser, ApiEnv> = async (c) => {
+  const user = await findUserById(c.var.em, c.req.valid('param').id);
+  if (!user) throw new ApiError(404, 'not_found', 'No such user');
+  return c.json(toAdminUserDto(user), 200);
+};

@@ -95,6 +95,16 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
     const user = adminView(ctx).target ?? (await findUserById(ctx.em, splitPayload(matchOf(ctx)).id));
     if (!user) return;
     const to = (action: string) => `${user.id}.${action}`;
+    // A ban or role change asks first (SPEC §2.4): Yes (`y<code>`) or Cancel (`n<code>`). The code
+    // is in both payloads, so the press is matched against the same buttons it was made on.
+    const pressed = splitPayload(matchOf(ctx)).action;
+    const pending = adminView(ctx).confirm ?? (/^[yn](bn|ub|ma|ra)$/.test(pressed) ? pressed.slice(1) : undefined);
+    if (pending && user.id !== ctx.user.id) {
+      range
+        .text({ text: ctx.t(`admin-confirm-yes-${pending}`), payload: to(`y${pending}`) }, goCard)
+        .text({ text: ctx.t('cancel'), payload: to(`n${pending}`) }, goCard);
+      return;
+    }
     if (user.id !== ctx.user.id) {
       const banned = user.status === 'banned';
       const admin = user.role === 'admin';
@@ -128,8 +138,10 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
   screens.adminResults = { text: resultsText, menu: results };
   screens.adminCard = {
     text: (ctx) => {
-      const user = adminView(ctx).target;
-      return user ? userCardText(ctx, user) : ctx.t('admin-user-not-found');
+      const { target: user, confirm } = adminView(ctx);
+      if (!user) return ctx.t('admin-user-not-found');
+      const card = userCardText(ctx, user);
+      return confirm ? `${card}\n\n${ctx.t(`admin-confirm-${confirm}`, { user: userButtonLabel(user) })}` : card;
     },
     menu: card,
   };
@@ -223,7 +235,16 @@ async function cardAction(ctx: BotContext, screens: AdminScreens, outdated: bool
     }
   };
   const role = (r: Role, toast: string) => change(() => updateUserAsAdmin(ctx.em, ctx.user, id, { role: r }), toast);
-  switch (action) {
+  const asked = [CARD.ban, CARD.unban, CARD.makeAdmin, CARD.removeAdmin] as string[];
+  if (asked.includes(action)) {
+    // The first press only asks; the card shows the question with Yes and Cancel.
+    adminView(ctx).confirm = action;
+    return openUserCard(ctx, screens, id);
+  }
+  // Answered: the card is shown as it is now, not with the question (the pressed payload had it).
+  adminView(ctx).confirm = '';
+  if (action.startsWith('n') && asked.includes(action.slice(1))) return openUserCard(ctx, screens, id);
+  switch (action.startsWith('y') ? action.slice(1) : '') {
     case CARD.ban:
       return change(() => updateUserAsAdmin(ctx.em, ctx.user, id, { banned: true }), 'admin-banned');
     case CARD.unban:

@@ -23,6 +23,8 @@ export async function denyUnlessAdmin(ctx: BotContext): Promise<boolean> {
 /** What the handler of this update loaded for the admin screens to render (per update, never stored). */
 export interface AdminView {
   target?: User;
+  /** A ban / role change asked for and awaiting confirmation (its card action code). */
+  confirm?: string;
   results?: User[];
 }
 const views = new WeakMap<object, AdminView>();

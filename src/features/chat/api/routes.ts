@@ -10,13 +10,25 @@ const Party = z
   .object({ id: z.string(), username: z.string().nullable(), firstName: z.string().nullable() })
   .openapi('MessageParty');
 
+const Media = z
+  .object({
+    type: z.enum(['photo', 'document', 'voice', 'video', 'sticker']),
+    fileName: z.string().optional(),
+    mimeType: z.string().optional(),
+  })
+  .openapi('MessageMedia', {
+    description: 'A photo, document, voice message, video or sticker sent in Telegram (relayed with its caption)',
+    example: { type: 'document', fileName: 'plan.pdf', mimeType: 'application/pdf' },
+  });
+
 export const MessageSchema = z
   .object({
     id: z.string(),
     kind: z.enum(['echo', 'pm', 'room']),
     from: Party,
     to: Party.optional(),
-    text: z.string(),
+    text: z.string().openapi({ description: "The text, or a media message's caption ('' when it has none)" }),
+    media: Media.optional(),
     sentAt: z.iso.datetime(),
   })
   .openapi('Message', {

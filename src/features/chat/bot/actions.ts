@@ -5,20 +5,24 @@ import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
 import { User, visibleName } from '../../users/index.js';
 import {
+  CAPTION_MAX,
   CHAT_TEXT_MAX,
   findByHandle,
   INBOX_SIZE,
   inbox,
   PM_LIMIT,
-  parseChatText,
+  parseContent,
+  recentContacts,
   recentRoomMessages,
   sendPrivateMessageTo,
 } from '../chat.js';
+import type { StoredMedia } from '../message.entity.js';
 import type { MessageParty, MessageView } from '../messages.js';
-import { handleOf } from '../names.js';
+import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
-import { isRoomMember, joinRoom, leaveRoom } from '../room.js';
+import { isRoomMember, joinRoom, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 import { postToRoom } from '../room-post.js';
+import { mediaLabel } from './media.js';
 
 /**
  * Data and texts of the chat (SPEC §2.3): /pm and the Reply dialog, the room, /history, /inbox.
@@ -27,10 +31,12 @@ import { postToRoom } from '../room-post.js';
  */
 
 export const HISTORY_PAGE_SIZE = 10;
-/** Reply buttons under the inbox: the latest distinct senders. */
-export const INBOX_REPLY_BUTTONS = 4;
-/** Conversations of the chat (registered in bot/index.ts). */
-export const CHAT_CONVERSATIONS = { reply: 'pmReply' } as const;
+/** Recent contacts offered as buttons (✉️ New message, 📜 History). */
+export const CONTACT_BUTTONS = 8;
+/** People named on the room screen; the rest are counted. */
+export const ROOM_NAMES_SHOWN = 10;
+/** Conversations of the chat (registered in src/bot.ts). */
+export const CHAT_CONVERSATIONS = { reply: 'pmReply', compose: 'pmNew' } as const;
 
 const USER_ID = /^\d{1,19}$/;
 
@@ -48,10 +54,23 @@ export interface HistoryView {
   hasOlder: boolean;
 }
 
+export interface RoomView {
+  /** The user is in room mode; `joined`: this update put them there. */
+  member: boolean;
+  joined: boolean;
+  messages: MessageView[];
+  /** Names of who is in the room (up to ROOM_NAMES_SHOWN) and how many are there. */
+  here: string[];
+  hereCount: number;
+}
+
 export interface ChatView {
-  room?: { joined: boolean; messages: MessageView[]; names: Map<string, string> };
+  room?: RoomView;
   inbox?: MessageView[];
   history?: HistoryView;
+  contacts?: Array<{ id: string; name: string }>;
+  /** How people in the loaded lists are named (display name and handle, as others see them). */
+  names?: Map<string, string>;
 }
 
 const views = new WeakMap<object, ChatView>();
@@ -111,10 +130,15 @@ async function reachable(ctx: BotContext, recipient: User): Promise<boolean> {
  * that need no write come first, so a refused message is never stored: the text, the recipient
  * (unknown, oneself, blocked the bot), then the per-sender limit inside the domain.
  */
-export async function sendPm(ctx: BotContext, target: PmTarget, input: string): Promise<PmOutcome> {
+export async function sendPm(
+  ctx: BotContext,
+  target: PmTarget,
+  input: string,
+  media?: StoredMedia,
+): Promise<PmOutcome> {
   let text: string;
   try {
-    text = parseChatText(input);
+    text = parseContent(input, media);
   } catch (err) {
     return textRefused(ctx, err);
   }
@@ -140,7 +164,7 @@ export async function sendPm(ctx: BotContext, target: PmTarget, input: string): 
   try {
     ({
       message: { id: messageId },
-    } = await sendPrivateMessageTo(ctx.em, ctx.deps, ctx.user, recipient, text));
+    } = await sendPrivateMessageTo(ctx.em, ctx.deps, ctx.user, recipient, text, media));
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     if (err.code === 'rate_limited') {
@@ -174,6 +198,11 @@ async function textRefused(ctx: BotContext, err: unknown): Promise<'retry'> {
     await ctx.reply(ctx.t('chat-text-too-long', { max, length }));
     return 'retry';
   }
+  if (err.code === 'caption_too_long') {
+    const { max = CAPTION_MAX, length = 0 } = (err.details ?? {}) as { max?: number; length?: number };
+    await ctx.reply(ctx.t('chat-caption-too-long', { max, length }));
+    return 'retry';
+  }
   if (err.code === 'text_empty') {
     await ctx.reply(ctx.t('chat-text-empty'));
     return 'retry';
@@ -185,16 +214,33 @@ async function textRefused(ctx: BotContext, err: unknown): Promise<'retry'> {
 // The room. Membership is the Redis set of chat/room.ts (shared with WebSocket clients, kept
 // across restarts); the session flag only lets us explain a membership that ended elsewhere.
 
-/** Joins the room and loads what the room screen shows; false in `joined` if already a member. */
-export async function enterRoom(ctx: BotContext): Promise<void> {
-  const joined = await joinRoom(roomServices(ctx.deps), ctx.user.id);
-  (await ctx.session).inRoom = true;
-  const messages = await recentRoomMessages(ctx.em);
-  // Named as the room delivers them (display names), one query for the senders.
-  const ids = [...new Set(messages.map((m) => m.from.id))];
+/** Loads what the room screen shows: who is here and the latest messages. */
+export async function loadRoom(ctx: BotContext, joined = false): Promise<void> {
+  const member = joined || (await isInRoom(ctx));
+  const [messages, memberIds] = await Promise.all([recentRoomMessages(ctx.em), roomMembers(roomServices(ctx.deps))]);
+  const hereIds = memberIds.filter((id) => USER_ID.test(id)).slice(0, ROOM_NAMES_SHOWN);
+  const ids = [...new Set([...messages.map((m) => m.from.id), ...hereIds])];
   const users = ids.length ? await ctx.em.find(User, { id: { $in: ids } }) : [];
   const names = new Map(users.map((u) => [u.id, visibleName(u)]));
-  chatView(ctx).room = { joined, messages, names };
+  chatView(ctx).room = {
+    member,
+    joined,
+    messages,
+    here: hereIds.flatMap((id) => names.get(id) ?? []),
+    hereCount: memberIds.length,
+  };
+  chatView(ctx).names = names;
+}
+
+/**
+ * Enters room mode (an explicit step: /room or the room screen's Join) and loads the room
+ * screen. The idle clock starts: ROOM_IDLE_MS without writing to the room ends it.
+ */
+export async function enterRoom(ctx: BotContext): Promise<void> {
+  await joinRoom(roomServices(ctx.deps), ctx.user.id);
+  (await ctx.session).inRoom = true;
+  await ctx.deps.chat.roomActivity(ctx.user.id, true);
+  await loadRoom(ctx, true);
 }
 
 /** Leaves the room; true if the user was in it. */
@@ -211,15 +257,30 @@ export function isInRoom(ctx: BotContext): Promise<boolean> {
 }
 
 /**
- * A plain text in room mode (membership checked by roomModeFeature): posted through the room's
- * use case (../room-post.ts), whose outcome becomes the answer here.
+ * Room mode of this user has run idle (no room message for ROOM_IDLE_MS): they leave the room.
+ * True if this call took them out (the caller tells them; the worker's idle check then finds
+ * them gone and says nothing, so they are told once).
  */
-export async function sayInRoom(ctx: BotContext, input: string): Promise<void> {
+export async function leaveIfIdle(ctx: BotContext): Promise<boolean> {
+  if ((await roomActiveFor(roomServices(ctx.deps), ctx.user.id)) > 0) return false;
+  const left = await leaveRoom(roomServices(ctx.deps), ctx.user.id);
+  (await ctx.session).inRoom = false;
+  return left;
+}
+
+export const roomIdleMinutes = () => ROOM_IDLE_MS / 60_000;
+
+/**
+ * A plain text or a media message in room mode (membership checked by roomModeFeature): posted
+ * through the room's use case (../room-post.ts), whose outcome becomes the answer here.
+ */
+export async function sayInRoom(ctx: BotContext, input: string, media?: StoredMedia): Promise<void> {
   const outcome = await postToRoom(
     ctx.em,
     { ...roomServices(ctx.deps), limiter: ctx.deps.limiter, chat: ctx.deps.chat },
     ctx.user,
     input,
+    media ? { media } : {},
   );
   switch (outcome.status) {
     case 'text_refused':
@@ -229,6 +290,7 @@ export async function sayInRoom(ctx: BotContext, input: string): Promise<void> {
       await ctx.reply(ctx.t('chat-room-rate-limited', { limit: outcome.limit, seconds: outcome.retryAfter }));
       return;
     case 'sent':
+      await ctx.deps.chat.roomActivity(ctx.user.id, false);
       // The message is stored; a failed fan-out is answered by the error boundary, as any failure.
       if ('deliveryError' in outcome) throw outcome.deliveryError;
       return;
@@ -238,17 +300,35 @@ export async function sayInRoom(ctx: BotContext, input: string): Promise<void> {
 export function roomText(ctx: BotContext): string {
   const room = chatView(ctx).room;
   if (!room) return '';
-  const head = [ctx.t(room.joined ? 'chat-room-joined' : 'chat-room-already'), ''];
+  const names = chatView(ctx).names ?? new Map<string, string>();
+  const minutes = roomIdleMinutes();
+  const head = [
+    room.member ? ctx.t('chat-room-in', { minutes }) : ctx.t('chat-room-preview', { minutes }),
+    '',
+    ctx.t('chat-room-here', {
+      count: room.hereCount,
+      names: room.here.map((n) => clip(n, 32)).join(', '),
+      more: Math.max(0, room.hereCount - room.here.length),
+    }),
+    '',
+  ];
   if (room.messages.length === 0) return [...head, ctx.t('chat-room-empty')].join('\n');
   head.push(ctx.t('chat-room-recent', { count: room.messages.length }));
   return fitText(head, (budget) =>
     room.messages.map((m) =>
       ctx.t('chat-room-line', {
-        name: clip(room.names.get(m.from.id) ?? partyLabel(m.from), 48),
-        text: clip(m.text, budget),
+        name: clip(names.get(m.from.id) ?? partyLabel(m.from), 48),
+        text: clip(contentText(ctx, m), budget),
       }),
     ),
   );
+}
+
+/** A message's text in lists: its caption after a label for its media ("🖼 photo · caption"). */
+export function contentText(ctx: BotContext, m: MessageView): string {
+  if (!m.media) return m.text;
+  const label = mediaLabel(ctx.t, m.media);
+  return m.text ? `${label} · ${m.text}` : label;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,17 +338,34 @@ export function roomText(ctx: BotContext): string {
 export const partyLabel = (p: MessageParty) => (p.username ? `@${p.username}` : (p.firstName ?? '—'));
 
 export async function loadInbox(ctx: BotContext): Promise<void> {
-  chatView(ctx).inbox = await inbox(ctx.em, ctx.user, INBOX_SIZE);
+  const items = await inbox(ctx.em, ctx.user, INBOX_SIZE);
+  chatView(ctx).inbox = items;
+  await loadNames(
+    ctx,
+    items.map((m) => m.from.id),
+  );
 }
 
-/** The latest distinct senders of the inbox (for its Reply buttons). */
-export function inboxSenders(items: readonly MessageView[]): MessageParty[] {
-  const seen = new Map<string, MessageParty>();
-  for (const item of items) {
-    if (!seen.has(item.from.id)) seen.set(item.from.id, item.from);
-    if (seen.size >= INBOX_REPLY_BUTTONS) break;
-  }
-  return [...seen.values()];
+/** Names the people of a list as they chose to be seen (display name and handle). */
+export async function loadNames(ctx: BotContext, ids: string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  const users = unique.length ? await ctx.em.find(User, { id: { $in: unique } }) : [];
+  const names = chatView(ctx).names ?? new Map<string, string>();
+  for (const u of users) names.set(u.id, senderName(u));
+  chatView(ctx).names = names;
+}
+
+/** The name of a message's author in lists. */
+export function nameOf(ctx: BotContext, p: MessageParty): string {
+  return chatView(ctx).names?.get(p.id) ?? partyLabel(p);
+}
+
+/** The people this user exchanged PMs with most recently (✉️ New message, 📜 History). */
+export async function loadContacts(ctx: BotContext): Promise<Array<{ id: string; name: string }>> {
+  const users = await recentContacts(ctx.em, ctx.user, CONTACT_BUTTONS);
+  const contacts = users.map((u) => ({ id: u.id, name: senderName(u) }));
+  chatView(ctx).contacts = contacts;
+  return contacts;
 }
 
 export function inboxText(ctx: BotContext): string {
@@ -276,7 +373,7 @@ export function inboxText(ctx: BotContext): string {
   if (items.length === 0) return ctx.t('chat-inbox-empty');
   const zone = ctx.user.timezone;
   const head = [ctx.t('chat-inbox-title', { count: items.length, timezone: zone }), ''];
-  return fitText(head, (budget) => items.map((m) => messageLine(ctx, m, zone, budget)), '\n\n');
+  return fitText(head, (budget) => items.map((m, i) => `${i + 1}. ${messageLine(ctx, m, zone, budget)}`), '\n\n');
 }
 
 export function historyText(ctx: BotContext): string {
@@ -295,9 +392,9 @@ export function historyText(ctx: BotContext): string {
 /** "➡️ name · 01.12.2026 18:00: text" (sent by the user) or "⬅️ …" (received). */
 function messageLine(ctx: BotContext, m: MessageView, zone: string, budget: number): string {
   return ctx.t(m.from.id === ctx.user.id ? 'chat-line-out' : 'chat-line-in', {
-    name: clip(partyLabel(m.from), 48),
+    name: clip(nameOf(ctx, m.from), 64),
     time: formatLocal(m.sentAt, zone),
-    text: clip(m.text, budget),
+    text: clip(contentText(ctx, m), budget),
   });
 }
 

@@ -1,14 +1,26 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
-import { findByHandle } from '../chat.js';
-import { exitRoom, isInRoom, parsePmArgs, sayInRoom, sendPm, typedHandle } from './actions.js';
+import { findByHandle, pmByTelegramCopy } from '../chat.js';
+import {
+  exitRoom,
+  isInRoom,
+  leaveIfIdle,
+  parsePmArgs,
+  roomIdleMinutes,
+  sayInRoom,
+  sendPm,
+  typedHandle,
+} from './actions.js';
 import { PM_REPLY_CALLBACK } from './keyboards.js';
+import { contentOf } from './media.js';
 import { type ChatScreens, openRoom, showHistory, showInbox, startReply } from './screens.js';
 
 /**
- * Chat commands (SPEC §2.3): /pm, /inbox, /history, /room, /leave, and the Reply button under a
- * private message delivered in Telegram (`pm:reply:<senderId>`, see keyboards/chat.ts).
+ * Chat commands (SPEC §2.3): /pm, /inbox, /history, /room, /leave; the Reply button under a
+ * private message delivered in Telegram (`pm:reply:<senderId>`, see keyboards.ts); and
+ * Telegram's own reply (swipe) to such a message, with a text or a photo, document, voice
+ * message, video or sticker, which goes back to its sender as a PM.
  */
 export function chatFeature(screens: ChatScreens) {
   const composer = new Composer<BotContext>();
@@ -50,14 +62,50 @@ export function chatFeature(screens: ChatScreens) {
 
   composer.callbackQuery(PM_REPLY_CALLBACK, (ctx) => startReply(ctx, ctx.match[1] ?? ''));
 
+  // A reply (swipe) to a PM the bot delivered: back to its sender. Other replies go on.
+  composer.on('message', async (ctx, next) => {
+    const original = ctx.message.reply_to_message;
+    if (!original || original.from?.id !== ctx.me.id) return next();
+    if (ctx.message.text !== undefined && commandName(ctx.message.text)) return next();
+    const pm = await pmByTelegramCopy(ctx.em, ctx.user, original.message_id);
+    if (!pm) return next();
+    const content = contentOf(ctx.message);
+    if (content.kind === 'unsupported') {
+      await ctx.reply(ctx.t('chat-media-unsupported'));
+      return;
+    }
+    if (content.kind === 'text') await sendPm(ctx, { userId: pm.from.id }, content.text);
+    else await sendPm(ctx, { userId: pm.from.id }, content.caption, content.media);
+  });
+
+  return composer;
+}
+
+/** Commands that are room mode's own; every other command ends it (SPEC §2.3). */
+const ROOM_COMMANDS = new Set(['room', 'leave']);
+
+/**
+ * Installed before the dialogs and every feature's commands: a command other than /room and
+ * /leave (/menu, /pm, /start…) ends room mode first, and says so, then runs as usual.
+ */
+export function roomExitOnCommand() {
+  const composer = new Composer<BotContext>();
+  composer.on('message:entities:bot_command', async (ctx, next) => {
+    const command = commandName(ctx.message.text ?? '');
+    if (command && !ROOM_COMMANDS.has(command) && (await isInRoom(ctx)) && (await exitRoom(ctx))) {
+      await ctx.reply(ctx.t('chat-room-left-by-command'));
+    }
+    return next();
+  });
   return composer;
 }
 
 /**
  * Room mode, the lowest-priority handler of messages (installed just before `unhandled`): a
- * plain text nobody else took (not a command, not a dialog's answer) goes to the room when the
- * user is a member. Membership is read from Redis, so it survives restarts and follows a leave
- * made elsewhere.
+ * plain text or a media message nobody else took (not a command, not a dialog's answer, not a
+ * reply to a PM) goes to the room when the user is in room mode. Membership is read from Redis,
+ * so it survives restarts and follows a leave made elsewhere. Outside room mode, a media message
+ * is told how to send it, and what the chat cannot relay is said so.
  */
 export function roomModeFeature() {
   const composer = new Composer<BotContext>();
@@ -65,19 +113,35 @@ export function roomModeFeature() {
   composer.on('message', async (ctx, next) => {
     const text = ctx.message.text;
     if (text !== undefined && commandName(text)) return next();
+    const content = contentOf(ctx.message);
     if (!(await isInRoom(ctx))) {
       const session = await ctx.session;
-      if (!session.inRoom) return next();
-      // Taken out of the room elsewhere (left over the WebSocket, or the bot was blocked).
-      session.inRoom = false;
-      await ctx.reply(ctx.t('chat-room-gone'));
+      if (session.inRoom) {
+        // Taken out of the room elsewhere (left over the WebSocket, idle, or the bot was blocked).
+        session.inRoom = false;
+        await ctx.reply(ctx.t('chat-room-gone'));
+        return;
+      }
+      if (content.kind === 'media') {
+        await ctx.reply(ctx.t('chat-media-no-target'));
+        return;
+      }
+      if (content.kind === 'unsupported') {
+        await ctx.reply(ctx.t('chat-media-unsupported'));
+        return;
+      }
+      return next();
+    }
+    if (await leaveIfIdle(ctx)) {
+      await ctx.reply(ctx.t('chat-room-idle-unsent', { minutes: roomIdleMinutes() }));
       return;
     }
-    if (text === undefined) {
-      await ctx.reply(ctx.t('chat-room-text-only'));
+    if (content.kind === 'unsupported') {
+      await ctx.reply(ctx.t('chat-media-unsupported'));
       return;
     }
-    await sayInRoom(ctx, text);
+    if (content.kind === 'text') await sayInRoom(ctx, content.text);
+    else await sayInRoom(ctx, content.caption, content.media);
   });
 
   return composer;

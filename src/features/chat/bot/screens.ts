@@ -1,10 +1,10 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
+import { clip, matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { User } from '../../users/index.js';
-import { conversationWith } from '../chat.js';
-import { handleOf } from '../names.js';
+import { conversationWith, INBOX_SIZE } from '../chat.js';
+import { senderName } from '../names.js';
 import {
   CHAT_CONVERSATIONS,
   chatView,
@@ -12,17 +12,19 @@ import {
   exitRoom,
   HISTORY_PAGE_SIZE,
   historyText,
-  inboxSenders,
   inboxText,
+  loadContacts,
   loadInbox,
-  partyLabel,
+  loadNames,
+  loadRoom,
+  nameOf,
   roomText,
   userById,
 } from './actions.js';
 
 /**
- * Chat screens (SPEC §2.3): Chat (how to write, Room, Inbox), the room, the inbox and a
- * conversation's history, edited in place while navigating.
+ * Chat screens (SPEC §2.3): Chat (✉️ New message, 📜 History, 📥 Inbox, 🏠 Room), the recent
+ * contacts, the room, the inbox and a conversation's history, edited in place while navigating.
  *
  * The inbox and history menus are rendered from what their handler loaded for this update
  * (chatView); a press is always served by the menu's one dispatcher, from its payload alone
@@ -34,6 +36,7 @@ export interface ChatScreens {
   room: Screen;
   inbox: Screen;
   history: Screen;
+  contacts: Screen;
 }
 
 type Screens = ChatScreens & { main: Screen };
@@ -41,7 +44,6 @@ type Screens = ChatScreens & { main: Screen };
 export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: ChatScreens } {
   const screens = {} as Screens;
   screens.main = main;
-  const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
   const outdated = async (ctx: BotContext & { menu: { update(): void } }) => {
     await answerCallback(ctx, ctx.t('menu-outdated'));
     ctx.menu.update();
@@ -50,44 +52,74 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
   const chat = new ScreenMenu('chat', { autoAnswer: false, onMenuOutdated: outdated });
   chat
     .text(
-      (ctx) => ctx.t('chat-room-button'),
-      (ctx) => openRoom(ctx, screens),
+      (ctx) => ctx.t('chat-new-button'),
+      (ctx) => startCompose(ctx),
     )
+    .text(
+      (ctx) => ctx.t('chat-history-button'),
+      (ctx) => showContacts(ctx, screens),
+    )
+    .row()
     .text(
       (ctx) => ctx.t('chat-inbox-button'),
       (ctx) => showInbox(ctx, screens),
     )
-    .row()
-    .text((ctx) => ctx.t('back'), show(main));
-
-  const room = new ScreenMenu('room', { autoAnswer: false, onMenuOutdated: outdated });
-  room
     .text(
-      (ctx) => ctx.t('chat-room-leave'),
-      async (ctx) => {
-        const was = await exitRoom(ctx);
-        await answerCallback(ctx, ctx.t(was ? 'chat-room-left' : 'chat-room-not-in'));
-        await showScreen(ctx, screens.chat);
-      },
+      (ctx) => ctx.t('chat-room-button'),
+      (ctx) => showRoom(ctx, screens),
     )
     .row()
     .text(
-      (ctx) => ctx.t('back'),
-      (ctx) => showScreen(ctx, screens.chat),
+      (ctx) => ctx.t('chat-back-to-menu'),
+      (ctx) => showScreen(ctx, main),
     );
 
-  // Reply buttons (`<senderId>`) for the latest senders, then Back (`b`).
+  // Outside the room: Join (`j`) and Back (`b`); in room mode only Leave (`l`): a way back that
+  // left the user in the room would be a trap (issue 14). Served from the payload alone.
+  const goRoom = (ctx: BotContext) => roomAction(ctx, screens);
+  const room = new ScreenMenu('room', { autoAnswer: false, onMenuOutdated: goRoom });
+  room.dynamic((ctx, range) => {
+    const view = chatView(ctx).room;
+    if (view?.member) {
+      range.text({ text: ctx.t('chat-room-leave'), payload: 'l' }, goRoom);
+      return;
+    }
+    range
+      .text({ text: ctx.t('chat-room-join'), payload: 'j' }, goRoom)
+      .row()
+      .text({ text: ctx.t('chat-back-to-chat'), payload: 'b' }, goRoom);
+  });
+
+  // Per entry: Reply (`r<senderId>`) and History (`h<senderId>`); then Back (`b`).
   const goInbox = (ctx: BotContext) => inboxAction(ctx, screens);
   const inbox = new ScreenMenu('inbox', { autoAnswer: false, onMenuOutdated: goInbox });
   inbox.dynamic((ctx, range) => {
     const items = chatView(ctx).inbox;
     if (!items) return;
-    for (const sender of inboxSenders(items)) {
+    items.forEach((item, i) => {
+      const n = i + 1;
       range
-        .text({ text: ctx.t('chat-inbox-reply', { handle: partyLabel(sender) }), payload: sender.id }, goInbox)
+        .text(
+          {
+            text: ctx.t('chat-inbox-reply', { n, handle: clip(nameOf(ctx, item.from), 32) }),
+            payload: `r${item.from.id}`,
+          },
+          goInbox,
+        )
+        .text({ text: ctx.t('chat-inbox-history', { n }), payload: `h${item.from.id}` }, goInbox)
         .row();
+    });
+    range.text({ text: ctx.t('chat-back-to-chat'), payload: 'b' }, goInbox);
+  });
+
+  // The recent contacts (`<userId>`): their history; Back (`b`).
+  const goContacts = (ctx: BotContext) => contactsAction(ctx, screens);
+  const contacts = new ScreenMenu('contacts', { autoAnswer: false, onMenuOutdated: goContacts });
+  contacts.dynamic((ctx, range) => {
+    for (const contact of chatView(ctx).contacts ?? []) {
+      range.text({ text: `📜 ${clip(contact.name, 40)}`, payload: contact.id }, goContacts).row();
     }
-    range.text({ text: ctx.t('back'), payload: 'b' }, goInbox);
+    range.text({ text: ctx.t('chat-back-to-chat'), payload: 'b' }, goContacts);
   });
 
   // `<otherId>.<page>` (0 = newest), `<otherId>.r` (reply), `<otherId>.b` (back to Chat).
@@ -105,17 +137,40 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
     }
     range
       .text({ text: ctx.t('chat-pm-reply'), payload: to('r') }, goHistory)
-      .text({ text: ctx.t('back'), payload: to('b') }, goHistory);
+      .text({ text: ctx.t('chat-back-to-chat'), payload: to('b') }, goHistory);
   });
 
-  screens.chat = { text: (ctx) => ctx.t('chat-screen'), menu: chat };
+  screens.chat = { text: (ctx) => ctx.t('chat-screen', { inbox: INBOX_SIZE }), menu: chat };
   screens.room = { text: roomText, menu: room };
   screens.inbox = { text: inboxText, menu: inbox };
   screens.history = { text: historyText, menu: history };
-  return { menus: [chat, room, inbox, history], screens };
+  screens.contacts = { text: contactsText, menu: contacts };
+  return { menus: [chat, room, inbox, history, contacts], screens };
 }
 
-/** Enters the room (or stays in it) and shows the last room messages with how to leave. */
+function contactsText(ctx: BotContext): string {
+  return ctx.t((chatView(ctx).contacts ?? []).length ? 'chat-contacts-title' : 'chat-contacts-empty');
+}
+
+/** The room screen: who is here, the latest messages; Join, or Leave when in room mode. */
+export async function showRoom(ctx: BotContext, screens: ChatScreens, how: 'edit' | 'reply' = 'edit'): Promise<void> {
+  await loadRoom(ctx);
+  await showScreen(ctx, screens.room, how);
+}
+
+export async function showContacts(ctx: BotContext, screens: ChatScreens): Promise<void> {
+  await loadContacts(ctx);
+  await showScreen(ctx, screens.contacts);
+}
+
+/** ✉️ New message: the dialog that asks whom to write to (recent contacts as buttons), then what. */
+export async function startCompose(ctx: BotContext): Promise<void> {
+  await answerCallback(ctx);
+  if (Object.keys(await ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
+  await ctx.conversation.enter(CHAT_CONVERSATIONS.compose);
+}
+
+/** Enters room mode (/room, Join) and shows the room: who is here, the last messages, Leave. */
 export async function openRoom(ctx: BotContext, screens: ChatScreens, how: 'edit' | 'reply' = 'edit'): Promise<void> {
   await enterRoom(ctx);
   await showScreen(ctx, screens.room, how);
@@ -149,9 +204,10 @@ export async function showHistory(
   cursors = cursors.slice(0, current + 1);
   if (result.nextCursor) cursors.push(result.nextCursor);
   session.history = { otherId: other.id, cursors };
+  await loadNames(ctx, [other.id, ctx.user.id]);
   chatView(ctx).history = {
     otherId: other.id,
-    handle: handleOf(other),
+    handle: senderName(other),
     page: current,
     items: result.items,
     hasOlder: result.nextCursor !== null,
@@ -175,8 +231,39 @@ export async function startReply(ctx: BotContext, userId: string): Promise<void>
 async function inboxAction(ctx: BotContext, screens: Screens): Promise<void> {
   const payload = matchOf(ctx);
   if (payload === 'b') return showScreen(ctx, screens.chat);
-  if (/^\d{1,19}$/.test(payload)) return startReply(ctx, payload);
+  const entry = /^([rh])(\d{1,19})$/.exec(payload);
+  if (entry?.[1] === 'r') return startReply(ctx, entry[2] as string);
+  if (entry?.[1] === 'h') return openHistory(ctx, screens, entry[2] as string);
   await showInbox(ctx, screens);
+}
+
+async function contactsAction(ctx: BotContext, screens: Screens): Promise<void> {
+  const payload = matchOf(ctx);
+  if (payload === 'b') return showScreen(ctx, screens.chat);
+  if (/^\d{1,19}$/.test(payload)) return openHistory(ctx, screens, payload);
+  await showContacts(ctx, screens);
+}
+
+async function roomAction(ctx: BotContext, screens: Screens): Promise<void> {
+  const payload = matchOf(ctx);
+  if (payload === 'j') return openRoom(ctx, screens);
+  if (payload === 'l') {
+    const was = await exitRoom(ctx);
+    await answerCallback(ctx, ctx.t(was ? 'chat-room-left' : 'chat-room-not-in'));
+    return showScreen(ctx, screens.chat);
+  }
+  if (payload === 'b') return showScreen(ctx, screens.chat);
+  await showRoom(ctx, screens);
+}
+
+/** The history with a user named by a button's id, or "not available" for an unknown or forged one. */
+async function openHistory(ctx: BotContext, screens: Screens, id: string): Promise<void> {
+  const other = await userById(ctx, id);
+  if (!other || other.id === ctx.user.id) {
+    await answerCallback(ctx, ctx.t('chat-user-gone'));
+    return;
+  }
+  await showHistory(ctx, screens, other, 0);
 }
 
 async function historyAction(ctx: BotContext, screens: Screens): Promise<void> {

@@ -1,16 +1,18 @@
 import type { Job } from 'bullmq';
 import type { InlineKeyboard } from 'grammy';
+import type { Message as TelegramMessage } from 'grammy/types';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
-import { splitText } from '../../../platform/telegram/html.js';
+import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.js';
 import { pmReplyKeyboard } from '../bot/keyboards.js';
+import { CAPTION_MAX } from '../chat.js';
 import { chatKeys } from '../keys.js';
-import { Message } from '../message.entity.js';
-import { handleOf } from '../names.js';
+import { Message, type StoredMedia } from '../message.entity.js';
+import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
-import { isRoomMember, leaveRoom, roomMembers } from '../room.js';
+import { isRoomMember, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 
 /**
  * Chat messages that go out through Telegram (SPEC §2.3): private messages to people without a
@@ -31,7 +33,13 @@ export type ChatDeliveryJob =
   | { type: 'room'; messageId: string }
   | { type: 'room-send'; messageId: string; userId: string }
   /** A message POSTed over HTTP without a recipient comes back to its author's Telegram (seed 000). */
-  | { type: 'echo'; messageId: string };
+  | { type: 'echo'; messageId: string }
+  /**
+   * ROOM_IDLE_MS after a Telegram user entered room mode: if they have not written to the room
+   * since (the activity key of ../room.ts expired), they leave it and are told once; otherwise
+   * the check runs again when the key would expire.
+   */
+  | { type: 'room-idle'; userId: string };
 
 /**
  * The counters of one recipient's notice window, as the burst script of src/features/chat/delivery.ts
@@ -88,6 +96,15 @@ export class ChatJobs {
     await this.queue.add('room', { type: 'room', messageId }, { jobId: `room-${messageId}` });
   }
 
+  /** Schedules the idle check of a Telegram user's room mode, `delayMs` from now. */
+  async roomIdle(userId: string, delayMs: number): Promise<void> {
+    await this.queue.add(
+      'room-idle',
+      { type: 'room-idle', userId },
+      { jobId: `room-idle-${userId}-${Date.now()}`, delay: Math.max(0, delayMs) },
+    );
+  }
+
   async roomSends(messageId: string, userIds: readonly string[]): Promise<void> {
     for (let i = 0; i < userIds.length; i += 500) {
       await this.queue.addBulk(
@@ -125,15 +142,27 @@ export async function handleChatDelivery(
       const author = message?.from;
       if (!message || !author || !reachable(author)) return 'skipped';
       const t = services.translator.forLocale(author.language);
-      return send(services, budget, author, t('echo', { firstName: firstNameOf(author), text: message.text }));
+      return (await send(services, budget, author, t('echo', { firstName: firstNameOf(author), text: message.text })))
+        .outcome;
     }
     case 'pm': {
       const message = await em.findOne(Message, { id: data.messageId, kind: 'pm' }, { populate: ['from', 'to'] });
       const recipient = message?.to;
       if (!message || !recipient || !reachable(recipient)) return 'skipped';
       const t = services.translator.forLocale(recipient.language);
-      const text = t('chat-pm-incoming', { sender: handleOf(message.from), text: message.text });
-      return send(services, budget, recipient, text, pmReplyKeyboard(t, message.from.id));
+      const sender = senderName(message.from);
+      const sent = await relay(services, budget, recipient, {
+        header: (text) => (text ? t('chat-pm-incoming', { sender, text }) : t('chat-pm-incoming-media', { sender })),
+        text: message.text,
+        media: message.media,
+        keyboard: pmReplyKeyboard(t, message.from.id),
+      });
+      if (sent.outcome === 'sent' && sent.messageId !== undefined) {
+        // The copy a swipe-reply will point at (src/features/chat/bot/commands.ts maps it back).
+        message.telegramMessageId = sent.messageId;
+        await em.flush();
+      }
+      return sent.outcome;
     }
     case 'pm-notice': {
       const keys = burstWindowKeys(services.keyPrefix, data.recipientId, data.window);
@@ -158,7 +187,7 @@ export async function handleChatDelivery(
       const text = t('chat-pm-notice', { count, sender: senders });
       // One sender: the notice answers them like a PM would; several: /inbox lists them all.
       const only = senderIds.length === 1 ? byId.get(senderIds[0] as string) : undefined;
-      return send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined);
+      return (await send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined)).outcome;
     }
     case 'room': {
       const message = await em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] });
@@ -186,16 +215,99 @@ export async function handleChatDelivery(
       // Left the room since the fan-out was planned: nothing more for them.
       if (!message || !user || !reachable(user) || !(await isRoomMember(services, user.id))) return 'skipped';
       const t = services.translator.forLocale(user.language);
-      const outcome = await send(
-        services,
-        budget,
-        user,
-        t('chat-room-line', { name: visibleName(message.from), text: message.text }),
-      );
+      const name = visibleName(message.from);
+      const { outcome } = await relay(services, budget, user, {
+        header: (text) => (text ? t('chat-room-line', { name, text }) : t('chat-room-line-media', { name })),
+        text: message.text,
+        media: message.media,
+      });
       if (outcome === 'blocked') await leaveRoom(services, user.id);
       return outcome;
     }
+    case 'room-idle': {
+      if (!(await isRoomMember(services, data.userId))) return 'skipped';
+      const remaining = await roomActiveFor(services, data.userId);
+      if (remaining > 0) {
+        await new ChatJobs(services).roomIdle(data.userId, remaining + 1_000);
+        return 'queued';
+      }
+      // Whoever removes the member tells them (the bot does the same on their next text): once.
+      if (!(await leaveRoom(services, data.userId))) return 'skipped';
+      const user = await em.findOne(User, { id: data.userId });
+      if (!user || !reachable(user)) return 'skipped';
+      const t = services.translator.forLocale(user.language);
+      return (await send(services, budget, user, t('chat-room-idle-left', { minutes: ROOM_IDLE_MS / 60_000 }))).outcome;
+    }
   }
+}
+
+/** What a relayed message is: its text (or caption), its media, and how its first line names the sender. */
+interface Relayed {
+  /** The HTML the recipient reads: "💬 @ann: text", or just "💬 @ann" for media without a caption. */
+  header: (escapedTextOrEmpty: string) => string;
+  text: string;
+  media: StoredMedia | null | undefined;
+  keyboard?: InlineKeyboard;
+}
+
+/** Characters Telegram counts in an HTML text: tags dropped, entities decoded. */
+const visibleLength = (html: string) =>
+  [...html.replace(/<[^>]+>/g, '').replace(/&(lt|gt|amp|quot|#39);/g, '_')].length;
+
+/**
+ * Sends a message (a text, or a media message with its caption, relayed by file id: a copy,
+ * not a forward) and returns the id of the message that carries the keyboard. A caption that
+ * would not fit Telegram's 1024 with the sender's name in front goes in a text right after the
+ * media, so nothing is cut. A sticker has no caption: the name comes first, as a text.
+ */
+async function relay(
+  services: Services,
+  budget: TelegramBudget,
+  user: User & { telegramId: number },
+  message: Relayed,
+): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+  const media = message.media;
+  if (!media) return send(services, budget, user, message.header(message.text), message.keyboard);
+  const once = <T>(call: () => Promise<T>) =>
+    budget.acquire().then(() => sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, call));
+  const markup = message.keyboard ? { reply_markup: message.keyboard } : {};
+  const api = services.telegram;
+  const chatId = user.telegramId;
+  if (media.type === 'sticker') {
+    const head = await once(() => api.sendMessage(chatId, message.header(message.text)));
+    if (!head) return { outcome: 'blocked' };
+    const sticker = await once(() => api.sendSticker(chatId, media.fileId, markup));
+    return sticker ? { outcome: 'sent', messageId: sticker.message_id } : { outcome: 'blocked' };
+  }
+  const full = message.header(message.text);
+  const fits = visibleLength(full) <= CAPTION_MAX;
+  const caption = fits ? full : message.header('');
+  const options = { caption, ...(fits ? markup : {}) };
+  let sent: TelegramMessage | null;
+  switch (media.type) {
+    case 'photo':
+      sent = await once(() => api.sendPhoto(chatId, media.fileId, options));
+      break;
+    case 'document':
+      sent = await once(() => api.sendDocument(chatId, media.fileId, options));
+      break;
+    case 'video':
+      sent = await once(() => api.sendVideo(chatId, media.fileId, options));
+      break;
+    case 'voice':
+      sent = await once(() => api.sendVoice(chatId, media.fileId, options));
+      break;
+  }
+  if (!sent) return { outcome: 'blocked' };
+  if (fits) return { outcome: 'sent', messageId: sent.message_id };
+  // The caption in full, as a reply to the media it belongs to, with the keyboard.
+  const rest = await once(() =>
+    api.sendMessage(chatId, escapeHtml(message.text), {
+      reply_parameters: { message_id: sent.message_id, allow_sending_without_reply: true },
+      ...markup,
+    }),
+  );
+  return rest ? { outcome: 'sent', messageId: sent.message_id } : { outcome: 'blocked' };
 }
 
 function reachable(user: User): user is User & { telegramId: number } {
@@ -213,15 +325,17 @@ async function send(
   user: User & { telegramId: number },
   text: string,
   keyboard?: InlineKeyboard,
-): Promise<ChatDeliveryOutcome> {
+): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
   const parts = splitText(text);
+  let messageId: number | undefined;
   for (const [index, part] of parts.entries()) {
     await budget.acquire();
     const last = index === parts.length - 1;
     const sent = await sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, () =>
       services.telegram.sendMessage(user.telegramId, part, last && keyboard ? { reply_markup: keyboard } : {}),
     );
-    if (!sent) return 'blocked';
+    if (!sent) return { outcome: 'blocked' };
+    messageId = sent.message_id;
   }
-  return 'sent';
+  return { outcome: 'sent', ...(messageId !== undefined ? { messageId } : {}) };
 }

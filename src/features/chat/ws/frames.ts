@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MessageParty, MessageView } from '../messages.js';
+import type { MediaView, MessageParty, MessageView } from '../messages.js';
 
 /**
  * The WebSocket protocol of GET /ws (SPEC §3.5). Every frame is one JSON text frame.
@@ -11,9 +11,11 @@ import type { MessageParty, MessageView } from '../messages.js';
  * Other fields (such as `from`) are ignored: the sender is always the token's user.
  *
  * Server → client:
- *   {"type":"pm","id","from","to","text","sentAt"}          a private message (received, or the
- *                                                            echo of one you sent, with your `ref`)
- *   {"type":"room","id","from","text","sentAt"}             a room message
+ *   {"type":"pm","id","from","to","text","media"?,"sentAt"} a private message (received, or the
+ *                                                            echo of one you sent, with your `ref`);
+ *                                                            `media` {type, fileName?, mimeType?} when
+ *                                                            it was a photo, document… sent in Telegram
+ *   {"type":"room","id","from","text","media"?,"sentAt"}    a room message
  *   {"type":"joined"} / {"type":"left"}                     answers to join / leave
  *   {"type":"error","code","message","details"?}            a refused frame; the connection stays open
  *
@@ -43,8 +45,17 @@ export interface PartyFrame {
 }
 
 export type ServerFrame =
-  | { type: 'pm'; id: string; from: PartyFrame; to: PartyFrame; text: string; sentAt: string; ref?: string }
-  | { type: 'room'; id: string; from: PartyFrame; text: string; sentAt: string; ref?: string }
+  | {
+      type: 'pm';
+      id: string;
+      from: PartyFrame;
+      to: PartyFrame;
+      text: string;
+      media?: MediaView;
+      sentAt: string;
+      ref?: string;
+    }
+  | { type: 'room'; id: string; from: PartyFrame; text: string; media?: MediaView; sentAt: string; ref?: string }
   | { type: 'joined' | 'left'; ref?: string }
   | ErrorFrame;
 
@@ -73,10 +84,11 @@ const party = (p: MessageParty): PartyFrame => ({ id: p.id, username: p.username
 /** The frame of a stored private or room message. */
 export function messageFrame(view: MessageView): ServerFrame {
   const sentAt = view.sentAt.toISOString();
+  const media = view.media ? { media: view.media } : {};
   if (view.kind === 'pm' && view.to) {
-    return { type: 'pm', id: view.id, from: party(view.from), to: party(view.to), text: view.text, sentAt };
+    return { type: 'pm', id: view.id, from: party(view.from), to: party(view.to), text: view.text, ...media, sentAt };
   }
-  return { type: 'room', id: view.id, from: party(view.from), text: view.text, sentAt };
+  return { type: 'room', id: view.id, from: party(view.from), text: view.text, ...media, sentAt };
 }
 
 export function errorFrame(code: string, message: string, details?: unknown, ref?: string): ErrorFrame {

@@ -1,35 +1,87 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { ASK, closeDialog, type DialogBack } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
+import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
+import { showTaskDialogBack } from '../../tasks/index.js';
+import type { Screens } from './menus.js';
 
 /** Commands that conversations themselves understand; every other command leaves the dialog. */
 const CONVERSATION_COMMANDS = new Set(['skip', 'reset', 'clear']);
 
+const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
+
+/** Shows the screen a dialog started from (SPEC §2.1: never a bare "Cancelled."). */
+export async function showDialogBack(
+  ctx: BotContext,
+  screens: Screens,
+  back: DialogBack | undefined,
+  how: ScreenHow,
+): Promise<void> {
+  if (back && (await showTaskDialogBack(ctx, screens, back, how))) return;
+  const named: Record<string, Screen> = {
+    settings: screens.settings,
+    timezone: screens.timezone,
+    timezoneStart: screens.timezoneStart,
+  };
+  const screen = (back && named[back.screen]) || screens.main;
+  await showScreen(ctx, screen, how);
+}
+
 /**
  * Installed between `conversations()` and the conversations themselves, so it sees updates
- * before an active dialog swallows them: /cancel always works, and any other command
- * (say /menu in the middle of a form) ends the dialog and then runs as usual.
+ * before an active dialog swallows them: /cancel and the dialogs' ✖️ Cancel button always work
+ * and land on the screen the dialog started from, edited in place; any other command (say
+ * /menu in the middle of a form) ends the dialog and then runs as usual.
  */
-export function cancelFeature() {
+export function cancelFeature(screens: Screens) {
   const composer = new Composer<BotContext>();
 
-  composer.command('cancel', async (ctx) => {
+  /** Leaves whatever is open; false when nothing was. */
+  const leave = async (ctx: BotContext, pressed?: number) => {
     const active = Object.keys(await ctx.conversation.active()).length > 0;
     const session = await ctx.session;
-    const awaitingContact = session.awaitingContact === true;
+    const back = active ? session.dialog?.back : undefined;
     if (active) await ctx.conversation.exitAll();
-    if (awaitingContact) session.awaitingContact = false;
-    if (active || awaitingContact) {
-      await ctx.reply(ctx.t('cancelled'), awaitingContact ? { reply_markup: { remove_keyboard: true } } : {});
-    } else {
-      await ctx.reply(ctx.t('nothing-to-cancel'));
+    const how = await closeDialog(ctx, pressed);
+    if (session.awaitingContact) {
+      session.awaitingContact = false;
+      await ctx.reply(ctx.t('settings-phone-cancelled'), { reply_markup: REMOVE_KEYBOARD });
+      await showScreen(ctx, screens.settings, 'reply');
+      return true;
     }
+    if (session.awaitingLocation) {
+      const where = session.awaitingLocation;
+      session.awaitingLocation = undefined;
+      await ctx.reply(ctx.t('timezone-location-cancelled'), { reply_markup: REMOVE_KEYBOARD });
+      await showScreen(ctx, where === 'start' ? screens.timezoneStart : screens.timezone, 'reply');
+      return true;
+    }
+    if (!active) return false;
+    await showDialogBack(ctx, screens, back, how);
+    return true;
+  };
+
+  composer.command('cancel', async (ctx) => {
+    if (await leave(ctx)) return;
+    await ctx.reply(ctx.t('nothing-to-cancel'), {
+      reply_markup: { inline_keyboard: await screens.main.menu.keyboard(ctx) },
+    });
+  });
+
+  composer.callbackQuery(ASK.cancel, async (ctx) => {
+    await answerCallback(ctx, ctx.t('cancelled'));
+    const pressed = ctx.callbackQuery.message?.message_id;
+    // A Cancel of a dialog already over (an old prompt): that message becomes the main menu.
+    if (!(await leave(ctx, pressed))) await showScreen(ctx, screens.main, 'edit');
   });
 
   composer.on('message:entities:bot_command', async (ctx, next) => {
     const command = commandName(ctx.message.text ?? '');
     if (command && !CONVERSATION_COMMANDS.has(command) && Object.keys(await ctx.conversation.active()).length > 0) {
       await ctx.conversation.exitAll();
+      (await ctx.session).dialog = undefined;
     }
     return next();
   });

@@ -2,18 +2,18 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import { unlinkAccount } from '../../accounts/index.js';
-import { type AdminScreens, buildAdminMenus, denyUnlessAdmin } from '../../admin/index.js';
+import { type AdminScreens, buildAdminMenus, denyUnlessAdmin, syncAdminCommands } from '../../admin/index.js';
 import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
 import { buildMailingMenus, type MailingScreens } from '../../mailings/index.js';
 import { buildTaskMenus, type TaskScreens } from '../../tasks/index.js';
 import {
+  buildTimezoneMenus,
   changeLanguage,
-  chooseTimezone,
   linkedUsername,
+  removePhone,
   requestPhone,
   settingsText,
-  TIMEZONE_PRESETS,
-  timezoneText,
+  toggleMailings,
   toggleNotifications,
 } from '../../users/index.js';
 
@@ -23,6 +23,8 @@ export interface Screens extends TaskScreens, ChatScreens, AdminScreens, Mailing
   settings: Screen;
   language: Screen;
   timezone: Screen;
+  /** First start: the time zone question (users/bot/timezone.ts). */
+  timezoneStart: Screen;
   unlink: Screen;
 }
 
@@ -59,13 +61,13 @@ export function buildMenus(): Menus {
   const help = new ScreenMenu('help', menuOptions);
   const settings = new ScreenMenu('settings', menuOptions);
   const language = new ScreenMenu('language', menuOptions);
-  const timezone = new ScreenMenu('timezone', menuOptions);
   const unlink = new ScreenMenu('unlink', menuOptions);
 
   const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
   const tasks = buildTaskMenus(mainScreen);
   const chat = buildChatMenus(mainScreen);
   const mailings = buildMailingMenus(() => screens.adminHome);
+  const zones = buildTimezoneMenus({ settings: () => screens.settings, main: () => screens.main });
   const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
   const screens: Screens = {
     ...tasks.screens,
@@ -76,7 +78,7 @@ export function buildMenus(): Menus {
     help: { text: (ctx) => ctx.t('help'), menu: help },
     settings: { text: settingsText, menu: settings },
     language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
-    timezone: { text: timezoneText, menu: timezone },
+    ...zones.screens,
     unlink: { text: (ctx) => ctx.t('settings-unlink-confirm', { username: linkedUsername(ctx) ?? '' }), menu: unlink },
   };
   const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
@@ -112,7 +114,23 @@ export function buildMenus(): Menus {
       },
     )
     .row()
-    .text((ctx) => ctx.t('settings-phone'), requestPhone)
+    .text(
+      (ctx) => ctx.t('mailings-setting', { state: ctx.t(ctx.user.mailings ? 'on' : 'off') }),
+      async (ctx) => {
+        await toggleMailings(ctx);
+        await showScreen(ctx, screens.settings);
+      },
+    )
+    .row()
+    .text((ctx) => ctx.t(ctx.user.phone ? 'settings-phone-change' : 'settings-phone'), requestPhone)
+    .dynamic((ctx, range) => {
+      // A shared phone can be removed (SPEC §2.1).
+      if (!ctx.user.phone) return;
+      range.text({ text: ctx.t('settings-phone-remove'), payload: 'rmph' }, async (c) => {
+        if (c.user.phone) await removePhone(c);
+        await showScreen(c, screens.settings);
+      });
+    })
     .row()
     .text(
       (ctx) => ctx.t('settings-name'),
@@ -139,38 +157,23 @@ export function buildMenus(): Menus {
     )
     .text((ctx) => ctx.t('cancel'), show(screens.settings));
 
+  // An admin's commands follow their language (SPEC §2.4): their chat's command list is re-set.
+  const chooseLanguage = (language: 'ru' | 'en') => async (ctx: BotContext) => {
+    await changeLanguage(ctx, language);
+    if (ctx.user.role === 'admin') {
+      await syncAdminCommands(ctx.api, ctx.deps.translator, ctx.user).catch((err: unknown) =>
+        ctx.log.warn({ err }, 'could not update the admin commands'),
+      );
+    }
+    await showScreen(ctx, screens.settings);
+  };
   language
-    .text('🇷🇺 Русский', async (ctx) => {
-      await changeLanguage(ctx, 'ru');
-      await showScreen(ctx, screens.settings);
-    })
-    .text('🇬🇧 English', async (ctx) => {
-      await changeLanguage(ctx, 'en');
-      await showScreen(ctx, screens.settings);
-    })
-    .row()
-    .text((ctx) => ctx.t('back'), show(screens.settings));
-
-  TIMEZONE_PRESETS.forEach((preset, i) => {
-    timezone.text(preset.label, async (ctx) => {
-      await chooseTimezone(ctx, preset.zone);
-      await showScreen(ctx, screens.settings);
-    });
-    if (i % 2 === 1) timezone.row();
-  });
-  timezone
-    .row()
-    .text(
-      (ctx) => ctx.t('settings-timezone-other'),
-      async (ctx) => {
-        await answerCallback(ctx);
-        await ctx.conversation.enter('timezone');
-      },
-    )
+    .text('🇷🇺 Русский', chooseLanguage('ru'))
+    .text('🇬🇧 English', chooseLanguage('en'))
     .row()
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
   main.register([help, settings, ...tasks.menus, ...chat.menus, ...admin.menus, ...mailings.menus]);
-  settings.register([language, timezone, unlink]);
+  settings.register([language, ...zones.menus, unlink]);
   return { root: main, screens };
 }

@@ -6,7 +6,7 @@ import type { Screens } from './menus.js';
 
 /**
  * /start, /menu and /help. The user row itself was created or refreshed by the user loader;
- * /start only greets. Deep-link payloads (link_, task_) are handled by their features before this.
+ * /start greets, and on first start asks for the time zone (SPEC §2.1). Deep-link payloads (link_, task_) are handled by their features before this.
  */
 export function startFeature(screens: Screens) {
   const composer = new Composer<BotContext>();
@@ -14,9 +14,18 @@ export function startFeature(screens: Screens) {
   composer.command('start', async (ctx) => {
     const name = visibleName(ctx.user);
     const greeting = ctx.t(ctx.userCreated ? 'welcome-new' : 'welcome-back', { name });
-    await ctx.reply(`${greeting}\n\n${ctx.t('main-menu')}`, {
-      reply_markup: { inline_keyboard: await screens.main.menu.keyboard(ctx) },
+    if (!ctx.userCreated) {
+      await ctx.reply(`${greeting}\n\n${ctx.t('main-menu')}`, {
+        reply_markup: { inline_keyboard: await screens.main.menu.keyboard(ctx) },
+      });
+      return;
+    }
+    // First start: the time zone in one tap, so the first reminder fires at the right local hour;
+    // the main menu follows below it, so nothing waits on the answer.
+    await ctx.reply(`${greeting}\n\n${await screens.timezoneStart.text(ctx)}`, {
+      reply_markup: { inline_keyboard: await screens.timezoneStart.menu.keyboard(ctx) },
     });
+    await showScreen(ctx, screens.main, 'reply');
   });
 
   composer.command('menu', (ctx) => showScreen(ctx, screens.main, 'reply'));

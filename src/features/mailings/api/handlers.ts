@@ -1,6 +1,9 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { asValidation } from '../../../platform/http/validation.js';
+import type { Services } from '../../../platform/services.js';
+import { entitiesToHtml } from '../content.js';
+import { testMailing as sendTest } from '../jobs/test-send.js';
 import * as mailings from '../mailings.js';
 import type * as routes from './routes.js';
 
@@ -9,7 +12,10 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 function toDto(v: mailings.MailingView) {
   return {
     id: v.id,
-    text: v.text,
+    // Made in the bot, the text is plain with Telegram's entities: the API speaks HTML.
+    text: v.entities ? entitiesToHtml(v.text, v.entities) : v.text,
+    media: v.media,
+    buttons: v.buttons,
     filter: v.filter,
     startAt: new Date(v.startAt).toISOString(),
     endAt: new Date(v.endAt).toISOString(),
@@ -17,7 +23,9 @@ function toDto(v: mailings.MailingView) {
     status: v.status,
     recipientCount: v.recipientCount,
     counts: v.counts,
+    unsubscribes: v.unsubscribes,
     createdAt: new Date(v.createdAt).toISOString(),
+    pausedAt: iso(v.pausedAt),
   };
 }
 
@@ -50,7 +58,9 @@ export const createMailing: H<'createMailing'> = async (c) => {
   const body = c.req.valid('json');
   const m = await asValidation(() =>
     mailings.createMailing(c.var.em, c.var.principal.user, {
-      text: body.text,
+      text: body.text ?? '',
+      media: body.media ?? null,
+      buttons: body.buttons ?? null,
       filter: body.filter,
       startAt: date(body.startAt) ?? null,
       endAt: new Date(body.endAt),
@@ -68,6 +78,8 @@ export const updateMailing: H<'updateMailing'> = async (c) => {
   const m = await asValidation(() =>
     mailings.updateMailing(c.var.em, c.var.principal.user, c.req.valid('param').id, {
       ...(body.text !== undefined ? { text: body.text } : {}),
+      ...(body.media !== undefined ? { media: body.media } : {}),
+      ...(body.buttons !== undefined ? { buttons: body.buttons } : {}),
       ...(body.filter !== undefined ? { filter: body.filter } : {}),
       ...(body.startAt !== undefined ? { startAt: new Date(body.startAt) } : {}),
       ...(body.endAt !== undefined ? { endAt: new Date(body.endAt) } : {}),
@@ -85,8 +97,52 @@ export const deleteMailing: H<'deleteMailing'> = async (c) => {
 export const cancelMailing: H<'cancelMailing'> = async (c) =>
   c.json(toDto(await mailings.cancelMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
 
+export const pauseMailing: H<'pauseMailing'> = async (c) =>
+  c.json(toDto(await mailings.pauseMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+
+export const resumeMailing: H<'resumeMailing'> = async (c) =>
+  c.json(toDto(await mailings.resumeMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+
+/** POST /mailings/{id}/test: built per router, it needs the bot's Api and the translator. */
+export const testMailing =
+  (services: Pick<Services, 'telegram' | 'translator'>): H<'testMailing'> =>
+  async (c) =>
+    c.json(
+      await sendTest(
+        { api: services.telegram, translator: services.translator },
+        c.var.em,
+        c.var.principal.user,
+        c.req.valid('param').id,
+      ),
+      200,
+    );
+
+const CSV_COLUMNS = ['id', 'userId', 'chatId', 'status', 'attempts', 'error', 'sentAt', 'telegramMessageId'] as const;
+const csvCell = (value: unknown) => {
+  const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  // Quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
 export const listDeliveries: H<'listDeliveries'> = async (c) => {
-  const page = await mailings.listDeliveries(c.var.em, c.req.valid('param').id, c.req.valid('query'));
+  const query = c.req.valid('query');
+  if (/\btext\/csv\b/i.test(c.req.header('accept') ?? '')) {
+    const id = c.req.valid('param').id;
+    const lines = [CSV_COLUMNS.join(',')];
+    let cursor: string | undefined = query.cursor;
+    do {
+      const page = await mailings.listDeliveries(c.var.em, id, { status: query.status, limit: 1000, cursor });
+      for (const d of page.items) lines.push(CSV_COLUMNS.map((k) => csvCell(d[k])).join(','));
+      cursor = page.nextCursor ?? undefined;
+      c.var.em.clear();
+    } while (cursor);
+    return c.body(`${lines.join('\n')}\n`, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="mailing-${id}-deliveries.csv"`,
+    }) as never;
+  }
+  const page = await mailings.listDeliveries(c.var.em, c.req.valid('param').id, query);
   return c.json(
     {
       items: page.items.map((d) => ({

@@ -23,6 +23,9 @@ export function mailingsApi(services: Services) {
       .openapi(guarded(routes.updateMailing), handlers.updateMailing)
       .openapi(guarded(routes.deleteMailing), handlers.deleteMailing)
       .openapi(guarded(routes.cancelMailing), handlers.cancelMailing)
+      .openapi(guarded(routes.pauseMailing), handlers.pauseMailing)
+      .openapi(guarded(routes.resumeMailing), handlers.resumeMailing)
+      .openapi(guarded(routes.testMailing), handlers.testMailing(services))
       .openapi(guarded(routes.listDeliveries), handlers.listDeliveries)
   );
 }

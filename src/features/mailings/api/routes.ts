@@ -1,7 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
-import { DELIVERY_STATUSES, MAILING_STATUSES } from '../mailing.entities.js';
-import { MAILING_TEXT_MAX } from '../mailings.js';
+import {
+  BUTTON_ROWS_MAX,
+  BUTTON_TEXT_MAX,
+  BUTTON_URL_MAX,
+  BUTTONS_PER_ROW_MAX,
+  MAILING_CAPTION_MAX,
+  MAILING_TEXT_MAX,
+  MEDIA_URL_MAX,
+} from '../content.js';
+import { DELIVERY_STATUSES, MAILING_STATUSES, MEDIA_TYPES } from '../mailing.entities.js';
 
 /** SPEC §3.6. Admin only: every route answers 401 without a token and 403 `forbidden` for non-admins. */
 
@@ -39,10 +47,46 @@ const CountsSchema = z
   )
   .openapi('DeliveryCounts');
 
+const MediaSchema = z
+  .strictObject({
+    type: z.enum(MEDIA_TYPES),
+    url: z
+      .string()
+      .max(MEDIA_URL_MAX * 2)
+      .optional()
+      .openapi({ description: `http(s), ≤ ${MEDIA_URL_MAX} characters` }),
+    fileId: z.string().max(256).optional().openapi({ description: 'A Telegram file id' }),
+  })
+  .openapi('MailingMedia', {
+    description: 'A photo, video, animation (GIF) or document: exactly one of url and fileId',
+    example: { type: 'photo', url: 'https://example.com/sale.jpg' },
+  });
+const ButtonSchema = z
+  .strictObject({
+    text: z
+      .string()
+      .max(BUTTON_TEXT_MAX * 4)
+      .openapi({ description: `1–${BUTTON_TEXT_MAX} characters` }),
+    url: z
+      .string()
+      .max(BUTTON_URL_MAX * 4)
+      .openapi({ description: `http(s), ≤ ${BUTTON_URL_MAX} characters` }),
+  })
+  .openapi('MailingButton');
+const ButtonsSchema = z
+  .array(z.array(ButtonSchema).max(BUTTONS_PER_ROW_MAX * 4))
+  .max(BUTTON_ROWS_MAX * 4)
+  .openapi({
+    description: `URL buttons: up to ${BUTTON_ROWS_MAX} rows of up to ${BUTTONS_PER_ROW_MAX}; a 🔕 Unsubscribe row is always added`,
+    example: [[{ text: 'Open the shop', url: 'https://example.com/shop' }]],
+  });
+
 export const MailingSchema = z
   .object({
     id: z.string(),
-    text: z.string(),
+    text: z.string().openapi({ description: 'Telegram HTML (the caption when there is media)' }),
+    media: MediaSchema.nullable(),
+    buttons: ButtonsSchema.nullable(),
     filter: FilterSchema,
     startAt: z.string(),
     endAt: z.string(),
@@ -50,7 +94,9 @@ export const MailingSchema = z
     status: z.enum(MAILING_STATUSES),
     recipientCount: z.number().int(),
     counts: CountsSchema,
+    unsubscribes: z.number().int().openapi({ description: 'Recipients who pressed 🔕 Unsubscribe under it' }),
     createdAt: z.string(),
+    pausedAt: z.string().nullable(),
   })
   .openapi('Mailing');
 
@@ -59,7 +105,12 @@ const CreateMailingSchema = z
     text: z
       .string()
       .max(MAILING_TEXT_MAX * 2)
-      .openapi({ description: `Telegram HTML, ≤ ${MAILING_TEXT_MAX} characters, tags balanced` }),
+      .optional()
+      .openapi({
+        description: `Telegram HTML, tags balanced: ≤ ${MAILING_TEXT_MAX} characters, or the caption (≤ ${MAILING_CAPTION_MAX} visible characters, may be empty) when there is media`,
+      }),
+    media: MediaSchema.nullable().optional(),
+    buttons: ButtonsSchema.nullable().optional(),
     filter: FilterSchema.optional(),
     startAt: time('Start (default: now)').optional(),
     endAt: time('End: nothing is sent after it'),
@@ -183,10 +234,51 @@ export const listDeliveries = createRoute({
   operationId: 'listMailingDeliveries',
   tags,
   security,
-  summary: 'Per-recipient detail of a mailing',
+  summary: 'Per-recipient detail of a mailing (Accept: text/csv gives every row as CSV)',
   request: { params: idParam, query: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), limit, cursor }) },
   responses: {
-    200: json(z.object({ items: z.array(DeliverySchema), nextCursor: z.string().nullable() }), 'A page'),
+    200: {
+      description: 'A page (JSON), or every matching row (CSV)',
+      content: {
+        'application/json': { schema: z.object({ items: z.array(DeliverySchema), nextCursor: z.string().nullable() }) },
+        'text/csv': { schema: z.string().openapi({ example: 'id,userId,chatId,status,attempts,error,sentAt\n' }) },
+      },
+    },
     ...errorResponses(401, 403, 404, 422),
+  },
+});
+
+const transition = (name: 'pause' | 'resume', operationId: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path: `/mailings/{id}/${name}`,
+    operationId,
+    tags,
+    security,
+    summary,
+    request: { params: idParam },
+    responses: { 200: json(MailingSchema, 'The mailing now'), ...errorResponses(401, 403, 404, 409) },
+  });
+export const pauseMailing = transition(
+  'pause',
+  'pauseMailing',
+  'Pause a running mailing: every worker stops within a second (409 unless running)',
+);
+export const resumeMailing = transition(
+  'resume',
+  'resumeMailing',
+  'Resume a paused mailing where it stopped, no duplicates (409 unless paused, or after its end)',
+);
+export const testMailing = createRoute({
+  method: 'post',
+  path: '/mailings/{id}/test',
+  operationId: 'testMailing',
+  tags,
+  security,
+  summary: "Send the mailing to the calling admin's own Telegram, exactly as recipients get it",
+  request: { params: idParam },
+  responses: {
+    200: json(z.object({ messageId: z.number().int() }), 'Sent'),
+    ...errorResponses(401, 403, 404, 409, 422),
   },
 });

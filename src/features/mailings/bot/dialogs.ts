@@ -1,4 +1,5 @@
 import { GrammyError, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
 import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
 import { askText } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
@@ -9,17 +10,30 @@ import { formatLocal, localParts, parseDueDate } from '../../../platform/time/lo
 import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
 import { FILTER_VALUES_MAX, normalizeFilter } from '../audience.js';
 import { audienceText, languageLabel } from '../card.js';
-import type { MailingFilter } from '../mailing.entities.js';
-import { countAudience, createMailing, htmlProblem, MAILING_TEXT_MAX, parseWindowText } from '../mailings.js';
+import {
+  BUTTON_ROWS_MAX,
+  BUTTON_TEXT_MAX,
+  BUTTON_URL_MAX,
+  BUTTONS_PER_ROW_MAX,
+  type ContentInput,
+  checkButtons,
+  type MailingContent,
+  validateContent,
+} from '../content.js';
+import { sendMailingTo } from '../jobs/test-send.js';
+import type { MailingButton, MailingFilter, TextEntity } from '../mailing.entities.js';
+import { countAudience, createMailing, parseWindowText } from '../mailings.js';
 import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './screens.js';
 
 /**
- * The new-mailing dialog (SPEC §2.5): text (HTML; the preview is the text itself sent with
- * parse_mode HTML, so the admin sees exactly what recipients get) → audience (one message, edited
- * in place, combining tags, operator codes and languages, with live recipient counts) → start (now
- * or a local date-time) → end (after the start) → optional local window → summary → create. Bad
- * input re-asks with the reason. The admin check runs again when the mailing is created. Buttons of
- * this dialog use plain callback data `mn:<x>`.
+ * The new-mailing dialog (SPEC §2.5): content (the admin sends or forwards the message as it
+ * should look: a text with Telegram's formatting, or a photo, video, GIF or document with a
+ * caption; entities and file ids are kept, nothing is re-encoded) → URL buttons (optional) →
+ * audience (one message, edited in place, with live recipient counts) → start (now or a local
+ * date-time) → end → optional local window → preview (the mailing sent to the admin exactly as
+ * recipients get it) → summary → create. Bad input re-asks with the reason in the admin's
+ * language. The admin check runs again when the mailing is created. Buttons of this dialog use
+ * plain callback data `mn:<x>`.
  */
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -46,6 +60,71 @@ function toggleLanguage(filter: MailingFilter, language: string): MailingFilter 
   const known: readonly string[] = AUDIENCE_LANGUAGES;
   const ordered = [...known.filter((l) => current.has(l)), ...[...current].filter((l) => !known.includes(l))];
   return withValues(filter, 'languages', ordered);
+}
+
+/** What the admin sent, as mailing content: a text with its entities, or media with its caption. */
+export function contentFromMessage(message: Message): ContentInput | null {
+  const caption = { text: message.caption ?? '', entities: (message.caption_entities ?? []) as TextEntity[] };
+  if (message.photo?.length)
+    return { ...caption, media: { type: 'photo', fileId: message.photo.at(-1)?.file_id ?? '' } };
+  if (message.animation) return { ...caption, media: { type: 'animation', fileId: message.animation.file_id } };
+  if (message.video) return { ...caption, media: { type: 'video', fileId: message.video.file_id } };
+  if (message.document) return { ...caption, media: { type: 'document', fileId: message.document.file_id } };
+  if (message.text !== undefined) return { text: message.text, entities: (message.entities ?? []) as TextEntity[] };
+  return null;
+}
+
+/** `Label https://…` per button, `|` between buttons of a row, one row per line. */
+export function parseButtonLines(input: string): MailingButton[][] {
+  return input
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) =>
+      line.split('|').map((part) => {
+        const match = /^(.*?)\s*[-–—:]?\s*(\S+)$/su.exec(part.trim());
+        const [, text = '', url = ''] = match ?? [];
+        return { text, url };
+      }),
+    );
+}
+
+/** A content refusal of the domain in the admin's language. */
+export function contentProblem(t: Translate, err: DomainError): string {
+  const d = (err.details ?? {}) as {
+    field?: string;
+    reason?: string;
+    row?: number;
+    column?: number;
+    length?: number;
+    max?: number;
+  };
+  const at = { row: d.row ?? 1, column: d.column ?? 1 };
+  switch (d.reason) {
+    case 'empty':
+      return t('mailing-content-empty');
+    case 'too_long':
+      return t('mailing-text-too-long', { length: String(d.length ?? 0), max: String(d.max ?? 4096) });
+    case 'caption_too_long':
+      return t('mailing-caption-too-long', { length: String(d.length ?? 0), max: String(d.max ?? 1024) });
+    case 'too_many_rows':
+      return t('mailing-buttons-too-many', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
+    case 'too_many_in_row':
+      return t('mailing-buttons-row-too-long', { ...at, perRow: BUTTONS_PER_ROW_MAX });
+    case 'text_empty':
+      return t('mailing-buttons-no-label', at);
+    case 'text_too_long':
+      return t('mailing-buttons-label-too-long', { ...at, max: BUTTON_TEXT_MAX });
+    case 'url_empty':
+    case 'url_format':
+      return t('mailing-buttons-url-invalid', at);
+    case 'url_scheme':
+      return t('mailing-buttons-url-scheme', at);
+    case 'url_too_long':
+      return t('mailing-buttons-url-too-long', { ...at, max: BUTTON_URL_MAX });
+    default:
+      return t('mailing-invalid', { error: err.message });
+  }
 }
 
 interface Me {
@@ -263,39 +342,43 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     if (!me) return;
     const t = translator.forLocale(me.locale);
 
-    // 1. Text, previewed exactly as it will be sent.
-    const textPrompt = t('mailing-text-prompt', { max: String(MAILING_TEXT_MAX) });
-    await ctx.reply(textPrompt);
-    let text: string;
+    // 1. Content: the message as it should look (formatting, media and caption kept).
+    await ctx.reply(t('mailing-content-prompt'));
+    let content: MailingContent;
     for (;;) {
-      const answer = await askText(conversation, textPrompt);
-      const candidate = answer.message.text;
-      if (candidate.length > MAILING_TEXT_MAX) {
-        await answer.reply(
-          t('mailing-text-too-long', { length: String(candidate.length), max: String(MAILING_TEXT_MAX) }),
-        );
+      const next = await conversation.wait();
+      if (next.callbackQuery) await conversation.halt({ next: true });
+      const message = next.message;
+      if (!message) continue;
+      const draft = contentFromMessage(message);
+      if (!draft) {
+        await next.reply(t('mailing-content-unsupported'));
         continue;
       }
-      const problem = htmlProblem(candidate);
-      if (problem) {
-        await answer.reply(t('mailing-text-html', { error: problem }));
-        continue;
+      try {
+        content = validateContent(draft);
+        break;
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        await next.reply(contentProblem(t, err));
       }
-      const preview = await conversation.external(async (outer) => {
-        try {
-          await outer.api.sendMessage(outer.chat?.id ?? 0, candidate, { parse_mode: 'HTML' });
-          return null;
-        } catch (err) {
-          return err instanceof Error ? err.message : String(err);
-        }
-      });
-      if (preview !== null) {
-        await answer.reply(t('mailing-text-html', { error: preview }));
-        continue;
+    }
+
+    // 1b. Buttons (optional): one row per line, `Label https://…`, several in a row with `|`.
+    const buttonsPrompt = t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
+    await ctx.reply(buttonsPrompt, { reply_markup: new InlineKeyboard().text(t('mailing-buttons-skip'), 'mn:skip') });
+    for (;;) {
+      const choice = await waitChoice(conversation);
+      if (choice.data === 'skip') break;
+      if (choice.text === undefined) continue;
+      if (commandName(choice.text.trim()) === 'skip') break;
+      try {
+        content = { ...content, buttons: checkButtons(parseButtonLines(choice.text)) };
+        break;
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        await choice.ctx.reply(contentProblem(t, err));
       }
-      await answer.reply(t('mailing-preview'));
-      text = candidate;
-      break;
     }
 
     // 2. Audience: one message, edited in place as the admin combines the conditions.
@@ -359,7 +442,17 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       break;
     }
 
-    // 6. Summary and confirmation.
+    // 6. Preview: the mailing sent to the admin exactly as recipients get it (🔕 included).
+    const previewed = await conversation.external(async (outer) =>
+      sendMailingTo(outer.api, outer.chat?.id ?? 0, '0', content, outer.t('mailing-unsubscribe')),
+    );
+    if (!previewed.ok) {
+      await ctx.reply(t('mailing-test-failed', { error: previewed.description }));
+      return;
+    }
+    await ctx.reply(t('mailing-preview'));
+
+    // 7. Summary and confirmation.
     const recipients = await count(conversation, filter);
     await ctx.reply(
       t('mailing-summary', {
@@ -368,6 +461,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         start: startShown,
         end: formatLocal(endAt, me.timezone),
         window: window ? `${window.from}-${window.to}` : t('mailing-window-none'),
+        buttons: content.buttons?.flat().length ?? 0,
       }),
       { reply_markup: new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('cancel'), 'mn:cancel') },
     );
@@ -380,23 +474,23 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       if (choice.data === 'create') break;
     }
 
-    // 7. Create (the admin check again: the role may have changed during the dialog).
+    // 8. Create (the admin check again: the role may have changed during the dialog).
     const outcome = await conversation.external(async (outer): Promise<string | null> => {
       if (!isAdmin(outer.user)) {
         await denyUnlessAdmin(outer);
         return null;
       }
       try {
-        const mailing = await createMailing(outer.em, outer.user, { text, filter, startAt, endAt, window });
+        const mailing = await createMailing(outer.em, outer.user, { ...content, filter, startAt, endAt, window });
         await outer.reply(outer.t('mailing-created', { id: mailing.id }));
         await openMailing(outer, screens, mailing.id, 'reply');
         return null;
       } catch (err) {
-        if (err instanceof DomainError) return err.message;
+        if (err instanceof DomainError) return contentProblem(outer.t, err);
         throw err;
       }
     });
-    if (outcome) await ctx.reply(t('mailing-audience-values-invalid', { error: outcome }));
+    if (outcome) await ctx.reply(outcome);
   }
 
   return { [MAILING_CONVERSATIONS.create]: newMailing };

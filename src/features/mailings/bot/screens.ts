@@ -1,15 +1,19 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { statusLabel } from '../card.js';
-import { cancelMailing } from '../mailings.js';
+import { contentPreview } from '../content.js';
+import { sendMailingTo } from '../jobs/test-send.js';
+import { cancelMailing, contentOf, deleteMailing, pauseMailing, resumeMailing } from '../mailings.js';
 import { loadMailing, mailingCardText, mailingList, mailingsView, registerCard } from './views.js';
 
 /**
- * Mailing screens (SPEC §2.5): list → card (counts, progress, rate, ETA) → cancel confirmation.
+ * Mailing screens (SPEC §2.5): list (paged) → card (content, counts, progress, rate, ETA; Pause /
+ * Resume, Test, Cancel, Delete before the start) → cancel / delete confirmation.
  * Admins only: every dispatcher checks the role first. Card payloads are `<mailingId>.<action>`;
  * the mailing is loaded again on every press.
  */
@@ -17,6 +21,7 @@ export interface MailingScreens {
   mailings: Screen;
   mailingCard: Screen;
   mailingCancel: Screen;
+  mailingDelete: Screen;
 }
 
 export const MAILING_CONVERSATIONS = { create: 'newMailing' } as const;
@@ -24,23 +29,29 @@ export const MAILING_CONVERSATIONS = { create: 'newMailing' } as const;
 export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; screens: MailingScreens } {
   const screens = {} as MailingScreens;
 
+  // List payloads are `<page>.<action>`, so a press on an old page still renders that page.
   const goList = (ctx: BotContext) => listAction(ctx, screens, home());
   const list = new ScreenMenu('mll', { autoAnswer: false, onMenuOutdated: goList });
   list.dynamic(async (ctx, range) => {
     if (ctx.user.role !== 'admin') return;
-    for (const m of await mailingList(ctx)) {
+    const v = mailingsView(ctx);
+    const items = await mailingList(ctx, v.page ?? (Number(splitPayload(matchOf(ctx)).id) || 1));
+    const page = v.page ?? 1;
+    for (const m of items) {
       const total = Object.values(m.counts).reduce((a, b) => a + b, 0);
       const text = ctx.t('mailing-list-item', {
         id: m.id,
         status: statusLabel(ctx.t, m.status),
         sent: m.counts.sent,
         total,
+        text: contentPreview(m, 24),
       });
-      range.text({ text, payload: `m${m.id}` }, goList).row();
+      range.text({ text, payload: `${page}.m${m.id}` }, goList).row();
     }
+    addPager(range, { page, pages: v.pages ?? 1 }, (target) => `${target}.p`, goList);
     range
-      .text({ text: ctx.t('mailings-new'), payload: 'n' }, goList)
-      .text({ text: ctx.t('admin-to-home'), payload: 'b' }, goList);
+      .text({ text: ctx.t('mailings-new'), payload: `${page}.n` }, goList)
+      .text({ text: ctx.t('admin-to-home'), payload: `${page}.b` }, goList);
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
@@ -50,8 +61,14 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     const m = mailingsView(ctx).mailing ?? (await loadMailing(ctx, splitPayload(matchOf(ctx)).id));
     if (!m) return;
     range.text({ text: ctx.t('mailing-refresh'), payload: `${m.id}.r` }, goCard);
-    if (m.status === 'scheduled' || m.status === 'running') {
+    range.text({ text: ctx.t('mailing-test'), payload: `${m.id}.t` }, goCard).row();
+    if (m.status === 'running') range.text({ text: ctx.t('mailing-pause'), payload: `${m.id}.p` }, goCard);
+    if (m.status === 'paused') range.text({ text: ctx.t('mailing-resume'), payload: `${m.id}.u` }, goCard);
+    if (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused') {
       range.text({ text: ctx.t('mailing-cancel'), payload: `${m.id}.c` }, goCard);
+    }
+    if (m.status === 'scheduled' && m.recipientCount === 0 && m.counts.pending === 0) {
+      range.text({ text: ctx.t('mailing-delete'), payload: `${m.id}.d` }, goCard);
     }
     range.row().text({ text: ctx.t('mailing-to-list'), payload: `${m.id}.l` }, goCard);
   });
@@ -63,6 +80,12 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   cancel
     .text({ text: (ctx) => ctx.t('mailing-cancel-yes'), payload: answer('y') }, goCancel)
     .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goCancel);
+
+  const goDelete = (ctx: BotContext) => deleteAction(ctx, screens);
+  const remove = new ScreenMenu('mld', { autoAnswer: false, onMenuOutdated: goDelete });
+  remove
+    .text({ text: (ctx) => ctx.t('mailing-delete-yes'), payload: answer('y') }, goDelete)
+    .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goDelete);
 
   screens.mailings = {
     text: async (ctx) =>
@@ -80,7 +103,11 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     text: (ctx) => ctx.t('mailing-cancel-confirm', { id: mailingsView(ctx).mailing?.id ?? '' }),
     menu: cancel,
   };
-  return { menus: [list, card, cancel], screens };
+  screens.mailingDelete = {
+    text: (ctx) => ctx.t('mailing-delete-confirm', { id: mailingsView(ctx).mailing?.id ?? '' }),
+    menu: remove,
+  };
+  return { menus: [list, card, cancel, remove], screens };
 }
 
 /** Opens a mailing's card and registers it for live updates while the mailing is not finished. */
@@ -112,14 +139,17 @@ export async function openMailing(
 
 async function listAction(ctx: BotContext, screens: MailingScreens, home: Screen): Promise<void> {
   if (await denyUnlessAdmin(ctx)) return;
-  const payload = matchOf(ctx);
-  if (payload === 'n') {
+  const { id: page, action } = splitPayload(matchOf(ctx));
+  if (action === 'n') {
     await answerCallback(ctx);
     await ctx.conversation.enter(MAILING_CONVERSATIONS.create);
     return;
   }
-  if (payload === 'b') return showScreen(ctx, home);
-  if (payload.startsWith('m')) return openMailing(ctx, screens, payload.slice(1));
+  if (action === 'b') return showScreen(ctx, home);
+  if (action.startsWith('m')) return openMailing(ctx, screens, action.slice(1));
+  const v = mailingsView(ctx);
+  v.list = undefined;
+  v.page = Number(page) || 1;
   return showScreen(ctx, screens.mailings);
 }
 
@@ -132,10 +162,53 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
     mailingsView(ctx).list = undefined;
     return showScreen(ctx, screens.mailings);
   }
-  if (action === 'c' && (m.status === 'scheduled' || m.status === 'running')) {
+  if (action === 'c' && (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused')) {
     return showScreen(ctx, screens.mailingCancel);
   }
+  if (action === 'd' && m.status === 'scheduled') return showScreen(ctx, screens.mailingDelete);
+  if (action === 'p' || action === 'u') {
+    try {
+      if (action === 'p') await pauseMailing(ctx.em, ctx.user, id);
+      else await resumeMailing(ctx.em, ctx.user, id);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return openMailing(ctx, screens, id, 'edit', ctx.t('mailing-state-changed'));
+    }
+    return openMailing(ctx, screens, id, 'edit', ctx.t(action === 'p' ? 'mailing-paused' : 'mailing-resumed'));
+  }
+  if (action === 't') {
+    const label = ctx.t('mailing-unsubscribe');
+    const outcome = await sendMailingTo(ctx.api, ctx.chat?.id ?? 0, m.id, contentOf(m), label);
+    if (!outcome.ok) {
+      await answerCallback(ctx);
+      await ctx.reply(ctx.t('mailing-test-failed', { error: outcome.description }));
+      return;
+    }
+    await answerCallback(ctx, ctx.t('mailing-test-sent'));
+    // The card follows the test message, so it stays the newest.
+    mailingsView(ctx).mailing = undefined;
+    return openMailing(ctx, screens, id, 'reply');
+  }
   return openMailing(ctx, screens, id);
+}
+
+async function deleteAction(ctx: BotContext, screens: MailingScreens): Promise<void> {
+  if (await denyUnlessAdmin(ctx)) return;
+  const { id, action } = splitPayload(matchOf(ctx));
+  if (action !== 'y') return openMailing(ctx, screens, id);
+  try {
+    await deleteMailing(ctx.em, ctx.user, id);
+  } catch (err) {
+    if (err instanceof DomainError && (err.code === 'mailing_started' || err.code === 'not_found')) {
+      return openMailing(ctx, screens, id, 'edit', ctx.t('mailing-state-changed'));
+    }
+    throw err;
+  }
+  await answerCallback(ctx, ctx.t('mailing-deleted', { id }));
+  const v = mailingsView(ctx);
+  v.mailing = undefined;
+  v.list = undefined;
+  await showScreen(ctx, screens.mailings);
 }
 
 async function cancelAction(ctx: BotContext, screens: MailingScreens): Promise<void> {

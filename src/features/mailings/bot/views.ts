@@ -3,7 +3,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { DomainError } from '../../../platform/errors.js';
 import { renderMailingCard } from '../card.js';
 import { type LiveCard, registerLiveCard } from '../jobs/cards.js';
-import { getMailingView, listMailings, type MailingView } from '../mailings.js';
+import { getMailingView, listMailingsPage, type MailingView } from '../mailings.js';
 
 export const MAILINGS_PAGE = 10;
 
@@ -11,6 +11,9 @@ export const MAILINGS_PAGE = 10;
 export interface MailingsView {
   mailing?: MailingView;
   list?: MailingView[];
+  /** The list page this update shows (from 1), and how many there are. */
+  page?: number;
+  pages?: number;
 }
 const views = new WeakMap<object, MailingsView>();
 export function mailingsView(ctx: BotContext): MailingsView {
@@ -22,9 +25,15 @@ export function mailingsView(ctx: BotContext): MailingsView {
   return v;
 }
 
-export async function mailingList(ctx: BotContext): Promise<MailingView[]> {
+/** The list page of this update (`page`, else page 1); sets the view's page and pages. */
+export async function mailingList(ctx: BotContext, page?: number): Promise<MailingView[]> {
   const v = mailingsView(ctx);
-  v.list ??= (await listMailings(ctx.em, { limit: MAILINGS_PAGE })).items;
+  if (!v.list) {
+    const found = await listMailingsPage(ctx.em, page ?? v.page ?? 1, MAILINGS_PAGE);
+    v.list = found.items;
+    v.page = found.page;
+    v.pages = found.pages;
+  }
   return v.list;
 }
 

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { createTranslator, type Translator } from '../../../platform/i18n/translator.js';
 import type { Services } from '../../../platform/services.js';
 import { setBotBlocked } from '../../users/index.js';
+import { type MailingContent, mailingCall } from '../content.js';
 import { type Claimed, DeliveryStore } from '../deliveries.js';
 import { RateGate } from './rate-gate.js';
 import { SentLog } from './sent-log.js';
@@ -45,7 +47,8 @@ export interface MailingEngineOptions {
   workerId?: string;
 }
 
-type EngineServices = Pick<Services, 'config' | 'log' | 'orm' | 'redis' | 'keyPrefix'>;
+type EngineServices = Pick<Services, 'config' | 'log' | 'orm' | 'redis' | 'keyPrefix'> &
+  Partial<Pick<Services, 'translator'>>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -65,8 +68,11 @@ export class MailingEngine {
   private readonly horizonMs: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
-  /** Each running mailing's prepared message (null: the mailing is gone). */
+  /** Each running mailing's prepared message per recipient language (null: the mailing is gone). */
   private readonly messages = new Map<string, PreparedMessage | null>();
+  /** Each running mailing's content (null: the mailing is gone), read once per tick. */
+  private readonly contents = new Map<string, MailingContent | null>();
+  private readonly translator: Translator;
   /** Claimed rows not yet sent, in claim order. */
   private queue: Claimed[] = [];
   private refilling: Promise<void> | undefined;
@@ -101,6 +107,7 @@ export class MailingEngine {
       maxSockets: this.concurrency,
     });
     this.sentLog = new SentLog(this.store, services.log);
+    this.translator = services.translator ?? createTranslator();
   }
 
   start(): this {
@@ -162,8 +169,9 @@ export class MailingEngine {
 
   /** Scheduler and housekeeping; any worker may run it at any time, concurrently with others. */
   async tick(): Promise<void> {
-    // Texts are read again once per tick: a cancelled or deleted mailing's text does not linger.
+    // Contents are read again once per tick: a cancelled or deleted mailing's content does not linger.
     this.messages.clear();
+    this.contents.clear();
     while (!this.stopped && (await this.startDueMailing())) {}
     // Leases last leaseMs: looking for expired ones four times per lease is soon enough, and the
     // statement is not free on a big mailing (it walks the index entries of processed rows).
@@ -263,7 +271,7 @@ export class MailingEngine {
     const ready: Array<[Claimed, PreparedMessage]> = [];
     const dropped: string[] = [];
     for (const row of group) {
-      const message = await this.messageOf(row.mailing_id);
+      const message = await this.messageOf(row.mailing_id, row.language);
       if (message) ready.push([row, message]);
       else dropped.push(row.id); // mailing deleted: the cascade removed the row too
     }
@@ -279,12 +287,23 @@ export class MailingEngine {
     }
   }
 
-  private async messageOf(mailingId: string): Promise<PreparedMessage | null> {
-    let message = this.messages.get(mailingId);
+  /** The mailing's call for a recipient of this language (the 🔕 button speaks it), built once. */
+  private async messageOf(mailingId: string, language: string): Promise<PreparedMessage | null> {
+    const key = `${mailingId}:${language}`;
+    let message = this.messages.get(key);
     if (message === undefined) {
-      const text = await this.store.mailingText(mailingId);
-      message = text === null ? null : this.transport.prepare(text, this.services.config.mailing);
-      this.messages.set(mailingId, message);
+      let content = this.contents.get(mailingId);
+      if (content === undefined) {
+        content = await this.store.mailingContent(mailingId);
+        this.contents.set(mailingId, content);
+      }
+      if (content === null) message = null;
+      else {
+        const label = this.translator.forLocale(language === 'ru' ? 'ru' : 'en')('mailing-unsubscribe');
+        const call = mailingCall(mailingId, content, label, this.services.config.mailing);
+        message = this.transport.prepareCall(call.method, call.payload);
+      }
+      this.messages.set(key, message);
     }
     return message;
   }

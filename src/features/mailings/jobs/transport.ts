@@ -31,8 +31,10 @@ export interface MessageOptions {
   paidBroadcast?: boolean;
 }
 
-/** A mailing's text, serialised once: only the chat id is spliced in per recipient. */
+/** A mailing's call, serialised once: only the chat id is spliced in per recipient. */
 export interface PreparedMessage {
+  /** The Bot API method's URL (sendMessage, sendPhoto, …). */
+  readonly url: URL;
   /** The JSON body after `{"chat_id":<id>` (starts with a comma, ends with the closing brace). */
   readonly tail: string;
 }
@@ -53,29 +55,42 @@ interface BotApiAnswer {
 }
 
 export class MailingTransport {
-  private readonly url: URL;
+  private readonly base: string;
+  private readonly urls = new Map<string, URL>();
   private readonly request: typeof httpRequest;
   private readonly agent: HttpAgent;
   private readonly timeoutMs: number;
 
   constructor(config: Pick<Config, 'botToken' | 'telegramApiRoot'>, options: TransportOptions = {}) {
     // The token is part of the path: it never leaves this object (errors carry socket codes only).
-    this.url = new URL(`${config.telegramApiRoot.replace(/\/+$/, '')}/bot${config.botToken}/sendMessage`);
-    const https = this.url.protocol === 'https:';
+    this.base = `${config.telegramApiRoot.replace(/\/+$/, '')}/bot${config.botToken}/`;
+    const https = new URL(this.base).protocol === 'https:';
     this.request = https ? (httpsRequest as typeof httpRequest) : httpRequest;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, timeout: 60_000 };
     this.agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** An HTML text message (benchmarks and the transport's own tests). */
   prepare(text: string, options: MessageOptions = {}): PreparedMessage {
-    const rest = JSON.stringify({
+    return this.prepareCall('sendMessage', {
       text,
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(options.paidBroadcast ? { allow_paid_broadcast: true } : {}),
     });
-    return { tail: `,${rest.slice(1)}` };
+  }
+
+  /** Any send call (content.ts `mailingCall`): the method and every field but `chat_id`. */
+  prepareCall(method: string, payload: Record<string, unknown>): PreparedMessage {
+    let url = this.urls.get(method);
+    if (!url) {
+      if (!/^send[A-Za-z]+$/.test(method)) throw new Error(`not a send method: ${method}`);
+      url = new URL(`${this.base}${method}`);
+      this.urls.set(method, url);
+    }
+    const rest = JSON.stringify(payload);
+    return { url, tail: rest === '{}' ? '}' : `,${rest.slice(1)}` };
   }
 
   /** Sends one message; never throws: every failure is classified. */
@@ -101,7 +116,7 @@ export class MailingTransport {
         );
       };
       const req = this.request(
-        this.url,
+        message.url,
         {
           method: 'POST',
           agent: this.agent,

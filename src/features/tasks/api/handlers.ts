@@ -30,8 +30,8 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
   const commentDeps = { cache: services.commentCache, effects };
   return {
     listTasks: async (c) => {
-      const { status, limit, cursor } = c.req.valid('query');
-      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, limit, cursor });
+      const { status, q, limit, cursor } = c.req.valid('query');
+      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, q, limit, cursor });
       return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
     },
     createTask: async (c) => {

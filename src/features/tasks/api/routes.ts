@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
 import { TASK_STATUSES } from '../task.entities.js';
-import { isId } from '../tasks.js';
+import { isCursorFor, parseCursor, SEARCH_WORDS_MAX } from '../tasks.js';
 import {
   CommentPageSchema,
   CommentSchema,
@@ -99,22 +99,48 @@ const limit = z.coerce
   .openapi({ description: `Page size, 1–${PAGE_LIMIT_MAX}`, example: PAGE_LIMIT_DEFAULT });
 const cursor = z
   .string()
-  .refine(isId, { message: 'Not a cursor returned by this endpoint' })
+  .refine((value) => parseCursor(value) !== null, { message: 'Not a cursor returned by this endpoint' })
+  .optional()
+  .openapi({ description: '`nextCursor` of the previous page (the same query otherwise)', example: '12' });
+const commentCursor = z
+  .string()
+  .refine((value) => parseCursor(value)?.byDue === false, { message: 'Not a cursor returned by this endpoint' })
   .optional()
   .openapi({ description: '`nextCursor` of the previous page', example: '12' });
 
-const ListTasksQuery = z.strictObject({
-  status: z
-    .enum([...TASK_STATUSES, 'open'])
-    .optional()
-    .openapi({
-      description: 'Only tasks with this status; `open` = todo or in_progress. Default: all',
-      example: 'open',
-    }),
-  limit,
-  cursor,
-});
-const ListCommentsQuery = z.strictObject({ limit, cursor });
+export const SEARCH_QUERY_MAX = 200;
+
+const ListTasksQuery = z
+  .strictObject({
+    status: z
+      .enum([...TASK_STATUSES, 'open'])
+      .optional()
+      .openapi({
+        description:
+          'Only tasks with this status; `open` = todo or in_progress. Default: all. `open` comes in ' +
+          'due-date order (overdue first, undated last); the other lists newest first',
+        example: 'open',
+      }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(SEARCH_QUERY_MAX)
+      .optional()
+      .openapi({
+        description:
+          `Words of the title (case-insensitive, any order, parts of words too; up to ${SEARCH_WORDS_MAX} words ` +
+          `are used): only tasks whose title has every one, e.g. \`q=pass renew\``,
+        example: 'passport',
+      }),
+    limit,
+    cursor,
+  })
+  .refine((query) => query.cursor === undefined || isCursorFor(query.cursor, query.status), {
+    path: ['cursor'],
+    message: 'Not a cursor of this list (pass the same status as for the previous page)',
+  });
+const ListCommentsQuery = z.strictObject({ limit, cursor: commentCursor });
 
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
@@ -124,7 +150,7 @@ const jsonBody = <T extends z.ZodType>(schema: T) => ({
 const badTask = {
   description:
     'Invalid: wrong types, unknown fields, or the limits (title 1–200, description ≤ 4000, ≤ 10 tags of ≤ 32, ' +
-    'due date not in the past) (validation_failed)',
+    'due date not in the past, remindBefore null, PT1H or P1D) (validation_failed)',
   path: 'title',
   message: 'The title is longer than 200 characters',
 };
@@ -135,15 +161,21 @@ export const listTasks = createRoute({
   operationId: 'listTasks',
   tags,
   security,
-  summary: 'Your tasks, newest first',
+  summary: 'Your tasks: open ones by due date, the others newest first; search by words of the title',
   description:
-    'Scope `tasks:read`. Only your own tasks, newest first, a page at a time: pass `nextCursor` as `cursor` ' +
-    'for the next page.',
+    'Scope `tasks:read`. Only your own tasks, a page at a time: pass `nextCursor` as `cursor` for the next ' +
+    'page (with the same `status` and `q`). Open tasks (`status=open`) come in due-date order: overdue ' +
+    'first, then by due date, undated last (newest first among equals); the other lists newest first. ' +
+    '`q` keeps the tasks whose title has every word of it.',
   request: { query: ListTasksQuery },
   responses: {
     200: json(TaskPageSchema, 'A page of tasks'),
     ...errors([401, 403, 422], {
-      422: { description: 'Bad status, limit or cursor (validation_failed)', path: 'limit', message: 'Too big' },
+      422: {
+        description: 'Bad status, q (empty or over 200 characters), limit or cursor (validation_failed)',
+        path: 'limit',
+        message: 'Too big',
+      },
     }),
   },
 });
@@ -156,9 +188,9 @@ export const createTask = createRoute({
   security,
   summary: 'Create a task',
   description:
-    'Scope `tasks:write`. The same rules as the bot’s New task dialog. With `dueAt`, a reminder with an ' +
-    'Open button reaches your Telegram at that time, once, if notifications are on. The bot shows the ' +
-    'task at its next screen.',
+    'Scope `tasks:write`. The same rules as the bot’s New task dialog. With `dueAt`, a reminder with ' +
+    'Done, Snooze and Open buttons reaches your Telegram at that time, once, if notifications are on; with ' +
+    '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before. The bot shows the task at its next screen.',
   request: { body: jsonBody(CreateTaskSchema) },
   responses: {
     201: json(TaskSchema, 'Created'),
@@ -187,7 +219,8 @@ export const updateTask = createRoute({
   summary: 'Change a task',
   description:
     'Scope `tasks:write`. Any subset of the fields; `dueAt: null` clears the due date. A new due date ' +
-    'moves the reminder; status `done` drops it.',
+    'moves the reminders (and each comes once for it); status `done` drops them; `remindBefore` sets or ' +
+    '(null) removes the advance reminder.',
   request: { params: TaskParams, body: jsonBody(UpdateTaskSchema) },
   responses: {
     200: json(TaskSchema, 'The changed task'),

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { CommentView } from '../comments.js';
 import {
   COMMENT_TEXT_MAX,
+  REMIND_BEFORE,
   TASK_DESCRIPTION_MAX,
   TASK_STATUSES,
   TASK_TAG_MAX,
@@ -26,6 +27,16 @@ export const TaskStatusSchema = z
   .enum(TASK_STATUSES)
   .openapi('TaskStatus', { description: 'todo → in_progress → done', example: 'todo' });
 
+export const RemindBeforeSchema = z
+  .enum(REMIND_BEFORE)
+  .nullable()
+  .openapi('RemindBefore', {
+    description:
+      'An advance reminder before the due time: `PT1H` one hour, `P1D` one day (ISO 8601 durations), or null: ' +
+      'only the reminder at the due time',
+    example: 'PT1H',
+  });
+
 export const TaskSchema = z
   .object({
     id: id('Task id', '17'),
@@ -35,6 +46,7 @@ export const TaskSchema = z
       .openapi({ description: `0–${TASK_DESCRIPTION_MAX} characters`, example: 'Photos first, then the form' }),
     status: TaskStatusSchema,
     dueAt: time('Due date-time, or null', '2026-12-01T15:00:00.000Z').nullable(),
+    remindBefore: RemindBeforeSchema,
     tags: z.array(z.string()).openapi({ description: 'Lower-case tags', example: ['docs', 'urgent'] }),
     commentCount: z.number().int().openapi({ description: 'Number of comments', example: 2 }),
     createdAt: time('Created', '2026-11-22T12:00:00.000Z'),
@@ -47,6 +59,7 @@ export const TaskSchema = z
       description: 'Photos first, then the form',
       status: 'in_progress',
       dueAt: '2026-12-01T15:00:00.000Z',
+      remindBefore: 'PT1H',
       tags: ['docs', 'urgent'],
       commentCount: 2,
       createdAt: '2026-11-22T12:00:00.000Z',
@@ -96,6 +109,7 @@ export const TaskPageSchema = z.object({ items: z.array(TaskSchema), nextCursor 
         description: '',
         status: 'todo',
         dueAt: null,
+        remindBefore: null,
         tags: [],
         commentCount: 0,
         createdAt: '2026-11-22T12:00:00.000Z',
@@ -156,15 +170,21 @@ export const CreateTaskSchema = z
     description: description.optional(),
     status: TaskStatusSchema.optional().openapi({ description: 'Default todo' }),
     dueAt: dueAt.optional(),
+    remindBefore: RemindBeforeSchema.optional().openapi({ description: 'Default null (no advance reminder)' }),
     tags: tags.optional(),
   })
   .openapi('CreateTask', {
     description: 'Unknown fields are refused (422).',
-    example: { title: 'Renew the passport', dueAt: '2026-12-01T18:00:00+03:00', tags: ['docs'] },
+    example: {
+      title: 'Renew the passport',
+      dueAt: '2026-12-01T18:00:00+03:00',
+      remindBefore: 'P1D',
+      tags: ['docs'],
+    },
   });
 
 export const UpdateTaskSchema = z
-  .strictObject({ title, description, status: TaskStatusSchema, dueAt, tags })
+  .strictObject({ title, description, status: TaskStatusSchema, dueAt, remindBefore: RemindBeforeSchema, tags })
   .partial()
   .openapi('UpdateTask', {
     description:
@@ -193,6 +213,7 @@ export const toTaskDto = (task: TaskView): TaskDto => ({
   description: task.description,
   status: task.status,
   dueAt: task.dueAt ? task.dueAt.toISOString() : null,
+  remindBefore: task.remindBefore,
   tags: task.tags,
   commentCount: task.commentCount,
   createdAt: task.createdAt.toISOString(),

@@ -1,20 +1,33 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
+import { addDays, fromLocal, localParts } from '../../../platform/time/local-dates.js';
+import { REMINDER_CALLBACK, type ReminderAction, reminderKeyboard, reminderText } from '../jobs/reminders.js';
+import type { Task } from '../task.entities.js';
+import { snoozeTask, updateTask } from '../tasks.js';
+import { forgetSnapshot, forgetTask, ownTask, shortDue, startSearch } from './list.js';
 import { openTask, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
-/** Matches the reminder's Open button (jobs/reminders.ts openTaskCallback: `task:<id>`). */
+/** Matches the Open button of reminders sent before issue 12 (`task:<id>`). */
 const OPEN_TASK_CALLBACK = /^task:(.*)$/;
 
 /**
- * Entry points to the task screens outside the menus: /tasks, /newtask, the deep link
- * `/start task_<id>` and the reminder's Open button. The latter two carry an id from outside,
- * so they open the card only for the task's owner; anyone else gets "not found".
+ * Entry points to the task screens outside the menus: /tasks, /newtask, /find, the deep link
+ * `/start task_<id>` and the reminder's buttons. The latter two carry an id from outside,
+ * so they act only on the task's owner's task; anyone else gets "not found" and nothing changes.
  */
 export function tasksFeature(screens: TaskScreens) {
   const composer = new Composer<BotContext>();
 
   composer.command('tasks', (ctx) => showTasks(ctx, screens, 'reply'));
   composer.command('newtask', (ctx) => ctx.conversation.enter(TASK_CONVERSATIONS.newTask));
+  composer.command('find', async (ctx) => {
+    const words = ctx.match.trim();
+    if (!words) return ctx.conversation.enter(TASK_CONVERSATIONS.search);
+    await startSearch(ctx, words);
+    await showTasks(ctx, screens, 'reply');
+  });
 
   composer.command('start', async (ctx, next) => {
     const payload = ctx.match.trim();
@@ -22,8 +35,68 @@ export function tasksFeature(screens: TaskScreens) {
     await openTask(ctx, screens, payload.slice('task_'.length), 'reply');
   });
 
-  // The reminder stays as it is; the card comes as a new message below it.
+  // An old reminder's Open: the reminder stays as it is; the card comes as a new message below it.
   composer.callbackQuery(OPEN_TASK_CALLBACK, (ctx) => openTask(ctx, screens, ctx.match[1] ?? '', 'reply'));
 
+  composer.callbackQuery(REMINDER_CALLBACK, (ctx) =>
+    reminderAction(ctx, screens, ctx.match[1] ?? '', (ctx.match[2] ?? 'o') as ReminderAction),
+  );
+
   return composer;
+}
+
+const MINUTE = 60_000;
+
+/** When a snooze ends: in 15 minutes, in an hour, or tomorrow at 9:00 in the user's zone. */
+export function snoozeUntil(action: 'z15' | 'z60' | 'zt', timezone: string, now = new Date()): Date {
+  if (action === 'z15') return new Date(now.getTime() + 15 * MINUTE);
+  if (action === 'z60') return new Date(now.getTime() + 60 * MINUTE);
+  const tomorrow = addDays(localParts(now, timezone), 1);
+  return fromLocal({ ...tomorrow, hour: 9, minute: 0 }, timezone);
+}
+
+/**
+ * A reminder's buttons (SPEC §2.2): ✅ Done, ⏰ Snooze, 📂 Open. Each edits the reminder in place
+ * to say what happened (Open turns it into the task's card). The task must be the user's own:
+ * a deleted task or another user's id answers "not found" and changes nothing.
+ */
+async function reminderAction(
+  ctx: BotContext,
+  screens: TaskScreens,
+  id: string,
+  action: ReminderAction,
+): Promise<void> {
+  const task = await ownTask(ctx, id);
+  if (!task) {
+    await answerCallback(ctx, ctx.t('tasks-not-found'));
+    return;
+  }
+  if (action === 'o') return openTask(ctx, screens, id, 'edit');
+  if (task.status === 'done') {
+    await answerCallback(ctx, ctx.t('task-reminder-already-done'));
+    return showReminder(ctx, task, ctx.t('task-reminder-done-note'), 'done');
+  }
+  if (action === 'd') {
+    const updated = await updateTask(ctx.em, ctx.deps.taskEffects, ctx.user, id, { status: 'done' });
+    forgetTask(ctx, id);
+    forgetSnapshot(ctx);
+    await answerCallback(ctx, ctx.t('task-reminder-done-toast'));
+    return showReminder(ctx, updated, ctx.t('task-reminder-done-note'), 'done');
+  }
+  const until = snoozeUntil(action, ctx.user.timezone);
+  const updated = await snoozeTask(ctx.em, ctx.deps.taskEffects, ctx.user, id, until);
+  const when = shortDue(ctx, until);
+  await answerCallback(ctx, ctx.t('task-reminder-snoozed-toast', { until: when }));
+  return showReminder(ctx, updated, ctx.t('task-reminder-snoozed', { until: when }), 'open');
+}
+
+/** The reminder message again, with a line saying what was done and the buttons that still apply. */
+async function showReminder(ctx: BotContext, task: Task, note: string, state: 'open' | 'done'): Promise<void> {
+  if (!ctx.callbackQuery?.message) return;
+  const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.user.timezone)}\n\n${note}`;
+  try {
+    await ctx.editMessageText(text, { reply_markup: reminderKeyboard(ctx.t, task.id, state) });
+  } catch (err) {
+    if (!isMessageNotModified(err)) throw err;
+  }
 }

@@ -1,28 +1,44 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { askText } from '../../../platform/bot/ui/ask.js';
+import { type Answer, Dialog, type DialogBack, type DialogLabels } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
-import { showScreen } from '../../../platform/bot/ui/screen.js';
+import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
-import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
+import {
+  formatDay,
+  formatDue,
+  fromLocal,
+  type LocalDate,
+  localParts,
+  parseDueDate,
+} from '../../../platform/time/local-dates.js';
 import { addComment, editComment, parseCommentText } from '../comments.js';
 import { COMMENT_TEXT_MAX, TASK_DESCRIPTION_MAX, TASK_TAGS_MAX, TASK_TITLE_MAX } from '../task.entities.js';
 import { createTask, parseDescription, parseTags, parseTitle, type TaskPatch, updateTask } from '../tasks.js';
+import { isDuePayload, monthRows, quickPickRows, readPick, timeRows } from './due-picker.js';
 import { clipEscaped, forgetTask, LAST_PAGE, ownTask, taskComments, view } from './list.js';
-import { showComments, TASK_CONVERSATIONS, type TaskScreens, taskNotFound } from './screens.js';
+import { TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
 /**
  * Task and comment dialogs: new task (title → description → due date → card), the four
- * edits of a card, and adding / editing a comment. Each re-asks with an example on bad input
- * and states the limit for over-long input; /cancel (global) leaves; a pressed button leaves
- * too and does what it says. Conversations are replayed on every update, so everything that
- * touches the database, Redis or the clock runs inside `conversation.external` (or
- * `conversation.now()`) and returns plain data. Bump CONVERSATION_VERSION when steps change.
+ * edits of a card, and adding / editing a comment (SPEC §2.1, §2.2).
+ *
+ * Every prompt carries ✖️ Cancel (and ⏭ Skip where the step is optional, 🗑 to clear a field
+ * that has a value); typed /cancel, /skip and /clear work too. Leaving returns to the screen the
+ * dialog started from (the card, the comments, the list, the main menu) in the same message
+ * (platform/bot/ui/ask.ts Dialog, and the /cancel handler in features/home), and an edit shows
+ * the updated card in the message of the card it came from. Bad input re-asks with an example.
+ *
+ * Conversations are replayed on every update, so everything that touches the database, Redis or
+ * the clock runs inside `conversation.external` (or `conversation.now()`) and returns plain data.
+ * Bump CONVERSATION_VERSION (platform/bot/create-bot.ts) when steps change.
  */
 
-/** `/skip`, `/clear`: the conversation commands a step may accept (cancel.ts lets them through). */
-const command = (text: string) => (text.trim().startsWith('/') ? (commandName(text.trim()) ?? null) : null);
+/** Where the task dialogs return: names resolved by `showTaskDialogBack`. */
+export const TASK_BACK = { list: 'tasks', card: 'task', comments: 'comments' } as const;
+
+const labels = (t: Translate): DialogLabels => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 function attempt<T>(parse: () => T): { value: T } | { error: DomainError } {
   try {
@@ -30,31 +46,6 @@ function attempt<T>(parse: () => T): { value: T } | { error: DomainError } {
   } catch (err) {
     if (err instanceof DomainError) return { error: err };
     throw err;
-  }
-}
-
-/**
- * Asks until the answer is usable: one of the step's `accept`ed commands (returned as such), or
- * text that `parse` accepts. Any other command re-asks with `onCommand` (default: the prompt);
- * a parse error is explained with `explain`.
- */
-async function askParsed<T, C extends string = never>(
-  conversation: BotConversation,
-  prompt: string,
-  options: { parse(text: string): T; explain(err: DomainError): string; accept?: readonly C[]; onCommand?: string },
-): Promise<{ value: T } | { command: C }> {
-  for (;;) {
-    const answer = await askText(conversation, prompt);
-    const text = answer.message.text;
-    const cmd = command(text);
-    if (cmd && (options.accept as readonly string[] | undefined)?.includes(cmd)) return { command: cmd as C };
-    if (cmd) {
-      await answer.reply(options.onCommand ?? prompt);
-      continue;
-    }
-    const parsed = attempt(() => options.parse(text));
-    if ('value' in parsed) return parsed;
-    await answer.reply(options.explain(parsed.error));
   }
 }
 
@@ -79,39 +70,10 @@ function commentError(t: Translate, err: DomainError): string {
   return t('comment-invalid');
 }
 
-type DueAnswer = { dueAt: Date } | { error: 'format' } | { error: 'past'; shown: string };
-
-/** A due date typed in the user's zone; the clock comes from conversation.now() so replays agree. */
-async function readDue(conversation: BotConversation, input: string, timezone: string): Promise<DueAnswer> {
-  const now = await conversation.now();
-  const dueAt = parseDueDate(input, timezone, new Date(now));
-  if (!dueAt) return { error: 'format' };
-  if (dueAt.getTime() <= now) return { error: 'past', shown: formatLocal(dueAt, timezone) };
-  return { dueAt };
-}
-
-/** Example dates that are always ahead: the first of next month, 18:00, in both numeric formats. */
-async function dueExamples(conversation: BotConversation, timezone: string) {
-  const now = localParts(new Date(await conversation.now()), timezone);
-  const year = now.month === 12 ? now.year + 1 : now.year;
-  const month = String((now.month % 12) + 1).padStart(2, '0');
-  return { iso: `${year}-${month}-01 18:00`, dotted: `01.${month}.${year} 18:00` };
-}
-
-function dueError(
-  t: Translate,
-  answer: Exclude<DueAnswer, { dueAt: Date }>,
-  input: string,
-  examples: { iso: string; dotted: string },
-): string {
-  return answer.error === 'past'
-    ? t('task-due-past', { due: answer.shown })
-    : t('task-due-invalid', { input: clip(input, 64), ...examples });
-}
-
 const isPast = (err: unknown) =>
   err instanceof DomainError && (err.details as { reason?: string } | undefined)?.reason === 'past';
 const isNotFound = (err: unknown) => err instanceof DomainError && err.code === 'not_found';
+const isCommand = (text: string) => text.trim().startsWith('/') && commandName(text.trim()) !== undefined;
 
 interface Me {
   locale: BotContext['locale'];
@@ -120,18 +82,179 @@ interface Me {
 
 const me = (outer: BotContext): Me => ({ locale: outer.user.language, timezone: outer.user.timezone });
 
+/**
+ * Asks one text step until `parse` accepts the answer: a parse error or a command re-asks (with
+ * the prompt's buttons again). Skip and clear come back as such when offered.
+ */
+async function askParsed<T>(
+  dialog: Dialog,
+  prompt: string,
+  options: {
+    parse(text: string): T;
+    explain(err: DomainError): string;
+    onCommand?: string;
+    skip?: boolean;
+    clear?: string;
+  },
+): Promise<{ value: T } | { skip: true } | { clear: true }> {
+  const buttons = { skip: options.skip, clear: options.clear };
+  await dialog.prompt(prompt, buttons);
+  for (;;) {
+    const answer: Answer = await dialog.ask({ skip: options.skip, clear: !!options.clear, again: prompt });
+    if (answer.kind === 'skip') return { skip: true };
+    if (answer.kind === 'clear') return { clear: true };
+    if (answer.kind !== 'text') continue;
+    if (isCommand(answer.text)) {
+      await dialog.prompt(options.onCommand ?? prompt, buttons, true);
+      continue;
+    }
+    const parsed = attempt(() => options.parse(answer.text));
+    if ('value' in parsed) return parsed;
+    await dialog.prompt(options.explain(parsed.error), buttons, true);
+  }
+}
+
+/** Example dates for the hints, always ahead: the first of next month, 18:00. */
+function dueExamples(now: Date, timezone: string) {
+  const local = localParts(now, timezone);
+  const year = local.month === 12 ? local.year + 1 : local.year;
+  const month = String((local.month % 12) + 1).padStart(2, '0');
+  return { iso: `${year}-${month}-01 18:00`, dotted: `01.${month}.${year} 18:00` };
+}
+
+type DueScreen = { kind: 'quick' } | { kind: 'month'; year: number; month: number } | { kind: 'day'; date: LocalDate };
+
+/**
+ * The due-date step: quick picks, the calendar (month → day → time) or a typed date, in the
+ * user's zone. Past times and unreadable input are refused with a hint; the step stays open.
+ */
+async function askDue(
+  conversation: BotConversation,
+  dialog: Dialog,
+  t: Translate,
+  who: Me,
+  prompt: (examples: { iso: string; dotted: string }) => string,
+  optional: { skip?: boolean; clear?: string },
+): Promise<{ dueAt: Date } | { skip: true } | { clear: true }> {
+  let screen: DueScreen = { kind: 'quick' };
+  let notice = '';
+  let again = false;
+  for (;;) {
+    const now = new Date(await conversation.now());
+    const clock = { now, timezone: who.timezone };
+    const examples = dueExamples(now, who.timezone);
+    let text: string;
+    let rows: ReturnType<typeof quickPickRows>;
+    if (screen.kind === 'month') {
+      text = t('due-pick-day', { timezone: who.timezone });
+      rows = monthRows(t, who.locale, clock, screen.year, screen.month);
+    } else if (screen.kind === 'day') {
+      text = t('due-pick-time', { day: formatDay(screen.date, who.locale), timezone: who.timezone });
+      rows = timeRows(t, clock, screen.date);
+    } else {
+      text = prompt(examples);
+      rows = quickPickRows(t, clock);
+    }
+    const buttons = screen.kind === 'quick' ? { rows, ...optional } : { rows };
+    await dialog.prompt(notice ? `${notice}\n\n${text}` : text, buttons, again);
+    notice = '';
+    again = false;
+    const answer = await dialog.ask({
+      skip: optional.skip,
+      clear: !!optional.clear,
+      buttons: (data) => isDuePayload(data) && !data.endsWith('dn'),
+      again: text,
+      toast: t('dialog-stale-button'),
+    });
+    if (answer.kind === 'skip') return { skip: true };
+    if (answer.kind === 'clear') return { clear: true };
+    const at = new Date(await conversation.now());
+    let dueAt: Date | null = null;
+    let typed = '';
+    if (answer.kind === 'button') {
+      const pick = readPick(answer.data, { now: at, timezone: who.timezone });
+      if (pick.kind === 'quick') screen = { kind: 'quick' };
+      else if (pick.kind === 'month') screen = pick;
+      else if (pick.kind === 'day') screen = pick;
+      else if (pick.kind === 'due') dueAt = pick.dueAt;
+      else notice = t('due-pick-invalid');
+      if (!dueAt) continue;
+    } else if (answer.kind === 'text') {
+      typed = answer.text;
+      again = true;
+      const time = /^\s*(\d{1,2})[:.](\d{2})\s*$/.exec(typed);
+      if (screen.kind === 'day' && time && Number(time[1]) < 24 && Number(time[2]) < 60) {
+        dueAt = fromLocal({ ...screen.date, hour: Number(time[1]), minute: Number(time[2]) }, who.timezone);
+      } else if (!isCommand(typed)) {
+        dueAt = parseDueDate(typed, who.timezone, at);
+      }
+      if (!dueAt) {
+        notice = t('task-due-invalid', { input: clip(typed, 64), ...examples });
+        continue;
+      }
+    } else continue;
+    if (dueAt.getTime() <= at.getTime()) {
+      notice = t('task-due-past', { due: formatDue(dueAt, who.timezone, t, who.locale, at) });
+      continue;
+    }
+    return { dueAt };
+  }
+}
+
+/** Shows a task dialog's way back: the list, a card or a task's comments. False: not a task screen. */
+export async function showTaskDialogBack(
+  ctx: BotContext,
+  screens: TaskScreens,
+  back: DialogBack,
+  how: ScreenHow,
+): Promise<boolean> {
+  if (back.screen === TASK_BACK.list) {
+    await showScreen(ctx, screens.tasks, how);
+    return true;
+  }
+  if (back.screen !== TASK_BACK.card && back.screen !== TASK_BACK.comments) return false;
+  const task = back.id ? await ownTask(ctx, back.id) : null;
+  if (!task) {
+    // Deleted meanwhile (or another chat's user): the list instead.
+    await showScreen(ctx, screens.tasks, how);
+    return true;
+  }
+  if (back.screen === TASK_BACK.card) {
+    view(ctx).task = task;
+    await showScreen(ctx, screens.taskCard, how);
+    return true;
+  }
+  await showCommentsIn(ctx, screens, task.id, how);
+  return true;
+}
+
+async function showCommentsIn(
+  ctx: BotContext,
+  screens: TaskScreens,
+  taskId: string,
+  how: ScreenHow,
+  options: { page?: number; notice?: string } = {},
+): Promise<void> {
+  const session = await ctx.session;
+  if (options.page !== undefined) session.comments = { taskId, page: options.page };
+  const state = view(ctx);
+  state.commentsTaskId = taskId;
+  state.notice = options.notice;
+  await showScreen(ctx, screens.comments, how);
+}
+
 export function taskConversations(translator: Translator, screens: TaskScreens) {
-  /** Saves a patch through the domain and shows the card with a notice; 'missing': gone, and the user was told. */
-  const save = (conversation: BotConversation, taskId: string, patch: TaskPatch, notice: string) =>
-    conversation.external(async (outer): Promise<'saved' | 'missing' | 'past'> => {
+  /** Saves a patch and shows the card where the dialog was; 'missing': gone, and the user was told. */
+  const save = (dialog: Dialog, taskId: string, patch: TaskPatch, notice: string) =>
+    dialog.finish(async (outer, how): Promise<'saved' | 'missing' | 'past'> => {
       try {
         const task = await updateTask(outer.em, outer.deps.taskEffects, outer.user, taskId, patch);
         Object.assign(view(outer), { task, notice: outer.t(notice) });
-        await showScreen(outer, screens.taskCard, 'reply');
+        await showScreen(outer, screens.taskCard, how);
         return 'saved';
       } catch (err) {
         if (isNotFound(err)) {
-          await taskNotFound(outer, screens, 'reply');
+          await showScreen(outer, screens.tasks, how);
           return 'missing';
         }
         if (isPast(err)) return 'past';
@@ -139,79 +262,78 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
       }
     });
 
-  /** The task as the dialog starts (plain data), or null after telling the user it is gone. */
+  /** The task as an edit starts (plain data), or null after telling the user it is gone. */
   const start = (conversation: BotConversation, taskId: string) =>
     conversation.external(async (outer) => {
       const task = await ownTask(outer, taskId);
       if (!task) {
-        await taskNotFound(outer, screens, 'reply');
+        await outer.reply(outer.t('tasks-not-found'));
+        await showScreen(outer, screens.tasks, 'reply');
         return null;
       }
       return {
         ...me(outer),
         title: task.title,
-        dueAt: task.dueAt ? formatLocal(task.dueAt, outer.user.timezone) : null,
+        hasDescription: task.description !== '',
+        dueAt: task.dueAt ? formatDue(task.dueAt, outer.user.timezone, outer.t, outer.user.language) : null,
         tags: task.tags,
       };
     });
 
-  async function newTask(conversation: BotConversation, ctx: ConvContext) {
-    const { locale, timezone } = await conversation.external(me);
-    const t = translator.forLocale(locale);
+  const open = (conversation: BotConversation, ctx: ConvContext, t: Translate, back: DialogBack) =>
+    Dialog.open(conversation, ctx, labels(t), back);
 
-    const titlePrompt = t('task-new-title-prompt', { max: TASK_TITLE_MAX });
-    await ctx.reply(titlePrompt);
-    const titleAnswer = await askParsed(conversation, titlePrompt, {
+  async function newTask(conversation: BotConversation, ctx: ConvContext) {
+    const who = await conversation.external(me);
+    const t = translator.forLocale(who.locale);
+    // From the list's ➕ button: back to the list; from /newtask: back to the main menu.
+    const dialog = await open(
+      conversation,
+      ctx,
+      t,
+      ctx.callbackQuery ? { screen: TASK_BACK.list } : { screen: 'main' },
+    );
+
+    const title = await askParsed(dialog, t('task-new-title-prompt', { max: TASK_TITLE_MAX }), {
       parse: parseTitle,
       explain: (err) => titleError(t, err),
       onCommand: t('task-title-required'),
     });
-    if (!('value' in titleAnswer)) return;
-    const title = titleAnswer.value;
+    if (!('value' in title)) return;
 
-    const descriptionPrompt = t('task-new-description-prompt', { max: TASK_DESCRIPTION_MAX });
-    await ctx.reply(descriptionPrompt);
-    const descriptionAnswer = await askParsed(conversation, descriptionPrompt, {
+    const description = await askParsed(dialog, t('task-new-description-prompt', { max: TASK_DESCRIPTION_MAX }), {
       parse: parseDescription,
       explain: (err) => descriptionError(t, err),
-      accept: ['skip'],
+      skip: true,
     });
-    const description = 'value' in descriptionAnswer ? descriptionAnswer.value : '';
 
-    const examples = await dueExamples(conversation, timezone);
-    const duePrompt = t('task-new-due-prompt', { timezone, ...examples });
-    await ctx.reply(duePrompt);
     for (;;) {
-      const answer = await askText(conversation, duePrompt);
-      const text = answer.message.text;
-      const cmd = command(text);
-      let dueAt: Date | null = null;
-      if (cmd && cmd !== 'skip') {
-        await answer.reply(duePrompt);
-        continue;
-      }
-      if (!cmd) {
-        const due = await readDue(conversation, text, timezone);
-        if ('error' in due) {
-          await answer.reply(dueError(t, due, text, examples));
-          continue;
-        }
-        dueAt = due.dueAt;
-      }
-      const outcome = await conversation.external(async (outer): Promise<'created' | 'past'> => {
+      const due = await askDue(
+        conversation,
+        dialog,
+        t,
+        who,
+        (examples) => t('task-new-due-prompt', { timezone: who.timezone, ...examples }),
+        { skip: true },
+      );
+      const dueAt = 'dueAt' in due ? due.dueAt : null;
+      const outcome = await dialog.finish(async (outer, how): Promise<'created' | 'past'> => {
         try {
-          const task = await createTask(outer.em, outer.deps.taskEffects, outer.user, { title, description, dueAt });
+          const task = await createTask(outer.em, outer.deps.taskEffects, outer.user, {
+            title: title.value,
+            description: 'value' in description ? description.value : '',
+            dueAt,
+          });
           Object.assign(view(outer), { task, notice: outer.t('task-created') });
-          await showScreen(outer, screens.taskCard, 'reply');
+          await showScreen(outer, screens.taskCard, how);
           return 'created';
         } catch (err) {
-          // The time typed was ahead a moment ago and has passed while saving.
+          // The time picked was ahead a moment ago and has passed while saving.
           if (isPast(err)) return 'past';
           throw err;
         }
       });
       if (outcome === 'created') return;
-      await answer.reply(t('task-due-past', { due: text }));
     }
   }
 
@@ -219,58 +341,48 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const task = await start(conversation, taskId);
     if (!task) return;
     const t = translator.forLocale(task.locale);
-    const prompt = t('task-title-prompt', { max: TASK_TITLE_MAX, title: task.title });
-    await ctx.reply(prompt);
-    const answer = await askParsed(conversation, prompt, {
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
+    const answer = await askParsed(dialog, t('task-title-prompt', { max: TASK_TITLE_MAX, title: task.title }), {
       parse: parseTitle,
       explain: (err) => titleError(t, err),
       onCommand: t('task-title-required'),
     });
-    if ('value' in answer) await save(conversation, taskId, { title: answer.value }, 'task-saved-title');
+    if ('value' in answer) await save(dialog, taskId, { title: answer.value }, 'task-saved-title');
   }
 
   async function taskDescription(conversation: BotConversation, ctx: ConvContext, taskId: string) {
     const task = await start(conversation, taskId);
     if (!task) return;
     const t = translator.forLocale(task.locale);
-    const prompt = t('task-description-prompt', { max: TASK_DESCRIPTION_MAX });
-    await ctx.reply(prompt);
-    const answer = await askParsed(conversation, prompt, {
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
+    const answer = await askParsed(dialog, t('task-description-prompt', { max: TASK_DESCRIPTION_MAX }), {
       parse: parseDescription,
       explain: (err) => descriptionError(t, err),
-      accept: ['clear'],
+      clear: task.hasDescription ? t('dialog-clear-description') : undefined,
     });
-    if ('value' in answer) await save(conversation, taskId, { description: answer.value }, 'task-saved-description');
-    else await save(conversation, taskId, { description: '' }, 'task-cleared-description');
+    if ('value' in answer) await save(dialog, taskId, { description: answer.value }, 'task-saved-description');
+    else await save(dialog, taskId, { description: '' }, 'task-cleared-description');
   }
 
   async function taskDue(conversation: BotConversation, ctx: ConvContext, taskId: string) {
     const task = await start(conversation, taskId);
     if (!task) return;
     const t = translator.forLocale(task.locale);
-    const examples = await dueExamples(conversation, task.timezone);
-    const prompt = t('task-due-prompt', { timezone: task.timezone, due: task.dueAt ?? t('not-set'), ...examples });
-    await ctx.reply(prompt);
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
     for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      const cmd = command(text);
-      if (cmd === 'clear' || cmd === 'skip') {
-        await save(conversation, taskId, { dueAt: null }, 'task-cleared-due');
-        return;
-      }
-      if (cmd) {
-        await answer.reply(prompt);
-        continue;
-      }
-      const due = await readDue(conversation, text, task.timezone);
-      if ('error' in due) {
-        await answer.reply(dueError(t, due, text, examples));
-        continue;
-      }
-      const outcome = await save(conversation, taskId, { dueAt: due.dueAt }, 'task-saved-due');
+      const due = await askDue(
+        conversation,
+        dialog,
+        t,
+        task,
+        (examples) => t('task-due-prompt', { timezone: task.timezone, due: task.dueAt ?? t('not-set'), ...examples }),
+        task.dueAt ? { clear: t('dialog-clear-due') } : {},
+      );
+      const outcome =
+        'dueAt' in due
+          ? await save(dialog, taskId, { dueAt: due.dueAt }, 'task-saved-due')
+          : await save(dialog, taskId, { dueAt: null }, 'task-cleared-due');
       if (outcome !== 'past') return;
-      await answer.reply(t('task-due-past', { due: text }));
     }
   }
 
@@ -278,50 +390,37 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const task = await start(conversation, taskId);
     if (!task) return;
     const t = translator.forLocale(task.locale);
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
     const current = task.tags.length ? task.tags.map((tag) => `#${tag}`).join(' ') : t('not-set');
-    const prompt = t('task-tags-prompt', { max: TASK_TAGS_MAX, tags: current });
-    await ctx.reply(prompt);
-    for (;;) {
-      const answer = await askText(conversation, prompt);
-      const text = answer.message.text;
-      const cmd = command(text);
-      if (cmd === 'clear') {
-        await save(conversation, taskId, { tags: [] }, 'task-cleared-tags');
-        return;
-      }
-      if (cmd) {
-        await answer.reply(prompt);
-        continue;
-      }
-      const parsed = attempt(() => parseTags(text));
-      if ('error' in parsed) {
-        const { reason } = reasonOf(parsed.error);
-        await answer.reply(
-          reason === 'too_many' ? t('task-tags-too-many', { max: TASK_TAGS_MAX }) : t('task-tags-invalid'),
-        );
-        continue;
-      }
-      if (parsed.value.length === 0) {
-        await answer.reply(prompt);
-        continue;
-      }
-      await save(conversation, taskId, { tags: parsed.value }, 'task-saved-tags');
-      return;
-    }
+    const answer = await askParsed(dialog, t('task-tags-prompt', { max: TASK_TAGS_MAX, tags: current }), {
+      parse: (text) => {
+        const tags = parseTags(text);
+        if (tags.length === 0) throw new DomainError('tags_invalid', 'No tags', { field: 'tags', reason: 'empty' });
+        return tags;
+      },
+      explain: (err) =>
+        reasonOf(err).reason === 'too_many' ? t('task-tags-too-many', { max: TASK_TAGS_MAX }) : t('task-tags-invalid'),
+      clear: task.tags.length ? t('dialog-clear-tags') : undefined,
+    });
+    if ('value' in answer) await save(dialog, taskId, { tags: answer.value }, 'task-saved-tags');
+    else await save(dialog, taskId, { tags: [] }, 'task-cleared-tags');
   }
 
   async function commentAdd(conversation: BotConversation, ctx: ConvContext, taskId: string) {
     const task = await start(conversation, taskId);
     if (!task) return;
     const t = translator.forLocale(task.locale);
-    const prompt = t('comment-prompt', { max: COMMENT_TEXT_MAX, title: clip(task.title, 64) });
-    await ctx.reply(prompt);
-    const parsed = await askParsed(conversation, prompt, {
-      parse: parseCommentText,
-      explain: (err) => commentError(t, err),
-    });
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.comments, id: taskId });
+    const parsed = await askParsed(
+      dialog,
+      t('comment-prompt', { max: COMMENT_TEXT_MAX, title: clip(task.title, 64) }),
+      {
+        parse: parseCommentText,
+        explain: (err) => commentError(t, err),
+      },
+    );
     if (!('value' in parsed)) return;
-    await conversation.external(async (outer) => {
+    await dialog.finish(async (outer, how) => {
       try {
         await addComment(
           outer.em,
@@ -331,11 +430,11 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
           parsed.value,
         );
       } catch (err) {
-        if (isNotFound(err)) return taskNotFound(outer, screens, 'reply');
-        throw err;
+        if (!isNotFound(err)) throw err;
+        return showScreen(outer, screens.tasks, how);
       }
       forgetTask(outer, taskId);
-      await showComments(outer, screens, taskId, { page: LAST_PAGE, notice: outer.t('comment-added'), how: 'reply' });
+      await showCommentsIn(outer, screens, taskId, how, { page: LAST_PAGE, notice: outer.t('comment-added') });
     });
   }
 
@@ -351,14 +450,16 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     });
     if (!comment) return;
     const t = translator.forLocale(comment.locale);
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.comments, id: taskId });
     const prompt = t('comment-edit-prompt', { max: COMMENT_TEXT_MAX });
-    await ctx.reply(`${prompt}\n\n<blockquote>${clipEscaped(comment.text, 3000).text}</blockquote>`);
-    const parsed = await askParsed(conversation, prompt, {
-      parse: parseCommentText,
-      explain: (err) => commentError(t, err),
-    });
+    const parsed = await askParsed(
+      dialog,
+      `${prompt}\n\n<blockquote>${clipEscaped(comment.text, 3000).text}</blockquote>`,
+      { parse: parseCommentText, explain: (err) => commentError(t, err) },
+    );
     if (!('value' in parsed)) return;
-    await conversation.external(async (outer) => {
+    await dialog.finish(async (outer, how) => {
+      let notice = outer.t('comment-edited');
       try {
         await editComment(
           outer.em,
@@ -369,11 +470,14 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
           parsed.value,
         );
       } catch (err) {
-        if (isNotFound(err)) return void (await outer.reply(outer.t('comment-not-found')));
-        throw err;
+        if (!isNotFound(err)) throw err;
+        notice = outer.t('comment-not-found');
       }
       forgetTask(outer, taskId);
-      await showComments(outer, screens, taskId, { notice: outer.t('comment-edited'), how: 'reply' });
+      if (!(await ownTask(outer, taskId))) {
+        return showScreen(outer, screens.tasks, how);
+      }
+      await showCommentsIn(outer, screens, taskId, how, { notice });
     });
   }
 

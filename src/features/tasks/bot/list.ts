@@ -3,12 +3,15 @@ import { type Page, paginate } from '../../../platform/bot/ui/paginate.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
-import { formatLocal } from '../../../platform/time/local-dates.js';
+import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../../platform/time/local-dates.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
 import type { Task, TaskStatus } from '../task.entities.js';
 import { getOwnTask, type TaskSummary, taskSummaries } from '../tasks.js';
-import type { TaskFilter, TasksSnapshot } from './session.js';
+import type { TaskFilter, TasksSearch, TasksSnapshot } from './session.js';
+
+/** A search query is clipped to this (what the API accepts too). */
+const SEARCH_QUERY_MAX = 200;
 
 /**
  * Data and texts of the task screens (list, card, delete confirmation, comments). The menus
@@ -21,12 +24,15 @@ export const COMMENTS_PAGE_SIZE = 5;
 /** A page number meaning "the last page" (paginate clamps it): comments open on the newest. */
 export const LAST_PAGE = Number.MAX_SAFE_INTEGER;
 /**
- * The list snapshot holds at most this many tasks (the newest). It lives in the session, which
- * is read and written on every list click, so it must stay small: 500 summaries with titles
- * clipped to TITLE_IN_LIST characters are 45–70 KB of JSON. Older tasks remain reachable over
- * the API; the list says when the cap is reached.
+ * The list snapshot holds at most this many tasks, in list order (open ones first, then the
+ * newest done ones). It lives in the session, read and written on every list click, so it stays
+ * bounded: a summary with its title clipped to TITLE_IN_LIST characters is about 100 bytes of
+ * JSON. A person with more tasks pages through the first SNAPSHOT_MAX; the list says so, and
+ * 🔎 Search (a query of its own) finds any task.
  */
-export const SNAPSHOT_MAX = 500;
+export const SNAPSHOT_MAX = 2000;
+/** Search results kept in the session (paged like the list). */
+export const SEARCH_MAX = 200;
 /** Titles are clipped to this in the snapshot: a button shows about this much anyway. */
 const TITLE_IN_LIST = 48;
 /** Escaped characters of a comment shown in the list: five of them and the header fit one message. */
@@ -36,6 +42,8 @@ const NOTICE_RESERVE = 160;
 
 export const FILTERS: readonly TaskFilter[] = ['open', 'done', 'all'];
 const FILTER_CODES: Record<TaskFilter, string> = { open: 'o', done: 'd', all: 'a' };
+/** The page code of search results. */
+const SEARCH_CODE = 's';
 
 const STATUS_KEYS: Record<TaskStatus, string> = {
   todo: 'task-status-todo',
@@ -52,7 +60,9 @@ export const statusLabel = (ctx: Pick<BotContext, 't'>, status: TaskStatus) => c
 // next screen. Both steps read through these memos, so the database and Redis are asked once.
 
 interface UpdateState {
+  version?: Promise<string>;
   snapshot?: Promise<TasksSnapshot>;
+  search?: Promise<TasksSearch | undefined>;
   tasks: Map<string, Promise<Task | null>>;
   comments: Map<string, Promise<CommentView[] | null>>;
   view: TasksView;
@@ -87,26 +97,78 @@ export const view = (ctx: BotContext): TasksView => state(ctx).view;
  * the next render reload once more, never hide a change. It names the user too: the session
  * belongs to the chat, and linking or unlinking an HTTP account changes who the chat's user is.
  */
+function tasksVersion(ctx: BotContext): Promise<string> {
+  const s = state(ctx);
+  s.version ??= ctx.deps.redis
+    .get(tasksVersionKey(ctx.deps.keyPrefix ?? '', ctx.user.id))
+    .then((counter) => `${ctx.user.id}:${counter ?? '0'}`);
+  return s.version;
+}
+
+const clipped = (items: TaskSummary[]) =>
+  items.map((t): TaskSummary => ({ ...t, title: clip(t.title, TITLE_IN_LIST) }));
+
 export function tasksSnapshot(ctx: BotContext): Promise<TasksSnapshot> {
   const s = state(ctx);
   s.snapshot ??= (async () => {
     const session = await ctx.session;
-    const counter = await ctx.deps.redis.get(tasksVersionKey(ctx.deps.keyPrefix ?? '', ctx.user.id));
-    const version = `${ctx.user.id}:${counter ?? '0'}`;
+    const version = await tasksVersion(ctx);
     const current = session.tasks;
     if (current && current.version === version) return current;
-    const items = (await taskSummaries(ctx.em, ctx.user.id, SNAPSHOT_MAX)).map(
-      (t): TaskSummary => ({ ...t, title: clip(t.title, TITLE_IN_LIST) }),
-    );
-    session.tasks = { version, filter: current?.filter ?? 'open', page: current?.page ?? 1, items };
+    const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SNAPSHOT_MAX));
+    session.tasks = {
+      version,
+      filter: current?.filter ?? 'open',
+      page: current?.page ?? 1,
+      items,
+      ...(current?.search ? { search: current.search } : {}),
+    };
     return session.tasks;
   })();
   return s.snapshot;
 }
 
+/**
+ * The search being browsed (its results as of the user's tasks version, like the snapshot:
+ * re-run with one query when the tasks changed), or undefined when the list is not searching.
+ */
+export function tasksSearch(ctx: BotContext): Promise<TasksSearch | undefined> {
+  const s = state(ctx);
+  s.search ??= (async () => {
+    // The search's results do not need the snapshot: a change re-runs the search only.
+    const search = (await ctx.session).tasks?.search;
+    if (!search) return undefined;
+    const version = await tasksVersion(ctx);
+    if (search.version === version) return search;
+    search.items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, search.query));
+    search.version = version;
+    return search;
+  })();
+  return s.search;
+}
+
+/** Starts a search by words of the title (one query); the list shows its results until it is cleared. */
+export async function startSearch(ctx: BotContext, query: string): Promise<TasksSearch> {
+  const snapshot = await tasksSnapshot(ctx);
+  const q = clip(query.replace(/\s+/g, ' ').trim(), SEARCH_QUERY_MAX);
+  const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, q));
+  snapshot.search = { query: q, version: await tasksVersion(ctx), page: 1, items };
+  state(ctx).search = Promise.resolve(snapshot.search);
+  return snapshot.search;
+}
+
+export async function clearSearch(ctx: BotContext): Promise<void> {
+  const snapshot = await tasksSnapshot(ctx);
+  snapshot.search = undefined;
+  state(ctx).search = Promise.resolve(undefined);
+}
+
 /** After a change made in this update, the next list render checks the version again. */
 export function forgetSnapshot(ctx: BotContext): void {
-  state(ctx).snapshot = undefined;
+  const s = state(ctx);
+  s.version = undefined;
+  s.snapshot = undefined;
+  s.search = undefined;
 }
 
 /** The user's own task, or null for an unknown or someone else's id (getOwnTask's "not found"). */
@@ -146,13 +208,20 @@ function notFoundAsNull(err: unknown): null {
 // ---------------------------------------------------------------------------------------------
 // Payloads. Menu buttons carry short strings (no "/", callback_data ≤ 64 bytes); ids are bigserials.
 
-/** List navigation: filter code + page, e.g. `o2`; a task button carries the bare task id. */
-export const listPayload = (filter: TaskFilter, page: number) => `${FILTER_CODES[filter]}${page}`;
+/**
+ * List navigation: filter code + page, e.g. `o2`, or `s2` for a page of search results; a task
+ * button carries the bare task id.
+ */
+export const listPayload = (filter: TaskFilter | 'search', page: number) =>
+  `${filter === 'search' ? SEARCH_CODE : FILTER_CODES[filter]}${page}`;
 
-export function parseListPayload(payload: string): { filter: TaskFilter; page: number } | { taskId: string } | null {
+export function parseListPayload(
+  payload: string,
+): { filter: TaskFilter; page: number } | { search: true; page: number } | { taskId: string } | null {
   if (/^\d{1,19}$/.test(payload)) return { taskId: payload };
-  const match = /^([oda])(\d{1,5})$/.exec(payload);
+  const match = /^([odas])(\d{1,5})$/.exec(payload);
   if (!match) return null;
+  if (match[1] === SEARCH_CODE) return { search: true, page: Number(match[2]) };
   const filter = FILTERS.find((f) => FILTER_CODES[f] === match[1]) ?? 'open';
   return { filter, page: Number(match[2]) };
 }
@@ -163,33 +232,66 @@ export function parseListPayload(payload: string): { filter: TaskFilter; page: n
  * The status each code names:
  */
 export const STATUS_CODES: Record<TaskStatus, string> = { todo: 't', in_progress: 'p', done: 'd' };
+export const statusOfCode = (code: string): TaskStatus | undefined =>
+  (Object.keys(STATUS_CODES) as TaskStatus[]).find((status) => STATUS_CODES[status] === code);
 
 // ---------------------------------------------------------------------------------------------
 // The list.
 
 export interface ListView {
   snapshot: TasksSnapshot;
+  /** The search whose results are shown, if any. */
+  search: TasksSearch | undefined;
   page: Page<TaskSummary>;
   counts: Record<TaskStatus, number>;
+  overdue: number;
 }
 
 const inFilter = (filter: TaskFilter) => (t: TaskSummary) =>
   filter === 'all' ? true : filter === 'done' ? t.status === 'done' : t.status !== 'done';
 
+export const isOverdue = (t: Pick<TaskSummary, 'status' | 'dueAt'>, now = Date.now()) =>
+  t.status !== 'done' && t.dueAt !== null && t.dueAt <= now;
+
+/** The page shown: of the search results when searching, else of the filter (both in list order). */
 export async function listView(ctx: BotContext): Promise<ListView> {
-  const snapshot = await tasksSnapshot(ctx);
-  const page = paginate(snapshot.items.filter(inFilter(snapshot.filter)), snapshot.page, TASKS_PAGE_SIZE);
-  snapshot.page = page.page;
+  const search = await tasksSearch(ctx);
+  const session = await ctx.session;
+  // Search results show no counts: the snapshot as it is will do, without reloading it.
+  const snapshot = search && session.tasks ? session.tasks : await tasksSnapshot(ctx);
+  const now = Date.now();
+  let page: Page<TaskSummary>;
+  if (search) {
+    page = paginate(search.items, search.page, TASKS_PAGE_SIZE);
+    search.page = page.page;
+  } else {
+    page = paginate(snapshot.items.filter(inFilter(snapshot.filter)), snapshot.page, TASKS_PAGE_SIZE);
+    snapshot.page = page.page;
+  }
   const counts: Record<TaskStatus, number> = { todo: 0, in_progress: 0, done: 0 };
-  for (const item of snapshot.items) counts[item.status] += 1;
-  return { snapshot, page, counts };
+  let overdue = 0;
+  for (const item of snapshot.items) {
+    counts[item.status] += 1;
+    if (isOverdue(item, now)) overdue += 1;
+  }
+  return { snapshot, search, page, counts, overdue };
 }
 
 export async function listText(ctx: BotContext): Promise<string> {
-  const { snapshot, page, counts } = await listView(ctx);
+  const { snapshot, search, page, counts, overdue } = await listView(ctx);
+  if (search) {
+    const lines = [
+      ctx.t('tasks-search-title', { query: escapeHtml(search.query) }),
+      page.total === 0 ? ctx.t('tasks-search-none') : ctx.t('tasks-search-found', { count: page.total }),
+    ];
+    if (page.pages > 1) lines.push(ctx.t('tasks-page', { page: page.page, pages: page.pages }));
+    if (page.total >= SEARCH_MAX) lines.push('', ctx.t('tasks-search-capped', { max: SEARCH_MAX }));
+    return lines.join('\n');
+  }
+  const tally = ctx.t('tasks-counts', { todo: counts.todo, inProgress: counts.in_progress, done: counts.done });
   const lines = [
     ctx.t('tasks-title', { filter: ctx.t(`tasks-filter-${snapshot.filter}`) }),
-    ctx.t('tasks-counts', { todo: counts.todo, inProgress: counts.in_progress, done: counts.done }),
+    overdue > 0 ? `${tally} · ${ctx.t('tasks-overdue', { count: overdue })}` : tally,
   ];
   if (page.total === 0) lines.push('', ctx.t(`tasks-empty-${snapshot.filter}`));
   else if (page.pages > 1) lines.push(ctx.t('tasks-page', { page: page.page, pages: page.pages }));
@@ -197,7 +299,48 @@ export async function listText(ctx: BotContext): Promise<string> {
   return lines.join('\n');
 }
 
-export const taskButtonLabel = (t: TaskSummary) => `${STATUS_EMOJI[t.status]} ${t.title}`;
+/** Titles of dated tasks are clipped to this on their button, so the due date stays in sight. */
+const TITLE_WITH_DUE = 28;
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A due date in a few characters, in the user's zone: "today 18:00", "tomorrow 09:00",
+ * "yesterday 18:00", else the day ("Dec 11" / "11 дек."; with the year when not this year's).
+ */
+export function shortDue(ctx: Pick<BotContext, 't' | 'user'>, dueAt: Date, now = new Date()): string {
+  const zone = ctx.user.timezone;
+  const day = localParts(dueAt, zone);
+  const today = localParts(now, zone);
+  const same = (a: { year: number; month: number; day: number }, b: typeof a) =>
+    a.year === b.year && a.month === b.month && a.day === b.day;
+  const time = formatClock(dueAt, zone);
+  if (same(day, today)) return ctx.t('tasks-due-today', { time });
+  if (same(day, addDays(today, 1))) return ctx.t('tasks-due-tomorrow', { time });
+  if (same(day, addDays(today, -1))) return ctx.t('tasks-due-yesterday', { time });
+  const locale = ctx.user.language;
+  const withYear = day.year !== today.year;
+  const key = `${locale}:${withYear}`;
+  let format = dayFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      day: 'numeric',
+      month: 'short',
+      ...(withYear ? { year: 'numeric' } : {}),
+    });
+    dayFormats.set(key, format);
+  }
+  return format.format(new Date(Date.UTC(day.year, day.month - 1, day.day, 12)));
+}
+
+/** "⏳ Title", or with a due date "⏳ Title · 📅 tomorrow 09:00", overdue "⏳ Title · ❗ yesterday 18:00". */
+export function taskButtonLabel(ctx: Pick<BotContext, 't' | 'user'>, t: TaskSummary, now = Date.now()): string {
+  const head = STATUS_EMOJI[t.status];
+  if (t.dueAt === null || t.status === 'done') return `${head} ${t.title}`;
+  const mark = isOverdue(t, now) ? '❗' : '📅';
+  return `${head} ${clip(t.title, TITLE_WITH_DUE)} · ${mark} ${shortDue(ctx, new Date(t.dueAt), new Date(now))}`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The card.
@@ -214,12 +357,19 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
   const overdue = ` ${ctx.t('task-card-overdue')}`;
   const isOverdue = task.dueAt != null && task.status !== 'done' && task.dueAt.getTime() <= Date.now();
   const due = task.dueAt
-    ? ctx.t('task-card-due', { due: formatLocal(task.dueAt, zone), timezone: zone })
+    ? ctx.t('task-card-due', { due: formatDue(task.dueAt, zone, ctx.t, ctx.user.language), timezone: zone })
     : ctx.t('task-card-due-none');
   const tail = [
     '',
     ctx.t('task-card-status', { status: statusLabel(ctx, task.status) }),
     isOverdue ? `${due}${overdue}` : due,
+    ...(task.dueAt && task.remindBefore
+      ? [
+          ctx.t('task-card-remind-before', {
+            value: ctx.t(task.remindBefore === 'PT1H' ? 'task-remind-before-hour' : 'task-remind-before-day'),
+          }),
+        ]
+      : []),
     task.tags.length
       ? ctx.t('task-card-tags', { tags: task.tags.map((tag) => `#${tag}`).join(' ') })
       : ctx.t('task-card-tags-none'),

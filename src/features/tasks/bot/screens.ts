@@ -6,10 +6,11 @@ import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/sc
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
 import { deleteComment } from '../comments.js';
-import type { Task, TaskStatus } from '../task.entities.js';
-import { deleteTask, nextStatus, updateTask } from '../tasks.js';
+import { REMIND_BEFORE, type RemindBefore, TASK_STATUSES, type Task, type TaskStatus } from '../task.entities.js';
+import { deleteTask, updateTask } from '../tasks.js';
 import {
   cardContent,
+  clearSearch,
   clipEscaped,
   commentsText,
   commentsView,
@@ -25,8 +26,10 @@ import {
   parseListPayload,
   STATUS_CODES,
   statusLabel,
+  statusOfCode,
   taskButtonLabel,
   taskComments,
+  tasksSearch,
   tasksSnapshot,
   view,
 } from './list.js';
@@ -60,9 +63,14 @@ export const TASK_CONVERSATIONS = {
   tags: 'taskTags',
   addComment: 'commentAdd',
   editComment: 'commentEdit',
+  search: 'taskSearch',
 } as const;
 
-/** Card actions in payloads; the status button also names the status it was shown for (`s` + code). */
+/**
+ * Card actions in payloads. A status button names the status the card showed and the one it
+ * sets (`s` + two codes, e.g. `stp`: to do → in progress); the advance-reminder button names the
+ * value it sets (`r` + n/h/d).
+ */
 const CARD = {
   title: 'ti',
   description: 'de',
@@ -74,6 +82,21 @@ const CARD = {
   list: 'li',
 } as const;
 
+/** The advance reminder button cycles off → 1 h → 1 day → off; its payload names the value it sets. */
+const REMIND_CYCLE: readonly (RemindBefore | null)[] = [null, ...REMIND_BEFORE];
+const REMIND_CODES: Record<string, string> = { null: 'n', PT1H: 'h', P1D: 'd' };
+const remindOfCode = (code: string): RemindBefore | null | undefined =>
+  code === 'n' ? null : code === 'h' ? 'PT1H' : code === 'd' ? 'P1D' : undefined;
+
+export const remindBeforeLabel = (ctx: Pick<BotContext, 't'>, value: RemindBefore | null) =>
+  ctx.t(
+    value === 'PT1H'
+      ? 'task-remind-before-hour'
+      : value === 'P1D'
+        ? 'task-remind-before-day'
+        : 'task-remind-before-off',
+  );
+
 export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: TaskScreens } {
   const screens = {} as Screens;
   screens.main = main;
@@ -81,19 +104,28 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   const goList = (ctx: BotContext) => listAction(ctx, screens);
   const list = new ScreenMenu('tl', { autoAnswer: false, onMenuOutdated: goList });
   list.dynamic(async (ctx, range) => {
-    const { snapshot, page } = await listView(ctx);
-    for (const item of page.items) range.text({ text: taskButtonLabel(item), payload: item.id }, goList).row();
-    addPager(range, page, (target) => listPayload(snapshot.filter, target), goList);
-    for (const filter of FILTERS) {
-      const label = ctx.t(`tasks-filter-${filter}`);
-      const text = filter === snapshot.filter ? ctx.t('tasks-filter-selected', { label }) : label;
-      range.text({ text, payload: listPayload(filter, 1) }, goList);
+    const { snapshot, search, page } = await listView(ctx);
+    const now = Date.now();
+    for (const item of page.items) {
+      range.text({ text: taskButtonLabel(ctx, item, now), payload: item.id }, goList).row();
     }
-    range
-      .row()
-      .text({ text: ctx.t('tasks-new'), payload: 'new' }, goList)
-      .row()
-      .text({ text: ctx.t('back'), payload: 'menu' }, goList);
+    addPager(range, page, (target) => listPayload(search ? 'search' : snapshot.filter, target), goList);
+    if (search) {
+      range
+        .text({ text: ctx.t('tasks-search-clear'), payload: 'xs' }, goList)
+        .text({ text: ctx.t('tasks-search-again'), payload: 'find' }, goList);
+    } else {
+      for (const filter of FILTERS) {
+        const label = ctx.t(`tasks-filter-${filter}`);
+        const text = filter === snapshot.filter ? ctx.t('tasks-filter-selected', { label }) : label;
+        range.text({ text, payload: listPayload(filter, 1) }, goList);
+      }
+      range
+        .row()
+        .text({ text: ctx.t('tasks-search'), payload: 'find' }, goList)
+        .text({ text: ctx.t('tasks-new'), payload: 'new' }, goList);
+    }
+    range.row().text({ text: ctx.t('back'), payload: 'menu' }, goList);
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
@@ -104,15 +136,28 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
     const task = view(ctx).task ?? (await ownTask(ctx, splitPayload(matchOf(ctx)).id));
     if (!task) return;
     const to = (action: string) => `${task.id}.${action}`;
+    // The status as a segmented control: the current one marked, the others one tap away.
+    const from = STATUS_CODES[task.status as TaskStatus];
+    for (const status of TASK_STATUSES) {
+      const label = statusLabel(ctx, status);
+      const text = status === task.status ? ctx.t('task-status-current', { status: label }) : label;
+      range.text({ text, payload: to(`s${from}${STATUS_CODES[status]}`) }, goCard);
+    }
+    range.row();
+    if (task.dueAt && task.status !== 'done') {
+      const current = (task.remindBefore ?? null) as RemindBefore | null;
+      const next = REMIND_CYCLE[(REMIND_CYCLE.indexOf(current) + 1) % REMIND_CYCLE.length] ?? null;
+      range
+        .text(
+          {
+            text: ctx.t('task-remind-before', { value: remindBeforeLabel(ctx, current) }),
+            payload: to(`r${REMIND_CODES[String(next)]}`),
+          },
+          goCard,
+        )
+        .row();
+    }
     range
-      .text(
-        {
-          text: ctx.t('task-next-status', { status: statusLabel(ctx, nextStatus(task.status)) }),
-          payload: to(`s${STATUS_CODES[task.status as TaskStatus]}`),
-        },
-        goCard,
-      )
-      .row()
       .text({ text: ctx.t('task-edit-title'), payload: to(CARD.title) }, goCard)
       .text({ text: ctx.t('task-edit-description'), payload: to(CARD.description) }, goCard)
       .row()
@@ -276,10 +321,24 @@ async function listAction(ctx: BotContext, screens: Screens): Promise<void> {
     await ctx.conversation.enter(TASK_CONVERSATIONS.newTask);
     return;
   }
+  if (payload === 'find') {
+    await answerCallback(ctx);
+    await ctx.conversation.enter(TASK_CONVERSATIONS.search);
+    return;
+  }
   if (payload === 'menu') return showScreen(ctx, screens.main);
+  if (payload === 'xs') {
+    await clearSearch(ctx);
+    return showScreen(ctx, screens.tasks);
+  }
   const target = parseListPayload(payload);
   if (target && 'taskId' in target) return openTask(ctx, screens, target.taskId);
-  if (target) {
+  if (target && 'search' in target) {
+    // A page of results of a search cleared meanwhile: the list as it is.
+    const search = await tasksSearch(ctx);
+    if (search) search.page = target.page;
+  } else if (target) {
+    await clearSearch(ctx);
     const snapshot = await tasksSnapshot(ctx);
     snapshot.filter = target.filter;
     snapshot.page = target.page;
@@ -316,22 +375,55 @@ async function cardAction(ctx: BotContext, screens: TaskScreens): Promise<void> 
     case CARD.list:
       return showScreen(ctx, screens.tasks);
   }
-  // The status button advances the status it was shown for; if that changed meanwhile, the
-  // user first sees the task as it is now.
-  if (action === `s${STATUS_CODES[task.status as TaskStatus]}`) return advanceStatus(ctx, screens, task);
+  // A status button sets the status it names, from the status the card showed; if that changed
+  // meanwhile, the user first sees the task as it is now.
+  const status = /^s([tpd])([tpd])$/.exec(action);
+  const from = status ? statusOfCode(status[1] ?? '') : undefined;
+  const to = status ? statusOfCode(status[2] ?? '') : undefined;
+  if (from && to && from === task.status) {
+    if (to === from) {
+      await answerCallback(ctx, ctx.t('task-status-same', { status: statusLabel(ctx, to) }));
+      return;
+    }
+    return changeTask(
+      ctx,
+      screens,
+      task,
+      { status: to },
+      ctx.t('task-status-changed', { status: statusLabel(ctx, to) }),
+    );
+  }
+  // The advance reminder button sets the value it names (a repeated press changes nothing more).
+  const remind = /^r([nhd])$/.exec(action);
+  const before = remind ? remindOfCode(remind[1] ?? '') : undefined;
+  if (before !== undefined && task.dueAt) {
+    return changeTask(
+      ctx,
+      screens,
+      task,
+      { remindBefore: before },
+      ctx.t('task-remind-before-set', { value: remindBeforeLabel(ctx, before) }),
+    );
+  }
   return openTask(ctx, screens, task.id, 'edit', 'task-changed');
 }
 
-async function advanceStatus(ctx: BotContext, screens: TaskScreens, task: Task): Promise<void> {
+async function changeTask(
+  ctx: BotContext,
+  screens: TaskScreens,
+  task: Task,
+  patch: { status?: TaskStatus; remindBefore?: RemindBefore | null },
+  toast: string,
+): Promise<void> {
   let updated: Task;
   try {
-    updated = await updateTask(ctx.em, ctx.deps.taskEffects, ctx.user, task.id, { status: nextStatus(task.status) });
+    updated = await updateTask(ctx.em, ctx.deps.taskEffects, ctx.user, task.id, patch);
   } catch (err) {
     if (err instanceof DomainError && err.code === 'not_found') return taskNotFound(ctx, screens);
     throw err;
   }
   view(ctx).task = updated;
-  await answerCallback(ctx, ctx.t('task-status-changed', { status: statusLabel(ctx, updated.status) }));
+  await answerCallback(ctx, toast);
   await showScreen(ctx, screens.taskCard);
 }
 

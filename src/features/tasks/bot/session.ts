@@ -3,8 +3,16 @@ import type { TaskEffects, TaskSummary } from '../tasks.js';
 
 export type TaskFilter = 'open' | 'done' | 'all';
 
+/** A search by words of the title: its results as of `version` (see TasksSnapshot), paged like the list. */
+export interface TasksSearch {
+  query: string;
+  version: string;
+  page: number;
+  items: TaskSummary[];
+}
+
 /**
- * The user's tasks as last loaded (newest first, capped), so paging and filtering need no query.
+ * The user's tasks as last loaded (in list order, capped), so paging and filtering need no query.
  * `version` is `<userId>:<counter>`, the counter being the user's tasks version key in Redis when
  * the list was loaded: every task change (bot, API, worker) bumps that key, and a list render
  * reloads when it differs.
@@ -14,6 +22,8 @@ export interface TasksSnapshot {
   filter: TaskFilter;
   page: number;
   items: TaskSummary[];
+  /** The search being browsed; the list shows its results until it is cleared. */
+  search?: TasksSearch;
 }
 
 declare module '../../../platform/bot/context.js' {

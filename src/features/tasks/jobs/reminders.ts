@@ -5,21 +5,71 @@ import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
 import { markBlocked } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
-import { Task } from '../task.entities.js';
+import { type RemindBefore, Task } from '../task.entities.js';
 import type { TaskEffects } from '../tasks.js';
 
-/** Reminders at the due time (SPEC §2.2): one delayed BullMQ job per task, moved with the due date. */
+/**
+ * Reminders (SPEC §2.2): at the due time, optionally an advance one (1 h or 1 day before), and a
+ * snoozed one. PostgreSQL holds what was sent (`reminded_at`, `advance_reminded_at`) and what is
+ * snoozed (`snoozed_until`); the BullMQ jobs are derived from the task (one per kind, moved with
+ * it), and each claims its marker in one UPDATE before sending, so every due time, advance and
+ * snooze is reminded exactly once, whatever happened meanwhile.
+ */
 export const REMINDERS_QUEUE = 'reminders';
+
+export type ReminderKind = 'due' | 'advance' | 'snooze';
 
 export interface ReminderJob {
   taskId: string;
-  /** The due date this job was scheduled for; a job for an older date does nothing. */
+  /** The time this job was made for: the due time (also of an advance), or the snoozed time; older ones do nothing. */
   dueAt: string;
+  /** Default 'due'. */
+  kind?: ReminderKind;
+  /** Of an advance reminder: the advance it was scheduled for. */
+  before?: RemindBefore;
 }
 
-const reminderJobId = (taskId: string) => `reminder-${taskId}`;
-/** Callback data of the reminder's Open button, handled by the bot's tasks feature. */
+const reminderJobId = (taskId: string, kind: ReminderKind = 'due') =>
+  kind === 'due' ? `reminder-${taskId}` : `reminder-${taskId}-${kind}`;
+/** Callback data of the Open button of reminders sent before issue 12 (handled by the bot's tasks feature). */
 export const openTaskCallback = (taskId: string) => `task:${taskId}`;
+
+/** What a reminder's buttons do: done, open, snooze 15 min, 1 h, until tomorrow 9:00. */
+export const REMINDER_ACTIONS = ['d', 'o', 'z15', 'z60', 'zt'] as const;
+export type ReminderAction = (typeof REMINDER_ACTIONS)[number];
+/** Callback data of a reminder's buttons: `rm:<taskId>:<action>`. */
+export const reminderCallback = (taskId: string, action: ReminderAction) => `rm:${taskId}:${action}`;
+export const REMINDER_CALLBACK = /^rm:(\d{1,19}):(d|o|z15|z60|zt)$/;
+
+type T = (key: string, args?: Record<string, string | number>) => string;
+
+/** The reminder's text (HTML); the bot edits it in place with a line saying what was done. */
+export function reminderText(
+  t: T,
+  task: { title: string; dueAt: Date | null },
+  timezone: string,
+  kind: ReminderKind = 'due',
+  before?: RemindBefore | null,
+): string {
+  const due = task.dueAt ? formatLocal(task.dueAt, timezone) : t('not-set');
+  if (kind === 'advance' && before) {
+    return t('task-reminder-advance', { title: task.title, due, before: before === 'PT1H' ? 'hour' : 'day' });
+  }
+  return t('task-reminder', { title: task.title, due });
+}
+
+/** The reminder's buttons: ✅ Done · 📂 Open, then the snoozes (only Open once the task is done). */
+export function reminderKeyboard(t: T, taskId: string, state: 'open' | 'done' = 'open'): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  if (state === 'done') return keyboard.text(t('task-reminder-open'), reminderCallback(taskId, 'o'));
+  return keyboard
+    .text(t('task-reminder-done'), reminderCallback(taskId, 'd'))
+    .text(t('task-reminder-open'), reminderCallback(taskId, 'o'))
+    .row()
+    .text(t('task-reminder-snooze-15m'), reminderCallback(taskId, 'z15'))
+    .text(t('task-reminder-snooze-1h'), reminderCallback(taskId, 'z60'))
+    .text(t('task-reminder-snooze-tomorrow'), reminderCallback(taskId, 'zt'));
+}
 
 /** The Redis key whose value changes whenever a user's tasks change (the bot's list snapshot checks it). */
 export const tasksVersionKey = (keyPrefix: string, ownerId: string) => `${keyPrefix}tasks:ver:${ownerId}`;
@@ -35,24 +85,43 @@ export function createTaskEffects(services: Pick<Services, 'redis' | 'jobs' | 'k
         removeOnFail: 1000,
       },
     });
+
+  /** One job per task and kind: the old one goes, whatever its state; a new one comes for `at`, if any. */
+  async function place(taskId: string, kind: ReminderKind, at: Date | null, data: ReminderJob | null) {
+    const q = queue();
+    const id = reminderJobId(taskId, kind);
+    const removed = await q.remove(id).catch(() => 0);
+    if (!at || !data) return;
+    // BullMQ cannot remove a job while it runs, and would ignore a new job with its id. A running
+    // job is for the old time (it re-checks the task and does nothing), so the new time gets a
+    // job id of its own instead of being dropped. Stale jobs left behind that way are no-ops.
+    const running = removed !== 1 && (await q.getJob(id)) !== undefined;
+    await q.add('remind', data, {
+      jobId: running ? `${id}-${at.getTime()}` : id,
+      delay: Math.max(0, at.getTime() - Date.now()),
+    });
+  }
+
   return {
     async changed(ownerId) {
       await services.redis.incr(tasksVersionKey(services.keyPrefix, ownerId));
     },
-    async reminder(taskId, dueAt) {
-      const q = queue();
-      const id = reminderJobId(taskId);
-      // One job per task: the old one goes, whatever its state.
-      const removed = await q.remove(id).catch(() => 0);
-      if (!dueAt) return;
-      // BullMQ cannot remove a job while it runs, and would ignore a new job with its id. A running
-      // job is for the old date (it re-checks the task and does nothing), so the new date gets a
-      // job id of its own instead of being dropped. Stale jobs left behind that way are no-ops.
-      const running = removed !== 1 && (await q.getJob(id)) !== undefined;
-      await q.add(
-        'remind',
-        { taskId, dueAt: dueAt.toISOString() },
-        { jobId: running ? `${id}-${dueAt.getTime()}` : id, delay: Math.max(0, dueAt.getTime() - Date.now()) },
+    async reminders(plan) {
+      const { taskId } = plan;
+      await place(taskId, 'due', plan.dueAt, plan.dueAt ? { taskId, dueAt: plan.dueAt.toISOString() } : null);
+      await place(
+        taskId,
+        'advance',
+        plan.advance?.at ?? null,
+        plan.advance
+          ? { taskId, dueAt: plan.advance.dueAt.toISOString(), kind: 'advance', before: plan.advance.before }
+          : null,
+      );
+      await place(
+        taskId,
+        'snooze',
+        plan.snoozedUntil,
+        plan.snoozedUntil ? { taskId, dueAt: plan.snoozedUntil.toISOString(), kind: 'snooze' } : null,
       );
     },
   };
@@ -114,36 +183,62 @@ export function startReminderWorker(services: Services) {
   return services.jobs.worker<ReminderJob>(REMINDERS_QUEUE, (job) => handleReminder(services, job), { concurrency: 8 });
 }
 
+/** The claim of a reminder's marker (one UPDATE) and how to give it back when nothing was sent. */
+function claimOf(data: ReminderJob, now: Date) {
+  const at = new Date(data.dueAt);
+  const open = { id: data.taskId, status: { $ne: 'done' as const } };
+  switch (data.kind ?? 'due') {
+    case 'advance':
+      // Only while the due time is still ahead: after it, the due reminder says it all.
+      return {
+        where: { ...open, dueAt: { $eq: at, $gt: now }, remindBefore: data.before ?? null, advanceRemindedAt: null },
+        set: { advanceRemindedAt: now },
+        undo: { where: { id: data.taskId, dueAt: at }, set: { advanceRemindedAt: null } },
+      };
+    case 'snooze':
+      return {
+        where: { ...open, snoozedUntil: at },
+        set: { snoozedUntil: null },
+        undo: { where: { id: data.taskId, snoozedUntil: null }, set: { snoozedUntil: at } },
+      };
+    default:
+      return {
+        where: { ...open, dueAt: at, remindedAt: null },
+        set: { remindedAt: now },
+        undo: { where: { id: data.taskId, dueAt: at }, set: { remindedAt: null } },
+      };
+  }
+}
+
 /**
- * Sends a reminder once: the task must still exist, not be done, still be due at the time
- * this job was made for, and not have been reminded; claiming `remindedAt` in one UPDATE makes
- * a duplicate job (or a second worker) a no-op. Owners with notifications off get nothing.
+ * Sends a reminder once: the task must still exist, not be done, still be due (or snoozed) at the
+ * time this job was made for, and not have been reminded for it; claiming its marker in one
+ * UPDATE makes a duplicate job (or a second worker) a no-op. Owners with notifications off get
+ * nothing. The message carries ✅ Done, 📂 Open and the snoozes (handled by the bot).
  */
 export async function handleReminder(
   services: Services,
   job: Pick<Job<ReminderJob>, 'data'>,
 ): Promise<'sent' | 'skipped'> {
   const em = services.orm.em.fork();
-  const dueAt = new Date(job.data.dueAt);
-  const claimed = await em.nativeUpdate(
-    Task,
-    { id: job.data.taskId, dueAt, remindedAt: null, status: { $ne: 'done' } },
-    { remindedAt: new Date() },
-  );
+  const kind = job.data.kind ?? 'due';
+  const claim = claimOf(job.data, new Date());
+  const claimed = await em.nativeUpdate(Task, claim.where, claim.set);
   if (claimed === 0) return 'skipped';
   const task = await em.findOne(Task, { id: job.data.taskId }, { populate: ['owner'] });
   const owner = task?.owner;
   if (!task || !owner || owner.telegramId == null || !owner.notifications || owner.botBlocked) return 'skipped';
   const t = services.translator.forLocale(owner.language);
   const chatId = owner.telegramId;
+  const dueAt = kind === 'snooze' ? (task.dueAt ?? null) : new Date(job.data.dueAt);
   let blocked: boolean;
   try {
     // The one send rule (sendOnce): 403 marks the owner (null), a network error is not resent.
     const sent = await sendOnce({ chatId, onBlocked: markBlocked(services) }, () =>
       services.telegram.sendMessage(
         chatId,
-        t('task-reminder', { title: task.title, due: formatLocal(dueAt, owner.timezone) }),
-        { reply_markup: new InlineKeyboard().text(t('task-reminder-open'), openTaskCallback(task.id)) },
+        reminderText(t, { title: task.title, dueAt }, owner.timezone, kind, job.data.before),
+        { reply_markup: reminderKeyboard(t, task.id) },
       ),
     );
     blocked = sent === null;
@@ -152,7 +247,7 @@ export async function handleReminder(
     // claim rather than risk a second one.
     if (err instanceof UnrecoverableError) throw err;
     // Telegram answered with an error (429, 5xx): nothing was sent, so give the claim back and retry.
-    await em.nativeUpdate(Task, { id: task.id, dueAt }, { remindedAt: null });
+    await em.nativeUpdate(Task, claim.undo.where, claim.undo.set);
     throw err;
   }
   // 403: the owner blocked the bot; the claim stays, there is no one to remind.

@@ -30,6 +30,7 @@ export const ProfilePatchSchema = z
       example: 'Europe/Moscow',
     }),
     notifications: z.boolean(),
+    mailings: z.boolean().openapi({ description: 'Subscribed to mailings (false = unsubscribed)' }),
   })
   .partial()
   .openapi('ProfilePatch', {

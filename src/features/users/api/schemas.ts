@@ -36,6 +36,9 @@ export const UserSchema = z
     language: z.enum(LANGUAGES).openapi({ description: 'Language of the bot and of messages', example: 'en' }),
     timezone: z.string().openapi({ description: 'IANA time zone', example: 'Europe/Moscow' }),
     notifications: z.boolean().openapi({ description: 'Reminders and message notices in Telegram', example: true }),
+    mailings: z
+      .boolean()
+      .openapi({ description: 'Subscribed to mailings (🔕 Unsubscribe or Settings turn it off)', example: true }),
     role: z.enum(ROLES).openapi({ example: 'user' }),
     status: z.enum(USER_STATUSES).openapi({ example: 'active' }),
     telegramLinked,
@@ -53,6 +56,7 @@ export const UserSchema = z
       language: 'en',
       timezone: 'Europe/Moscow',
       notifications: true,
+      mailings: true,
       role: 'user',
       status: 'active',
       telegramLinked: true,

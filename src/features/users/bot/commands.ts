@@ -3,12 +3,13 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
+import { localTime, zoneAt } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
 
 const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
 
-/** Settings entry points outside the menu: /settings and the shared-contact answer. */
-export function settingsFeature(screens: { settings: Screen }) {
+/** Settings entry points outside the menu: /settings and the shared-contact and shared-location answers. */
+export function settingsFeature(screens: { settings: Screen; main: Screen; timezone: Screen; timezoneStart: Screen }) {
   const composer = new Composer<BotContext>();
 
   composer.command('settings', (ctx) => showScreen(ctx, screens.settings, 'reply'));
@@ -39,9 +40,36 @@ export function settingsFeature(screens: { settings: Screen }) {
     await showScreen(ctx, screens.settings, 'reply');
   });
 
-  // The reply keyboard's Cancel button sends its label as text; only meaningful while it is shown.
+  // A shared location while the time zone is asked: its zone, looked up offline.
+  composer.on('message:location', async (ctx, next) => {
+    const session = await ctx.session;
+    const origin = session.awaitingLocation;
+    if (!origin) return next();
+    const { latitude, longitude } = ctx.message.location;
+    const zone = zoneAt(latitude, longitude);
+    if (!zone) {
+      // The open sea or nonsense coordinates: say so, keep the keyboard, change nothing.
+      await ctx.reply(ctx.t('timezone-location-none'));
+      return;
+    }
+    await updateProfile(ctx.em, ctx.user, { timezone: zone });
+    session.awaitingLocation = undefined;
+    await ctx.reply(ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }), {
+      reply_markup: REMOVE_KEYBOARD,
+    });
+    await showScreen(ctx, origin === 'start' ? screens.main : screens.settings, 'reply');
+  });
+
+  // The reply keyboards' Cancel buttons send their label as text; only meaningful while shown.
   composer.on('message:text', async (ctx, next) => {
     const session = await ctx.session;
+    if (session.awaitingLocation && ctx.message.text === ctx.t('timezone-location-cancel')) {
+      const origin = session.awaitingLocation;
+      session.awaitingLocation = undefined;
+      await ctx.reply(ctx.t('timezone-location-cancelled'), { reply_markup: REMOVE_KEYBOARD });
+      await showScreen(ctx, origin === 'start' ? screens.timezoneStart : screens.timezone, 'reply');
+      return;
+    }
     if (!session.awaitingContact || ctx.message.text !== ctx.t('settings-phone-cancel')) return next();
     session.awaitingContact = false;
     await ctx.reply(ctx.t('settings-phone-cancelled'), { reply_markup: REMOVE_KEYBOARD });

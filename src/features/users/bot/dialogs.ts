@@ -1,17 +1,21 @@
-import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { askText } from '../../../platform/bot/ui/ask.js';
+import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
+import { Dialog } from '../../../platform/bot/ui/ask.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
-import type { Translator } from '../../../platform/i18n/translator.js';
-import { localTime, normalizeTimezone } from '../../../platform/time/timezone.js';
+import type { Translate, Translator } from '../../../platform/i18n/translator.js';
+import { localTime } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
 import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
 import { visibleName } from '../users.js';
+import { afterTimezone, readTimezone, type TimezoneOrigin, withNotice } from './timezone.js';
+
+const dialogLabels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 /**
  * Settings dialogs. Conversations are replayed on every update, so everything that touches
  * the database, Redis or the clock runs inside `conversation.external` and returns plain data.
- * Bump CONVERSATION_VERSION in index.ts when the steps here change.
+ * Every prompt has ✖️ Cancel (platform/bot/ui/ask.ts); leaving returns to Settings, edited in place.
+ * Bump CONVERSATION_VERSION (platform/bot/create-bot.ts) when the steps here change.
  */
 
 const preview = (text: string) => ([...text].length > 64 ? `${[...text].slice(0, 64).join('')}…` : text);
@@ -24,23 +28,28 @@ const NAME_HINTS: Record<TextProblem['code'], string> = {
   not_email: 'settings-name-invalid',
 };
 
-export function timezoneConversation(translator: Translator, screens: { settings: Screen }) {
-  return async function timezone(conversation: BotConversation, ctx: ConvContext) {
+export function timezoneConversation(translator: Translator, screens: { settings: Screen; main: Screen }) {
+  return async function timezone(conversation: BotConversation, ctx: ConvContext, origin: TimezoneOrigin = 'settings') {
     const locale = await conversation.external((outer) => outer.user.language);
     const t = translator.forLocale(locale);
-    await ctx.reply(t('settings-timezone-prompt'));
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), {
+      screen: origin === 'start' ? 'timezoneStart' : 'timezone',
+    });
+    const prompt = t('settings-timezone-prompt');
+    await dialog.prompt(prompt);
     for (;;) {
-      const answer = await askText(conversation, t('settings-timezone-prompt'));
-      const input = answer.message.text;
-      const zone = normalizeTimezone(input);
+      const answer = await dialog.ask({ again: prompt });
+      if (answer.kind !== 'text') continue;
+      const zone = readTimezone(answer.text);
       if (!zone) {
-        await answer.reply(t('settings-timezone-invalid', { input: preview(input) }));
+        await dialog.prompt(t('settings-timezone-invalid', { input: preview(answer.text) }), {}, true);
         continue;
       }
-      await conversation.external(async (outer) => {
+      await dialog.finish(async (outer, how) => {
         await updateProfile(outer.em, outer.user, { timezone: zone });
-        await outer.reply(outer.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }));
-        await showScreen(outer, screens.settings, 'reply');
+        const saved = (c: BotContext) => c.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) });
+        const next = afterTimezone(screens, origin);
+        await showScreen(outer, origin === 'start' ? next : withNotice(next, saved), how);
       });
       return;
     }
@@ -54,15 +63,17 @@ export function displayNameConversation(translator: Translator, screens: { setti
       current: visibleName(outer.user),
     }));
     const t = translator.forLocale(locale);
-    await ctx.reply(t('settings-name-prompt', { max: TEXT_MAX.displayName, name: current }));
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), { screen: 'settings' });
+    await dialog.prompt(t('settings-name-prompt', { max: TEXT_MAX.displayName, name: current }));
     for (;;) {
-      const answer = await askText(conversation, t('settings-name-not-text'));
-      const input = answer.message.text;
+      const answer = await dialog.ask({ again: t('settings-name-not-text') });
+      if (answer.kind !== 'text') continue;
+      const input = answer.text;
       if (input.trim() === '/reset') {
-        await conversation.external(async (outer) => {
+        await dialog.finish(async (outer, how) => {
           await updateProfile(outer.em, outer.user, { displayName: null });
-          await outer.reply(outer.t('settings-name-reset', { name: visibleName(outer.user) }));
-          await showScreen(outer, screens.settings, 'reply');
+          const notice = (c: BotContext) => c.t('settings-name-reset', { name: visibleName(c.user) });
+          await showScreen(outer, withNotice(screens.settings, notice), how);
         });
         return;
       }
@@ -72,14 +83,17 @@ export function displayNameConversation(translator: Translator, screens: { setti
       if ('problem' in parsed) {
         const { problem } = parsed;
         const length = problem.code === 'too_long' ? problem.length : 0;
-        await answer.reply(t(NAME_HINTS[problem.code], { max: TEXT_MAX.displayName, length }));
+        await dialog.prompt(t(NAME_HINTS[problem.code], { max: TEXT_MAX.displayName, length }), {}, true);
         continue;
       }
       const name = parsed.value;
-      await conversation.external(async (outer) => {
+      await dialog.finish(async (outer, how) => {
         await updateProfile(outer.em, outer.user, { displayName: name });
-        await outer.reply(outer.t('settings-name-saved', { name }));
-        await showScreen(outer, screens.settings, 'reply');
+        await showScreen(
+          outer,
+          withNotice(screens.settings, (c) => c.t('settings-name-saved', { name })),
+          how,
+        );
       });
       return;
     }

@@ -4,23 +4,10 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
+import { visibleName } from '../users.js';
 
 /** Native names: a user looking for their language recognises it in any interface language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
-
-/** The zones most of our users live in; anything else is typed in. */
-export const TIMEZONE_PRESETS = [
-  { label: 'Калининград · UTC+2', zone: 'Europe/Kaliningrad' },
-  { label: 'Москва · UTC+3', zone: 'Europe/Moscow' },
-  { label: 'Самара · UTC+4', zone: 'Europe/Samara' },
-  { label: 'Екатеринбург · UTC+5', zone: 'Asia/Yekaterinburg' },
-  { label: 'Новосибирск · UTC+7', zone: 'Asia/Novosibirsk' },
-  { label: 'Владивосток · UTC+10', zone: 'Asia/Vladivostok' },
-  { label: 'London', zone: 'Europe/London' },
-  { label: 'Berlin', zone: 'Europe/Berlin' },
-  { label: 'New York', zone: 'America/New_York' },
-  { label: 'UTC', zone: 'UTC' },
-] as const;
 
 export function settingsText(ctx: BotContext): string {
   const u = ctx.user;
@@ -35,18 +22,15 @@ export function settingsText(ctx: BotContext): string {
     time: localTime(u.timezone),
     notifications: ctx.t(u.notifications ? 'on' : 'off'),
     phone,
-    name: u.displayName ?? ctx.t('not-set'),
+    name: u.displayName ?? ctx.t('settings-name-unset', { name: visibleName(u) }),
     account: linkedUsername(ctx) ? `@${linkedUsername(ctx)}` : ctx.t('settings-account-none'),
+    telegramId: String(u.telegramId ?? ''),
   });
 }
 
 /** The HTTP account linked to this Telegram user, if there is an active one. */
 export function linkedUsername(ctx: BotContext): string | null {
   return ctx.user.accountState === 'active' ? (ctx.user.username ?? null) : null;
-}
-
-export function timezoneText(ctx: BotContext): string {
-  return ctx.t('settings-choose-timezone', { timezone: ctx.user.timezone, time: localTime(ctx.user.timezone) });
 }
 
 /** Changes the language and re-binds `ctx.t`, so the rest of this update already speaks it. */
@@ -65,13 +49,16 @@ export async function toggleNotifications(ctx: BotContext): Promise<void> {
   );
 }
 
-export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { timezone: zone });
-  // Toasts are plain text: drop the HTML tags of the shared message.
-  await answerCallback(
-    ctx,
-    ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }).replace(/<[^>]+>/g, ''),
-  );
+/** Settings → 📨 Mailings on/off (SPEC §2.1, §2.5): reminders and PMs are not affected. */
+export async function toggleMailings(ctx: BotContext): Promise<void> {
+  await updateProfile(ctx.em, ctx.user, { mailings: !ctx.user.mailings });
+  await answerCallback(ctx, ctx.t('mailings-setting-changed', { state: ctx.t(ctx.user.mailings ? 'on' : 'off') }));
+}
+
+/** Forgets the shared phone and its operator code (SPEC §2.1: it can be removed). */
+export async function removePhone(ctx: BotContext): Promise<void> {
+  await updateProfile(ctx.em, ctx.user, { phone: null });
+  await answerCallback(ctx, ctx.t('settings-phone-removed'));
 }
 
 /** Telegram shares a phone only through a reply-keyboard contact button, so this leaves the inline menu. */

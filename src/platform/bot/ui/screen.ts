@@ -23,13 +23,31 @@ export interface Screen {
 }
 
 /**
+ * How a screen appears: in the message whose button was pressed ('edit'), as a new message
+ * ('reply'), or in a given message of the chat (`{ messageId }`: a dialog returning to the
+ * message it started from; a new message if that one cannot be edited any more).
+ */
+export type ScreenHow = 'edit' | 'reply' | { messageId: number };
+
+/**
  * Shows a screen: edits the message the pressed button belongs to (one API call, no new
  * message), or sends a new message when there is nothing to edit.
  */
-export async function showScreen(ctx: BotContext, screen: Screen, how: 'edit' | 'reply' = 'edit'): Promise<void> {
+export async function showScreen(ctx: BotContext, screen: Screen, how: ScreenHow = 'edit'): Promise<void> {
   const text = await screen.text(ctx);
   const reply_markup = { inline_keyboard: await screen.menu.keyboard(ctx) };
   await answerCallback(ctx);
+  if (typeof how === 'object' && ctx.chat) {
+    try {
+      await ctx.api.editMessageText(ctx.chat.id, how.messageId, text, { reply_markup });
+      return;
+    } catch (err) {
+      if (isMessageNotModified(err)) return;
+      // Deleted or too old to edit: show it below instead.
+    }
+    await ctx.reply(text, { reply_markup });
+    return;
+  }
   if (how === 'edit' && ctx.callbackQuery?.message) {
     try {
       await ctx.editMessageText(text, { reply_markup });

@@ -1,0 +1,586 @@
+import * as api from './api.js';
+import { confirmDialog, formatNumber, formatTime, h, replace } from './dom.js';
+import { locale, t, tStatus } from './i18n.js';
+import { renderTelegramHtml } from './telegram-html.js';
+import { errorBox, excerpt, pager } from './ui.js';
+
+/**
+ * Mailings over /mailings: the list, a new mailing, and a mailing's card with live progress, the
+ * actions the API offers (read from /openapi.json, so pause / resume / test / recall appear when
+ * the API has them) and the per-recipient table with a CSV download.
+ */
+
+const MAILING_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'];
+const DELIVERY_STATUSES = ['pending', 'processing', 'sent', 'error', 'expired', 'unknown', 'recalled'];
+const LIVE = new Set(['scheduled', 'running', 'paused']);
+
+export function progressOf(m) {
+  const counts = m.counts ?? {};
+  const sum = Object.values(counts).reduce((a, b) => a + (Number(b) || 0), 0);
+  const total = Math.max(sum, m.recipientCount ?? 0);
+  const waiting = (counts.pending ?? 0) + (counts.processing ?? 0);
+  return { total, done: Math.max(0, Math.min(total, sum - waiting)), sent: counts.sent ?? 0 };
+}
+
+function progressBar(m) {
+  const p = progressOf(m);
+  return h(
+    'div',
+    { class: 'progress', 'data-testid': 'progress' },
+    h('progress', { max: Math.max(p.total, 1), value: p.done, 'aria-label': t('mail.col.progress') }),
+    h(
+      'span',
+      { class: 'small' },
+      t('mail.progress', { done: formatNumber(p.done, locale()), total: formatNumber(p.total, locale()) }),
+    ),
+  );
+}
+
+const badge = (status) => h('span', { class: `badge ${status}`, 'data-testid': 'status' }, tStatus('mstatus', status));
+
+// ---------------------------------------------------------------------------------------------
+// The list.
+
+export async function mailingsPage(ctx) {
+  document.title = `${t('mail.title')} · ${t('app.title')}`;
+  const statusFilter = h(
+    'select',
+    { id: 'mailing-status', 'aria-label': t('mail.col.status') },
+    h('option', { value: '' }, t('common.any')),
+    MAILING_STATUSES.map((s) =>
+      h('option', { value: s, selected: ctx.params.get('status') === s }, tStatus('mstatus', s)),
+    ),
+  );
+  statusFilter.addEventListener('change', () => {
+    ctx.go(`#/mailings${statusFilter.value ? `?status=${statusFilter.value}` : ''}`);
+  });
+  const list = h('div', { 'aria-live': 'polite' });
+  replace(
+    ctx.main,
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', null, t('mail.title')),
+      h('a', { class: 'button primary', href: '#/mailings/new', 'data-testid': 'new-mailing' }, t('mail.new')),
+    ),
+    h('div', { class: 'filters' }, h('label', { for: 'mailing-status' }, t('mail.col.status')), statusFilter),
+    list,
+  );
+  const load = async () => {
+    const data = await api.get(
+      `/mailings${api.query({
+        status: ctx.params.get('status') ?? undefined,
+        limit: 25,
+        cursor: ctx.params.get('cursor') ?? undefined,
+      })}`,
+    );
+    if (!ctx.alive()) return;
+    replace(
+      list,
+      data.items.length === 0
+        ? h('p', { class: 'muted' }, t('mail.none'))
+        : h('div', { class: 'table-wrap' }, mailingsTable(data.items)),
+      pager('#/mailings', ctx.params, data.nextCursor),
+    );
+  };
+  try {
+    await load();
+  } catch (err) {
+    replace(list, errorBox(err));
+  }
+  ctx.every(3000, load);
+}
+
+function mailingsTable(items) {
+  const cols = ['id', 'status', 'text', 'start', 'recipients', 'sent', 'failed', 'progress'];
+  return h(
+    'table',
+    { 'data-testid': 'mailings-table' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        cols.map((c) => h('th', { scope: 'col' }, t(`mail.col.${c}`))),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      items.map((m) =>
+        h(
+          'tr',
+          { 'data-mailing-id': m.id },
+          h('td', null, h('a', { href: `#/mailings/${m.id}` }, `#${m.id}`)),
+          h('td', null, badge(m.status)),
+          h('td', { class: 'excerpt' }, h('a', { href: `#/mailings/${m.id}` }, excerpt(m.text, 60))),
+          h('td', { class: 'nowrap' }, formatTime(m.startAt, locale())),
+          h('td', { class: 'num' }, formatNumber(progressOf(m).total, locale())),
+          h('td', { class: 'num' }, formatNumber(m.counts.sent ?? 0, locale())),
+          h(
+            'td',
+            { class: 'num' },
+            formatNumber((m.counts.error ?? 0) + (m.counts.expired ?? 0) + (m.counts.unknown ?? 0), locale()),
+          ),
+          h('td', null, progressBar(m)),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new mailing.
+
+const pad = (n) => String(n).padStart(2, '0');
+/** A Date as the value of an <input type="datetime-local"> (the browser's local time). */
+const localInput = (d) =>
+  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const list = (text) =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.replace(/^#/, '').trim())
+    .filter(Boolean);
+
+export async function newMailingPage(ctx) {
+  document.title = `${t('mail.newTitle')} · ${t('app.title')}`;
+  const ops = await api.apiOperations();
+  const text = h('textarea', { id: 'mailing-text', name: 'text', rows: 6, maxlength: 8192, required: true });
+  const preview = h('div', { class: 'preview', 'data-testid': 'preview', 'aria-live': 'polite' });
+  const updatePreview = () => replace(preview, renderTelegramHtml(text.value));
+  text.addEventListener('input', updatePreview);
+  const tags = h('input', { id: 'mailing-tags', name: 'tags', placeholder: 'vip, beta' });
+  const codes = h('input', {
+    id: 'mailing-codes',
+    name: 'operatorCodes',
+    placeholder: '916, 926',
+    inputmode: 'numeric',
+  });
+  const languages = ['en', 'ru'].map((l) => h('input', { type: 'checkbox', id: `mailing-lang-${l}`, value: l }));
+  const startNow = h('input', { type: 'checkbox', id: 'mailing-start-now', checked: true });
+  const now = new Date();
+  const startAt = h('input', {
+    type: 'datetime-local',
+    id: 'mailing-start',
+    value: localInput(new Date(now.getTime() + 3600_000)),
+    disabled: true,
+  });
+  startNow.addEventListener('change', () => {
+    startAt.disabled = startNow.checked;
+  });
+  const endAt = h('input', {
+    type: 'datetime-local',
+    id: 'mailing-end',
+    value: localInput(new Date(now.getTime() + 24 * 3600_000)),
+    required: true,
+  });
+  const windowFrom = h('input', { type: 'time', id: 'mailing-window-from' });
+  const windowTo = h('input', { type: 'time', id: 'mailing-window-to' });
+  const count = h('p', { class: 'muted', 'data-testid': 'recipient-count', 'aria-live': 'polite' });
+  const problems = h('ul', { class: 'error', role: 'alert', 'data-testid': 'mailing-problems' });
+  const filter = () => {
+    const f = {};
+    if (list(tags.value).length) f.tags = list(tags.value);
+    if (list(codes.value).length) f.operatorCodes = list(codes.value);
+    const langs = languages.filter((c) => c.checked).map((c) => c.value);
+    if (langs.length) f.languages = langs;
+    return f;
+  };
+  // A live recipient count, when the API offers one (an audience count operation); otherwise the
+  // count appears on the card once the mailing exists.
+  const audienceOp = ['POST /mailings/audience', 'POST /mailings/recipients/count'].find((op) => ops.has(op));
+  let countTimer;
+  const updateCount = () => {
+    if (!audienceOp) {
+      count.textContent = t('mail.recipientsLater');
+      return;
+    }
+    clearTimeout(countTimer);
+    countTimer = setTimeout(async () => {
+      try {
+        const result = await api.request('POST', audienceOp.split(' ')[1], { body: { filter: filter() } });
+        if (ctx.alive())
+          count.textContent = t('mail.recipients', {
+            n: formatNumber(result.count ?? result.recipients ?? 0, locale()),
+          });
+      } catch {
+        count.textContent = '';
+      }
+    }, 300);
+  };
+  for (const input of [tags, codes, ...languages]) input.addEventListener('input', updateCount);
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-mailing' }, t('mail.create'));
+  const form = h(
+    'form',
+    { class: 'mailing-form', novalidate: true },
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('mail.text')),
+      h('label', { for: 'mailing-text' }, t('mail.text')),
+      text,
+      h('p', { class: 'muted small' }, t('mail.textHint')),
+      h('h3', null, t('mail.preview')),
+      preview,
+      h('p', { class: 'muted small' }, t('mail.previewHint')),
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('mail.audience')),
+      h('p', { class: 'muted small' }, t('mail.audienceHint')),
+      h('label', { for: 'mailing-tags' }, t('mail.tags')),
+      tags,
+      h('label', { for: 'mailing-codes' }, t('mail.operatorCodes')),
+      codes,
+      h(
+        'div',
+        { class: 'checks', role: 'group', 'aria-label': t('mail.languages') },
+        h('span', null, t('mail.languages')),
+        languages.map((c) => h('label', { for: c.id }, c, ` ${c.value}`)),
+      ),
+      count,
+    ),
+    h(
+      'fieldset',
+      null,
+      h('legend', null, t('mail.schedule')),
+      h('label', { for: 'mailing-start-now', class: 'inline' }, startNow, ` ${t('mail.startNow')}`),
+      h('label', { for: 'mailing-start' }, t('mail.startAt')),
+      startAt,
+      h('label', { for: 'mailing-end' }, t('mail.endAt')),
+      endAt,
+      h('p', null, t('mail.window')),
+      h(
+        'div',
+        { class: 'row' },
+        h('label', { for: 'mailing-window-from' }, t('mail.windowFrom')),
+        windowFrom,
+        h('label', { for: 'mailing-window-to' }, t('mail.windowTo')),
+        windowTo,
+      ),
+    ),
+    problems,
+    submit,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    problems.replaceChildren();
+    const body = {
+      text: text.value,
+      filter: filter(),
+      endAt: endAt.value ? new Date(endAt.value).toISOString() : '',
+      ...(startNow.checked || !startAt.value ? {} : { startAt: new Date(startAt.value).toISOString() }),
+      ...(windowFrom.value && windowTo.value ? { window: { from: windowFrom.value, to: windowTo.value } } : {}),
+    };
+    submit.disabled = true;
+    try {
+      const created = await api.request('POST', '/mailings', { body });
+      ctx.go(`#/mailings/${created.id}`);
+    } catch (err) {
+      submit.disabled = false;
+      const details = err instanceof api.ApiError && Array.isArray(err.details) ? err.details : null;
+      if (details) for (const d of details) problems.append(h('li', null, `${d.path}: ${d.message}`));
+      else problems.append(h('li', null, errorBox(err).textContent));
+    }
+  });
+  replace(
+    ctx.main,
+    h('p', null, h('a', { href: '#/mailings' }, t('mail.back'))),
+    h('h1', null, t('mail.newTitle')),
+    form,
+  );
+  updatePreview();
+  updateCount();
+  text.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A mailing's card.
+
+const ACTIONS = [
+  { name: 'pause', when: (m) => m.status === 'running' },
+  { name: 'resume', when: (m) => m.status === 'paused' },
+  { name: 'cancel', when: (m) => LIVE.has(m.status), confirm: true },
+  { name: 'test', when: () => true, done: 'mail.done.test' },
+  { name: 'recall', when: (m) => (m.counts.sent ?? 0) > 0, confirm: true },
+];
+
+export async function mailingCard(ctx) {
+  const id = ctx.id;
+  const ops = await api.apiOperations();
+  let mailing = await api.get(`/mailings/${encodeURIComponent(id)}`);
+  if (!ctx.alive()) return;
+  document.title = `${t('mail.cardTitle', { id })} · ${t('app.title')}`;
+  const summary = h('section', { class: 'summary', 'aria-live': 'polite', 'aria-atomic': 'false' });
+  const actions = h('div', { class: 'row mailing-actions', 'data-testid': 'mailing-actions' });
+  const notice = h('p', { class: 'status', role: 'status', 'data-testid': 'action-status' });
+  const deliveryStatus = ctx.params.get('status') ?? '';
+  const cursor = ctx.params.get('cursor') ?? undefined;
+  const statusSelect = h(
+    'select',
+    { id: 'delivery-status', 'data-testid': 'delivery-status' },
+    h('option', { value: '' }, t('mail.allStatuses')),
+    DELIVERY_STATUSES.map((s) => h('option', { value: s, selected: deliveryStatus === s }, tStatus('dstatus', s))),
+  );
+  statusSelect.addEventListener('change', () => {
+    ctx.go(`#/mailings/${id}${statusSelect.value ? `?status=${statusSelect.value}` : ''}`);
+  });
+  const csv = h('button', { type: 'button', 'data-testid': 'download-csv' }, t('mail.csv'));
+  csv.addEventListener('click', () => downloadCsv(id, deliveryStatus, ops, notice));
+  const deliveries = h('div', { 'data-testid': 'deliveries' });
+
+  const renderSummary = () => {
+    const m = mailing;
+    const filterText = [
+      m.filter?.tags?.length ? `${t('mail.tags')}: ${m.filter.tags.map((x) => `#${x}`).join(', ')}` : null,
+      m.filter?.operatorCodes?.length ? `${t('mail.operatorCodes')}: ${m.filter.operatorCodes.join(', ')}` : null,
+      m.filter?.languages?.length ? `${t('mail.languages')}: ${m.filter.languages.join(', ')}` : null,
+    ].filter(Boolean);
+    replace(
+      summary,
+      h('div', { class: 'title-row' }, h('h1', null, t('mail.cardTitle', { id: m.id })), badge(m.status)),
+      progressBar(m),
+      h(
+        'dl',
+        { class: 'counts', 'data-testid': 'counts' },
+        DELIVERY_STATUSES.filter((s) => s in m.counts).map((s) => [
+          h('dt', null, tStatus('dstatus', s)),
+          h('dd', { 'data-count': s }, formatNumber(m.counts[s] ?? 0, locale())),
+        ]),
+        typeof m.clicks === 'number'
+          ? [h('dt', null, t('mail.clicks')), h('dd', null, formatNumber(m.clicks, locale()))]
+          : null,
+        typeof m.unsubscribes === 'number'
+          ? [h('dt', null, t('mail.unsubscribes')), h('dd', null, formatNumber(m.unsubscribes, locale()))]
+          : null,
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, t('mail.filter')),
+        h('dd', null, filterText.length ? filterText.join('; ') : t('mail.everyone')),
+        h('dt', null, t('mail.startAt')),
+        h('dd', null, formatTime(m.startAt, locale())),
+        h('dt', null, t('mail.endAt')),
+        h('dd', null, formatTime(m.endAt, locale())),
+        h('dt', null, t('mail.window')),
+        h('dd', null, m.window ? `${m.window.from}–${m.window.to}` : t('mail.noWindow')),
+      ),
+    );
+  };
+  let shownActionsFor = '';
+  const renderActions = () => {
+    const key = `${mailing.status}:${(mailing.counts.sent ?? 0) > 0}`;
+    if (key === shownActionsFor) return;
+    shownActionsFor = key;
+    const buttons = ACTIONS.filter((a) => ops.has(`POST /mailings/{id}/${a.name}`) && a.when(mailing)).map((a) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: a.confirm ? 'danger' : '',
+          'data-action': a.name,
+          onClick: async (event) => {
+            if (
+              a.confirm &&
+              !(await confirmDialog(t(`mail.confirm.${a.name}`, { id }), t('common.confirm'), t('common.cancel')))
+            )
+              return;
+            event.target.disabled = true;
+            notice.textContent = '';
+            try {
+              const result = await api.request('POST', `/mailings/${id}/${a.name}`, { body: {} });
+              if (a.done) notice.textContent = t(a.done);
+              if (result && typeof result === 'object' && 'status' in result && 'counts' in result) mailing = result;
+              else mailing = await api.get(`/mailings/${id}`);
+              renderSummary();
+              shownActionsFor = '';
+              renderActions();
+            } catch (err) {
+              notice.textContent = errorBox(err).textContent;
+              event.target.disabled = false;
+            }
+          },
+        },
+        t(`mail.act.${a.name}`),
+      ),
+    );
+    if (mailing.status === 'scheduled' && ops.has('DELETE /mailings/{id}')) {
+      buttons.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            'data-action': 'delete',
+            onClick: async () => {
+              if (!(await confirmDialog(t('mail.confirm.delete', { id }), t('common.confirm'), t('common.cancel'))))
+                return;
+              try {
+                await api.request('DELETE', `/mailings/${id}`);
+                ctx.go('#/mailings');
+              } catch (err) {
+                notice.textContent = errorBox(err).textContent;
+              }
+            },
+          },
+          t('mail.act.delete'),
+        ),
+      );
+    }
+    replace(actions, buttons);
+  };
+  const loadDeliveries = async () => {
+    const page = await api.get(
+      `/mailings/${encodeURIComponent(id)}/deliveries${api.query({ status: deliveryStatus || undefined, limit: 50, cursor })}`,
+    );
+    if (!ctx.alive()) return;
+    replace(
+      deliveries,
+      page.items.length === 0
+        ? h('p', { class: 'muted' }, t('mail.noDeliveries'))
+        : h('div', { class: 'table-wrap' }, deliveriesTable(page.items)),
+      pager(`#/mailings/${id}`, ctx.params, page.nextCursor),
+    );
+  };
+
+  replace(
+    ctx.main,
+    h('p', null, h('a', { href: '#/mailings' }, t('mail.back'))),
+    summary,
+    actions,
+    notice,
+    h(
+      'section',
+      { class: 'content' },
+      h('h2', null, t('mail.preview')),
+      h('div', { class: 'preview', 'data-testid': 'mailing-preview' }, renderTelegramHtml(mailing.text)),
+      h('h3', null, t('mail.source')),
+      h('pre', { class: 'source', 'data-testid': 'mailing-source' }, mailing.text),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'deliveries-title' },
+      h('div', { class: 'title-row' }, h('h2', { id: 'deliveries-title' }, t('mail.deliveries')), csv),
+      h('div', { class: 'filters' }, h('label', { for: 'delivery-status' }, t('mail.col.status')), statusSelect),
+      deliveries,
+    ),
+  );
+  renderSummary();
+  renderActions();
+  await loadDeliveries().catch((err) => replace(deliveries, errorBox(err)));
+  let finalTick = false;
+  ctx.every(1500, async () => {
+    if (!LIVE.has(mailing.status) && finalTick) return;
+    finalTick = !LIVE.has(mailing.status);
+    mailing = await api.get(`/mailings/${encodeURIComponent(id)}`);
+    if (!ctx.alive()) return;
+    renderSummary();
+    renderActions();
+    await loadDeliveries();
+  });
+}
+
+function deliveriesTable(items) {
+  const cols = ['user', 'chat', 'status', 'attempts', 'error', 'sentAt'];
+  return h(
+    'table',
+    { 'data-testid': 'deliveries-table' },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        cols.map((c) => h('th', { scope: 'col' }, t(`mail.col.${c}`))),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      items.map((d) =>
+        h(
+          'tr',
+          { 'data-delivery-status': d.status },
+          h('td', null, h('a', { href: `#/users/${d.userId}` }, `#${d.userId}`)),
+          h('td', null, String(d.chatId)),
+          h('td', null, h('span', { class: `badge ${d.status}` }, tStatus('dstatus', d.status))),
+          h('td', { class: 'num' }, String(d.attempts)),
+          h('td', { class: 'error-text' }, d.error ?? ''),
+          h('td', { class: 'nowrap' }, formatTime(d.sentAt, locale())),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV.
+
+const CSV_COLUMNS = [
+  'id',
+  'userId',
+  'chatId',
+  'status',
+  'attempts',
+  'error',
+  'sentAt',
+  'telegramMessageId',
+  'updatedAt',
+];
+
+/** A CSV cell: quoted when needed; a leading = + - @ is defused so a spreadsheet does not run it. */
+function cell(value) {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The per-recipient table as a file: the API's own CSV (`Accept: text/csv`) when it documents one,
+ * otherwise every page of the JSON list written as CSV here.
+ */
+async function downloadCsv(id, status, ops, notice) {
+  notice.textContent = '';
+  try {
+    const op = ops.get('GET /mailings/{id}/deliveries');
+    const apiCsv = Boolean(op?.responses?.['200']?.content?.['text/csv']);
+    let blob;
+    if (apiCsv) {
+      const response = await api.request(
+        'GET',
+        `/mailings/${encodeURIComponent(id)}/deliveries${api.query({ status: status || undefined })}`,
+        {
+          accept: 'text/csv',
+          raw: true,
+        },
+      );
+      blob = await response.blob();
+    } else {
+      const lines = [CSV_COLUMNS.join(',')];
+      let cursor;
+      do {
+        const page = await api.get(
+          `/mailings/${encodeURIComponent(id)}/deliveries${api.query({ status: status || undefined, limit: 100, cursor })}`,
+        );
+        for (const d of page.items) lines.push(CSV_COLUMNS.map((c) => cell(d[c])).join(','));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      blob = new Blob([`${lines.join('\r\n')}\r\n`], { type: 'text/csv;charset=utf-8' });
+    }
+    const url = URL.createObjectURL(blob);
+    const link = h('a', {
+      href: url,
+      download: `mailing-${id}-deliveries${status ? `-${status}` : ''}.csv`,
+      hidden: true,
+    });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (err) {
+    notice.textContent = errorBox(err).textContent;
+  }
+}

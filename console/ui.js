@@ -1,0 +1,45 @@
+import { ApiError } from './api.js';
+import { append, h } from './dom.js';
+import { t } from './i18n.js';
+
+/** Pieces every page uses. */
+
+export function errorBox(err) {
+  const message = err instanceof ApiError && err.status === 404 ? t('common.notFound') : null;
+  return h(
+    'p',
+    { class: 'error', role: 'alert' },
+    message ?? t('common.error', { message: String(err?.message ?? err) }),
+  );
+}
+
+export function excerpt(text, max = 80) {
+  const plain = String(text ?? '').replace(/\s+/g, ' ');
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain;
+}
+
+/**
+ * Previous / Next links for a cursor list: the cursors seen so far ride along in `trail`, so
+ * Previous goes back without the API having to page backwards.
+ */
+export function pager(base, params, nextCursor) {
+  const trail = (params.get('trail') ?? '').split('.').filter(Boolean);
+  const cursor = params.get('cursor');
+  const link = (cursorValue, trailValue, label, rel) => {
+    const next = new URLSearchParams(params);
+    if (cursorValue) next.set('cursor', cursorValue);
+    else next.delete('cursor');
+    if (trailValue.length) next.set('trail', trailValue.join('.'));
+    else next.delete('trail');
+    const search = next.toString();
+    return h('a', { class: 'button', href: `${base}${search ? `?${search}` : ''}`, rel }, label);
+  };
+  const parts = [];
+  if (cursor) {
+    const previous = trail.slice(0, -1);
+    parts.push(link(trail.at(-1) === '0' ? null : trail.at(-1), previous, t('common.prev'), 'prev'));
+  }
+  parts.push(h('span', { class: 'muted small' }, t('common.page', { n: trail.length + 1 })));
+  if (nextCursor) parts.push(link(nextCursor, [...trail, cursor ?? '0'], t('common.next'), 'next'));
+  return append(h('nav', { class: 'pager', 'aria-label': t('common.page', { n: '' }).trim() }), parts);
+}

@@ -1,0 +1,213 @@
+import { Keyboard } from 'grammy';
+import type { BotContext } from '../../../platform/bot/context.js';
+import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { matchOf } from '../../../platform/bot/ui/payload.js';
+import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import type { Language } from '../../../platform/i18n/languages.js';
+import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
+import { updateProfile } from '../profile.js';
+
+/**
+ * The time zone, in one tap (SPEC §2.1): presets that fit the user's language, a shared
+ * location (a reply-keyboard button; the zone is looked up offline), or typed (an IANA name, a
+ * UTC offset, a city). Asked on first start (Skip keeps UTC and says so) and in Settings.
+ */
+
+interface Preset {
+  zone: string;
+  ru: string;
+  en: string;
+}
+
+/** Every preset zone, once; a button carries its index (`z<i>`). Names in both languages. */
+export const ZONES: readonly Preset[] = [
+  { zone: 'Europe/Kaliningrad', ru: 'Калининград', en: 'Kaliningrad' },
+  { zone: 'Europe/Moscow', ru: 'Москва', en: 'Moscow' },
+  { zone: 'Europe/Samara', ru: 'Самара', en: 'Samara' },
+  { zone: 'Asia/Yekaterinburg', ru: 'Екатеринбург', en: 'Yekaterinburg' },
+  { zone: 'Asia/Omsk', ru: 'Омск', en: 'Omsk' },
+  { zone: 'Asia/Novosibirsk', ru: 'Новосибирск', en: 'Novosibirsk' },
+  { zone: 'Asia/Krasnoyarsk', ru: 'Красноярск', en: 'Krasnoyarsk' },
+  { zone: 'Asia/Irkutsk', ru: 'Иркутск', en: 'Irkutsk' },
+  { zone: 'Asia/Vladivostok', ru: 'Владивосток', en: 'Vladivostok' },
+  { zone: 'Asia/Kamchatka', ru: 'Петропавловск-Камчатский', en: 'Kamchatka' },
+  { zone: 'Europe/London', ru: 'Лондон', en: 'London' },
+  { zone: 'Europe/Berlin', ru: 'Берлин', en: 'Berlin' },
+  { zone: 'Europe/Kyiv', ru: 'Киев', en: 'Kyiv' },
+  { zone: 'Asia/Almaty', ru: 'Алматы', en: 'Almaty' },
+  { zone: 'Asia/Dubai', ru: 'Дубай', en: 'Dubai' },
+  { zone: 'Asia/Kolkata', ru: 'Дели', en: 'India' },
+  { zone: 'Asia/Singapore', ru: 'Сингапур', en: 'Singapore' },
+  { zone: 'Asia/Tokyo', ru: 'Токио', en: 'Tokyo' },
+  { zone: 'Australia/Sydney', ru: 'Сидней', en: 'Sydney' },
+  { zone: 'America/New_York', ru: 'Нью-Йорк', en: 'New York' },
+  { zone: 'America/Chicago', ru: 'Чикаго', en: 'Chicago' },
+  { zone: 'America/Los_Angeles', ru: 'Лос-Анджелес', en: 'Los Angeles' },
+  { zone: 'America/Sao_Paulo', ru: 'Сан-Паулу', en: 'São Paulo' },
+  { zone: 'UTC', ru: 'UTC', en: 'UTC' },
+];
+
+/** Which presets each language is offered, in order (indexes into ZONES by zone). */
+const OFFERED: Record<Language, readonly string[]> = {
+  ru: [
+    'Europe/Kaliningrad',
+    'Europe/Moscow',
+    'Europe/Samara',
+    'Asia/Yekaterinburg',
+    'Asia/Omsk',
+    'Asia/Novosibirsk',
+    'Asia/Krasnoyarsk',
+    'Asia/Irkutsk',
+    'Asia/Vladivostok',
+    'Asia/Kamchatka',
+  ],
+  en: [
+    'Europe/London',
+    'Europe/Berlin',
+    'Europe/Moscow',
+    'Asia/Dubai',
+    'Asia/Kolkata',
+    'Asia/Singapore',
+    'Asia/Tokyo',
+    'Australia/Sydney',
+    'America/New_York',
+    'America/Chicago',
+    'America/Los_Angeles',
+    'America/Sao_Paulo',
+  ],
+};
+
+/** The presets for a language: their index in ZONES and a label with the current offset. */
+export function timezonePresets(
+  language: Language,
+  now = new Date(),
+): { index: number; zone: string; label: string }[] {
+  return (OFFERED[language] ?? OFFERED.en).map((zone) => {
+    const index = ZONES.findIndex((z) => z.zone === zone);
+    const preset = ZONES[index] as Preset;
+    return { index, zone, label: `${preset[language] ?? preset.en} · ${utcOffset(zone, now)}` };
+  });
+}
+
+/** A zone typed by the user: an IANA name, an offset, a city of the IANA list, or a preset's name in either language. */
+export function readTimezone(input: string): string | null {
+  const text = input.trim().toLowerCase().replace(/ё/g, 'е');
+  const preset = ZONES.find((z) => z.ru.toLowerCase().replace(/ё/g, 'е') === text || z.en.toLowerCase() === text);
+  return preset ? preset.zone : normalizeTimezone(input);
+}
+
+export function timezoneText(ctx: BotContext): string {
+  return ctx.t('settings-choose-timezone', { timezone: ctx.user.timezone, time: localTime(ctx.user.timezone) });
+}
+
+function startText(ctx: BotContext): string {
+  return ctx.t('timezone-start', { time: localTime('UTC') });
+}
+
+export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
+  await updateProfile(ctx.em, ctx.user, { timezone: zone });
+  // Toasts are plain text: drop the HTML tags of the shared message.
+  await answerCallback(
+    ctx,
+    ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }).replace(/<[^>]+>/g, ''),
+  );
+}
+
+/** Where a time zone chosen outside the menu (location, typed) leads: Settings, or the main menu after first start. */
+export type TimezoneOrigin = 'settings' | 'start';
+
+/** A screen with a line on top (e.g. "✅ Time zone: …" above the main menu). */
+export const withNotice = (screen: Screen, notice: (ctx: BotContext) => string): Screen => ({
+  text: async (ctx) => `${notice(ctx)}\n\n${await screen.text(ctx)}`,
+  menu: screen.menu,
+});
+
+/** The screen after a time zone was set: Settings, or the main menu after first start, with the new zone on top. */
+export function afterTimezone(screens: { settings: Screen; main: Screen }, origin: TimezoneOrigin): Screen {
+  return origin === 'start'
+    ? withNotice(screens.main, (ctx) =>
+        ctx.t('timezone-start-set', { timezone: ctx.user.timezone, time: localTime(ctx.user.timezone) }),
+      )
+    : screens.settings;
+}
+
+/** Telegram shares a location only through a reply-keyboard button, so this leaves the inline menu. */
+export async function requestLocation(ctx: BotContext, origin: TimezoneOrigin): Promise<void> {
+  const session = await ctx.session;
+  session.awaitingLocation = origin;
+  await answerCallback(ctx);
+  await ctx.reply(ctx.t('timezone-location-prompt'), {
+    reply_markup: new Keyboard()
+      .requestLocation(ctx.t('timezone-location-button'))
+      .row()
+      .text(ctx.t('timezone-location-cancel'))
+      .resized()
+      .oneTime(),
+  });
+}
+
+/** Conversation that asks for a typed zone (users/bot/dialogs.ts), by name. */
+export const TIMEZONE_CONVERSATION = 'timezone';
+
+/**
+ * The two time zone menus: in Settings (`tz`, with ◀️ Back) and on first start (`tz0`, with
+ * ⏭ Skip, which keeps UTC and says so). Presets follow the user's language; a forged or stale
+ * preset index is answered and changes nothing.
+ */
+export function buildTimezoneMenus(next: { settings: () => Screen; main: () => Screen }) {
+  const options = {
+    autoAnswer: false,
+    onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+      await answerCallback(ctx, ctx.t('menu-outdated'));
+      ctx.menu.update();
+    },
+  };
+  const settingsMenu = new ScreenMenu('tz', options);
+  const startMenu = new ScreenMenu('tz0', options);
+
+  const screens = {
+    timezone: { text: timezoneText, menu: settingsMenu } as Screen,
+    timezoneStart: { text: startText, menu: startMenu } as Screen,
+  };
+  const after = (origin: TimezoneOrigin) => afterTimezone({ settings: next.settings(), main: next.main() }, origin);
+
+  for (const [menu, origin] of [
+    [settingsMenu, 'settings'],
+    [startMenu, 'start'],
+  ] as const) {
+    menu.dynamic((ctx, range) => {
+      timezonePresets(ctx.user.language as Language).forEach((preset, i) => {
+        range.text({ text: preset.label, payload: `z${preset.index}` }, async (c) => {
+          const zone = ZONES[Number(matchOf(c).slice(1))]?.zone;
+          if (!zone) {
+            await answerCallback(c, c.t('stale-button'));
+            return showScreen(c, origin === 'start' ? screens.timezoneStart : screens.timezone);
+          }
+          await chooseTimezone(c, zone);
+          await showScreen(c, after(origin));
+        });
+        if (i % 2 === 1) range.row();
+      });
+      range
+        .row()
+        .text(ctx.t('timezone-share-location'), (c) => requestLocation(c, origin))
+        .text(ctx.t('settings-timezone-other'), async (c) => {
+          await answerCallback(c);
+          await c.conversation.enter(TIMEZONE_CONVERSATION, origin);
+        })
+        .row();
+      if (origin === 'start') {
+        range.text(ctx.t('timezone-skip'), async (c) => {
+          await answerCallback(c);
+          await showScreen(
+            c,
+            withNotice(next.main(), (x) => x.t('timezone-skipped')),
+          );
+        });
+      } else {
+        range.text(ctx.t('back'), (c) => showScreen(c, next.settings()));
+      }
+    });
+  }
+  return { menus: [settingsMenu, startMenu], screens };
+}

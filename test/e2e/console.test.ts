@@ -1,0 +1,369 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eApp, e2eRedisUrl, flushRedis, pollingClient, startE2eApp } from '../helpers/program.js';
+import { launchBrowser } from '../helpers/sandbox.js';
+
+/**
+ * The admin web console (SPEC §2.4.1, issue 19) in a real browser (Debian's chromium through
+ * playwright-core) against the real program (`npm start`, a worker included, the fake Bot API
+ * answering). Screenshots land in test-results/console/ (CI artefacts).
+ */
+
+// Databases 9–15 are taken by the other e2e files and scripts/screenshots.ts.
+const REDIS_DATABASE = 8;
+const SHOTS = 'test-results/console';
+const ADMIN_TG = 881_000_001;
+const ADMIN = { username: 'console_admin', password: 'console admin password' };
+const EVIL_NAME = '<img src=x onerror="window.pwned=1">';
+
+let app: E2eApp;
+let browser: Browser;
+let adminToken = '';
+/** Recipients: two tagged #segment (one with a hostile first name), one tagged #other. */
+const people: Array<{ telegramId: number; id: string; firstName: string }> = [];
+
+async function userIdOf(telegramId: number): Promise<string> {
+  const found = await app.call(`/admin/users?search=${telegramId}`, { token: adminToken });
+  const user = found.body.items.find((u: { telegramId: number }) => u.telegramId === telegramId);
+  if (!user) throw new Error(`no user with Telegram id ${telegramId}`);
+  return user.id;
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [app, browser] = await Promise.all([
+    // A slow mailing rate, so a mailing to everyone runs long enough to be paused from the page.
+    startE2eApp(REDIS_DATABASE, { ADMIN_TELEGRAM_IDS: String(ADMIN_TG), MAILING_RATE: '2' }),
+    launchBrowser(),
+  ]);
+  // The admin: a configured admin's Telegram user, registered as an HTTP account and confirmed.
+  const adminChat = pollingClient(app.telegram, { id: ADMIN_TG, first_name: 'Root', language_code: 'en' });
+  await adminChat.sendCommand('start');
+  const registered = await app.call('/auth/register', { body: { ...ADMIN, telegramId: ADMIN_TG } });
+  expect(registered.status).toBe(202);
+  await app.telegram
+    .waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${ADMIN.username}`))
+    .catch((err) => {
+      throw new Error(
+        `${err}: ${JSON.stringify(app.telegram.calls.map((c) => [c.method, c.payload.text]))}\n${app.program
+          .output()
+          .split('\n')
+          .filter((l) => !l.includes('"http request"'))
+          .slice(-30)
+          .join('\n')}`,
+      );
+    });
+  await adminChat.click('✅ Confirm');
+  await adminChat.sendCommand('start');
+  const login = await app.call('/auth/login', { body: ADMIN });
+  expect(login.status).toBe(200);
+  adminToken = login.body.access_token;
+  expect((await app.call('/users/me', { token: adminToken })).body.role).toBe('admin');
+
+  await app.member('console_plain', 'Plain');
+  const names = ['Seg One', EVIL_NAME, 'Other Three'];
+  for (const [i, firstName] of names.entries()) {
+    const telegramId = 881_000_100 + i;
+    await pollingClient(app.telegram, { id: telegramId, first_name: firstName, language_code: 'en' }).sendCommand(
+      'start',
+    );
+    const id = await userIdOf(telegramId);
+    const tagged = await app.call(`/admin/users/${id}`, {
+      method: 'PATCH',
+      token: adminToken,
+      body: { tags: [i < 2 ? 'segment' : 'other'] },
+    });
+    expect(tagged.status).toBe(200);
+    people.push({ telegramId, id, firstName });
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await flushRedis(e2eRedisUrl(REDIS_DATABASE));
+});
+
+async function newContext(locale = 'en-US'): Promise<BrowserContext> {
+  return browser.newContext({ locale, acceptDownloads: true, viewport: { width: 1280, height: 860 } });
+}
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${app.api}/console`);
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the admin console', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    context = await newContext();
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      // Refused requests (the 422s asked for below) are logged by the browser; anything else is a fault,
+      // a CSP or Trusted Types violation included.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(msg.text());
+    });
+  });
+  afterAll(() => context?.close());
+
+  it('is served by the product with a strict CSP', async () => {
+    const response = await fetch(`${app.api}/console`);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).not.toMatch(/<script>|<script\s+(?![^>]*src=)/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect((await fetch(`${app.api}/console/app.js`)).headers.get('content-type')).toContain('text/javascript');
+    expect((await fetch(`${app.api}/console/..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it('an admin signs in and sees the dashboard; no token in localStorage', async () => {
+    await signIn(page, ADMIN.username, ADMIN.password);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByTestId('stat-total').waitFor();
+    const total = await page.getByTestId('stat-total').locator('.value').textContent();
+    expect(Number(total?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(5);
+    await page.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
+    const storage = await page.evaluate(() => ({
+      local: JSON.stringify({ ...localStorage }),
+      session: Object.keys(sessionStorage),
+    }));
+    expect(storage.local).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
+    expect(storage.local).not.toMatch(/token/i);
+    expect(storage.session).toEqual(['gramdesk.console.refresh']);
+    // A reload keeps the admin signed in (the refresh token of this tab).
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  });
+
+  it('finds a user by tag and changes their phone, operator code and time zone', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.fill('#filter-tag', 'segment');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const rows = page.getByTestId('users-table').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    // A hostile first name is shown as text, not markup.
+    await expect.poll(() => page.getByTestId('users-table').textContent()).toContain(EVIL_NAME);
+    expect(await page.locator('main img').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/users.png`, fullPage: true });
+
+    const target = people[0];
+    await page.locator(`tr[data-user-id="${target?.id}"] a`).first().click();
+    await page.getByTestId('user-name').waitFor();
+
+    await page.fill('#user-phone', '+7 (916) 123-45-67');
+    await page.getByTestId('edit-phone').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.inputValue('#user-phone')).toBe('+79161234567');
+    expect(await page.inputValue('#user-operatorCode')).toBe('916');
+
+    await page.fill('#user-operatorCode', '9x9');
+    await page.getByTestId('edit-operatorCode').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#user-operatorCode-problem').textContent()).toContain('digits');
+    await page.fill('#user-operatorCode', '999');
+    await page.getByTestId('edit-operatorCode').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('card-status').textContent()).toBe('Saved.');
+
+    await page.fill('#user-timezone', 'Mars/Olympus');
+    await page.getByTestId('edit-timezone').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#user-timezone-problem').textContent()).toContain('Unknown time zone');
+    await page.fill('#user-timezone', 'asia/yekaterinburg');
+    await page.getByTestId('edit-timezone').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.inputValue('#user-timezone')).toBe('Asia/Yekaterinburg');
+    await page.screenshot({ path: `${SHOTS}/user-card.png`, fullPage: true });
+
+    const stored = await app.call(`/admin/users/${target?.id}`, { token: adminToken });
+    expect(stored.body).toMatchObject({
+      phone: '+79161234567',
+      operatorCode: '999',
+      timezone: 'Asia/Yekaterinburg',
+      tags: ['segment'],
+    });
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const audit = page.getByTestId('audit-table');
+    await audit.waitFor();
+    const text = await audit.textContent();
+    for (const action of ['user.timezone', 'user.operator_code', 'user.phone', 'user.tags'])
+      expect(text).toContain(action);
+    await page.screenshot({ path: `${SHOTS}/audit.png`, fullPage: true });
+  });
+
+  it('creates a mailing to a segment, watches it complete, filters recipients and downloads the CSV', async () => {
+    await page.getByRole('link', { name: 'Mailings' }).click();
+    await page.getByTestId('new-mailing').click();
+    await page.fill('#mailing-text', '<b>Hello</b>, segment!');
+    await expect.poll(() => page.getByTestId('preview').locator('b').textContent()).toBe('Hello');
+    await page.fill('#mailing-tags', 'segment');
+    await page.screenshot({ path: `${SHOTS}/mailing-new.png`, fullPage: true });
+    await page.getByTestId('create-mailing').click();
+    await page.waitForURL(/#\/mailings\/\d+$/);
+    const id = /#\/mailings\/(\d+)/.exec(page.url())?.[1];
+
+    await expect
+      .poll(() => page.getByTestId('status').first().textContent(), { timeout: 60_000, interval: 500 })
+      .toBe('completed');
+    const rows = page.getByTestId('deliveries-table').locator('tbody tr');
+    await expect.poll(() => page.locator('tr[data-delivery-status="sent"]').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByTestId('progress').first().textContent()).toContain('2 of 2');
+    await page.screenshot({ path: `${SHOTS}/mailing-card.png`, fullPage: true });
+
+    // Both of the segment, nobody else, got it.
+    const recipients = app.telegram
+      .callsOf('sendMessage')
+      .filter((c) => String(c.payload.text).includes('segment!'))
+      .map((c) => Number(c.payload.chat_id))
+      .sort();
+    expect(recipients).toEqual([people[0]?.telegramId, people[1]?.telegramId].sort());
+
+    await page.getByTestId('delivery-status').selectOption('error');
+    await page.waitForURL(/status=error/);
+    await page.getByText('No recipients with this status.').waitFor();
+    await page.getByTestId('delivery-status').selectOption('sent');
+    await expect.poll(() => rows.count()).toBe(2);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-csv').click()]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/status/);
+    expect(lines.slice(1).every((l) => l.includes('sent'))).toBe(true);
+    expect(download.suggestedFilename()).toBe(`mailing-${id}-deliveries-sent.csv`);
+
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByTestId('running').waitFor();
+  });
+
+  it('pauses and resumes a running mailing, with no recipient getting it twice', async () => {
+    await page.goto(`${app.api}/console#/mailings/new`);
+    await page.fill('#mailing-text', 'Slow hello to everyone');
+    await page.getByTestId('create-mailing').click();
+    await page.waitForURL(/#\/mailings\/\d+$/);
+    const pause = page.locator('[data-action="pause"]');
+    await pause.waitFor({ timeout: 30_000 });
+    await pause.click();
+    await expect.poll(() => page.getByTestId('status').first().textContent(), { timeout: 10_000 }).toBe('paused');
+    await page.screenshot({ path: `${SHOTS}/mailing-paused.png`, fullPage: true });
+    const sentWhilePaused = async () =>
+      app.telegram.callsOf('sendMessage').filter((c) => String(c.payload.text).includes('Slow hello')).length;
+    const atPause = await sentWhilePaused();
+    await page.waitForTimeout(1500);
+    expect(await sentWhilePaused()).toBe(atPause);
+    await page.locator('[data-action="resume"]').click();
+    await expect
+      .poll(() => page.getByTestId('status').first().textContent(), { timeout: 60_000, interval: 500 })
+      .toBe('completed');
+    const chats = app.telegram
+      .callsOf('sendMessage')
+      .filter((c) => String(c.payload.text).includes('Slow hello'))
+      .map((c) => Number(c.payload.chat_id));
+    expect(chats.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(chats).size).toBe(chats.length);
+    await expect.poll(() => page.locator('[data-count="sent"]').textContent()).toBe(String(chats.length));
+
+    // The admin's own test copy.
+    await page.locator('[data-action="test"]').click();
+    await expect.poll(() => page.getByTestId('action-status').textContent()).toBe('A test was sent to your Telegram.');
+  });
+
+  it('shows a mailing whose text contains <script> as text', async () => {
+    await page.goto(`${app.api}/console#/mailings/new`);
+    await page.fill('#mailing-text', '<script>window.pwned=1</script>');
+    await page.fill('#mailing-tags', 'nobody-has-this');
+    await page.getByTestId('create-mailing').click();
+    await expect.poll(() => page.getByTestId('mailing-problems').textContent()).toContain('<script>');
+
+    const text = '&lt;script&gt;window.pwned=1&lt;/script&gt; <b>&lt;img src=x onerror="window.pwned=2"&gt;</b>';
+    await page.fill('#mailing-text', text);
+    await page.getByTestId('create-mailing').click();
+    await page.waitForURL(/#\/mailings\/\d+$/);
+    const preview = page.getByTestId('mailing-preview');
+    await expect
+      .poll(() => preview.textContent())
+      .toBe('<script>window.pwned=1</script> <img src=x onerror="window.pwned=2">');
+    expect(await page.getByTestId('mailing-source').textContent()).toBe(text);
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.screenshot({ path: `${SHOTS}/mailing-script-as-text.png`, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('works at a phone’s width', async () => {
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${app.api}/console#/users?tag=segment`);
+    await page.getByTestId('users-table').waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: `${SHOTS}/users-phone.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('signs out by revoking the refresh token', async () => {
+    await page.goto(`${app.api}/console#/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const refresh = await page.evaluate(() => sessionStorage.getItem('gramdesk.console.refresh'));
+    expect(refresh).toBeTruthy();
+    const logout = page.waitForRequest((r) => r.url().endsWith('/auth/logout') && r.method() === 'POST');
+    await page.getByTestId('sign-out').click();
+    await logout;
+    await page.getByTestId('login-notice').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect((await app.call('/auth/refresh', { body: { refresh_token: refresh } })).status).toBe(401);
+  });
+});
+
+describe('the console for others', () => {
+  it('a non-admin is told politely and sees nothing', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (!path.startsWith('/console')) apiCalls.push(`${r.method()} ${path}`);
+    });
+    await signIn(page, 'console_plain', 'console_plain password');
+    await page.getByTestId('not-admin').waitFor();
+    expect(await page.getByTestId('not-admin').textContent()).toContain('this console is for admins only');
+    expect(await page.locator('nav').count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(apiCalls).toEqual(['POST /auth/login', 'GET /users/me', 'POST /auth/logout']);
+    await page.screenshot({ path: `${SHOTS}/not-admin.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('a wrong password is refused without saying which part was wrong', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await signIn(page, ADMIN.username, 'not the password');
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Wrong username or password.');
+    await context.close();
+  });
+
+  it('speaks Russian to a Russian browser, and English after the switch', async () => {
+    const context = await newContext('ru-RU');
+    const page = await context.newPage();
+    await page.goto(`${app.api}/console`);
+    await page.getByRole('heading', { name: 'Вход' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    await page.screenshot({ path: `${SHOTS}/login-ru.png` });
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByTestId('language-switch').click();
+    await page.fill('#login-username', ADMIN.username);
+    await page.fill('#login-password', ADMIN.password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('heading', { name: 'Сводка' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/dashboard-ru.png`, fullPage: true });
+    await context.close();
+  });
+});

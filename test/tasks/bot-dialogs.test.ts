@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { Task } from '../../src/features/tasks/task.entities.js';
+import { updateProfile } from '../../src/features/users/profile.js';
+import { User } from '../../src/features/users/user.entity.js';
+import { addDays, formatLocal, localParts } from '../../src/platform/time/local-dates.js';
+import type { BotClient } from '../helpers/bot-client.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import type { ChatMessage } from '../helpers/fake-bot-api.js';
+import { findTask, seedComments, seedTasks, tableState, userOf } from '../helpers/tasks.js';
+
+/**
+ * The task dialogs (SPEC §2.1, §2.2): ✖️ Cancel and ⏭ Skip on every prompt, typed /cancel and
+ * /skip, landing on the screen the dialog started from (edited in place), an edit updating the
+ * card it came from, the due-date quick picks and calendar, and bad input changing nothing.
+ */
+const env = useTestEnvironment();
+
+let nextId = 720_000;
+const CANCEL = { en: '✖️ Cancel', ru: '✖️ Отмена' } as const;
+const SKIP = { en: '⏭ Skip', ru: '⏭ Пропустить' } as const;
+
+async function newClient(language_code: 'en' | 'ru' = 'en', timezone = 'Europe/Moscow'): Promise<BotClient> {
+  const client = env.bot.client({ id: nextId++, first_name: 'Ann', language_code });
+  await client.sendCommand('start');
+  const em = env.em();
+  await updateProfile(em, await em.findOneOrFail(User, { telegramId: client.user.id }), { timezone });
+  return client;
+}
+
+/** Opens a task's card as a new message (the deep link), and returns that message. */
+async function openCard(client: BotClient, title: string, fields: Parameters<typeof seedTasks>[3] = {}) {
+  const [id = ''] = await seedTasks(env, await userOf(env, client), [title], fields);
+  await client.sendCommand('start', `task_${id}`);
+  const card = newest(client);
+  return { id, card };
+}
+
+const newest = (client: BotClient): ChatMessage => {
+  const message = env.telegram.chat(client.chatId).at(-1);
+  if (!message) throw new Error('no message');
+  return message;
+};
+const messageById = (client: BotClient, id: number) =>
+  env.telegram.chat(client.chatId).find((m) => m.message_id === id) as ChatMessage;
+const labelsOf = (m: ChatMessage) => m.reply_markup?.inline_keyboard?.flat().map((b) => b.text) ?? [];
+/** Messages of the chat whose buttons are the card's (✏️ Title …). */
+const cards = (client: BotClient, edit = '✏️ Title') =>
+  env.telegram.chat(client.chatId).filter((m) => labelsOf(m).includes(edit));
+const newestTask = async (client: BotClient) =>
+  env.em().findOneOrFail(Task, { owner: (await userOf(env, client)).id }, { orderBy: { id: 'desc' } });
+
+describe('every prompt of every task dialog has ✖️ Cancel, and Cancel lands on the screen it came from', () => {
+  const edits = [
+    ['✏️ Title', 'Send the new title'],
+    ['📝 Description', 'Send the new description'],
+    ['📅 Due date', 'When is it due?'],
+    ['🏷 Tags', 'Send tags'],
+  ] as const;
+
+  for (const [button, prompt] of edits) {
+    it(`${button}: the card turns into the prompt, and ✖️ Cancel turns it back into the card, unchanged`, async () => {
+      const client = await newClient();
+      const { id, card } = await openCard(client, 'Keep me', { description: 'Words', tags: ['a'] });
+      const before = await tableState(env);
+      await client.click(button);
+      const prompted = messageById(client, card.message_id);
+      expect(prompted.text).toContain(prompt);
+      expect(labelsOf(prompted)).toContain(CANCEL.en);
+      await client.click(CANCEL.en);
+      const back = messageById(client, card.message_id);
+      expect(back.text).toContain('Keep me');
+      expect(labelsOf(back)).toContain('✏️ Title');
+      expect(cards(client)).toHaveLength(1);
+      expect(await tableState(env)).toEqual(before);
+      // The dialog is over: text is just text again.
+      await client.sendText('Not a title');
+      expect(client.lastReply()).toContain("I'm not sure what you mean");
+      expect((await findTask(env, id))?.title).toBe('Keep me');
+    });
+
+    it(`${button}: typed /cancel does the same (in Russian)`, async () => {
+      const client = await newClient('ru');
+      const { card } = await openCard(client, 'Оставить', { description: 'Слова', tags: ['a'] });
+      const before = await tableState(env);
+      await client.click(
+        { '✏️ Title': '✏️ Название', '📝 Description': '📝 Описание', '📅 Due date': '📅 Срок', '🏷 Tags': '🏷 Теги' }[
+          button
+        ],
+      );
+      await client.sendCommand('cancel');
+      const back = messageById(client, card.message_id);
+      expect(back.text).toContain('Оставить');
+      expect(back.text).not.toBe('Отменено.');
+      expect(labelsOf(back)).toContain('✏️ Название');
+      expect(client.replies()).not.toContain('Отменено.');
+      expect(await tableState(env)).toEqual(before);
+    });
+  }
+
+  it('new task from the list: Cancel at each step returns to the list, edited in place; from /newtask to the main menu', async () => {
+    for (const step of [0, 1, 2]) {
+      const client = await newClient();
+      await client.sendCommand('tasks');
+      const list = newest(client);
+      await client.click('➕ New task');
+      expect(messageById(client, list.message_id).text).toContain('New task');
+      if (step >= 1) {
+        await client.sendText('Draft');
+        expect(labelsOf(newest(client))).toEqual([SKIP.en, CANCEL.en]);
+      }
+      if (step >= 2) {
+        await client.click(SKIP.en);
+        expect(labelsOf(newest(client))).toEqual(
+          expect.arrayContaining(['🌅 Tomorrow 9:00', '📅 Calendar', SKIP.en, CANCEL.en]),
+        );
+      }
+      await client.click(CANCEL.en);
+      const shown = step === 0 ? messageById(client, list.message_id) : newest(client);
+      expect(shown.text).toContain('<b>Tasks</b>');
+      expect(labelsOf(shown)).toContain('➕ New task');
+      expect(await env.em().count(Task, { owner: (await userOf(env, client)).id })).toBe(0);
+    }
+
+    const client = await newClient('ru');
+    await client.sendCommand('newtask');
+    expect(labelsOf(newest(client))).toEqual([CANCEL.ru]);
+    await client.sendText('Черновик');
+    await client.sendCommand('cancel');
+    expect(labelsOf(newest(client))).toEqual(['📋 Задачи', '💬 Чат', '⚙️ Настройки', '❓ Помощь']);
+    expect(await env.em().count(Task, { owner: (await userOf(env, client)).id })).toBe(0);
+  });
+
+  it('comments: Cancel while adding or editing a comment returns to the comments, edited in place', async () => {
+    const client = await newClient();
+    const user = await userOf(env, client);
+    const [id = ''] = await seedTasks(env, user, ['With comments']);
+    await seedComments(env, user, id, ['First words']);
+    await client.sendCommand('start', `task_${id}`);
+    await client.click(/💬 Comments/);
+    const comments = newest(client);
+    await client.click('➕ Add comment');
+    expect(messageById(client, comments.message_id).text).toContain('With comments');
+    await client.click(CANCEL.en);
+    expect(messageById(client, comments.message_id).text).toContain('First words');
+    expect(labelsOf(messageById(client, comments.message_id))).toContain('➕ Add comment');
+
+    await client.click('✏️ 1');
+    await client.sendCommand('cancel');
+    expect(messageById(client, comments.message_id).text).toContain('First words');
+    expect(labelsOf(messageById(client, comments.message_id))).toContain('✏️ 1');
+    expect((await env.em().find(Task, { id }))[0]?.title).toBe('With comments');
+  });
+});
+
+describe('⏭ Skip and typed /skip on the optional steps of a new task', () => {
+  it('Skip buttons: title → (Skip description) → (Skip due) → the card, shown in the prompt’s message', async () => {
+    const client = await newClient();
+    await client.sendCommand('newtask');
+    await client.sendText('Skipped twice');
+    const description = newest(client);
+    await client.click(SKIP.en);
+    expect(messageById(client, description.message_id).text).toContain('When is it due?');
+    await client.click(SKIP.en);
+    const card = messageById(client, description.message_id);
+    expect(card.text).toContain('Skipped twice');
+    expect(labelsOf(card)).toContain('✏️ Title');
+    const task = await newestTask(client);
+    expect(task).toMatchObject({ title: 'Skipped twice', description: '', dueAt: null });
+  });
+
+  it('typed /skip works too (Russian)', async () => {
+    const client = await newClient('ru');
+    await client.sendCommand('newtask');
+    await client.sendText('Пропуск');
+    await client.sendCommand('skip');
+    await client.sendCommand('skip');
+    expect(client.lastReply()).toContain('Пропуск');
+    expect(labelsOf(newest(client))).toContain('✏️ Название');
+    expect(await newestTask(client)).toMatchObject({ title: 'Пропуск', dueAt: null });
+  });
+
+  it('the title step has no Skip: a forged Skip is answered and changes nothing', async () => {
+    const client = await newClient();
+    await client.sendCommand('newtask');
+    await client.pressCallback(newest(client), 'ask:s');
+    expect(client.lastReply()).toContain('New task');
+    await client.sendText('Still asked');
+    expect(client.lastReply()).toContain('Send a description');
+  });
+});
+
+describe('an edit updates the card it came from', () => {
+  it('title, description, due date and tags: the same message shows the new card; no second copy', async () => {
+    const client = await newClient();
+    const { id, card } = await openCard(client, 'Old');
+    await client.click('✏️ Title');
+    await client.sendText('New title');
+    expect(messageById(client, card.message_id).text).toContain('New title');
+    await client.click('📝 Description');
+    await client.sendText('Some words');
+    await client.click('🏷 Tags');
+    await client.sendText('work, home');
+    await client.click('📅 Due date');
+    await client.click('🌅 Tomorrow 9:00');
+    const shown = messageById(client, card.message_id);
+    expect(shown.text).toContain('New title');
+    expect(shown.text).toContain('Some words');
+    expect(shown.text).toContain('#work');
+    expect(shown.text).toContain('tomorrow 09:00');
+    expect(cards(client)).toHaveLength(1);
+    const task = await findTask(env, id);
+    expect(task).toMatchObject({ title: 'New title', description: 'Some words', tags: ['work', 'home'] });
+    const local = localParts(task?.dueAt as Date, 'Europe/Moscow');
+    expect([local.hour, local.minute]).toEqual([9, 0]);
+  });
+
+  it('🗑 clears a field that has a value; /clear too', async () => {
+    const client = await newClient();
+    const { id } = await openCard(client, 'Full', {
+      description: 'Words',
+      tags: ['x'],
+      dueAt: new Date(Date.now() + 86_400_000),
+    });
+    await client.click('📅 Due date');
+    await client.click('🗑 Remove due date');
+    await client.click('📝 Description');
+    await client.click('🗑 Remove description');
+    await client.click('🏷 Tags');
+    await client.sendCommand('clear');
+    expect(await findTask(env, id)).toMatchObject({ description: '', tags: [], dueAt: null });
+    expect(cards(client)).toHaveLength(1);
+  });
+});
+
+describe('due dates in the dialog', () => {
+  it('“завтра в 9” is 09:00 tomorrow in the user’s zone; the card says it in words', async () => {
+    const client = await newClient('ru', 'Asia/Vladivostok');
+    await client.sendCommand('newtask');
+    await client.sendText('Позвонить');
+    await client.sendCommand('skip');
+    await client.sendText('завтра в 9');
+    const task = await newestTask(client);
+    const tomorrow = addDays(localParts(new Date(), 'Asia/Vladivostok'), 1);
+    expect(localParts(task.dueAt as Date, 'Asia/Vladivostok')).toEqual({ ...tomorrow, hour: 9, minute: 0 });
+    expect(client.lastReply()).toContain('завтра в 09:00');
+  });
+
+  it('a past time is refused with a hint, the prompt stays, nothing is saved (both languages)', async () => {
+    for (const [lang, input, hint] of [
+      ['en', 'yesterday 9:00', 'has already passed'],
+      ['ru', 'вчера 9:00', 'уже прошло'],
+    ] as const) {
+      const client = await newClient(lang);
+      const { id } = await openCard(client, 'Past');
+      await client.click(lang === 'en' ? '📅 Due date' : '📅 Срок');
+      await client.sendText(input);
+      expect(client.lastReply()).toContain(hint);
+      expect(labelsOf(newest(client))).toContain(CANCEL[lang]);
+      await client.sendText('nonsense words');
+      expect(client.lastReply()).toMatch(/not a date I understand|не похоже на дату/);
+      expect((await findTask(env, id))?.dueAt).toBeNull();
+    }
+  });
+
+  it('calendar: month grid → ▶ next month → ◀ back → a day → the time grid → a time', async () => {
+    const client = await newClient();
+    const { id, card } = await openCard(client, 'Calendar');
+    await client.click('📅 Due date');
+    await client.click('📅 Calendar');
+    const now = localParts(new Date(), 'Europe/Moscow');
+    const title = (year: number, month: number) =>
+      new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(year, month - 1, 15)),
+      );
+    expect(labelsOf(messageById(client, card.message_id))).toContain(title(now.year, now.month));
+    await client.click('▶');
+    const next = now.month === 12 ? { year: now.year + 1, month: 1 } : { year: now.year, month: now.month + 1 };
+    expect(labelsOf(messageById(client, card.message_id))).toContain(title(next.year, next.month));
+    await client.click('◀');
+    expect(labelsOf(messageById(client, card.message_id))).toContain(title(now.year, now.month));
+    await client.click('▶');
+    await client.click('15');
+    expect(messageById(client, card.message_id).text).toContain('pick a time');
+    await client.click('◀️ Calendar');
+    await client.click('15');
+    await client.click('10:00');
+    const due = (await findTask(env, id))?.dueAt as Date;
+    expect(formatLocal(due, 'Europe/Moscow')).toBe(`15.${String(next.month).padStart(2, '0')}.${next.year} 10:00`);
+    expect(cards(client)).toHaveLength(1);
+  });
+
+  it('a typed time on the time grid means that day; forged picker buttons change nothing', async () => {
+    const client = await newClient();
+    const { id, card } = await openCard(client, 'Typed time');
+    await client.click('📅 Due date');
+    const before = await tableState(env);
+    for (const forged of ['dlg:dd20001301', 'dlg:dm190001', 'dlg:dt209912319999', 'dlg:dqxx']) {
+      await client.pressCallback(messageById(client, card.message_id), forged);
+      expect((await findTask(env, id))?.dueAt).toBeNull();
+    }
+    expect(await tableState(env)).toEqual(before);
+    expect(messageById(client, card.message_id).text).toContain('out of date');
+    await client.click('📅 Calendar');
+    await client.click('▶');
+    await client.click('20');
+    await client.sendText('18:30');
+    const due = (await findTask(env, id))?.dueAt as Date;
+    expect(formatLocal(due, 'Europe/Moscow').slice(0, 2)).toBe('20');
+    expect(formatLocal(due, 'Europe/Moscow').slice(-5)).toBe('18:30');
+  });
+
+  it('buttons of a finished dialog are stale: answered, and the message becomes a screen with buttons', async () => {
+    const client = await newClient();
+    await client.sendCommand('newtask');
+    const titlePrompt = newest(client);
+    await client.sendText('Done soon');
+    await client.sendCommand('skip');
+    await client.sendCommand('skip');
+    const before = await tableState(env);
+    await client.pressCallback(titlePrompt, 'ask:c');
+    await client.pressCallback(titlePrompt, 'ask:s');
+    await client.pressCallback(titlePrompt, 'dlg:dqm9');
+    expect(await tableState(env)).toEqual(before);
+    expect(labelsOf(newest(client)).length).toBeGreaterThan(0);
+    expect(client.replies().join('\n')).not.toContain('Sorry, something went wrong');
+  });
+});

@@ -100,7 +100,11 @@ export async function openProbedBot(
       log: createLogger('error', { destination: sink }),
       orm,
       redis,
-      taskEffects: options.taskEffects?.(redis) ?? { changed: async () => undefined, reminders: async () => undefined },
+      taskEffects: options.taskEffects?.(redis) ?? {
+        changed: async () => undefined,
+        reminders: async () => undefined,
+        notify: async () => 'none' as const,
+      },
       commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
       userCache: attachUserCache(orm, redis, env.keyPrefix),
       translator: createTranslator(),

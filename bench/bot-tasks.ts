@@ -90,10 +90,11 @@ function buildStack(env: BenchEnv) {
     name: 'tasks',
     // Browsing changes no task; the version key is what the list snapshot checks.
     taskEffects: (redis) => ({
-      changed: async (ownerId) => {
-        await redis.incr(tasksVersionKey(env.keyPrefix, ownerId));
+      changed: async (...userIds) => {
+        for (const id of userIds) if (id) await redis.incr(tasksVersionKey(env.keyPrefix, id));
       },
       reminders: async () => undefined,
+      notify: async () => 'none' as const,
     }),
   });
 }

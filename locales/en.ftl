@@ -395,6 +395,41 @@ comment-delete-yes = 🗑 Yes, delete
 comment-delete-no = ◀️ No, keep it
 comment-deleted = 🗑 Comment deleted
 
+# Shared tasks (SPEC §2.2.1)
+tasks-scope-mine = Mine
+tasks-scope-assigned = Assigned to me
+tasks-scope-all = 👥 All
+tasks-empty-assigned = Nobody has assigned you a task here yet.
+task-card-owner = 👑 Owner: { $name }
+task-card-assignee = 👤 Assignee: { $name }
+task-assign = 👤 Assign
+task-assigned-to = 👤 { $name }
+task-assign-title = 👤 Who should do “{ $title }”?
+task-assign-current = Now assigned to: { $name }
+task-assign-none = Nobody is assigned yet.
+task-assign-pick = Pick someone you have chatted with, or type a username.
+task-assign-no-contacts = Type the username of a Gramdesk user (people you exchange messages with appear here).
+task-assign-type = ⌨️ Type a username
+task-assign-remove = 🚫 Take it back
+task-assign-prompt = 👤 Send the username of the person who should do “{ $title }”, e.g. @ann_lee.
+task-new-assignee-prompt = 👤 Hand this task to someone? Pick a person, send a username, or Skip to keep it yours.
+task-assign-stale = ⚠️ The task was reassigned meanwhile: here it is as it is now.
+task-assign-refused-unknown = ❌ There is no Gramdesk user @{ $name }. Check the spelling: they need a Gramdesk account or to have started this bot.
+task-assign-refused-self = ❌ This is your own task: pick someone else, or Skip.
+task-assign-refused-banned = ❌ @{ $name } cannot be assigned tasks: their account is blocked.
+task-assigned = 👤 Assigned to { $name }
+task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they see the task through the Gramdesk API.
+task-unassigned = 👤 The task is yours alone again
+task-notice-assigned = 👤 { $by } assigned you a task: <b>{ $title }</b>
+task-notice-unassigned = 👤 { $by } took back the task <b>{ $title }</b>: it is no longer assigned to you.
+task-notice-status = 🔄 { $by } moved <b>{ $title }</b> to “{ $status }”.
+task-notice-comment = 💬 { $by } commented on <b>{ $title }</b>:
+    <blockquote>{ $text }</blockquote>
+task-notice-open = 📂 Open
+task-notice-accept = 👍 Accept
+task-notice-accepted = 👍 Accepted: the task is in progress
+task-notice-accepted-already = The task is not “to do” any more: here it is.
+
 ## chat
 menu-chat = 💬 Chat
 chat-screen =

@@ -414,6 +414,41 @@ comment-delete-yes = 🗑 Да, удалить
 comment-delete-no = ◀️ Нет, оставить
 comment-deleted = 🗑 Комментарий удалён
 
+# Общие задачи (SPEC §2.2.1)
+tasks-scope-mine = Мои
+tasks-scope-assigned = Поручены мне
+tasks-scope-all = 👥 Все
+tasks-empty-assigned = Вам пока никто не поручал задач.
+task-card-owner = 👑 Автор: { $name }
+task-card-assignee = 👤 Исполнитель: { $name }
+task-assign = 👤 Поручить
+task-assigned-to = 👤 { $name }
+task-assign-title = 👤 Кому поручить «{ $title }»?
+task-assign-current = Сейчас исполнитель: { $name }
+task-assign-none = Исполнитель пока не назначен.
+task-assign-pick = Выберите собеседника или пришлите имя пользователя.
+task-assign-no-contacts = Пришлите имя пользователя Gramdesk (здесь появятся те, с кем вы переписываетесь).
+task-assign-type = ⌨️ Ввести имя пользователя
+task-assign-remove = 🚫 Забрать задачу
+task-assign-prompt = 👤 Пришлите имя пользователя того, кто выполнит «{ $title }», например @ann_lee.
+task-new-assignee-prompt = 👤 Поручить задачу кому-нибудь? Выберите собеседника, пришлите имя пользователя или нажмите «Пропустить», чтобы оставить её себе.
+task-assign-stale = ⚠️ Пока вы выбирали, задачу переназначили — вот она сейчас.
+task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdesk нет. Проверьте написание: у человека должна быть учётная запись Gramdesk или запущенный бот.
+task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого или нажмите «Пропустить».
+task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его учётная запись заблокирована.
+task-assigned = 👤 Поручено: { $name }
+task-assigned-no-telegram = ℹ️ { $name } не запускал(а) этого бота, поэтому уведомлений и напоминаний в Telegram не получит — задачу он(а) увидит через API Gramdesk.
+task-unassigned = 👤 Задача снова только ваша
+task-notice-assigned = 👤 { $by } поручил(а) вам задачу: <b>{ $title }</b>
+task-notice-unassigned = 👤 { $by } забрал(а) задачу <b>{ $title }</b> — она вам больше не поручена.
+task-notice-status = 🔄 { $by } перевёл(а) <b>{ $title }</b> в статус «{ $status }».
+task-notice-comment = 💬 { $by } прокомментировал(а) <b>{ $title }</b>:
+    <blockquote>{ $text }</blockquote>
+task-notice-open = 📂 Открыть
+task-notice-accept = 👍 Принять
+task-notice-accepted = 👍 Принято: задача в работе
+task-notice-accepted-already = Задача уже не в статусе «К выполнению» — вот она.
+
 ## chat
 menu-chat = 💬 Чат
 chat-screen =

@@ -37,6 +37,7 @@ export function createServices(base: ServiceBase): Services {
   const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
   const telegram = createTelegramApi(config, base.fetch);
   attachUserCache(orm, redis, keyPrefix);
+  const translator = createTranslator();
   return {
     config,
     log,
@@ -44,11 +45,11 @@ export function createServices(base: ServiceBase): Services {
     redis,
     keys,
     jobs,
-    translator: createTranslator(),
+    translator,
     telegram,
     bot: new BotIdentity(telegram, base.botInfo),
     keyPrefix,
-    taskEffects: createTaskEffects({ redis, jobs, keyPrefix }),
+    taskEffects: createTaskEffects({ redis, jobs, keyPrefix, telegram, translator, orm, log }),
     commentCache: createCommentCache({ redis, keyPrefix }),
     chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),
     limiter: base.limiter ?? new RateLimiter(redis, keyPrefix),

@@ -2,6 +2,7 @@ import { createGramdeskBot as createBot } from '../../src/bot.js';
 import { createChatDelivery } from '../../src/features/chat/delivery.js';
 import type { ChatDelivery } from '../../src/features/chat/types.js';
 import { createCommentCache, createTaskEffects } from '../../src/features/tasks/jobs/reminders.js';
+import type { TaskEffects } from '../../src/features/tasks/tasks.js';
 import { attachUserCache } from '../../src/features/users/user-cache.js';
 import type { GramdeskBot } from '../../src/platform/bot/create-bot.js';
 import { createTranslator } from '../../src/platform/i18n/translator.js';
@@ -27,6 +28,8 @@ export interface TestBotOptions {
    * under the test Redis prefix; its connections open only if a reminder is scheduled.
    */
   jobs?: JobRuntime;
+  /** What follows task changes; the environment passes its services' (which send notices through the fake Bot API). */
+  taskEffects?: TaskEffects;
   /** How stored chat messages are delivered; defaults to the real delivery over `jobs` and the test Redis. */
   chat?: ChatDelivery;
   /** Per-sender limits; defaults to the real limiter under the test Redis prefix. */
@@ -57,7 +60,9 @@ export function createTestBot(options: TestBotOptions): TestBot {
       redis: options.redis.redis,
       translator: createTranslator(),
       keyPrefix: options.redis.keyPrefix,
-      taskEffects: createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
+      taskEffects:
+        options.taskEffects ??
+        createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
       commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix }),
       userCache: attachUserCache(options.db.orm, options.redis.redis, options.redis.keyPrefix),
       chat:

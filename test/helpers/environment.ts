@@ -117,7 +117,9 @@ async function build(environment: TestEnvironment, options: TestEnvironmentOptio
       return createTestBot({
         db: db as TestDatabase,
         redis: redis as TestRedis,
-        ...(services ? { jobs: services.jobs, chat: services.chat, limiter: services.limiter } : {}),
+        ...(services
+          ? { jobs: services.jobs, chat: services.chat, limiter: services.limiter, taskEffects: services.taskEffects }
+          : {}),
         ...botOptions,
       });
     },

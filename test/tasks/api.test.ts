@@ -13,11 +13,13 @@ const api = <T = any>(method: string, path: string, options: Parameters<typeof a
   apiRequest<T>(env.app, method, path, options);
 
 const TASK_KEYS = [
+  'assignee',
   'commentCount',
   'createdAt',
   'description',
   'dueAt',
   'id',
+  'owner',
   'remindBefore',
   'status',
   'tags',
@@ -53,6 +55,8 @@ describe('POST /tasks', () => {
     expect(Object.keys(res.body).sort()).toEqual(TASK_KEYS);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^\d+$/),
+      owner: { id: user.id, username: user.username, firstName: null },
+      assignee: null,
       title: 'Renew the passport',
       description: 'Photos first,\nthen the form',
       status: 'in_progress',

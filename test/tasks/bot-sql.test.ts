@@ -37,7 +37,9 @@ describe('SQL per update', () => {
 
     const open = await sqlOf(env, () => client.click('⏳ Task 14'));
     expect(open.length).toBeLessThanOrEqual(1);
-    expect(open[0]).toMatch(/^select .* from "tasks" as "t0" where "t0"."id" = \? and "t0"."owner_id" = \?/);
+    expect(open[0]).toMatch(
+      /^select .* from "tasks" as "t0" .*where "t0"."id" = \? and \("t0"."owner_id" = \? or "t0"."assignee_id" = \?\)/,
+    );
     expect(client.lastReply()).toContain('📌 <b>Task 14</b>');
 
     // Back to the list: the card's button check reads the task; the list itself comes from the session.

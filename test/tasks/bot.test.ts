@@ -163,6 +163,7 @@ describe('task card', () => {
       '📅 Due date',
       '🏷 Tags',
       '💬 Comments (2)',
+      '👤 Assign',
       '🗑 Delete',
       '◀️ To the list',
     ]);
@@ -442,6 +443,7 @@ describe('new task', () => {
       '📅 Срок',
       '🏷 Теги',
       '💬 Комментарии (0)',
+      '👤 Поручить',
       '🗑 Удалить',
       '◀️ К списку',
     ]);

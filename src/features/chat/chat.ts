@@ -25,9 +25,11 @@ export function normalizeHandle(handle: string): string | null {
  *    Telegram account carries, so whoever took it later is the Telegram side;
  * 2. otherwise the Telegram user who carries it, the most recently seen first — Telegram lets
  *    one account hold a username at a time, so an older sighting is a stale one.
- * Banned users are not found (and the handle does not fall through to anyone else).
+ * Banned users are not found (and the handle does not fall through to anyone else), unless
+ * `banned` is asked for: a caller that must say "this user is banned" rather than "unknown"
+ * (assigning a task) checks the status itself.
  */
-export async function findByHandle(em: Em, handle: string): Promise<User | null> {
+export async function findByHandle(em: Em, handle: string, options: { banned?: boolean } = {}): Promise<User | null> {
   const name = normalizeHandle(handle);
   if (!name) return null;
   const rows = await em.getConnection().execute<{ id: string; rank: number }[]>(
@@ -40,7 +42,7 @@ export async function findByHandle(em: Em, handle: string): Promise<User | null>
   const id = rows[0]?.id;
   if (!id) return null;
   const user = await em.findOne(User, { id: String(id) });
-  return user && user.status !== 'banned' ? user : null;
+  return user && (options.banned || user.status !== 'banned') ? user : null;
 }
 
 export function parseChatText(input: string): string {

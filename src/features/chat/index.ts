@@ -4,10 +4,11 @@ export { chatFeature, roomExitOnCommand, roomModeFeature } from './bot/commands.
 export { chatConversations } from './bot/dialogs.js';
 export type { ChatScreens } from './bot/screens.js';
 export { buildChatMenus } from './bot/screens.js';
+export { findByHandle, recentContacts } from './chat.js';
 export { createChatDelivery } from './delivery.js';
 export { startChatDeliveryWorker } from './jobs/delivery.js';
 export { Message } from './message.entity.js';
-export { closeUserSockets } from './pubsub.js';
+export { closeUserSockets, publishNotice } from './pubsub.js';
 export { isRoomMember, joinRoom, leaveRoom } from './room.js';
 export type { ChatDelivery } from './types.js';
 export type { ChatGateway } from './ws/gateway.js';

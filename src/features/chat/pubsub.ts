@@ -37,6 +37,21 @@ export async function publishToUser(
 }
 
 /**
+ * Sends a connected user a notice frame of another feature (tasks tell a participant of a shared
+ * task what changed). Resolves with the number of processes holding a socket of theirs: 0 means
+ * "not connected", and the caller falls back to Telegram — the chat's own delivery rule.
+ */
+export function publishNotice(
+  redis: Redis,
+  keyPrefix: string,
+  userId: string,
+  topic: string,
+  data: Record<string, unknown>,
+): Promise<number> {
+  return publishToUser(redis, keyPrefix, userId, { frame: { type: 'notice', topic, data } });
+}
+
+/**
  * Closes every WebSocket of a user on every API process (within the pub/sub latency), for an
  * account that was banned or deleted. Call it after the change is committed: a socket that opens
  * in between re-checks the account once it is subscribed (websocket.ts, start), so none slips through.

@@ -3,7 +3,7 @@ import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { User } from '../users/index.js';
 import { COMMENT_TEXT_MAX, Comment, Task } from './task.entities.js';
-import { FORBIDDEN_IN_TEXT, getOwnTask, isId, type TaskEffects } from './tasks.js';
+import { FORBIDDEN_IN_TEXT, getVisibleTask, isId, noticeComment, participants, type TaskEffects } from './tasks.js';
 
 export interface CommentView {
   id: string;
@@ -66,13 +66,13 @@ export function parseCommentText(input: string): string {
 }
 
 /**
- * All comments of a task the user may see (only the owner sees a task), oldest first, from
+ * All comments of a task the user may see (its owner and its assignee), oldest first, from
  * the cache when it has them. Reading comments costs one query for the ownership check only.
  * The bot's comment screens page this whole, cached list (SPEC §2.2); the API pages in SQL
  * instead (pageComments), so that `?limit=1` does not read every comment of a long thread.
  */
 export async function listComments(em: Em, cache: CommentCache, viewer: User, taskId: string): Promise<CommentView[]> {
-  await getOwnTask(em, viewer, taskId);
+  await getVisibleTask(em, viewer, taskId);
   const cached = await cache.get(taskId);
   if (cached) return cached;
   const stamp = await cache.stamp?.(taskId);
@@ -99,7 +99,7 @@ export async function pageComments(
   taskId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<CommentPage> {
-  const task = await getOwnTask(em, viewer, taskId);
+  const task = await getVisibleTask(em, viewer, taskId);
   const rows = await em.find(
     Comment,
     { task, ...(page.cursor !== undefined ? { id: { $gt: page.cursor } } : {}) },
@@ -121,20 +121,22 @@ export async function addComment(
   taskId: string,
   text: string,
 ): Promise<Comment> {
-  const task = await getOwnTask(em, author, taskId);
+  const task = await getVisibleTask(em, author, taskId);
   const comment = em.create(Comment, { task, author, text: parseCommentText(text) });
   // Raised in SQL (`comment_count + 1`, read back after the flush), not from the loaded value:
   // two comments added at the same time (bot and API) would otherwise count as one.
   task.commentCount = raw('comment_count + 1');
   await em.flush();
   await deps.cache.invalidate(taskId);
-  await deps.effects.changed(author.id);
+  // Both lists show the comment count; the other participant hears of it (folded).
+  await deps.effects.changed(...participants(task));
+  await noticeComment(deps.effects, task, author, comment.text);
   return comment;
 }
 
-/** The comment, if it is on this task, the task is the user's, and the user wrote it. */
+/** The comment, if it is on this task, the user sees the task, and the user wrote it. */
 async function ownComment(em: Em, user: User, taskId: string, commentId: string): Promise<Comment> {
-  const task = await getOwnTask(em, user, taskId);
+  const task = await getVisibleTask(em, user, taskId);
   const comment = isId(commentId)
     ? await em.findOne(Comment, { id: commentId, task, author: user }, { populate: ['author'] })
     : null;
@@ -171,5 +173,5 @@ export async function deleteComment(
     await tx.nativeUpdate(Task, { id: taskId }, { commentCount: raw('greatest(comment_count - 1, 0)') });
   });
   await deps.cache.invalidate(taskId);
-  await deps.effects.changed(user.id);
+  await deps.effects.changed(...participants(comment.task));
 }

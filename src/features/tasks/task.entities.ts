@@ -14,13 +14,18 @@ export const REMIND_BEFORE = ['PT1H', 'P1D'] as const;
 export type RemindBefore = (typeof REMIND_BEFORE)[number];
 export const REMIND_BEFORE_MS: Record<RemindBefore, number> = { PT1H: 3_600_000, P1D: 86_400_000 };
 
-/** A task of one user (SPEC §2.2, §3.4). Only its owner sees or changes it. */
+/**
+ * A task of one user (SPEC §2.2, §2.2.1, §3.4), possibly assigned to another. The owner and the
+ * assignee see it; the assignee changes its status and comments; only the owner changes the rest.
+ */
 const TaskSchema = defineEntity({
   name: 'Task',
   tableName: 'tasks',
   indexes: [
     { name: 'tasks_owner_idx', properties: ['owner', 'id'] },
     { name: 'tasks_owner_status_idx', properties: ['owner', 'status', 'id'] },
+    // "Assigned to me" (the bot's list, GET /tasks?scope=assigned).
+    { name: 'tasks_assignee_idx', properties: ['assignee', 'id'] },
     // Open tasks by due date (the bot's list, GET /tasks?status=open).
     {
       name: 'tasks_owner_open_due_idx',
@@ -36,6 +41,8 @@ const TaskSchema = defineEntity({
   properties: {
     id: p.bigint('string').primary().autoincrement(),
     owner: () => p.manyToOne(User).deleteRule('cascade'),
+    /** Whom the owner handed the task to; a deleted assignee leaves the task with its owner. */
+    assignee: () => p.manyToOne(User).nullable().deleteRule('set null'),
     title: p.string().length(TASK_TITLE_MAX),
     description: p.text().default(''),
     status: p.enum(TASK_STATUSES).default('todo'),

@@ -1,7 +1,8 @@
 import { QueryOrder, raw } from '@mikro-orm/core';
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
-import type { User } from '../users/index.js';
+import { findByHandle } from '../chat/index.js';
+import { User } from '../users/index.js';
 import {
   REMIND_BEFORE_MS,
   type RemindBefore,
@@ -15,8 +16,17 @@ import {
 
 /** What follows a change of tasks, outside the database (implemented by the worker side). */
 export interface TaskEffects {
-  /** Any change of a user's tasks: bumps the version the bot's cached list checks. */
-  changed(ownerId: string): Promise<void>;
+  /**
+   * Any change of a task: bumps the version the bot's cached list checks, of every user named
+   * (the owner and the assignee, and a replaced assignee: each one's list shows the task).
+   */
+  changed(...userIds: (string | null | undefined)[]): Promise<void>;
+  /**
+   * Tells the other participant of a shared task what happened (SPEC §2.2.1): over the WebSocket
+   * when they are connected, else in Telegram. Status and comment notices are folded to one per
+   * task and recipient per minute; (un)assignments always go out.
+   */
+  notify(notice: TaskNotice): Promise<TaskNoticeOutcome>;
   /**
    * The reminders follow the task: its due, advance and snoozed reminders are (re)scheduled from
    * the plan, or all dropped (a plan of nulls: done, deleted, no due date). The jobs are derived:
@@ -24,6 +34,23 @@ export interface TaskEffects {
    */
   reminders(plan: ReminderPlan): Promise<void>;
 }
+
+export type TaskNoticeKind = 'assigned' | 'unassigned' | 'status' | 'comment';
+
+/** What one participant of a shared task did, for the other one. */
+export interface TaskNotice {
+  kind: TaskNoticeKind;
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  by: User;
+  to: User;
+  /** A comment's text (comment notices). */
+  text?: string;
+}
+
+/** 'folded': a notice for this task reached them less than a minute ago; 'none': they cannot be reached. */
+export type TaskNoticeOutcome = 'websocket' | 'telegram' | 'folded' | 'none';
 
 /** When a task's reminders are due (see reminderPlan). */
 export interface ReminderPlan {
@@ -64,8 +91,25 @@ export function reminderPlan(task: Task, now = Date.now()): ReminderPlan {
   };
 }
 
+/** A participant of a task as others see them (the same shape as a comment's author). */
+export interface PartyView {
+  id: string;
+  username: string | null;
+  firstName: string | null;
+}
+
+export function toPartyView(user: User): PartyView {
+  return {
+    id: user.id,
+    username: user.username ?? user.telegramUsername ?? null,
+    firstName: user.displayName ?? user.firstName ?? user.telegramFirstName ?? null,
+  };
+}
+
 export interface TaskView {
   id: string;
+  owner: PartyView;
+  assignee: PartyView | null;
   title: string;
   description: string;
   status: TaskStatus;
@@ -80,6 +124,8 @@ export interface TaskView {
 export function toTaskView(task: Task): TaskView {
   return {
     id: task.id,
+    owner: toPartyView(task.owner),
+    assignee: task.assignee ? toPartyView(task.assignee) : null,
     title: task.title,
     description: task.description,
     status: task.status,
@@ -176,11 +222,47 @@ export function isId(id: string): boolean {
   return /^\d{1,19}$/.test(id) && BigInt(id) <= BIGINT_MAX;
 }
 
-/** A task of this owner; another user's or an unknown id is "not found" (never "forbidden"). */
-export async function getOwnTask(em: Em, owner: User, id: string): Promise<Task> {
-  const task = isId(id) ? await em.findOne(Task, { id, owner }) : null;
-  if (!task) throw new DomainError('not_found', 'No such task');
+const notFound = () => new DomainError('not_found', 'No such task');
+
+/** How a user stands to a task: its owner, its assignee, or nobody (who gets "not found"). */
+export type TaskRole = 'owner' | 'assignee';
+
+export function roleOf(task: Task, user: Pick<User, 'id'>): TaskRole | null {
+  if (task.owner.id === user.id) return 'owner';
+  if (task.assignee?.id === user.id) return 'assignee';
+  return null;
+}
+
+/** Everyone whose list shows the task (whose tasks version a change of it bumps). */
+export const participants = (task: Task): string[] =>
+  task.assignee ? [task.owner.id, task.assignee.id] : [task.owner.id];
+
+/**
+ * A task this user may see: theirs, or assigned to them; anyone else's or an unknown id is
+ * "not found" (never "forbidden": a stranger learns nothing). One query: the owner and the
+ * assignee come joined, as the card and the API show them.
+ */
+export async function getVisibleTask(em: Em, user: User, id: string): Promise<Task> {
+  const task = isId(id)
+    ? await em.findOne(Task, { id, $or: [{ owner: user }, { assignee: user }] }, { populate: ['owner', 'assignee'] })
+    : null;
+  if (!task) throw notFound();
   return task;
+}
+
+/** A task of this owner; the assignee's and anyone else's is "not found" (the owner-only actions). */
+export async function getOwnTask(em: Em, owner: User, id: string): Promise<Task> {
+  const task = await getVisibleTask(em, owner, id);
+  if (roleOf(task, owner) !== 'owner') throw notFound();
+  return task;
+}
+
+/** The other participant of a shared task, who hears of what `actor` did (null: not shared). */
+export function otherParticipant(task: Task, actor: User): User | null {
+  const role = roleOf(task, actor);
+  if (role === 'owner') return task.assignee ?? null;
+  if (role === 'assignee') return task.owner;
+  return null;
 }
 
 export interface CreateTaskInput {
@@ -190,9 +272,13 @@ export interface CreateTaskInput {
   dueAt?: Date | null | undefined;
   remindBefore?: RemindBefore | null | undefined;
   tags?: readonly string[] | undefined;
+  /** Whom to hand the task to (SPEC §2.2.1): a username, or a user picked by id; null: nobody. */
+  assignee?: AssigneeRef | undefined;
 }
 
 export async function createTask(em: Em, effects: TaskEffects, owner: User, input: CreateTaskInput): Promise<Task> {
+  // The assignee (if any) is checked first: a bad one creates nothing.
+  const assignee = input.assignee != null ? await findAssignee(em, owner, input.assignee) : null;
   const task = em.create(Task, {
     owner,
     title: parseTitle(input.title),
@@ -201,23 +287,37 @@ export async function createTask(em: Em, effects: TaskEffects, owner: User, inpu
     dueAt: checkDueAt(input.dueAt ?? null),
     remindBefore: input.remindBefore ?? null,
     tags: parseTags(input.tags ?? []),
+    assignee,
   });
   await em.flush();
-  await effects.changed(owner.id);
+  await effects.changed(owner.id, assignee?.id);
   if (task.dueAt && task.status !== 'done') await effects.reminders(reminderPlan(task));
+  if (assignee) await effects.notify(noticeOf(task, 'assigned', owner, assignee));
   return task;
 }
 
 export type TaskPatch = Partial<CreateTaskInput>;
 
+/** What the assignee may change; any other field in their patch is "not found", like a stranger's. */
+const ASSIGNEE_MAY: ReadonlySet<string> = new Set(['status']);
+
+/**
+ * Changes a task: the owner anything (the assignee too, see assignTask), the assignee its status
+ * only. A status change tells the other participant (folded, see TaskEffects.notify).
+ */
 export async function updateTask(
   em: Em,
   effects: TaskEffects,
-  owner: User,
+  user: User,
   id: string,
   patch: TaskPatch,
 ): Promise<Task> {
-  const task = await getOwnTask(em, owner, id);
+  const task = await getVisibleTask(em, user, id);
+  const role = roleOf(task, user);
+  const fields = Object.entries(patch).filter(([, v]) => v !== undefined);
+  if (role !== 'owner' && fields.some(([k]) => !ASSIGNEE_MAY.has(k))) throw notFound();
+  // The assignee is resolved (and refused) before anything changes.
+  const assignee = patch.assignee !== undefined ? await resolveAssignment(em, task, user, patch.assignee) : undefined;
   const before = { dueAt: task.dueAt?.getTime() ?? null, status: task.status, remindBefore: task.remindBefore ?? null };
   // Every field is checked before anything changes: one invalid field changes nothing.
   const title = patch.title !== undefined ? parseTitle(patch.title) : undefined;
@@ -242,8 +342,16 @@ export async function updateTask(
   }
   // Done ends a snooze; reopening does not bring it back.
   if (task.status === 'done') task.snoozedUntil = null;
+  const previous = task.assignee ?? null;
+  const reassigned = assignee !== undefined && (assignee?.id ?? null) !== (previous?.id ?? null);
+  if (reassigned) task.assignee = assignee;
   await em.flush();
-  await effects.changed(owner.id);
+  await effects.changed(...participants(task), previous?.id);
+  if (reassigned) await announceAssignment(effects, task, user, previous);
+  if (task.status !== before.status) {
+    const other = otherParticipant(task, user);
+    if (other) await effects.notify(noticeOf(task, 'status', user, other));
+  }
   const dueChanged = (task.dueAt?.getTime() ?? null) !== before.dueAt;
   if (dueChanged || task.status !== before.status || (task.remindBefore ?? null) !== before.remindBefore) {
     await effects.reminders(reminderPlan(task));
@@ -251,10 +359,84 @@ export async function updateTask(
   return task;
 }
 
+/** A username (as typed or sent over HTTP) or a user picked from a list (by id). */
+export type AssigneeRef = string | { id: string } | null;
+
+/**
+ * The user a task may be handed to: known, not banned, not the owner themself. Someone who never
+ * started the bot may be assigned (they follow the task over HTTP); `canReachInTelegram` says so.
+ * A bad assignee is `assignee_invalid` with a reason (unknown, banned, self).
+ */
+export async function findAssignee(em: Em, owner: User, ref: string | { id: string }): Promise<User> {
+  const user =
+    typeof ref === 'string'
+      ? await findByHandle(em, ref, { banned: true })
+      : isId(ref.id)
+        ? await em.findOne(User, { id: ref.id })
+        : null;
+  const shown = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : ref.id;
+  if (!user) {
+    throw invalid('assignee', `No Gramdesk user @${shown}`, { reason: 'unknown' });
+  }
+  if (user.id === owner.id) {
+    throw invalid('assignee', 'A task cannot be assigned to its owner', { reason: 'self' });
+  }
+  if (user.status === 'banned') {
+    throw invalid('assignee', `@${shown} cannot be assigned tasks`, { reason: 'banned' });
+  }
+  return user;
+}
+
+/** Whether Telegram notices can reach the user (they started the bot and did not block it). */
+export const canReachInTelegram = (user: User) => user.telegramId != null && !user.botBlocked;
+
+async function resolveAssignment(em: Em, task: Task, user: User, ref: AssigneeRef): Promise<User | null> {
+  // Only the owner hands a task on (updateTask refused the assignee's patch already).
+  if (roleOf(task, user) !== 'owner') throw notFound();
+  return ref === null ? null : findAssignee(em, user, ref);
+}
+
+function noticeOf(task: Task, kind: TaskNoticeKind, by: User, to: User, text?: string): TaskNotice {
+  return { kind, taskId: task.id, title: task.title, status: task.status, by, to, ...(text ? { text } : {}) };
+}
+
+/** The new assignee hears they got the task, a replaced one that they no longer have it. */
+async function announceAssignment(effects: TaskEffects, task: Task, by: User, previous: User | null): Promise<void> {
+  if (task.assignee) await effects.notify(noticeOf(task, 'assigned', by, task.assignee));
+  if (previous) await effects.notify(noticeOf(task, 'unassigned', by, previous));
+}
+
+/** Tells the other participant of a shared task about a comment `author` added (folded). */
+export async function noticeComment(effects: TaskEffects, task: Task, author: User, text: string): Promise<void> {
+  const other = otherParticipant(task, author);
+  if (other) await effects.notify(noticeOf(task, 'comment', author, other, text));
+}
+
+/**
+ * The bot's 👤 Assign: hands the task on, or takes it back (null). `expected` is the assignee the
+ * pressed button was shown for (null: none): if the task was reassigned since, nothing changes
+ * (`assignee_changed`) and the owner sees the task as it is now.
+ */
+export async function assignTask(
+  em: Em,
+  effects: TaskEffects,
+  owner: User,
+  id: string,
+  ref: AssigneeRef,
+  expected?: string | null,
+): Promise<Task> {
+  const task = await getOwnTask(em, owner, id);
+  if (expected !== undefined && (task.assignee?.id ?? null) !== expected) {
+    throw new DomainError('assignee_changed', 'The task was reassigned meanwhile', { field: 'assignee' });
+  }
+  return updateTask(em, effects, owner, id, { assignee: ref });
+}
+
 export async function deleteTask(em: Em, effects: TaskEffects, owner: User, id: string): Promise<void> {
   const task = await getOwnTask(em, owner, id);
+  const users = participants(task);
   await em.remove(task).flush();
-  await effects.changed(owner.id);
+  await effects.changed(...users);
   await effects.reminders(noReminders(id));
 }
 
@@ -262,8 +444,9 @@ export async function deleteTask(em: Em, effects: TaskEffects, owner: User, id: 
  * Snoozes a task's reminder until `until`: one more reminder then, exactly once (the job that
  * sends it clears `snoozedUntil`). A done task is not snoozed; it is returned as it is.
  */
-export async function snoozeTask(em: Em, effects: TaskEffects, owner: User, id: string, until: Date): Promise<Task> {
-  const task = await getOwnTask(em, owner, id);
+export async function snoozeTask(em: Em, effects: TaskEffects, user: User, id: string, until: Date): Promise<Task> {
+  // The assignee gets the reminders too, so they may snooze them (for both: one task, one snooze).
+  const task = await getVisibleTask(em, user, id);
   if (task.status === 'done') return task;
   task.snoozedUntil = until;
   await em.flush();
@@ -272,6 +455,16 @@ export async function snoozeTask(em: Em, effects: TaskEffects, owner: User, id: 
 }
 
 export type TaskListFilter = TaskStatus | 'open';
+
+/** Whose tasks a list shows: the user's own, those assigned to them, or both. */
+export const TASK_SCOPES = ['mine', 'assigned', 'all'] as const;
+export type TaskScope = (typeof TASK_SCOPES)[number];
+
+function scopeWhere(userId: string, scope: TaskScope = 'all'): Record<string, unknown> {
+  if (scope === 'mine') return { owner: userId };
+  if (scope === 'assigned') return { assignee: userId };
+  return { $or: [{ owner: userId }, { assignee: userId }] };
+}
 
 export interface TaskPage {
   items: TaskView[];
@@ -325,12 +518,13 @@ export async function listTasks(
   owner: User,
   options: {
     status?: TaskListFilter | undefined;
+    scope?: TaskScope | undefined;
     q?: string | undefined;
     limit: number;
     cursor?: string | undefined;
   },
 ): Promise<TaskPage> {
-  const and: Record<string, unknown>[] = [{ owner }];
+  const and: Record<string, unknown>[] = [scopeWhere(owner.id, options.scope)];
   if (options.status === 'open') and.push({ status: { $ne: 'done' } });
   else if (options.status) and.push({ status: options.status });
   if (options.q) and.push(...titleHas(searchWords(options.q)));
@@ -360,6 +554,8 @@ export async function listTasks(
     {
       orderBy: byDue ? [{ dueAt: QueryOrder.ASC_NULLS_LAST }, { id: QueryOrder.DESC }] : { id: QueryOrder.DESC },
       limit: options.limit + 1,
+      // Each task shows its owner and assignee: joined in the same query.
+      populate: ['owner', 'assignee'],
     },
   );
   const page = rows.slice(0, options.limit);
@@ -378,6 +574,10 @@ export interface TaskSummary {
   status: TaskStatus;
   /** The due time in ms since the epoch, or null. */
   dueAt: number | null;
+  /** Assigned to the user by someone else (absent: the user's own; kept short, it lives in the session). */
+  theirs?: true;
+  /** The user's own task, handed to someone. */
+  handedOut?: true;
 }
 
 /**
@@ -385,11 +585,17 @@ export interface TaskSummary {
  * themselves), undated last, newest first among equals; then the done ones, newest first. With `q`, only
  * the tasks whose title has every word.
  */
-export async function taskSummaries(em: Em, ownerId: string, max = 500, q?: string): Promise<TaskSummary[]> {
-  const where: Record<string, unknown> = { owner: ownerId };
+export async function taskSummaries(
+  em: Em,
+  userId: string,
+  max = 500,
+  q?: string,
+  scope: TaskScope = 'all',
+): Promise<TaskSummary[]> {
+  const where: Record<string, unknown> = scopeWhere(userId, scope);
   if (q) where.$and = titleHas(searchWords(q));
   const rows = await em.find(Task, where, {
-    fields: ['id', 'title', 'status', 'dueAt'],
+    fields: ['id', 'title', 'status', 'dueAt', 'owner', 'assignee'],
     orderBy: [
       { [raw(`case when status = 'done' then 1 else 0 end`)]: QueryOrder.ASC },
       { [raw(`case when status <> 'done' then due_at end`)]: QueryOrder.ASC_NULLS_LAST },
@@ -402,5 +608,6 @@ export async function taskSummaries(em: Em, ownerId: string, max = 500, q?: stri
     title: t.title,
     status: t.status,
     dueAt: t.dueAt ? new Date(t.dueAt).getTime() : null,
+    ...(t.owner.id !== userId ? { theirs: true as const } : t.assignee ? { handedOut: true as const } : {}),
   }));
 }

@@ -77,6 +77,7 @@ export const DOMAIN_ERROR_STATUS = {
   not_found: 404,
   user_not_found: 404,
   // 409: conflicts with the current state.
+  assignee_changed: 409,
   cannot_ban_self: 409,
   cannot_change_own_role: 409,
   mailing_finished: 409,

@@ -17,6 +17,8 @@ import type { MediaView, MessageParty, MessageView } from '../messages.js';
  *                                                            it was a photo, document… sent in Telegram
  *   {"type":"room","id","from","text","media"?,"sentAt"}    a room message
  *   {"type":"joined"} / {"type":"left"}                     answers to join / leave
+ *   {"type":"notice","topic","data"}                        a notice of another feature (topic "task":
+ *                                                            a shared task was assigned, changed or commented on)
  *   {"type":"error","code","message","details"?}            a refused frame; the connection stays open
  *
  * Limits (frame size, sockets per user, frame rate) and close codes: limits.ts.
@@ -57,6 +59,8 @@ export type ServerFrame =
     }
   | { type: 'room'; id: string; from: PartyFrame; text: string; media?: MediaView; sentAt: string; ref?: string }
   | { type: 'joined' | 'left'; ref?: string }
+  /** A notice another feature sends a connected user (e.g. topic "task": a shared task changed). */
+  | { type: 'notice'; topic: string; data: Record<string, unknown> }
   | ErrorFrame;
 
 export interface ErrorFrame {

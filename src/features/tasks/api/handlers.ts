@@ -3,6 +3,7 @@ import type { ApiEnv } from '../../../platform/http/context.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
 import * as comments from '../comments.js';
+import type { Task } from '../task.entities.js';
 import * as tasks from '../tasks.js';
 import type * as routes from './routes.js';
 import { toCommentDto, toTaskDto } from './schemas.js';
@@ -24,14 +25,33 @@ type RouteName =
   | 'deleteComment';
 type Handlers = { [K in RouteName]: RouteHandler<(typeof routes)[K], ApiEnv> };
 
+/**
+ * The task, and what an assignment given in this request could not do: someone who never started
+ * the bot is assigned all the same, but the owner learns they will get no Telegram notices.
+ */
+function withWarnings(task: Task, assignee: string | null | undefined) {
+  const dto = toTaskDto(tasks.toTaskView(task));
+  if (assignee == null || !task.assignee || task.assignee.telegramId != null) return dto;
+  const name = task.assignee.username ?? task.assignee.id;
+  return {
+    ...dto,
+    warnings: [
+      {
+        code: 'assignee_not_in_telegram' as const,
+        message: `${name} has not started the Telegram bot: no Telegram notices or reminders`,
+      },
+    ],
+  };
+}
+
 /** Thin handlers over domain/tasks: parse, call the use case, shape the answer. */
 export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCache'>): Handlers {
   const effects = services.taskEffects;
   const commentDeps = { cache: services.commentCache, effects };
   return {
     listTasks: async (c) => {
-      const { status, q, limit, cursor } = c.req.valid('query');
-      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, q, limit, cursor });
+      const { status, scope, q, limit, cursor } = c.req.valid('query');
+      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, scope, q, limit, cursor });
       return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
     },
     createTask: async (c) => {
@@ -39,10 +59,10 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
       const task = await asValidation(() =>
         tasks.createTask(c.var.em, effects, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
       );
-      return c.json(toTaskDto(tasks.toTaskView(task)), 201);
+      return c.json(withWarnings(task, body.assignee), 201);
     },
     getTask: async (c) => {
-      const task = await tasks.getOwnTask(c.var.em, c.var.principal.user, c.req.valid('param').id);
+      const task = await tasks.getVisibleTask(c.var.em, c.var.principal.user, c.req.valid('param').id);
       return c.json(toTaskDto(tasks.toTaskView(task)), 200);
     },
     updateTask: async (c) => {
@@ -53,7 +73,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
           dueAt: dueAt(body.dueAt),
         }),
       );
-      return c.json(toTaskDto(tasks.toTaskView(task)), 200);
+      return c.json(withWarnings(task, body.assignee), 200);
     },
     deleteTask: async (c) => {
       await tasks.deleteTask(c.var.em, effects, c.var.principal.user, c.req.valid('param').id);

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
 import { TASK_STATUSES } from '../task.entities.js';
-import { isCursorFor, parseCursor, SEARCH_WORDS_MAX } from '../tasks.js';
+import { isCursorFor, parseCursor, SEARCH_WORDS_MAX, TASK_SCOPES } from '../tasks.js';
 import {
   CommentPageSchema,
   CommentSchema,
@@ -121,6 +121,15 @@ const ListTasksQuery = z
           'due-date order (overdue first, undated last); the other lists newest first',
         example: 'open',
       }),
+    scope: z
+      .enum(TASK_SCOPES)
+      .optional()
+      .openapi({
+        description:
+          'Whose tasks: `mine` (you own them, assigned or not), `assigned` (others assigned them to you), ' +
+          '`all` (both; the default)',
+        example: 'assigned',
+      }),
     q: z
       .string()
       .trim()
@@ -161,10 +170,10 @@ export const listTasks = createRoute({
   operationId: 'listTasks',
   tags,
   security,
-  summary: 'Your tasks: open ones by due date, the others newest first; search by words of the title',
+  summary: 'Your tasks and those assigned to you: open ones by due date, the others newest first; search by title',
   description:
-    'Scope `tasks:read`. Only your own tasks, a page at a time: pass `nextCursor` as `cursor` for the next ' +
-    'page (with the same `status` and `q`). Open tasks (`status=open`) come in due-date order: overdue ' +
+    'Scope `tasks:read`. Your own tasks and those others assigned to you (`scope`), a page at a time: pass ' +
+    '`nextCursor` as `cursor` for the next page (with the same `status`, `scope` and `q`). Open tasks (`status=open`) come in due-date order: overdue ' +
     'first, then by due date, undated last (newest first among equals); the other lists newest first. ' +
     '`q` keeps the tasks whose title has every word of it.',
   request: { query: ListTasksQuery },
@@ -190,7 +199,9 @@ export const createTask = createRoute({
   description:
     'Scope `tasks:write`. The same rules as the bot’s New task dialog. With `dueAt`, a reminder with ' +
     'Done, Snooze and Open buttons reaches your Telegram at that time, once, if notifications are on; with ' +
-    '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before. The bot shows the task at its next screen.',
+    '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before. The bot shows the task at its next screen. ' +
+    'With `assignee`, the task is handed to that user at once: they are told (WebSocket or Telegram), see it ' +
+    'and get its reminders.',
   request: { body: jsonBody(CreateTaskSchema) },
   responses: {
     201: json(TaskSchema, 'Created'),
@@ -204,8 +215,8 @@ export const getTask = createRoute({
   operationId: 'getTask',
   tags,
   security,
-  summary: 'One of your tasks',
-  description: 'Scope `tasks:read`.',
+  summary: 'One of your tasks, or one assigned to you',
+  description: 'Scope `tasks:read`. The owner and the assignee see a task; anyone else gets 404.',
   request: { params: TaskParams },
   responses: { 200: json(TaskSchema, 'The task'), ...errors([401, 403, 404]) },
 });
@@ -220,7 +231,10 @@ export const updateTask = createRoute({
   description:
     'Scope `tasks:write`. Any subset of the fields; `dueAt: null` clears the due date. A new due date ' +
     'moves the reminders (and each comes once for it); status `done` drops them; `remindBefore` sets or ' +
-    '(null) removes the advance reminder.',
+    '(null) removes the advance reminder. The owner may change everything, and (re)assign the task ' +
+    '(`assignee`: a username, or null to take it back; the new and the former assignee are told); the ' +
+    'assignee may change `status` only (anything else is 404, as for anyone else). A status change tells ' +
+    'the other participant (at most one notice per task per minute).',
   request: { params: TaskParams, body: jsonBody(UpdateTaskSchema) },
   responses: {
     200: json(TaskSchema, 'The changed task'),
@@ -235,7 +249,7 @@ export const deleteTask = createRoute({
   tags,
   security,
   summary: 'Delete a task',
-  description: 'Scope `tasks:write`. Its comments and reminder go with it.',
+  description: 'Scope `tasks:write`. Only the owner may (the assignee gets 404). Its comments and reminder go with it.',
   request: { params: TaskParams },
   responses: { 204: { description: 'Deleted' }, ...errors([401, 403, 404]) },
 });
@@ -270,7 +284,9 @@ export const addComment = createRoute({
   tags,
   security,
   summary: 'Comment on a task',
-  description: 'Scope `tasks:write`.',
+  description:
+    'Scope `tasks:write`. The owner and the assignee may; the other one is told (at most one notice per task ' +
+    'per minute).',
   request: { params: TaskParams, body: jsonBody(CommentTextSchema) },
   responses: {
     201: json(CommentSchema, 'Added'),

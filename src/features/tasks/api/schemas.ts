@@ -37,9 +37,32 @@ export const RemindBeforeSchema = z
     example: 'PT1H',
   });
 
+const party = () =>
+  z.object({
+    id: id('User id', '42'),
+    username: z.string().nullable().openapi({ example: 'ann_lee' }),
+    firstName: z.string().nullable().openapi({ example: 'Ann' }),
+  });
+export const TaskPartySchema = party().openapi('TaskParty', { description: 'The owner or the assignee of a task' });
+
+export const TaskWarningSchema = z
+  .object({
+    code: z.enum(['assignee_not_in_telegram']).openapi({ example: 'assignee_not_in_telegram' }),
+    message: z
+      .string()
+      .openapi({ example: 'ann_lee has not started the Telegram bot: no Telegram notices or reminders' }),
+  })
+  .openapi('TaskWarning');
+
 export const TaskSchema = z
   .object({
     id: id('Task id', '17'),
+    owner: TaskPartySchema.openapi({ description: 'Who created the task; only they change more than its status' }),
+    // Inline rather than a nullable $ref to TaskParty: the generator renders that as an allOf that
+    // loses the null (and the linter then rejects `assignee: null` in the examples).
+    assignee: party().nullable().openapi({
+      description: 'Whom the owner handed the task to (they see it, change its status and comment), or null',
+    }),
     title: z.string().openapi({ description: `1–${TASK_TITLE_MAX} characters`, example: 'Renew the passport' }),
     description: z
       .string()
@@ -51,10 +74,20 @@ export const TaskSchema = z
     commentCount: z.number().int().openapi({ description: 'Number of comments', example: 2 }),
     createdAt: time('Created', '2026-11-22T12:00:00.000Z'),
     updatedAt: time('Last changed', '2026-11-22T12:30:00.000Z'),
+    warnings: z
+      .array(TaskWarningSchema)
+      .optional()
+      .openapi({
+        description:
+          'Only in answers to POST /tasks and PATCH /tasks/{id}: what the change could not do, e.g. the ' +
+          'assignee has not started the Telegram bot (assigned all the same; they follow the task over HTTP)',
+      }),
   })
   .openapi('Task', {
     example: {
       id: '17',
+      owner: { id: '42', username: 'ann_lee', firstName: 'Ann' },
+      assignee: { id: '43', username: 'bob', firstName: 'Bob' },
       title: 'Renew the passport',
       description: 'Photos first, then the form',
       status: 'in_progress',
@@ -105,6 +138,8 @@ export const TaskPageSchema = z.object({ items: z.array(TaskSchema), nextCursor 
     items: [
       {
         id: '17',
+        owner: { id: '42', username: 'ann_lee', firstName: 'Ann' },
+        assignee: null,
         title: 'Renew the passport',
         description: '',
         status: 'todo',
@@ -156,6 +191,16 @@ const dueAt = z.iso
       'null: no due date. A reminder reaches your Telegram at that time (if notifications are on).',
     example: '2026-12-01T18:00:00+03:00',
   });
+const assignee = z
+  .string()
+  .nullable()
+  .openapi({
+    description:
+      'A username (with or without @) of the Gramdesk user to hand the task to; null: nobody. Not yourself, ' +
+      'not a banned or unknown user (422, path `assignee`). The assignee sees the task, changes its status ' +
+      'and comments; a user who never started the Telegram bot may be assigned (see `warnings`).',
+    example: 'bob',
+  });
 const tags = z.array(z.string()).openapi({
   maxItems: TASK_TAGS_MAX,
   description:
@@ -172,6 +217,7 @@ export const CreateTaskSchema = z
     dueAt: dueAt.optional(),
     remindBefore: RemindBeforeSchema.optional().openapi({ description: 'Default null (no advance reminder)' }),
     tags: tags.optional(),
+    assignee: assignee.optional().openapi({ description: 'Default null. See UpdateTask.assignee' }),
   })
   .openapi('CreateTask', {
     description: 'Unknown fields are refused (422).',
@@ -184,12 +230,21 @@ export const CreateTaskSchema = z
   });
 
 export const UpdateTaskSchema = z
-  .strictObject({ title, description, status: TaskStatusSchema, dueAt, remindBefore: RemindBeforeSchema, tags })
+  .strictObject({
+    title,
+    description,
+    status: TaskStatusSchema,
+    dueAt,
+    remindBefore: RemindBeforeSchema,
+    tags,
+    assignee,
+  })
   .partial()
   .openapi('UpdateTask', {
     description:
       'Only the fields given change; `dueAt: null` clears the due date. Every field is checked before ' +
-      'anything is stored: one invalid field changes nothing.',
+      'anything is stored: one invalid field changes nothing. The owner may change every field; the ' +
+      'assignee only `status` (any other field answers 404, as for anyone else).',
     example: { status: 'done' },
   });
 
@@ -209,6 +264,8 @@ export type CommentDto = z.infer<typeof CommentSchema>;
 
 export const toTaskDto = (task: TaskView): TaskDto => ({
   id: task.id,
+  owner: task.owner,
+  assignee: task.assignee,
   title: task.title,
   description: task.description,
   status: task.status,

@@ -3,10 +3,16 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { addDays, fromLocal, localParts } from '../../../platform/time/local-dates.js';
-import { REMINDER_CALLBACK, type ReminderAction, reminderKeyboard, reminderText } from '../jobs/reminders.js';
+import {
+  NOTICE_CALLBACK,
+  REMINDER_CALLBACK,
+  type ReminderAction,
+  reminderKeyboard,
+  reminderText,
+} from '../jobs/reminders.js';
 import type { Task } from '../task.entities.js';
 import { snoozeTask, updateTask } from '../tasks.js';
-import { forgetSnapshot, forgetTask, ownTask, shortDue, startSearch } from './list.js';
+import { forgetSnapshot, forgetTask, shortDue, startSearch, view, visibleTask } from './list.js';
 import { openTask, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
 /** Matches the Open button of reminders sent before issue 12 (`task:<id>`). */
@@ -14,8 +20,9 @@ const OPEN_TASK_CALLBACK = /^task:(.*)$/;
 
 /**
  * Entry points to the task screens outside the menus: /tasks, /newtask, /find, the deep link
- * `/start task_<id>` and the reminder's buttons. The latter two carry an id from outside,
- * so they act only on the task's owner's task; anyone else gets "not found" and nothing changes.
+ * `/start task_<id>`, the reminder's buttons and a shared task's notice buttons. The latter carry
+ * an id from outside, so they act only on a task the user sees (its owner's or its assignee's);
+ * anyone else gets "not found" and nothing changes.
  */
 export function tasksFeature(screens: TaskScreens) {
   const composer = new Composer<BotContext>();
@@ -42,6 +49,10 @@ export function tasksFeature(screens: TaskScreens) {
     reminderAction(ctx, screens, ctx.match[1] ?? '', (ctx.match[2] ?? 'o') as ReminderAction),
   );
 
+  composer.callbackQuery(NOTICE_CALLBACK, (ctx) =>
+    noticeAction(ctx, screens, ctx.match[1] ?? '', ctx.match[2] === 'a' ? 'accept' : 'open'),
+  );
+
   return composer;
 }
 
@@ -66,7 +77,7 @@ async function reminderAction(
   id: string,
   action: ReminderAction,
 ): Promise<void> {
-  const task = await ownTask(ctx, id);
+  const task = await visibleTask(ctx, id);
   if (!task) {
     await answerCallback(ctx, ctx.t('tasks-not-found'));
     return;
@@ -99,4 +110,31 @@ async function showReminder(ctx: BotContext, task: Task, note: string, state: 'o
   } catch (err) {
     if (!isMessageNotModified(err)) throw err;
   }
+}
+
+/**
+ * A shared task's notice (SPEC §2.2.1): 📂 Open turns it into the card; 👍 Accept (on a new
+ * assignment) starts the task — to do → in progress, which tells the owner — and shows the card.
+ * A task the user no longer sees (deleted, taken back) is "not found", and nothing changes.
+ */
+async function noticeAction(
+  ctx: BotContext,
+  screens: TaskScreens,
+  id: string,
+  action: 'open' | 'accept',
+): Promise<void> {
+  const task = await visibleTask(ctx, id);
+  if (!task) {
+    await answerCallback(ctx, ctx.t('tasks-not-found'));
+    return;
+  }
+  if (action === 'open' || task.status !== 'todo') {
+    return openTask(ctx, screens, id, 'edit', action === 'accept' ? 'task-notice-accepted-already' : undefined);
+  }
+  const updated = await updateTask(ctx.em, ctx.deps.taskEffects, ctx.user, id, { status: 'in_progress' });
+  forgetTask(ctx, id);
+  forgetSnapshot(ctx);
+  view(ctx).task = updated;
+  await answerCallback(ctx, ctx.t('task-notice-accepted'));
+  await openTask(ctx, screens, id, 'edit');
 }

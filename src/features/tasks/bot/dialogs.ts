@@ -1,5 +1,11 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { type Answer, Dialog, type DialogBack, type DialogLabels } from '../../../platform/bot/ui/ask.js';
+import {
+  type Answer,
+  DIALOG_PREFIX,
+  Dialog,
+  type DialogBack,
+  type DialogLabels,
+} from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
@@ -13,12 +19,27 @@ import {
   localParts,
   parseDueDate,
 } from '../../../platform/time/local-dates.js';
+import { recentContacts } from '../../chat/index.js';
 import { addComment, editComment, parseCommentText } from '../comments.js';
 import { COMMENT_TEXT_MAX, TASK_DESCRIPTION_MAX, TASK_TAGS_MAX, TASK_TITLE_MAX } from '../task.entities.js';
-import { createTask, parseDescription, parseTags, parseTitle, type TaskPatch, updateTask } from '../tasks.js';
+import {
+  canReachInTelegram,
+  createTask,
+  findAssignee,
+  parseDescription,
+  parseTags,
+  parseTitle,
+  type TaskPatch,
+  updateTask,
+} from '../tasks.js';
 import { isDuePayload, monthRows, quickPickRows, readPick, timeRows } from './due-picker.js';
-import { clipEscaped, forgetTask, LAST_PAGE, ownTask, taskComments, view } from './list.js';
-import { TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
+import { clipEscaped, forgetTask, LAST_PAGE, ownTask, partyName, taskComments, view, visibleTask } from './list.js';
+import { assignFromBot, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
+
+/** Callback data of a contact button in the new task's assignee step. */
+const PICK = `${DIALOG_PREFIX}as:`;
+/** Contacts offered in that step. */
+const PICK_MAX = 6;
 
 /**
  * Task and comment dialogs: new task (title → description → due date → card), the four
@@ -213,7 +234,7 @@ export async function showTaskDialogBack(
     return true;
   }
   if (back.screen !== TASK_BACK.card && back.screen !== TASK_BACK.comments) return false;
-  const task = back.id ? await ownTask(ctx, back.id) : null;
+  const task = back.id ? await visibleTask(ctx, back.id) : null;
   if (!task) {
     // Deleted meanwhile (or another chat's user): the list instead.
     await showScreen(ctx, screens.tasks, how);
@@ -262,10 +283,13 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
       }
     });
 
-  /** The task as an edit starts (plain data), or null after telling the user it is gone. */
-  const start = (conversation: BotConversation, taskId: string) =>
+  /**
+   * The task as an edit starts (plain data), or null after telling the user it is gone. Edits are
+   * the owner's; a comment (`who: 'any'`) is the assignee's too.
+   */
+  const start = (conversation: BotConversation, taskId: string, who: 'owner' | 'any' = 'owner') =>
     conversation.external(async (outer) => {
-      const task = await ownTask(outer, taskId);
+      const task = who === 'owner' ? await ownTask(outer, taskId) : await visibleTask(outer, taskId);
       if (!task) {
         await outer.reply(outer.t('tasks-not-found'));
         await showScreen(outer, screens.tasks, 'reply');
@@ -307,6 +331,8 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
       skip: true,
     });
 
+    const assignee = await askAssignee(conversation, dialog, t);
+
     for (;;) {
       const due = await askDue(
         conversation,
@@ -323,8 +349,15 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
             title: title.value,
             description: 'value' in description ? description.value : '',
             dueAt,
+            assignee: assignee ? { id: assignee.id } : null,
           });
-          Object.assign(view(outer), { task, notice: outer.t('task-created') });
+          const notice = [outer.t('task-created')];
+          if (task.assignee) {
+            const name = partyName(task.assignee);
+            notice.push(outer.t('task-assigned', { name }));
+            if (!canReachInTelegram(task.assignee)) notice.push(outer.t('task-assigned-no-telegram', { name }));
+          }
+          Object.assign(view(outer), { task, notice: notice.join('\n') });
           await showScreen(outer, screens.taskCard, how);
           return 'created';
         } catch (err) {
@@ -334,6 +367,86 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         }
       });
       if (outcome === 'created') return;
+    }
+  }
+
+  /**
+   * The new task's optional assignee step (SPEC §2.2.1): offered to people who have chatted with
+   * someone — their recent PM contacts as buttons, or a typed username; ⏭ Skip keeps the task
+   * theirs. A refused name (themself, unknown, banned) re-asks with the reason.
+   */
+  async function askAssignee(
+    conversation: BotConversation,
+    dialog: Dialog,
+    t: Translate,
+  ): Promise<{ id: string } | null> {
+    const contacts = await conversation.external(async (outer) =>
+      (await recentContacts(outer.em, outer.user, PICK_MAX)).map((u) => ({ id: u.id, name: partyName(u) })),
+    );
+    if (contacts.length === 0) return null;
+    const rows = contacts.map((c) => [{ text: c.name, callback_data: `${PICK}${c.id}` }]);
+    const prompt = t('task-new-assignee-prompt');
+    await dialog.prompt(prompt, { rows, skip: true });
+    for (;;) {
+      const answer = await dialog.ask({ skip: true, buttons: (data) => data.startsWith(PICK), again: prompt });
+      if (answer.kind === 'skip') return null;
+      let ref: string | { id: string };
+      if (answer.kind === 'button') ref = { id: answer.data.slice(PICK.length) };
+      else if (answer.kind === 'text' && !isCommand(answer.text)) ref = answer.text;
+      else {
+        await dialog.prompt(prompt, { rows, skip: true }, true);
+        continue;
+      }
+      const checked = await conversation.external(async (outer) => {
+        try {
+          return { id: String((await findAssignee(outer.em, outer.user, ref)).id), error: '' };
+        } catch (err) {
+          if (!(err instanceof DomainError) || err.code !== 'assignee_invalid') throw err;
+          const name = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : '';
+          return { id: '', error: outer.t(`task-assign-refused-${reasonOf(err).reason ?? 'unknown'}`, { name }) };
+        }
+      });
+      if (checked.id) return { id: checked.id };
+      await dialog.prompt(`${checked.error}\n\n${prompt}`, { rows, skip: true }, true);
+    }
+  }
+
+  /** 👤 Assign → ⌨️ Type a username: asks until the name is one the task may go to. */
+  async function taskAssign(conversation: BotConversation, ctx: ConvContext, taskId: string, expected: string) {
+    const task = await start(conversation, taskId);
+    if (!task) return;
+    const t = translator.forLocale(task.locale);
+    const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
+    const prompt = t('task-assign-prompt', { title: clip(task.title, 64) });
+    await dialog.prompt(prompt);
+    for (;;) {
+      const answer = await dialog.ask({ again: prompt });
+      if (answer.kind !== 'text') continue;
+      if (isCommand(answer.text)) {
+        await dialog.prompt(prompt, {}, true);
+        continue;
+      }
+      const typed = answer.text;
+      const outcome = await conversation.external(async (outer) => {
+        const result = await assignFromBot(outer, taskId, typed, expected === 'n' ? null : expected);
+        return result.kind === 'done'
+          ? { kind: 'done' as const, notice: result.notice }
+          : result.kind === 'refused'
+            ? { kind: 'refused' as const, message: result.message }
+            : { kind: result.kind };
+      });
+      if (outcome.kind === 'refused') {
+        await dialog.prompt(`${outcome.message}\n\n${prompt}`, {}, true);
+        continue;
+      }
+      await dialog.finish(async (outer, how) => {
+        const current = await visibleTask(outer, taskId);
+        if (!current) return showScreen(outer, screens.tasks, how);
+        const notice = outcome.kind === 'done' ? outcome.notice : outer.t('task-assign-stale');
+        Object.assign(view(outer), { task: current, notice });
+        await showScreen(outer, screens.taskCard, how);
+      });
+      return;
     }
   }
 
@@ -407,7 +520,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
   }
 
   async function commentAdd(conversation: BotConversation, ctx: ConvContext, taskId: string) {
-    const task = await start(conversation, taskId);
+    const task = await start(conversation, taskId, 'any');
     if (!task) return;
     const t = translator.forLocale(task.locale);
     const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.comments, id: taskId });
@@ -474,7 +587,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         notice = outer.t('comment-not-found');
       }
       forgetTask(outer, taskId);
-      if (!(await ownTask(outer, taskId))) {
+      if (!(await visibleTask(outer, taskId))) {
         return showScreen(outer, screens.tasks, how);
       }
       await showCommentsIn(outer, screens, taskId, how, { notice });
@@ -489,5 +602,6 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     [TASK_CONVERSATIONS.tags]: taskTags,
     [TASK_CONVERSATIONS.addComment]: commentAdd,
     [TASK_CONVERSATIONS.editComment]: commentEdit,
+    [TASK_CONVERSATIONS.assign]: taskAssign,
   };
 }

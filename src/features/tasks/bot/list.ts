@@ -4,10 +4,11 @@ import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../../platform/time/local-dates.js';
+import type { User } from '../../users/index.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
 import type { Task, TaskStatus } from '../task.entities.js';
-import { getOwnTask, type TaskSummary, taskSummaries } from '../tasks.js';
+import { getVisibleTask, roleOf, type TaskScope, type TaskSummary, taskSummaries } from '../tasks.js';
 import type { TaskFilter, TasksSearch, TasksSnapshot } from './session.js';
 
 /** A search query is clipped to this (what the API accepts too). */
@@ -42,6 +43,9 @@ const NOTICE_RESERVE = 160;
 
 export const FILTERS: readonly TaskFilter[] = ['open', 'done', 'all'];
 const FILTER_CODES: Record<TaskFilter, string> = { open: 'o', done: 'd', all: 'a' };
+/** Whose tasks the list shows (SPEC §2.2.1): Mine · Assigned to me · All; combined with the filter. */
+export const SCOPES: readonly TaskScope[] = ['mine', 'assigned', 'all'];
+const SCOPE_CODES: Record<TaskScope, string> = { mine: 'm', assigned: 'g', all: 'l' };
 /** The page code of search results. */
 const SEARCH_CODE = 's';
 
@@ -64,6 +68,7 @@ interface UpdateState {
   snapshot?: Promise<TasksSnapshot>;
   search?: Promise<TasksSearch | undefined>;
   tasks: Map<string, Promise<Task | null>>;
+  contacts?: Promise<User[]>;
   comments: Map<string, Promise<CommentView[] | null>>;
   view: TasksView;
 }
@@ -121,6 +126,7 @@ export function tasksSnapshot(ctx: BotContext): Promise<TasksSnapshot> {
       filter: current?.filter ?? 'open',
       page: current?.page ?? 1,
       items,
+      ...(current?.scope ? { scope: current.scope } : {}),
       ...(current?.search ? { search: current.search } : {}),
     };
     return session.tasks;
@@ -171,15 +177,34 @@ export function forgetSnapshot(ctx: BotContext): void {
   s.search = undefined;
 }
 
-/** The user's own task, or null for an unknown or someone else's id (getOwnTask's "not found"). */
-export function ownTask(ctx: BotContext, id: string): Promise<Task | null> {
+/**
+ * A task the user sees (their own, or assigned to them), or null for an unknown or anyone else's
+ * id (getVisibleTask's "not found"). One query per update, whatever asks.
+ */
+export function visibleTask(ctx: BotContext, id: string): Promise<Task | null> {
   const s = state(ctx);
   let found = s.tasks.get(id);
   if (!found) {
-    found = getOwnTask(ctx.em, ctx.user, id).catch(notFoundAsNull);
+    found = getVisibleTask(ctx.em, ctx.user, id).catch(notFoundAsNull);
     s.tasks.set(id, found);
   }
   return found;
+}
+
+/** The user's own task (the owner-only actions: edits, assign, delete); the assignee's is null, like a stranger's. */
+export async function ownTask(ctx: BotContext, id: string): Promise<Task | null> {
+  const task = await visibleTask(ctx, id);
+  return task && roleOf(task, ctx.user) === 'owner' ? task : null;
+}
+
+/** Whether the user owns the task (else they are its assignee). */
+export const isOwner = (ctx: BotContext, task: Task) => roleOf(task, ctx.user) === 'owner';
+
+/** The people the user exchanged PMs with, to pick an assignee from (one query per update). */
+export function pickableContacts(ctx: BotContext, load: () => Promise<User[]>): Promise<User[]> {
+  const s = state(ctx);
+  s.contacts ??= load();
+  return s.contacts;
 }
 
 /** The comments of the user's own task, oldest first (from the Redis cache when it has them). */
@@ -214,11 +239,20 @@ function notFoundAsNull(err: unknown): null {
  */
 export const listPayload = (filter: TaskFilter | 'search', page: number) =>
   `${filter === 'search' ? SEARCH_CODE : FILTER_CODES[filter]}${page}`;
+/** A scope button: `cm`, `cg`, `cl` (back to page 1). */
+export const scopePayload = (scope: TaskScope) => `c${SCOPE_CODES[scope]}`;
 
 export function parseListPayload(
   payload: string,
-): { filter: TaskFilter; page: number } | { search: true; page: number } | { taskId: string } | null {
+):
+  | { filter: TaskFilter; page: number }
+  | { search: true; page: number }
+  | { taskId: string }
+  | { scope: TaskScope }
+  | null {
   if (/^\d{1,19}$/.test(payload)) return { taskId: payload };
+  const scope = /^c([mgl])$/.exec(payload);
+  if (scope) return { scope: SCOPES.find((s) => SCOPE_CODES[s] === scope[1]) ?? 'all' };
   const match = /^([odas])(\d{1,5})$/.exec(payload);
   if (!match) return null;
   if (match[1] === SEARCH_CODE) return { search: true, page: Number(match[2]) };
@@ -247,8 +281,16 @@ export interface ListView {
   overdue: number;
 }
 
-const inFilter = (filter: TaskFilter) => (t: TaskSummary) =>
-  filter === 'all' ? true : filter === 'done' ? t.status === 'done' : t.status !== 'done';
+const inFilter = (filter: TaskFilter, scope: TaskScope) => (t: TaskSummary) =>
+  (scope === 'all' || (scope === 'assigned') === !!t.theirs) &&
+  (filter === 'all' ? true : filter === 'done' ? t.status === 'done' : t.status !== 'done');
+
+/**
+ * Whether the list offers Mine · Assigned to me · All: once the user shares a task either way
+ * (until then the row would only take room; a user whose every task is their own sees no change).
+ */
+export const isShared = (snapshot: TasksSnapshot) =>
+  (snapshot.scope ?? 'all') !== 'all' || snapshot.items.some((t) => t.theirs || t.handedOut);
 
 export const isOverdue = (t: Pick<TaskSummary, 'status' | 'dueAt'>, now = Date.now()) =>
   t.status !== 'done' && t.dueAt !== null && t.dueAt <= now;
@@ -265,7 +307,11 @@ export async function listView(ctx: BotContext): Promise<ListView> {
     page = paginate(search.items, search.page, TASKS_PAGE_SIZE);
     search.page = page.page;
   } else {
-    page = paginate(snapshot.items.filter(inFilter(snapshot.filter)), snapshot.page, TASKS_PAGE_SIZE);
+    page = paginate(
+      snapshot.items.filter(inFilter(snapshot.filter, snapshot.scope ?? 'all')),
+      snapshot.page,
+      TASKS_PAGE_SIZE,
+    );
     snapshot.page = page.page;
   }
   const counts: Record<TaskStatus, number> = { todo: 0, in_progress: 0, done: 0 };
@@ -289,12 +335,17 @@ export async function listText(ctx: BotContext): Promise<string> {
     return lines.join('\n');
   }
   const tally = ctx.t('tasks-counts', { todo: counts.todo, inProgress: counts.in_progress, done: counts.done });
+  const scope = snapshot.scope ?? 'all';
+  const filter = ctx.t(`tasks-filter-${snapshot.filter}`);
   const lines = [
-    ctx.t('tasks-title', { filter: ctx.t(`tasks-filter-${snapshot.filter}`) }),
+    ctx.t('tasks-title', {
+      filter: scope === 'all' ? filter : `${filter} · ${ctx.t(`tasks-scope-${scope}`)}`,
+    }),
     overdue > 0 ? `${tally} · ${ctx.t('tasks-overdue', { count: overdue })}` : tally,
   ];
-  if (page.total === 0) lines.push('', ctx.t(`tasks-empty-${snapshot.filter}`));
-  else if (page.pages > 1) lines.push(ctx.t('tasks-page', { page: page.page, pages: page.pages }));
+  if (page.total === 0) {
+    lines.push('', scope === 'assigned' ? ctx.t('tasks-empty-assigned') : ctx.t(`tasks-empty-${snapshot.filter}`));
+  } else if (page.pages > 1) lines.push(ctx.t('tasks-page', { page: page.page, pages: page.pages }));
   if (snapshot.items.length >= SNAPSHOT_MAX) lines.push('', ctx.t('tasks-capped', { max: SNAPSHOT_MAX }));
   return lines.join('\n');
 }
@@ -336,7 +387,8 @@ export function shortDue(ctx: Pick<BotContext, 't' | 'user'>, dueAt: Date, now =
 
 /** "⏳ Title", or with a due date "⏳ Title · 📅 tomorrow 09:00", overdue "⏳ Title · ❗ yesterday 18:00". */
 export function taskButtonLabel(ctx: Pick<BotContext, 't' | 'user'>, t: TaskSummary, now = Date.now()): string {
-  const head = STATUS_EMOJI[t.status];
+  // 📥 assigned to me by someone, 👤 mine, handed to someone.
+  const head = `${STATUS_EMOJI[t.status]}${t.theirs ? ' 📥' : t.handedOut ? ' 👤' : ''}`;
   if (t.dueAt === null || t.status === 'done') return `${head} ${t.title}`;
   const mark = isOverdue(t, now) ? '❗' : '📅';
   return `${head} ${clip(t.title, TITLE_WITH_DUE)} · ${mark} ${shortDue(ctx, new Date(t.dueAt), new Date(now))}`;
@@ -373,6 +425,7 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
     task.tags.length
       ? ctx.t('task-card-tags', { tags: task.tags.map((tag) => `#${tag}`).join(' ') })
       : ctx.t('task-card-tags-none'),
+    ...participantLines(ctx, task),
     ctx.t('task-card-comments', { count: task.commentCount }),
     ctx.t('task-card-created', { created: formatLocal(task.createdAt, zone) }),
   ];
@@ -393,6 +446,21 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
   return { text: [...head, `${open}${description}${close}`, ...tail].join('\n'), clipped };
 }
 
+/** A party's name on the card: their chosen name and @username when they have one. */
+export function partyName(user: User): string {
+  const name = user.displayName ?? user.firstName ?? user.telegramFirstName ?? null;
+  const handle = user.username ?? user.telegramUsername ?? null;
+  if (name && handle) return `${clip(name, 32)} (@${handle})`;
+  return name ? clip(name, 32) : handle ? `@${handle}` : '—';
+}
+
+/** Who else is on a shared task: the owner (for the assignee), the assignee (for the owner). */
+function participantLines(ctx: BotContext, task: Task): string[] {
+  if (!task.assignee) return [];
+  if (roleOf(task, ctx.user) === 'assignee') return [ctx.t('task-card-owner', { name: partyName(task.owner) })];
+  return [ctx.t('task-card-assignee', { name: partyName(task.assignee) })];
+}
+
 export function deleteText(ctx: BotContext, task: Task): string {
   return ctx.t('task-delete-confirm', { title: task.title });
 }
@@ -410,7 +478,7 @@ export interface CommentsView {
 
 /** The comments page the session points at for this task; a new task's comments open on the newest page. */
 export async function commentsView(ctx: BotContext, taskId: string): Promise<CommentsView | null> {
-  const task = await ownTask(ctx, taskId);
+  const task = await visibleTask(ctx, taskId);
   const comments = task ? await taskComments(ctx, taskId) : null;
   if (!task || !comments) return null;
   const session = await ctx.session;

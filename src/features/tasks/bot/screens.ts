@@ -5,9 +5,11 @@ import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
+import { recentContacts } from '../../chat/index.js';
+import type { User } from '../../users/index.js';
 import { deleteComment } from '../comments.js';
 import { REMIND_BEFORE, type RemindBefore, TASK_STATUSES, type Task, type TaskStatus } from '../task.entities.js';
-import { deleteTask, updateTask } from '../tasks.js';
+import { assignTask, canReachInTelegram, deleteTask, updateTask } from '../tasks.js';
 import {
   cardContent,
   clearSearch,
@@ -18,13 +20,19 @@ import {
   FILTERS,
   forgetSnapshot,
   forgetTask,
+  isOwner,
+  isShared,
   LAST_PAGE,
   listPayload,
   listText,
   listView,
   ownTask,
   parseListPayload,
+  partyName,
+  pickableContacts,
+  SCOPES,
   STATUS_CODES,
+  scopePayload,
   statusLabel,
   statusOfCode,
   taskButtonLabel,
@@ -32,6 +40,7 @@ import {
   tasksSearch,
   tasksSnapshot,
   view,
+  visibleTask,
 } from './list.js';
 
 /**
@@ -50,6 +59,7 @@ export interface TaskScreens {
   taskDelete: Screen;
   comments: Screen;
   commentDelete: Screen;
+  taskAssign: Screen;
 }
 
 type Screens = TaskScreens & { main: Screen };
@@ -64,6 +74,7 @@ export const TASK_CONVERSATIONS = {
   addComment: 'commentAdd',
   editComment: 'commentEdit',
   search: 'taskSearch',
+  assign: 'taskAssign',
 } as const;
 
 /**
@@ -80,7 +91,24 @@ const CARD = {
   full: 'fu',
   delete: 'rm',
   list: 'li',
+  assign: 'as',
 } as const;
+
+/** What only the owner may do from the card; the assignee's press is "not found", like a stranger's. */
+const OWNER_ONLY: ReadonlySet<string> = new Set([
+  CARD.title,
+  CARD.description,
+  CARD.due,
+  CARD.tags,
+  CARD.delete,
+  CARD.assign,
+]);
+
+/** The assign picker's payloads name the assignee it was shown for (`n`: nobody), so a stale one changes nothing. */
+const expectedCode = (task: Task) => task.assignee?.id ?? 'n';
+const expectedOf = (code: string): string | null => (code === 'n' ? null : code);
+/** How many recent PM contacts the picker offers. */
+const PICK_MAX = 6;
 
 /** The advance reminder button cycles off → 1 h → 1 day → off; its payload names the value it sets. */
 const REMIND_CYCLE: readonly (RemindBefore | null)[] = [null, ...REMIND_BEFORE];
@@ -120,6 +148,14 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
         const text = filter === snapshot.filter ? ctx.t('tasks-filter-selected', { label }) : label;
         range.text({ text, payload: listPayload(filter, 1) }, goList);
       }
+      if (isShared(snapshot)) {
+        range.row();
+        for (const scope of SCOPES) {
+          const label = ctx.t(`tasks-scope-${scope}`);
+          const text = scope === (snapshot.scope ?? 'all') ? ctx.t('tasks-filter-selected', { label }) : label;
+          range.text({ text, payload: scopePayload(scope) }, goList);
+        }
+      }
       range
         .row()
         .text({ text: ctx.t('tasks-search'), payload: 'find' }, goList)
@@ -133,9 +169,10 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   card.dynamic(async (ctx, range) => {
     // Rendered from the task the handler loaded, or, when a button is pressed, from the task
     // its payload names (one query, which the dispatcher then reuses).
-    const task = view(ctx).task ?? (await ownTask(ctx, splitPayload(matchOf(ctx)).id));
+    const task = view(ctx).task ?? (await visibleTask(ctx, splitPayload(matchOf(ctx)).id));
     if (!task) return;
     const to = (action: string) => `${task.id}.${action}`;
+    const owner = isOwner(ctx, task);
     // The status as a segmented control: the current one marked, the others one tap away.
     const from = STATUS_CODES[task.status as TaskStatus];
     for (const status of TASK_STATUSES) {
@@ -144,6 +181,17 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
       range.text({ text, payload: to(`s${from}${STATUS_CODES[status]}`) }, goCard);
     }
     range.row();
+    if (!owner) {
+      // The assignee: the status (above), the comments, and the way back; the rest is the owner's.
+      range
+        .text({ text: ctx.t('task-comments', { count: task.commentCount }), payload: to(CARD.comments) }, goCard)
+        .row();
+      if (cardContent(ctx, task).clipped) {
+        range.text({ text: ctx.t('task-full-description'), payload: to(CARD.full) }, goCard).row();
+      }
+      range.text({ text: ctx.t('task-back-to-list'), payload: to(CARD.list) }, goCard);
+      return;
+    }
     if (task.dueAt && task.status !== 'done') {
       const current = (task.remindBefore ?? null) as RemindBefore | null;
       const next = REMIND_CYCLE[(REMIND_CYCLE.indexOf(current) + 1) % REMIND_CYCLE.length] ?? null;
@@ -165,6 +213,13 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
       .text({ text: ctx.t('task-edit-tags'), payload: to(CARD.tags) }, goCard)
       .row()
       .text({ text: ctx.t('task-comments', { count: task.commentCount }), payload: to(CARD.comments) }, goCard)
+      .text(
+        {
+          text: task.assignee ? ctx.t('task-assigned-to', { name: partyName(task.assignee) }) : ctx.t('task-assign'),
+          payload: to(CARD.assign),
+        },
+        goCard,
+      )
       .row();
     if (cardContent(ctx, task).clipped) {
       range.text({ text: ctx.t('task-full-description'), payload: to(CARD.full) }, goCard).row();
@@ -217,7 +272,38 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
     .text({ text: (ctx) => ctx.t('comment-delete-yes'), payload: commentPayload('y') }, goCommentDelete)
     .text({ text: (ctx) => ctx.t('comment-delete-no'), payload: commentPayload('n') }, goCommentDelete);
 
+  // The assign picker: `<taskId>.<expected>_<what>`, what = u<userId> (pick), k (type a username),
+  // x (take it back), b (back to the card); expected = the assignee it was shown for.
+  const goAssign = (ctx: BotContext) => assignAction(ctx, screens);
+  const assign = new ScreenMenu('ta', { autoAnswer: false, onMenuOutdated: goAssign });
+  assign.dynamic(async (ctx, range) => {
+    const task = view(ctx).task ?? (await ownTask(ctx, splitPayload(matchOf(ctx)).id));
+    if (!task) return;
+    const to = (what: string) => `${task.id}.${expectedCode(task)}_${what}`;
+    for (const user of await contactsFor(ctx, task)) {
+      range.text({ text: partyName(user), payload: to(`u${user.id}`) }, goAssign).row();
+    }
+    range.text({ text: ctx.t('task-assign-type'), payload: to('k') }, goAssign).row();
+    if (task.assignee) range.text({ text: ctx.t('task-assign-remove'), payload: to('x') }, goAssign).row();
+    range.text({ text: ctx.t('back'), payload: to('b') }, goAssign);
+  });
+
   screens.tasks = { text: listText, menu: list };
+  screens.taskAssign = {
+    text: async (ctx) => {
+      const task = view(ctx).task;
+      if (!task) return '';
+      const lines = [
+        view(ctx).notice ?? '',
+        ctx.t('task-assign-title', { title: task.title }),
+        task.assignee ? ctx.t('task-assign-current', { name: partyName(task.assignee) }) : ctx.t('task-assign-none'),
+        '',
+        (await contactsFor(ctx, task)).length > 0 ? ctx.t('task-assign-pick') : ctx.t('task-assign-no-contacts'),
+      ];
+      return lines.filter((line, i) => i > 0 || line !== '').join('\n');
+    },
+    menu: assign,
+  };
   screens.taskCard = {
     text: (ctx) => {
       const { task, notice } = view(ctx);
@@ -247,7 +333,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
     },
     menu: commentDelete,
   };
-  return { menus: [list, card, taskDelete, comments, commentDelete], screens };
+  return { menus: [list, card, taskDelete, comments, commentDelete, assign], screens };
 }
 
 /** Shows the list where the user left it (filter and page live in the session). */
@@ -263,7 +349,7 @@ export async function openTask(
   how: 'edit' | 'reply' = 'edit',
   toast?: string,
 ): Promise<void> {
-  const task = await ownTask(ctx, id);
+  const task = await visibleTask(ctx, id);
   if (!task) return taskNotFound(ctx, screens, how);
   view(ctx).task = task;
   if (toast) await answerCallback(ctx, ctx.t(toast));
@@ -333,6 +419,13 @@ async function listAction(ctx: BotContext, screens: Screens): Promise<void> {
   }
   const target = parseListPayload(payload);
   if (target && 'taskId' in target) return openTask(ctx, screens, target.taskId);
+  if (target && 'scope' in target) {
+    await clearSearch(ctx);
+    const snapshot = await tasksSnapshot(ctx);
+    snapshot.scope = target.scope;
+    snapshot.page = 1;
+    return showScreen(ctx, screens.tasks);
+  }
   if (target && 'search' in target) {
     // A page of results of a search cleared meanwhile: the list as it is.
     const search = await tasksSearch(ctx);
@@ -348,8 +441,11 @@ async function listAction(ctx: BotContext, screens: Screens): Promise<void> {
 
 async function cardAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
   const { id, action } = splitPayload(matchOf(ctx));
-  const task = await ownTask(ctx, id);
-  if (!task) return taskNotFound(ctx, screens);
+  const task = await visibleTask(ctx, id);
+  // The owner-only buttons (and the advance reminder) answer the assignee as they answer anyone else.
+  if (!task || (!isOwner(ctx, task) && (OWNER_ONLY.has(action) || action.startsWith('r')))) {
+    return taskNotFound(ctx, screens);
+  }
   const edit = async (conversation: string) => {
     await answerCallback(ctx);
     await ctx.conversation.enter(conversation, task.id);
@@ -374,6 +470,10 @@ async function cardAction(ctx: BotContext, screens: TaskScreens): Promise<void> 
       return showScreen(ctx, screens.taskDelete);
     case CARD.list:
       return showScreen(ctx, screens.tasks);
+    case CARD.assign:
+      view(ctx).task = task;
+      await answerCallback(ctx);
+      return showScreen(ctx, screens.taskAssign);
   }
   // A status button sets the status it names, from the status the card showed; if that changed
   // meanwhile, the user first sees the task as it is now.
@@ -449,7 +549,7 @@ async function commentsAction(ctx: BotContext, screens: TaskScreens): Promise<vo
   if (kind === 'b') return openTask(ctx, screens, taskId);
   if (kind === 'p') return showComments(ctx, screens, taskId, { page: Number(arg) || 1 });
   if (kind === 'a') {
-    const task = await ownTask(ctx, taskId);
+    const task = await visibleTask(ctx, taskId);
     if (!task) return taskNotFound(ctx, screens);
     await answerCallback(ctx);
     await ctx.conversation.enter(TASK_CONVERSATIONS.addComment, task.id);
@@ -489,4 +589,85 @@ async function commentDeleteAction(ctx: BotContext, screens: TaskScreens): Promi
   }
   forgetTask(ctx, taskId);
   await showComments(ctx, screens, taskId, { toast: 'comment-deleted' });
+}
+
+/** Recent PM contacts to pick from: active people other than the owner and the current assignee. */
+function contactsFor(ctx: BotContext, task: Task): Promise<User[]> {
+  return pickableContacts(ctx, async () => {
+    const users = await recentContacts(ctx.em, ctx.user, PICK_MAX + 1);
+    return users.filter((u) => u.id !== task.assignee?.id).slice(0, PICK_MAX);
+  });
+}
+
+/** The assign picker's buttons: pick a contact, type a username, take the task back, or go back. */
+async function assignAction(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  const { id, action } = splitPayload(matchOf(ctx));
+  const match = /^(n|\d{1,19})_(k|x|b|u(\d{1,19}))$/.exec(action);
+  const task = await ownTask(ctx, id);
+  if (!task || !match) return taskNotFound(ctx, screens);
+  const what = match[2] ?? 'b';
+  if (what === 'b') return openTask(ctx, screens, id);
+  const expected = expectedOf(match[1] ?? 'n');
+  if ((task.assignee?.id ?? null) !== expected) return openTask(ctx, screens, id, 'edit', 'task-assign-stale');
+  if (what === 'k') {
+    await answerCallback(ctx);
+    await ctx.conversation.enter(TASK_CONVERSATIONS.assign, task.id, match[1] ?? 'n');
+    return;
+  }
+  const ref = what === 'x' ? null : { id: match[3] ?? '' };
+  const outcome = await assignFromBot(ctx, task.id, ref, expected);
+  if (outcome.kind === 'missing') return taskNotFound(ctx, screens);
+  if (outcome.kind === 'stale') return openTask(ctx, screens, id, 'edit', 'task-assign-stale');
+  if (outcome.kind === 'refused') {
+    await answerCallback(ctx, outcome.message);
+    return;
+  }
+  view(ctx).task = outcome.task;
+  view(ctx).notice = outcome.notice;
+  await answerCallback(ctx, outcome.toast);
+  await showScreen(ctx, screens.taskCard);
+}
+
+export type AssignOutcome =
+  | { kind: 'done'; task: Task; toast: string; notice: string }
+  | { kind: 'missing' }
+  | { kind: 'stale' }
+  | { kind: 'refused'; message: string };
+
+/**
+ * Assigns (or, with null, takes back) a task from the bot, and words the outcome: who got it and
+ * whether they will hear of it in Telegram; a refused assignee in words the owner can act on.
+ */
+export async function assignFromBot(
+  ctx: BotContext,
+  taskId: string,
+  ref: string | { id: string } | null,
+  expected: string | null,
+): Promise<AssignOutcome> {
+  let task: Task;
+  try {
+    task = await assignTask(ctx.em, ctx.deps.taskEffects, ctx.user, taskId, ref, expected);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    if (err.code === 'not_found') return { kind: 'missing' };
+    if (err.code === 'assignee_changed') return { kind: 'stale' };
+    if (err.code === 'assignee_invalid') {
+      const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'unknown';
+      const name = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : '';
+      return { kind: 'refused', message: ctx.t(`task-assign-refused-${reason}`, { name }) };
+    }
+    throw err;
+  }
+  forgetTask(ctx, taskId);
+  forgetSnapshot(ctx);
+  if (!task.assignee) {
+    const toast = ctx.t('task-unassigned');
+    return { kind: 'done', task, toast, notice: toast };
+  }
+  const name = partyName(task.assignee);
+  const toast = ctx.t('task-assigned', { name });
+  const notice = canReachInTelegram(task.assignee)
+    ? toast
+    : `${toast}\n${ctx.t('task-assigned-no-telegram', { name })}`;
+  return { kind: 'done', task, toast, notice };
 }

@@ -1,5 +1,5 @@
 import type { CommentCache } from '../comments.js';
-import type { TaskEffects, TaskSummary } from '../tasks.js';
+import type { TaskEffects, TaskScope, TaskSummary } from '../tasks.js';
 
 export type TaskFilter = 'open' | 'done' | 'all';
 
@@ -20,6 +20,8 @@ export interface TasksSearch {
 export interface TasksSnapshot {
   version: string;
   filter: TaskFilter;
+  /** Whose tasks (absent in sessions from before issue 13: all). */
+  scope?: TaskScope;
   page: number;
   items: TaskSummary[];
   /** The search being browsed; the list shows its results until it is cleared. */

@@ -2,11 +2,11 @@ import type { UserFromGetMe } from 'grammy/types';
 import { createGramdeskBot } from './bot.js';
 import type { Config } from './config.js';
 import { entities } from './entities.js';
-import { startNotificationsWorker } from './features/accounts/index.js';
+import { startNotificationsWorker, startRegistrationExpirySweep } from './features/accounts/index.js';
 import { registerAdminCommands, registerCommands } from './features/admin/index.js';
 import { type ChatGateway, createChatGateway, startChatDeliveryWorker } from './features/chat/index.js';
 import { type MailingEngine, startAdminTicker, startMailingWorker } from './features/mailings/index.js';
-import { startReminderWorker } from './features/tasks/index.js';
+import { startReminderSweep, startReminderWorker } from './features/tasks/index.js';
 import { attachUserCache } from './features/users/index.js';
 import { SigningKeys } from './platform/auth/keys.js';
 import { serviceTokenVerifierFor } from './platform/auth/service-tokens.js';
@@ -170,12 +170,16 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
 
   let mailingEngine: MailingEngine | undefined;
   let adminTicker: { stop(): Promise<void> } | undefined;
+  // PostgreSQL is the record, Redis can forget (issue 18): what is owed is re-queued from the
+  // database at start-up and every minute.
+  const sweeps: Array<{ stop(): Promise<void> }> = [];
   if (roles.includes('worker')) {
     mailingEngine = startMailingWorker(services);
     adminTicker = startAdminTicker(services);
     startNotificationsWorker(services);
     startReminderWorker(services);
     startChatDeliveryWorker(services);
+    sweeps.push(startReminderSweep(services), startRegistrationExpirySweep(services));
   }
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
@@ -188,6 +192,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       // The sandbox's long polls are answered first for the same reason.
       options.sandbox?.release();
       await Promise.allSettled([intake?.stop(), chatGateway?.close().finally(() => http?.close()) ?? http?.close()]);
+      await Promise.all(sweeps.map((sweep) => sweep.stop()));
       await Promise.all([jobs.close(), mailingEngine?.stop(), adminTicker?.stop()]);
       await options.sandbox?.close();
       await orm.close();

@@ -27,6 +27,12 @@ const RegistrationSchema = defineEntity({
       expression:
         'create unique index "registrations_pending_user_unique" on "registrations" ("user_id") where "status" = \'pending\'',
     },
+    {
+      // The expiry sweep (jobs/expiry-sweep.ts, issue 18): pending requests by expiry.
+      name: 'registrations_pending_expiry_idx',
+      expression:
+        'create index "registrations_pending_expiry_idx" on "registrations" ("expires_at") where "status" = \'pending\'',
+    },
   ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),

@@ -13,6 +13,7 @@ export { showTaskDialogBack } from './bot/dialogs.js';
 export type { TaskScreens } from './bot/screens.js';
 export { buildTaskMenus } from './bot/screens.js';
 export type { CommentCache } from './comments.js';
+export { startReminderSweep } from './jobs/reminder-sweep.js';
 export { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
 export { Comment, TASK_TAG_MAX, TASK_TAGS_MAX, Task } from './task.entities.js';
 export type { TaskEffects, TaskSummary } from './tasks.js';

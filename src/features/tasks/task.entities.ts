@@ -32,6 +32,22 @@ const TaskSchema = defineEntity({
       expression:
         'create index "tasks_owner_open_due_idx" on "tasks" ("owner_id", "due_at", "id") where "status" <> \'done\'',
     },
+    // The reminder sweep (jobs/reminder-sweep.ts, issue 18): owed due, advance and snoozed reminders by time.
+    {
+      name: 'tasks_unreminded_due_idx',
+      expression:
+        'create index "tasks_unreminded_due_idx" on "tasks" ("due_at") where "status" <> \'done\' and "reminded_at" is null',
+    },
+    {
+      name: 'tasks_unreminded_advance_idx',
+      expression:
+        'create index "tasks_unreminded_advance_idx" on "tasks" ("due_at") where "status" <> \'done\' and "remind_before" is not null and "advance_reminded_at" is null',
+    },
+    {
+      name: 'tasks_snoozed_idx',
+      expression:
+        'create index "tasks_snoozed_idx" on "tasks" ("snoozed_until") where "status" <> \'done\' and "snoozed_until" is not null',
+    },
     // Title search by words (ILIKE '%word%'); created only where pg_trgm exists (see the migration).
     {
       name: 'tasks_title_trgm_idx',

@@ -3,6 +3,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, outageLog } from '../db/unavailable.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ApiEnv } from './context.js';
@@ -42,7 +43,7 @@ export class ApiError extends Error {
 }
 
 export interface MappedError {
-  status: ClientErrorStatusCode | 500;
+  status: ClientErrorStatusCode | 500 | 503;
   body: ErrorBody;
   headers?: Record<string, string>;
 }
@@ -151,6 +152,13 @@ const INTERNAL: MappedError = {
   body: errorBody('internal_error', 'Something went wrong on our side; the error was logged'),
 };
 
+/** PostgreSQL unreachable (platform/db/unavailable.ts): a clean 503 the client may retry, never a 500. */
+const DATABASE_UNAVAILABLE: MappedError = {
+  status: 503,
+  body: errorBody('service_unavailable', 'The service is temporarily unavailable; retry later'),
+  headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+};
+
 const INVALID_JSON_MESSAGE = 'The request body is not valid JSON';
 
 /** hono/validator throws HTTPException(400) with this message when `c.req.json()` fails. */
@@ -220,6 +228,7 @@ export function mapError(err: unknown): MappedError {
     // Domain use cases re-validate their input with zod; a failure there is the client's input.
     return mapError(validationError(err.issues));
   }
+  if (isDatabaseUnavailable(err)) return DATABASE_UNAVAILABLE;
   if (err instanceof SyntaxError) {
     // A handler (or grammY's webhook adapter) called c.req.json() on a body that is not JSON.
     return { status: 400, body: errorBody('invalid_json', INVALID_JSON_MESSAGE) };
@@ -232,10 +241,13 @@ export function mapError(err: unknown): MappedError {
  * server faults are logged with the request id, and the client gets a generic message.
  */
 export function createErrorHandler(fallbackLog: Logger): ErrorHandler<ApiEnv> {
+  // One error log per PostgreSQL outage, not one per request (issue 18).
+  const databaseOutage = outageLog(fallbackLog, 'PostgreSQL');
   return (err, c) => {
     const mapped = mapError(err);
     const log = c.get('log') ?? fallbackLog;
-    if (mapped.status >= 500) log.error({ err, reqId: c.get('requestId') }, 'request failed');
+    if (mapped === DATABASE_UNAVAILABLE) databaseOutage.seen(err, { reqId: c.get('requestId') });
+    else if (mapped.status >= 500) log.error({ err, reqId: c.get('requestId') }, 'request failed');
     else if (err instanceof DomainError && !domainErrorStatus(err.code).known) {
       log.warn({ code: err.code }, 'DomainError code missing from DOMAIN_ERROR_STATUS; answered 422');
     } else log.debug({ code: mapped.body.error.code }, 'request rejected');

@@ -78,7 +78,8 @@ export function requestContext({
       metrics.httpRequests.inc(labels);
       metrics.httpDuration.observe(labels, seconds);
 
-      const level = status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
+      // 503 is a dependency outage, whose cause is logged once per outage (errors.ts), not an error per request.
+      const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
       reqLog[level]({ route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
     }
   };

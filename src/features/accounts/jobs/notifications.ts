@@ -21,19 +21,23 @@ export type NotificationJob =
   | { type: 'registration-confirm'; registrationId: string }
   | { type: 'registration-expire'; registrationId: string };
 
+/** The notifications queue (one set of job options, for the API side and the expiry sweep). */
+export const notificationsQueue = (jobs: Services['jobs']) =>
+  jobs.queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    },
+  });
+
 /** Enqueues from the API side. Expiry jobs are delayed and keyed by registration, so they run once. */
 export class Notifications {
   constructor(private readonly services: Pick<Services, 'jobs'>) {}
 
   private get queue() {
-    return this.services.jobs.queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1_000 },
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
-      },
-    });
+    return notificationsQueue(this.services.jobs);
   }
 
   async registrationCreated(registrationId: string, expiresAt: Date): Promise<void> {

@@ -7,7 +7,7 @@ import { publishNotice } from '../../chat/index.js';
 import { markBlocked, type User } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
 import { type RemindBefore, Task } from '../task.entities.js';
-import type { TaskEffects, TaskNotice, TaskNoticeOutcome } from '../tasks.js';
+import type { ReminderPlan, TaskEffects, TaskNotice, TaskNoticeOutcome } from '../tasks.js';
 
 /**
  * Reminders (SPEC §2.2): at the due time, optionally an advance one (1 h or 1 day before), and a
@@ -122,20 +122,51 @@ export function noticeKeyboard(
   return keyboard;
 }
 
+/** The reminders queue (one set of job options, for the task effects and the sweep). */
+export const remindersQueue = (jobs: Services['jobs']) =>
+  jobs.queue<ReminderJob>(REMINDERS_QUEUE, {
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 2_000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    },
+  });
+
+/** The jobs a plan makes, one per kind (null `at` and `data`: that kind has none). */
+export function reminderJobsOf(
+  plan: ReminderPlan,
+): Array<{ kind: ReminderKind; jobId: string; at: Date | null; data: ReminderJob | null }> {
+  const { taskId } = plan;
+  const { advance, dueAt, snoozedUntil } = plan;
+  return [
+    {
+      kind: 'due',
+      jobId: reminderJobId(taskId, 'due'),
+      at: dueAt,
+      data: dueAt ? { taskId, dueAt: dueAt.toISOString() } : null,
+    },
+    {
+      kind: 'advance',
+      jobId: reminderJobId(taskId, 'advance'),
+      at: advance?.at ?? null,
+      data: advance ? { taskId, dueAt: advance.dueAt.toISOString(), kind: 'advance', before: advance.before } : null,
+    },
+    {
+      kind: 'snooze',
+      jobId: reminderJobId(taskId, 'snooze'),
+      at: snoozedUntil,
+      data: snoozedUntil ? { taskId, dueAt: snoozedUntil.toISOString(), kind: 'snooze' } : null,
+    },
+  ];
+}
+
 type EffectServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> &
   Partial<Pick<Services, 'telegram' | 'translator' | 'orm' | 'log'>>;
 
 /** What follows task changes: list version bump, reminder (re)scheduling, notices to participants. */
 export function createTaskEffects(services: EffectServices): TaskEffects {
-  const queue = () =>
-    services.jobs.queue<ReminderJob>(REMINDERS_QUEUE, {
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2_000 },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
-    });
+  const queue = () => remindersQueue(services.jobs);
 
   /** One job per task and kind: the old one goes, whatever its state; a new one comes for `at`, if any. */
   async function place(taskId: string, kind: ReminderKind, at: Date | null, data: ReminderJob | null) {
@@ -163,22 +194,7 @@ export function createTaskEffects(services: EffectServices): TaskEffects {
     },
     notify: (notice) => sendNotice(services, notice),
     async reminders(plan) {
-      const { taskId } = plan;
-      await place(taskId, 'due', plan.dueAt, plan.dueAt ? { taskId, dueAt: plan.dueAt.toISOString() } : null);
-      await place(
-        taskId,
-        'advance',
-        plan.advance?.at ?? null,
-        plan.advance
-          ? { taskId, dueAt: plan.advance.dueAt.toISOString(), kind: 'advance', before: plan.advance.before }
-          : null,
-      );
-      await place(
-        taskId,
-        'snooze',
-        plan.snoozedUntil,
-        plan.snoozedUntil ? { taskId, dueAt: plan.snoozedUntil.toISOString(), kind: 'snooze' } : null,
-      );
+      for (const { kind, at, data } of reminderJobsOf(plan)) await place(plan.taskId, kind, at, data);
     },
   };
 }

@@ -13,7 +13,9 @@ export class Migration20261205224000 extends Migration {
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "messages" add column "media" jsonb null, add column "telegram_message_id" bigint null;`);
-    this.addSql(`create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id");`);
+    // Partial: only PMs delivered through Telegram carry a message id; WebSocket PMs (most of the
+    // chat traffic) are inserted without touching this index.
+    this.addSql(`create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id") where "telegram_message_id" is not null;`);
   }
 
   override down(): void | Promise<void> {

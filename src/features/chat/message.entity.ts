@@ -26,7 +26,13 @@ const MessageSchema = defineEntity({
   indexes: [
     { name: 'messages_from_idx', properties: ['from', 'id'] },
     { name: 'messages_to_idx', properties: ['to', 'id'] },
-    { name: 'messages_to_telegram_idx', properties: ['to', 'telegramMessageId'] },
+    {
+      // A swipe-reply finds the PM by its Telegram copy. Partial: WebSocket PMs carry no Telegram
+      // id, so inserting them does not touch this index.
+      name: 'messages_to_telegram_idx',
+      expression:
+        'create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id") where "telegram_message_id" is not null',
+    },
   ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),

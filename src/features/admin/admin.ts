@@ -1,11 +1,11 @@
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { LANGUAGES, type Language } from '../../platform/i18n/languages.js';
-import { normalizeTimezone } from '../../platform/time/timezone.js';
+import { normalizeTimezone, TIMEZONE_HINT } from '../../platform/time/timezone.js';
 import { revokeAllForUser } from '../accounts/index.js';
 import { type AuditEntry, audit, listAuditEntries } from '../audit/index.js';
 import { parseTags } from '../tasks/index.js';
-import { parsePhone, type Role, User } from '../users/index.js';
+import { PHONE_FORMAT_HINT, parsePhoneInput, type Role, User } from '../users/index.js';
 
 /**
  * Admin use cases (SPEC §2.4, §3.6): stats, user search, ban / unban, role and tag changes.
@@ -129,8 +129,6 @@ export interface AdminUserPatch {
 
 /** What the mailing filters match on: the digits after the country code (users.operator_code is 8 wide). */
 export const OPERATOR_CODE = /^\d{1,8}$/;
-/** Longer than any phone number written by hand; refused before parsing. */
-const PHONE_INPUT_MAX = 32;
 
 interface FieldProblem {
   path: string;
@@ -149,9 +147,9 @@ function checkContactFields(
       out.phone = null;
       out.operatorCode = null;
     } else {
-      const parsed = patch.phone.length <= PHONE_INPUT_MAX ? parsePhone(patch.phone.trim()) : null;
+      const parsed = parsePhoneInput(patch.phone);
       if (!parsed) {
-        problems.push({ path: 'phone', message: 'Not a phone number: use international format, e.g. +79161234567' });
+        problems.push({ path: 'phone', message: PHONE_FORMAT_HINT });
       } else if (parsed.phone !== user.phone) {
         out.phone = parsed.phone;
         out.operatorCode = parsed.operatorCode;
@@ -167,10 +165,7 @@ function checkContactFields(
   if (patch.timezone !== undefined) {
     const timezone = normalizeTimezone(patch.timezone);
     if (!timezone) {
-      problems.push({
-        path: 'timezone',
-        message: 'Unknown time zone: use an IANA name such as Europe/Moscow, or a UTC offset such as UTC+3',
-      });
+      problems.push({ path: 'timezone', message: TIMEZONE_HINT });
     } else out.timezone = timezone;
   }
   return { problems, ...out };

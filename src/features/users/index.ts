@@ -25,7 +25,7 @@ export {
   timezoneText,
   withNotice,
 } from './bot/timezone.js';
-export { type ParsedPhone, parsePhone } from './phone.js';
+export { type ParsedPhone, PHONE_FORMAT_HINT, parsePhone, parsePhoneInput } from './phone.js';
 export { setMailingsSubscription, toUserDto } from './profile.js';
 export type { Language, Role } from './user.entity.js';
 export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';

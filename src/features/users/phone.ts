@@ -31,3 +31,14 @@ export function parsePhone(raw: string): ParsedPhone | null {
   const operatorCode = plan ? digits.slice(plan.country.length, plan.country.length + plan.codeLength) : null;
   return { phone: `+${digits}`, operatorCode };
 }
+
+/** Longer than any phone number written by hand; refused before parsing. */
+export const PHONE_INPUT_MAX = 32;
+
+/** What a refused phone number is told, in the API's validation problems. */
+export const PHONE_FORMAT_HINT = 'Not a phone number: use international format, e.g. +79161234567';
+
+/** A phone number as typed into a form or an API field: bounded, trimmed, then parsed. */
+export function parsePhoneInput(input: string): ParsedPhone | null {
+  return input.length <= PHONE_INPUT_MAX ? parsePhone(input.trim()) : null;
+}

@@ -1,9 +1,9 @@
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { LANGUAGES, type Language } from '../../platform/i18n/languages.js';
-import { normalizeTimezone } from '../../platform/time/timezone.js';
+import { normalizeTimezone, TIMEZONE_HINT } from '../../platform/time/timezone.js';
 import { Avatar } from './avatar.entity.js';
-import { parsePhone } from './phone.js';
+import { PHONE_FORMAT_HINT, parsePhoneInput } from './phone.js';
 import { describeTextProblem, parseEmail, parseText, TEXT_MAX, type TextField } from './text-policy.js';
 import type { Role, User, UserStatus } from './user.entity.js';
 
@@ -119,7 +119,6 @@ export const NAME_MAX = TEXT_MAX.firstName;
 export const EMAIL_MAX = TEXT_MAX.email;
 
 /** Longer than any phone number written by hand; refused before parsing so a huge string costs nothing. */
-const PHONE_INPUT_MAX = 32;
 
 /**
  * What a user may change of their own account, from the bot's Settings or PATCH /users/me
@@ -197,9 +196,9 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
       changes.phone = null;
       changes.operatorCode = null;
     } else {
-      const parsed = patch.phone.length <= PHONE_INPUT_MAX ? parsePhone(patch.phone.trim()) : null;
+      const parsed = parsePhoneInput(patch.phone);
       if (!parsed) {
-        problems.push({ path: 'phone', message: 'Not a phone number: use international format, e.g. +79161234567' });
+        problems.push({ path: 'phone', message: PHONE_FORMAT_HINT });
       } else {
         changes.phone = parsed.phone;
         changes.operatorCode = parsed.operatorCode;
@@ -214,10 +213,7 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
   if (patch.timezone !== undefined) {
     const timezone = normalizeTimezone(patch.timezone);
     if (!timezone) {
-      problems.push({
-        path: 'timezone',
-        message: 'Unknown time zone: use an IANA name such as Europe/Moscow, or a UTC offset such as UTC+3',
-      });
+      problems.push({ path: 'timezone', message: TIMEZONE_HINT });
     } else changes.timezone = timezone;
   }
   if (patch.notifications !== undefined) changes.notifications = patch.notifications;

@@ -42,6 +42,9 @@ export function isValidTimezone(name: string): boolean {
 }
 
 /** Returns the canonical IANA name for user input, or null if it is not a time zone. */
+/** What a refused time zone is told, in the API's validation problems. */
+export const TIMEZONE_HINT = 'Unknown time zone: use an IANA name such as Europe/Moscow, or a UTC offset such as UTC+3';
+
 export function normalizeTimezone(input: string): string | null {
   const text = input.trim().replace(/\s+/g, '_');
   if (!text || text.length > 64) return null;

@@ -271,3 +271,33 @@ describe('a banned account loses its open sockets', () => {
     expect((await closedWith(onB, 'the socket on B to close')).code).toBe(CLOSE_CODES.forbidden);
   });
 });
+
+describe('the sender is checked by the statement that stores the PM (issue 17: no per-frame reload)', () => {
+  it('a ban committed with no close order published refuses the very next PM frame and stores nothing', async () => {
+    const ann = await account();
+    const bob = await account();
+    const socket = await connect(serverA, ann.token);
+    await ready(socket, 'r');
+    socket.send({ type: 'pm', to: bob.user.username, text: 'before', ref: 'p1' });
+    expect((await socket.next((f) => f.ref === 'p1')).type).toBe('pm');
+    // Straight in the database: no close order reaches the gateway, only the next frame can tell.
+    await env.em().nativeUpdate(User, { id: ann.user.id }, { status: 'banned' });
+    socket.send({ type: 'pm', to: bob.user.username, text: 'after the ban', ref: 'p2' });
+    const refused = await socket.next((f) => f.ref === 'p2');
+    expect(refused).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect((await closedWith(socket, 'the socket to close')).code).toBe(CLOSE_CODES.forbidden);
+    expect(await env.em().count(Message, { from: ann.user.id })).toBe(1);
+  });
+
+  it('a deleted account’s next PM frame is refused; nothing is stored', async () => {
+    const ann = await account();
+    const bob = await account();
+    const socket = await connect(serverA, ann.token);
+    await ready(socket, 'r');
+    await env.em().nativeDelete(User, { id: ann.user.id });
+    socket.send({ type: 'pm', to: bob.user.username, text: 'from beyond', ref: 'p' });
+    expect(await socket.next((f) => f.ref === 'p')).toMatchObject({ type: 'error', code: 'forbidden' });
+    expect((await closedWith(socket, 'the socket to close')).code).toBe(CLOSE_CODES.forbidden);
+    expect(await env.em().count(Message, { to: bob.user.id })).toBe(0);
+  });
+});

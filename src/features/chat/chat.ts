@@ -1,9 +1,9 @@
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
-import { User } from '../users/index.js';
+import { User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
-import { type MessageView, type Page, toMessageView } from './messages.js';
+import { type MessageView, mediaView, type Page, type PartyFields, party, toMessageView } from './messages.js';
 
 /** Private messages per sender per minute: protects the bot's sending budget (Telegram ~30/s). */
 export const PM_LIMIT = { count: 20, windowSeconds: 60 };
@@ -83,48 +83,141 @@ export interface ChatDeps {
   limiter: RateLimiter;
 }
 
+/** Whom a PM is for: a typed handle (resolved as findByHandle does) or a known user id (a Reply button). */
+export type PmTarget = { handle: string } | { userId: string };
+
+/** What delivering a stored PM needs to know about its recipient (read in the same statement). */
+export interface PmRecipient {
+  id: string;
+  telegramId: number | null;
+  botBlocked: boolean;
+  status: UserStatus;
+}
+
+/** A stored private message: what its parties see, and where it goes next (delivery.ts). */
+export interface StoredPm {
+  message: MessageView;
+  recipient: PmRecipient;
+}
+
+export interface SendPmOptions {
+  media?: StoredMedia;
+  /**
+   * The sender must hold an active HTTP account (a WebSocket frame: the socket was opened with
+   * one). The sender's state is read in the statement that stores the PM, so a ban or a
+   * deletion committed before it refuses the PM, without reading the sender for every frame.
+   */
+  senderNeedsAccount?: boolean;
+}
+
+/** The parties' columns the message view shows (messages.ts, party). */
+const PARTY_COLUMNS = 'id, username, telegram_username, first_name, telegram_first_name';
+
 /**
- * Stores a private message. The sender is always the authenticated user (never taken from
- * the request). Unknown recipient → 404 user_not_found; oneself → 422; over the per-sender
- * limit → 429 rate_limited with `retryAfter`.
+ * Checks and stores a PM in one SQL statement: the sender may send (not banned; with
+ * `senderNeedsAccount`, an active account), the recipient exists and is not banned (a handle
+ * resolves as findByHandle does, and a banned holder does not let it fall through to anyone
+ * else) and is not the sender; only then the row is inserted. The per-sender limit (Redis) is
+ * counted first, so a refused PM is never stored and probing handles is limited too.
+ * Unknown recipient → 404 user_not_found; oneself → 422; over the limit → 429 rate_limited with
+ * `retryAfter`; a sender who may no longer send → 403 forbidden. The sender is always the
+ * authenticated user, never taken from the request.
  */
 export async function sendPrivateMessage(
   em: Em,
   deps: ChatDeps,
-  from: User,
-  toHandle: string,
-  text: string,
-): Promise<{ message: Message; recipient: User }> {
-  const body = parseChatText(text);
-  const recipient = await findByHandle(em, toHandle);
-  if (!recipient) throw new DomainError('user_not_found', 'No user with this username');
-  return sendPrivateMessageTo(em, deps, from, recipient, body);
-}
-
-/**
- * sendPrivateMessage to a recipient already resolved, e.g. by the id a Reply button carries
- * (a username may be missing, or name someone else by now). Same checks, same limit.
- */
-export async function sendPrivateMessageTo(
-  em: Em,
-  deps: ChatDeps,
-  from: User,
-  recipient: User,
-  text: string,
-  media?: StoredMedia,
-): Promise<{ message: Message; recipient: User }> {
-  const body = parseContent(text, media);
-  if (recipient.status === 'banned') throw new DomainError('user_not_found', 'No user with this username');
-  if (recipient.id === from.id) throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
-  const rate = await deps.limiter.hit(`pm:${from.id}`, PM_LIMIT.count, PM_LIMIT.windowSeconds);
+  senderId: string,
+  to: PmTarget,
+  input: string,
+  options: SendPmOptions = {},
+): Promise<StoredPm> {
+  const text = parseContent(input, options.media);
+  const handle = 'handle' in to ? normalizeHandle(to.handle) : null;
+  if ('handle' in to && !handle) throw new DomainError('user_not_found', 'No user with this username');
+  const rate = await deps.limiter.hit(`pm:${senderId}`, PM_LIMIT.count, PM_LIMIT.windowSeconds);
   if (!rate.allowed) {
     throw new DomainError('rate_limited', `At most ${PM_LIMIT.count} private messages per minute`, {
       retryAfter: rate.retryAfter,
     });
   }
-  const message = em.create(Message, { kind: 'pm', from, to: recipient, text: body, media: media ?? null });
-  await em.flush();
-  return { message, recipient };
+  const recipientRow = handle
+    ? `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users
+        where (lower(username) = ? and account_state = 'active') or lower(telegram_username) = ?
+        order by case when lower(username) = ? and account_state = 'active' then 0 else 1 end,
+                 last_seen_at desc nulls last, id
+        limit 1`
+    : `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users where id = ?`;
+  const recipientParams = handle ? [handle, handle, handle] : [(to as { userId: string }).userId];
+  const rows = await em.getConnection().execute<PmRow[]>(
+    `with s as (
+       select ${PARTY_COLUMNS} from users
+        where id = ? and status <> 'banned' and (account_state = 'active' or not ?::boolean)
+     ), r as (${recipientRow}),
+     m as (
+       insert into messages (kind, from_id, to_id, text, media, sent_at)
+       select 'pm', s.id, r.id, ?, ?::jsonb, now() from s, r where r.status <> 'banned' and r.id <> s.id
+       returning id, sent_at
+     )
+     select m.id as message_id, m.sent_at,
+            s.id as s_id, s.username as s_username, s.telegram_username as s_telegram_username,
+            s.first_name as s_first_name, s.telegram_first_name as s_telegram_first_name,
+            r.id as r_id, r.username as r_username, r.telegram_username as r_telegram_username,
+            r.first_name as r_first_name, r.telegram_first_name as r_telegram_first_name,
+            r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status
+       from (select 1) one left join s on true left join r on true left join m on true`,
+    [
+      senderId,
+      options.senderNeedsAccount === true,
+      ...recipientParams,
+      text,
+      options.media ? JSON.stringify(options.media) : null,
+    ],
+  );
+  const row = rows[0];
+  if (!row?.s_id) throw new DomainError('forbidden', 'This account can no longer send messages');
+  if (!row.r_id || row.r_status === 'banned') throw new DomainError('user_not_found', 'No user with this username');
+  if (String(row.r_id) === String(row.s_id)) {
+    throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
+  }
+  if (!row.message_id) throw new Error('the PM was not stored'); // unreachable: every refusal is above
+  return {
+    message: {
+      id: String(row.message_id),
+      kind: 'pm',
+      from: party(partyRow(row, 's_')),
+      to: party(partyRow(row, 'r_')),
+      text,
+      ...(options.media ? { media: mediaView(options.media) } : {}),
+      sentAt: new Date(row.sent_at as string | Date),
+    },
+    recipient: {
+      id: String(row.r_id),
+      telegramId: row.r_telegram_id == null ? null : Number(row.r_telegram_id),
+      botBlocked: row.r_bot_blocked === true,
+      status: row.r_status as UserStatus,
+    },
+  };
+}
+
+/** A stored PM read back by id (a delivery made later than the send); null if there is none. */
+export async function loadStoredPm(em: Em, messageId: string): Promise<StoredPm | null> {
+  const message = await em.findOne(Message, { id: messageId, kind: 'pm' }, { populate: ['from', 'to'] });
+  if (!message?.to) return null;
+  const { id, telegramId, botBlocked, status } = message.to;
+  return { message: toMessageView(message), recipient: { id, telegramId: telegramId ?? null, botBlocked, status } };
+}
+
+type PmRow = Record<string, unknown>;
+
+function partyRow(row: PmRow, prefix: 's_' | 'r_'): PartyFields {
+  const text = (column: string) => (row[prefix + column] == null ? null : String(row[prefix + column]));
+  return {
+    id: String(row[`${prefix}id`]),
+    username: text('username'),
+    telegramUsername: text('telegram_username'),
+    firstName: text('first_name'),
+    telegramFirstName: text('telegram_first_name'),
+  };
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Services } from '../../platform/services.js';
+import { loadStoredPm, type StoredPm } from './chat.js';
 import { ChatJobs } from './jobs/delivery.js';
-import { chatKeys } from './keys.js';
+import { type ChatKeys, chatKeys } from './keys.js';
 import { Message } from './message.entity.js';
 import { toMessageView } from './messages.js';
-import { Presence } from './presence.js';
-import { publishToRoom, publishToUser } from './pubsub.js';
+import { luaLiveConnections } from './presence.js';
+import { type Envelope, publishToRoom } from './pubsub.js';
 import { ROOM_IDLE_MS, touchRoom } from './room.js';
 import type { ChatDelivery, DeliveryOptions } from './types.js';
 import { messageFrame } from './ws/frames.js';
@@ -47,6 +48,38 @@ redis.call('ZADD', base .. ':from', 'NX', n, ARGV[4])
 redis.call('PEXPIRE', base .. ':from', ttl)
 return {folded, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
 
+/**
+ * Publishes the sender's copy, and the recipient's if they have a live connection (presence is
+ * heartbeat-refreshed and expires with a dead process); returns how many processes received the
+ * recipient's copy. Both a live presence and a receiving process, or the recipient is treated as
+ * offline. KEYS[1] = recipient presence, KEYS[2] = recipient channel, KEYS[3] = sender channel;
+ * ARGV = recipient envelope, sender envelope.
+ */
+const HAND_OVER = `
+redis.call('PUBLISH', KEYS[3], ARGV[2])
+if ${luaLiveConnections('KEYS[1]')} == 0 then return 0 end
+return redis.call('PUBLISH', KEYS[2], ARGV[1])`;
+
+async function handOver(
+  redis: Services['redis'],
+  keys: ChatKeys,
+  senderId: string,
+  recipientId: string,
+  senderCopy: Envelope,
+  recipientCopy: Envelope,
+): Promise<boolean> {
+  const received = await redis.eval(
+    HAND_OVER,
+    3,
+    keys.presence(recipientId),
+    keys.userChannel(recipientId),
+    keys.userChannel(senderId),
+    JSON.stringify(recipientCopy),
+    JSON.stringify(senderCopy),
+  );
+  return Number(received) > 0;
+}
+
 export interface ChatDeliveryOptions {
   /** Length of a notice window (tests shorten it). */
   noticeWindowMs?: number;
@@ -65,7 +98,6 @@ export function createChatDelivery(
   services: Pick<Services, 'orm' | 'redis' | 'jobs' | 'keyPrefix'>,
   options: ChatDeliveryOptions = {},
 ): ChatDelivery {
-  const presence = new Presence(services.redis, services.keyPrefix);
   const jobs = new ChatJobs(services);
   const windowMs = options.noticeWindowMs ?? NOTICE_WINDOW_MS;
   const inFull = options.pmsInFull ?? PMS_IN_FULL;
@@ -95,24 +127,21 @@ export function createChatDelivery(
       if (entered) await jobs.roomIdle(userId, roomIdleMs + 1_000);
     },
 
-    async deliverPrivate(messageId: string, deliveryOptions: DeliveryOptions = {}) {
-      const em = services.orm.em.fork();
-      const message = await em.findOne(Message, { id: messageId, kind: 'pm' }, { populate: ['from', 'to'] });
-      if (!message?.to) return 'stored';
-      const recipient = message.to;
-      const envelope = { frame: messageFrame(toMessageView(message)) };
-      // The sender's other connections see what they sent (the one that sent it had the echo).
-      const senderSync = publishToUser(services.redis, services.keyPrefix, message.from.id, {
-        ...envelope,
-        ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}),
-      });
-      // Live presence (heartbeat-refreshed, expires with a dead process) and a process that
-      // actually received the frame: both, or the recipient is treated as offline.
-      let delivered = false;
-      if (await presence.isOnline(recipient.id)) {
-        delivered = (await publishToUser(services.redis, services.keyPrefix, recipient.id, envelope)) > 0;
-      }
-      await senderSync;
+    async deliverPrivate(pm: StoredPm | string, deliveryOptions: DeliveryOptions = {}) {
+      const stored = typeof pm === 'string' ? await loadStoredPm(services.orm.em.fork(), pm) : pm;
+      if (!stored) return 'stored';
+      const { message, recipient } = stored;
+      const frame = messageFrame(message);
+      // One round trip: the sender's other connections see what they sent (the one that sent it
+      // had the echo), and the recipient gets the frame if they have a live connection.
+      const delivered = await handOver(
+        services.redis,
+        keys,
+        message.from.id,
+        recipient.id,
+        { frame, ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}) },
+        { frame },
+      );
       if (delivered) return 'websocket';
       if (recipient.telegramId == null || recipient.botBlocked || recipient.status !== 'active') return 'stored';
       await toTelegram(recipient.id, message.from.id, message.id);

@@ -37,7 +37,10 @@ export interface MessageView {
   sentAt: Date;
 }
 
-function party(user: User): MessageParty {
+/** The columns of a user a message shows (a User, or a row read with the message). */
+export type PartyFields = Pick<User, 'id' | 'username' | 'telegramUsername' | 'firstName' | 'telegramFirstName'>;
+
+export function party(user: PartyFields): MessageParty {
   return {
     id: user.id,
     username: user.username ?? user.telegramUsername ?? null,

@@ -59,11 +59,18 @@ redis.call('PEXPIREAT', KEYS[1], tonumber(last[2]))
 redis.call('PEXPIREAT', KEYS[2], tonumber(last[2]))
 return evicted`;
 
+/**
+ * A Lua expression: the number of live connections in the presence set `key` (a Lua expression
+ * such as KEYS[1]) on Redis's clock: entries whose expiry is still ahead.
+ */
+export const luaLiveConnections = (key: string) => `(function()
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return redis.call('ZCOUNT', ${key}, '(' .. now, '+inf')
+end)()`;
+
 /** Number of live connections of a user. KEYS[1] = presence key. */
-const LIVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')`;
+const LIVE = `return ${luaLiveConnections('KEYS[1]')}`;
 
 /**
  * Who has a live WebSocket, per connection rather than per user (seed 001 kept one "online" flag

@@ -1,3 +1,5 @@
+import type { StoredPm } from './chat.js';
+
 /** Options of a delivery made on behalf of a WebSocket connection. */
 export interface DeliveryOptions {
   /**
@@ -17,9 +19,10 @@ export interface ChatDelivery {
    * connection on any API process, otherwise in Telegram (through the worker, with a Reply
    * button; beyond 5 PMs to one recipient within a minute, one "N new messages from @x" notice
    * per recipient per minute stands for the rest).
+   * `pm` is the stored PM as sendPrivateMessage returned it, or its id (read back first).
    * 'stored': neither is possible (no Telegram, or the bot is blocked); the message waits in /inbox.
    */
-  deliverPrivate(messageId: string, options?: DeliveryOptions): Promise<'websocket' | 'telegram' | 'stored'>;
+  deliverPrivate(pm: StoredPm | string, options?: DeliveryOptions): Promise<'websocket' | 'telegram' | 'stored'>;
   /**
    * A Telegram user entered room mode, or wrote to the room: their idle clock (ROOM_IDLE_MS,
    * src/features/chat/room.ts) starts again; on entering, the worker's idle check is scheduled.

@@ -21,12 +21,12 @@ export function createSendMessageHandler(services: Services): RouteHandler<typeo
   return async (c) => {
     const { text, to } = c.req.valid('json');
     if (to !== undefined) {
-      const { message } = await sendPrivateMessage(c.var.em, services, c.var.principal.user, to, text);
+      const pm = await sendPrivateMessage(c.var.em, services, c.var.principal.user.id, { handle: to }, text);
       // Stored is what the client is told; delivery problems are ours to log, not a failed send.
       await services.chat
-        .deliverPrivate(message.id)
-        .catch((err: unknown) => c.var.log.error({ err, messageId: message.id }, 'pm delivery failed'));
-      return c.json(toMessageDto(toMessageView(message)), 201);
+        .deliverPrivate(pm)
+        .catch((err: unknown) => c.var.log.error({ err, messageId: pm.message.id }, 'pm delivery failed'));
+      return c.json(toMessageDto(pm.message), 201);
     }
     const message = await createEcho(c.var.em, services, c.var.principal.user, text);
     await chatJobs.echo(message.id);

@@ -14,7 +14,8 @@ import {
   parseContent,
   recentContacts,
   recentRoomMessages,
-  sendPrivateMessageTo,
+  type StoredPm,
+  sendPrivateMessage,
 } from '../chat.js';
 import type { StoredMedia } from '../message.entity.js';
 import type { MessageParty, MessageView } from '../messages.js';
@@ -160,11 +161,9 @@ export async function sendPm(
     await ctx.reply(ctx.t('chat-pm-blocked', { handle }));
     return 'refused';
   }
-  let messageId: string;
+  let pm: StoredPm;
   try {
-    ({
-      message: { id: messageId },
-    } = await sendPrivateMessageTo(ctx.em, ctx.deps, ctx.user, recipient, text, media));
+    pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.user.id, { userId: recipient.id }, text, { media });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     if (err.code === 'rate_limited') {
@@ -182,7 +181,7 @@ export async function sendPm(
     }
     return textRefused(ctx, err);
   }
-  const delivery = await ctx.deps.chat.deliverPrivate(messageId);
+  const delivery = await ctx.deps.chat.deliverPrivate(pm);
   if (delivery === 'stored') {
     await ctx.reply(ctx.t('chat-pm-stored', { handle }));
     return 'stored';

@@ -356,6 +356,13 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       });
   }
 
+  /** The account may no longer chat: says so and closes the socket. */
+  function forbidden(conn: Connection, ref: string | undefined): undefined {
+    send(conn, errorFrame('forbidden', 'This account can no longer use the chat', undefined, ref));
+    conn.ws.close(CLOSE_CODES.forbidden, 'forbidden');
+    return undefined;
+  }
+
   async function handle(conn: Connection, data: string): Promise<void> {
     let frame: ClientFrame;
     try {
@@ -367,23 +374,27 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     }
     const ref = frame.ref;
     try {
-      const em = services.orm.em.fork();
-      // The sender is the token's user, reloaded for every frame (a ban takes effect at once).
-      const user = await em.findOne(User, { id: conn.userId });
-      if (!allowedToChat(user)) {
-        send(conn, errorFrame('forbidden', 'This account can no longer use the chat', undefined, ref));
-        conn.ws.close(CLOSE_CODES.forbidden, 'forbidden');
+      if (frame.type === 'pm') {
+        // The statement that stores the PM also checks the sender (a ban takes effect at once);
+        // it needs no unit of work, so no fork of the entity manager.
+        const pm = await sendPrivateMessage(services.orm.em, services, conn.userId, { handle: frame.to }, frame.text, {
+          senderNeedsAccount: true,
+        }).catch((err: unknown) => {
+          if (err instanceof DomainError && err.code === 'forbidden') return forbidden(conn, ref);
+          throw err;
+        });
+        if (!pm) return;
+        send(conn, withRef(messageFrame(pm.message), ref));
+        await services.chat
+          .deliverPrivate(pm, { exceptConnection: conn.id })
+          .catch((err: unknown) => log.error({ err, messageId: pm.message.id }, 'pm delivery failed'));
         return;
       }
+      // The sender is the token's user, reloaded for every other frame (a ban takes effect at once).
+      const em = services.orm.em.fork();
+      const user = await em.findOne(User, { id: conn.userId });
+      if (!allowedToChat(user)) return forbidden(conn, ref);
       switch (frame.type) {
-        case 'pm': {
-          const { message } = await sendPrivateMessage(em, services, user, frame.to, frame.text);
-          send(conn, withRef(messageFrame(toMessageView(message)), ref));
-          await services.chat
-            .deliverPrivate(message.id, { exceptConnection: conn.id })
-            .catch((err: unknown) => log.error({ err, messageId: message.id }, 'pm delivery failed'));
-          return;
-        }
         case 'room': {
           // The room's one use case (../room-post.ts); a room frame joins its sender first.
           const outcome = await postToRoom(em, services, user, frame.text, { join: true, exceptConnection: conn.id });

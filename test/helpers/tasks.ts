@@ -90,6 +90,9 @@ export function dataOf(env: TestEnvironment, client: BotClient, label: string | 
 }
 
 /** Runs `action` and returns the SQL statements it sent (env.db.queries is every statement). */
+/** The bot list's one read of a user's tasks (taskSummaries in src/features/tasks/lists.ts). */
+export const isTaskListRead = (sql: string) => /^select t\.id, t\.title, t\.status, t\.due_at\b/.test(sql.trim());
+
 export async function sqlOf(env: TestEnvironment, action: () => Promise<void>): Promise<string[]> {
   const before = env.db.queries.length;
   await action();

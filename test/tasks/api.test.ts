@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tasksVersionKey } from '../../src/features/tasks/jobs/reminders.js';
+import { taskSummaries } from '../../src/features/tasks/lists.js';
 import { Comment, Task } from '../../src/features/tasks/task.entities.js';
-import { taskSummaries } from '../../src/features/tasks/tasks.js';
 import type { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';

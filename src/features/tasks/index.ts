@@ -15,6 +15,7 @@ export { buildTaskMenus } from './bot/screens.js';
 export type { CommentCache } from './comments.js';
 export { startReminderSweep } from './jobs/reminder-sweep.js';
 export { createCommentCache, createTaskEffects, startReminderWorker } from './jobs/reminders.js';
+export type { TaskSummary } from './lists.js';
 export { Comment, TASK_TAG_MAX, TASK_TAGS_MAX, Task } from './task.entities.js';
-export type { TaskEffects, TaskSummary } from './tasks.js';
+export type { TaskEffects } from './tasks.js';
 export { parseTags } from './tasks.js';

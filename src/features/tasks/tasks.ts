@@ -1,4 +1,3 @@
-import { QueryOrder, raw } from '@mikro-orm/core';
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { findByHandle } from '../chat/index.js';
@@ -98,7 +97,13 @@ export interface PartyView {
   firstName: string | null;
 }
 
-export function toPartyView(user: User): PartyView {
+/** The columns of a user a task shows (a User, or a row read with the list). */
+export type PartyFields = Pick<
+  User,
+  'id' | 'username' | 'telegramUsername' | 'displayName' | 'firstName' | 'telegramFirstName'
+>;
+
+export function toPartyView(user: PartyFields): PartyView {
   return {
     id: user.id,
     username: user.username ?? user.telegramUsername ?? null,
@@ -452,162 +457,4 @@ export async function snoozeTask(em: Em, effects: TaskEffects, user: User, id: s
   await em.flush();
   await effects.reminders(reminderPlan(task));
   return task;
-}
-
-export type TaskListFilter = TaskStatus | 'open';
-
-/** Whose tasks a list shows: the user's own, those assigned to them, or both. */
-export const TASK_SCOPES = ['mine', 'assigned', 'all'] as const;
-export type TaskScope = (typeof TASK_SCOPES)[number];
-
-function scopeWhere(userId: string, scope: TaskScope = 'all'): Record<string, unknown> {
-  if (scope === 'mine') return { owner: userId };
-  if (scope === 'assigned') return { assignee: userId };
-  return { $or: [{ owner: userId }, { assignee: userId }] };
-}
-
-export interface TaskPage {
-  items: TaskView[];
-  nextCursor: string | null;
-}
-
-/** At most this many words of a search are used (each must occur in the title). */
-export const SEARCH_WORDS_MAX = 8;
-
-/** The words of a title search: split at white space, lower-cased, de-duplicated. */
-export function searchWords(query: string): string[] {
-  const words = query.normalize('NFC').toLowerCase().split(/\s+/u).filter(Boolean);
-  return [...new Set(words)].slice(0, SEARCH_WORDS_MAX);
-}
-
-const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** The condition "every word occurs in the title" (case-insensitive; the trigram index serves it). */
-function titleHas(words: string[]): Record<string, unknown>[] {
-  return words.map((word) => ({ title: { $ilike: `%${escapeLike(word)}%` } }));
-}
-
-/** Open tasks are listed by due date: overdue first, then by due date, undated last (newest first). */
-const dueOrdered = (status: TaskListFilter | undefined) => status === 'open';
-
-/**
- * Cursors: newest-first lists page by id (`17`); due-ordered ones by due time and id
- * (`d<ms>.<id>`, or `n.<id>` among the undated). Anything else is not a cursor.
- */
-export type Cursor = { byDue: false; id: string } | { byDue: true; dueAt: number | null; id: string };
-
-export function parseCursor(cursor: string): Cursor | null {
-  if (isId(cursor)) return { byDue: false, id: cursor };
-  const match = /^(?:d(\d{1,15})|n)\.(\d{1,19})$/.exec(cursor);
-  if (!match || !isId(match[2] ?? '')) return null;
-  return { byDue: true, dueAt: match[1] === undefined ? null : Number(match[1]), id: match[2] as string };
-}
-
-export function isCursorFor(cursor: string, status: TaskListFilter | undefined): boolean {
-  const parsed = parseCursor(cursor);
-  return parsed !== null && parsed.byDue === dueOrdered(status);
-}
-
-/**
- * A page of the owner's tasks. `open` ones come in due-date order (overdue first, undated last,
- * newest first among equals); the other lists newest first. `q`: every
- * word must occur in the title. Keyset-paginated (see parseCursor).
- */
-export async function listTasks(
-  em: Em,
-  owner: User,
-  options: {
-    status?: TaskListFilter | undefined;
-    scope?: TaskScope | undefined;
-    q?: string | undefined;
-    limit: number;
-    cursor?: string | undefined;
-  },
-): Promise<TaskPage> {
-  const and: Record<string, unknown>[] = [scopeWhere(owner.id, options.scope)];
-  if (options.status === 'open') and.push({ status: { $ne: 'done' } });
-  else if (options.status) and.push({ status: options.status });
-  if (options.q) and.push(...titleHas(searchWords(options.q)));
-  const byDue = dueOrdered(options.status);
-  const cursor = options.cursor ? parseCursor(options.cursor) : null;
-  if (options.cursor && (!cursor || cursor.byDue !== byDue)) {
-    throw invalid('cursor', 'Not a cursor returned by this endpoint', { reason: 'bad_cursor' });
-  }
-  if (cursor?.byDue) {
-    and.push(
-      cursor.dueAt === null
-        ? { dueAt: null, id: { $lt: cursor.id } }
-        : {
-            $or: [
-              { dueAt: { $gt: new Date(cursor.dueAt) } },
-              { dueAt: new Date(cursor.dueAt), id: { $lt: cursor.id } },
-              { dueAt: null },
-            ],
-          },
-    );
-  } else if (cursor) {
-    and.push({ id: { $lt: cursor.id } });
-  }
-  const rows = await em.find(
-    Task,
-    { $and: and },
-    {
-      orderBy: byDue ? [{ dueAt: QueryOrder.ASC_NULLS_LAST }, { id: QueryOrder.DESC }] : { id: QueryOrder.DESC },
-      limit: options.limit + 1,
-      // Each task shows its owner and assignee: joined in the same query.
-      populate: ['owner', 'assignee'],
-    },
-  );
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  let nextCursor: string | null = null;
-  if (rows.length > options.limit && last) {
-    nextCursor = byDue ? `${last.dueAt ? `d${last.dueAt.getTime()}` : 'n'}.${last.id}` : last.id;
-  }
-  return { items: page.map(toTaskView), nextCursor };
-}
-
-/** What the bot's list needs of every task of a user, in one query (in list order, at most `max`). */
-export interface TaskSummary {
-  id: string;
-  title: string;
-  status: TaskStatus;
-  /** The due time in ms since the epoch, or null. */
-  dueAt: number | null;
-  /** Assigned to the user by someone else (absent: the user's own; kept short, it lives in the session). */
-  theirs?: true;
-  /** The user's own task, handed to someone. */
-  handedOut?: true;
-}
-
-/**
- * The list order of SPEC §2.2: open tasks first, by due date (overdue ones come first by
- * themselves), undated last, newest first among equals; then the done ones, newest first. With `q`, only
- * the tasks whose title has every word.
- */
-export async function taskSummaries(
-  em: Em,
-  userId: string,
-  max = 500,
-  q?: string,
-  scope: TaskScope = 'all',
-): Promise<TaskSummary[]> {
-  const where: Record<string, unknown> = scopeWhere(userId, scope);
-  if (q) where.$and = titleHas(searchWords(q));
-  const rows = await em.find(Task, where, {
-    fields: ['id', 'title', 'status', 'dueAt', 'owner', 'assignee'],
-    orderBy: [
-      { [raw(`case when status = 'done' then 1 else 0 end`)]: QueryOrder.ASC },
-      { [raw(`case when status <> 'done' then due_at end`)]: QueryOrder.ASC_NULLS_LAST },
-      { id: QueryOrder.DESC },
-    ],
-    limit: max,
-  });
-  return rows.map((t) => ({
-    id: t.id,
-    title: t.title,
-    status: t.status,
-    dueAt: t.dueAt ? new Date(t.dueAt).getTime() : null,
-    ...(t.owner.id !== userId ? { theirs: true as const } : t.assignee ? { handedOut: true as const } : {}),
-  }));
 }

@@ -40,22 +40,29 @@ export async function issueAccessToken(
 /**
  * Verifies a user access token: EdDSA only (an `alg: none` or HS256 token is refused before
  * any key is looked at), a known `kid`, our issuer and audience, not expired, and `typ: access`
- * (a refresh or service token is not an access token).
+ * (a refresh or service token is not an access token). A token verified before is taken from
+ * `keys.verifiedTokens` until it expires, as long as its key still verifies.
  */
 export async function verifyAccessToken(keys: SigningKeys, issuer: string, token: string): Promise<AccessTokenClaims> {
+  const known = keys.verifiedTokens.get(token, issuer);
+  if (known && (await keys.verificationKey(known.kid))) return known.claims as AccessTokenClaims;
   try {
+    let kid = '';
     const { payload } = await jwtVerify(
       token,
       async (header) => {
         const key = await keys.verificationKey(header.kid);
         if (!key) throw new InvalidTokenError('unknown signing key');
+        kid = header.kid as string;
         return key;
       },
       { algorithms: [JWT_ALGORITHM], issuer, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'iat'] },
     );
     if (payload.typ !== 'access') throw new InvalidTokenError('not an access token');
     if (typeof payload.sub !== 'string' || !/^\d{1,19}$/.test(payload.sub)) throw new InvalidTokenError('bad subject');
-    return payload as AccessTokenClaims;
+    const claims = payload as AccessTokenClaims;
+    keys.verifiedTokens.remember(token, issuer, kid, claims);
+    return claims;
   } catch (err) {
     if (err instanceof InvalidTokenError) throw err;
     if (err instanceof errors.JWTExpired) throw new InvalidTokenError('expired');

@@ -6,9 +6,11 @@ import {
   importJWK,
   importPKCS8,
   type JWK,
+  type JWTPayload,
 } from 'jose';
 import type { Em } from '../db/orm.js';
 import { SigningKey } from './signing-key.entity.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export const JWT_ALGORITHM = 'EdDSA';
 /** How long access tokens live; a retired key keeps verifying for this long (plus leeway). */
@@ -32,6 +34,8 @@ interface VerificationKey {
  * never logs anyone out. /.well-known/jwks.json publishes all keys that still verify.
  */
 export class SigningKeys {
+  /** Access tokens verified by this process, until they expire (access-token.ts). */
+  readonly verifiedTokens = new VerifiedTokens<JWTPayload>();
   private verification = new Map<string, VerificationKey>();
   private lastReload = 0;
   private lastUnknownKidReload = 0;

@@ -3,6 +3,7 @@ import type { ApiEnv } from '../../../platform/http/context.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
 import * as comments from '../comments.js';
+import { listTasks } from '../lists.js';
 import type { Task } from '../task.entities.js';
 import * as tasks from '../tasks.js';
 import type * as routes from './routes.js';
@@ -51,7 +52,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
   return {
     listTasks: async (c) => {
       const { status, scope, q, limit, cursor } = c.req.valid('query');
-      const page = await tasks.listTasks(c.var.em, c.var.principal.user, { status, scope, q, limit, cursor });
+      const page = await listTasks(c.var.em, c.var.principal.user, { status, scope, q, limit, cursor });
       return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
     },
     createTask: async (c) => {

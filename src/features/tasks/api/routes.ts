@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
+import { isCursorFor, parseCursor, SEARCH_WORDS_MAX, TASK_SCOPES } from '../lists.js';
 import { TASK_STATUSES } from '../task.entities.js';
-import { isCursorFor, parseCursor, SEARCH_WORDS_MAX, TASK_SCOPES } from '../tasks.js';
 import {
   CommentPageSchema,
   CommentSchema,

@@ -7,8 +7,9 @@ import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../
 import type { User } from '../../users/index.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
+import { type TaskScope, type TaskSummary, taskSummaries } from '../lists.js';
 import type { Task, TaskStatus } from '../task.entities.js';
-import { getVisibleTask, roleOf, type TaskScope, type TaskSummary, taskSummaries } from '../tasks.js';
+import { getVisibleTask, roleOf } from '../tasks.js';
 import type { TaskFilter, TasksSearch, TasksSnapshot } from './session.js';
 
 /** A search query is clipped to this (what the API accepts too). */

@@ -1,5 +1,6 @@
 import type { CommentCache } from '../comments.js';
-import type { TaskEffects, TaskScope, TaskSummary } from '../tasks.js';
+import type { TaskScope, TaskSummary } from '../lists.js';
+import type { TaskEffects } from '../tasks.js';
 
 export type TaskFilter = 'open' | 'done' | 'all';
 

@@ -6,11 +6,14 @@
  *     two workers (also at 1,000/s with answers that take 100 ms, as Telegram's do);
  * (b) the raw ceiling: two engines with no rate limit at all (which MAILING_RATE cannot express:
  *     1,000 is Telegram's ceiling), in this process against an instant fake in this process too;
+ *     and a photo + URL buttons mailing at 1,000/s with two workers (sendPhoto by file_id, the
+ *     buttons and the 🔕 row: the content a real admin sends, through the same fake);
  * (c) the memory of ONE worker while it materialises and sends 200,000 recipients at 1,000/s,
  *     sampled from /proc/<pid>/status (VmRSS every 500 ms, VmHWM at the end).
  * BENCH_MAILING_QUICK=1 skips the 25/s case (200 s by design); BENCH_MAILING_BIG sets the
  * recipients of the memory case (default 200,000; 1,000,000 takes ~20 minutes); BENCH_MAILING_ONLY
- * runs only the named cases (comma-separated: rate25, rate1000, rate1000-100ms, raw, memory).
+ * runs only the named cases (comma-separated: rate25, rate1000, rate1000-100ms, photo1000, raw,
+ * memory).
  */
 
 import { entities } from '../src/entities.js';
@@ -37,7 +40,19 @@ interface CaseSpec {
   rate: number | null;
   workers: number;
   latencyMs: number;
+  /** A photo with a caption and URL buttons instead of a text message. */
+  photo?: boolean;
 }
+
+/** The photo case's content: a Telegram file id (as the bot's dialog stores it) and two rows of buttons. */
+const BENCH_PHOTO = { type: 'photo' as const, fileId: 'AgACAgIAAxkBAAIBbenchPhotoFileId' };
+const BENCH_BUTTONS = [
+  [
+    { text: 'Shop', url: 'https://example.com/shop' },
+    { text: 'Help', url: 'https://example.com/help' },
+  ],
+  [{ text: 'Site', url: 'https://example.com/' }],
+];
 
 let nextChat = 100_000_000;
 
@@ -135,8 +150,18 @@ async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSp
     const idleRssMb = Math.max(...workers.map((w) => procMemory(w.pid)?.rssMb ?? Number.NaN));
     await seedRecipients(orm, spec.name, spec.recipients);
     const text = `bench ${spec.name}`;
+    // Media sends are not in `fake.sends` (text messages only): the photo case records what
+    // Telegram carried out from the fake's event stream, which fires once per successful call.
+    const photoSends: Array<{ chatId: number; text: string; at: number }> = [];
+    const unsubscribe = spec.photo
+      ? fake.subscribe((e) => {
+          if (e.method === 'sendPhoto' && e.chatId !== undefined)
+            photoSends.push({ chatId: e.chatId, text: String(e.payload.caption ?? ''), at: Date.now() });
+        })
+      : () => undefined;
     const mailing = await createMailing(orm.em.fork(), null, {
       text,
+      ...(spec.photo ? { media: BENCH_PHOTO, buttons: BENCH_BUTTONS } : {}),
       filter: { tags: [spec.name] },
       endAt: new Date(Date.now() + 6 * 3_600_000),
     });
@@ -147,7 +172,11 @@ async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSp
     const sampler = (async () => {
       while (sampling) {
         const rss = workers.map((w) => procMemory(w.pid)?.rssMb ?? Number.NaN);
-        samples.push({ t: Date.now() - started, rssMb: Math.max(...rss), sent: fake.sends.length });
+        samples.push({
+          t: Date.now() - started,
+          rssMb: Math.max(...rss),
+          sent: (spec.photo ? photoSends : fake.sends).length,
+        });
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -169,7 +198,11 @@ async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSp
     await sampler;
     const hwmMb = Math.max(...workers.map((w) => procMemory(w.pid)?.hwmMb ?? Number.NaN));
     const view = await getMailingView(orm.em.fork(), mailing.id);
-    const sends = fake.sends.filter((s) => s.text === text);
+    unsubscribe();
+    const sends = (spec.photo ? photoSends : fake.sends).filter((s) => s.text === text);
+    const perChat = new Map<number, number>();
+    for (const s of sends) perChat.set(s.chatId, (perChat.get(s.chatId) ?? 0) + 1);
+    const duplicates = [...perChat.values()].reduce((n, c) => n + c - 1, 0);
     const first = sends[0]?.at ?? started;
     const last = sends[sends.length - 1]?.at ?? started;
     // n sends span n-1 intervals.
@@ -184,7 +217,7 @@ async function runCase(env: BenchEnv, orm: Orm, build: WorkerBuild, spec: CaseSp
       sent: sends.length,
       rowsSent: view.counts.sent,
       unknown: view.counts.unknown,
-      duplicates: fake.duplicates,
+      duplicates: spec.photo ? duplicates : fake.duplicates,
       achieved: round(achieved),
       efficiency: spec.rate ? round(achieved / spec.rate, 4) : null,
       totalMs: Date.now() - started,
@@ -217,6 +250,7 @@ export const mailingsBench: Benchmark = {
         : [{ name: 'rate25', recipients: 5000, rate: 25, workers: 2, latencyMs: 0 }]),
       { name: 'rate1000', recipients: 5000, rate: 1000, workers: 2, latencyMs: 0 },
       { name: 'rate1000-100ms', recipients: 5000, rate: 1000, workers: 2, latencyMs: 100 },
+      { name: 'photo1000', recipients: 5000, rate: 1000, workers: 2, latencyMs: 0, photo: true },
       { name: 'raw', recipients: 20_000, rate: null, workers: 2, latencyMs: 0 },
       { name: 'memory', recipients: big, rate: 1000, workers: 1, latencyMs: 0 },
     ];
@@ -243,6 +277,7 @@ export const mailingsBench: Benchmark = {
         markdownTable(
           [
             'case',
+            'content',
             'workers',
             'recipients',
             'answers',
@@ -255,6 +290,7 @@ export const mailingsBench: Benchmark = {
           ],
           results.map((r) => [
             r.name,
+            r.photo ? 'photo + 3 buttons' : 'text',
             String(r.workers),
             fmt(r.recipients, 0),
             r.latencyMs ? `${r.latencyMs} ms` : 'instant',

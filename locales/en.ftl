@@ -75,6 +75,7 @@ settings-summary =
     🌐 Language: { $language }
     🕒 Time zone: { $timezone } (now { $time })
     🔔 Notifications (reminders, private messages): { $notifications }
+    📨 Mailings from the admins: { $mailings } (reminders and private messages come either way)
     📱 Phone: { $phone }
     👤 Display name: { $name }
     🔗 HTTP account: { $account }
@@ -786,4 +787,40 @@ mailing-unsubscribed-toast = You will not get mailings any more. Reminders and m
 mailing-resubscribed-toast = Mailings are on again.
 mailing-unsubscribe-preview = In a real mailing this button unsubscribes the recipient.
 mailings-setting = 📨 Mailings: { $state }
-mailings-setting-changed = 📨 Mailings { $state }
+
+## mailings: failed recipients, edit of a scheduled mailing
+mailing-failures = ⚠️ Not delivered: { $count }
+mailing-failures-title = ⚠️ <b>Mailing #{ $id }: not delivered to { $count ->
+        [one] { $count } recipient
+       *[other] { $count } recipients
+    }</b>
+mailing-failures-none = Nobody so far.
+mailing-failures-item = { $n }. { $who }
+mailing-failures-back = ◀️ To the mailing
+mailing-failed-error = ❌ error
+mailing-failed-expired = ⌛ expired
+mailing-failed-unknown = ❔ unknown
+mailing-failure-blocked = blocked the bot
+mailing-failure-deactivated = the Telegram account was deleted
+mailing-failure-chat-not-found = Telegram does not know this chat (the account is gone, or never started the bot)
+mailing-failure-expired = the end time came before their turn
+mailing-failure-cancelled = the mailing was cancelled before their turn
+mailing-failure-unknown = a crash hid whether it arrived; it is not sent again
+mailing-failure-other = Telegram said: { $error }
+mailing-edit = ✏️ Edit
+mailing-edit-prompt = ✏️ <b>What to change?</b> The mailing has not started yet, so every recipient gets the new version.
+mailing-edit-content = ✍️ Message
+mailing-edit-buttons = 🔗 Buttons
+mailing-edit-audience = 👥 Audience
+mailing-edit-start = 🕒 Start
+mailing-edit-end = 🏁 End
+mailing-edit-window = 🕘 Window
+mailing-edit-saved = ✅ Mailing #{ $id } changed.
+mailing-edit-started = ⚠️ The mailing has already started, so it can no longer be edited; nothing was changed. You can still pause or cancel it.
+mailing-edit-times-invalid = The start must be before the end. Change the end first, then the start.
+mailing-edit-end-past = The end must be ahead. Change the end first.
+mailing-start-after-end = The start must be before the end ({ $end }). Send an earlier time, or change the end first.
+mailing-buttons-none = 🚫 No buttons
+mailing-window-clear = 🚫 No window (any hour)
+mailings-setting-off-toast = 📨 Mailings are off. Reminders and private messages keep coming.
+mailings-setting-on-toast = 📨 Mailings are on again.

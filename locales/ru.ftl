@@ -75,6 +75,7 @@ settings-summary =
     🌐 Язык: { $language }
     🕒 Часовой пояс: { $timezone } (сейчас { $time })
     🔔 Уведомления (напоминания, личные сообщения): { $notifications }
+    📨 Рассылки от администраторов: { $mailings } (напоминания и личные сообщения приходят в любом случае)
     📱 Телефон: { $phone }
     👤 Отображаемое имя: { $name }
     🔗 HTTP-аккаунт: { $account }
@@ -835,4 +836,40 @@ mailing-unsubscribed-toast = Рассылки больше не придут. Н
 mailing-resubscribed-toast = Рассылки снова включены.
 mailing-unsubscribe-preview = В настоящей рассылке эта кнопка отписывает адресата.
 mailings-setting = 📨 Рассылки: { $state }
-mailings-setting-changed = 📨 Рассылки { $state }
+
+## mailings: failed recipients, edit of a scheduled mailing
+mailing-failures = ⚠️ Не доставлено: { $count }
+mailing-failures-title = ⚠️ <b>Рассылка #{ $id }: не доставлена { $count ->
+        [one] { $count } адресату
+       *[other] { $count } адресатам
+    }</b>
+mailing-failures-none = Пока таких нет.
+mailing-failures-item = { $n }. { $who }
+mailing-failures-back = ◀️ К рассылке
+mailing-failed-error = ❌ ошибка
+mailing-failed-expired = ⌛ истёк срок
+mailing-failed-unknown = ❔ неизвестно
+mailing-failure-blocked = заблокировал(а) бота
+mailing-failure-deactivated = аккаунт Telegram удалён
+mailing-failure-chat-not-found = Telegram не знает этот чат (аккаунта больше нет или бот не запускался)
+mailing-failure-expired = время рассылки вышло раньше, чем дошла очередь
+mailing-failure-cancelled = рассылку отменили раньше, чем дошла очередь
+mailing-failure-unknown = из-за сбоя неизвестно, дошло ли сообщение; повторно оно не отправляется
+mailing-failure-other = ответ Telegram: { $error }
+mailing-edit = ✏️ Изменить
+mailing-edit-prompt = ✏️ <b>Что изменить?</b> Рассылка ещё не началась, так что все адресаты получат новый вариант.
+mailing-edit-content = ✍️ Сообщение
+mailing-edit-buttons = 🔗 Кнопки
+mailing-edit-audience = 👥 Аудитория
+mailing-edit-start = 🕒 Начало
+mailing-edit-end = 🏁 Конец
+mailing-edit-window = 🕘 Окно
+mailing-edit-saved = ✅ Рассылка #{ $id } изменена.
+mailing-edit-started = ⚠️ Рассылка уже началась, изменить её нельзя — ничего не изменено. Её по-прежнему можно приостановить или отменить.
+mailing-edit-times-invalid = Начало должно быть раньше конца. Сначала измените конец, потом начало.
+mailing-edit-end-past = Конец должен быть в будущем. Сначала измените конец.
+mailing-start-after-end = Начало должно быть раньше конца ({ $end }). Отправьте время пораньше или сначала измените конец.
+mailing-buttons-none = 🚫 Без кнопок
+mailing-window-clear = 🚫 Без окна (в любое время)
+mailings-setting-off-toast = 📨 Рассылки выключены. Напоминания и личные сообщения по-прежнему будут приходить.
+mailings-setting-on-toast = 📨 Рассылки снова включены.

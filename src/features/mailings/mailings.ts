@@ -211,6 +211,22 @@ export async function updateMailing(
 ): Promise<Mailing> {
   const mailing = await findMailing(em, id);
   if (!notStarted(mailing)) throw alreadyStarted();
+  let changed: string[];
+  try {
+    changed = await applyPatch(em, mailing, patch, now);
+  } catch (err) {
+    // The entity was changed in memory only: back to what is stored, so nothing later in this
+    // context (a card, a flush) sees or writes a refused change.
+    await em.refresh(mailing);
+    throw err;
+  }
+  audit(em, actor, 'mailing.update', { type: 'mailing', id: mailing.id }, { changed });
+  await em.flush();
+  return mailing;
+}
+
+/** Validates a patch onto the mailing and writes it only while it has not started; returns the fields changed. */
+async function applyPatch(em: Em, mailing: Mailing, patch: MailingPatch, now: Date): Promise<string[]> {
   const changed: string[] = [];
   if (patch.text !== undefined || patch.media !== undefined || patch.buttons !== undefined) {
     // A new text without entities is HTML (the API); media and buttons kept unless given.
@@ -260,9 +276,7 @@ export async function updateMailing(
     },
   );
   if (!updated) throw alreadyStarted();
-  audit(em, actor, 'mailing.update', { type: 'mailing', id: mailing.id }, { changed });
-  await em.flush();
-  return mailing;
+  return changed;
 }
 
 export async function deleteMailing(em: Em, actor: User | null, id: string): Promise<void> {

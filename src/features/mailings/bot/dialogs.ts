@@ -1,7 +1,7 @@
 import { GrammyError, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { askText } from '../../../platform/bot/ui/ask.js';
+import { ASK, closeDialog } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
@@ -22,8 +22,16 @@ import {
 } from '../content.js';
 import { sendMailingTo } from '../jobs/test-send.js';
 import type { MailingButton, MailingFilter, TextEntity } from '../mailing.entities.js';
-import { countAudience, createMailing, parseWindowText } from '../mailings.js';
-import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './screens.js';
+import {
+  countAudience,
+  createMailing,
+  type MailingPatch,
+  type MailingWindow,
+  parseWindowText,
+  updateMailing,
+} from '../mailings.js';
+import { MAILING_BACK, MAILING_CONVERSATIONS, type MailingScreens, openMailing, showMailingIn } from './screens.js';
+import { loadMailing, mailingCardText } from './views.js';
 
 /**
  * The new-mailing dialog (SPEC §2.5): content (the admin sends or forwards the message as it
@@ -34,6 +42,9 @@ import { MAILING_CONVERSATIONS, type MailingScreens, openMailing } from './scree
  * recipients get it) → summary → create. Bad input re-asks with the reason in the admin's
  * language. The admin check runs again when the mailing is created. Buttons of this dialog use
  * plain callback data `mn:<x>`.
+ *
+ * The same steps (askContent, askButtons, chooseAudience, askStart, askEnd, askWindow) serve the
+ * ✏️ Edit dialog of a scheduled mailing (`editMailing`, below), one at a time, with ◀️ Back.
  */
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -132,6 +143,20 @@ interface Me {
   timezone: string;
 }
 
+/** A step's answer when ◀️ Back was pressed (the edit dialog only). */
+const BACK = Symbol('back');
+
+/** What a dialog step needs: the dialog, the admin, where its prompt goes, and whether it offers Back. */
+interface Step {
+  conversation: BotConversation;
+  t: Translate;
+  me: Me;
+  /** Shows the step's question: a new message when creating, the card's message when editing. */
+  prompt(text: string, keyboard?: InlineKeyboard): Promise<void>;
+  /** Editing: the prompt has ◀️ Back (`mn:back`), which answers BACK. */
+  back: boolean;
+}
+
 export function mailingConversations(translator: Translator, screens: MailingScreens) {
   const count = (conversation: BotConversation, filter: MailingFilter) =>
     conversation.external((outer) => countAudience(outer.em, filter));
@@ -139,10 +164,12 @@ export function mailingConversations(translator: Translator, screens: MailingScr
   /**
    * Waits for one of this dialog's buttons (answering it) or a text; other buttons leave the dialog.
    * `refuse` may turn a button down: its answer is then an alert with that text, and the wait goes on.
+   * `again` is said to a message that is not text (a sticker, a photo); without it they are ignored.
    */
   async function waitChoice(
     conversation: BotConversation,
     refuse?: (data: string) => string | undefined,
+    again?: string,
   ): Promise<{ data?: string; text?: string; ctx: ConvContext }> {
     for (;;) {
       const next = await conversation.wait();
@@ -158,6 +185,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         return { data: data.slice(3), ctx: next };
       }
       if (next.message?.text !== undefined) return { text: next.message.text, ctx: next };
+      if (next.message && again !== undefined) await next.reply(again);
     }
   }
 
@@ -207,11 +235,17 @@ export function mailingConversations(translator: Translator, screens: MailingScr
    * pressing it would give, and Continue with the current count (refused at 0). A recipient must
    * match every condition given; within one, any value (as in the API). The message is edited in
    * place; at most four COUNTs per change, none for a press that changes nothing to count.
+   * Editing, it starts from the mailing's filter in the card's message and offers ◀️ Back.
    */
-  async function chooseAudience(conversation: BotConversation, ctx: ConvContext, t: Translate): Promise<MailingFilter> {
+  async function chooseAudience(
+    conversation: BotConversation,
+    ctx: ConvContext,
+    t: Translate,
+    edit?: { filter: MailingFilter; messageId: number | undefined },
+  ): Promise<MailingFilter | typeof BACK> {
     const chatId = ctx.chat?.id ?? 0;
-    let filter: MailingFilter = {};
-    let messageId: number | undefined;
+    let filter: MailingFilter = edit?.filter ?? {};
+    let messageId: number | undefined = edit?.messageId;
     let shownText = '';
     let shownKeyboard = '';
     const show = async (text: string, keyboard?: InlineKeyboard) => {
@@ -246,6 +280,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
               : t('mailing-audience-continue-none'),
             'mn:go',
           );
+        if (edit) keyboard.row().text(t('back'), 'mn:back');
         const header = t('mailing-audience-prompt', { audience: audienceText(t, filter), count: recipients });
         screen = { header, text: `${header}\n\n${t('mailing-audience-hint')}`, keyboard, recipients };
       }
@@ -256,8 +291,9 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         data === 'go' && shown.recipients === 0 ? t('mailing-audience-nobody') : undefined;
       let choice: string | undefined;
       do choice = (await waitChoice(conversation, refuse)).data;
-      while (!choice || !AUDIENCE_CHOICES.has(choice));
+      while (!choice || !(AUDIENCE_CHOICES.has(choice) || (edit && choice === 'back')));
 
+      if (choice === 'back') return BACK;
       if (choice === 'go') {
         await show(shown.header);
         return filter;
@@ -334,20 +370,30 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     return when;
   }
 
-  async function newMailing(conversation: BotConversation, ctx: ConvContext) {
-    const me = await conversation.external(async (outer): Promise<Me | null> => {
-      if (await denyUnlessAdmin(outer)) return null;
-      return { locale: outer.user.language, timezone: outer.user.timezone };
-    });
-    if (!me) return;
-    const t = translator.forLocale(me.locale);
+  // -------------------------------------------------------------------------------------------
+  // The steps, shared by the creation dialog (one after another, each prompt a new message) and
+  // the edit dialog (one of them, its prompt in the card's message, with ◀️ Back to the choice).
 
-    // 1. Content: the message as it should look (formatting, media and caption kept).
-    await ctx.reply(t('mailing-content-prompt'));
-    let content: MailingContent;
+  /** The buttons of a prompt: its own, then ◀️ Back in the edit dialog; undefined when none. */
+  function promptKeyboard(step: Step, own?: InlineKeyboard): InlineKeyboard | undefined {
+    if (!step.back) return own;
+    return (own ? own.row() : new InlineKeyboard()).text(step.t('back'), 'mn:back');
+  }
+
+  /** 1. Content: the message as it should look (formatting, media and caption kept; buttons apart). */
+  async function askContent(step: Step): Promise<MailingContent | typeof BACK> {
+    const { conversation, t } = step;
+    await step.prompt(t('mailing-content-prompt'), promptKeyboard(step));
     for (;;) {
       const next = await conversation.wait();
-      if (next.callbackQuery) await conversation.halt({ next: true });
+      const data = next.callbackQuery?.data;
+      if (data !== undefined) {
+        if (step.back && data === 'mn:back') {
+          await next.answerCallbackQuery();
+          return BACK;
+        }
+        await conversation.halt({ next: true });
+      }
       const message = next.message;
       if (!message) continue;
       const draft = contentFromMessage(message);
@@ -356,95 +402,153 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         continue;
       }
       try {
-        content = validateContent(draft);
-        break;
+        return validateContent(draft);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         await next.reply(contentProblem(t, err));
       }
     }
+  }
 
-    // 1b. Buttons (optional): one row per line, `Label https://…`, several in a row with `|`.
-    const buttonsPrompt = t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
-    await ctx.reply(buttonsPrompt, { reply_markup: new InlineKeyboard().text(t('mailing-buttons-skip'), 'mn:skip') });
+  /**
+   * 1b. Buttons: one row per line, `Label https://…`, several in a row with `|`. Null: none (Skip
+   * when creating, 🚫 No buttons when editing).
+   */
+  async function askButtons(step: Step): Promise<MailingButton[][] | null | typeof BACK> {
+    const { conversation, t } = step;
+    const prompt = t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
+    const none = new InlineKeyboard().text(t(step.back ? 'mailing-buttons-none' : 'mailing-buttons-skip'), 'mn:skip');
+    await step.prompt(prompt, promptKeyboard(step, none));
     for (;;) {
       const choice = await waitChoice(conversation);
-      if (choice.data === 'skip') break;
+      if (choice.data === 'skip') return null;
+      if (choice.data === 'back' && step.back) return BACK;
       if (choice.text === undefined) continue;
-      if (commandName(choice.text.trim()) === 'skip') break;
+      if (commandName(choice.text.trim()) === 'skip') return null;
       try {
-        content = { ...content, buttons: checkButtons(parseButtonLines(choice.text)) };
-        break;
+        return checkButtons(parseButtonLines(choice.text));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         await choice.ctx.reply(contentProblem(t, err));
       }
     }
+  }
 
-    // 2. Audience: one message, edited in place as the admin combines the conditions.
-    const filter = await chooseAudience(conversation, ctx, t);
-
-    // 3. Start: now or a local date-time ahead.
+  /** 3. Start: now (null) or a local date-time ahead (and, when editing, before the end). */
+  async function askStart(step: Step, endAt?: Date): Promise<Date | null | typeof BACK> {
+    const { conversation, t, me } = step;
     const startExample = await example(conversation, me.timezone, 1);
-    await ctx.reply(t('mailing-start-prompt', { timezone: me.timezone, example: startExample }), {
-      reply_markup: new InlineKeyboard().text(t('mailing-start-now'), 'mn:now'),
-    });
-    let startAt: Date | null = null;
+    const now = new InlineKeyboard().text(t('mailing-start-now'), 'mn:now');
+    await step.prompt(
+      t('mailing-start-prompt', { timezone: me.timezone, example: startExample }),
+      promptKeyboard(step, now),
+    );
     for (;;) {
       const choice = await waitChoice(conversation);
-      if (choice.data === 'now') break;
+      if (choice.data === 'now') return null;
+      if (choice.data === 'back' && step.back) return BACK;
       if (choice.text === undefined) continue;
       const when = await readWhen(conversation, t, me, choice.text, startExample);
       if (typeof when === 'string') {
         await choice.ctx.reply(when);
         continue;
       }
-      startAt = when;
-      break;
+      if (endAt && when.getTime() >= endAt.getTime()) {
+        await choice.ctx.reply(t('mailing-start-after-end', { end: formatLocal(endAt, me.timezone) }));
+        continue;
+      }
+      return when;
     }
-    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-start-now');
+  }
 
-    // 4. End, after the start.
+  /** 4. End, ahead and after the start (`startAt` null: the start is now). */
+  async function askEnd(step: Step, startAt: Date | null): Promise<Date | typeof BACK> {
+    const { conversation, t, me } = step;
     const endExample = await example(conversation, me.timezone, 25);
     const endPrompt = t('mailing-end-prompt', { timezone: me.timezone });
-    await ctx.reply(`${endPrompt}\n<code>${endExample}</code>`);
-    let endAt: Date;
+    await step.prompt(`${endPrompt}\n<code>${endExample}</code>`, promptKeyboard(step));
     for (;;) {
-      const answer = await askText(conversation, endPrompt);
-      const when = await readWhen(conversation, t, me, answer.message.text, endExample);
+      const answer = await waitChoice(conversation, undefined, endPrompt);
+      if (answer.data === 'back' && step.back) return BACK;
+      if (answer.text === undefined) continue;
+      const when = await readWhen(conversation, t, me, answer.text, endExample);
       if (typeof when === 'string') {
-        await answer.reply(when);
+        await answer.ctx.reply(when);
         continue;
       }
       if (startAt && when.getTime() <= startAt.getTime()) {
-        await answer.reply(t('mailing-end-before-start', { start: startShown }));
+        await answer.ctx.reply(t('mailing-end-before-start', { start: formatLocal(startAt, me.timezone) }));
         continue;
       }
-      endAt = when;
-      break;
+      return when;
     }
+  }
 
-    // 5. Optional local window.
+  /** 5. Optional local window (null: any hour; /skip, or 🚫 No window when editing). */
+  async function askWindow(step: Step): Promise<MailingWindow | null | typeof BACK> {
+    const { conversation, t } = step;
     const windowPrompt = t('mailing-window-prompt');
-    await ctx.reply(windowPrompt);
-    let window: { from: string; to: string } | null = null;
+    const none = step.back ? new InlineKeyboard().text(t('mailing-window-clear'), 'mn:skip') : undefined;
+    await step.prompt(windowPrompt, promptKeyboard(step, none));
     for (;;) {
-      const answer = await askText(conversation, windowPrompt);
-      const input = answer.message.text.trim();
-      if (commandName(input) === 'skip') break;
+      const answer = await waitChoice(conversation, undefined, windowPrompt);
+      if (answer.data === 'skip' && step.back) return null;
+      if (answer.data === 'back' && step.back) return BACK;
+      if (answer.text === undefined) continue;
+      const input = answer.text.trim();
+      if (commandName(input) === 'skip') return null;
       // The domain's parser decides; every way a window can be wrong has the one hint.
       const parsed = parseWindowText(input);
       if ('problem' in parsed) {
-        await answer.reply(t('mailing-window-invalid'));
+        await answer.ctx.reply(t('mailing-window-invalid'));
         continue;
       }
-      window = parsed.window;
-      break;
+      return parsed.window;
     }
+  }
+
+  /** Who is writing, in what language and zone; null (after "not allowed") for a non-admin. */
+  const whoAmI = (conversation: BotConversation) =>
+    conversation.external(async (outer): Promise<Me | null> => {
+      if (await denyUnlessAdmin(outer)) return null;
+      return { locale: outer.user.language, timezone: outer.user.timezone };
+    });
+
+  async function newMailing(conversation: BotConversation, ctx: ConvContext) {
+    const me = await whoAmI(conversation);
+    if (!me) return;
+    const t = translator.forLocale(me.locale);
+    const step: Step = {
+      conversation,
+      t,
+      me,
+      back: false,
+      prompt: async (text, keyboard) => {
+        await ctx.reply(text, keyboard ? { reply_markup: keyboard } : {});
+      },
+    };
+
+    // 1. Content, 1b. buttons (the creation dialog offers no Back, so no step answers BACK).
+    const content = await askContent(step);
+    const buttons = await askButtons(step);
+    if (content === BACK || buttons === BACK) return;
+    const full: MailingContent = { ...content, ...(buttons ? { buttons } : {}) };
+
+    // 2. Audience: one message, edited in place as the admin combines the conditions.
+    const filter = await chooseAudience(conversation, ctx, t);
+    if (filter === BACK) return;
+
+    // 3. Start, 4. end, 5. window.
+    const startAt = await askStart(step);
+    if (startAt === BACK) return;
+    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-start-now');
+    const endAt = await askEnd(step, startAt);
+    const window = await askWindow(step);
+    if (endAt === BACK || window === BACK) return;
 
     // 6. Preview: the mailing sent to the admin exactly as recipients get it (🔕 included).
     const previewed = await conversation.external(async (outer) =>
-      sendMailingTo(outer.api, outer.chat?.id ?? 0, '0', content, outer.t('mailing-unsubscribe')),
+      sendMailingTo(outer.api, outer.chat?.id ?? 0, '0', full, outer.t('mailing-unsubscribe')),
     );
     if (!previewed.ok) {
       await ctx.reply(t('mailing-test-failed', { error: previewed.description }));
@@ -461,7 +565,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         start: startShown,
         end: formatLocal(endAt, me.timezone),
         window: window ? `${window.from}-${window.to}` : t('mailing-window-none'),
-        buttons: content.buttons?.flat().length ?? 0,
+        buttons: full.buttons?.flat().length ?? 0,
       }),
       { reply_markup: new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('cancel'), 'mn:cancel') },
     );
@@ -481,7 +585,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         return null;
       }
       try {
-        const mailing = await createMailing(outer.em, outer.user, { ...content, filter, startAt, endAt, window });
+        const mailing = await createMailing(outer.em, outer.user, { ...full, filter, startAt, endAt, window });
         await outer.reply(outer.t('mailing-created', { id: mailing.id }));
         await openMailing(outer, screens, mailing.id, 'reply');
         return null;
@@ -493,5 +597,128 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     if (outcome) await ctx.reply(outcome);
   }
 
-  return { [MAILING_CONVERSATIONS.create]: newMailing };
+  /**
+   * ✏️ Edit of a scheduled mailing (SPEC §2.5), from its card: the card's message asks what to
+   * change (content, buttons, audience, start, end, window) and becomes that step's prompt (the
+   * creation dialog's step, with ◀️ Back to the choice); the answer goes through the API's PATCH
+   * use case (`updateMailing`: the same rules, the same "only before the start" check in one
+   * conditional UPDATE, the same audit entry), and the message becomes the updated card.
+   * ✖️ Cancel and /cancel leave it unchanged and show the card again (home's /cancel handler,
+   * through `session.dialog.back`).
+   */
+  async function editMailing(conversation: BotConversation, ctx: ConvContext, mailingId: string) {
+    const chatId = ctx.chat?.id ?? 0;
+    let messageId = ctx.callbackQuery?.message?.message_id;
+    const opened = await conversation.external(async (outer) => {
+      if (await denyUnlessAdmin(outer)) return null;
+      const me: Me = { locale: outer.user.language, timezone: outer.user.timezone };
+      const m = await loadMailing(outer, mailingId);
+      if (!m) return { me, mailing: null };
+      (await outer.session).dialog = { back: { screen: MAILING_BACK, id: m.id }, messageId, others: [] };
+      return {
+        me,
+        mailing: {
+          id: m.id,
+          filter: m.filter,
+          startAt: m.startAt.getTime(),
+          endAt: m.endAt.getTime(),
+          card: await mailingCardText(outer, m),
+        },
+      };
+    });
+    if (!opened) return;
+    const { me, mailing } = opened;
+    const t = translator.forLocale(me.locale);
+    if (!mailing) {
+      await ctx.reply(t('mailing-not-found'));
+      return;
+    }
+    const step: Step = {
+      conversation,
+      t,
+      me,
+      back: true,
+      prompt: async (text, keyboard) => {
+        messageId = await display(conversation, chatId, messageId, text, keyboard);
+      },
+    };
+    const menu = new InlineKeyboard()
+      .text(t('mailing-edit-content'), 'mn:content')
+      .text(t('mailing-edit-buttons'), 'mn:buttons')
+      .row()
+      .text(t('mailing-edit-audience'), 'mn:filter')
+      .text(t('mailing-edit-start'), 'mn:start')
+      .row()
+      .text(t('mailing-edit-end'), 'mn:end')
+      .text(t('mailing-edit-window'), 'mn:window')
+      .row()
+      .text(t('dialog-cancel'), ASK.cancel);
+    const choices = new Set(['content', 'buttons', 'filter', 'start', 'end', 'window']);
+
+    for (;;) {
+      await step.prompt(`${mailing.card}\n\n${t('mailing-edit-prompt')}`, menu);
+      let choice: string | undefined;
+      do choice = (await waitChoice(conversation)).data;
+      while (!choice || !choices.has(choice));
+
+      let patch: MailingPatch | typeof BACK = BACK;
+      if (choice === 'content') {
+        const content = await askContent(step);
+        if (content !== BACK)
+          patch = { text: content.text, entities: content.entities ?? null, media: content.media ?? null };
+      } else if (choice === 'buttons') {
+        const buttons = await askButtons(step);
+        if (buttons !== BACK) patch = { buttons };
+      } else if (choice === 'filter') {
+        const filter = await chooseAudience(conversation, ctx, t, { filter: mailing.filter, messageId });
+        if (filter !== BACK) patch = { filter };
+      } else if (choice === 'start') {
+        const startAt = await askStart(step, new Date(mailing.endAt));
+        if (startAt !== BACK) patch = { startAt };
+      } else if (choice === 'end') {
+        const endAt = await askEnd(step, new Date(Math.max(mailing.startAt, await conversation.now())));
+        if (endAt !== BACK) patch = { endAt };
+      } else {
+        const window = await askWindow(step);
+        if (window !== BACK) patch = { window };
+      }
+      if (patch === BACK) continue;
+
+      // The change, through the API's use case; then the card in the dialog's message.
+      const shown = messageId;
+      const change = patch;
+      const refusal = await conversation.external(async (outer): Promise<string | null> => {
+        if (!isAdmin(outer.user)) {
+          await denyUnlessAdmin(outer);
+          return null;
+        }
+        let problem: string | null = null;
+        try {
+          await updateMailing(outer.em, outer.user, mailing.id, change);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          if (err.code !== 'mailing_started' && err.code !== 'not_found') return editProblem(outer.t, err);
+          problem = outer.t(err.code === 'not_found' ? 'mailing-not-found' : 'mailing-edit-started');
+        }
+        await closeDialog(outer);
+        await showMailingIn(outer, screens, mailing.id, shown);
+        if (problem) await outer.reply(problem);
+        else await outer.reply(outer.t('mailing-edit-saved', { id: mailing.id }));
+        return null;
+      });
+      if (refusal === null) return;
+      // A change the rules refuse (say, a start after the end): said, and the choice again.
+      await ctx.reply(refusal);
+    }
+  }
+
+  /** A refusal of the PATCH rules in the admin's language. */
+  function editProblem(t: Translate, err: DomainError): string {
+    const d = (err.details ?? {}) as { field?: string; reason?: string };
+    if (d.field === 'endAt' && d.reason === 'before_start') return t('mailing-edit-times-invalid');
+    if (d.field === 'endAt' && d.reason === 'past') return t('mailing-edit-end-past');
+    return contentProblem(t, err);
+  }
+
+  return { [MAILING_CONVERSATIONS.create]: newMailing, [MAILING_CONVERSATIONS.edit]: editMailing };
 }

@@ -1,19 +1,32 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import type { DialogBack } from '../../../platform/bot/ui/ask.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { type Screen, type ScreenHow, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
+import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { statusLabel } from '../card.js';
 import { contentPreview } from '../content.js';
 import { sendMailingTo } from '../jobs/test-send.js';
 import { cancelMailing, contentOf, deleteMailing, pauseMailing, resumeMailing } from '../mailings.js';
-import { loadMailing, mailingCardText, mailingList, mailingsView, registerCard } from './views.js';
+import {
+  failedCount,
+  failuresPage,
+  failuresText,
+  loadMailing,
+  mailingCardText,
+  mailingList,
+  mailingsView,
+  registerCard,
+  unregisterCard,
+} from './views.js';
 
 /**
  * Mailing screens (SPEC §2.5): list (paged) → card (content, counts, progress, rate, ETA; Pause /
- * Resume, Test, Cancel, Delete before the start) → cancel / delete confirmation.
+ * Resume, Test, Cancel, ✏️ Edit and Delete before the start, ⚠️ Failed recipients) → cancel /
+ * delete confirmation, the failed-recipients pages.
  * Admins only: every dispatcher checks the role first. Card payloads are `<mailingId>.<action>`;
  * the mailing is loaded again on every press.
  */
@@ -22,9 +35,16 @@ export interface MailingScreens {
   mailingCard: Screen;
   mailingCancel: Screen;
   mailingDelete: Screen;
+  mailingFailures: Screen;
 }
 
-export const MAILING_CONVERSATIONS = { create: 'newMailing' } as const;
+export const MAILING_CONVERSATIONS = { create: 'newMailing', edit: 'editMailing' } as const;
+/** Where the edit dialog returns on ✖️ Cancel or /cancel: `{ screen: MAILING_BACK, id }` (the card). */
+export const MAILING_BACK = 'mailing';
+
+/** Not started yet: what can still be edited or deleted (the domain checks again, atomically). */
+const editable = (m: { status: string; recipientCount: number; counts: { pending: number } }) =>
+  m.status === 'scheduled' && m.recipientCount === 0 && m.counts.pending === 0;
 
 export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; screens: MailingScreens } {
   const screens = {} as MailingScreens;
@@ -67,9 +87,13 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     if (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused') {
       range.text({ text: ctx.t('mailing-cancel'), payload: `${m.id}.c` }, goCard);
     }
-    if (m.status === 'scheduled' && m.recipientCount === 0 && m.counts.pending === 0) {
+    if (editable(m)) {
+      range.text({ text: ctx.t('mailing-edit'), payload: `${m.id}.e` }, goCard);
       range.text({ text: ctx.t('mailing-delete'), payload: `${m.id}.d` }, goCard);
     }
+    const failed = failedCount(m);
+    if (failed > 0)
+      range.row().text({ text: ctx.t('mailing-failures', { count: failed }), payload: `${m.id}.f` }, goCard);
     range.row().text({ text: ctx.t('mailing-to-list'), payload: `${m.id}.l` }, goCard);
   });
 
@@ -86,6 +110,19 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   remove
     .text({ text: (ctx) => ctx.t('mailing-delete-yes'), payload: answer('y') }, goDelete)
     .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goDelete);
+
+  // Failures payloads are `<mailingId>.<page>.<action>` (p: a page, b: back to the card), so a
+  // press on an old page still knows which page it was on.
+  const goFailures = (ctx: BotContext) => failuresAction(ctx, screens);
+  const failures = new ScreenMenu('mlf', { autoAnswer: false, onMenuOutdated: goFailures });
+  failures.dynamic(async (ctx, range) => {
+    if (ctx.user.role !== 'admin') return;
+    const { id, action } = splitPayload(matchOf(ctx));
+    const mailingId = mailingsView(ctx).mailing?.id ?? id;
+    const page = await failuresPage(ctx, mailingId, Number(action.split('.')[0]) || 1);
+    addPager(range, page, (target) => `${mailingId}.${target}.p`, goFailures);
+    range.text({ text: ctx.t('mailing-failures-back'), payload: `${mailingId}.${page.page}.b` }, goFailures);
+  });
 
   screens.mailings = {
     text: async (ctx) =>
@@ -107,7 +144,15 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     text: (ctx) => ctx.t('mailing-delete-confirm', { id: mailingsView(ctx).mailing?.id ?? '' }),
     menu: remove,
   };
-  return { menus: [list, card, cancel, remove], screens };
+  screens.mailingFailures = {
+    text: async (ctx) => {
+      const m = mailingsView(ctx).mailing;
+      const page = mailingsView(ctx).failures;
+      return m && page ? failuresText(ctx, m.id, page) : ctx.t('mailing-not-found');
+    },
+    menu: failures,
+  };
+  return { menus: [list, card, cancel, remove, failures], screens };
 }
 
 /** Opens a mailing's card and registers it for live updates while the mailing is not finished. */
@@ -135,6 +180,51 @@ export async function openMailing(
   const keyboard = await screens.mailingCard.menu.keyboard(ctx);
   const sent = await ctx.reply(await screens.mailingCard.text(ctx), { reply_markup: { inline_keyboard: keyboard } });
   await registerCard(ctx, m, sent.message_id, keyboard);
+}
+
+/**
+ * Shows a mailing's card in a given message of the chat (the edit dialog's), a new one if that
+ * cannot be edited, and registers it for live updates. Does not answer a button press (the
+ * dialog already did).
+ */
+export async function showMailingIn(
+  ctx: BotContext,
+  screens: MailingScreens,
+  id: string,
+  messageId: number | undefined,
+): Promise<void> {
+  mailingsView(ctx).mailing = undefined;
+  const m = await loadMailing(ctx, id);
+  if (!m || !ctx.chat) {
+    await ctx.reply(ctx.t('mailing-not-found'));
+    return;
+  }
+  const text = await screens.mailingCard.text(ctx);
+  const keyboard = await screens.mailingCard.menu.keyboard(ctx);
+  let shownIn = messageId;
+  try {
+    if (messageId === undefined) throw new Error('no message to edit');
+    await ctx.api.editMessageText(ctx.chat.id, messageId, text, { reply_markup: { inline_keyboard: keyboard } });
+  } catch (err) {
+    if (!isMessageNotModified(err)) {
+      // Gone or too old to edit: shown below instead.
+      shownIn = (await ctx.reply(text, { reply_markup: { inline_keyboard: keyboard } })).message_id;
+    }
+  }
+  await registerCard(ctx, m, shownIn, keyboard);
+}
+
+/** The card a left edit dialog returns to (home's /cancel resolves `MAILING_BACK` here); false for other screens. */
+export async function showMailingDialogBack(
+  ctx: BotContext,
+  screens: MailingScreens,
+  back: DialogBack,
+  how: ScreenHow,
+): Promise<boolean> {
+  if (back.screen !== MAILING_BACK || !back.id) return false;
+  await answerCallback(ctx);
+  await showMailingIn(ctx, screens, back.id, typeof how === 'object' ? how.messageId : undefined);
+  return true;
 }
 
 async function listAction(ctx: BotContext, screens: MailingScreens, home: Screen): Promise<void> {
@@ -166,6 +256,19 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
     return showScreen(ctx, screens.mailingCancel);
   }
   if (action === 'd' && m.status === 'scheduled') return showScreen(ctx, screens.mailingDelete);
+  if (action === 'f') {
+    await failuresPage(ctx, m.id, 1);
+    await unregisterCard(ctx, m.id, ctx.callbackQuery?.message?.message_id);
+    return showScreen(ctx, screens.mailingFailures);
+  }
+  if (action === 'e') {
+    if (!editable(m)) return openMailing(ctx, screens, id, 'edit', ctx.t('mailing-edit-started'));
+    // The dialog takes over the card's message until it shows the card again.
+    await unregisterCard(ctx, m.id, ctx.callbackQuery?.message?.message_id);
+    await answerCallback(ctx);
+    await ctx.conversation.enter(MAILING_CONVERSATIONS.edit, m.id);
+    return;
+  }
   if (action === 'p' || action === 'u') {
     try {
       if (action === 'p') await pauseMailing(ctx.em, ctx.user, id);
@@ -190,6 +293,16 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
     return openMailing(ctx, screens, id, 'reply');
   }
   return openMailing(ctx, screens, id);
+}
+
+async function failuresAction(ctx: BotContext, screens: MailingScreens): Promise<void> {
+  if (await denyUnlessAdmin(ctx)) return;
+  const { id, action } = splitPayload(matchOf(ctx));
+  const [page = '1', what = 'p'] = action.split('.');
+  if (what === 'b' || !(await loadMailing(ctx, id))) return openMailing(ctx, screens, id);
+  // The menu plugin's check of this press already read this page (same payload): read once.
+  await failuresPage(ctx, id, Number(page) || 1);
+  return showScreen(ctx, screens.mailingFailures);
 }
 
 async function deleteAction(ctx: BotContext, screens: MailingScreens): Promise<void> {

@@ -1,11 +1,17 @@
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../../platform/bot/context.js';
+import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { renderMailingCard } from '../card.js';
-import { type LiveCard, registerLiveCard } from '../jobs/cards.js';
+import { type FailedPage, type FailedRecipient, listFailedRecipients } from '../failures.js';
+import { forgetLiveCard, type LiveCard, registerLiveCard } from '../jobs/cards.js';
 import { getMailingView, listMailingsPage, type MailingView } from '../mailings.js';
 
 export const MAILINGS_PAGE = 10;
+/** Failed recipients per page of the card's ⚠️ list. */
+export const FAILURES_PAGE = 10;
+/** Telegram's own description is shown cut to this many characters. */
+const RAW_REASON_MAX = 120;
 
 /** What the handler of this update loaded for the mailing screens (per update, never stored). */
 export interface MailingsView {
@@ -14,6 +20,8 @@ export interface MailingsView {
   /** The list page this update shows (from 1), and how many there are. */
   page?: number;
   pages?: number;
+  /** The page of failed recipients this update shows. */
+  failures?: FailedPage;
 }
 const views = new WeakMap<object, MailingsView>();
 export function mailingsView(ctx: BotContext): MailingsView {
@@ -76,4 +84,45 @@ export async function registerCard(
     keyboard,
   };
   await registerLiveCard(ctx.deps.redis, ctx.deps.keyPrefix ?? '', m.id, card);
+}
+
+/** The card's message now shows another screen of this mailing: the worker stops updating it. */
+export async function unregisterCard(ctx: BotContext, mailingId: string, messageId: number | undefined): Promise<void> {
+  if (!ctx.chat || messageId === undefined) return;
+  await forgetLiveCard(ctx.deps.redis, ctx.deps.keyPrefix ?? '', mailingId, ctx.chat.id, messageId);
+}
+
+/** The failures page of this update (loaded once per update; `page` clamped). */
+export async function failuresPage(ctx: BotContext, mailingId: string, page: number): Promise<FailedPage> {
+  const v = mailingsView(ctx);
+  v.failures ??= await listFailedRecipients(ctx.em, mailingId, page, FAILURES_PAGE);
+  return v.failures;
+}
+
+/** Failed, expired or unknown on the card: what the ⚠️ button counts. */
+export const failedCount = (m: MailingView) => m.counts.error + m.counts.expired + m.counts.unknown;
+
+/**
+ * Why a recipient did not get it, in the admin's language: the known Telegram answers and our
+ * own reasons by name; anything else as Telegram's description, cut short (the translator
+ * escapes it as an argument).
+ */
+export function failureText(ctx: BotContext, f: FailedRecipient): string {
+  if (f.reason === 'other') return ctx.t('mailing-failure-other', { error: clip(f.error ?? '—', RAW_REASON_MAX) });
+  return ctx.t(`mailing-failure-${f.reason.replace(/_/g, '-')}`);
+}
+
+/** The ⚠️ list: who (name, @username; never the phone), the status and the reason, one line each. */
+export function failuresText(ctx: BotContext, mailingId: string, page: FailedPage): string {
+  // The parts are translated separately and joined: a translated text passed as an argument
+  // would be escaped a second time.
+  const lines = page.items.map((f, i) => {
+    const who = ctx.t('mailing-failures-item', {
+      n: (page.page - 1) * FAILURES_PAGE + i + 1,
+      who: f.username ? `${f.name} (@${f.username})` : f.name,
+    });
+    return `${who} · ${ctx.t(`mailing-failed-${f.status}`)}: ${failureText(ctx, f)}`;
+  });
+  const title = ctx.t('mailing-failures-title', { id: mailingId, count: page.total });
+  return page.total ? [title, '', ...lines].join('\n') : `${title}\n\n${ctx.t('mailing-failures-none')}`;
 }

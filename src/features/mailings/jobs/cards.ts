@@ -39,6 +39,20 @@ export async function registerLiveCard(redis: Redis, keyPrefix: string, mailingI
     .exec();
 }
 
+/**
+ * The message no longer shows the card (the admin opened another screen in it, e.g. the failed
+ * recipients or the edit dialog): the worker must not write the card over it.
+ */
+export async function forgetLiveCard(
+  redis: Redis,
+  keyPrefix: string,
+  mailingId: string,
+  chatId: number,
+  messageId: number,
+) {
+  await redis.hdel(cardsKey(keyPrefix, mailingId), `${chatId}:${messageId}`);
+}
+
 /** Edits every registered card of unfinished mailings; a finished mailing gets a last edit and is dropped. */
 export async function refreshLiveCards(services: Services): Promise<number> {
   const { redis, keyPrefix } = services;

@@ -21,6 +21,7 @@ export function settingsText(ctx: BotContext): string {
     timezone: u.timezone,
     time: localTime(u.timezone),
     notifications: ctx.t(u.notifications ? 'on' : 'off'),
+    mailings: ctx.t(u.mailings ? 'on' : 'off'),
     phone,
     name: u.displayName ?? ctx.t('settings-name-unset', { name: visibleName(u) }),
     account: linkedUsername(ctx) ? `@${linkedUsername(ctx)}` : ctx.t('settings-account-none'),
@@ -52,7 +53,7 @@ export async function toggleNotifications(ctx: BotContext): Promise<void> {
 /** Settings → 📨 Mailings on/off (SPEC §2.1, §2.5): reminders and PMs are not affected. */
 export async function toggleMailings(ctx: BotContext): Promise<void> {
   await updateProfile(ctx.em, ctx.user, { mailings: !ctx.user.mailings });
-  await answerCallback(ctx, ctx.t('mailings-setting-changed', { state: ctx.t(ctx.user.mailings ? 'on' : 'off') }));
+  await answerCallback(ctx, ctx.t(ctx.user.mailings ? 'mailings-setting-on-toast' : 'mailings-setting-off-toast'));
 }
 
 /** Forgets the shared phone and its operator code (SPEC §2.1: it can be removed). */

@@ -1,4 +1,4 @@
-import type { Em } from '../../platform/db/orm.js';
+import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { User, type UserStatus } from '../users/index.js';
@@ -32,7 +32,8 @@ export function normalizeHandle(handle: string): string | null {
 export async function findByHandle(em: Em, handle: string, options: { banned?: boolean } = {}): Promise<User | null> {
   const name = normalizeHandle(handle);
   if (!name) return null;
-  const rows = await em.getConnection().execute<{ id: string; rank: number }[]>(
+  const rows = await execute<{ id: string; rank: number }[]>(
+    em,
     `select id, case when lower(username) = ? and account_state = 'active' then 0 else 1 end as rank
        from users
       where (lower(username) = ? and account_state = 'active') or lower(telegram_username) = ?
@@ -148,7 +149,8 @@ export async function sendPrivateMessage(
         limit 1`
     : `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users where id = ?`;
   const recipientParams = handle ? [handle, handle, handle] : [(to as { userId: string }).userId];
-  const rows = await em.getConnection().execute<PmRow[]>(
+  const rows = await execute<PmRow[]>(
+    em,
     `with s as (
        select ${PARTY_COLUMNS} from users
         where id = ? and status <> 'banned' and (account_state = 'active' or not ?::boolean)
@@ -264,7 +266,8 @@ export async function pmByTelegramCopy(em: Em, recipient: User, telegramMessageI
  * Banned users are left out.
  */
 export async function recentContacts(em: Em, me: User, limit: number): Promise<User[]> {
-  const rows = await em.getConnection().execute<{ other: string }[]>(
+  const rows = await execute<{ other: string }[]>(
+    em,
     `select other from (
        select case when from_id = ? then to_id else from_id end as other, max(id) as last
          from messages

@@ -1,4 +1,4 @@
-import type { Em, Orm } from '../../platform/db/orm.js';
+import { type Em, execute, type Orm } from '../../platform/db/orm.js';
 import { audienceSql, normalizeFilter } from './audience.js';
 import type { MailingContent } from './content.js';
 
@@ -53,7 +53,8 @@ const IDS = `array(select (jsonb_array_elements_text(?::jsonb))::bigint)`;
  * `recoverExpiredClaims` does. Called right after the mailing row is marked cancelled.
  */
 export async function expireCancelledDeliveries(em: Em, mailingId: string, now: Date): Promise<void> {
-  await em.getConnection().execute(
+  await execute(
+    em,
     `update deliveries set status = 'expired', error = 'cancelled', claimed_by = null, claimed_until = null, updated_at = ?
      where mailing_id = ? and status = 'pending'`,
     [now, mailingId],
@@ -65,7 +66,8 @@ export async function expireCancelledDeliveries(em: Em, mailingId: string, now: 
  * delivery row, which is what the mailing's unsubscribe count counts. Touches nothing the engine reads.
  */
 export async function markUnsubscribed(em: Em, mailingId: string, userId: string, on: boolean): Promise<void> {
-  await em.getConnection().execute(
+  await execute(
+    em,
     `update deliveries set unsubscribed_at = case when ? then coalesce(unsubscribed_at, now()) else null end
        where mailing_id = ? and user_id = ?`,
     [on, mailingId, userId],
@@ -80,7 +82,7 @@ export class DeliveryStore {
   ) {}
 
   private sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
-    return this.orm.em.getConnection().execute<T[]>(query, params, 'all');
+    return execute<T[]>(this.orm.em, query, params, 'all');
   }
 
   /** Starts one due mailing: marks it running and materialises its recipients in one transaction. */

@@ -1,4 +1,4 @@
-import type { Em } from '../../platform/db/orm.js';
+import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
 import type { User } from '../users/index.js';
@@ -297,7 +297,8 @@ export async function cancelMailing(em: Em, actor: User | null, id: string, now 
   const mailing = await findMailing(em, id);
   if (mailing.status === 'completed' || mailing.status === 'cancelled')
     throw new DomainError('mailing_finished', `The mailing is already ${mailing.status}`);
-  const updated = await em.getConnection().execute<{ id: string }[]>(
+  const updated = await execute<{ id: string }[]>(
+    em,
     `update mailings set status = 'cancelled', cancelled_at = ?, updated_at = ?
      where id = ? and status in ('scheduled', 'running', 'paused') returning id`,
     [now, now, mailing.id],
@@ -342,7 +343,8 @@ export async function pauseMailing(em: Em, actor: User | null, id: string, now =
 /** Resumes a paused mailing where it stopped: its pending rows, in the same order, before its end. */
 export async function resumeMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
   const mailing = await findMailing(em, id);
-  const updated = await em.getConnection().execute<{ id: string }[]>(
+  const updated = await execute<{ id: string }[]>(
+    em,
     `update mailings set status = 'running', paused_at = null, updated_at = ?
      where id = ? and status = 'paused' and end_at > ? returning id`,
     [now, mailing.id, now],
@@ -389,7 +391,8 @@ async function deliveryTotals(
   const counts = new Map<string, DeliveryCounts>(ids.map((id) => [id, zeroCounts()]));
   const unsubscribes = new Map<string, number>(ids.map((id) => [id, 0]));
   if (!ids.length) return { counts, unsubscribes };
-  const rows = await em.getConnection().execute<{ mailing_id: string; status: DeliveryStatus; n: string; u: string }[]>(
+  const rows = await execute<{ mailing_id: string; status: DeliveryStatus; n: string; u: string }[]>(
+    em,
     `select mailing_id::text as mailing_id, status, count(*) as n, count(unsubscribed_at) as u from deliveries
        where mailing_id = any(array(select (jsonb_array_elements_text(?::jsonb))::bigint)) group by mailing_id, status`,
     [JSON.stringify(ids)],

@@ -1,4 +1,4 @@
-import type { Em } from '../../platform/db/orm.js';
+import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RemindBefore, TaskStatus } from './task.entities.js';
 import { isId, type PartyView, type TaskView, toPartyView } from './tasks.js';
@@ -123,7 +123,8 @@ export async function listTasks(
   } else if (cursor) {
     where.add('t.id < ?', cursor.id);
   }
-  const rows = await em.getConnection().execute<TaskRow[]>(
+  const rows = await execute<TaskRow[]>(
+    em,
     `select t.id, t.title, t.description, t.status, t.due_at, t.remind_before, t.tags, t.comment_count,
             t.created_at, t.updated_at, ${PARTY('o')}, ${PARTY('a')}
        from tasks t
@@ -204,7 +205,8 @@ export async function taskSummaries(
   scope: TaskScope = 'all',
 ): Promise<TaskSummary[]> {
   const where = filterSql(userId, scope, q);
-  const rows = await em.getConnection().execute<TaskRow[]>(
+  const rows = await execute<TaskRow[]>(
+    em,
     `select t.id, t.title, t.status, t.due_at, t.owner_id, t.assignee_id
        from tasks t
       where ${where.sql}

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { DriverException } from '@mikro-orm/core';
 import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
 import { MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
@@ -81,13 +82,19 @@ export async function migrate(orm: Orm, log?: Logger): Promise<void> {
 /**
  * Runs raw SQL in `em`'s transaction when it has one. `getConnection().execute` alone takes a
  * fresh pooled connection, which inside `em.transactional` would wait on the transaction's own
- * row locks (a self-deadlock) and see none of its writes.
+ * row locks (a self-deadlock) and see none of its writes. Its errors are the driver's own; they
+ * are converted as the ORM converts its own queries' errors, so an unreachable PostgreSQL is told
+ * apart the same way (unavailable.ts) whichever way a query was made.
  */
-export function execute<T = Record<string, unknown>[]>(
+export async function execute<T = Record<string, unknown>[]>(
   em: Em,
   sql: string,
   params: unknown[] = [],
   method: 'all' | 'get' | 'run' = 'all',
 ): Promise<T> {
-  return em.getConnection().execute(sql, params, method, em.getTransactionContext()) as Promise<T>;
+  try {
+    return (await em.getConnection().execute(sql, params, method, em.getTransactionContext())) as T;
+  } catch (err) {
+    throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
+  }
 }

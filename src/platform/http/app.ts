@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { except } from 'hono/combine';
 import type { Config } from '../../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
@@ -48,7 +47,7 @@ export interface ApiDeps {
  * Builds the HTTP app. The middleware order matters:
  * 1. request context (id, logger, access log, metrics) — outermost, so it sees every final status;
  * 2. security headers — strict for the JSON API, a docs-only policy on /docs, the console's own on /console;
- * 3. body limit — before any handler or validator reads the body.
+ * 3. body limit — before any handler or validator reads the body (GET and HEAD have none).
  * Errors of any layer end in the one onError (errors.ts), unknown routes in notFound.
  */
 export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
@@ -64,19 +63,22 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     }),
   );
   // /docs and the console set policies of their own (docs.ts, console.ts).
-  app.use(except([DOCS_PATH, CONSOLE_PATH, `${CONSOLE_PATH}/*`, SANDBOX_PATH], apiSecureHeaders()));
-  app.use(
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        // The rest of the body is not read; closing the connection keeps clients from writing
-        // the remainder into the next request on a keep-alive connection.
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize} bytes`, undefined, {
-          Connection: 'close',
-        });
-      },
-    }),
-  );
+  const ownPolicy = (path: string) =>
+    path === DOCS_PATH || path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`) || path === SANDBOX_PATH;
+  const secureHeaders = apiSecureHeaders();
+  app.use((c, next) => (ownPolicy(c.req.path) ? next() : secureHeaders(c, next)));
+  const limitBody = bodyLimit({
+    maxSize,
+    onError: () => {
+      // The rest of the body is not read; closing the connection keeps clients from writing
+      // the remainder into the next request on a keep-alive connection.
+      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxSize} bytes`, undefined, {
+        Connection: 'close',
+      });
+    },
+  });
+  // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Fetch Request.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   if (deps.orm) app.use(ormContext(deps.orm));
   app.onError(createErrorHandler(deps.log));
   app.notFound(notFoundHandler);

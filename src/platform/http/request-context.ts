@@ -66,11 +66,12 @@ export function requestContext({
     c.set('requestId', requestId);
     c.set('log', reqLog);
 
+    // Set before the handler runs, so it is part of the response built (see secure-headers.ts).
+    c.header(REQUEST_ID_HEADER, requestId);
     let status = 500; // stays so only if something below throws past onError (a non-Error value)
     try {
       await next();
       status = c.res.status;
-      c.header(REQUEST_ID_HEADER, requestId);
     } finally {
       const seconds = (performance.now() - started) / 1000;
       const route = hide(routePattern(c));

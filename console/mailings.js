@@ -304,7 +304,8 @@ const ACTIONS = [
   { name: 'resume', when: (m) => m.status === 'paused' },
   { name: 'cancel', when: (m) => LIVE.has(m.status), confirm: true },
   { name: 'test', when: () => true, done: 'mail.done.test' },
-  { name: 'recall', when: (m) => (m.counts.sent ?? 0) > 0, confirm: true },
+  // Once: a recalled mailing carries `recall` (its progress), and the API refuses a second one.
+  { name: 'recall', when: (m) => (m.counts.sent ?? 0) > 0 && !m.recall, confirm: true },
 ];
 
 export async function mailingCard(ctx) {
@@ -372,7 +373,7 @@ export async function mailingCard(ctx) {
   };
   let shownActionsFor = '';
   const renderActions = () => {
-    const key = `${mailing.status}:${(mailing.counts.sent ?? 0) > 0}`;
+    const key = `${mailing.status}:${(mailing.counts.sent ?? 0) > 0}:${Boolean(mailing.recall)}`;
     if (key === shownActionsFor) return;
     shownActionsFor = key;
     const buttons = ACTIONS.filter((a) => ops.has(`POST /mailings/{id}/${a.name}`) && a.when(mailing)).map((a) =>

@@ -768,6 +768,21 @@ mailing-delete = 🗑 Delete
 mailing-delete-confirm = Delete mailing #{ $id }? It has not started; nothing will be sent.
 mailing-delete-yes = 🗑 Yes, delete it
 mailing-deleted = Mailing #{ $id } deleted.
+mailing-recall = ↩️ Recall
+mailing-recall-confirm = ↩️ Recall mailing #{ $id }? { $sent ->
+        [one] Its { $sent } sent message is
+       *[other] Its { $sent } sent messages are
+    } deleted from the recipients’ chats, at the mailing rate. Telegram allows this for 48 hours after sending; older messages stay.
+mailing-recall-stops = Sending stops first: the mailing is cancelled.
+mailing-recall-yes = ↩️ Yes, delete them
+mailing-recall-started = Recall started: the messages are being deleted.
+mailing-recall-too-late = Too late: Telegram lets a bot delete its messages only for 48 hours.
+mailing-recall-nothing = Nothing has been sent yet, so there is nothing to recall.
+mailing-card-recalling = ↩️ Recalling: deleted { $recalled } · failed { $failed } · left { $left }
+mailing-card-recalled = ↩️ Recalled: deleted { $recalled } · could not delete { $failed }
+mailing-card-clicks = 👆 clicks { $clicks } ({ $buttons })
+mailing-buttons-clicks-counted = 👆 Clicks are counted: each button opens a short link via { $url } that counts the tap (once per recipient and button) and forwards to your address.
+mailing-buttons-clicks-off = 👆 Clicks are not counted: { $url } cannot be reached from the internet (set PUBLIC_URL to a public address), so the buttons open your addresses directly.
 mailing-media-photo = 🖼 Photo
 mailing-media-video = 🎬 Video
 mailing-media-animation = 🎞 GIF

@@ -817,6 +817,23 @@ mailing-delete = 🗑 Удалить
 mailing-delete-confirm = Удалить рассылку #{ $id }? Она ещё не началась, никто ничего не получит.
 mailing-delete-yes = 🗑 Да, удалить
 mailing-deleted = Рассылка #{ $id } удалена.
+mailing-recall = ↩️ Отозвать
+mailing-recall-confirm = ↩️ Отозвать рассылку #{ $id }? { $sent ->
+        [one] { $sent } отправленное сообщение будет удалено
+        [few] { $sent } отправленных сообщения будут удалены
+        [many] { $sent } отправленных сообщений будут удалены
+       *[other] { $sent } отправленного сообщения будут удалены
+    } из чатов адресатов со скоростью рассылки. Telegram разрешает это в течение 48 часов после отправки; более старые сообщения останутся.
+mailing-recall-stops = Сначала остановится отправка: рассылка будет отменена.
+mailing-recall-yes = ↩️ Да, удалить
+mailing-recall-started = Отзыв начат: сообщения удаляются.
+mailing-recall-too-late = Поздно: Telegram позволяет боту удалять свои сообщения только в течение 48 часов.
+mailing-recall-nothing = Ещё ничего не отправлено — отзывать нечего.
+mailing-card-recalling = ↩️ Идёт отзыв: удалено { $recalled } · не удалось { $failed } · осталось { $left }
+mailing-card-recalled = ↩️ Отозвана: удалено { $recalled } · не удалось удалить { $failed }
+mailing-card-clicks = 👆 переходы { $clicks } ({ $buttons })
+mailing-buttons-clicks-counted = 👆 Переходы считаются: каждая кнопка открывает короткую ссылку через { $url }, которая учитывает нажатие (одно на адресата и кнопку) и ведёт на ваш адрес.
+mailing-buttons-clicks-off = 👆 Переходы не считаются: { $url } недоступен из интернета (укажите в PUBLIC_URL публичный адрес), поэтому кнопки ведут прямо на ваши адреса.
 mailing-media-photo = 🖼 Фото
 mailing-media-video = 🎬 Видео
 mailing-media-animation = 🎞 GIF

@@ -1,7 +1,7 @@
 import { LinkToken, RefreshToken, Registration } from './features/accounts/index.js';
 import { AuditEntry } from './features/audit/index.js';
 import { Message } from './features/chat/index.js';
-import { Delivery, Mailing } from './features/mailings/index.js';
+import { Delivery, Mailing, MailingClick } from './features/mailings/index.js';
 import { Comment, Task } from './features/tasks/index.js';
 import { Avatar, User } from './features/users/index.js';
 import { SigningKey } from './platform/auth/signing-key.entity.js';
@@ -22,5 +22,6 @@ export const entities = [
   Comment,
   Mailing,
   Delivery,
+  MailingClick,
   AuditEntry,
 ];

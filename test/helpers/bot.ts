@@ -23,6 +23,8 @@ export interface TestBotOptions {
   telegram?: FakeBotApi;
   mode?: 'polling' | 'webhook';
   adminTelegramIds?: number[];
+  /** PUBLIC_URL as the bot sees it (default http://localhost:3000). */
+  publicUrl?: string;
   /**
    * Where task changes go (reminders, list version). Defaults to a job runtime of the bot's own
    * under the test Redis prefix; its connections open only if a reminder is scheduled.
@@ -53,7 +55,7 @@ export function createTestBot(options: TestBotOptions): TestBot {
         botToken: TEST_BOT_TOKEN,
         telegramApiRoot: 'http://telegram.invalid',
         adminTelegramIds: options.adminTelegramIds ?? [],
-        publicUrl: 'http://localhost:3000',
+        publicUrl: options.publicUrl ?? 'http://localhost:3000',
       },
       log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       orm: options.db.orm,

@@ -29,7 +29,7 @@ export interface TestEnvironmentOptions {
   /** Routes of the test's own, added to the full API app (e.g. a protected probe route). */
   routes?: (services: Services) => Route[];
   /** How the environment's bot is built (admins, webhook mode); env.newBot() builds others. */
-  bot?: Pick<TestBotOptions, 'adminTelegramIds' | 'mode'>;
+  bot?: Pick<TestBotOptions, 'adminTelegramIds' | 'mode' | 'publicUrl'>;
 }
 
 /**

@@ -25,6 +25,29 @@ describe('the fake Bot API is as strict as Telegram', () => {
   const api = inProcess(fake);
   const html = { parse_mode: 'HTML' as const };
 
+  it('deletes as Telegram does: unknown → "not found", after 48 h → "can’t be deleted", blocked → 403', async () => {
+    const first = await api.sendMessage(31, 'one');
+    const second = await api.sendMessage(31, 'two');
+    const mine = fake.userMessage(31, { from: { id: 31, is_bot: false, first_name: 'U' }, text: 'from the user' });
+    expect(await api.deleteMessage(31, first.message_id)).toBe(true);
+    expect(fake.chat(31).map((m) => m.text)).toEqual(['two']);
+    expect(await refusal(api.deleteMessage(31, first.message_id))).toEqual({
+      code: 400,
+      description: 'Bad Request: message to delete not found',
+    });
+    expect((await refusal(api.deleteMessage(32, second.message_id))).description).toContain('not found');
+    // A bot may delete a user's message in a private chat too, within the same 48 hours.
+    expect(await api.deleteMessage(31, mine.message_id)).toBe(true);
+    fake.ageMessages(31, 48 * 3600 * 1000);
+    expect(await refusal(api.deleteMessage(31, second.message_id))).toEqual({
+      code: 400,
+      description: "Bad Request: message can't be deleted",
+    });
+    expect(fake.chat(31).map((m) => m.text)).toEqual(['two']);
+    fake.block(31);
+    expect((await refusal(api.deleteMessage(31, second.message_id))).code).toBe(403);
+  });
+
   it('keeps the chat with edits applied and refuses edits of unknown messages', async () => {
     const sent = await api.sendMessage(1, '<b>hi</b>', html);
     await api.editMessageText(1, sent.message_id, 'bye', html);

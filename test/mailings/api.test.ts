@@ -68,7 +68,15 @@ describe('mailings API (admin only)', () => {
       filter: { tags: ['api-x'] },
       window: { from: '09:00', to: '21:00' },
     });
-    expect(created.body.counts).toEqual({ pending: 0, processing: 0, sent: 0, error: 0, expired: 0, unknown: 0 });
+    expect(created.body.counts).toEqual({
+      pending: 0,
+      processing: 0,
+      sent: 0,
+      error: 0,
+      expired: 0,
+      unknown: 0,
+      recalled: 0,
+    });
     const id = created.body.id as string;
 
     const patched = await apiRequest(env.app, 'PATCH', `/mailings/${id}`, {

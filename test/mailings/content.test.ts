@@ -344,7 +344,7 @@ describe('over the API', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = (await res.text()).trim().split('\n');
-    expect(lines[0]).toBe('id,userId,chatId,status,attempts,error,sentAt,telegramMessageId');
+    expect(lines[0]).toBe('id,userId,chatId,status,attempts,error,sentAt,telegramMessageId,recallError');
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).every((l) => l.split(',')[3] === 'sent')).toBe(true);
 

@@ -16,7 +16,8 @@ export type AuditAction =
   | 'mailing.delete'
   | 'mailing.cancel'
   | 'mailing.pause'
-  | 'mailing.resume';
+  | 'mailing.resume'
+  | 'mailing.recall';
 
 /**
  * Records an admin action (who, what, when) in the same unit of work as the change itself:

@@ -1,9 +1,11 @@
 import type { BotContext } from '../../platform/bot/context.js';
 import type { Language } from '../../platform/i18n/languages.js';
 import type { Translate } from '../../platform/i18n/translator.js';
+import { escapeHtml } from '../../platform/telegram/html.js';
 import { formatLocal } from '../../platform/time/local-dates.js';
 import { LANGUAGE_NAMES } from '../users/index.js';
 import { contentPreview } from './content.js';
+import { RECALL_WINDOW_HOURS } from './deliveries.js';
 import type { MailingFilter } from './mailing.entities.js';
 import type { MailingView } from './mailings.js';
 
@@ -89,7 +91,7 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
   const { t, timezone: tz } = deps;
   const c = m.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
-  const done = c.sent + c.error + c.expired + c.unknown;
+  const done = c.sent + c.error + c.expired + c.unknown + c.recalled;
   const { bar, percent } = progressBar(done, total);
   const rate = m.status === 'running' ? await rateOf(deps, m, Date.now()) : 0;
   const left = c.pending + c.processing;
@@ -99,7 +101,7 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
       : left === 0 && total > 0
         ? humanizeDuration(t, 0)
         : t('mailing-eta-unknown');
-  return t('mailing-card', {
+  const card = t('mailing-card', {
     id: m.id,
     status: statusLabel(t, m.status),
     start: formatLocal(m.startAt, tz),
@@ -119,4 +121,39 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
     content: contentLine(t, m),
     unsubscribes: m.unsubscribes,
   });
+  return [card, ...cardExtras(t, m)].join('\n');
+}
+
+/** The card's lines about clicks (with buttons) and a recall (once asked for). */
+export function cardExtras(t: Translate, m: MailingView): string[] {
+  const lines: string[] = [];
+  if (m.clicksByButton) {
+    const perButton = (m.buttons ?? [])
+      .flat()
+      .map((b, i) => `${b.text}: ${m.clicksByButton?.flat()[i] ?? 0}`)
+      .join(' · ');
+    lines.push(t('mailing-card-clicks', { clicks: m.clicks, buttons: perButton }));
+  }
+  if (m.recall) {
+    lines.push(
+      t(m.recall.completedAt ? 'mailing-card-recalled' : 'mailing-card-recalling', {
+        recalled: m.counts.recalled,
+        failed: m.recall.failed,
+        left: Math.max(0, m.counts.sent - m.recall.failed),
+      }),
+    );
+    // Telegram's own words, escaped: the card is HTML.
+    for (const r of m.recall.reasons) lines.push(`   · ${escapeHtml(r.reason)}: ${r.count}`);
+  }
+  return lines;
+}
+
+/** Whether the card offers Recall: something sent, not recalled yet, the newest message under 48 h old. */
+export function canRecall(m: MailingView, now = Date.now()): boolean {
+  return (
+    !m.recall &&
+    m.counts.sent > 0 &&
+    m.lastSentAt !== null &&
+    now - new Date(m.lastSentAt).getTime() < RECALL_WINDOW_HOURS * 3600_000
+  );
 }

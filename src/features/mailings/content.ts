@@ -330,10 +330,15 @@ export function mailingCall(
   mailingId: string,
   content: MailingContent,
   unsubscribeLabel: string,
-  options: { paidBroadcast?: boolean } = {},
+  options: {
+    paidBroadcast?: boolean;
+    /** The URL a button opens (its index row by row): the engine's click links; default its own URL. */
+    buttonUrl?: (index: number, button: MailingButton) => string;
+  } = {},
 ): MailingCall {
+  let index = 0;
   const keyboard: Array<Array<Record<string, string>>> = (content.buttons ?? []).map((row) =>
-    row.map((b) => ({ text: b.text, url: b.url })),
+    row.map((b) => ({ text: b.text, url: options.buttonUrl ? options.buttonUrl(index++, b) : b.url })),
   );
   keyboard.push([{ text: unsubscribeLabel, callback_data: `${UNSUBSCRIBE_DATA}${mailingId}` }]);
   const format = content.entities

@@ -29,6 +29,20 @@ export interface Claimed {
   language: string;
 }
 
+/** A sent row claimed for recall. */
+export interface RecallClaim {
+  id: string;
+  mailing_id: string;
+  chat_id: string | number;
+  message_id: number | null;
+  attempts: number;
+  /** Sent 48 h ago or more: Telegram no longer allows deleting it. */
+  too_old: boolean;
+}
+
+/** Telegram lets a bot delete a message for 48 hours after it was sent. */
+export const RECALL_WINDOW_HOURS = 48;
+
 /** A `sent` answer waiting to be written (see SentLog). */
 export interface SentRecord {
   id: string;
@@ -200,12 +214,15 @@ export class DeliveryStore {
     );
   }
 
-  /** A mailing's content (null: the mailing is gone). */
-  async mailingContent(mailingId: string): Promise<MailingContent | null> {
-    const rows = await this.sql<{ text: string; entities: unknown; media: unknown; buttons: unknown }>(
-      `select text, entities, media, buttons from mailings where id = ?`,
-      [mailingId],
-    );
+  /** A mailing's content and click key (null: the mailing is gone). */
+  async mailingContent(mailingId: string): Promise<(MailingContent & { clickSecret: string | null }) | null> {
+    const rows = await this.sql<{
+      text: string;
+      entities: unknown;
+      media: unknown;
+      buttons: unknown;
+      click_secret: string | null;
+    }>(`select text, entities, media, buttons, click_secret from mailings where id = ?`, [mailingId]);
     const row = rows[0];
     if (!row) return null;
     const json = <T>(v: unknown): T | null =>
@@ -215,6 +232,7 @@ export class DeliveryStore {
       entities: json<MailingContent['entities']>(row.entities),
       media: json<MailingContent['media']>(row.media),
       buttons: json<MailingContent['buttons']>(row.buttons),
+      clickSecret: row.click_secret ?? null,
     };
   }
 
@@ -306,5 +324,100 @@ export class DeliveryStore {
        where id = ? and claimed_by = ? and status in ('processing', 'unknown')`,
       [error.slice(0, 1000), delayMs, id, this.workerId],
     );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Recall (SPEC §2.5): deleting the sent messages of a mailing whose `recall_requested_at` is set.
+  //
+  // A `sent` row's claim columns are free once it is recorded (recordSent clears
+  // `claimed_until`), so a recall claims it the same way: `claimed_by` and a lease in
+  // `claimed_until`. It ends `recalled` (`recalled_at`) or stays `sent` with `recall_error`.
+  // A worker that dies mid-recall leaves leases that expire and are cleared; the rows are then
+  // claimed again. Deleting twice is harmless: the second try answers "message to delete not
+  // found", which counts as recalled (the message is gone), so every row still ends terminal.
+
+  /**
+   * Claims up to `limit` sent rows of recalling mailings. `too_old`: sent 48 h ago or more, when
+   * Telegram no longer lets a bot delete it (the worker records that without asking Telegram).
+   */
+  async claimRecall(limit: number): Promise<RecallClaim[]> {
+    return this.sql<RecallClaim>(
+      `with c as (
+         select x.id from mailings m
+         cross join lateral (
+           select d.id from deliveries d
+           where d.mailing_id = m.id and d.status = 'sent' and d.recall_error is null and d.claimed_until is null
+             and coalesce(d.next_attempt_at, '-infinity') <= now()
+           limit ?
+           for update of d skip locked) x
+         where m.recall_requested_at is not null and m.recall_completed_at is null
+         limit ?)
+       update deliveries d set claimed_by = ?, claimed_until = now() + (? * interval '1 millisecond'), updated_at = now()
+       from c where d.id = c.id
+       returning d.id::text as id, d.mailing_id::text as mailing_id, d.chat_id, d.telegram_message_id as message_id,
+         d.attempts, (d.sent_at is null or d.sent_at <= now() - interval '${RECALL_WINDOW_HOURS} hours') as too_old`,
+      [limit, limit, this.workerId, this.leaseMs],
+    );
+  }
+
+  /** Extends the lease of recall claims still waiting in this worker's queue. */
+  async renewRecall(ids: string[]): Promise<void> {
+    await this.sql(
+      `update deliveries set claimed_until = now() + (? * interval '1 millisecond')
+       where id = any(${IDS}) and claimed_by = ? and status = 'sent' and claimed_until is not null`,
+      [this.leaseMs, JSON.stringify(ids), this.workerId],
+    );
+  }
+
+  /** The messages are gone: `recalled`. */
+  async recordRecalled(ids: string[]): Promise<void> {
+    await this.sql(
+      `update deliveries set status = 'recalled', recalled_at = now(), claimed_until = null, updated_at = now()
+       where id = any(${IDS}) and claimed_by = ? and status = 'sent' and claimed_until is not null`,
+      [JSON.stringify(ids), this.workerId],
+    );
+  }
+
+  /** Telegram refused to delete it (400, 403, …): stays `sent`, with the reason. */
+  async recordRecallFailure(id: string, error: string): Promise<void> {
+    await this.sql(
+      `update deliveries set recall_error = ?, claimed_until = null, updated_at = now()
+       where id = ? and claimed_by = ? and status = 'sent' and claimed_until is not null`,
+      [error.slice(0, 1000), id, this.workerId],
+    );
+  }
+
+  /** Not tried (stop, 429), or to be tried again after `delayMs` (5xx, network). */
+  async releaseRecall(ids: string[], delayMs = 0): Promise<void> {
+    await this.sql(
+      `update deliveries set claimed_until = null, updated_at = now(),
+         next_attempt_at = case when ? > 0 then now() + (? * interval '1 millisecond') else next_attempt_at end
+       where id = any(${IDS}) and claimed_by = ? and status = 'sent' and claimed_until is not null`,
+      [delayMs, delayMs, JSON.stringify(ids), this.workerId],
+    );
+  }
+
+  /** Recall claims whose worker died: to be claimed again (a delete that did happen answers "not found" then). */
+  async recoverExpiredRecallClaims(): Promise<number> {
+    const rows = await this.sql(
+      `update deliveries set claimed_until = null, updated_at = now()
+       where status = 'sent' and claimed_until < now() returning id`,
+    );
+    return rows.length;
+  }
+
+  /**
+   * Marks recalls with nothing left to do as completed: no row still being sent (a send in flight
+   * when the mailing was stopped may yet become `sent`) and every sent row recalled or failed.
+   */
+  async completeRecalls(): Promise<string[]> {
+    const rows = await this.sql<{ id: string }>(
+      `update mailings m set recall_completed_at = now(), updated_at = now()
+       where m.recall_requested_at is not null and m.recall_completed_at is null
+         and not exists (select 1 from deliveries d where d.mailing_id = m.id
+                         and (d.status in ('pending', 'processing') or (d.status = 'sent' and d.recall_error is null)))
+       returning m.id::text as id`,
+    );
+    return rows.map((r) => r.id);
   }
 }

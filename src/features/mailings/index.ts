@@ -5,4 +5,4 @@ export type { MailingScreens } from './bot/screens.js';
 export { buildMailingMenus, showMailingDialogBack } from './bot/screens.js';
 export { startAdminTicker } from './jobs/cards.js';
 export { MailingEngine, startMailingWorker } from './jobs/engine.js';
-export { Delivery, Mailing } from './mailing.entities.js';
+export { Delivery, Mailing, MailingClick } from './mailing.entities.js';

@@ -3,7 +3,7 @@ import { User } from '../users/index.js';
 
 export const MAILING_STATUSES = ['scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
 export type MailingStatus = (typeof MAILING_STATUSES)[number];
-export const DELIVERY_STATUSES = ['pending', 'processing', 'sent', 'error', 'expired', 'unknown'] as const;
+export const DELIVERY_STATUSES = ['pending', 'processing', 'sent', 'error', 'expired', 'unknown', 'recalled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A formatting entity of Telegram (bold, link, …) over the text, in UTF-16 code units. */
@@ -63,6 +63,15 @@ const MailingSchema = defineEntity({
     recipientCount: p.integer().default(0),
     cancelledAt: p.datetime().nullable(),
     pausedAt: p.datetime().nullable(),
+    /**
+     * The key of this mailing's click links (clicks.ts): each recipient's button opens
+     * `PUBLIC_URL/r/<code>`, the code signed with it, so nobody can make up another recipient's
+     * click or a link to anywhere else. Never shown (lazy: loaded only by the SQL that needs it).
+     */
+    clickSecret: p.string().length(32).nullable().lazy(),
+    /** Recall (SPEC §2.5): when an admin asked to delete the sent messages, and when every one was dealt with. */
+    recallRequestedAt: p.datetime().nullable(),
+    recallCompletedAt: p.datetime().nullable(),
     completedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
@@ -113,6 +122,10 @@ const DeliverySchema = defineEntity({
     sentAt: p.datetime().nullable(),
     telegramMessageId: p.integer().nullable(),
     error: p.text().nullable(),
+    /** Recall: when the sent message was deleted (status `recalled`). */
+    recalledAt: p.datetime().nullable(),
+    /** Recall: why the sent message could not be deleted (the row stays `sent`). */
+    recallError: p.text().nullable(),
     /** When the recipient pressed 🔕 Unsubscribe under this mailing's message (null again after Undo). */
     unsubscribedAt: p.datetime().nullable(),
     updatedAt: p
@@ -123,3 +136,24 @@ const DeliverySchema = defineEntity({
 });
 export class Delivery extends DeliverySchema.class {}
 DeliverySchema.setClass(Delivery);
+
+/**
+ * A recipient's first tap on one URL button of a mailing (SPEC §2.5 clicks): one row per delivery
+ * and button, so a repeated tap redirects again but is not counted again. Written by clicks.ts only.
+ */
+const MailingClickSchema = defineEntity({
+  name: 'MailingClick',
+  tableName: 'mailing_clicks',
+  uniques: [{ name: 'mailing_clicks_delivery_button_unique', properties: ['delivery', 'button'] }],
+  indexes: [{ name: 'mailing_clicks_mailing_idx', properties: ['mailing', 'button'] }],
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    mailing: () => p.manyToOne(Mailing).deleteRule('cascade'),
+    delivery: () => p.manyToOne(Delivery).deleteRule('cascade'),
+    /** The button's place among the mailing's buttons, row by row from 0. */
+    button: p.smallint(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class MailingClick extends MailingClickSchema.class {}
+MailingClickSchema.setClass(MailingClick);

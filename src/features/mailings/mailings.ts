@@ -3,8 +3,9 @@ import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
 import type { User } from '../users/index.js';
 import { audienceSql, normalizeFilter } from './audience.js';
+import { clickCounts, newClickSecret } from './clicks.js';
 import { type MailingContent, validateContent } from './content.js';
-import { expireCancelledDeliveries } from './deliveries.js';
+import { expireCancelledDeliveries, RECALL_WINDOW_HOURS } from './deliveries.js';
 import {
   DELIVERY_STATUSES,
   Delivery,
@@ -62,10 +63,27 @@ export interface MailingView {
   counts: DeliveryCounts;
   /** Recipients who pressed 🔕 Unsubscribe under this mailing (and did not undo it). */
   unsubscribes: number;
+  /** Taps on its URL buttons, once per recipient and button (clicks.ts); 0 when not counted. */
+  clicks: number;
+  /** The same per button, in the shape of `buttons` (null without buttons). */
+  clicksByButton: number[][] | null;
+  /** When the newest message of it was sent (null: none yet); a recall is possible for 48 h after. */
+  lastSentAt: Date | null;
+  recall: RecallView | null;
   createdAt: Date;
   pausedAt: Date | null;
   completedAt: Date | null;
   cancelledAt: Date | null;
+}
+
+/** A recall's progress: requested, done, and the messages Telegram would not delete. */
+export interface RecallView {
+  requestedAt: Date;
+  completedAt: Date | null;
+  /** Sent messages that could not be deleted (their reason is on the delivery). */
+  failed: number;
+  /** The commonest reasons of those failures, most frequent first (the single mailing's view only). */
+  reasons: Array<{ reason: string; count: number }>;
 }
 
 const invalid = (field: string, message: string, reason: string) =>
@@ -186,6 +204,7 @@ export async function createMailing(
     windowTo: window?.to ?? null,
     status: 'scheduled',
     createdBy: actor,
+    clickSecret: newClickSecret(),
   });
   await em.flush();
   audit(em, actor, 'mailing.create', { type: 'mailing', id: mailing.id }, { startAt, endAt, filter });
@@ -367,6 +386,51 @@ export async function resumeMailing(em: Em, actor: User | null, id: string, now 
   return getMailingView(em, mailing.id);
 }
 
+/**
+ * Recall (SPEC §2.5): the workers delete the mailing's sent messages at the mailing rate (jobs/
+ * recall.ts), each delivery ending `recalled` or keeping `sent` with the reason Telegram gave.
+ * Possible while its newest message is less than 48 hours old (Telegram's limit for bots; older
+ * ones are recorded as too old, not tried). A mailing still scheduled, running or paused is
+ * cancelled first, in the same statement: nothing more is sent, and what was in flight is
+ * recalled once it is recorded. Once per mailing. Refused, with nothing changed: nothing sent
+ * (`nothing_to_recall`), too late (`recall_too_late`), already recalled (`mailing_recalled`).
+ */
+export async function recallMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
+  const mailing = await findMailing(em, id);
+  if (mailing.recallRequestedAt) throw new DomainError('mailing_recalled', 'The mailing has already been recalled');
+  const conn = em.getConnection();
+  const [sent] = await conn.execute<{ n: string; last: Date | string | null }[]>(
+    `select count(*) as n, max(sent_at) as last from deliveries where mailing_id = ? and status = 'sent'`,
+    [mailing.id],
+  );
+  const lastSentAt = sent?.last ? new Date(sent.last) : null;
+  if (!Number(sent?.n ?? 0) || !lastSentAt)
+    throw new DomainError('nothing_to_recall', 'Nothing of this mailing has been sent; there is nothing to recall');
+  if (now.getTime() - lastSentAt.getTime() >= RECALL_WINDOW_HOURS * 3600_000)
+    throw new DomainError(
+      'recall_too_late',
+      `Telegram lets a bot delete a message for ${RECALL_WINDOW_HOURS} hours; the last one of this mailing was sent earlier`,
+      { lastSentAt: lastSentAt.toISOString() },
+    );
+  const updated = await conn.execute<{ was: string }[]>(
+    `with old as (select id, status from mailings where id = ? for update)
+     update mailings m set recall_requested_at = ?, updated_at = ?,
+       status = case when old.status in ('scheduled', 'running', 'paused') then 'cancelled' else old.status end,
+       cancelled_at = case when old.status in ('scheduled', 'running', 'paused') then ? else m.cancelled_at end
+     from old where m.id = old.id and m.recall_requested_at is null
+     returning old.status as was`,
+    [mailing.id, now, now, now],
+  );
+  const was = updated[0]?.was;
+  if (!was) throw new DomainError('mailing_recalled', 'The mailing has already been recalled');
+  const cancelled = was === 'scheduled' || was === 'running' || was === 'paused';
+  if (cancelled) await expireCancelledDeliveries(em, mailing.id, now);
+  audit(em, actor, 'mailing.recall', { type: 'mailing', id: mailing.id }, { sent: Number(sent?.n), cancelled });
+  await em.flush();
+  await em.refresh(mailing);
+  return getMailingView(em, mailing.id);
+}
+
 /** The content of a mailing as the sender builds it (content.ts `mailingCall`). */
 export const contentOf = (m: Pick<MailingView, 'text' | 'entities' | 'media' | 'buttons'>): MailingContent => ({
   text: m.text,
@@ -380,33 +444,63 @@ const zeroCounts = (): DeliveryCounts =>
 
 /** Counts per status of the given mailings (one grouped query). */
 export async function deliveryCounts(em: Em, ids: readonly string[]): Promise<Map<string, DeliveryCounts>> {
-  return (await deliveryTotals(em, ids)).counts;
+  return new Map([...(await deliveryTotals(em, ids))].map(([id, t]) => [id, t.counts]));
 }
 
-/** Counts per status and unsubscribes of the given mailings (one grouped query). */
-async function deliveryTotals(
-  em: Em,
-  ids: readonly string[],
-): Promise<{ counts: Map<string, DeliveryCounts>; unsubscribes: Map<string, number> }> {
-  const counts = new Map<string, DeliveryCounts>(ids.map((id) => [id, zeroCounts()]));
-  const unsubscribes = new Map<string, number>(ids.map((id) => [id, 0]));
-  if (!ids.length) return { counts, unsubscribes };
-  const rows = await execute<{ mailing_id: string; status: DeliveryStatus; n: string; u: string }[]>(
+/** What a mailing's view adds to the row: counts per status, unsubscribes, clicks, recall. */
+export interface MailingTotals {
+  counts: DeliveryCounts;
+  unsubscribes: number;
+  /** Clicks by button index. */
+  clicks: Map<number, number>;
+  lastSentAt: Date | null;
+  recallFailed: number;
+}
+
+/** The totals of the given mailings (a grouped query over deliveries, one over clicks). */
+async function deliveryTotals(em: Em, ids: readonly string[]): Promise<Map<string, MailingTotals>> {
+  const totals = new Map<string, MailingTotals>(
+    ids.map((id) => [
+      id,
+      { counts: zeroCounts(), unsubscribes: 0, clicks: new Map(), lastSentAt: null, recallFailed: 0 },
+    ]),
+  );
+  if (!ids.length) return totals;
+  const rows = await execute<
+    {
+      mailing_id: string;
+      status: DeliveryStatus;
+      n: string;
+      u: string;
+      f: string;
+      last: Date | string | null;
+    }[]
+  >(
     em,
-    `select mailing_id::text as mailing_id, status, count(*) as n, count(unsubscribed_at) as u from deliveries
+    `select mailing_id::text as mailing_id, status, count(*) as n, count(unsubscribed_at) as u,
+       count(recall_error) as f, max(sent_at) as last from deliveries
        where mailing_id = any(array(select (jsonb_array_elements_text(?::jsonb))::bigint)) group by mailing_id, status`,
     [JSON.stringify(ids)],
   );
   for (const row of rows) {
-    const id = String(row.mailing_id);
-    const c = counts.get(id);
-    if (c) c[row.status] = Number(row.n);
-    unsubscribes.set(id, (unsubscribes.get(id) ?? 0) + Number(row.u));
+    const t = totals.get(String(row.mailing_id));
+    if (!t) continue;
+    t.counts[row.status] = Number(row.n);
+    t.unsubscribes += Number(row.u);
+    t.recallFailed += Number(row.f);
+    if (row.status === 'sent' && row.last) t.lastSentAt = new Date(row.last);
   }
-  return { counts, unsubscribes };
+  for (const [id, clicks] of await clickCounts(em, ids)) {
+    const t = totals.get(id);
+    if (t) t.clicks = clicks;
+  }
+  return totals;
 }
 
-export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts(), unsubscribes = 0): MailingView {
+export function toMailingView(m: Mailing, totals?: MailingTotals): MailingView {
+  const counts = totals?.counts ?? zeroCounts();
+  let index = 0;
+  const clicksByButton = m.buttons ? m.buttons.map((row) => row.map(() => totals?.clicks.get(index++) ?? 0)) : null;
   return {
     id: m.id,
     text: m.text,
@@ -423,7 +517,18 @@ export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts(),
     status: m.status,
     recipientCount: m.recipientCount,
     counts,
-    unsubscribes,
+    unsubscribes: totals?.unsubscribes ?? 0,
+    clicks: clicksByButton ? clicksByButton.flat().reduce((a, b) => a + b, 0) : 0,
+    clicksByButton,
+    lastSentAt: totals?.lastSentAt ?? null,
+    recall: m.recallRequestedAt
+      ? {
+          requestedAt: m.recallRequestedAt,
+          completedAt: m.recallCompletedAt ?? null,
+          failed: totals?.recallFailed ?? 0,
+          reasons: [],
+        }
+      : null,
     createdAt: m.createdAt,
     pausedAt: m.pausedAt ?? null,
     completedAt: m.completedAt ?? null,
@@ -434,7 +539,16 @@ export function toMailingView(m: Mailing, counts: DeliveryCounts = zeroCounts(),
 export async function getMailingView(em: Em, id: string): Promise<MailingView> {
   const mailing = await findMailing(em, id);
   const totals = await deliveryTotals(em, [mailing.id]);
-  return toMailingView(mailing, totals.counts.get(mailing.id), totals.unsubscribes.get(mailing.id));
+  const view = toMailingView(mailing, totals.get(mailing.id));
+  if (view.recall?.failed) {
+    const rows = await execute<{ reason: string; n: string }[]>(em, 
+      `select recall_error as reason, count(*) as n from deliveries where mailing_id = ? and recall_error is not null
+         group by recall_error order by count(*) desc, recall_error limit 3`,
+      [mailing.id],
+    );
+    view.recall.reasons = rows.map((r) => ({ reason: r.reason, count: Number(r.n) }));
+  }
+  return view;
 }
 
 /** Newest first, a page at a time (`cursor` = the last id of the previous page). */
@@ -452,7 +566,7 @@ export async function listMailings(
     page.map((m) => m.id),
   );
   return {
-    items: page.map((m) => toMailingView(m, totals.counts.get(m.id), totals.unsubscribes.get(m.id))),
+    items: page.map((m) => toMailingView(m, totals.get(m.id))),
     nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
   };
 }
@@ -500,6 +614,9 @@ export interface DeliveryView {
   error: string | null;
   sentAt: Date | null;
   telegramMessageId: number | null;
+  recalledAt: Date | null;
+  /** Why the recall could not delete this recipient's message (the status stays `sent`). */
+  recallError: string | null;
   updatedAt: Date;
 }
 
@@ -507,11 +624,18 @@ export interface DeliveryView {
 export async function listDeliveries(
   em: Em,
   mailingId: string,
-  options: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined },
+  options: {
+    status?: DeliveryStatus | undefined;
+    /** `failed`: only the recipients whose message the recall could not delete. */
+    recall?: 'failed' | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ): Promise<{ items: DeliveryView[]; nextCursor: string | null }> {
   const mailing = await findMailing(em, mailingId);
   const where: Record<string, unknown> = { mailing: mailing.id };
   if (options.status) where.status = options.status;
+  if (options.recall === 'failed') where.recallError = { $ne: null };
   if (options.cursor) where.id = { $gt: options.cursor };
   const rows = await em.find(Delivery, where, { orderBy: { id: 'asc' }, limit: options.limit + 1 });
   const page = rows.slice(0, options.limit);
@@ -525,6 +649,8 @@ export async function listDeliveries(
       error: d.error ?? null,
       sentAt: d.sentAt ?? null,
       telegramMessageId: d.telegramMessageId ?? null,
+      recalledAt: d.recalledAt ?? null,
+      recallError: d.recallError ?? null,
       updatedAt: d.updatedAt,
     })),
     nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
@@ -546,7 +672,7 @@ export async function listMailingsPage(
     rows.map((m) => m.id),
   );
   return {
-    items: rows.map((m) => toMailingView(m, totals.counts.get(m.id), totals.unsubscribes.get(m.id))),
+    items: rows.map((m) => toMailingView(m, totals.get(m.id))),
     page: current,
     pages,
     total,

@@ -2,6 +2,7 @@ import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
+import { followClick as follow } from '../clicks.js';
 import { entitiesToHtml } from '../content.js';
 import { testMailing as sendTest } from '../jobs/test-send.js';
 import * as mailings from '../mailings.js';
@@ -24,6 +25,15 @@ function toDto(v: mailings.MailingView) {
     recipientCount: v.recipientCount,
     counts: v.counts,
     unsubscribes: v.unsubscribes,
+    clicks: v.clicks,
+    clicksByButton: v.clicksByButton,
+    recall: v.recall
+      ? {
+          requestedAt: new Date(v.recall.requestedAt).toISOString(),
+          completedAt: iso(v.recall.completedAt),
+          failed: v.recall.failed,
+        }
+      : null,
     createdAt: new Date(v.createdAt).toISOString(),
     pausedAt: iso(v.pausedAt),
   };
@@ -100,6 +110,22 @@ export const cancelMailing: H<'cancelMailing'> = async (c) =>
 export const pauseMailing: H<'pauseMailing'> = async (c) =>
   c.json(toDto(await mailings.pauseMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
 
+export const recallMailing: H<'recallMailing'> = async (c) =>
+  c.json(toDto(await mailings.recallMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 202);
+
+/** A page for a link that is not one (a browser shows it; no redirect). */
+const NOT_A_LINK = `<!doctype html><html><head><meta charset="utf-8"><title>Link not found</title></head>
+<body><h1>Link not found</h1><p>This link does not lead anywhere. It may have been mistyped.</p></body></html>`;
+
+export const followClick: H<'followClick'> = async (c) => {
+  const target = await follow(c.var.em, c.req.valid('param').code);
+  // The code never travels on to the target as a Referer; every tap asks again (counted once).
+  c.header('cache-control', 'no-store');
+  c.header('referrer-policy', 'no-referrer');
+  if (!target) return c.html(NOT_A_LINK, 404);
+  return c.redirect(target, 302);
+};
+
 export const resumeMailing: H<'resumeMailing'> = async (c) =>
   c.json(toDto(await mailings.resumeMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
 
@@ -117,7 +143,17 @@ export const testMailing =
       200,
     );
 
-const CSV_COLUMNS = ['id', 'userId', 'chatId', 'status', 'attempts', 'error', 'sentAt', 'telegramMessageId'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'userId',
+  'chatId',
+  'status',
+  'attempts',
+  'error',
+  'sentAt',
+  'telegramMessageId',
+  'recallError',
+] as const;
 const csvCell = (value: unknown) => {
   const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
   // Quoted when needed; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula.
@@ -132,7 +168,12 @@ export const listDeliveries: H<'listDeliveries'> = async (c) => {
     const lines = [CSV_COLUMNS.join(',')];
     let cursor: string | undefined = query.cursor;
     do {
-      const page = await mailings.listDeliveries(c.var.em, id, { status: query.status, limit: 1000, cursor });
+      const page = await mailings.listDeliveries(c.var.em, id, {
+        status: query.status,
+        recall: query.recall,
+        limit: 1000,
+        cursor,
+      });
       for (const d of page.items) lines.push(CSV_COLUMNS.map((k) => csvCell(d[k])).join(','));
       cursor = page.nextCursor ?? undefined;
       c.var.em.clear();
@@ -148,6 +189,7 @@ export const listDeliveries: H<'listDeliveries'> = async (c) => {
       items: page.items.map((d) => ({
         ...d,
         sentAt: iso(d.sentAt),
+        recalledAt: iso(d.recalledAt),
         updatedAt: new Date(d.updatedAt).toISOString(),
       })),
       nextCursor: page.nextCursor,

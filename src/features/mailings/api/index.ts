@@ -26,6 +26,9 @@ export function mailingsApi(services: Services) {
       .openapi(guarded(routes.pauseMailing), handlers.pauseMailing)
       .openapi(guarded(routes.resumeMailing), handlers.resumeMailing)
       .openapi(guarded(routes.testMailing), handlers.testMailing(services))
+      .openapi(guarded(routes.recallMailing), handlers.recallMailing)
       .openapi(guarded(routes.listDeliveries), handlers.listDeliveries)
+      // Public: a recipient's tap on a mailing button (the code is the credential).
+      .openapi(routes.followClick, handlers.followClick)
   );
 }

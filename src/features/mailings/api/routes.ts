@@ -81,6 +81,16 @@ const ButtonsSchema = z
     example: [[{ text: 'Open the shop', url: 'https://example.com/shop' }]],
   });
 
+const RecallSchema = z
+  .object({
+    requestedAt: z.string(),
+    completedAt: z.string().nullable().openapi({ description: 'When every sent message was deleted or failed' }),
+    failed: z.number().int().openapi({
+      description: 'Messages Telegram would not delete; each delivery says why (`recallError`, `?recall=failed`)',
+    }),
+  })
+  .openapi('MailingRecall', { description: 'Set once the mailing was recalled (POST /mailings/{id}/recall)' });
+
 export const MailingSchema = z
   .object({
     id: z.string(),
@@ -95,6 +105,15 @@ export const MailingSchema = z
     recipientCount: z.number().int(),
     counts: CountsSchema,
     unsubscribes: z.number().int().openapi({ description: 'Recipients who pressed 🔕 Unsubscribe under it' }),
+    clicks: z.number().int().openapi({
+      description:
+        'Taps on its URL buttons, counted once per recipient and button (only while PUBLIC_URL is public: the buttons then open PUBLIC_URL/r/<code>)',
+    }),
+    clicksByButton: z
+      .array(z.array(z.number().int()))
+      .nullable()
+      .openapi({ description: 'The clicks of each button, in the shape of `buttons`', example: [[12, 3]] }),
+    recall: RecallSchema.nullable(),
     createdAt: z.string(),
     pausedAt: z.string().nullable(),
   })
@@ -129,6 +148,14 @@ const DeliverySchema = z
     error: z.string().nullable(),
     sentAt: z.string().nullable(),
     telegramMessageId: z.number().int().nullable(),
+    recalledAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the recall deleted the message (status `recalled`)' }),
+    recallError: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Why the recall could not delete the message (the status stays `sent`)' }),
     updatedAt: z.string(),
   })
   .openapi('Delivery');
@@ -235,7 +262,18 @@ export const listDeliveries = createRoute({
   tags,
   security,
   summary: 'Per-recipient detail of a mailing (Accept: text/csv gives every row as CSV)',
-  request: { params: idParam, query: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), limit, cursor }) },
+  request: {
+    params: idParam,
+    query: z.strictObject({
+      status: z.enum(DELIVERY_STATUSES).optional(),
+      recall: z
+        .enum(['failed'])
+        .optional()
+        .openapi({ description: '`failed`: only the recipients whose message the recall could not delete' }),
+      limit,
+      cursor,
+    }),
+  },
   responses: {
     200: {
       description: 'A page (JSON), or every matching row (CSV)',
@@ -280,5 +318,57 @@ export const testMailing = createRoute({
   responses: {
     200: json(z.object({ messageId: z.number().int() }), 'Sent'),
     ...errorResponses(401, 403, 404, 409, 422),
+  },
+});
+export const recallMailing = createRoute({
+  method: 'post',
+  path: '/mailings/{id}/recall',
+  operationId: 'recallMailing',
+  tags,
+  security,
+  summary: 'Recall: delete the sent messages (within 48 h of the last send), at the mailing rate',
+  description: [
+    'The workers delete every sent message of the mailing through the same rate limit as sending; a 429',
+    'pauses them like sending. Each delivery ends `recalled`, or stays `sent` with `recallError` (e.g.',
+    "`400: Bad Request: message can't be deleted`, `403: Forbidden: bot was blocked by the user`); messages",
+    'sent 48 hours ago or more are not tried (Telegram no longer allows it). Progress: `counts.recalled` and',
+    '`recall` of the mailing. A scheduled, running or paused mailing is cancelled first (nothing more is',
+    'sent). 409 `nothing_to_recall` when nothing has been sent, `recall_too_late` when the last message is',
+    '48 hours old or more, `mailing_recalled` the second time; nothing is changed then.',
+  ].join('\n'),
+  request: { params: idParam },
+  responses: {
+    202: json(MailingSchema, 'Recall started: the mailing now'),
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
+export const followClick = createRoute({
+  method: 'get',
+  path: '/r/{code}',
+  operationId: 'followMailingClick',
+  tags,
+  security: [],
+  summary: "A mailing button's tracked link: counts the tap and redirects to the button's URL",
+  description: [
+    'Public (a recipient opens it from Telegram). The code names the recipient and the button and is',
+    "signed with the mailing's own key: the first tap per recipient and button is counted, later ones",
+    "only redirect. The target is always that mailing's own button URL; a malformed, unknown or made-up",
+    'code answers 404 and redirects nowhere.',
+  ].join('\n'),
+  request: {
+    params: z.object({
+      code: z.string().openapi({ param: { name: 'code', in: 'path' }, example: '2n9c.0Xq3vB1mK9aZp' }),
+    }),
+  },
+  responses: {
+    302: {
+      description: "Redirect to the button's URL",
+      headers: { Location: { description: 'The button URL', schema: { type: 'string', format: 'uri' } } },
+    },
+    404: {
+      description: 'Not a link of any mailing',
+      content: { 'text/html': { schema: z.string() } },
+    },
   },
 });

@@ -10,6 +10,7 @@ import { formatLocal, localParts, parseDueDate } from '../../../platform/time/lo
 import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
 import { FILTER_VALUES_MAX, normalizeFilter } from '../audience.js';
 import { audienceText, languageLabel } from '../card.js';
+import { isPublicUrl } from '../clicks.js';
 import {
   BUTTON_ROWS_MAX,
   BUTTON_TEXT_MAX,
@@ -141,6 +142,8 @@ export function contentProblem(t: Translate, err: DomainError): string {
 interface Me {
   locale: 'ru' | 'en';
   timezone: string;
+  /** PUBLIC_URL (absent in a conversation begun before it was kept here). */
+  publicUrl?: string;
 }
 
 /** A step's answer when ◀️ Back was pressed (the edit dialog only). */
@@ -416,7 +419,12 @@ export function mailingConversations(translator: Translator, screens: MailingScr
    */
   async function askButtons(step: Step): Promise<MailingButton[][] | null | typeof BACK> {
     const { conversation, t } = step;
-    const prompt = t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
+    // Whether taps will be counted (clicks.ts): said here, where the admin decides on buttons.
+    const publicUrl = step.me.publicUrl ?? '';
+    const clicksNote = isPublicUrl(publicUrl)
+      ? t('mailing-buttons-clicks-counted', { url: publicUrl })
+      : t('mailing-buttons-clicks-off', { url: publicUrl });
+    const prompt = `${t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX })}\n\n${clicksNote}`;
     const none = new InlineKeyboard().text(t(step.back ? 'mailing-buttons-none' : 'mailing-buttons-skip'), 'mn:skip');
     await step.prompt(prompt, promptKeyboard(step, none));
     for (;;) {
@@ -511,7 +519,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
   const whoAmI = (conversation: BotConversation) =>
     conversation.external(async (outer): Promise<Me | null> => {
       if (await denyUnlessAdmin(outer)) return null;
-      return { locale: outer.user.language, timezone: outer.user.timezone };
+      return { locale: outer.user.language, timezone: outer.user.timezone, publicUrl: outer.deps.config.publicUrl };
     });
 
   async function newMailing(conversation: BotConversation, ctx: ConvContext) {

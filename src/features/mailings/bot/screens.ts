@@ -7,10 +7,10 @@ import { type Screen, type ScreenHow, ScreenMenu, showScreen } from '../../../pl
 import { DomainError } from '../../../platform/errors.js';
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
-import { statusLabel } from '../card.js';
+import { canRecall, statusLabel } from '../card.js';
 import { contentPreview } from '../content.js';
 import { sendMailingTo } from '../jobs/test-send.js';
-import { cancelMailing, contentOf, deleteMailing, pauseMailing, resumeMailing } from '../mailings.js';
+import { cancelMailing, contentOf, deleteMailing, pauseMailing, recallMailing, resumeMailing } from '../mailings.js';
 import {
   failedCount,
   failuresPage,
@@ -36,6 +36,7 @@ export interface MailingScreens {
   mailingCancel: Screen;
   mailingDelete: Screen;
   mailingFailures: Screen;
+  mailingRecall: Screen;
 }
 
 export const MAILING_CONVERSATIONS = { create: 'newMailing', edit: 'editMailing' } as const;
@@ -94,6 +95,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     const failed = failedCount(m);
     if (failed > 0)
       range.row().text({ text: ctx.t('mailing-failures', { count: failed }), payload: `${m.id}.f` }, goCard);
+    if (canRecall(m)) range.text({ text: ctx.t('mailing-recall'), payload: `${m.id}.v` }, goCard);
     range.row().text({ text: ctx.t('mailing-to-list'), payload: `${m.id}.l` }, goCard);
   });
 
@@ -123,6 +125,11 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     addPager(range, page, (target) => `${mailingId}.${target}.p`, goFailures);
     range.text({ text: ctx.t('mailing-failures-back'), payload: `${mailingId}.${page.page}.b` }, goFailures);
   });
+  const goRecall = (ctx: BotContext) => recallAction(ctx, screens);
+  const recall = new ScreenMenu('mlv', { autoAnswer: false, onMenuOutdated: goRecall });
+  recall
+    .text({ text: (ctx) => ctx.t('mailing-recall-yes'), payload: answer('y') }, goRecall)
+    .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goRecall);
 
   screens.mailings = {
     text: async (ctx) =>
@@ -152,7 +159,16 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     },
     menu: failures,
   };
-  return { menus: [list, card, cancel, remove, failures], screens };
+  screens.mailingRecall = {
+    text: (ctx) => {
+      const m = mailingsView(ctx).mailing;
+      const confirm = ctx.t('mailing-recall-confirm', { id: m?.id ?? '', sent: m?.counts.sent ?? 0 });
+      const live = m?.status === 'scheduled' || m?.status === 'running' || m?.status === 'paused';
+      return live ? `${confirm}\n${ctx.t('mailing-recall-stops')}` : confirm;
+    },
+    menu: recall,
+  };
+  return { menus: [list, card, cancel, remove, failures, recall], screens };
 }
 
 /** Opens a mailing's card and registers it for live updates while the mailing is not finished. */
@@ -269,6 +285,7 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
     await ctx.conversation.enter(MAILING_CONVERSATIONS.edit, m.id);
     return;
   }
+  if (action === 'v' && canRecall(m)) return showScreen(ctx, screens.mailingRecall);
   if (action === 'p' || action === 'u') {
     try {
       if (action === 'p') await pauseMailing(ctx.em, ctx.user, id);
@@ -338,4 +355,23 @@ async function cancelAction(ctx: BotContext, screens: MailingScreens): Promise<v
     throw err;
   }
   await openMailing(ctx, screens, id, 'edit', ctx.t('mailing-cancelled'));
+}
+
+/** Recall confirmed (or not): the card again, with a toast saying what happened. */
+async function recallAction(ctx: BotContext, screens: MailingScreens): Promise<void> {
+  if (await denyUnlessAdmin(ctx)) return;
+  const { id, action } = splitPayload(matchOf(ctx));
+  if (action !== 'y') return openMailing(ctx, screens, id);
+  try {
+    await recallMailing(ctx.em, ctx.user, id);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const toast: Record<string, string> = {
+      recall_too_late: 'mailing-recall-too-late',
+      nothing_to_recall: 'mailing-recall-nothing',
+    };
+    if (err.code === 'not_found') return openMailing(ctx, screens, id);
+    return openMailing(ctx, screens, id, 'edit', ctx.t(toast[err.code] ?? 'mailing-state-changed'));
+  }
+  await openMailing(ctx, screens, id, 'edit', ctx.t('mailing-recall-started'));
 }

@@ -75,7 +75,8 @@ export async function registerCard(
   messageId: number | undefined,
   keyboard: InlineKeyboardButton[][],
 ): Promise<void> {
-  if (!ctx.chat || messageId === undefined || m.status === 'completed' || m.status === 'cancelled') return;
+  const finished = (m.status === 'completed' || m.status === 'cancelled') && !(m.recall && !m.recall.completedAt);
+  if (!ctx.chat || messageId === undefined || finished) return;
   const card: LiveCard = {
     chatId: ctx.chat.id,
     messageId,

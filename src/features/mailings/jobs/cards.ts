@@ -66,7 +66,9 @@ export async function refreshLiveCards(services: Services): Promise<number> {
       await redis.srem(indexKey(keyPrefix), id);
       continue;
     }
-    const finished = view.status === 'completed' || view.status === 'cancelled';
+    // A recall in progress keeps the card live until it is done.
+    const finished =
+      (view.status === 'completed' || view.status === 'cancelled') && !(view.recall && !view.recall.completedAt);
     for (const card of cards) {
       const text = await renderMailingCard(
         { t: services.translator.forLocale(card.language), timezone: card.timezone, redis, keyPrefix },

@@ -37,7 +37,19 @@ export interface PreparedMessage {
   readonly url: URL;
   /** The JSON body after `{"chat_id":<id>` (starts with a comma, ends with the closing brace). */
   readonly tail: string;
+  /**
+   * With per-recipient values (click links): `tail` cut at each of them, so a send splices
+   * `parts[0] + fills[0] + parts[1] + …` (one fill fewer than parts); absent: `tail` as is.
+   */
+  readonly parts?: readonly string[];
 }
+
+/** What deleting a sent message (recall) came to. */
+export type DeleteOutcome =
+  | { kind: 'deleted' }
+  /** Telegram no longer has it (the recipient deleted it, or an earlier try of ours did): gone all the same. */
+  | { kind: 'gone' }
+  | Exclude<SendOutcome, { kind: 'sent' }>;
 
 export interface TransportOptions {
   /** Give up waiting for an answer after this long (the outcome is then unknown). */
@@ -48,7 +60,7 @@ export interface TransportOptions {
 
 interface BotApiAnswer {
   ok?: boolean;
-  result?: { message_id?: number };
+  result?: { message_id?: number } | boolean;
   error_code?: number;
   description?: string;
   parameters?: { retry_after?: number };
@@ -81,25 +93,63 @@ export class MailingTransport {
     });
   }
 
-  /** Any send call (content.ts `mailingCall`): the method and every field but `chat_id`. */
-  prepareCall(method: string, payload: Record<string, unknown>): PreparedMessage {
+  private urlOf(method: string): URL {
     let url = this.urls.get(method);
     if (!url) {
-      if (!/^send[A-Za-z]+$/.test(method)) throw new Error(`not a send method: ${method}`);
       url = new URL(`${this.base}${method}`);
       this.urls.set(method, url);
     }
-    const rest = JSON.stringify(payload);
-    return { url, tail: rest === '{}' ? '}' : `,${rest.slice(1)}` };
+    return url;
   }
 
-  /** Sends one message; never throws: every failure is classified. */
-  send(chatId: number | string, message: PreparedMessage): Promise<SendOutcome> {
-    const body = `{"chat_id":${Number(chatId)}${message.tail}`;
-    return new Promise<SendOutcome>((resolve) => {
+  /**
+   * Any send call (content.ts `mailingCall`): the method and every field but `chat_id`. `holes`
+   * are placeholder strings in the payload (in order) that each send fills with its own values.
+   */
+  prepareCall(method: string, payload: Record<string, unknown>, holes: readonly string[] = []): PreparedMessage {
+    if (!/^send[A-Za-z]+$/.test(method)) throw new Error(`not a send method: ${method}`);
+    const url = this.urlOf(method);
+    const rest = JSON.stringify(payload);
+    const tail = rest === '{}' ? '}' : `,${rest.slice(1)}`;
+    if (holes.length === 0) return { url, tail };
+    const parts: string[] = [];
+    let from = 0;
+    for (const hole of holes) {
+      const at = tail.indexOf(hole, from);
+      if (at < 0) throw new Error('a placeholder is missing from the prepared call');
+      parts.push(tail.slice(from, at));
+      from = at + hole.length;
+    }
+    parts.push(tail.slice(from));
+    return { url, tail, parts };
+  }
+
+  /** Sends one message (`fills`: the values of its holes); never throws: every failure is classified. */
+  send(chatId: number | string, message: PreparedMessage, fills?: readonly string[]): Promise<SendOutcome> {
+    let body = `{"chat_id":${Number(chatId)}`;
+    if (message.parts && fills) {
+      body += message.parts[0];
+      for (let i = 1; i < message.parts.length; i++) body += (fills[i - 1] ?? '') + message.parts[i];
+    } else body += message.tail;
+    return this.post(message.url, body, classifyAnswer);
+  }
+
+  /** Recall: deletes a message the mailing sent; never throws. */
+  deleteMessage(chatId: number | string, messageId: number): Promise<DeleteOutcome> {
+    const body = `{"chat_id":${Number(chatId)},"message_id":${Math.trunc(Number(messageId))}}`;
+    return this.post(this.urlOf('deleteMessage'), body, classifyDeleteAnswer);
+  }
+
+  /** One call; network failures are `retry` (not written) or `unknown` (written), as for sends. */
+  private post<T extends SendOutcome | DeleteOutcome>(
+    url: URL,
+    body: string,
+    classify: (answer: BotApiAnswer) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve) => {
       let written = false;
       let settled = false;
-      const settle = (outcome: SendOutcome) => {
+      const settle = (outcome: T) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -109,14 +159,15 @@ export class MailingTransport {
         if (settled) return;
         req.destroy();
         const detail = err.code ?? err.message;
+        // Both outcomes are members of SendOutcome and of DeleteOutcome alike.
         settle(
-          afterWrite
+          (afterWrite
             ? { kind: 'unknown', description: `network after the request was sent: ${detail}` }
-            : { kind: 'retry', description: `network: ${detail}` },
+            : { kind: 'retry', description: `network: ${detail}` }) as T,
         );
       };
       const req = this.request(
-        message.url,
+        url,
         {
           method: 'POST',
           agent: this.agent,
@@ -125,6 +176,7 @@ export class MailingTransport {
         (res) =>
           readAnswer(
             res,
+            classify,
             (outcome) => settle(outcome),
             (err) => fail(err, true),
           ),
@@ -143,7 +195,12 @@ export class MailingTransport {
   }
 }
 
-function readAnswer(res: IncomingMessage, done: (outcome: SendOutcome) => void, failed: (err: Error) => void) {
+function readAnswer<T>(
+  res: IncomingMessage,
+  classify: (answer: BotApiAnswer) => T,
+  done: (outcome: T) => void,
+  failed: (err: Error) => void,
+) {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('error', failed);
@@ -156,19 +213,19 @@ function readAnswer(res: IncomingMessage, done: (outcome: SendOutcome) => void, 
     } catch {
       // A proxy's error page: its status decides; a 2xx without JSON may have been delivered.
       if (status >= 200 && status < 300) {
-        done({ kind: 'unknown', description: `HTTP ${status} with a body that is not JSON` });
+        done({ kind: 'unknown', description: `HTTP ${status} with a body that is not JSON` } as T);
         return;
       }
       answer = { ok: false, error_code: status || 502, description: `HTTP ${status}: not a Bot API answer` };
     }
-    done(classifyAnswer(answer));
+    done(classify(answer));
   });
 }
 
 /** What a Bot API answer means for the recipient's row. */
 export function classifyAnswer(answer: BotApiAnswer): SendOutcome {
   if (answer.ok === true) {
-    const id = answer.result?.message_id;
+    const id = typeof answer.result === 'object' ? answer.result.message_id : undefined;
     return typeof id === 'number'
       ? { kind: 'sent', messageId: id }
       : { kind: 'unknown', description: 'the Bot API answered ok without a message id' };
@@ -179,4 +236,13 @@ export function classifyAnswer(answer: BotApiAnswer): SendOutcome {
   if (code === 403) return { kind: 'blocked', description };
   if (code >= 500 || code === 0) return { kind: 'retry', description: `${code}: ${description}` };
   return { kind: 'rejected', description: `${code}: ${description}` };
+}
+
+/** What a Bot API answer to deleteMessage means for the recipient's row. */
+export function classifyDeleteAnswer(answer: BotApiAnswer): DeleteOutcome {
+  if (answer.ok === true) return { kind: 'deleted' };
+  if (answer.error_code === 400 && /message to delete not found/i.test(String(answer.description ?? '')))
+    return { kind: 'gone' };
+  const outcome = classifyAnswer(answer);
+  return outcome.kind === 'sent' ? { kind: 'deleted' } : outcome;
 }

@@ -32,8 +32,9 @@ import {
  * Faults: `blocked` / `badChats` (403 / 400 per chat), `flood(n, retryAfter)` (429),
  * `serverErrors(n)` (500), `resetBeforeBody(n)` / `resetAfterBody(n)` (network errors before the
  * call reached Telegram / after it was carried out), `slow(n, ms)` and `hang(n)` (timeouts),
- * `latencyMs` (every answer), `refuseFor(ms)` (connection refused), and `override(method, fn)`
- * for anything else.
+ * `latencyMs` (every answer), `refuseFor(ms)` (connection refused), `ageMessages(chatId, ms)`
+ * (a chat's messages become older, e.g. past the 48 h in which a bot may delete them), and
+ * `override(method, fn)` for anything else.
  */
 
 /** A Bot API call the bot made. */
@@ -139,7 +140,12 @@ type Fault =
 interface StoredMessage extends ChatMessage {
   /** The text (or caption) as Telegram parsed it: what "message is not modified" compares. */
   parsed: ParsedText;
+  /** When it was sent (ms; `ageMessages` moves it back). */
+  sentAt: number;
 }
+
+/** Telegram lets a bot delete a message in a private chat for 48 hours after it was sent. */
+const DELETE_WINDOW_MS = 48 * 3600 * 1000;
 
 /** Methods that answer `true` and change nothing the fake models. */
 const TRUE_METHODS = new Set([
@@ -386,6 +392,15 @@ export class BotApiStandIn {
     this.addFaults(method, n, { kind: 'hang' });
   }
 
+  /**
+   * The messages of a chat (the bot's and the user's) become `ms` older, as if sent that long
+   * before: after 48 h, deleteMessage refuses them as Telegram does ("message can't be deleted").
+   */
+  ageMessages(chatId: number, ms: number): void {
+    for (const m of this.chats.get(chatId)?.values() ?? []) m.sentAt -= ms;
+    for (const m of this.userMessages.get(chatId)?.values() ?? []) m.date -= Math.floor(ms / 1000);
+  }
+
   private addFaults(method: string, n: number, fault: Fault): void {
     const queue = this.faults.get(method) ?? [];
     for (let i = 0; i < n; i++) queue.push(fault);
@@ -423,7 +438,7 @@ export class BotApiStandIn {
 
   /** The bot's messages in a chat, oldest first, with edits applied (what the user sees). */
   chat(chatId: number): ChatMessage[] {
-    return [...(this.chats.get(chatId)?.values() ?? [])].map(({ parsed: _, ...m }) => m);
+    return [...(this.chats.get(chatId)?.values() ?? [])].map(({ parsed: _, sentAt: __, ...m }) => m);
   }
 
   /** Every message the bot has in any chat, by id. */
@@ -517,7 +532,7 @@ export class BotApiStandIn {
   botMessages(
     chatId: number,
   ): Array<ChatMessage & { entities: ParsedText['entities']; plain: string; edited: boolean }> {
-    return [...(this.chats.get(chatId)?.values() ?? [])].map(({ parsed, ...m }) => ({
+    return [...(this.chats.get(chatId)?.values() ?? [])].map(({ parsed, sentAt: _, ...m }) => ({
       ...m,
       plain: parsed.text,
       entities: parsed.entities,
@@ -735,8 +750,16 @@ export class BotApiStandIn {
         return this.asTelegramMessage(message);
       }
       case 'deleteMessage': {
-        // The fake knows only the bot's messages, not the users', so an unknown id is not refused.
-        this.chats.get(requireChat(p))?.delete(Number(p.message_id));
+        // As Telegram in a private chat: the bot's and the user's messages, for 48 hours.
+        const chatId = requireChat(p);
+        const id = Number(p.message_id);
+        const bots = this.chats.get(chatId)?.get(id);
+        const users = this.userMessages.get(chatId)?.get(id);
+        if (!bots && !users) throw badRequest('message to delete not found');
+        const sentAt = bots ? bots.sentAt : (users?.date ?? 0) * 1000;
+        if (now - sentAt >= DELETE_WINDOW_MS) throw badRequest("message can't be deleted");
+        if (bots) this.chats.get(chatId)?.delete(id);
+        else this.userMessages.get(chatId)?.delete(id);
         return true;
       }
       case 'deleteMessages': {
@@ -802,6 +825,7 @@ export class BotApiStandIn {
       chat_id: chatId,
       text: m.text,
       parsed: m.parsed,
+      sentAt: Date.now(),
       ...(m.replyMarkup ? { reply_markup: m.replyMarkup as ChatMessage['reply_markup'] } : {}),
     };
     if (this.keepPerChat <= 0) return message;

@@ -1,7 +1,9 @@
 ## common
 apology = 😔 Sorry, something went wrong on our side. Please try again; /menu always starts over.
+temporarily-unavailable = ⏳ Gramdesk is temporarily unavailable. Please try again in a minute.
 unknown-command = I don't know the command { $command }. /help lists what I can do.
-unknown-text = I'm not sure what you mean. Open the /menu or see /help.
+unknown-text = I'm not sure what you mean. If you were answering a question of mine, that dialog is no longer open (I may have been restarted): start it again from the /menu. /help lists what I can do.
+dialog-gone = This dialog is no longer open (I may have been restarted). Here is the menu: start again from there.
 stale-button = This button is no longer active. Here is the current menu.
 menu-outdated = The menu has changed; here is the current one.
 blocked = ⛔ Your access to Gramdesk has been blocked by an administrator.

@@ -19,6 +19,8 @@ import { createApi } from './platform/http/app.js';
 import { type HttpServer, startHttpServer } from './platform/http/server.js';
 import type { Logger } from './platform/logger.js';
 import { createMetrics } from './platform/metrics.js';
+import type { Outages } from './platform/outages.js';
+import type { Sweeper } from './platform/queue/sweep.js';
 import { connectRedis, createRedis, type Redis } from './platform/redis.js';
 import type { Sandbox } from './platform/sandbox/sandbox.js';
 import { apiRoutes } from './routes.js';
@@ -59,8 +61,13 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   // Parse SERVICE_KEYS before connecting anywhere: a bad key is a configuration error.
   serviceTokenVerifierFor(config);
 
-  const redis = createRedis(config.redisUrl, { connectionName: 'gramdesk:main' });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  // Requests use this connection: while Redis is away a command fails at once (or after a bound),
+  // so a request answers 503 instead of waiting (issue 18).
+  const redis = createRedis(config.redisUrl, { connectionName: 'gramdesk:main', failFast: true });
+  let outages: Outages | undefined;
+  redis.on('error', (err) =>
+    outages ? outages.redisConnectionError(err, 'main') : log.warn({ err: err.message }, 'redis connection error'),
+  );
   // Check both dependencies at once, so an operator with both down learns it in one run.
   const [ormResult, redisResult] = await Promise.allSettled([
     createOrm({
@@ -96,7 +103,9 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     keyPrefix,
     fetch: options.fetch,
     botInfo: options.botInfo,
+    metrics,
   });
+  outages = services.outages;
   const { jobs, translator } = services;
   const botDeps: BotDeps = {
     config,
@@ -111,6 +120,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     userCache: attachUserCache(orm, redis, keyPrefix),
     chat: services.chat,
     limiter: services.limiter,
+    outages,
   };
   const needsBot = roles.includes('bot') || (roles.includes('api') && config.botMode === 'webhook');
   const bot = needsBot
@@ -129,6 +139,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       log,
       metrics,
       orm,
+      outages,
       routes: apiRoutes(services, { chatGateway }),
       readiness: {
         database: async () => {
@@ -136,6 +147,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
         },
         redis: async () => {
           await redis.ping();
+          await jobs.ping();
         },
       },
       ...(options.sandbox && config.sandbox
@@ -172,7 +184,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
   let adminTicker: { stop(): Promise<void> } | undefined;
   // PostgreSQL is the record, Redis can forget (issue 18): what is owed is re-queued from the
   // database at start-up and every minute.
-  const sweeps: Array<{ stop(): Promise<void> }> = [];
+  const sweeps: Sweeper[] = [];
   if (roles.includes('worker')) {
     mailingEngine = startMailingWorker(services);
     adminTicker = startAdminTicker(services);
@@ -180,6 +192,10 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     startReminderWorker(services);
     startChatDeliveryWorker(services);
     sweeps.push(startReminderSweep(services), startRegistrationExpirySweep(services));
+    // A Redis that comes back may have come back empty: re-queue what is owed now, not in a minute.
+    services.outages.onRecovered((dependency) => {
+      if (dependency === 'redis') for (const sweep of sweeps) void sweep.runUntilDone();
+    });
   }
 
   log.info({ roles, mode: config.botMode, database: config.databaseUrl ? 'postgresql' : 'pglite' }, 'gramdesk started');
@@ -195,6 +211,7 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
       await Promise.all(sweeps.map((sweep) => sweep.stop()));
       await Promise.all([jobs.close(), mailingEngine?.stop(), adminTicker?.stop()]);
       await options.sandbox?.close();
+      services.outages.close();
       await orm.close();
       await redis.quit().catch(() => redis.disconnect());
     })();

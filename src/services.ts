@@ -7,6 +7,8 @@ import type { SigningKeys } from './platform/auth/keys.js';
 import type { Orm } from './platform/db/orm.js';
 import { createTranslator } from './platform/i18n/translator.js';
 import type { Logger } from './platform/logger.js';
+import type { Metrics } from './platform/metrics.js';
+import { Outages } from './platform/outages.js';
 import { JobRuntime } from './platform/queue/runtime.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import type { Redis } from './platform/redis.js';
@@ -25,6 +27,8 @@ export interface ServiceBase {
   botInfo?: UserFromGetMe | undefined;
   /** Replaces the Redis rate limiter (benchmarks measure without limits). */
   limiter?: RateLimiter;
+  /** Where outages are shown (dependency_up and friends); tests and benchmarks may leave it out. */
+  metrics?: Metrics;
 }
 
 /**
@@ -34,7 +38,20 @@ export interface ServiceBase {
  */
 export function createServices(base: ServiceBase): Services {
   const { config, log, orm, redis, keys, keyPrefix } = base;
-  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`);
+  const outages = new Outages({
+    log,
+    metrics: base.metrics,
+    // While one is down, these are asked every second whether it is back.
+    checks: {
+      postgres: () => orm.em.fork().getConnection().execute('select 1'),
+      // Both connections requests use: the main one and the job producer's (each reconnects on its own).
+      redis: async () => {
+        await redis.ping();
+        await jobs.ping();
+      },
+    },
+  });
+  const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`, outages);
   const telegram = createTelegramApi(config, base.fetch);
   attachUserCache(orm, redis, keyPrefix);
   const translator = createTranslator();
@@ -49,6 +66,7 @@ export function createServices(base: ServiceBase): Services {
     telegram,
     bot: new BotIdentity(telegram, base.botInfo),
     keyPrefix,
+    outages,
     taskEffects: createTaskEffects({ redis, jobs, keyPrefix, telegram, translator, orm, log }),
     commentCache: createCommentCache({ redis, keyPrefix }),
     chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),

@@ -26,7 +26,18 @@ export interface RedisFactoryOptions {
   /** BullMQ's blocking connections need `null` here; everything else fails fast. */
   maxRetriesPerRequest?: number | null;
   connectionName?: string;
+  /**
+   * For the connections requests and producers use (issue 18): while Redis is away a command fails
+   * at once instead of waiting in ioredis's offline queue (which would also run it later, after
+   * the caller was told it failed — a job added twice when the client retries), and one that gets
+   * no answer within REDIS_COMMAND_TIMEOUT_MS fails too; the request answers 503. Not for blocking
+   * connections (BullMQ workers, subscribers), whose commands wait on purpose.
+   */
+  failFast?: boolean;
 }
+
+/** How long a fail-fast connection waits for an answer (see RedisFactoryOptions.failFast). */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_500;
 
 /**
  * The one place Redis connections are made. Connections are lazy so the caller decides when
@@ -38,8 +49,10 @@ export function createRedis(url: string, options: RedisFactoryOptions = {}): Red
     maxRetriesPerRequest: options.maxRetriesPerRequest === undefined ? 3 : options.maxRetriesPerRequest,
     connectionName: options.connectionName ?? 'gramdesk',
     enableAutoPipelining: true,
+    ...(options.failFast ? { enableOfflineQueue: false, commandTimeout: REDIS_COMMAND_TIMEOUT_MS } : {}),
     // Reconnect forever with a capped backoff: a Redis restart must not kill the app.
-    retryStrategy: (times) => Math.min(times * 200, 5_000),
+    // Capped at 2 s so every connection is back soon after Redis is (issue 18).
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
   };
   return new Redis(url, redisOptions);
 }

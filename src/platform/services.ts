@@ -4,6 +4,7 @@ import type { SigningKeys } from './auth/keys.js';
 import type { Orm } from './db/orm.js';
 import type { Translator } from './i18n/translator.js';
 import type { Logger } from './logger.js';
+import type { Outages } from './outages.js';
 import type { JobRuntime } from './queue/runtime.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Redis } from './redis.js';
@@ -27,6 +28,8 @@ export interface Services {
   bot: BotIdentity;
   /** Fixed-window rate limits in Redis shared by every process (PMs, room messages, ...). */
   limiter: RateLimiter;
+  /** This process's view of PostgreSQL and Redis outages: logged once, in /metrics, recovery listeners. */
+  outages: Outages;
   /** Prefix of every Redis key written by this deployment (tests give each file its own). */
   keyPrefix: string;
 }

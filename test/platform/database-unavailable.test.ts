@@ -1,6 +1,6 @@
 import { ConnectionException, DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable, outageLog } from '../../src/platform/db/unavailable.js';
+import { isDatabaseUnavailable } from '../../src/platform/db/unavailable.js';
 import { mapError } from '../../src/platform/http/errors.js';
 
 const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
@@ -40,26 +40,5 @@ describe('isDatabaseUnavailable: the one detector of "PostgreSQL is unreachable"
   ])('%s → not unavailable (still 500 or its own mapping)', (_name, err) => {
     expect(isDatabaseUnavailable(err)).toBe(false);
     expect(mapError(err).status).not.toBe(503);
-  });
-});
-
-describe('outageLog', () => {
-  it('logs the first error of an outage, not the next ones; a quiet spell ends it', () => {
-    const lines: string[] = [];
-    let t = 0;
-    const log = {
-      error: (_o: object, m: string) => lines.push(`error ${m}`),
-      info: (_o: object, m: string) => lines.push(`info ${m}`),
-    };
-    const outage = outageLog(log, 'PostgreSQL', 30_000, () => t);
-    expect(outage.seen(new Error('a'))).toBe(true);
-    t = 10_000;
-    expect(outage.seen(new Error('b'))).toBe(false);
-    t = 20_000;
-    expect(outage.seen(new Error('c'))).toBe(false);
-    expect(lines).toHaveLength(1);
-    t = 60_000;
-    expect(outage.seen(new Error('d'))).toBe(true);
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(['error', 'info', 'error']);
   });
 });

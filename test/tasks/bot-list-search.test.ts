@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { findTask, isTaskListRead, lastMessage, lastToast, seedTasks, sqlOf, tableState, userOf } from '../helpers/tasks.js';
+import {
+  findTask,
+  isTaskListRead,
+  lastMessage,
+  lastToast,
+  seedTasks,
+  sqlOf,
+  tableState,
+  userOf,
+} from '../helpers/tasks.js';
 
 /**
  * Issue 12, part B: the list shows due dates and marks overdue tasks, orders open tasks by due

@@ -162,7 +162,8 @@ export async function followClick(em: Em, code: string): Promise<string | null> 
 export async function clickCounts(em: Em, ids: readonly string[]): Promise<Map<string, Map<number, number>>> {
   const counts = new Map<string, Map<number, number>>(ids.map((id) => [id, new Map()]));
   if (!ids.length) return counts;
-  const rows = await execute<{ mailing_id: string; button: number; n: string }[]>(em, 
+  const rows = await execute<{ mailing_id: string; button: number; n: string }[]>(
+    em,
     `select mailing_id::text as mailing_id, button, count(*) as n from mailing_clicks
        where mailing_id = any(array(select (jsonb_array_elements_text(?::jsonb))::bigint)) group by mailing_id, button`,
     [JSON.stringify(ids)],

@@ -541,7 +541,8 @@ export async function getMailingView(em: Em, id: string): Promise<MailingView> {
   const totals = await deliveryTotals(em, [mailing.id]);
   const view = toMailingView(mailing, totals.get(mailing.id));
   if (view.recall?.failed) {
-    const rows = await execute<{ reason: string; n: string }[]>(em, 
+    const rows = await execute<{ reason: string; n: string }[]>(
+      em,
       `select recall_error as reason, count(*) as n from deliveries where mailing_id = ? and recall_error is not null
          group by recall_error order by count(*) desc, recall_error limit 3`,
       [mailing.id],

@@ -1,13 +1,10 @@
 import type { Em } from '../../platform/db/orm.js';
-import type { Language } from '../../platform/i18n/languages.js';
+import { languageFromTelegram } from '../../platform/i18n/languages.js';
 import { USER_TEXT_MAX, User } from './user.entity.js';
 import type { UserCache } from './user-cache.js';
 
-/** Telegram's language_code → our language: Russian for ru, uk, be, kk; English otherwise. */
-export function languageFromTelegram(code: string | undefined): Language {
-  const base = code?.toLowerCase().split('-')[0];
-  return base === 'ru' || base === 'uk' || base === 'be' || base === 'kk' ? 'ru' : 'en';
-}
+/** The one rule lives with the languages; the bot's outage answer needs it before a user is loaded. */
+export { languageFromTelegram };
 
 /** The fields of a Telegram `User` object we keep. */
 export interface TelegramProfile {

@@ -6,6 +6,7 @@ import type { Language } from '../i18n/languages.js';
 import type { Translate, Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { Outages } from '../outages.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { Redis } from '../redis.js';
 
@@ -35,6 +36,8 @@ export interface BotDeps {
   keyPrefix?: string;
   /** Per-sender limits shared by every process (PMs, room messages). */
   limiter: RateLimiter;
+  /** The process's outage view (PostgreSQL, Redis); without one the bot keeps its own. */
+  outages?: Outages;
 }
 
 /** What the platform's middlewares put on every context; the users feature adds `user`. */

@@ -3,11 +3,13 @@ import { sequentialize } from '@grammyjs/runner';
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, type BotConfig, lazySession, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import { Outages, unavailableDependency } from '../outages.js';
 import { htmlParseMode, interactiveRetry } from '../telegram/api-defaults.js';
 import { attachContext } from './attach-context.js';
 import { type BotContext, type BotDeps, type ConvContext, SESSION_VERSION, type SessionData } from './context.js';
 import { dedupeUpdates } from './dedupe.js';
 import { answerCallback } from './ui/answer.js';
+import { answerUnavailable, UnavailableNotices } from './unavailable.js';
 
 /** Sessions of users who have not written for this long are forgotten (they hold UI state only). */
 const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -58,10 +60,24 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
   const redisStorage = <T>(ttlSeconds: number) =>
     new RedisAdapter<T>({ instance: deps.redis, ttl: ttlSeconds, autoParseDates: false });
 
+  const outages = deps.outages ?? new Outages({ log: deps.log, metrics: deps.metrics });
+  const unavailableNotices = new UnavailableNotices();
+
   // The one middleware order (ARCHITECTURE rule 3). Each step relies on the ones before it.
   // 1. Error boundary: a failing handler answers with an apology, is logged, and the bot goes on.
   const app = bot.errorBoundary(async (err) => {
     const ctx = err.ctx;
+    // PostgreSQL or Redis away (issue 18): logged once per outage. A webhook answers 503 (the error
+    // goes on to the HTTP error handler), so Telegram delivers the update again later; polling
+    // cannot give an update back, so the user hears "temporarily unavailable" instead.
+    const dependency = unavailableDependency(err.error);
+    if (dependency) {
+      outages.down(dependency, err.error, { update_id: ctx.update.update_id });
+      if (options.mode === 'webhook') throw err.error;
+      outages.answered(dependency, 'bot');
+      await answerUnavailable(ctx, deps, unavailableNotices, dependency);
+      return;
+    }
     deps.metrics?.botErrors.inc();
     (ctx.log ?? deps.log).error({ err: err.error, update_id: ctx.update.update_id }, 'update handler failed');
     try {

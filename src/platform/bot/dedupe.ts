@@ -1,11 +1,14 @@
 import type { NextFunction } from 'grammy';
+import { unavailableDependency } from '../outages.js';
 import type { BotContext } from './context.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
 /**
  * Telegram re-sends a webhook update when our answer is slow or lost. Remember every
- * update_id for 24 h (shared by all API processes) and handle each one once.
+ * update_id for 24 h (shared by all API processes) and handle each one once. An update that
+ * failed because PostgreSQL or Redis was away is forgotten again: the webhook answers 503 and
+ * the redelivery must be handled, not skipped.
  */
 export function dedupeUpdates(keyPrefix: string) {
   return async (ctx: BotContext, next: NextFunction) => {
@@ -15,6 +18,11 @@ export function dedupeUpdates(keyPrefix: string) {
       ctx.log.info('duplicate update skipped');
       return;
     }
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      if (unavailableDependency(err)) await ctx.deps.redis.del(key).catch(() => undefined);
+      throw err;
+    }
   };
 }

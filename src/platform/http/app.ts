@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { Outages } from '../outages.js';
 import { registerSandbox, SANDBOX_PATH } from '../sandbox/routes.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { CONSOLE_PATH, registerConsole } from './console.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Each check throws if its dependency is unreachable. */
   readiness: Readiness;
+  /** The process's outage view (logged once, metrics); without one the app keeps its own. */
+  outages?: Outages;
   /** Telegram webhook, mounted only in webhook mode. `handler` is grammY's `webhookCallback(bot, 'hono', { secretToken })`. */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> | Response };
   /** Gives every request its own EntityManager (c.var.em); routes that touch the database need it. */
@@ -80,10 +83,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Fetch Request.
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   if (deps.orm) app.use(ormContext(deps.orm));
-  app.onError(createErrorHandler(deps.log));
+  const outages = deps.outages ?? new Outages({ log: deps.log, metrics: deps.metrics });
+  app.onError(createErrorHandler(deps.log, outages, deps.webhook?.path));
   app.notFound(notFoundHandler);
 
-  app.route('/', healthApi(deps));
+  app.route('/', healthApi({ ...deps, outages }));
   registerDocs(app, { publicUrl: deps.config.publicUrl });
   registerConsole(app);
 

@@ -3,9 +3,9 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable, outageLog } from '../db/unavailable.js';
 import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { Outages, UNAVAILABLE_RETRY_AFTER_SECONDS, unavailableDependency } from '../outages.js';
 import type { ApiEnv } from './context.js';
 
 /** The one error shape of SPEC §3: `{"error": {"code", "message", "details"?}}`. */
@@ -155,11 +155,14 @@ const INTERNAL: MappedError = {
   body: errorBody('internal_error', 'Something went wrong on our side; the error was logged'),
 };
 
-/** PostgreSQL unreachable (platform/db/unavailable.ts): a clean 503 the client may retry, never a 500. */
-const DATABASE_UNAVAILABLE: MappedError = {
+/**
+ * PostgreSQL or Redis unreachable (platform/outages.ts): a clean 503 the client may retry, never a
+ * 500. Telegram's webhook gets it too, and redelivers the update later.
+ */
+const DEPENDENCY_UNAVAILABLE: MappedError = {
   status: 503,
   body: errorBody('service_unavailable', 'The service is temporarily unavailable; retry later'),
-  headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+  headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
 };
 
 const INVALID_JSON_MESSAGE = 'The request body is not valid JSON';
@@ -231,7 +234,7 @@ export function mapError(err: unknown): MappedError {
     // Domain use cases re-validate their input with zod; a failure there is the client's input.
     return mapError(validationError(err.issues));
   }
-  if (isDatabaseUnavailable(err)) return DATABASE_UNAVAILABLE;
+  if (unavailableDependency(err)) return DEPENDENCY_UNAVAILABLE;
   if (err instanceof SyntaxError) {
     // A handler (or grammY's webhook adapter) called c.req.json() on a body that is not JSON.
     return { status: 400, body: errorBody('invalid_json', INVALID_JSON_MESSAGE) };
@@ -243,14 +246,20 @@ export function mapError(err: unknown): MappedError {
  * The app's one `onError`. Client errors are answered quietly (the access log has them);
  * server faults are logged with the request id, and the client gets a generic message.
  */
-export function createErrorHandler(fallbackLog: Logger): ErrorHandler<ApiEnv> {
-  // One error log per PostgreSQL outage, not one per request (issue 18).
-  const databaseOutage = outageLog(fallbackLog, 'PostgreSQL');
+export function createErrorHandler(
+  fallbackLog: Logger,
+  // One error log per outage, not one per request (issue 18).
+  outages: Outages = new Outages({ log: fallbackLog }),
+  webhookPath?: string,
+): ErrorHandler<ApiEnv> {
   return (err, c) => {
     const mapped = mapError(err);
     const log = c.get('log') ?? fallbackLog;
-    if (mapped === DATABASE_UNAVAILABLE) databaseOutage.seen(err, { reqId: c.get('requestId') });
-    else if (mapped.status >= 500) log.error({ err, reqId: c.get('requestId') }, 'request failed');
+    const dependency = mapped === DEPENDENCY_UNAVAILABLE ? unavailableDependency(err) : undefined;
+    if (dependency) {
+      outages.down(dependency, err, { reqId: c.get('requestId') });
+      outages.answered(dependency, webhookPath !== undefined && c.req.path === webhookPath ? 'webhook' : 'http');
+    } else if (mapped.status >= 500) log.error({ err, reqId: c.get('requestId') }, 'request failed');
     else if (err instanceof DomainError && !domainErrorStatus(err.code).known) {
       log.warn({ code: err.code }, 'DomainError code missing from DOMAIN_ERROR_STATUS; answered 422');
     } else log.debug({ code: mapped.body.error.code }, 'request rejected');

@@ -1,11 +1,17 @@
 import { type Job, type Processor, Queue, type QueueOptions, Worker, type WorkerOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
+import { isRedisConnectionError, type Outages } from '../outages.js';
 import { createRedis, type Redis } from '../redis.js';
 
 /**
  * BullMQ wiring shared by every background feature. One connection serves all queues
  * (producers); each worker gets its own, because BullMQ workers block on their connection.
  * BullMQ does not close connections it was given, so this class closes them.
+ *
+ * While Redis is away (issue 18): the producer connection fails fast (platform/redis.ts), so a
+ * request that enqueues answers 503 instead of waiting; workers wait on their blocking
+ * connections and resume by themselves; connection errors and failures of an outage go to
+ * `outages` (one line per outage) instead of one line per reconnect attempt or job.
  */
 export class JobRuntime {
   private readonly queues = new Map<string, Queue>();
@@ -18,11 +24,21 @@ export class JobRuntime {
     private readonly log: Logger,
     /** Key prefix of every BullMQ key; tests give each file its own. */
     private readonly prefix = 'gd:bull',
+    private readonly outages?: Outages,
   ) {}
 
-  private connection(name: string): Redis {
-    const redis = createRedis(this.redisUrl, { maxRetriesPerRequest: null, connectionName: `gramdesk:${name}` });
-    redis.on('error', (err) => this.log.warn({ err, connection: name }, 'redis connection error'));
+  private connection(name: string, blocking = true): Redis {
+    const redis = createRedis(
+      this.redisUrl,
+      blocking
+        ? { maxRetriesPerRequest: null, connectionName: `gramdesk:${name}` }
+        : { maxRetriesPerRequest: 3, failFast: true, connectionName: `gramdesk:${name}` },
+    );
+    redis.on('error', (err) =>
+      this.outages
+        ? this.outages.redisConnectionError(err, name)
+        : this.log.warn({ err, connection: name }, 'redis connection error'),
+    );
     this.connections.push(redis);
     return redis;
   }
@@ -30,7 +46,7 @@ export class JobRuntime {
   queue<T = unknown>(name: string, options: Omit<QueueOptions, 'connection' | 'prefix'> = {}): Queue<T> {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.producer ??= this.connection('producer');
+      this.producer ??= this.connection('producer', false);
       queue = new Queue(name, { ...options, connection: this.producer, prefix: this.prefix });
       this.queues.set(name, queue);
     }
@@ -47,12 +63,22 @@ export class JobRuntime {
       connection: this.connection(`worker:${name}`),
       prefix: this.prefix,
     });
-    worker.on('failed', (job: Job<T, R> | undefined, err) =>
-      this.log.error({ err, queue: name, job_id: job?.id, attempts: job?.attemptsMade }, 'job failed'),
-    );
-    worker.on('error', (err) => this.log.error({ err, queue: name }, 'worker error'));
+    worker.on('failed', (job: Job<T, R> | undefined, err) => {
+      const context = { queue: name, job_id: job?.id, attempts: job?.attemptsMade };
+      // A job that failed because PostgreSQL or Redis is away is retried; the outage is logged once.
+      if (!this.outages?.noticed(err, context)) this.log.error({ err, ...context }, 'job failed');
+    });
+    worker.on('error', (err) => {
+      if (this.outages && isRedisConnectionError(err)) this.outages.down('redis', err, { queue: name });
+      else if (!this.outages?.noticed(err, { queue: name })) this.log.error({ err, queue: name }, 'worker error');
+    });
     this.workers.push(worker);
     return worker;
+  }
+
+  /** Resolves when the producer connection (if one was made) answers: requests enqueue through it. */
+  async ping(): Promise<void> {
+    if (this.producer) await this.producer.ping();
   }
 
   /** Stops taking jobs, lets running ones finish (BullMQ waits for them), then closes connections. */

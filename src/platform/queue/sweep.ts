@@ -36,8 +36,13 @@ export async function ensureJob<T>(
 }
 
 export interface Sweeper {
-  /** Runs one sweep now (after the running one, if any). */
-  run(): Promise<void>;
+  /** Runs one sweep now (after the running one, if any); whether it succeeded. */
+  run(): Promise<boolean>;
+  /**
+   * Runs sweeps until one succeeds, `attempts` at most, `everyMs` apart: after a Redis outage
+   * (which may have emptied it), while the worker's connections are still coming back.
+   */
+  runUntilDone(attempts?: number, everyMs?: number): Promise<boolean>;
   /** Stops the timer and waits for a running sweep. */
   stop(): Promise<void>;
 }
@@ -52,7 +57,7 @@ export function startSweeper(
   log: Logger,
   intervalMs = SWEEP_INTERVAL_MS,
 ): Sweeper {
-  let running: Promise<void> | undefined;
+  let running: Promise<boolean> | undefined;
   let failing = false;
   let stopped = false;
   const once = () => {
@@ -61,10 +66,12 @@ export function startSweeper(
         if (failing) log.info({ sweep: name }, 'sweep recovered');
         failing = false;
         if (queued > 0) log.info({ sweep: name, queued }, 'sweep re-queued owed jobs');
+        return true;
       })
       .catch((err: unknown) => {
         if (!failing) log.warn({ err, sweep: name }, 'sweep failed; retrying every interval');
         failing = true;
+        return false;
       })
       .finally(() => {
         running = undefined;
@@ -76,10 +83,18 @@ export function startSweeper(
     if (!stopped) void once();
   }, intervalMs);
   timer.unref();
+  const run = async () => {
+    await running;
+    return stopped ? false : once();
+  };
   return {
-    async run() {
-      await running;
-      await once();
+    run,
+    async runUntilDone(attempts = 10, everyMs = 1_000) {
+      for (let i = 0; i < attempts && !stopped; i++) {
+        if (await run()) return true;
+        await new Promise((resolve) => setTimeout(resolve, everyMs).unref());
+      }
+      return false;
     },
     async stop() {
       stopped = true;

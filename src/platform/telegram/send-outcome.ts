@@ -20,12 +20,36 @@ export interface SendOptions {
 }
 
 /**
+ * Network errors that happen before a request is written: the Bot API was never reached (refused,
+ * no route, name not resolved, the connection could not be set up in time), so nothing was sent.
+ */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Whether a grammY HttpError says the request never reached the Bot API (undici puts the socket error in `cause`). */
+export function neverReachedTelegram(err: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof err !== 'object' || err === null) return false;
+  const { code, cause, errors, error } = err as { code?: unknown; cause?: unknown; errors?: unknown; error?: unknown };
+  if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return true;
+  const next = (e: unknown) => neverReachedTelegram(e, depth + 1);
+  return next(error) || next(cause) || (Array.isArray(errors) && errors.some(next));
+}
+
+/**
  * The one rule for a Telegram send made outside an update (jobs: notices, echoes, reminders),
  * ARCHITECTURE rule 7. Returns the result, or `null` when the user blocked the bot (403, marked
  * through `onBlocked`). A 429 pauses the budget and rethrows, like any other answer of Telegram
- * (5xx, 400): nothing was delivered, so the job is retried with backoff. A network error after
- * the request was written throws `UnrecoverableError` unless resending is harmless. Mailings
- * have their own transport with the same rules per delivery row (features/mailings/jobs/transport.ts).
+ * (5xx, 400): nothing was delivered, so the job is retried with backoff. So is a network error
+ * before the request was written (Telegram unreachable: refused, connect timeout). A network
+ * error after the request was written (no answer, connection cut) may hide a delivered message:
+ * it throws `UnrecoverableError` unless resending is harmless. Mailings have their own transport
+ * with the same rules per delivery row (features/mailings/jobs/transport.ts).
  */
 export async function sendOnce<T>(options: SendOptions, send: () => Promise<T>): Promise<T | null> {
   try {
@@ -38,7 +62,7 @@ export async function sendOnce<T>(options: SendOptions, send: () => Promise<T>):
     if (err instanceof GrammyError && err.error_code === 429) {
       await options.budget?.pause(err.parameters.retry_after ?? 1);
     }
-    if (err instanceof HttpError && !options.resendAfterNetworkError) {
+    if (err instanceof HttpError && !options.resendAfterNetworkError && !neverReachedTelegram(err)) {
       throw new UnrecoverableError(`network error while sending; not resent to avoid a duplicate: ${err.message}`);
     }
     throw err;

@@ -25,7 +25,8 @@ export type NotificationJob =
 export const notificationsQueue = (jobs: Services['jobs']) =>
   jobs.queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
     defaultJobOptions: {
-      attempts: 5,
+      // Telegram down or in a 429 storm: retried 1, 2, 4 … 512 s apart (about 17 minutes in all).
+      attempts: 10,
       backoff: { type: 'exponential', delay: 1_000 },
       removeOnComplete: 1000,
       removeOnFail: 5000,

@@ -67,7 +67,9 @@ export class ChatJobs {
   private get queue() {
     return this.services.jobs.queue<ChatDeliveryJob>(CHAT_DELIVERY_QUEUE, {
       defaultJobOptions: {
-        attempts: 5,
+        // Telegram down or in a 429 storm: retried 1, 2, 4 … 512 s apart (about 17 minutes in all),
+        // so an outage delays these messages instead of losing them (issue 18).
+        attempts: 10,
         backoff: { type: 'exponential', delay: 1_000 },
         removeOnComplete: 1000,
         removeOnFail: 5000,

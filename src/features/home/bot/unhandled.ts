@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Screens } from './menus.js';
@@ -11,7 +12,11 @@ export function unhandledFeature(screens: Screens) {
 
   composer.on('callback_query', async (ctx) => {
     // A button from an old message (or a forged payload): say so and turn the message into the current menu.
-    await answerCallback(ctx, ctx.t('stale-button'));
+    // A dialog's button with no dialog open: the dialog ended, or its state was lost with Redis
+    // (issue 18) — the user is told so rather than left wondering.
+    const data = ctx.callbackQuery.data ?? '';
+    const dialogButton = data.startsWith('ask:') || data.startsWith(DIALOG_PREFIX);
+    await answerCallback(ctx, ctx.t(dialogButton ? 'dialog-gone' : 'stale-button'));
     if (ctx.callbackQuery.message) await showScreen(ctx, screens.main, 'edit');
   });
 

@@ -170,7 +170,10 @@ export function startAdminTicker(services: Services): { stop(): Promise<void> } 
   };
   const timer = setInterval(() => {
     running ??= tick()
-      .catch((err: unknown) => services.log.warn({ err }, 'admin ticker failed'))
+      .catch((err: unknown) => {
+        // PostgreSQL or Redis away: the outage is logged once, not every tick.
+        if (!services.outages?.noticed(err)) services.log.warn({ err }, 'admin ticker failed');
+      })
       .finally(() => {
         running = undefined;
       });

@@ -61,7 +61,7 @@ interface Outgoing {
 }
 
 type EngineServices = Pick<Services, 'config' | 'log' | 'orm' | 'redis' | 'keyPrefix'> &
-  Partial<Pick<Services, 'translator'>>;
+  Partial<Pick<Services, 'translator' | 'outages'>>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +122,7 @@ export class MailingEngine {
       timeoutMs: options.timeoutMs,
       maxSockets: this.concurrency,
     });
-    this.sentLog = new SentLog(this.store, services.log);
+    this.sentLog = new SentLog(this.store, services.log, services.outages);
     this.translator = services.translator ?? createTranslator();
     this.recall = new RecallLoop(this.store, this.gate, this.transport, services.log, {
       concurrency: this.concurrency,
@@ -148,6 +148,14 @@ export class MailingEngine {
     this.transport.close();
   }
 
+  /**
+   * A loop's step failed; it retries after a pause. PostgreSQL or Redis being away is an outage,
+   * logged once by `outages` (issue 18), not once per retry of every loop.
+   */
+  private failed(err: unknown, message: string): void {
+    if (!this.services.outages?.noticed(err, { worker: this.workerId })) this.services.log.error({ err }, message);
+  }
+
   /** Sleeps `ms`, cut short by stop(). */
   private pause(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -167,7 +175,7 @@ export class MailingEngine {
       try {
         await this.tick();
       } catch (err) {
-        this.services.log.error({ err }, 'mailing housekeeping failed; retrying');
+        this.failed(err, 'mailing housekeeping failed; retrying');
       }
       await this.pause(this.tickMs);
     }
@@ -189,7 +197,7 @@ export class MailingEngine {
         if (ids.length) await this.store.renew(ids);
         if (recalls.length) await this.store.renewRecall(recalls);
       } catch (err) {
-        this.services.log.error({ err }, 'renewing mailing claims failed');
+        this.failed(err, 'renewing mailing claims failed');
       }
     }
   }
@@ -251,7 +259,7 @@ export class MailingEngine {
         else this.queue.push(...rows);
       })
       .catch((err: unknown) => {
-        this.services.log.error({ err }, 'claiming mailing recipients failed; retrying');
+        this.failed(err, 'claiming mailing recipients failed; retrying');
         return this.pause(1000);
       })
       .finally(() => {
@@ -291,7 +299,7 @@ export class MailingEngine {
         }
         await this.dispatch(this.queue.splice(0, taken));
       } catch (err) {
-        this.services.log.error({ err }, 'mailing dispatch failed; retrying');
+        this.failed(err, 'mailing dispatch failed; retrying');
         await this.pause(1000);
       }
     }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../../platform/logger.js';
+import type { Outages } from '../../../platform/outages.js';
 import type { DeliveryStore, SentRecord } from '../deliveries.js';
 
 /**
@@ -16,6 +17,8 @@ export class SentLog {
   constructor(
     private readonly store: DeliveryStore,
     private readonly log: Logger,
+    /** A write that failed because PostgreSQL is away is retried quietly (the outage is logged once). */
+    private readonly outages?: Outages,
     private readonly maxBatch = 500,
     private readonly delayMs = 100,
   ) {}
@@ -37,7 +40,9 @@ export class SentLog {
       try {
         await this.store.recordSent(batch);
       } catch (err) {
-        this.log.error({ err, rows: batch.length }, 'recording sent mailing messages failed; will retry');
+        if (!this.outages?.noticed(err, { rows: batch.length })) {
+          this.log.error({ err, rows: batch.length }, 'recording sent mailing messages failed; will retry');
+        }
         this.waiting.unshift(...batch);
         this.timer ??= setTimeout(() => void this.flush(), 1000);
       }

@@ -126,7 +126,9 @@ export function noticeKeyboard(
 export const remindersQueue = (jobs: Services['jobs']) =>
   jobs.queue<ReminderJob>(REMINDERS_QUEUE, {
     defaultJobOptions: {
-      attempts: 5,
+      // Telegram down or in a 429 storm: retried 2, 4 … 256 s apart (about 8 minutes); after that
+      // the sweep queues it again (the claim was given back), so a longer outage delays it too.
+      attempts: 8,
       backoff: { type: 'exponential', delay: 2_000 },
       removeOnComplete: true,
       removeOnFail: 1000,

@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
+import type { Dependency, Outages } from '../../outages.js';
 import type { ApiEnv } from '../context.js';
 import type * as routes from './routes.js';
 
@@ -15,16 +16,25 @@ export const READINESS_TIMEOUT_MS = 2_000;
 
 type CheckStatus = 'ok' | 'error';
 
-async function probe(name: string, check: () => Promise<void>, timeoutMs: number, log: Logger): Promise<CheckStatus> {
+async function probe(
+  name: string,
+  check: () => Promise<void>,
+  timeoutMs: number,
+  log: Logger,
+  outage?: { outages: Outages; dependency: Dependency },
+): Promise<CheckStatus> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     await Promise.race([check(), timeout]);
+    outage?.outages.up(outage.dependency);
     return 'ok';
   } catch (err) {
-    log.warn({ err, check: name }, 'readiness check failed');
+    // Probed every few seconds by an orchestrator: an outage is logged once, not per probe.
+    if (outage) outage.outages.down(outage.dependency, err, { check: name });
+    else log.warn({ err, check: name }, 'readiness check failed');
     return 'error';
   } finally {
     clearTimeout(timer);
@@ -36,12 +46,13 @@ export const health: RouteHandler<typeof routes.health, ApiEnv> = (c) => c.json(
 export function createReadyHandler(
   readiness: Readiness,
   timeoutMs = READINESS_TIMEOUT_MS,
+  outages?: Outages,
 ): RouteHandler<typeof routes.ready, ApiEnv> {
   return async (c) => {
     const log = c.get('log');
     const [database, redis] = await Promise.all([
-      probe('database', () => readiness.database(), timeoutMs, log),
-      probe('redis', () => readiness.redis(), timeoutMs, log),
+      probe('database', () => readiness.database(), timeoutMs, log, outages && { outages, dependency: 'postgres' }),
+      probe('redis', () => readiness.redis(), timeoutMs, log, outages && { outages, dependency: 'redis' }),
     ]);
     const checks = { database, redis };
     return database === 'ok' && redis === 'ok'

@@ -33,7 +33,8 @@ import {
  * `serverErrors(n)` (500), `resetBeforeBody(n)` / `resetAfterBody(n)` (network errors before the
  * call reached Telegram / after it was carried out), `slow(n, ms)` and `hang(n)` (timeouts),
  * `latencyMs` (every answer), `refuseFor(ms)` (connection refused), `ageMessages(chatId, ms)`
- * (a chat's messages become older, e.g. past the 48 h in which a bot may delete them), and
+ * (a chat's messages become older, e.g. past the 48 h in which a bot may delete them), time-boxed
+ * outages `outage(ms, 'server-error' | 'timeout')` and `floodStorm(ms, retryAfter)` (a 429 storm), and
  * `override(method, fn)` for anything else.
  */
 
@@ -129,6 +130,25 @@ export interface FakeBotApiOptions {
 /** Answers a call differently; returning undefined lets it be answered normally, throwing is a network error. */
 type Responder = (call: ApiCall) => unknown;
 
+/** An outage for a while (`outage`, `floodStorm`): every call of `methods` (null: all) until `until`. */
+interface OutageWindow {
+  kind: 'server-error' | 'timeout' | 'flood';
+  until: number;
+  methods: ReadonlySet<string> | null;
+  retryAfter: number;
+}
+
+/** The methods that send a message: what a 429 storm refuses by default. */
+const SENDING_METHODS = [
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendVoice',
+  'sendSticker',
+  'copyMessage',
+];
+
 type Fault =
   | { kind: 'flood'; retryAfter: number }
   | { kind: 'server-error' }
@@ -223,6 +243,7 @@ export class BotApiStandIn {
   private webhookUrl = '';
   private floodUntil = 0;
   private refusingUntil = 0;
+  private outages: OutageWindow[] = [];
   private readonly listeners = new Set<(event: StandInEvent) => void>();
   /** setMyCommands by scope and language (`scopeKey|language`). */
   private readonly commandSets = new Map<string, Array<{ command: string; description: string }>>();
@@ -253,6 +274,12 @@ export class BotApiStandIn {
       throw new FakeNetworkError('fetch failed: connect ECONNREFUSED (fake Bot API)', 'ECONNREFUSED');
     }
     const payload = { ...queryOf(href), ...parseBody(init?.body) };
+    const outage = this.outageFor(method);
+    if (outage?.kind === 'timeout') {
+      // Telegram cannot be reached: the call never arrives; the client gives up connecting.
+      await sleep(Math.min(100, Math.max(0, outage.until - Date.now())), init?.signal ?? undefined);
+      throw new FakeNetworkError('fetch failed: connect ETIMEDOUT (fake Bot API)', 'UND_ERR_CONNECT_TIMEOUT');
+    }
     try {
       const answer = await this.answer(method, payload, init?.signal ?? undefined);
       return jsonResponse(answer.status, answer.body);
@@ -319,6 +346,13 @@ export class BotApiStandIn {
     const url = req.url ?? '';
     const method = methodOf(url);
     // The fault belongs to the call that arrived first, not to the first whose body was read.
+    const outage = this.outageFor(method);
+    if (outage?.kind === 'timeout') {
+      // Nothing is read or carried out; the connection is held until the outage ends, then cut.
+      const timer = setTimeout(() => req.socket.destroy(), Math.max(0, outage.until - Date.now()));
+      req.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
     const fault = this.takeFault(method);
     if (fault?.kind === 'reset-before-body') {
       req.socket.destroy();
@@ -399,6 +433,31 @@ export class BotApiStandIn {
   ageMessages(chatId: number, ms: number): void {
     for (const m of this.chats.get(chatId)?.values() ?? []) m.sentAt -= ms;
     for (const m of this.userMessages.get(chatId)?.values() ?? []) m.date -= Math.floor(ms / 1000);
+  }
+
+  /**
+   * Telegram is down for `ms`: every call (or only those of `methods`) fails and nothing is carried
+   * out. 'server-error': answered 502 Bad Gateway. 'timeout': never answered — in-process the call
+   * fails as a connect timeout (it never reached Telegram); over HTTP the connection is held until
+   * the outage ends, then cut.
+   */
+  outage(ms: number, kind: 'server-error' | 'timeout' = 'server-error', methods?: readonly string[]): void {
+    this.outages.push({ kind, until: Date.now() + ms, methods: methods ? new Set(methods) : null, retryAfter: 0 });
+  }
+
+  /**
+   * A 429 storm: for `ms`, every call of `methods` (by default every sending method) answers 429
+   * with `retry_after` = `retryAfter` seconds, and nothing is carried out.
+   */
+  floodStorm(ms: number, retryAfter: number, methods: readonly string[] = SENDING_METHODS): void {
+    this.outages.push({ kind: 'flood', until: Date.now() + ms, methods: new Set(methods), retryAfter });
+  }
+
+  /** The outage in force for `method` now, if any. */
+  private outageFor(method: string): OutageWindow | undefined {
+    const now = Date.now();
+    this.outages = this.outages.filter((o) => o.until > now);
+    return this.outages.find((o) => o.methods === null || o.methods.has(method));
   }
 
   private addFaults(method: string, n: number, fault: Fault): void {
@@ -609,6 +668,7 @@ export class BotApiStandIn {
       return { status: body.ok === false ? (body.error_code ?? 400) : 200, body };
     }
     const fault = taken === undefined ? this.takeFault(method) : (taken ?? undefined);
+    const outage = this.outageFor(method);
     const now = Date.now();
     if (method === 'sendMessage') this.arrivals.push({ chatId: Number(payload.chat_id), at: now });
     let outcome: { status: number; body: unknown };
@@ -621,6 +681,13 @@ export class BotApiStandIn {
         });
       }
       if (fault?.kind === 'server-error') throw new BotApiError(500, 'Internal Server Error');
+      if (outage?.kind === 'server-error') throw new BotApiError(502, 'Bad Gateway');
+      if (outage?.kind === 'flood') {
+        this.floodWindows.push([now, now + outage.retryAfter * 1000]);
+        throw new BotApiError(429, `Too Many Requests: retry after ${outage.retryAfter}`, {
+          retry_after: outage.retryAfter,
+        });
+      }
       if (method === 'sendMessage' && now < this.floodUntil) {
         // Telegram refuses again what comes before retry_after has passed.
         const retryAfter = Math.ceil((this.floodUntil - now) / 1000);
@@ -631,7 +698,7 @@ export class BotApiStandIn {
       if (method !== 'getUpdates' && this.listeners.size) this.emit({ method, payload, ...chatOf(payload) });
     } catch (err) {
       if (!(err instanceof BotApiError)) throw err;
-      if (!fault && err.errorCode !== 429) this.count(err.description);
+      if (!fault && !outage && err.errorCode !== 429) this.count(err.description);
       outcome = {
         status: err.errorCode,
         body: {

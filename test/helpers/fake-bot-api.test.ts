@@ -112,6 +112,41 @@ describe('the fake Bot API is as strict as Telegram', () => {
     await api.sendMessage(5, 'a < b');
   });
 
+  it('checks entities against the text in UTF-16 units, and ignores them next to a parse_mode', async () => {
+    const bold = (offset: number, length: number) => [{ type: 'bold' as const, offset, length }];
+    // "🎉 go": the emoji is 2 UTF-16 units, so "go" is at 3 (not 2) and the text is 5 long.
+    await api.sendMessage(7, '🎉 go', { entities: bold(3, 2) });
+    await api.sendPhoto(7, 'file', { caption: '🎉 go', caption_entities: bold(0, 2) });
+    expect(fake.botMessages(7).map((m) => [m.plain, m.entities])).toEqual([
+      ['🎉 go', bold(3, 2)],
+      ['🎉 go', bold(0, 2)],
+    ]);
+    const refused = async (text: string, entities: unknown) =>
+      (await refusal(api.sendMessage(7, text, { entities: entities as never }))).description;
+    expect(await refused('🎉 go', bold(4, 2))).toBe(
+      'Bad Request: entity beginning at UTF-16 offset 4 ends after the end of the text at UTF-16 offset 6',
+    );
+    expect(await refused('🎉 go', bold(6, 1))).toBe(
+      'Bad Request: entity begins after the end of the text at UTF-16 offset 6',
+    );
+    expect(await refused('🎉 go', bold(1, 2))).toBe(
+      'Bad Request: entity begins in a middle of a UTF-16 symbol at byte offset 4',
+    );
+    expect(await refused('🎉 go', bold(0, 1))).toBe(
+      'Bad Request: entity beginning at UTF-16 offset 0 ends in a middle of a UTF-16 symbol at byte offset 4',
+    );
+    expect(await refused('go', bold(-1, 1))).toBe('Bad Request: receive an entity with incorrect offset -1');
+    expect(await refused('go', [{ type: 'shiny', offset: 0, length: 1 }])).toBe(
+      "Bad Request: can't parse MessageEntity: Unsupported type specified",
+    );
+    expect(
+      (await refusal(api.sendPhoto(7, 'file', { caption: 'go', caption_entities: bold(1, 5) }))).description,
+    ).toMatch(/^Bad Request: entity beginning at UTF-16 offset 1 ends after the end of the text/);
+    // With a parse_mode Telegram parses the text and ignores the entities (even wrong ones).
+    await api.sendMessage(7, '<i>go</i>', { ...html, entities: bold(9, 9) });
+    expect(fake.botMessages(7).at(-1)?.entities).toEqual([{ type: 'italic', offset: 0, length: 2 }]);
+  });
+
   it('a blocked user answers 403; a chat Telegram does not know answers 400', async () => {
     fake.block(6);
     expect(await refusal(api.sendMessage(6, 'hi'))).toEqual({

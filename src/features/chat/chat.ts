@@ -1,6 +1,7 @@
 import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
+import { normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
 import { User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
 import { type MessageView, mediaView, type Page, type PartyFields, party, toMessageView } from './messages.js';
@@ -46,8 +47,8 @@ export async function findByHandle(em: Em, handle: string, options: { banned?: b
   return user && (options.banned || user.status !== 'banned') ? user : null;
 }
 
-export function parseChatText(input: string): string {
-  const text = input.normalize('NFC').trim();
+/** A message text, as stored: not empty, at most CHAT_TEXT_MAX characters. */
+function checkChatText(text: string): string {
   if (!text) throw new DomainError('text_empty', 'The message is empty', { field: 'text' });
   const length = [...text].length;
   if (length > CHAT_TEXT_MAX) {
@@ -63,9 +64,8 @@ export function parseChatText(input: string): string {
 /** Telegram's limit of a media caption; a longer one is refused, never cut. */
 export const CAPTION_MAX = 1024;
 
-/** A media message's caption: may be empty; over CAPTION_MAX → DomainError caption_too_long. */
-export function parseCaption(input: string | undefined): string {
-  const text = (input ?? '').normalize('NFC').trim();
+/** A media message's caption, as stored: may be empty, at most CAPTION_MAX characters. */
+function checkCaption(text: string): string {
   const length = [...text].length;
   if (length > CAPTION_MAX) {
     throw new DomainError('caption_too_long', `The caption is longer than ${CAPTION_MAX} characters`, {
@@ -77,8 +77,18 @@ export function parseCaption(input: string | undefined): string {
   return text;
 }
 
-/** The text of a message, or the caption when it carries media. */
-export const parseContent = (text: string, media?: StoredMedia) => (media ? parseCaption(text) : parseChatText(text));
+/**
+ * The text of a message, or its caption when it carries media, as stored: NFC-normalized and
+ * trimmed, with its formatting (Telegram's entities, none over HTTP and the WebSocket) moved
+ * along (../../platform/telegram/entities.ts, normalizeFormatted). Empty or too long →
+ * DomainError text_empty / text_too_long / caption_too_long.
+ */
+export function parseContent(input: string, entities: readonly TextEntity[] | undefined, media?: StoredMedia) {
+  const formatted = normalizeFormatted(input, entities ?? []);
+  if (media) checkCaption(formatted.text);
+  else checkChatText(formatted.text);
+  return formatted;
+}
 
 export interface ChatDeps {
   limiter: RateLimiter;
@@ -103,6 +113,8 @@ export interface StoredPm {
 
 export interface SendPmOptions {
   media?: StoredMedia;
+  /** The formatting of the text (or caption) as written in Telegram; stored and relayed with it. */
+  entities?: readonly TextEntity[];
   /**
    * The sender must hold an active HTTP account (a WebSocket frame: the socket was opened with
    * one). The sender's state is read in the statement that stores the PM, so a ban or a
@@ -132,7 +144,7 @@ export async function sendPrivateMessage(
   input: string,
   options: SendPmOptions = {},
 ): Promise<StoredPm> {
-  const text = parseContent(input, options.media);
+  const { text, entities } = parseContent(input, options.entities, options.media);
   const handle = 'handle' in to ? normalizeHandle(to.handle) : null;
   if ('handle' in to && !handle) throw new DomainError('user_not_found', 'No user with this username');
   const rate = await deps.limiter.hit(`pm:${senderId}`, PM_LIMIT.count, PM_LIMIT.windowSeconds);
@@ -156,8 +168,8 @@ export async function sendPrivateMessage(
         where id = ? and status <> 'banned' and (account_state = 'active' or not ?::boolean)
      ), r as (${recipientRow}),
      m as (
-       insert into messages (kind, from_id, to_id, text, media, sent_at)
-       select 'pm', s.id, r.id, ?, ?::jsonb, now() from s, r where r.status <> 'banned' and r.id <> s.id
+       insert into messages (kind, from_id, to_id, text, media, entities, sent_at)
+       select 'pm', s.id, r.id, ?, ?::jsonb, ?::jsonb, now() from s, r where r.status <> 'banned' and r.id <> s.id
        returning id, sent_at
      )
      select m.id as message_id, m.sent_at,
@@ -173,6 +185,7 @@ export async function sendPrivateMessage(
       ...recipientParams,
       text,
       options.media ? JSON.stringify(options.media) : null,
+      entities.length ? JSON.stringify(entities) : null,
     ],
   );
   const row = rows[0];
@@ -226,8 +239,21 @@ function partyRow(row: PmRow, prefix: 's_' | 'r_'): PartyFields {
  * Stores a room message, nothing more. Posting to the room (limit, membership, delivery) is
  * postToRoom in room-post.ts, which the bot and the WebSocket call; this is its storing step.
  */
-export async function sendRoomMessage(em: Em, from: User, text: string, media?: StoredMedia): Promise<Message> {
-  const message = em.create(Message, { kind: 'room', from, text: parseContent(text, media), media: media ?? null });
+export async function sendRoomMessage(
+  em: Em,
+  from: User,
+  input: string,
+  media?: StoredMedia,
+  formatting?: readonly TextEntity[],
+): Promise<Message> {
+  const { text, entities } = parseContent(input, formatting, media);
+  const message = em.create(Message, {
+    kind: 'room',
+    from,
+    text,
+    media: media ?? null,
+    entities: entities.length ? entities : null,
+  });
   await em.flush();
   return message;
 }

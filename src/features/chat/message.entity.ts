@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { TextEntity } from '../../platform/telegram/entities.js';
 import { User } from '../users/index.js';
 
 export const MESSAGE_KINDS = ['echo', 'pm', 'room'] as const;
@@ -42,6 +43,11 @@ const MessageSchema = defineEntity({
     /** The text, or a media message's caption ('' when it has none). */
     text: p.text(),
     media: p.json<StoredMedia>().nullable(),
+    /**
+     * The formatting of `text` as the sender wrote it in Telegram (bold, links…; UTF-16 offsets),
+     * sent again with the relayed copy; null when it has none. Not shown over HTTP.
+     */
+    entities: p.json<TextEntity[]>().nullable(),
     /**
      * A PM delivered in Telegram: the id of the bot's message in the recipient's chat, so a reply
      * (swipe) to it finds the PM and its sender.

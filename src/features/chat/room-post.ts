@@ -2,6 +2,7 @@ import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { Redis } from '../../platform/redis.js';
+import type { Formatted, TextEntity } from '../../platform/telegram/entities.js';
 import type { User } from '../users/index.js';
 import { parseContent, sendRoomMessage } from './chat.js';
 import type { Message, StoredMedia } from './message.entity.js';
@@ -27,6 +28,8 @@ export interface RoomPostOptions {
   exceptConnection?: string;
   /** A photo, document… sent in Telegram; `input` is then its caption (may be empty, at most 1024). */
   media?: StoredMedia;
+  /** The formatting of `input` as written in Telegram; stored and relayed with it. */
+  entities?: readonly TextEntity[];
 }
 
 /**
@@ -56,9 +59,9 @@ export async function postToRoom(
   input: string,
   options: RoomPostOptions = {},
 ): Promise<RoomPostOutcome> {
-  let text: string;
+  let formatted: Formatted;
   try {
-    text = parseContent(input, options.media);
+    formatted = parseContent(input, options.entities, options.media);
   } catch (err) {
     if (err instanceof DomainError) return { status: 'text_refused', error: err };
     throw err;
@@ -67,7 +70,7 @@ export async function postToRoom(
   if (!rate.allowed) return { status: 'rate_limited', limit: ROOM_LIMIT.count, retryAfter: rate.retryAfter };
   // Joined before the message is stored, so the sender's other connections get it from the fan-out.
   const joined = options.join ? await joinRoom(deps, from.id) : false;
-  const message = await sendRoomMessage(em, from, text, options.media);
+  const message = await sendRoomMessage(em, from, formatted.text, options.media, formatted.entities);
   try {
     await deps.chat.deliverRoom(
       message.id,

@@ -14,10 +14,19 @@ const WITH_TEXT = new Set([
 /**
  * All texts we send are HTML (arguments are escaped by the translator), so HTML is the
  * default parse mode. Installed on bot.api and, through a conversation plugin, on the Api
- * objects conversations build for each replay.
+ * objects conversations build for each replay. A text sent with its entities (a relayed
+ * message keeping its sender's formatting) gets none: with a parse_mode Telegram would ignore
+ * the entities.
  */
 export const htmlParseMode: Transformer = (prev, method, payload, signal) => {
-  if (WITH_TEXT.has(method) && payload && typeof payload === 'object' && !('parse_mode' in payload)) {
+  if (
+    WITH_TEXT.has(method) &&
+    payload &&
+    typeof payload === 'object' &&
+    !('parse_mode' in payload) &&
+    !('entities' in payload) &&
+    !('caption_entities' in payload)
+  ) {
     return prev(method, { ...payload, parse_mode: 'HTML' } as typeof payload, signal);
   }
   return prev(method, payload, signal);

@@ -1,6 +1,8 @@
+import type { MessageEntity } from 'grammy/types';
 import type { BotContext, BotDeps } from '../../../platform/bot/context.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
+import { type Formatted, relayedEntities, sliceFormatted } from '../../../platform/telegram/entities.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
 import { User, visibleName } from '../../users/index.js';
@@ -17,13 +19,12 @@ import {
   type StoredPm,
   sendPrivateMessage,
 } from '../chat.js';
-import type { StoredMedia } from '../message.entity.js';
 import type { MessageParty, MessageView } from '../messages.js';
 import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
 import { isRoomMember, joinRoom, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 import { postToRoom } from '../room-post.js';
-import { mediaLabel } from './media.js';
+import { mediaLabel, type Written } from './media.js';
 
 /**
  * Data and texts of the chat (SPEC §2.3): /pm and the Reply dialog, the room, /history, /inbox.
@@ -95,6 +96,17 @@ export function parsePmArgs(match: string): { handle: string | null; text: strin
   return { handle: m[1] ?? null, text: (m[2] ?? '').trim() };
 }
 
+/**
+ * The text of `/pm <username> <text>` with its formatting: `text` is parsePmArgs' part of the
+ * message's `fullText`, which ends it (only trailing spaces follow), so the entities are cut to it
+ * and moved to its start.
+ */
+export function pmTextOf(fullText: string, entities: readonly MessageEntity[] | undefined, text: string): Written {
+  const start = fullText.trimEnd().length - text.length;
+  if (start < 0 || fullText.slice(start, start + text.length) !== text) return { text, entities: [] };
+  return sliceFormatted(fullText, relayedEntities(entities), start, start + text.length);
+}
+
 /** How a typed username is echoed back in an answer: "@name", clipped. */
 export const typedHandle = (handle: string) => `@${clip(handle.trim().replace(/^@+/, ''), 40)}`;
 
@@ -131,15 +143,11 @@ async function reachable(ctx: BotContext, recipient: User): Promise<boolean> {
  * that need no write come first, so a refused message is never stored: the text, the recipient
  * (unknown, oneself, blocked the bot), then the per-sender limit inside the domain.
  */
-export async function sendPm(
-  ctx: BotContext,
-  target: PmTarget,
-  input: string,
-  media?: StoredMedia,
-): Promise<PmOutcome> {
-  let text: string;
+export async function sendPm(ctx: BotContext, target: PmTarget, written: Written): Promise<PmOutcome> {
+  const { media } = written;
+  let formatted: Formatted;
   try {
-    text = parseContent(input, media);
+    formatted = parseContent(written.text, written.entities, media);
   } catch (err) {
     return textRefused(ctx, err);
   }
@@ -163,7 +171,10 @@ export async function sendPm(
   }
   let pm: StoredPm;
   try {
-    pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.user.id, { userId: recipient.id }, text, { media });
+    pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.user.id, { userId: recipient.id }, formatted.text, {
+      ...(media ? { media } : {}),
+      entities: formatted.entities,
+    });
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     if (err.code === 'rate_limited') {
@@ -273,13 +284,13 @@ export const roomIdleMinutes = () => ROOM_IDLE_MS / 60_000;
  * A plain text or a media message in room mode (membership checked by roomModeFeature): posted
  * through the room's use case (../room-post.ts), whose outcome becomes the answer here.
  */
-export async function sayInRoom(ctx: BotContext, input: string, media?: StoredMedia): Promise<void> {
+export async function sayInRoom(ctx: BotContext, written: Written): Promise<void> {
   const outcome = await postToRoom(
     ctx.em,
     { ...roomServices(ctx.deps), limiter: ctx.deps.limiter, chat: ctx.deps.chat },
     ctx.user,
-    input,
-    media ? { media } : {},
+    written.text,
+    { entities: written.entities, ...(written.media ? { media: written.media } : {}) },
   );
   switch (outcome.status) {
     case 'text_refused':

@@ -7,6 +7,7 @@ import {
   isInRoom,
   leaveIfIdle,
   parsePmArgs,
+  pmTextOf,
   roomIdleMinutes,
   sayInRoom,
   sendPm,
@@ -31,7 +32,7 @@ export function chatFeature(screens: ChatScreens) {
       await ctx.reply(ctx.t('chat-pm-usage', { handle: handle ? typedHandle(handle) : '@anna' }));
       return;
     }
-    await sendPm(ctx, { handle }, text);
+    await sendPm(ctx, { handle }, pmTextOf(ctx.message?.text ?? text, ctx.message?.entities, text));
   });
 
   composer.command('inbox', (ctx) => showInbox(ctx, screens, 'reply'));
@@ -74,8 +75,7 @@ export function chatFeature(screens: ChatScreens) {
       await ctx.reply(ctx.t('chat-media-unsupported'));
       return;
     }
-    if (content.kind === 'text') await sendPm(ctx, { userId: pm.from.id }, content.text);
-    else await sendPm(ctx, { userId: pm.from.id }, content.caption, content.media);
+    await sendPm(ctx, { userId: pm.from.id }, content);
   });
 
   return composer;
@@ -140,8 +140,7 @@ export function roomModeFeature() {
       await ctx.reply(ctx.t('chat-media-unsupported'));
       return;
     }
-    if (content.kind === 'text') await sayInRoom(ctx, content.text);
-    else await sayInRoom(ctx, content.caption, content.media);
+    await sayInRoom(ctx, content);
   });
 
   return composer;

@@ -41,11 +41,7 @@ export function chatConversations(translator: Translator) {
         await answer.reply(t('chat-media-unsupported'));
         continue;
       }
-      const outcome = await conversation.external((outer) =>
-        content.kind === 'text'
-          ? sendPm(outer, { userId: recipientId }, content.text)
-          : sendPm(outer, { userId: recipientId }, content.caption, content.media),
-      );
+      const outcome = await conversation.external((outer) => sendPm(outer, { userId: recipientId }, content));
       if (outcome !== 'retry') return;
     }
   }

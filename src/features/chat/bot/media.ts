@@ -1,5 +1,6 @@
 import type { Message } from 'grammy/types';
 import type { Translate } from '../../../platform/i18n/translator.js';
+import { relayedEntities, type TextEntity } from '../../../platform/telegram/entities.js';
 import type { StoredMedia } from '../message.entity.js';
 import type { MediaView } from '../messages.js';
 
@@ -9,17 +10,30 @@ import type { MediaView } from '../messages.js';
  * does not relay (a poll, a location, a contact, an audio file, a GIF…), answered clearly.
  */
 export type MessageContent =
-  | { kind: 'text'; text: string }
-  | { kind: 'media'; media: StoredMedia; caption: string }
+  | ({ kind: 'text' } & Written)
+  | ({ kind: 'media'; media: StoredMedia } & Written)
   | { kind: 'unsupported' };
 
+/**
+ * What a user wrote, as it is sent on: the text (a media message's caption, '' when it has none)
+ * with its formatting (the entities kept when relaying, UTF-16 offsets into `text`), and the
+ * media it came with.
+ */
+export interface Written {
+  text: string;
+  entities: TextEntity[];
+  media?: StoredMedia;
+}
+
 export function contentOf(message: Message): MessageContent {
-  if (message.text !== undefined) return { kind: 'text', text: message.text };
-  const caption = message.caption ?? '';
+  if (message.text !== undefined) {
+    return { kind: 'text', text: message.text, entities: relayedEntities(message.entities) };
+  }
+  const captioned = { text: message.caption ?? '', entities: relayedEntities(message.caption_entities) };
   // A GIF arrives as an animation and a document at once: not one of the relayed kinds.
   if (message.animation) return { kind: 'unsupported' };
   const photo = message.photo?.at(-1);
-  if (photo) return { kind: 'media', media: { type: 'photo', fileId: photo.file_id }, caption };
+  if (photo) return { kind: 'media', media: { type: 'photo', fileId: photo.file_id }, ...captioned };
   const file = message.document ?? message.video ?? message.voice;
   if (file) {
     const type = message.document ? 'document' : message.video ? 'video' : 'voice';
@@ -32,11 +46,11 @@ export function contentOf(message: Message): MessageContent {
         ...(fileName ? { fileName: fileName.slice(0, 255) } : {}),
         ...(file.mime_type ? { mimeType: file.mime_type.slice(0, 255) } : {}),
       },
-      caption,
+      ...captioned,
     };
   }
   if (message.sticker)
-    return { kind: 'media', media: { type: 'sticker', fileId: message.sticker.file_id }, caption: '' };
+    return { kind: 'media', media: { type: 'sticker', fileId: message.sticker.file_id }, text: '', entities: [] };
   return { kind: 'unsupported' };
 }
 

@@ -3,7 +3,14 @@ import type { InlineKeyboard } from 'grammy';
 import type { Message as TelegramMessage } from 'grammy/types';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
-import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
+import {
+  characterCount,
+  type Formatted,
+  formatAround,
+  messageEntities,
+  type TextEntity,
+} from '../../../platform/telegram/entities.js';
+import { escapeHtml, splitText, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.js';
 import { pmReplyKeyboard } from '../bot/keyboards.js';
@@ -156,6 +163,7 @@ export async function handleChatDelivery(
       const sent = await relay(services, budget, recipient, {
         header: (text) => (text ? t('chat-pm-incoming', { sender, text }) : t('chat-pm-incoming-media', { sender })),
         text: message.text,
+        entities: message.entities,
         media: message.media,
         keyboard: pmReplyKeyboard(t, message.from.id),
       });
@@ -221,6 +229,7 @@ export async function handleChatDelivery(
       const { outcome } = await relay(services, budget, user, {
         header: (text) => (text ? t('chat-room-line', { name, text }) : t('chat-room-line-media', { name })),
         text: message.text,
+        entities: message.entities,
         media: message.media,
       });
       if (outcome === 'blocked') await leaveRoom(services, user.id);
@@ -246,8 +255,10 @@ export async function handleChatDelivery(
 /** What a relayed message is: its text (or caption), its media, and how its first line names the sender. */
 interface Relayed {
   /** The HTML the recipient reads: "💬 @ann: text", or just "💬 @ann" for media without a caption. */
-  header: (escapedTextOrEmpty: string) => string;
+  header: (textOrEmpty: string) => string;
   text: string;
+  /** The formatting of `text` as its sender wrote it (UTF-16 offsets into `text`). */
+  entities: readonly TextEntity[] | null | undefined;
   media: StoredMedia | null | undefined;
   keyboard?: InlineKeyboard;
 }
@@ -256,11 +267,29 @@ interface Relayed {
 const visibleLength = (html: string) =>
   [...html.replace(/<[^>]+>/g, '').replace(/&(lt|gt|amp|quot|#39);/g, '_')].length;
 
+/** Private-use characters no name or locale text carries: where the text goes in the rendered line. */
+const TEXT_MARKER = '\uE000\uE001\uE000';
+
+/**
+ * The sender's line around a formatted text as plain text and entities (Telegram takes entities
+ * or parse_mode, not both): the line's own bold name and the sender's formatting, moved by the
+ * UTF-16 length of the line before the text. Null for a text without formatting, or a line that
+ * does not come apart (then the HTML line is sent, unformatted).
+ */
+function formattedLine(message: Relayed): Formatted | null {
+  if (!message.entities?.length) return null;
+  return formatAround(message.header(TEXT_MARKER), TEXT_MARKER, {
+    text: message.text,
+    entities: [...message.entities],
+  });
+}
+
 /**
  * Sends a message (a text, or a media message with its caption, relayed by file id: a copy,
  * not a forward) and returns the id of the message that carries the keyboard. A caption that
  * would not fit Telegram's 1024 with the sender's name in front goes in a text right after the
  * media, so nothing is cut. A sticker has no caption: the name comes first, as a text.
+ * A text or caption the sender formatted keeps its formatting (formattedLine).
  */
 async function relay(
   services: Services,
@@ -268,13 +297,22 @@ async function relay(
   user: User & { telegramId: number },
   message: Relayed,
 ): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
-  const media = message.media;
-  if (!media) return send(services, budget, user, message.header(message.text), message.keyboard);
   const once = <T>(call: () => Promise<T>) =>
     budget.acquire().then(() => sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, call));
   const markup = message.keyboard ? { reply_markup: message.keyboard } : {};
   const api = services.telegram;
   const chatId = user.telegramId;
+  const media = message.media;
+  const line = formattedLine(message);
+  if (!media) {
+    if (!line || characterCount(line.text) > TELEGRAM_TEXT_LIMIT) {
+      return send(services, budget, user, message.header(message.text), message.keyboard);
+    }
+    const sent = await once(() =>
+      api.sendMessage(chatId, line.text, { entities: messageEntities(line.entities), ...markup }),
+    );
+    return sent ? { outcome: 'sent', messageId: sent.message_id } : { outcome: 'blocked' };
+  }
   if (media.type === 'sticker') {
     const head = await once(() => api.sendMessage(chatId, message.header(message.text)));
     if (!head) return { outcome: 'blocked' };
@@ -282,9 +320,12 @@ async function relay(
     return sticker ? { outcome: 'sent', messageId: sticker.message_id } : { outcome: 'blocked' };
   }
   const full = message.header(message.text);
-  const fits = visibleLength(full) <= CAPTION_MAX;
-  const caption = fits ? full : message.header('');
-  const options = { caption, ...(fits ? markup : {}) };
+  const fits = line ? characterCount(line.text) <= CAPTION_MAX : visibleLength(full) <= CAPTION_MAX;
+  const caption =
+    fits && line
+      ? { caption: line.text, caption_entities: messageEntities(line.entities) }
+      : { caption: fits ? full : message.header('') };
+  const options = { ...caption, ...(fits ? markup : {}) };
   let sent: TelegramMessage | null;
   switch (media.type) {
     case 'photo':
@@ -302,12 +343,15 @@ async function relay(
   }
   if (!sent) return { outcome: 'blocked' };
   if (fits) return { outcome: 'sent', messageId: sent.message_id };
-  // The caption in full, as a reply to the media it belongs to, with the keyboard.
+  // The caption in full (with its formatting), as a reply to the media it belongs to, with the keyboard.
+  const replyTo = { reply_parameters: { message_id: sent.message_id, allow_sending_without_reply: true }, ...markup };
   const rest = await once(() =>
-    api.sendMessage(chatId, escapeHtml(message.text), {
-      reply_parameters: { message_id: sent.message_id, allow_sending_without_reply: true },
-      ...markup,
-    }),
+    message.entities?.length
+      ? api.sendMessage(chatId, message.text, {
+          entities: messageEntities(message.entities),
+          ...replyTo,
+        })
+      : api.sendMessage(chatId, escapeHtml(message.text), replyTo),
   );
   return rest ? { outcome: 'sent', messageId: sent.message_id } : { outcome: 'blocked' };
 }

@@ -25,7 +25,9 @@ import {
  *
  * It is as strict as Telegram (see telegram-rules.ts): editing an unknown message fails,
  * "message is not modified" is an error, text (4096), caption (1024), callback_data (64 bytes)
- * and toast (200) limits apply, HTML that does not parse is refused, a blocked chat answers 403,
+ * and toast (200) limits apply, HTML that does not parse is refused, so are `entities` /
+ * `caption_entities` outside the text or splitting a surrogate pair (and ignored next to a
+ * parse_mode, as Telegram ignores them), a blocked chat answers 403,
  * a second answer to one callback query is refused, a call inside a 429 window is refused again,
  * getUpdates while a webhook is set is a 409, an unknown method is a 404.
  *
@@ -778,7 +780,7 @@ export class BotApiStandIn {
       }
       case 'sendMessage': {
         const chatId = requireChat(p);
-        const parsed = checkText(p.text, p.parse_mode);
+        const parsed = checkText(p.text, p.parse_mode, p.entities);
         const replyMarkup = checkReplyMarkup(p.reply_markup);
         const text = String(p.text);
         this.sends.push({ chatId, text, at: now, paid: p.allow_paid_broadcast === true });
@@ -788,7 +790,7 @@ export class BotApiStandIn {
       }
       case 'editMessageText': {
         const message = this.editable(p);
-        const parsed = checkText(p.text, p.parse_mode);
+        const parsed = checkText(p.text, p.parse_mode, p.entities);
         const replyMarkup = checkReplyMarkup(p.reply_markup);
         this.checkModified(message, parsed, replyMarkup);
         this.edited.add(message.message_id);
@@ -799,7 +801,7 @@ export class BotApiStandIn {
       }
       case 'editMessageCaption': {
         const message = this.editable(p);
-        const parsed = checkCaption(p.caption, p.parse_mode);
+        const parsed = checkCaption(p.caption, p.parse_mode, p.caption_entities);
         const replyMarkup = checkReplyMarkup(p.reply_markup);
         this.checkModified(message, parsed, replyMarkup);
         this.edited.add(message.message_id);
@@ -861,7 +863,8 @@ export class BotApiStandIn {
         const photo = users?.photo?.at(-1)?.file_id;
         const media = bots?.media ?? (photo ? { type: 'photo', file_id: photo } : undefined);
         const text = bots?.text ?? users?.text ?? '';
-        const parsed = caption !== undefined ? checkCaption(caption, p.parse_mode) : checkText(text, undefined);
+        const parsed =
+          caption !== undefined ? checkCaption(caption, p.parse_mode, p.caption_entities) : checkText(text, undefined);
         const stored = this.store(chatId, { text: media ? '' : text, parsed, replyMarkup });
         if (media) {
           stored.media = media;
@@ -873,7 +876,7 @@ export class BotApiStandIn {
         const field = SEND_METHODS_WITH_CAPTION.get(method) ?? (method === 'sendSticker' ? 'sticker' : undefined);
         if (field) {
           const chatId = requireChat(p);
-          const parsed = checkCaption(p.caption, p.parse_mode);
+          const parsed = checkCaption(p.caption, p.parse_mode, p.caption_entities);
           const replyMarkup = checkReplyMarkup(p.reply_markup);
           const stored = this.store(chatId, { text: '', parsed, replyMarkup });
           stored.caption = String(p.caption ?? '');

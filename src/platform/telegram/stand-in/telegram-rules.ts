@@ -213,9 +213,14 @@ const utf16Length = (s: string) => s.length;
 /** Telegram counts characters (code points), not UTF-16 units or bytes. */
 export const characters = (s: string) => [...s].length;
 
-/** The text as Telegram would show it, per parse_mode; refuses what Telegram refuses. */
-export function parseText(text: string, parseMode: unknown): ParsedText {
-  if (parseMode === undefined || parseMode === null || parseMode === '') return { text, entities: [] };
+/**
+ * The text as Telegram would show it, per parse_mode or the entities given with it; refuses what
+ * Telegram refuses. With a parse_mode (and a text) the entities are ignored, as the Bot API does.
+ */
+export function parseText(text: string, parseMode: unknown, entities?: unknown): ParsedText {
+  if (parseMode === undefined || parseMode === null || parseMode === '' || text === '') {
+    return { text, entities: entities === undefined || entities === null ? [] : checkEntities(text, entities) };
+  }
   if (typeof parseMode === 'string' && parseMode.toLowerCase() === 'html') return parseHtml(text);
   if (parseMode === 'Markdown' || parseMode === 'MarkdownV2') {
     // Gramdesk sends HTML only; a Markdown text here is a mistake worth failing loudly on.
@@ -224,19 +229,101 @@ export function parseText(text: string, parseMode: unknown): ParsedText {
   throw badRequest('unsupported parse_mode');
 }
 
+/** Entity types the Bot API takes in `entities` / `caption_entities`. */
+const ENTITY_TYPES = new Set([
+  ...Object.values(TAGS),
+  'expandable_blockquote',
+  'text_mention',
+  // Found by Telegram itself: accepted and found again.
+  'mention',
+  'hashtag',
+  'cashtag',
+  'bot_command',
+  'url',
+  'email',
+  'phone_number',
+]);
+const DETECTED = new Set(['mention', 'hashtag', 'cashtag', 'bot_command', 'url', 'email', 'phone_number']);
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * `entities` / `caption_entities` as Telegram checks them against the text: offsets and lengths
+ * are UTF-16 code units; an entity that starts or ends past the text, or inside a surrogate pair
+ * (half an emoji), is refused with Telegram's own words; empty ones are dropped.
+ */
+export function checkEntities(text: string, raw: unknown): ParsedEntity[] {
+  let value = raw;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw badRequest("can't parse entities JSON object");
+    }
+  }
+  if (!Array.isArray(value)) throw badRequest('field "entities" must be of type Array');
+  const splits = (at: number) => at > 0 && at < text.length && isHighSurrogate(text.charCodeAt(at - 1));
+  const bytesTo = (at: number) => Buffer.byteLength(text.slice(0, at + 1), 'utf8');
+  const entities: ParsedEntity[] = [];
+  for (const item of value as Array<Record<string, unknown>>) {
+    if (!item || typeof item !== 'object') throw badRequest("can't parse MessageEntity: expected an Object");
+    if (typeof item.type !== 'string')
+      throw badRequest('can\'t parse MessageEntity: Field "type" must be of type String');
+    if (!ENTITY_TYPES.has(item.type)) throw badRequest("can't parse MessageEntity: Unsupported type specified");
+    for (const field of ['offset', 'length'] as const) {
+      if (typeof item[field] !== 'number' || !Number.isInteger(item[field]))
+        throw badRequest(`can't parse MessageEntity: Field "${field}" must be of type Number`);
+    }
+    const offset = item.offset as number;
+    const length = item.length as number;
+    if (offset < 0 || offset > 1_000_000) throw badRequest(`receive an entity with incorrect offset ${offset}`);
+    if (length < 0 || length > 1_000_000) throw badRequest(`receive an entity with incorrect length ${length}`);
+    if (item.type === 'text_link') {
+      if (typeof item.url !== 'string')
+        throw badRequest('can\'t parse MessageEntity: Field "url" must be of type String');
+      if (!item.url) throw badRequest("entity URL '' is invalid: URL host is empty");
+    }
+    if (length === 0) continue;
+    const end = offset + length;
+    if (offset > text.length) throw badRequest(`entity begins after the end of the text at UTF-16 offset ${offset}`);
+    if (end > text.length) {
+      throw badRequest(
+        `entity beginning at UTF-16 offset ${offset} ends after the end of the text at UTF-16 offset ${end}`,
+      );
+    }
+    if (splits(offset))
+      throw badRequest(`entity begins in a middle of a UTF-16 symbol at byte offset ${bytesTo(offset)}`);
+    if (splits(end)) {
+      throw badRequest(
+        `entity beginning at UTF-16 offset ${offset} ends in a middle of a UTF-16 symbol at byte offset ${bytesTo(end)}`,
+      );
+    }
+    if (DETECTED.has(item.type)) continue;
+    entities.push({
+      type: item.type,
+      offset,
+      length,
+      ...(typeof item.url === 'string' ? { url: item.url } : {}),
+      ...(typeof item.language === 'string' ? { language: item.language } : {}),
+    });
+  }
+  entities.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return entities;
+}
+
 /** A message text (sendMessage, editMessageText): 1–4096 characters after parsing. */
-export function checkText(raw: unknown, parseMode: unknown): ParsedText {
+export function checkText(raw: unknown, parseMode: unknown, entities?: unknown): ParsedText {
   if (typeof raw !== 'string' && typeof raw !== 'number') throw badRequest('message text is empty');
-  const parsed = parseText(String(raw), parseMode);
+  const parsed = parseText(String(raw), parseMode, entities);
   if (!parsed.text.trim()) throw badRequest('message text is empty');
   if (characters(parsed.text) > LIMITS.text) throw badRequest('message is too long');
   return parsed;
 }
 
 /** A media caption: up to 1024 characters after parsing (empty is allowed). */
-export function checkCaption(raw: unknown, parseMode: unknown): ParsedText {
+export function checkCaption(raw: unknown, parseMode: unknown, entities?: unknown): ParsedText {
   if (raw === undefined || raw === null) return { text: '', entities: [] };
-  const parsed = parseText(String(raw), parseMode);
+  const parsed = parseText(String(raw), parseMode, entities);
   if (characters(parsed.text) > LIMITS.caption) throw badRequest('message caption is too long');
   return parsed;
 }

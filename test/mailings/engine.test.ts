@@ -118,7 +118,10 @@ describe('mailing engine against a fake Bot API over HTTP', () => {
       expect(view.counts.sent).toBe(40);
       expect(h.fake.floodWindows).toHaveLength(1);
       const [from, until] = h.fake.floodWindows[0] as [number, number];
-      const inside = h.fake.arrivals.filter((a) => a.at > from && a.at < until);
+      // A request the other worker had already sent when the 429 was answered may still arrive
+      // in the window's first moments (more so on a loaded machine); after those, nothing may.
+      const IN_FLIGHT_MS = 250;
+      const inside = h.fake.arrivals.filter((a) => a.at > from + IN_FLIGHT_MS && a.at < until);
       expect(inside).toEqual([]);
       expect(h.fake.duplicates).toBe(0);
       const rows = await deliveriesOf(mailing.id);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { entities } from '../../src/entities.js';
-import { getMailingView } from '../../src/features/mailings/mailings.js';
+import { getMailingView, pauseMailing, resumeMailing } from '../../src/features/mailings/mailings.js';
 import { createOrm } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
 import { createEmptyDatabase } from '../helpers/db.js';
@@ -14,7 +14,9 @@ afterAll(() => flushRedis(E2E_REDIS_URL));
 const RECIPIENTS = 2000;
 
 describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
-  it('loses nothing and duplicates nothing when one worker is killed three times', { timeout: 120_000 }, async () => {
+  it('loses nothing and duplicates nothing when one worker is killed three times, once while paused', {
+    timeout: 120_000,
+  }, async () => {
     const db = await createEmptyDatabase();
     const fake = new FakeBotApi();
     // Answers take 40 ms, so a kill usually finds sends in flight (marked, not yet answered).
@@ -57,6 +59,9 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
           if (Number(marked[0]?.n ?? 0) > 0) break;
           await new Promise((r) => setTimeout(r, 5));
         }
+        // The second kill comes while the mailing is paused (issue 15: pause, resume and kill -9 mixed).
+        const pausedAt = kill === 1 ? Date.now() : undefined;
+        if (pausedAt !== undefined) await pauseMailing(orm.em.fork(), null, mailing.id);
         victim.process.kill('SIGKILL');
         await victim.exited;
         // Counted after the process is gone, so exact: the rows it had marked as being sent
@@ -74,6 +79,12 @@ describe('mailing crash safety (two real worker processes, SIGKILL)', () => {
         inFlightAtKills += Number(inFlight[0]?.n ?? 0);
         victim = start();
         await victim.waitForOutput(/gramdesk started/, 90_000);
+        if (pausedAt !== undefined) {
+          // Paused across the kill and the restart: a second after the pause, no worker sends.
+          await new Promise((r) => setTimeout(r, Math.max(0, pausedAt + 2_000 - Date.now())));
+          expect(fake.sends.filter((s) => s.at > pausedAt + 1_000)).toEqual([]);
+          await resumeMailing(orm.em.fork(), null, mailing.id);
+        }
       }
       const started = Date.now();
       let view = await getMailingView(orm.em.fork(), mailing.id);

@@ -171,9 +171,7 @@ function checkTimes(startAt: Date, endAt: Date, now: Date) {
 /** How many users the filter reaches now (one COUNT). */
 export async function countAudience(em: Em, filter: MailingFilter | null | undefined): Promise<number> {
   const { where, params } = audienceSql(normalizeFilter(filter));
-  const rows = await em
-    .getConnection()
-    .execute<{ n: string }[]>(`select count(*) as n from users u where ${where}`, params);
+  const rows = await execute<{ n: string }[]>(em, `select count(*) as n from users u where ${where}`, params);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -337,12 +335,11 @@ export async function cancelMailing(em: Em, actor: User | null, id: string, now 
  */
 export async function pauseMailing(em: Em, actor: User | null, id: string, now = new Date()): Promise<MailingView> {
   const mailing = await findMailing(em, id);
-  const updated = await em
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `update mailings set status = 'paused', paused_at = ?, updated_at = ? where id = ? and status = 'running' returning id`,
-      [now, now, mailing.id],
-    );
+  const updated = await execute<{ id: string }[]>(
+    em,
+    `update mailings set status = 'paused', paused_at = ?, updated_at = ? where id = ? and status = 'running' returning id`,
+    [now, now, mailing.id],
+  );
   if (!updated.length) {
     await em.refresh(mailing);
     throw new DomainError(

@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
+import type { Outages } from '../../platform/outages.js';
 import { createRedis, type Redis } from '../../platform/redis.js';
 import { type ChatKeys, chatKeys } from './keys.js';
 import type { ServerFrame } from './ws/frames.js';
@@ -109,11 +110,17 @@ export class ChatSubscriber {
     keyPrefix: string,
     private readonly handlers: SubscriberHandlers,
     private readonly log: Logger,
+    outages?: Pick<Outages, 'redisConnectionError'>,
   ) {
     this.keys = chatKeys(keyPrefix);
     this.userChannelPrefix = this.keys.userChannel('');
     this.redis = createRedis(redisUrl, { connectionName: 'gramdesk:chat-sub', maxRetriesPerRequest: null });
-    this.redis.on('error', (err) => log.warn({ err: err.message }, 'chat subscriber redis error'));
+    // A Redis outage is said once (outages.ts), not once per reconnect attempt.
+    this.redis.on('error', (err) =>
+      outages
+        ? outages.redisConnectionError(err, 'chat-sub')
+        : log.warn({ err: err.message }, 'chat subscriber redis error'),
+    );
     this.redis.on('message', (channel: string, message: string) => this.dispatch(channel, message));
   }
 

@@ -150,6 +150,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       },
     },
     log,
+    services.outages,
   );
   let closing = false;
   let lastTouch: Promise<void> = Promise.resolve();

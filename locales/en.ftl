@@ -476,6 +476,7 @@ chat-text-too-long = ❌ That is { $length ->
     }
     }; the limit is { $max }. Please send a shorter message.
 chat-text-empty = ❌ The message is empty. Please send some text.
+chat-text-invalid = ❌ The message contains characters that cannot be sent (NUL or broken Unicode). Please retype it.
 chat-caption-too-long = ❌ The caption is { $length ->
         [one] { $length } character
        *[other] { $length ->

@@ -6,7 +6,7 @@ import type { TaskEffects } from '../../src/features/tasks/tasks.js';
 import { attachUserCache } from '../../src/features/users/user-cache.js';
 import type { GramdeskBot } from '../../src/platform/bot/create-bot.js';
 import { createTranslator } from '../../src/platform/i18n/translator.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { createLogger, type Logger } from '../../src/platform/logger.js';
 import { JobRuntime } from '../../src/platform/queue/runtime.js';
 import { RateLimiter } from '../../src/platform/rate-limit.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
@@ -36,6 +36,8 @@ export interface TestBotOptions {
   chat?: ChatDelivery;
   /** Per-sender limits; defaults to the real limiter under the test Redis prefix. */
   limiter?: RateLimiter;
+  /** The bot's logger (e.g. one that records error lines: the error boundary logs every crashed handler). */
+  log?: Logger;
 }
 
 export interface TestBot {
@@ -57,7 +59,7 @@ export function createTestBot(options: TestBotOptions): TestBot {
         adminTelegramIds: options.adminTelegramIds ?? [],
         publicUrl: options.publicUrl ?? 'http://localhost:3000',
       },
-      log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
       orm: options.db.orm,
       redis: options.redis.redis,
       translator: createTranslator(),

@@ -1,6 +1,7 @@
 import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
+import { isStorableText } from '../../platform/storable-text.js';
 import { normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
 import { User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
@@ -47,9 +48,18 @@ export async function findByHandle(em: Em, handle: string, options: { banned?: b
   return user && (options.banned || user.status !== 'banned') ? user : null;
 }
 
-/** A message text, as stored: not empty, at most CHAT_TEXT_MAX characters. */
+/** A NUL or an unpaired surrogate (a WebSocket frame or API body can carry them; Telegram cannot). */
+const unstorable = (field: 'text' | 'caption') =>
+  new DomainError(
+    `${field}_invalid`,
+    `The ${field === 'text' ? 'message' : 'caption'} contains NUL or unpaired surrogate characters`,
+    { field, reason: 'characters' },
+  );
+
+/** A message text, as stored: not empty, storable, at most CHAT_TEXT_MAX characters. */
 function checkChatText(text: string): string {
   if (!text) throw new DomainError('text_empty', 'The message is empty', { field: 'text' });
+  if (!isStorableText(text)) throw unstorable('text');
   const length = [...text].length;
   if (length > CHAT_TEXT_MAX) {
     throw new DomainError('text_too_long', `The message is longer than ${CHAT_TEXT_MAX} characters`, {
@@ -64,8 +74,9 @@ function checkChatText(text: string): string {
 /** Telegram's limit of a media caption; a longer one is refused, never cut. */
 export const CAPTION_MAX = 1024;
 
-/** A media message's caption, as stored: may be empty, at most CAPTION_MAX characters. */
+/** A media message's caption, as stored: may be empty; storable, at most CAPTION_MAX characters. */
 function checkCaption(text: string): string {
+  if (!isStorableText(text)) throw unstorable('caption');
   const length = [...text].length;
   if (length > CAPTION_MAX) {
     throw new DomainError('caption_too_long', `The caption is longer than ${CAPTION_MAX} characters`, {

@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors.js';
+import { isStorableText } from '../../platform/storable-text.js';
 import type { MailingFilter } from './mailing.entities.js';
 
 /**
@@ -21,7 +22,8 @@ function cleanList(field: string, values: unknown, pattern: RegExp): string[] | 
     if (typeof value !== 'string') throw invalid(`filter.${field}`, 'Expected a list of strings', 'type');
     const v = value.trim();
     if (v === '') continue;
-    if (!pattern.test(v)) throw invalid(`filter.${field}`, `"${v}" is not a valid value`, 'format');
+    if (!pattern.test(v) || !isStorableText(v))
+      throw invalid(`filter.${field}`, `"${[...v].slice(0, 40).join('')}" is not a valid value`, 'format');
     out.add(v);
   }
   if (out.size > FILTER_VALUES_MAX) throw invalid(`filter.${field}`, `At most ${FILTER_VALUES_MAX} values`, 'too_many');
@@ -35,7 +37,10 @@ export function normalizeFilter(filter: MailingFilter | null | undefined): Maili
   const operatorCodes = cleanList('operatorCodes', filter?.operatorCodes, /^\d{1,8}$/);
   const languages = cleanList(
     'languages',
-    filter?.languages?.map((l) => (typeof l === 'string' ? l.toLowerCase() : l)),
+    // Not a list: left as it is for cleanList to refuse (a string has no `map`).
+    Array.isArray(filter?.languages)
+      ? filter.languages.map((l) => (typeof l === 'string' ? l.toLowerCase() : l))
+      : filter?.languages,
     /^[a-z]{2}$/,
   );
   if (tags) out.tags = tags;

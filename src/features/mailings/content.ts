@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors.js';
+import { isStorableText } from '../../platform/storable-text.js';
 import { escapeHtml } from '../../platform/telegram/html.js';
 import {
   type MailingButton,
@@ -45,6 +46,8 @@ export interface ContentInput {
   buttons?: MailingButton[][] | null;
 }
 
+const UNSTORABLE = 'Contains NUL or unpaired surrogate characters';
+
 /** A field refusal: `<top-level field>_invalid` (`media_invalid` for `media.url`), the field in the details. */
 function invalid(field: string, message: string, reason: string, extra: Record<string, unknown> = {}) {
   const top = field.split('.')[0] ?? field;
@@ -71,8 +74,24 @@ const ALLOWED_TAGS = new Set([
   'tg-spoiler',
   'span',
 ]);
-const TAG = /^<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*>/;
+/**
+ * A tag as Telegram's parser (tdlib's parse_html) reads it: an end tag has no attributes; every
+ * attribute has a value (`<blockquote expandable>` aside), quoted, or a bare token of letters,
+ * digits and `.-_:`. Anything else Telegram refuses, so we do too.
+ */
+const END_TAG = /^<\/([a-zA-Z][a-zA-Z0-9-]*)\s*>/;
+const START_TAG =
+  /^<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+\s*=\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9.\-_:]+))*)(\s+expandable)?\s*>/;
 const ENTITY = /^&(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});/;
+
+/** A start tag's attributes as Telegram reads them: names lower-cased, bare values too, the last one of a name wins. */
+function attributesOf(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of raw.matchAll(/([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9.\-_:]+))/g)) {
+    out.set((m[1] ?? '').toLowerCase(), m[2] ?? m[3] ?? (m[4] ?? '').toLowerCase());
+  }
+  return out;
+}
 
 /**
  * Checks Telegram's HTML parse mode: only its tags (b, i, u, s, a, code, pre, blockquote,
@@ -84,14 +103,20 @@ export function htmlProblem(text: string): string | null {
   for (let i = 0; i < text.length; ) {
     const ch = text[i];
     if (ch === '<') {
-      const match = TAG.exec(text.slice(i, i + 2048));
+      const head = text.slice(i, i + 2048);
+      const end = END_TAG.exec(head);
+      const start = end ? null : START_TAG.exec(head);
+      const match = end ?? start;
       if (!match) return `Unescaped "<" at ${i + 1} (write &lt;)`;
-      const [whole, closing, rawName, attrs] = match;
-      const name = (rawName ?? '').toLowerCase();
+      const whole = match[0];
+      const closing = end !== null;
+      const name = (match[1] ?? '').toLowerCase();
+      const attrs = start?.[2] ?? '';
       if (!ALLOWED_TAGS.has(name)) return `The tag <${name}> is not supported by Telegram`;
-      if (name === 'span' && !closing && !/class\s*=\s*["']?tg-spoiler/.test(attrs ?? ''))
+      if (start?.[3] && name !== 'blockquote') return `<${name}> does not take "expandable"`;
+      if (name === 'span' && !closing && attributesOf(attrs).get('class') !== 'tg-spoiler')
         return 'Only <span class="tg-spoiler"> is supported';
-      if (name === 'a' && !closing && !/href\s*=/.test(attrs ?? '')) return '<a> needs an href';
+      if (name === 'a' && !closing && !attributesOf(attrs).has('href')) return '<a> needs an href';
       if (closing) {
         if (stack.pop() !== name) return `</${name}> does not close the last open tag`;
       } else stack.push(name);
@@ -116,7 +141,10 @@ export function visibleHtml(html: string): string {
     if (ref === 'amp') return '&';
     if (ref === 'quot') return '"';
     const code = ref.startsWith('#x') ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));
-    return code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    // Telegram shows a reference to no character (NUL, a surrogate, past U+10FFFF) as written.
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)
+      ? `&${ref};`
+      : String.fromCodePoint(code);
   });
 }
 
@@ -201,6 +229,8 @@ function checkEntities(entities: unknown, text: string): TextEntity[] {
 export function urlProblem(value: unknown, max: number): 'empty' | 'too_long' | 'scheme' | 'format' | null {
   if (typeof value !== 'string' || value.trim() === '') return 'empty';
   if (value.length > max) return 'too_long';
+  // The URL is stored as given, and `new URL` would pass a NUL inside it (percent-encoding it).
+  if (!isStorableText(value)) return 'format';
   let url: URL;
   try {
     url = new URL(value);
@@ -256,6 +286,8 @@ export function checkButtons(buttons: unknown): MailingButton[][] | null {
       const at = { row: r + 1, column: c + 1 };
       const text = typeof button?.text === 'string' ? button.text.trim() : '';
       if (!text) throw invalid('buttons', 'A button needs a label', 'text_empty', at);
+      if (!isStorableText(text) || (typeof button?.url === 'string' && !isStorableText(button.url)))
+        throw invalid('buttons', `${UNSTORABLE} (row ${at.row}, button ${at.column})`, 'characters', at);
       if ([...text].length > BUTTON_TEXT_MAX)
         throw invalid('buttons', `A button label is at most ${BUTTON_TEXT_MAX} characters`, 'text_too_long', {
           ...at,
@@ -294,6 +326,9 @@ export function validateContent(input: ContentInput): MailingContent {
     if (problem) throw invalid('text', problem, 'html');
   }
   const visible = entities ? text : visibleHtml(text);
+  // "<b> </b>" is not empty HTML, but Telegram sees no text in it and refuses the message.
+  if (!media && visible.trim() === '') throw invalid('text', 'The text is empty', 'empty');
+  if (!isStorableText(text)) throw invalid('text', UNSTORABLE, 'characters');
   const max = media ? MAILING_CAPTION_MAX : MAILING_TEXT_MAX;
   if (visible.length > max)
     throw invalid(

@@ -1,5 +1,6 @@
 import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
+import { isStorableText } from '../../platform/storable-text.js';
 import type { RemindBefore, TaskStatus } from './task.entities.js';
 import { isId, type PartyView, type TaskView, toPartyView } from './tasks.js';
 
@@ -57,7 +58,11 @@ function filterSql(userId: string, scope: TaskScope = 'all', q?: string): Where 
   if (scope === 'mine') where.add('t.owner_id = ?', userId);
   else if (scope === 'assigned') where.add('t.assignee_id = ?', userId);
   else where.add('(t.owner_id = ? or t.assignee_id = ?)', userId, userId);
-  for (const word of q ? searchWords(q) : []) where.add('t.title ilike ?', `%${escapeLike(word)}%`);
+  const words = q ? searchWords(q) : [];
+  // No title holds a NUL or an unpaired surrogate (parseTitle refuses them), and a NUL breaks the
+  // query itself: a search with such a word (the bot's /find takes any text) matches nothing.
+  if (!words.every(isStorableText)) return where.add('false');
+  for (const word of words) where.add('t.title ilike ?', `%${escapeLike(word)}%`);
   return where;
 }
 

@@ -23,10 +23,12 @@ export interface ParsedPhone {
 
 export function parsePhone(raw: string): ParsedPhone | null {
   let digits = raw.replace(/[\s()\-.]/g, '');
-  if (digits.startsWith('+')) digits = digits.slice(1);
+  const international = digits.startsWith('+');
+  if (international) digits = digits.slice(1);
   if (!/^\d{8,15}$/.test(digits)) return null;
-  // Russian numbers written with the trunk prefix 8 (8 916 …) are +7 numbers.
-  if (digits.length === 11 && digits.startsWith('8')) digits = `7${digits.slice(1)}`;
+  // Russian numbers written with the trunk prefix 8 (8 916 …) are +7 numbers; with a "+" the
+  // 8 is a country code (+81 3 1234 5678 is Tokyo).
+  if (!international && digits.length === 11 && digits.startsWith('8')) digits = `7${digits.slice(1)}`;
   const plan = PLANS.find((p) => digits.startsWith(p.country) && digits.length === p.totalLength);
   const operatorCode = plan ? digits.slice(plan.country.length, plan.country.length + plan.codeLength) : null;
   return { phone: `+${digits}`, operatorCode };

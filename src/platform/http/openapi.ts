@@ -1,7 +1,8 @@
 import { OpenAPIHono, type OpenAPIHonoOptions, z } from '@hono/zod-openapi';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
+import { UNSTORABLE_TEXT_HINT, unstorablePath } from '../storable-text.js';
 import type { ApiEnv } from './context.js';
-import { validationError } from './errors.js';
+import { ApiError, validationError } from './errors.js';
 
 /** Version of the HTTP contract shown in /openapi.json; bump it when the contract changes. */
 export const API_VERSION = '0.1.0';
@@ -100,9 +101,18 @@ export const UNEXPECTED_ERROR = {
  * zod-openapi calls this after validating params, query, headers and JSON bodies. Failures become
  * 422 validation_failed through the app's onError, so there is one error shape. (A body that is not
  * JSON at all never gets here: hono's validator throws 400 first, which onError maps to invalid_json.)
+ * A value that passed its schema is still refused when a string in it cannot be stored as given
+ * (NUL, an unpaired surrogate; storable-text.ts): one rule for every body field, search word and
+ * cursor, before any of them reaches a query.
  */
 export const validationHook: NonNullable<OpenAPIHonoOptions<ApiEnv>['defaultHook']> = (result) => {
   if (!result.success) throw validationError(result.error.issues);
+  // A path id or name that cannot exist is "not found" (its handler answers 404 without a query).
+  if ((result as { target?: string }).target === 'param') return;
+  const path = unstorablePath(result.data);
+  if (path !== undefined) {
+    throw new ApiError(422, 'validation_failed', 'The request is invalid', [{ path, message: UNSTORABLE_TEXT_HINT }]);
+  }
 };
 
 /**

@@ -37,6 +37,11 @@ export function isMessageNotModified(err: unknown): boolean {
   return err instanceof Error && /message is not modified/i.test(err.message);
 }
 
+/** Bot API replies that mean the message cannot be edited any more (deleted, or too old): show a new one instead. */
+export function isMessageGone(err: unknown): boolean {
+  return err instanceof Error && /message to edit not found|message can't be edited/i.test(err.message);
+}
+
 /**
  * Retries for interactive replies: wait out a short flood limit (429 with retry_after ≤ 5 s)
  * or a Telegram 5xx twice, then give up. Network errors are not retried: auto-retry would

@@ -197,6 +197,9 @@ const COUNT_WORDS: Record<string, number> = {
   три: 3,
 };
 
+/** How far ahead an offset may reach ("in 3 days"), ours or chrono's. */
+const RELATIVE_MAX_DAYS = 366 * 5;
+
 /** "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса". */
 function relative(text: string, now: Date, timezone: string): Date | null | undefined {
   const m = /^(?:in|через)\s+(.+)$/.exec(text);
@@ -212,7 +215,7 @@ function relative(text: string, now: Date, timezone: string): Date | null | unde
   if (unit === 'hour') return count <= 24 * 366 ? new Date(now.getTime() + count * HOUR_MS) : null;
   // Days and weeks are calendar days: the same wall time, whatever DST does meanwhile.
   const days = unit === 'day' ? count : count * 7;
-  if (days > 366 * 5) return null;
+  if (days > RELATIVE_MAX_DAYS) return null;
   const local = localParts(now, timezone);
   return at(addDays(local, days), local.hour, local.minute, timezone);
 }
@@ -316,7 +319,11 @@ function viaChrono(text: string, now: Date, timezone: string): Date | null {
   if (result.text.length < text.replace(/[.!]+$/, '').length) return null;
   if (result.end) return null; // a range is not a due date
   const start = result.start;
-  if (start.tags().has('result/relativeDateAndTime')) return start.date();
+  if (start.tags().has('result/relativeDateAndTime')) {
+    // "99999999 часов" is an offset to the year 13434: the same bound as our own offsets.
+    const due = start.date();
+    return Math.abs(due.getTime() - now.getTime()) <= RELATIVE_MAX_DAYS * DAY_MS ? due : null;
+  }
   const year = start.get('year');
   const month = start.get('month');
   const day = start.get('day');

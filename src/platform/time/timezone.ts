@@ -48,13 +48,16 @@ export const TIMEZONE_HINT = 'Unknown time zone: use an IANA name such as Europe
 export function normalizeTimezone(input: string): string | null {
   const text = input.trim().replace(/\s+/g, '_');
   if (!text || text.length > 64) return null;
-  const offset = /^(?:utc|gmt)?([+-])(\d{1,2})(?::?00)?$/i.exec(text);
+  // "UTC−3" with the minus sign (U+2212), as typeset text and some keyboards write it.
+  const offset = /^(?:utc|gmt)?([+\-−])(\d{1,2})(?::?00)?$/i.exec(text);
   if (offset) {
     const hours = Number(offset[2]);
-    if (hours > 14) return null;
+    const ahead = offset[1] === '+';
     if (hours === 0) return 'UTC';
-    // POSIX Etc zones have inverted signs: UTC+3 is Etc/GMT-3.
-    return `Etc/GMT${offset[1] === '+' ? '-' : '+'}${hours}`;
+    // POSIX Etc zones have inverted signs: UTC+3 is Etc/GMT-3. They run from UTC−12 (Etc/GMT+12)
+    // to UTC+14 (Etc/GMT-14): "UTC-13" names no zone, and storing it would break every later use.
+    if (ahead ? hours > 14 : hours > 12) return null;
+    return `Etc/GMT${ahead ? '-' : '+'}${hours}`;
   }
   if (/^(utc|gmt|z)$/i.test(text)) return 'UTC';
   const known = canonicalNames().get(text.toLowerCase());
@@ -62,7 +65,9 @@ export function normalizeTimezone(input: string): string | null {
   // A city of the IANA list typed alone: "berlin", "New York", "Ho Chi Minh".
   const city = cityNames().get(text.toLowerCase());
   if (city) return city;
-  if (!isValidTimezone(text)) return null;
+  // ICU also takes offsets ("+05:30", "−10"), which are not IANA names, and PostgreSQL reads them
+  // with the opposite sign (POSIX): only names go on to ICU.
+  if (!/^[A-Za-z]/.test(text) || !isValidTimezone(text)) return null;
   // Accepted by ICU but not in the canonical list (aliases like Europe/Kiev): keep ICU's spelling.
   return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone;
 }

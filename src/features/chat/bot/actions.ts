@@ -217,6 +217,10 @@ async function textRefused(ctx: BotContext, err: unknown): Promise<'retry'> {
     await ctx.reply(ctx.t('chat-text-empty'));
     return 'retry';
   }
+  if (err.code === 'text_invalid' || err.code === 'caption_invalid') {
+    await ctx.reply(ctx.t('chat-text-invalid'));
+    return 'retry';
+  }
   throw err;
 }
 

@@ -1,7 +1,7 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { clip, matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { User } from '../../users/index.js';
 import { conversationWith, INBOX_SIZE } from '../chat.js';
 import { senderName } from '../names.js';
@@ -44,12 +44,10 @@ type Screens = ChatScreens & { main: Screen };
 export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: ChatScreens } {
   const screens = {} as Screens;
   screens.main = main;
-  const outdated = async (ctx: BotContext & { menu: { update(): void } }) => {
-    await answerCallback(ctx, ctx.t('menu-outdated'));
-    ctx.menu.update();
-  };
-
-  const chat = new ScreenMenu('chat', { autoAnswer: false, onMenuOutdated: outdated });
+  const chat: ScreenMenu = new ScreenMenu('chat', {
+    autoAnswer: false,
+    onMenuOutdated: refreshWhenOutdated(() => chat),
+  });
   chat
     .text(
       (ctx) => ctx.t('chat-new-button'),

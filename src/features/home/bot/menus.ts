@@ -1,6 +1,6 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import { unlinkAccount } from '../../accounts/index.js';
 import { type AdminScreens, buildAdminMenus, denyUnlessAdmin, syncAdminCommands } from '../../admin/index.js';
 import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
@@ -40,28 +40,34 @@ export interface Menus {
  * A click on a button whose labels have changed since it was sent (e.g. the notifications
  * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
  */
-const menuOptions = {
-  autoAnswer: false,
-  onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
-    await answerCallback(ctx, ctx.t('menu-outdated'));
-    ctx.menu.update();
-  },
-};
+const menuOptions = (menu: () => ScreenMenu) => ({ autoAnswer: false, onMenuOutdated: refreshWhenOutdated(menu) });
 
 /** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
 export function buildMenus(): Menus {
-  const main = new ScreenMenu('main', {
-    ...menuOptions,
+  const main: ScreenMenu = new ScreenMenu('main', {
+    autoAnswer: false,
     // A non-admin pressing an admin's 🛠 Admin button (which their menu lacks) is told "not allowed".
-    onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
+    onMenuOutdated: async (ctx: BotContext) => {
       if (ctx.match === 'adm' && (await denyUnlessAdmin(ctx))) return;
-      await menuOptions.onMenuOutdated(ctx);
+      await refreshWhenOutdated(() => main)(ctx);
     },
   });
-  const help = new ScreenMenu('help', menuOptions);
-  const settings = new ScreenMenu('settings', menuOptions);
-  const language = new ScreenMenu('language', menuOptions);
-  const unlink = new ScreenMenu('unlink', menuOptions);
+  const help: ScreenMenu = new ScreenMenu(
+    'help',
+    menuOptions(() => help),
+  );
+  const settings: ScreenMenu = new ScreenMenu(
+    'settings',
+    menuOptions(() => settings),
+  );
+  const language: ScreenMenu = new ScreenMenu(
+    'language',
+    menuOptions(() => language),
+  );
+  const unlink: ScreenMenu = new ScreenMenu(
+    'unlink',
+    menuOptions(() => unlink),
+  );
 
   const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
   const tasks = buildTaskMenus(mainScreen);

@@ -2,7 +2,7 @@ import { Keyboard } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { matchOf } from '../../../platform/bot/ui/payload.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
@@ -155,15 +155,15 @@ export const TIMEZONE_CONVERSATION = 'timezone';
  * preset index is answered and changes nothing.
  */
 export function buildTimezoneMenus(next: { settings: () => Screen; main: () => Screen }) {
-  const options = {
-    autoAnswer: false,
-    onMenuOutdated: async (ctx: BotContext & { menu: { update(): void } }) => {
-      await answerCallback(ctx, ctx.t('menu-outdated'));
-      ctx.menu.update();
-    },
-  };
-  const settingsMenu = new ScreenMenu('tz', options);
-  const startMenu = new ScreenMenu('tz0', options);
+  const options = (menu: () => ScreenMenu) => ({ autoAnswer: false, onMenuOutdated: refreshWhenOutdated(menu) });
+  const settingsMenu: ScreenMenu = new ScreenMenu(
+    'tz',
+    options(() => settingsMenu),
+  );
+  const startMenu: ScreenMenu = new ScreenMenu(
+    'tz0',
+    options(() => startMenu),
+  );
 
   const screens = {
     timezone: { text: timezoneText, menu: settingsMenu } as Screen,

@@ -1,6 +1,6 @@
 import { Menu } from '@grammyjs/menu';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { isMessageNotModified } from '../../telegram/api-defaults.js';
+import { isMessageGone, isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext } from '../context.js';
 import { answerCallback } from './answer.js';
 
@@ -14,6 +14,27 @@ export class ScreenMenu extends Menu<BotContext> {
   keyboard(ctx: BotContext): Promise<InlineKeyboardButton[][]> {
     return this.render(ctx);
   }
+}
+
+/**
+ * What a menu does when a pressed button no longer matches it (an old message, a double tap, a
+ * button pressed on another message): says so in a toast and shows the menu's current keyboard in
+ * that message. The keyboard there may already be the current one (the double tap's first press
+ * updated it); Telegram then answers "message is not modified", which is fine here — the menu
+ * plugin's own `ctx.menu.update()` would let that error crash the update.
+ */
+export function refreshWhenOutdated(menu: () => ScreenMenu) {
+  return async (ctx: BotContext): Promise<void> => {
+    await answerCallback(ctx, ctx.t('menu-outdated'));
+    // An InaccessibleMessage (date 0) has no keyboard to refresh.
+    const pressed = ctx.callbackQuery?.message;
+    if (!pressed || pressed.date === 0) return;
+    try {
+      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: await menu().keyboard(ctx) } });
+    } catch (err) {
+      if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
+    }
+  };
 }
 
 /** A screen = a text built from the context + a menu (aiogram-dialog's window, in grammY terms). */
@@ -48,13 +69,17 @@ export async function showScreen(ctx: BotContext, screen: Screen, how: ScreenHow
     await ctx.reply(text, { reply_markup });
     return;
   }
-  if (how === 'edit' && ctx.callbackQuery?.message) {
+  // A button of a message the bot can no longer see comes with an InaccessibleMessage (date 0):
+  // there is nothing to edit, so the screen comes as a new message, as when the edit fails.
+  const pressed = ctx.callbackQuery?.message;
+  if (how === 'edit' && pressed && pressed.date !== 0) {
     try {
       await ctx.editMessageText(text, { reply_markup });
+      return;
     } catch (err) {
-      if (!isMessageNotModified(err)) throw err;
+      if (isMessageNotModified(err)) return;
+      if (!isMessageGone(err)) throw err;
     }
-    return;
   }
   await ctx.reply(text, { reply_markup });
 }

@@ -24,12 +24,15 @@ export interface BotProbe {
   statements?: string[];
 }
 
-const REDIS_COMMANDS = ['get', 'set', 'del', 'exists', 'expire', 'mget', 'incr', 'eval', 'evalsha', 'multi'] as const;
-
-/** Counts the commands the bot's Redis client is asked for. */
+/**
+ * Counts the commands the bot's Redis client is asked for: every built-in command (a room
+ * membership check is a SISMEMBER) and MULTI, which stands for its whole transaction.
+ */
 function countRedisCommands(redis: Redis, probes: AsyncLocalStorage<BotProbe>): void {
   const target = redis as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const name of REDIS_COMMANDS) {
+  const names = new Set(redis.getBuiltinCommands().filter((name) => name !== 'exec' && name !== 'multi'));
+  names.add('multi');
+  for (const name of names) {
     const original = target[name];
     if (typeof original !== 'function') continue;
     target[name] = function (this: unknown, ...args: unknown[]) {

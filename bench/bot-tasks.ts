@@ -5,7 +5,7 @@ import { Task } from '../src/features/tasks/task.entities.js';
 import { User } from '../src/features/users/user.entity.js';
 import { createTranslator } from '../src/platform/i18n/translator.js';
 import { openProbedBot } from './bot-stack.js';
-import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, profiled, quantile, round } from './harness.js';
 import { type ButtonLabel, otherRefusals, SimulatedUser } from './simulated-user.js';
 
 /**
@@ -77,7 +77,7 @@ export const botTasks: Benchmark = {
       // Warm-up: one cycle per user (loads each user's snapshot and caches the user rows).
       await drive(stack, users, cycle, undefined);
       const statements = new Map<Kind, Map<string, number>>();
-      const run = await drive(stack, users, cycle, UPDATES, statements);
+      const run = await profiled('bot-tasks', () => drive(stack, users, cycle, UPDATES, statements));
       return report(run, statements, stack);
     } finally {
       await stack.close();

@@ -5,7 +5,7 @@ import type { Update } from 'grammy/types';
 import { createTranslator } from '../src/platform/i18n/translator.js';
 import { FakeBotApi, TEST_BOT_INFO } from '../test/helpers/fake-bot-api.js';
 import { openProbedBot } from './bot-stack.js';
-import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, profiled, quantile, round } from './harness.js';
 import { type ButtonLabel, otherRefusals, SimulatedUser } from './simulated-user.js';
 
 /**
@@ -16,12 +16,18 @@ import { type ButtonLabel, otherRefusals, SimulatedUser } from './simulated-user
  *
  * Many users talk at once (`CONCURRENCY` in flight); each user's updates are sequential, as
  * Telegram delivers them per chat, and a click needs the keyboard of the previous answer.
+ * A second, navigation-only pass gives the CPU cost of an update that only moves between
+ * screens (issue 17's per-navigation-update goal), for both stacks.
  */
 
 const USERS = intFromEnv('BENCH_BOT_USERS', 200);
 const CONCURRENCY = intFromEnv('BENCH_BOT_CONCURRENCY', 16);
 const UPDATES = intFromEnv('BENCH_BOT_UPDATES', 10_000);
-const GOAL_UPDATES_PER_SECOND = 2_000;
+const NAV_UPDATES = intFromEnv('BENCH_BOT_NAV_UPDATES', 5_000);
+/** Issue 17: ≥ 5,000 updates/s on the mix, ≥ 0.25 of bare grammY, ≤ 200 µs of CPU per navigation update. */
+const GOAL_UPDATES_PER_SECOND = 5_000;
+const GOAL_RATIO = 0.25;
+const GOAL_NAV_CPU_US = 200;
 const GOAL_SQL_PER_CLICK = 1;
 const BOT_TOKEN = `${TEST_BOT_INFO.id}:BENCH-token`;
 const FIRST_USER_ID = 900_000_001;
@@ -111,7 +117,33 @@ export const botUpdates: Benchmark = {
       for (const stack of stacks) await drive(stack, usersOf.get(stack) ?? [], cycle, undefined, false);
       const results: RunStats[] = [];
       for (const stack of stacks) stack.api.clear();
-      for (const stack of stacks) results.push(await drive(stack, usersOf.get(stack) ?? [], cycle, UPDATES, true));
+      for (const stack of stacks) {
+        const users = usersOf.get(stack) ?? [];
+        results.push(
+          await profiled(`bot-${stack.name.replace(/\W+/g, '-')}`, () => drive(stack, users, cycle, UPDATES, true)),
+        );
+      }
+
+      // Navigation only (issue 17's CPU goal is per navigation update): every user back at the
+      // main menu by a command (not measured), then clicks that only move between screens.
+      const navCycle: Step[] = [
+        { kind: 'nav click', label: labels.settings },
+        { kind: 'nav click', label: labels.language },
+        { kind: 'nav click', label: labels.back },
+        { kind: 'nav click', label: labels.back },
+        { kind: 'nav click', label: labels.help },
+        { kind: 'nav click', label: labels.back },
+      ];
+      const navigation: RunStats[] = [];
+      for (const stack of stacks) {
+        const users = usersOf.get(stack) ?? [];
+        await drive(stack, users, [{ kind: 'command', command: 'menu' }], undefined, false);
+        navigation.push(
+          await profiled(`bot-nav-${stack.name.replace(/\W+/g, '-')}`, () =>
+            drive(stack, users, navCycle, NAV_UPDATES, false),
+          ),
+        );
+      }
 
       const problems = [...gramdesk.errors.slice(0, 3)];
       for (const stack of stacks) {
@@ -130,7 +162,7 @@ export const botUpdates: Benchmark = {
         problems.push(...otherRefusals(stack.api).map((r) => `${stack.name}: ${r}`));
       }
       if (gramdesk.errors.length) problems.unshift(`gramdesk: ${gramdesk.errors.length} errors logged`);
-      return report(results, stacks, problems);
+      return report(results, navigation, stacks, problems);
     } finally {
       await gramdesk.close();
     }
@@ -336,7 +368,7 @@ function summarize(samples: readonly Sample[], wallMs?: number): Summary {
 
 const isClick = (s: Sample) => s.kind !== 'command';
 
-function report(results: RunStats[], stacks: Stack[], problems: string[]) {
+function report(results: RunStats[], navigation: RunStats[], stacks: Stack[], problems: string[]) {
   const [gd, bare] = results;
   if (!gd || !bare) throw new Error('both stacks must have run');
   const rows = results.map((r) => ({
@@ -372,8 +404,43 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
   const sqlMet = gdRow.clicks.sql <= GOAL_SQL_PER_CLICK;
   const nav = gdRow.kinds['nav click'];
   const change = gdRow.kinds['settings click'];
+  const [gdNav, bareNav] = navigation;
+  if (!gdNav || !bareNav) throw new Error('both stacks must have run the navigation pass');
+  const navRow = (r: RunStats) => ({
+    stack: r.stack,
+    summary: summarize(r.samples, r.wallMs),
+    cpuUs: (r.cpuMs / r.samples.length) * 1000,
+  });
+  const navRows = [navRow(gdNav), navRow(bareNav)] as const;
+  const navCpu = navRows[0].cpuUs;
+  const navCpuMet = navCpu <= GOAL_NAV_CPU_US;
+  const ratioMet = ratio >= GOAL_RATIO;
+  const cpuRatio = gdRow.cpuMs / gdRow.all.updates / (bareRow.cpuMs / bareRow.all.updates);
+  const navigationTable = markdownTable(
+    [
+      'stack (navigation only)',
+      'updates',
+      'updates/s',
+      'p50 ms',
+      'p99 ms',
+      'CPU µs/update',
+      'SQL/update',
+      'Redis cmds/update',
+    ],
+    navRows.map((r) => [
+      r.stack,
+      String(r.summary.updates),
+      fmt(r.summary.updatesPerSecond, 0),
+      fmt(r.summary.p50),
+      fmt(r.summary.p99),
+      fmt(r.cpuUs, 0),
+      fmt(r.summary.sql),
+      fmt(r.summary.redis),
+    ]),
+  );
   const verdict = [
-    `ratio gramdesk/bare: ${ratio.toFixed(3)} (the full stack runs at ${(ratio * 100).toFixed(1)}% of the bare bot's rate, ${(1 / ratio).toFixed(1)}× slower)`,
+    `ratio gramdesk/bare: ${ratio.toFixed(3)} (the full stack runs at ${(ratio * 100).toFixed(1)}% of the bare bot's rate, ${(1 / ratio).toFixed(1)}× slower); ` +
+      `goal ≥ ${GOAL_RATIO}: ${ratioMet ? 'met' : 'NOT met'}; CPU per update ${cpuRatio.toFixed(1)}× the bare bot's`,
     `goal ≥ ${fmt(GOAL_UPDATES_PER_SECOND, 0)} updates/s: ${speedMet ? 'met' : 'NOT met'} (${fmt(gdRow.all.updatesPerSecond, 0)})\n` +
       `goal ≤ ${GOAL_SQL_PER_CLICK} SQL statement per menu click: ${sqlMet ? 'met' : 'NOT met'} (${fmt(gdRow.clicks.sql)} over all clicks; ` +
       `navigation ${fmt(nav.sql)} ${nav.sql <= GOAL_SQL_PER_CLICK ? 'met' : 'NOT met'}, ` +
@@ -433,11 +500,16 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
     .join(' ');
   const config = `load average before: ${load}; ${USERS} users, ${CONCURRENCY} in flight, ${UPDATES} measured updates per stack after a warm-up of one cycle per user; mix per user cycle: 2 commands, 8 navigation clicks, 1 settings change`;
 
+  const navigationLine =
+    `navigation only (${navRows[0].summary.updates} clicks per stack after a /menu per user): gramdesk ${fmt(navCpu, 0)} µs of CPU per update, ` +
+    `${(navCpu / navRows[1].cpuUs).toFixed(1)}× the bare bot's ${fmt(navRows[1].cpuUs, 0)} µs; goal ≤ ${GOAL_NAV_CPU_US} µs: ${navCpuMet ? 'met' : 'NOT met'}`;
   const reportLines = [
     config,
     main,
     ...verdict,
     breakdown,
+    navigationTable,
+    navigationLine,
     statementLines.join('\n'),
     ...(gd.unattributedSql ? [`note: ${gd.unattributedSql} SQL statements ran outside any update`] : []),
     ...(problems.length ? [['problems seen:', ...problems.map((p) => `  - ${p}`)].join('\n')] : []),
@@ -449,7 +521,14 @@ function report(results: RunStats[], stacks: Stack[], problems: string[]) {
       goals: {
         updatesPerSecond: { goal: GOAL_UPDATES_PER_SECOND, value: round(gdRow.all.updatesPerSecond, 0), met: speedMet },
         sqlPerMenuClick: { goal: GOAL_SQL_PER_CLICK, value: round(gdRow.clicks.sql, 3), met: sqlMet },
+        ratio: { goal: GOAL_RATIO, value: round(ratio, 4), met: ratioMet },
+        navigationCpuUsPerUpdate: { goal: GOAL_NAV_CPU_US, value: round(navCpu, 0), met: navCpuMet },
       },
+      navigation: navRows.map((r) => ({
+        stack: r.stack,
+        cpuUsPerUpdate: round(r.cpuUs, 0),
+        ...roundSummary(r.summary),
+      })),
       ratio: round(ratio, 4),
       stacks: rows.map((r) => ({
         stack: r.stack,

@@ -59,3 +59,42 @@ export function markdownTable(headers: readonly string[], rows: readonly (readon
   const rule = `| ${widths.map((w, i) => (numeric[i] ? `${'-'.repeat(Math.max(1, w - 1))}:` : '-'.repeat(w))).join(' | ')} |`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
+
+/**
+ * Runs `work` under a V8 CPU profile written to `$BENCH_CPU_PROFILE/<name>.cpuprofile` when that
+ * variable names a directory (and a sampled allocation profile, `<name>.heapprofile`, when
+ * `BENCH_HEAP_PROFILE` is set too), so a profile covers the measured run only (not start-up,
+ * the warm-up or the baseline). Without it, just runs `work`.
+ */
+export async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return work();
+  const heap = Boolean(process.env.BENCH_HEAP_PROFILE);
+  const [{ Session }, { mkdirSync, writeFileSync }, { join }] = await Promise.all([
+    import('node:inspector/promises'),
+    import('node:fs'),
+    import('node:path'),
+  ]);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  if (heap)
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    if (heap) {
+      const sampled = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(join(dir, `${name}.heapprofile`), JSON.stringify(sampled.profile));
+    }
+    session.disconnect();
+  }
+}

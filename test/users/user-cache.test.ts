@@ -1,13 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { entities } from '../../src/entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { attachUserCache } from '../../src/features/users/user-cache.js';
 import { setBotBlocked } from '../../src/features/users/users.js';
+import { createOrm } from '../../src/platform/db/orm.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
 
 const env = useTestEnvironment();
 let nextTelegramId = 600_000;
+
+const BLOCKED = '⛔ Your access to Gramdesk has been blocked by an administrator.';
+
+/**
+ * A write made by another process (the API, the worker): its own ORM, with the user cache
+ * attached as app.ts does there, over the same database and Redis. Nothing of the bot's process
+ * (its ORM, its identity maps) hears of it except through what that process leaves in Redis.
+ */
+async function inAnotherProcess(work: (em: ReturnType<typeof env.em>) => Promise<void>): Promise<void> {
+  const orm = await createOrm({ entities, databaseUrl: env.db.url, pgliteDir: '', poolSize: 1 });
+  try {
+    attachUserCache(orm, env.redis.redis, env.redis.keyPrefix);
+    await work(orm.em.fork());
+  } finally {
+    await orm.close(true);
+  }
+}
 
 function queriesDuring(work: () => Promise<void>): Promise<string[]> {
   const before = env.db.queries.length;
@@ -68,5 +87,47 @@ describe('the cached user behind a Telegram update', () => {
     const fresh = await cache.get(env.em(), telegramId);
     expect(fresh).toBeNull();
     expect((await cache.load(env.em(), telegramId))?.timezone).toBe('Asia/Tokyo');
+  });
+
+  it('a ban written by another process answers the very next update with "blocked", though navigation reads no SQL', async () => {
+    const telegramId = nextTelegramId++;
+    const client = env.bot.client({ id: telegramId, first_name: 'Stale', language_code: 'en' });
+    await client.sendCommand('start');
+    await client.click('⚙️ Settings');
+    // The bot serves this user from its cache: a stale copy is what the next update would see.
+    expect(await queriesDuring(() => client.click('◀️ Back'))).toEqual([]);
+
+    await inAnotherProcess(async (em) => {
+      const user = await em.findOneOrFail(User, { telegramId });
+      user.status = 'banned';
+      await em.flush();
+    });
+    const before = client.replies().length;
+    await client.click('⚙️ Settings');
+    expect(client.replies().slice(before)).toEqual([BLOCKED]);
+    await client.sendCommand('menu');
+    expect(client.replies().slice(before)).toEqual([BLOCKED]);
+  });
+
+  it('a user deleted by another process is a new user at the very next update, not the cached row', async () => {
+    const telegramId = nextTelegramId++;
+    const client = env.bot.client({ id: telegramId, first_name: 'Gone', language_code: 'en' });
+    await client.sendCommand('settings');
+    await client.click('🌐 Language');
+    await client.click('🇷🇺 Русский');
+    await client.sendCommand('menu');
+    expect(client.lastReply()).toContain('Что будем делать?');
+    const oldId = (await env.em().findOneOrFail(User, { telegramId })).id;
+    expect(await queriesDuring(() => client.sendCommand('menu'))).toEqual([]);
+
+    await inAnotherProcess(async (em) => {
+      em.remove(await em.findOneOrFail(User, { telegramId }));
+      await em.flush();
+    });
+    await client.sendCommand('menu');
+    // Telegram's language again: the row that chose Russian is gone.
+    expect(client.lastReply()).toContain('What would you like to do?');
+    const fresh = await env.em().findOneOrFail(User, { telegramId });
+    expect(fresh.id).not.toBe(oldId);
   });
 });

@@ -22,7 +22,8 @@ export interface UserPolicy {
 /** Records of when a user was last seen are refreshed at most this often, to keep updates read-only. */
 const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 
-const clip = (text: string, max: number) => [...text].slice(0, max).join('');
+/** At most `max` code points; a string of at most `max` UTF-16 units has no more, and is kept as is. */
+const clip = (text: string, max: number) => (text.length <= max ? text : [...text].slice(0, max).join(''));
 
 /**
  * Loads the user behind a Telegram update, creating them on first contact (so a user who
@@ -36,9 +37,7 @@ export async function loadTelegramUser(
   cache?: UserCache,
   now = new Date(),
 ): Promise<{ user: User; created: boolean }> {
-  const existing = cache
-    ? ((await cache.get(em, from.id)) ?? (await cache.load(em, from.id)))
-    : await em.findOne(User, { telegramId: from.id });
+  const existing = cache ? await cache.find(em, from.id) : await em.findOne(User, { telegramId: from.id });
   const isConfiguredAdmin = policy.adminTelegramIds.includes(from.id);
   if (!existing) {
     const user = em.create(User, {
@@ -53,22 +52,44 @@ export async function loadTelegramUser(
     await em.flush();
     return { user, created: true };
   }
-  syncProfile(existing, from, now);
-  if (isConfiguredAdmin && existing.role !== 'admin') existing.role = 'admin';
-  await em.flush();
+  let changed = syncProfile(existing, from, now);
+  if (isConfiguredAdmin && existing.role !== 'admin') {
+    existing.role = 'admin';
+    changed = true;
+  }
+  // Most updates change nothing; a flush would still compute a change set for the row.
+  if (changed) await em.flush();
   return { user: existing, created: false };
 }
 
-function syncProfile(user: User, from: TelegramProfile, now: Date): void {
+/** Brings the row in step with Telegram's profile; true when a field changed. */
+function syncProfile(user: User, from: TelegramProfile, now: Date): boolean {
+  let changed = false;
   const username = from.username ?? null;
-  if (user.telegramUsername !== username) user.telegramUsername = username;
+  if (user.telegramUsername !== username) {
+    user.telegramUsername = username;
+    changed = true;
+  }
   const firstName = clip(from.first_name, USER_TEXT_MAX.telegramFirstName);
-  if (user.telegramFirstName !== firstName) user.telegramFirstName = firstName;
+  if (user.telegramFirstName !== firstName) {
+    user.telegramFirstName = firstName;
+    changed = true;
+  }
   const lastName = from.last_name ? clip(from.last_name, USER_TEXT_MAX.telegramLastName) : null;
-  if (user.telegramLastName !== lastName) user.telegramLastName = lastName;
-  if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) user.lastSeenAt = now;
+  if (user.telegramLastName !== lastName) {
+    user.telegramLastName = lastName;
+    changed = true;
+  }
+  if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    user.lastSeenAt = now;
+    changed = true;
+  }
   // A user who writes to the bot has evidently unblocked it.
-  if (user.botBlocked) user.botBlocked = false;
+  if (user.botBlocked) {
+    user.botBlocked = false;
+    changed = true;
+  }
+  return changed;
 }
 
 type NamedUser = Pick<

@@ -1,11 +1,24 @@
 import type { NextFunction } from 'grammy';
+import type { Logger } from '../logger.js';
 import type { BotContext, BotDeps } from './context.js';
 
 /** Gives every update its dependencies, a logger carrying the update id, and its own EntityManager. */
 export function attachContext(deps: BotDeps) {
   return (ctx: BotContext, next: NextFunction) => {
     ctx.deps = deps;
-    ctx.log = deps.log.child({ update_id: ctx.update.update_id });
+    // Most updates log nothing: the child logger (which serialises its bindings) is made on first use.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx, 'log', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        log ??= deps.log.child({ update_id: ctx.update.update_id });
+        return log;
+      },
+      set: (value: Logger) => {
+        log = value;
+      },
+    });
     ctx.em = deps.orm.em.fork();
     deps.metrics?.botUpdates.inc({ type: updateType(ctx) });
     return next();
@@ -13,5 +26,6 @@ export function attachContext(deps: BotDeps) {
 }
 
 function updateType(ctx: BotContext): string {
-  return Object.keys(ctx.update).find((k) => k !== 'update_id') ?? 'unknown';
+  for (const key in ctx.update) if (key !== 'update_id') return key;
+  return 'unknown';
 }

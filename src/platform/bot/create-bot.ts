@@ -1,4 +1,9 @@
-import { type ConversationBuilder, conversations, createConversation } from '@grammyjs/conversations';
+import {
+  type ConversationBuilder,
+  type ConversationData,
+  conversations,
+  type VersionedState,
+} from '@grammyjs/conversations';
 import { sequentialize } from '@grammyjs/runner';
 import { RedisAdapter } from '@grammyjs/storage-redis';
 import { Bot, type BotConfig, lazySession, type Middleware } from 'grammy';
@@ -7,7 +12,9 @@ import { Outages, unavailableDependency } from '../outages.js';
 import { htmlParseMode, interactiveRetry } from '../telegram/api-defaults.js';
 import { attachContext } from './attach-context.js';
 import { type BotContext, type BotDeps, type ConvContext, SESSION_VERSION, type SessionData } from './context.js';
+import { prefetchedConversationStorage } from './conversation-storage.js';
 import { dedupeUpdates } from './dedupe.js';
+import { dialogs } from './dialogs.js';
 import { answerCallback } from './ui/answer.js';
 import { answerUnavailable, UnavailableNotices } from './unavailable.js';
 
@@ -105,18 +112,20 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
       getSessionKey: (ctx) => ctx.chat?.id.toString(),
     }),
   );
+  // Conversations' state in Redis, so a restart does not lose a half-finished dialog; its read
+  // starts here so that it shares a round trip with the user loader's.
+  const conversationState = prefetchedConversationStorage({
+    adapter: redisStorage<VersionedState<ConversationData>>(CONVERSATION_TTL_SECONDS),
+    prefix: `${keyPrefix}conv:`,
+    version: CONVERSATION_VERSION,
+  });
+  app.use(conversationState.prefetch);
   // 7. User loader (with the banned check) and 8. the language every later text uses.
   app.use(parts.loadUser);
-  // 9. Conversations, with their state in Redis so a restart does not lose a half-finished dialog.
+  // 9. Conversations.
   app.use(
     conversations<BotContext, BotContext>({
-      storage: {
-        type: 'key',
-        version: CONVERSATION_VERSION,
-        prefix: `${keyPrefix}conv:`,
-        getStorageKey: (ctx) => ctx.chat?.id.toString(),
-        adapter: redisStorage(CONVERSATION_TTL_SECONDS),
-      },
+      storage: conversationState.storage,
       // Conversations build a fresh Api per replay; give it the same HTML default and retries.
       plugins: [
         async (ctx, next) => {
@@ -128,7 +137,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
     }),
   );
   for (const middleware of parts.beforeDialogs) app.use(middleware);
-  for (const [name, builder] of Object.entries(parts.dialogs)) app.use(createConversation(builder, name));
+  app.use(dialogs(parts.dialogs));
   // 10. Menus (click handling for every registered submenu).
   app.use(parts.menu);
   // 11. Features, one composer each, in priority order; 12. the last answers whatever is left.

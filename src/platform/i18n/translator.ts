@@ -38,12 +38,40 @@ export function createTranslator(directory = findLocalesDir()): Translator {
     // texts whose exact form is part of the contract (the echo message).
     fluentBundleOptions: { useIsolating: false },
   });
-  const t = (locale: Language, key: string, args?: TranslationArgs) => {
+  const format = (locale: Language, key: string, args?: TranslationArgs) => {
     if (!args) return i18n.t(locale, key);
     const escaped: TranslationArgs = {};
     for (const [name, value] of Object.entries(args))
       escaped[name] = typeof value === 'string' ? escapeHtml(value) : value;
     return i18n.t(locale, key, escaped);
   };
-  return { t, forLocale: (locale) => (key, args) => t(locale, key, args) };
+  // A text depends only on its language, key and arguments (strings and numbers; Fluent has no
+  // clock), so finished texts are remembered. Each i18n.t call negotiates the language anew and
+  // formats the pattern, the largest share of a menu click's own work in the bot's CPU profile;
+  // a screen asks for the same dozen labels on every click.
+  const memo = new Map<string, string>();
+  const t = (locale: Language, key: string, args?: TranslationArgs) => {
+    const id = args ? `${locale}\u0000${key}\u0000${JSON.stringify(args)}` : `${locale}\u0000${key}`;
+    let text = memo.get(id);
+    if (text === undefined) {
+      text = format(locale, key, args);
+      // Arguments carry user input (names, titles): bound the memory, forget everything when full.
+      if (memo.size >= TEXTS_REMEMBERED) memo.clear();
+      memo.set(id, text);
+    }
+    return text;
+  };
+  const bound = new Map<Language, Translate>();
+  const forLocale = (locale: Language): Translate => {
+    let translate = bound.get(locale);
+    if (!translate) {
+      translate = (key, args) => t(locale, key, args);
+      bound.set(locale, translate);
+    }
+    return translate;
+  };
+  return { t, forLocale };
 }
+
+/** Finished texts kept by a translator; a few screens' worth per language and user name. */
+const TEXTS_REMEMBERED = 5_000;

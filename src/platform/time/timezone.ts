@@ -72,14 +72,36 @@ export function normalizeTimezone(input: string): string | null {
   return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone;
 }
 
+/**
+ * Formatters by zone. Building an Intl.DateTimeFormat costs far more than using one (it was the
+ * largest single frame of the settings screen in the bot's CPU profile), and the zones in use
+ * are few; a bounded map, cleared when full, keeps an unusual burst of zones from growing it.
+ */
+const FORMATTERS_MAX = 1_000;
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cachedFormat(
+  cache: Map<string, Intl.DateTimeFormat>,
+  timezone: string,
+  build: (timezone: string) => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  let format = cache.get(timezone);
+  if (!format) {
+    format = build(timezone);
+    if (cache.size >= FORMATTERS_MAX) cache.clear();
+    cache.set(timezone, format);
+  }
+  return format;
+}
+
 /** "14:05" in the given zone, for showing a user their own local time. */
 export function localTime(timezone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(now);
+  return cachedFormat(
+    clockFormats,
+    timezone,
+    (timeZone) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }),
+  ).format(now);
 }
 
 /**
@@ -101,7 +123,11 @@ export function zoneAt(latitude: number, longitude: number): string | null {
 
 /** "UTC+3", "UTC−3:30", "UTC": how far the zone's clock is from UTC at `now`. */
 export function utcOffset(timezone: string, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'longOffset' }).formatToParts(now);
+  const parts = cachedFormat(
+    offsetFormats,
+    timezone,
+    (timeZone) => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }),
+  ).formatToParts(now);
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
   if (!m || (m[2] === '00' && m[3] === '00')) return 'UTC';

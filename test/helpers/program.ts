@@ -181,7 +181,13 @@ export async function startE2eApp(redisDatabase: number, extraEnv: Record<string
     const client = pollingClient(telegram, { id: telegramId, first_name: firstName, language_code: 'en' });
     await client.sendCommand('start');
     const password = `${username} password`;
-    const registered = await call('/auth/register', { body: { username, password, telegramId } });
+    // The program stores the new user when it has handled /start, which on a loaded machine can
+    // come a little after its answer was seen: ask again for a few seconds while it is not there.
+    let registered = await call('/auth/register', { body: { username, password, telegramId } });
+    for (let i = 0; i < 50 && registered.body?.error?.code === 'telegram_not_started'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      registered = await call('/auth/register', { body: { username, password, telegramId } });
+    }
     if (registered.status !== 202) throw new Error(`registration failed: ${JSON.stringify(registered.body)}`);
     await telegram.waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${username}`));
     await client.click('✅ Confirm');

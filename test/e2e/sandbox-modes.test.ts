@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,14 @@ const pidsOf = (name: string) => {
   }
 };
 
+const workingDirOf = (pid: number) => {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+};
+
 describe('Redis without setup', () => {
   it('no REDIS_URL and nothing at the default address: its own redis-server under ./data/redis, /ready, stopped on exit', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gramdesk-redis-'));
@@ -52,7 +60,9 @@ describe('Redis without setup', () => {
     try {
       await program.waitForOutput(/Open http:\/\/\S+\/sandbox/, 90_000);
       expect(program.output()).toContain('started own redis-server');
-      const own = pidsOf('redis-server').filter((pid) => !before.has(pid));
+      // Other test files start throwaway redis-servers of their own meanwhile: the program's is the
+      // new one working in its data folder (Redis changes into its --dir).
+      const own = pidsOf('redis-server').filter((pid) => !before.has(pid) && workingDirOf(pid).startsWith(cwd));
       expect(own).toHaveLength(1);
       const ready = await fetch(`http://127.0.0.1:${port}/ready`);
       expect(await ready.json()).toMatchObject({ status: 'ready' });

@@ -58,14 +58,18 @@ describe('the sandbox (npm start without BOT_TOKEN) in a real browser', () => {
     const messages: string[] = [];
     page.on('pageerror', (err) => messages.push(err.message));
     await page.goto(`${sandbox.url}/sandbox?users=${ALICE},${BOB}`);
-    await expect.poll(() => page.locator('.banner').textContent()).toContain('not connected to Telegram');
+    await expect
+      .poll(() => page.locator('.banner').textContent(), { timeout: 15_000 })
+      .toContain('not connected to Telegram');
     const [alice] = panes(page) as [ChatPane, ChatPane];
     await start(alice);
     await page.screenshot({ path: `${SHOTS}/main-menu.png` });
 
     // The command menu comes from setMyCommands.
     await alice.pane.locator('.menu-button').click();
-    await expect.poll(() => alice.pane.locator('.commands .cmd').allTextContents()).toContain('/newtask');
+    await expect
+      .poll(() => alice.pane.locator('.commands .cmd').allTextContents(), { timeout: 15_000 })
+      .toContain('/newtask');
     await alice.pane.locator('.menu-button').click();
 
     await alice.send('/newtask');

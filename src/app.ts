@@ -4,9 +4,19 @@ import type { Config } from './config.js';
 import { entities } from './entities.js';
 import { startNotificationsWorker, startRegistrationExpirySweep } from './features/accounts/index.js';
 import { registerAdminCommands, registerCommands } from './features/admin/index.js';
-import { type ChatGateway, createChatGateway, startChatDeliveryWorker } from './features/chat/index.js';
+import {
+  type ChatGateway,
+  createChatGateway,
+  startChatDeliverySweep,
+  startChatDeliveryWorker,
+} from './features/chat/index.js';
 import { type MailingEngine, startAdminTicker, startMailingWorker } from './features/mailings/index.js';
-import { startReminderSweep, startReminderWorker } from './features/tasks/index.js';
+import {
+  startReminderSweep,
+  startReminderWorker,
+  startTaskNoticeSweep,
+  startTaskNoticeWorker,
+} from './features/tasks/index.js';
 import { attachUserCache } from './features/users/index.js';
 import { SigningKeys } from './platform/auth/keys.js';
 import { serviceTokenVerifierFor } from './platform/auth/service-tokens.js';
@@ -190,8 +200,14 @@ export async function startGramdesk(config: Config, options: StartOptions): Prom
     adminTicker = startAdminTicker(services);
     startNotificationsWorker(services);
     startReminderWorker(services);
+    startTaskNoticeWorker(services);
     startChatDeliveryWorker(services);
-    sweeps.push(startReminderSweep(services), startRegistrationExpirySweep(services));
+    sweeps.push(
+      startReminderSweep(services),
+      startRegistrationExpirySweep(services),
+      startTaskNoticeSweep(services),
+      startChatDeliverySweep(services),
+    );
     // A Redis that comes back may have come back empty: re-queue what is owed now, not in a minute.
     services.outages.onRecovered((dependency) => {
       if (dependency === 'redis') for (const sweep of sweeps) void sweep.runUntilDone();

@@ -2,7 +2,7 @@ import { LinkToken, RefreshToken, Registration } from './features/accounts/index
 import { AuditEntry } from './features/audit/index.js';
 import { Message } from './features/chat/index.js';
 import { Delivery, Mailing, MailingClick } from './features/mailings/index.js';
-import { Comment, Task } from './features/tasks/index.js';
+import { Comment, Task, TaskNotice } from './features/tasks/index.js';
 import { Avatar, User } from './features/users/index.js';
 import { SigningKey } from './platform/auth/signing-key.entity.js';
 
@@ -20,6 +20,7 @@ export const entities = [
   Message,
   Task,
   Comment,
+  TaskNotice,
   Mailing,
   Delivery,
   MailingClick,

@@ -1,4 +1,5 @@
 import { addComment } from '../../src/features/tasks/comments.js';
+import { startTaskNoticeWorker, taskNoticesQueue } from '../../src/features/tasks/jobs/notices.js';
 import { Comment, Task, type TaskStatus } from '../../src/features/tasks/task.entities.js';
 import { createTask } from '../../src/features/tasks/tasks.js';
 import { User } from '../../src/features/users/user.entity.js';
@@ -112,4 +113,24 @@ export function shownIn(instant: Date, timeZone: string): string {
   }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('day')}.${get('month')}.${get('year')} ${get('hour')}:${get('minute')}`;
+}
+
+/** Starts the worker that sends shared-task notices (closed with env.services.jobs). */
+export function startNoticeWorker(env: TestEnvironment): void {
+  startTaskNoticeWorker(env.services);
+}
+
+/**
+ * Waits until the worker has handled every queued shared-task notice (sent, or given up), so a
+ * test may assert what arrived — and what did not.
+ */
+export async function noticesDelivered(env: TestEnvironment, timeoutMs = 10_000): Promise<void> {
+  const queue = taskNoticesQueue(env.services.jobs);
+  const started = Date.now();
+  for (;;) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`task notices still queued: ${JSON.stringify(counts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

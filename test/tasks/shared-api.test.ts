@@ -6,7 +6,7 @@ import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
-import { tableState } from '../helpers/tasks.js';
+import { noticesDelivered, startNoticeWorker, tableState } from '../helpers/tasks.js';
 
 /**
  * SPEC §3.4 with §2.2.1 over HTTP: `owner` and `assignee` on every task, `scope=mine|assigned|all`,
@@ -34,6 +34,7 @@ const telegramTo = (telegramId: number) =>
   env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === telegramId);
 
 beforeAll(async () => {
+  startNoticeWorker(env);
   owner = await createAccount(env.services, { username: 'owner_api', firstName: 'Olga', telegramId: 770_001 });
   assignee = await createAccount(env.services, { username: 'assignee_api', firstName: 'Bea', telegramId: 770_002 });
   third = await createAccount(env.services, { username: 'third_api', firstName: 'Tom', telegramId: 770_003 });
@@ -55,7 +56,8 @@ beforeAll(async () => {
 });
 
 describe('assignment over HTTP', () => {
-  it('POST with an assignee tells them at once in Telegram, with Open and Accept', () => {
+  it('POST with an assignee tells them at once in Telegram, with Open and Accept', async () => {
+    await noticesDelivered(env);
     const [notice] = telegramTo(770_002).filter((c) => String(c.payload.text).includes('assigned you a task'));
     expect(notice?.payload.text).toBe('👤 Olga assigned you a task: <b>Shared plan</b>');
     expect(JSON.stringify(notice?.payload.reply_markup)).toContain(`tn:${taskId}:a`);
@@ -103,6 +105,7 @@ describe('assignment over HTTP', () => {
       { code: 'assignee_not_in_telegram', message: expect.stringContaining('has not started the Telegram bot') },
     ]);
     // The former assignee hears the task was taken back, and loses it.
+    await noticesDelivered(env);
     expect(telegramTo(770_002).filter((c) => String(c.payload.text).includes('took back'))).toHaveLength(1);
     expect((await api('GET', `/tasks/${taskId}`, { token: assignee.token })).status).toBe(404);
     expect((await api('GET', `/tasks/${taskId}`, { token: httpOnly.token })).status).toBe(200);
@@ -129,12 +132,14 @@ describe('assignment over HTTP', () => {
       expect((await api('PATCH', `/tasks/${taskId}`, { token: assignee.token, json: { status } })).status).toBe(200);
     }
     expect(await version(owner)).toBeGreaterThan(bump);
+    await noticesDelivered(env);
     const notices = telegramTo(770_001).slice(before);
     expect(notices).toHaveLength(1);
     expect(notices[0]?.payload.text).toBe('🔄 Bea moved <b>Shared plan</b> to “🟡 In progress”.');
     expect(JSON.stringify(notices[0]?.payload.reply_markup)).toContain(`tn:${taskId}:o`);
     // A comment in the same minute is folded too.
     await api('POST', `/tasks/${taskId}/comments`, { token: assignee.token, json: { text: 'more' } });
+    await noticesDelivered(env);
     expect(telegramTo(770_001).slice(before)).toHaveLength(1);
   });
 });
@@ -151,6 +156,7 @@ describe('notices over the WebSocket', () => {
       const res = await api('POST', `/tasks/${taskId}/comments`, { token: owner.token, json: { text: 'ping' } });
       expect(res.status).toBe(201);
       await expect.poll(() => frames.length).toBe(1);
+      await noticesDelivered(env);
       expect(frames[0]).toEqual({
         frame: {
           type: 'notice',

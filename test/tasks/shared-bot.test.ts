@@ -5,7 +5,16 @@ import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { dataOf, findTask, lastToast, seedTasks, tableState, userOf } from '../helpers/tasks.js';
+import {
+  dataOf,
+  findTask,
+  lastToast,
+  noticesDelivered,
+  seedTasks,
+  startNoticeWorker,
+  tableState,
+  userOf,
+} from '../helpers/tasks.js';
 
 /**
  * SPEC §2.2.1 in the bot: the owner hands a task to a teammate (by username, or picked from PM
@@ -30,6 +39,7 @@ const sentTo = (client: BotClient, part: string) =>
     .filter((c) => c.payload.chat_id === client.chatId && String(c.payload.text).includes(part));
 
 beforeAll(async () => {
+  startNoticeWorker(env);
   olga = env.bot.client({ id: 760_001, first_name: 'Olga', username: 'olga_shared', language_code: 'en' });
   bea = env.bot.client({ id: 760_002, first_name: 'Bea', username: 'bea_shared', language_code: 'en' });
   ivan = env.bot.client({ id: 760_003, first_name: 'Иван', username: 'ivan_shared', language_code: 'ru' });
@@ -52,6 +62,7 @@ describe('assigning from the card', () => {
     expect(olga.lastReply()).toContain('👤 Assignee: Bea (@bea_shared)');
     expect((await findTask(env, taskId))?.assignee?.id).toBe((await userOf(env, bea)).id);
 
+    await noticesDelivered(env);
     const [notice] = sentTo(bea, 'assigned you a task');
     expect(notice?.payload.text).toBe('👤 Olga assigned you a task: <b>Quarterly report</b>');
     const markup = JSON.stringify(notice?.payload.reply_markup);
@@ -75,10 +86,12 @@ describe('assigning from the card', () => {
   it('👍 Accept starts the task; the owner is told, and her list shows the new status at her next screen', async () => {
     await olga.sendCommand('tasks');
     expect(olga.buttons()).toContain('⏳ 👤 Quarterly report · 📅 Mar 3, 2099');
+    await noticesDelivered(env);
     const notice = env.telegram.chat(bea.chatId).find((m) => m.text?.includes('assigned you a task'));
     await bea.pressCallback(notice, noticeCallback(taskId, 'a'));
     expect(lastToast(env)).toBe('👍 Accepted: the task is in progress');
     expect((await findTask(env, taskId))?.status).toBe('in_progress');
+    await noticesDelivered(env);
     expect(sentTo(olga, 'moved <b>Quarterly report</b>')).toHaveLength(1);
     expect(sentTo(olga, 'moved')[0]?.payload.text).toBe('🔄 Bea moved <b>Quarterly report</b> to “🟡 In progress”.');
     // Olga's session still holds the list she loaded before: the version key moved, so it reloads.
@@ -93,6 +106,7 @@ describe('assigning from the card', () => {
     await bea.click('➕ Add comment');
     await bea.sendText('Draft is ready');
     expect(bea.lastReply()).toContain('Draft is ready');
+    await noticesDelivered(env);
     expect(sentTo(olga, 'commented on')).toHaveLength(0);
     expect(sentTo(olga, 'moved')).toHaveLength(1);
   });
@@ -206,6 +220,7 @@ describe('bad assignees and stale buttons', () => {
   });
 
   it('reassigning tells the new assignee in Russian and the former one that it was taken back; Bea loses it', async () => {
+    await noticesDelivered(env);
     const [toIvan] = sentTo(ivan, 'поручил(а) вам задачу');
     expect(toIvan?.payload.text).toBe('👤 Olga поручил(а) вам задачу: <b>Quarterly report</b>');
     expect(JSON.stringify(toIvan?.payload.reply_markup)).toContain('👍 Принять');
@@ -224,6 +239,7 @@ describe('bad assignees and stale buttons', () => {
     await olga.click('🚫 Take it back');
     expect(lastToast(env)).toBe('👤 The task is yours alone again');
     expect((await findTask(env, taskId))?.assignee).toBeNull();
+    await noticesDelivered(env);
     expect(sentTo(ivan, 'забрал(а) задачу')).toHaveLength(1);
   });
 });
@@ -261,6 +277,7 @@ describe('the new task dialog', () => {
     await olga.click('Bea (@bea_shared)');
     await olga.sendText('/skip');
     expect(olga.lastReply()).toContain('👤 Assigned to Bea (@bea_shared)');
+    await noticesDelivered(env);
     expect(sentTo(bea, 'Book the venue')).toHaveLength(1);
   });
 });

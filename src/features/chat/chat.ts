@@ -179,8 +179,12 @@ export async function sendPrivateMessage(
         where id = ? and status <> 'banned' and (account_state = 'active' or not ?::boolean)
      ), r as (${recipientRow}),
      m as (
-       insert into messages (kind, from_id, to_id, text, media, entities, sent_at)
-       select 'pm', s.id, r.id, ?, ?::jsonb, ?::jsonb, now() from s, r where r.status <> 'banned' and r.id <> s.id
+       insert into messages (kind, from_id, to_id, text, media, entities, delivery, sent_at)
+       select 'pm', s.id, r.id, ?, ?::jsonb, ?::jsonb,
+              -- Owed to the recipient's Telegram until delivered (or handed to their WebSocket).
+              case when r.telegram_id is not null and not r.bot_blocked and r.status = 'active' then 'owed' end,
+              now()
+         from s, r where r.status <> 'banned' and r.id <> s.id
        returning id, sent_at
      )
      select m.id as message_id, m.sent_at,
@@ -264,6 +268,8 @@ export async function sendRoomMessage(
     text,
     media: media ?? null,
     entities: entities.length ? entities : null,
+    // Its fan-out to Telegram members is owed until the worker plans it (jobs/delivery.ts).
+    delivery: 'owed',
   });
   await em.flush();
   return message;

@@ -24,10 +24,9 @@ const NOTICE_MARGIN_MS = 250;
 /**
  * Opens or joins the recipient's window on Redis's clock and counts the PM in it. Within the
  * first ARGV[3] PMs of the window it returns {0, window start, 0}: deliver it in full. Beyond,
- * it counts the PM as folded, records its sender (ordered by their first folded PM) and returns
- * {folded so far, window start, ms until the window ends}. The counters outlive the window so the
- * notice job can read them once (burstWindowKeys). KEYS[1] = window key; ARGV = window ms,
- * counter ttl ms, PMs in full, sender id.
+ * it returns {1, window start, ms until the window ends}: the PM is folded into the window's
+ * notice (which PMs were folded is recorded in PostgreSQL, `messages.delivery = 'folded'`).
+ * KEYS[1] = window key; ARGV = window ms, counter ttl ms, PMs in full.
  */
 const BURST = `
 local t = redis.call('TIME')
@@ -38,15 +37,10 @@ if not window then
   redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
 end
 local base = KEYS[1] .. ':' .. window
-local ttl = tonumber(ARGV[2])
 local n = redis.call('INCR', base .. ':n')
-if n == 1 then redis.call('PEXPIRE', base .. ':n', ttl) end
+if n == 1 then redis.call('PEXPIRE', base .. ':n', tonumber(ARGV[2])) end
 if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
-local folded = redis.call('INCR', base .. ':folded')
-redis.call('PEXPIRE', base .. ':folded', ttl)
-redis.call('ZADD', base .. ':from', 'NX', n, ARGV[4])
-redis.call('PEXPIRE', base .. ':from', ttl)
-return {folded, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
+return {1, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
 
 /**
  * Publishes the sender's copy, and the recipient's if they have a live connection (presence is
@@ -103,7 +97,7 @@ export function createChatDelivery(
   const inFull = options.pmsInFull ?? PMS_IN_FULL;
   const keys = chatKeys(services.keyPrefix);
 
-  async function toTelegram(recipientId: string, senderId: string, messageId: string): Promise<void> {
+  async function toTelegram(recipientId: string, messageId: string): Promise<void> {
     const [folded, window, remainingMs] = (await services.redis.eval(
       BURST,
       1,
@@ -111,11 +105,20 @@ export function createChatDelivery(
       windowMs,
       windowMs * 10,
       inFull,
-      senderId,
     )) as [number, number, number];
-    if (Number(folded) === 0) await jobs.pm(messageId);
+    if (Number(folded) === 0) {
+      await jobs.pm(messageId);
+      return;
+    }
+    // Recorded first, so the notice (or the sweep, if Redis loses it) counts this PM.
+    await settle(messageId, 'folded');
     // Every folded PM of the window enqueues the same job id: one notice per recipient per window.
-    else await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
+    await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
+  }
+
+  /** The PM's Telegram delivery is no longer owed: handed to a WebSocket (null) or folded. */
+  async function settle(messageId: string, to: 'folded' | null): Promise<void> {
+    await services.orm.em.fork().nativeUpdate(Message, { id: messageId, delivery: 'owed' }, { delivery: to });
   }
 
   const roomIdleMs = options.roomIdleMs ?? ROOM_IDLE_MS;
@@ -142,9 +145,14 @@ export function createChatDelivery(
         { frame, ...(deliveryOptions.exceptConnection ? { except: deliveryOptions.exceptConnection } : {}) },
         { frame },
       );
-      if (delivered) return 'websocket';
-      if (recipient.telegramId == null || recipient.botBlocked || recipient.status !== 'active') return 'stored';
-      await toTelegram(recipient.id, message.from.id, message.id);
+      const telegram = recipient.telegramId != null && !recipient.botBlocked && recipient.status === 'active';
+      if (delivered) {
+        // Stored as owed to their Telegram (chat.ts): not any more, or the sweep would send it too.
+        if (telegram) await settle(message.id, null);
+        return 'websocket';
+      }
+      if (!telegram) return 'stored';
+      await toTelegram(recipient.id, message.id);
       return 'telegram';
     },
 

@@ -7,6 +7,7 @@ export { buildChatMenus } from './bot/screens.js';
 export { findByHandle, recentContacts } from './chat.js';
 export { createChatDelivery } from './delivery.js';
 export { startChatDeliveryWorker } from './jobs/delivery.js';
+export { startChatDeliverySweep } from './jobs/delivery-sweep.js';
 export { Message } from './message.entity.js';
 export { closeUserSockets, publishNotice } from './pubsub.js';
 export { isRoomMember, joinRoom, leaveRoom } from './room.js';

@@ -5,6 +5,17 @@ import { User } from '../users/index.js';
 export const MESSAGE_KINDS = ['echo', 'pm', 'room'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/**
+ * What a stored message still owes its recipients outside PostgreSQL (issue 18: PostgreSQL is the
+ * record, Redis can forget): 'owed' — its Telegram delivery (the PM in full, the echo, the room
+ * fan-out) is not done yet; 'folded' — a PM folded into the recipient's "N new messages" notice,
+ * which is not sent yet; null — nothing (delivered, handed to a WebSocket, nobody to send to).
+ * The job that delivers claims it in one UPDATE before sending; the sweep (jobs/delivery-sweep.ts)
+ * queues again what an empty or unreachable Redis lost.
+ */
+export const MESSAGE_DELIVERY = ['owed', 'folded'] as const;
+export type MessageDelivery = (typeof MESSAGE_DELIVERY)[number];
+
 export const MEDIA_TYPES = ['photo', 'document', 'voice', 'video', 'sticker'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
@@ -34,6 +45,12 @@ const MessageSchema = defineEntity({
       expression:
         'create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id") where "telegram_message_id" is not null',
     },
+    {
+      // The delivery sweep and the folded-PM notice: only messages still owing something.
+      name: 'messages_delivery_owed_idx',
+      expression:
+        'create index "messages_delivery_owed_idx" on "messages" ("to_id", "sent_at") where "delivery" is not null',
+    },
   ],
   properties: {
     id: p.bigint('string').primary().autoincrement(),
@@ -53,6 +70,11 @@ const MessageSchema = defineEntity({
      * (swipe) to it finds the PM and its sender.
      */
     telegramMessageId: p.bigint('number').nullable(),
+    /**
+     * What is still owed outside PostgreSQL (MESSAGE_DELIVERY); null when nothing is. A new
+     * message owes its delivery until it is settled (rows from before issue 18 owe nothing).
+     */
+    delivery: p.enum(MESSAGE_DELIVERY).nullable().default('owed'),
     sentAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -86,7 +86,8 @@ export async function createEcho(em: Em, deps: { limiter: RateLimiter }, author:
       retryAfter: rate.retryAfter,
     });
   }
-  const message = em.create(Message, { kind: 'echo', from: author, text });
+  // Owed to the author's Telegram until the worker sends it (jobs/delivery.ts; the sweep if never queued).
+  const message = em.create(Message, { kind: 'echo', from: author, text, delivery: 'owed' });
   await em.flush();
   return message;
 }

@@ -100,3 +100,40 @@ const CommentSchema = defineEntity({
 });
 export class Comment extends CommentSchema.class {}
 CommentSchema.setClass(Comment);
+
+export const TASK_NOTICE_KINDS = ['assigned', 'unassigned', 'status', 'comment'] as const;
+
+/**
+ * A shared-task notice owed to one participant (SPEC §2.2.1, issue 18): recorded when the change
+ * is stored, sent by the worker (jobs/notices.ts), which claims `sent_at` in one UPDATE before
+ * sending, so a Telegram outage delays it and a retried or re-queued job never sends it twice.
+ * What it says (title, status, comment) is kept as it was at the change. Folded notices (a second
+ * status or comment notice for the same task and recipient within a minute) are never recorded.
+ */
+const TaskNoticeSchema = defineEntity({
+  name: 'TaskNotice',
+  tableName: 'task_notices',
+  indexes: [
+    // The notice sweep (jobs/notice-sweep.ts): owed notices by age; sent ones leave the index.
+    {
+      name: 'task_notices_owed_idx',
+      expression: 'create index "task_notices_owed_idx" on "task_notices" ("created_at") where "sent_at" is null',
+    },
+  ],
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    task: () => p.manyToOne(Task).deleteRule('cascade'),
+    recipient: () => p.manyToOne(User).deleteRule('cascade'),
+    by: () => p.manyToOne(User).deleteRule('cascade'),
+    kind: p.enum(TASK_NOTICE_KINDS),
+    title: p.string().length(TASK_TITLE_MAX),
+    status: p.enum(TASK_STATUSES),
+    /** A comment notice's comment. */
+    text: p.text().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    /** Claimed by the job that sends it (null: still owed). */
+    sentAt: p.datetime().nullable(),
+  },
+});
+export class TaskNotice extends TaskNoticeSchema.class {}
+TaskNoticeSchema.setClass(TaskNotice);

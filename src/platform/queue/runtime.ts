@@ -13,6 +13,14 @@ import { createRedis, type Redis } from '../redis.js';
  * connections and resume by themselves; connection errors and failures of an outage go to
  * `outages` (one line per outage) instead of one line per reconnect attempt or job.
  */
+/**
+ * A job whose record Redis no longer has (it restarted empty while the job ran): BullMQ cannot
+ * finish or retry it. Nothing is lost — what the job owed is recorded in PostgreSQL and the
+ * sweeps queue it again (sweep.ts) — so this is news, not an error.
+ */
+const forgotten = (err: Error) => /^Missing (key|lock) for job/.test(err.message);
+const FORGOTTEN = 'a running job was forgotten by Redis (restarted empty?); the sweep queues what it owed again';
+
 export class JobRuntime {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -65,11 +73,13 @@ export class JobRuntime {
     });
     worker.on('failed', (job: Job<T, R> | undefined, err) => {
       const context = { queue: name, job_id: job?.id, attempts: job?.attemptsMade };
+      if (forgotten(err)) return this.log.info({ ...context, reason: err.message }, FORGOTTEN);
       // A job that failed because PostgreSQL or Redis is away is retried; the outage is logged once.
       if (!this.outages?.noticed(err, context)) this.log.error({ err, ...context }, 'job failed');
     });
     worker.on('error', (err) => {
-      if (this.outages && isRedisConnectionError(err)) this.outages.down('redis', err, { queue: name });
+      if (forgotten(err)) this.log.info({ queue: name, reason: err.message }, FORGOTTEN);
+      else if (this.outages && isRedisConnectionError(err)) this.outages.down('redis', err, { queue: name });
       else if (!this.outages?.noticed(err, { queue: name })) this.log.error({ err, queue: name }, 'worker error');
     });
     this.workers.push(worker);

@@ -29,7 +29,11 @@ export function createSendMessageHandler(services: Services): RouteHandler<typeo
       return c.json(toMessageDto(pm.message), 201);
     }
     const message = await createEcho(c.var.em, services, c.var.principal.user, text);
-    await chatJobs.echo(message.id);
+    // Stored is what the client is told: the echo is owed in PostgreSQL, so if Redis cannot take
+    // the job now the delivery sweep queues it. A 503 here would make the client send it again.
+    await chatJobs
+      .echo(message.id)
+      .catch((err: unknown) => c.var.log.error({ err, messageId: message.id }, 'echo not queued; the sweep will'));
     return c.json(toMessageDto(toMessageView(message)), 201);
   };
 }

@@ -192,7 +192,13 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
     }
     return textRefused(ctx, err);
   }
-  const delivery = await ctx.deps.chat.deliverPrivate(pm);
+  // Stored, and owed to the recipient in PostgreSQL: a delivery that cannot start now (Redis away)
+  // is the delivery sweep's. Failing the update would make Telegram send it again: stored twice.
+  const delivery = await ctx.deps.chat.deliverPrivate(pm).catch((err: unknown) => {
+    ctx.log.warn({ err, messageId: pm.message.id }, 'pm delivery not started; the sweep will');
+    const { telegramId, botBlocked, status } = pm.recipient;
+    return telegramId != null && !botBlocked && status === 'active' ? 'telegram' : 'stored';
+  });
   if (delivery === 'stored') {
     await ctx.reply(ctx.t('chat-pm-stored', { handle }));
     return 'stored';
@@ -304,9 +310,17 @@ export async function sayInRoom(ctx: BotContext, written: Written): Promise<void
       await ctx.reply(ctx.t('chat-room-rate-limited', { limit: outcome.limit, seconds: outcome.retryAfter }));
       return;
     case 'sent':
-      await ctx.deps.chat.roomActivity(ctx.user.id, false);
-      // The message is stored; a failed fan-out is answered by the error boundary, as any failure.
-      if ('deliveryError' in outcome) throw outcome.deliveryError;
+      // Stored, and its fan-out owed in PostgreSQL: one that could not start now (Redis away) is
+      // the delivery sweep's. Failing the update would make Telegram send it again: stored twice.
+      if ('deliveryError' in outcome) {
+        ctx.log.warn(
+          { err: outcome.deliveryError, messageId: outcome.message.id },
+          'room fan-out not started; the sweep will',
+        );
+      }
+      await ctx.deps.chat
+        .roomActivity(ctx.user.id, false)
+        .catch((err: unknown) => ctx.log.warn({ err }, 'room activity not recorded'));
       return;
   }
 }

@@ -1,6 +1,7 @@
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { InlineKeyboard } from 'grammy';
 import type { Message as TelegramMessage } from 'grammy/types';
+import { type Em, execute } from '../../../platform/db/orm.js';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
 import {
@@ -15,8 +16,7 @@ import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.js';
 import { pmReplyKeyboard } from '../bot/keyboards.js';
 import { CAPTION_MAX } from '../chat.js';
-import { chatKeys } from '../keys.js';
-import { Message, type StoredMedia } from '../message.entity.js';
+import { Message, type MessageKind, type StoredMedia } from '../message.entity.js';
 import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
 import { isRoomMember, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
@@ -48,40 +48,37 @@ export type ChatDeliveryJob =
    */
   | { type: 'room-idle'; userId: string };
 
-/**
- * The counters of one recipient's notice window, as the burst script of src/features/chat/delivery.ts
- * writes them: how many PMs were folded, and who sent them (a sorted set, first sender first).
- */
-export const burstWindowKeys = (keyPrefix: string, recipientId: string, window: string) => {
-  const base = `${chatKeys(keyPrefix).burst(recipientId)}:${window}`;
-  return { count: `${base}:n`, folded: `${base}:folded`, senders: `${base}:from` };
-};
-
 /** Senders named in a notice; the rest are counted ("and 2 others"). */
 export const NOTICE_NAMED_SENDERS = 3;
 
-/** Reads and clears a window's folded count and senders at once, so a notice job run twice sends once. */
+/**
+ * Claims the folded PMs of a recipient not yet in a notice (one UPDATE; whoever runs first gets
+ * them, so a notice job run twice, or beside the sweep's, sends once); oldest first.
+ */
 const TAKE_FOLDED = `
-local folded = tonumber(redis.call('GET', KEYS[1]) or '0')
-local senders = redis.call('ZRANGE', KEYS[2], 0, -1)
-redis.call('DEL', KEYS[1], KEYS[2])
-return {folded, senders}`;
+update messages set delivery = null
+ where to_id = ? and kind = 'pm' and delivery = 'folded'
+returning id, from_id`;
+
+/** The chat delivery queue's options (ChatJobs and the sweep). */
+export const chatDeliveryJobOptions = {
+  defaultJobOptions: {
+    // Telegram down or in a 429 storm: retried 1, 2, 4 … 512 s apart (about 17 minutes in all),
+    // so an outage delays these messages instead of losing them (issue 18); after that the claim
+    // was given back and the sweep (./delivery-sweep.ts) queues them again.
+    attempts: 10,
+    backoff: { type: 'exponential' as const, delay: 1_000 },
+    removeOnComplete: 1000,
+    removeOnFail: 5000,
+  },
+};
 
 /** Enqueues chat deliveries (any role). Job ids make a repeated enqueue a no-op. */
 export class ChatJobs {
   constructor(private readonly services: Pick<Services, 'jobs'>) {}
 
   private get queue() {
-    return this.services.jobs.queue<ChatDeliveryJob>(CHAT_DELIVERY_QUEUE, {
-      defaultJobOptions: {
-        // Telegram down or in a 429 storm: retried 1, 2, 4 … 512 s apart (about 17 minutes in all),
-        // so an outage delays these messages instead of losing them (issue 18).
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 1_000 },
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
-      },
-    });
+    return this.services.jobs.queue<ChatDeliveryJob>(CHAT_DELIVERY_QUEUE, chatDeliveryJobOptions);
   }
 
   async pm(messageId: string): Promise<void> {
@@ -140,83 +137,77 @@ export type ChatDeliveryOutcome = 'sent' | 'skipped' | 'blocked' | 'queued';
 
 export async function handleChatDelivery(
   services: Services,
-  job: Pick<Job<ChatDeliveryJob>, 'data'>,
+  job: Pick<Job<ChatDeliveryJob>, 'data'> & Progress,
   budget: TelegramBudget = chatBudget(services),
 ): Promise<ChatDeliveryOutcome> {
   const data = job.data;
   const em = services.orm.em.fork();
   switch (data.type) {
-    case 'echo': {
-      const message = await em.findOne(Message, { id: data.messageId, kind: 'echo' }, { populate: ['from'] });
-      const author = message?.from;
-      if (!message || !author || !reachable(author)) return 'skipped';
-      const t = services.translator.forLocale(author.language);
-      return (await send(services, budget, author, t('echo', { firstName: firstNameOf(author), text: message.text })))
-        .outcome;
-    }
-    case 'pm': {
-      const message = await em.findOne(Message, { id: data.messageId, kind: 'pm' }, { populate: ['from', 'to'] });
-      const recipient = message?.to;
-      if (!message || !recipient || !reachable(recipient)) return 'skipped';
-      const t = services.translator.forLocale(recipient.language);
-      const sender = senderName(message.from);
-      const sent = await relay(services, budget, recipient, {
-        header: (text) => (text ? t('chat-pm-incoming', { sender, text }) : t('chat-pm-incoming-media', { sender })),
-        text: message.text,
-        entities: message.entities,
-        media: message.media,
-        keyboard: pmReplyKeyboard(t, message.from.id),
+    case 'echo':
+      return owed(em, data.messageId, 'echo', async () => {
+        const message = await em.findOne(Message, { id: data.messageId }, { populate: ['from'] });
+        const author = message?.from;
+        if (!message || !author || !reachable(author)) return 'skipped';
+        const t = services.translator.forLocale(author.language);
+        const text = t('echo', { firstName: firstNameOf(author), text: message.text });
+        return (await send(services, budget, author, text, undefined, job)).outcome;
       });
-      if (sent.outcome === 'sent' && sent.messageId !== undefined) {
-        // The copy a swipe-reply will point at (src/features/chat/bot/commands.ts maps it back).
-        message.telegramMessageId = sent.messageId;
-        await em.flush();
-      }
-      return sent.outcome;
-    }
+    case 'pm':
+      return owed(em, data.messageId, 'pm', async () => {
+        const message = await em.findOne(Message, { id: data.messageId }, { populate: ['from', 'to'] });
+        const recipient = message?.to;
+        if (!message || !recipient || !reachable(recipient)) return 'skipped';
+        const t = services.translator.forLocale(recipient.language);
+        const sender = senderName(message.from);
+        const sent = await relay(services, budget, recipient, {
+          header: (text) => (text ? t('chat-pm-incoming', { sender, text }) : t('chat-pm-incoming-media', { sender })),
+          text: message.text,
+          entities: message.entities,
+          media: message.media,
+          keyboard: pmReplyKeyboard(t, message.from.id),
+        });
+        if (sent.outcome === 'sent' && sent.messageId !== undefined) {
+          // The copy a swipe-reply will point at (src/features/chat/bot/commands.ts maps it back).
+          await em.nativeUpdate(Message, { id: message.id }, { telegramMessageId: sent.messageId });
+        }
+        return sent.outcome;
+      });
     case 'pm-notice': {
-      const keys = burstWindowKeys(services.keyPrefix, data.recipientId, data.window);
-      const [folded, senderIds] = (await services.redis.eval(TAKE_FOLDED, 2, keys.folded, keys.senders)) as [
-        number,
-        string[],
-      ];
-      const count = Number(folded);
-      if (!(count > 0) || senderIds.length === 0) return 'skipped';
-      const recipient = await em.findOne(User, { id: data.recipientId });
-      if (!recipient || !reachable(recipient)) return 'skipped';
-      const named = await em.find(User, { id: { $in: senderIds.slice(0, NOTICE_NAMED_SENDERS) } });
-      const byId = new Map(named.map((u) => [u.id, u]));
-      const handles = senderIds.flatMap((id) => {
-        const user = byId.get(id);
-        return user ? [handleOf(user)] : [];
-      });
-      const t = services.translator.forLocale(recipient.language);
-      const others = senderIds.length - handles.length;
-      const list = others > 0 ? [...handles, t('chat-pm-notice-others', { count: others })] : handles;
-      const senders = new Intl.ListFormat(recipient.language, { type: 'conjunction' }).format(list);
-      const text = t('chat-pm-notice', { count, sender: senders });
-      // One sender: the notice answers them like a PM would; several: /inbox lists them all.
-      const only = senderIds.length === 1 ? byId.get(senderIds[0] as string) : undefined;
-      return (await send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined)).outcome;
-    }
-    case 'room': {
-      const message = await em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] });
-      if (!message) return 'skipped';
-      const members = (await roomMembers(services)).filter((id) => id !== message.from.id && /^\d{1,19}$/.test(id));
-      const presence = new Presence(services.redis, services.keyPrefix);
-      const recipients: string[] = [];
-      for (let i = 0; i < members.length; i += 1000) {
-        const users = await em.find(
-          User,
-          { id: { $in: members.slice(i, i + 1000) }, telegramId: { $ne: null }, botBlocked: false, status: 'active' },
-          { fields: ['id'] },
-        );
-        const online = await presence.online(users.map((u) => u.id));
-        recipients.push(...users.map((u) => u.id).filter((id) => !online.has(id)));
+      const rows = await execute<Array<{ id: string | number; from_id: string | number }>>(em, TAKE_FOLDED, [
+        data.recipientId,
+      ]);
+      if (rows.length === 0) return 'skipped';
+      const claimed = rows.map((r) => String(r.id));
+      try {
+        return await foldedNotice(services, em, budget, data.recipientId, rows);
+      } catch (err) {
+        // Nothing reached them: folded again, for the retry (or the sweep). A network error after
+        // the request was written may hide a delivered notice: then they stay claimed.
+        if (!(err instanceof UnrecoverableError)) {
+          await em.nativeUpdate(Message, { id: { $in: claimed }, delivery: null }, { delivery: 'folded' });
+        }
+        throw err;
       }
-      await new ChatJobs(services).roomSends(message.id, recipients);
-      return 'queued';
     }
+    case 'room':
+      return owed(em, data.messageId, 'room', async () => {
+        const message = await em.findOne(Message, { id: data.messageId }, { populate: ['from'] });
+        if (!message) return 'skipped';
+        const members = (await roomMembers(services)).filter((id) => id !== message.from.id && /^\d{1,19}$/.test(id));
+        const presence = new Presence(services.redis, services.keyPrefix);
+        const recipients: string[] = [];
+        for (let i = 0; i < members.length; i += 1000) {
+          const users = await em.find(
+            User,
+            { id: { $in: members.slice(i, i + 1000) }, telegramId: { $ne: null }, botBlocked: false, status: 'active' },
+            { fields: ['id'] },
+          );
+          const online = await presence.online(users.map((u) => u.id));
+          recipients.push(...users.map((u) => u.id).filter((id) => !online.has(id)));
+        }
+        await new ChatJobs(services).roomSends(message.id, recipients);
+        return 'queued';
+      });
     case 'room-send': {
       const [message, user] = await Promise.all([
         em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] }),
@@ -250,6 +241,60 @@ export async function handleChatDelivery(
       return (await send(services, budget, user, t('chat-room-idle-left', { minutes: ROOM_IDLE_MS / 60_000 }))).outcome;
     }
   }
+}
+
+/**
+ * Runs the delivery a message owes (`messages.delivery = 'owed'`, see ../message.entity.ts) once:
+ * claims it in one UPDATE first, so a second job, a retry after the send, or the sweep's copy
+ * does nothing. When Telegram answered with an error (5xx, 429: nothing was sent) or the fan-out
+ * could not be queued, the claim is given back for the retry (or, after the last, the sweep); a
+ * network error after the request was written may hide a delivered message: the claim stays.
+ */
+async function owed(
+  em: Em,
+  messageId: string,
+  kind: MessageKind,
+  deliver: () => Promise<ChatDeliveryOutcome>,
+): Promise<ChatDeliveryOutcome> {
+  const claimed = await em.nativeUpdate(Message, { id: messageId, kind, delivery: 'owed' }, { delivery: null });
+  if (claimed === 0) return 'skipped';
+  try {
+    return await deliver();
+  } catch (err) {
+    if (!(err instanceof UnrecoverableError)) {
+      await em.nativeUpdate(Message, { id: messageId, delivery: null }, { delivery: 'owed' });
+    }
+    throw err;
+  }
+}
+
+/** "📨 N new messages from @x" for the folded PMs just claimed (ids ascending: first sender first). */
+async function foldedNotice(
+  services: Services,
+  em: Em,
+  budget: TelegramBudget,
+  recipientId: string,
+  rows: Array<{ id: string | number; from_id: string | number }>,
+): Promise<ChatDeliveryOutcome> {
+  const ordered = [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  const senderIds = [...new Set(ordered.map((r) => String(r.from_id)))];
+  const count = ordered.length;
+  const recipient = await em.findOne(User, { id: recipientId });
+  if (!recipient || !reachable(recipient)) return 'skipped';
+  const named = await em.find(User, { id: { $in: senderIds.slice(0, NOTICE_NAMED_SENDERS) } });
+  const byId = new Map(named.map((u) => [u.id, u]));
+  const handles = senderIds.flatMap((id) => {
+    const user = byId.get(id);
+    return user ? [handleOf(user)] : [];
+  });
+  const t = services.translator.forLocale(recipient.language);
+  const others = senderIds.length - handles.length;
+  const list = others > 0 ? [...handles, t('chat-pm-notice-others', { count: others })] : handles;
+  const senders = new Intl.ListFormat(recipient.language, { type: 'conjunction' }).format(list);
+  const text = t('chat-pm-notice', { count, sender: senders });
+  // One sender: the notice answers them like a PM would; several: /inbox lists them all.
+  const only = senderIds.length === 1 ? byId.get(senderIds[0] as string) : undefined;
+  return (await send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined)).outcome;
 }
 
 /** What a relayed message is: its text (or caption), its media, and how its first line names the sender. */
@@ -360,6 +405,9 @@ function reachable(user: User): user is User & { telegramId: number } {
   return user.telegramId != null && !user.botBlocked && user.status === 'active';
 }
 
+/** A job's progress: how many parts of a split text were sent (kept across BullMQ's retries). */
+type Progress = Partial<Pick<Job<ChatDeliveryJob>, 'progress' | 'updateProgress'>>;
+
 /**
  * Sends a text (split at 4096, the keyboard on the last part), each part under the chat lane of
  * the budget, with the one send rule of sendOnce (403 marks the user, 429 pauses the lane, a
@@ -371,10 +419,14 @@ async function send(
   user: User & { telegramId: number },
   text: string,
   keyboard?: InlineKeyboard,
+  job?: Progress,
 ): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
   const parts = splitText(text);
+  // A retry after a failed later part goes on from there: the parts before it arrived already.
+  const done = typeof job?.progress === 'number' ? job.progress : 0;
   let messageId: number | undefined;
   for (const [index, part] of parts.entries()) {
+    if (index < done) continue;
     await budget.acquire();
     const last = index === parts.length - 1;
     const sent = await sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, () =>
@@ -382,6 +434,7 @@ async function send(
     );
     if (!sent) return { outcome: 'blocked' };
     messageId = sent.message_id;
+    if (!last) await job?.updateProgress?.(index + 1);
   }
   return { outcome: 'sent', ...(messageId !== undefined ? { messageId } : {}) };
 }

@@ -3,11 +3,11 @@ import { InlineKeyboard } from 'grammy';
 import type { Services } from '../../../platform/services.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
-import { publishNotice } from '../../chat/index.js';
 import { markBlocked, type User } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
 import { type RemindBefore, Task } from '../task.entities.js';
-import type { ReminderPlan, TaskEffects, TaskNotice, TaskNoticeOutcome } from '../tasks.js';
+import type { ReminderPlan, TaskEffects } from '../tasks.js';
+import { recordNotice } from './notices.js';
 
 /**
  * Reminders (SPEC §2.2): at the due time, optionally an advance one (1 h or 1 day before), and a
@@ -75,52 +75,15 @@ export function reminderKeyboard(t: T, taskId: string, state: 'open' | 'done' = 
 /** The Redis key whose value changes whenever a user's tasks change (the bot's list snapshot checks it). */
 export const tasksVersionKey = (keyPrefix: string, ownerId: string) => `${keyPrefix}tasks:ver:${ownerId}`;
 
-/** Callback data of a shared-task notice's buttons: `tn:<taskId>:o` (open), `tn:<taskId>:a` (accept: start it). */
-export const noticeCallback = (taskId: string, action: 'o' | 'a') => `tn:${taskId}:${action}`;
-export const NOTICE_CALLBACK = /^tn:(\d{1,19}):([oa])$/;
-
-/** At most one status or comment notice per task and recipient within this window (SPEC §2.2.1). */
-export const NOTICE_FOLD_MS = 60_000;
-/** A comment is quoted in its notice up to this many characters. */
-const NOTICE_QUOTE_MAX = 300;
-
-/** How a participant is named in a notice: their chosen name, else their username. */
-export const participantName = (user: User) =>
-  user.displayName ?? user.firstName ?? user.telegramFirstName ?? (user.username ? `@${user.username}` : user.id);
-
-const STATUS_KEYS = { todo: 'task-status-todo', in_progress: 'task-status-in-progress', done: 'task-status-done' };
-
-/** The notice's text (HTML) in the recipient's language. */
-export function noticeText(t: T, notice: TaskNotice): string {
-  const by = participantName(notice.by);
-  const title = notice.title;
-  switch (notice.kind) {
-    case 'assigned':
-      return t('task-notice-assigned', { by, title });
-    case 'unassigned':
-      return t('task-notice-unassigned', { by, title });
-    case 'status':
-      return t('task-notice-status', { by, title, status: t(STATUS_KEYS[notice.status]) });
-    default: {
-      const text = notice.text ?? '';
-      const quote = [...text].length > NOTICE_QUOTE_MAX ? `${[...text].slice(0, NOTICE_QUOTE_MAX).join('')}…` : text;
-      return t('task-notice-comment', { by, title, text: quote });
-    }
-  }
-}
-
-/** 📂 Open on every notice but "taken back" (the task is not theirs any more); 👍 Accept on a new assignment. */
-export function noticeKeyboard(
-  t: T,
-  notice: Pick<TaskNotice, 'kind' | 'taskId' | 'status'>,
-): InlineKeyboard | undefined {
-  if (notice.kind === 'unassigned') return undefined;
-  const keyboard = new InlineKeyboard().text(t('task-notice-open'), noticeCallback(notice.taskId, 'o'));
-  if (notice.kind === 'assigned' && notice.status === 'todo') {
-    keyboard.text(t('task-notice-accept'), noticeCallback(notice.taskId, 'a'));
-  }
-  return keyboard;
-}
+// The notices' texts, buttons and fold window live with their job; the bot imports them from here.
+export {
+  NOTICE_CALLBACK,
+  NOTICE_FOLD_MS,
+  noticeCallback,
+  noticeKeyboard,
+  noticeText,
+  participantName,
+} from './notices.js';
 
 /** The reminders queue (one set of job options, for the task effects and the sweep). */
 export const remindersQueue = (jobs: Services['jobs']) =>
@@ -194,52 +157,11 @@ export function createTaskEffects(services: EffectServices): TaskEffects {
       for (const id of ids) multi.incr(tasksVersionKey(services.keyPrefix, id));
       await multi.exec();
     },
-    notify: (notice) => sendNotice(services, notice),
+    notify: (notice) => recordNotice(services, notice),
     async reminders(plan) {
       for (const { kind, at, data } of reminderJobsOf(plan)) await place(plan.taskId, kind, at, data);
     },
   };
-}
-
-/**
- * One notice to one participant. Status and comment notices claim the task's fold key for the
- * recipient first (SET NX, a minute): a flurry of changes makes one notice, and the card the
- * Open button shows has all of them. Then the WebSocket if they are connected, else Telegram if
- * they started the bot and want notifications. A failed send is logged and dropped: the change is
- * stored, and the notice is a courtesy that must never undo or fail it.
- */
-async function sendNotice(services: EffectServices, notice: TaskNotice): Promise<TaskNoticeOutcome> {
-  const to = notice.to;
-  if (notice.kind === 'status' || notice.kind === 'comment') {
-    const key = `${services.keyPrefix}tasks:notice:${notice.taskId}:${to.id}`;
-    const claimed = await services.redis.set(key, '1', 'PX', NOTICE_FOLD_MS, 'NX');
-    if (claimed !== 'OK') return 'folded';
-  }
-  const data = {
-    event: notice.kind,
-    taskId: notice.taskId,
-    title: notice.title,
-    status: notice.status,
-    by: { id: notice.by.id, username: notice.by.username ?? notice.by.telegramUsername ?? null },
-    ...(notice.text ? { text: notice.text } : {}),
-  };
-  const sockets = await publishNotice(services.redis, services.keyPrefix, to.id, 'task', data);
-  if (sockets > 0) return 'websocket';
-  const { telegram, translator } = services;
-  if (!telegram || !translator || to.telegramId == null || to.botBlocked || !to.notifications) return 'none';
-  const t = translator.forLocale(to.language);
-  const chatId = to.telegramId;
-  const keyboard = noticeKeyboard(t, notice);
-  try {
-    const send = () => telegram.sendMessage(chatId, noticeText(t, notice), keyboard ? { reply_markup: keyboard } : {});
-    const sent = services.orm
-      ? await sendOnce({ chatId, onBlocked: markBlocked({ orm: services.orm }) }, send)
-      : await send();
-    return sent ? 'telegram' : 'none';
-  } catch (err) {
-    services.log?.warn({ err, taskId: notice.taskId, to: to.id }, 'task notice not sent');
-    return 'none';
-  }
 }
 
 /**

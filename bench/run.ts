@@ -19,10 +19,11 @@ import { botUpdates } from './bot-updates.js';
 import { chatWs } from './chat-ws.js';
 import type { BenchEnv, Benchmark } from './harness.js';
 import { mailingsBench } from './mailings.js';
+import { soak } from './soak/soak.js';
 import { tasksApi } from './tasks-api.js';
 
 /** Add new benchmarks (API, WebSocket, mailings, ...) here; they run in this order. */
-const BENCHMARKS: Benchmark[] = [botUpdates, argon2Bench, tasksApi, botTasks, chatWs, mailingsBench];
+const BENCHMARKS: Benchmark[] = [botUpdates, argon2Bench, tasksApi, botTasks, chatWs, mailingsBench, soak];
 
 const ADMIN_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

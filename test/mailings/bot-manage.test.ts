@@ -14,23 +14,9 @@ import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
  * scheduled mailing, and Settings → 📨 Mailings on/off — each in English and Russian.
  */
 const env = useTestEnvironment();
-let nextId = 660_000;
 
 let admin: BotClient;
 let ruAdmin: BotClient;
-
-async function sendMessage(client: BotClient, fields: Record<string, unknown>) {
-  await env.bot.bot.handleUpdate({
-    update_id: nextId++,
-    message: {
-      message_id: nextId++,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: client.chatId, type: 'private', first_name: client.user.first_name },
-      from: { is_bot: false, ...client.user },
-      ...fields,
-    },
-  } as never);
-}
 
 /** Opens a mailing's card through Admin → 📨 Mailings (the list shows the newest first). */
 async function openCard(client: BotClient, id: string) {
@@ -222,7 +208,7 @@ describe('✏️ Edit of a scheduled mailing', () => {
     await admin.sendSticker();
     expect(admin.lastReply()).toContain('This kind of message cannot be mailed');
     const caption_entities = [{ type: 'bold', offset: 0, length: 3 }];
-    await sendMessage(admin, {
+    await admin.sendMessage({
       photo: [{ file_id: 'AgACAgNEW', file_unique_id: 'u1', width: 90, height: 90 }],
       caption: 'New caption',
       caption_entities,

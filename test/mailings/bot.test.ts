@@ -14,21 +14,8 @@ import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
 const env = useTestEnvironment();
 
 let admin: BotClient;
-let nextId = 880_000;
 
 /** A message of any kind from `client` (formatted text, photo with caption, …), as Telegram sends it. */
-async function sendMessage(client: BotClient, fields: Record<string, unknown>) {
-  await env.bot.bot.handleUpdate({
-    update_id: nextId++,
-    message: {
-      message_id: nextId++,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: client.chatId, type: 'private', first_name: client.user.first_name },
-      from: { is_bot: false, ...client.user },
-      ...fields,
-    },
-  } as never);
-}
 let other: BotClient;
 
 beforeAll(async () => {
@@ -56,7 +43,7 @@ describe('the new-mailing dialog', () => {
     // No HTML to type: "<" and "&" are plain characters, the bold comes from Telegram's entity.
     const text = 'Hello & welcome, price < 100';
     const entities = [{ type: 'bold', offset: 0, length: 5 }];
-    await sendMessage(admin, { text, entities });
+    await admin.sendMessage({ text, entities });
 
     expect(admin.lastReply()).toContain('Add link buttons?');
     await admin.sendText('Shop javascript:alert(1)');

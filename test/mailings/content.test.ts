@@ -20,20 +20,6 @@ import { lastToast } from '../helpers/tasks.js';
 /** Issue 15: content from a message, buttons, test send, pause / resume, unsubscribe. */
 const env = useTestEnvironment();
 const future = (ms: number) => new Date(Date.now() + ms).toISOString();
-let nextId = 990_000;
-
-async function sendMessage(client: BotClient, fields: Record<string, unknown>) {
-  await env.bot.bot.handleUpdate({
-    update_id: nextId++,
-    message: {
-      message_id: nextId++,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: client.chatId, type: 'private', first_name: client.user.first_name },
-      from: { is_bot: false, ...client.user },
-      ...fields,
-    },
-  } as never);
-}
 
 type Keyboard = { inline_keyboard: Array<Array<{ text: string; url?: string; callback_data?: string }>> };
 
@@ -171,10 +157,10 @@ describe('in the bot', () => {
     expect(ruAdmin.lastReply()).toContain('Пришлите сообщение ровно таким');
     const photo = [{ file_id: 'AgACphoto-small', file_unique_id: 's', width: 90, height: 90 }];
     photo.push({ file_id: 'AgACphoto-large', file_unique_id: 'l', width: 800, height: 600 });
-    await sendMessage(ruAdmin, { photo, caption: 'x'.repeat(1025) });
+    await ruAdmin.sendMessage({ photo, caption: 'x'.repeat(1025) });
     expect(ruAdmin.lastReply()).toContain('В подписи 1025 символов, а можно не больше 1024');
     const caption_entities = [{ type: 'italic', offset: 0, length: 5 }];
-    await sendMessage(ruAdmin, { photo, caption: 'Акция до пятницы', caption_entities });
+    await ruAdmin.sendMessage({ photo, caption: 'Акция до пятницы', caption_entities });
     expect(ruAdmin.lastReply()).toContain('Добавить кнопки');
     await ruAdmin.sendText('Магазин ftp://example.com');
     expect(ruAdmin.lastReply()).toContain('должна начинаться с http:// или https://');

@@ -12,7 +12,7 @@ import { startHttpServer } from '../src/platform/http/server.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import type { Services } from '../src/platform/services.js';
 import { apiRoutes } from '../src/routes.js';
-import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { type BenchEnv, type Benchmark, fmt, markdownTable, profiled, round } from './harness.js';
 import { openBenchServices } from './services.js';
 
 /**
@@ -285,12 +285,12 @@ export const tasksApi: Benchmark = {
       if (JSON.stringify(leanProbe) !== body) throw new Error('the lean handler does not answer the same JSON');
 
       const sqlBefore = counter.sql;
-      const full = await drive(`http://127.0.0.1:${real.port}/tasks`, auth);
+      const full = await profiled('tasks-api-get-tasks', () => drive(`http://127.0.0.1:${real.port}/tasks`, auth));
       const sqlPerRequest = (counter.sql - sqlBefore) / Math.max(1, full.total);
       const leanRun = await drive(`http://127.0.0.1:${lean.port}/tasks`, auth);
       const leanCachedRun = await drive(`http://127.0.0.1:${leanCached.port}/tasks`, auth);
       const baseline = await drive(`http://127.0.0.1:${bareServer.port}/tasks`, {});
-      const health = await drive(`http://127.0.0.1:${real.port}/health`, {});
+      const health = await profiled('tasks-api-health', () => drive(`http://127.0.0.1:${real.port}/health`, {}));
       const bareHealth = await drive(`http://127.0.0.1:${bareServer.port}/health`, {});
 
       const row = (name: string, r: LoadResult) => {

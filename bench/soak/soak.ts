@@ -6,6 +6,8 @@
  * for the ceiling: the rates are a fraction of what the other benchmarks reach. Not run in CI.
  */
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import type { BenchEnv, Benchmark } from '../harness.js';
 import { botUsersFor, startBotUsers } from './bot-users.js';
 import { recipientsFor, startMailingChain } from './mailing-chain.js';
@@ -17,6 +19,26 @@ import { type Sample, Sampler } from './sampler.js';
 import { stopSoakFirstOnSignal, Teardown } from './teardown.js';
 
 const SAMPLE_MS = 10_000;
+
+/**
+ * BENCH_SOAK_HEAP_SNAPSHOTS=<dir>: a heap snapshot of this process (the program's heap) at the end
+ * of the warm-up and every 10 minutes after, so a slope the verdict reports can be traced to what
+ * grew (compare two snapshots in Chromium's DevTools, "Comparison" view). Writing one stalls the
+ * loop for seconds, so it is off unless asked for.
+ */
+function heapSnapshotsAt(minutes: number): ((t: number) => void) | undefined {
+  const dir = process.env.BENCH_SOAK_HEAP_SNAPSHOTS;
+  if (!dir) return undefined;
+  const warmupEnd = Math.round(minutes * 60 * WARMUP_SHARE);
+  return (t) => {
+    // Samples are taken on 10 s boundaries; `t` is when the sample was read, a second or so later.
+    const at = Math.round(t / 10) * 10;
+    if (at === warmupEnd || (at > warmupEnd && at % 600 === 0)) {
+      const file = writeHeapSnapshot(join(dir, `soak-${String(at).padStart(5, '0')}s.heapsnapshot`));
+      console.error(`  heap snapshot at ${t} s: ${file}`);
+    }
+  };
+}
 
 function numberFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -67,6 +89,7 @@ async function sampleFor(
   sampler: Sampler,
   ops: OpsLog,
   crashed: () => Error | undefined,
+  afterSample?: (t: number) => void,
 ): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (let k = 1; k <= Math.floor((seconds * 1000) / SAMPLE_MS); k++) {
@@ -77,6 +100,7 @@ async function sampleFor(
     samples.push(await sampler.take(ops));
     // A line a minute: half an hour is long to watch a silent terminal.
     const s = samples[samples.length - 1] as Sample;
+    afterSample?.(s.t);
     if (k % (60_000 / SAMPLE_MS) === 0) {
       console.error(
         `  soak ${s.t / 60} min: heap ${s.heapMb.toFixed(1)} MB, RSS ${s.rssMb.toFixed(0)} MB, ${s.handles} handles`,
@@ -139,7 +163,7 @@ export const soak: Benchmark = {
       const stopMailings = teardown.add(() => mailings.stop());
 
       const stopped = () => interrupted ?? remote.failed();
-      const samples = [baseline, ...(await sampleFor(targets.seconds, sampler, ops, stopped))];
+      const samples = [baseline, ...(await sampleFor(targets.seconds, sampler, ops, stopped, heapSnapshotsAt(knobs.minutes)))];
       const ranSeconds = Math.floor((Date.now() - ops.startedAt) / 1000);
       await Promise.all([stopBot(), stopRemote(), stopMailings()]);
 

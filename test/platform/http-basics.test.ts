@@ -7,6 +7,7 @@ import { DomainError } from '../../src/platform/errors.js';
 import { type ApiDeps, createApi } from '../../src/platform/http/app.js';
 import type { ApiEnv } from '../../src/platform/http/context.js';
 import { errorResponses } from '../../src/platform/http/openapi.js';
+import { startHttpServer } from '../../src/platform/http/server.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 
@@ -67,6 +68,8 @@ function testRoutes(app: OpenAPIHono<ApiEnv>) {
     }),
     (c) => c.json({ id: c.req.valid('param').id }, 200),
   );
+  // A handler's own header wins over the one every answer is given beforehand.
+  app.get('/test/framed', (c) => c.json({ ok: true }, 200, { 'X-Frame-Options': 'SAMEORIGIN' }));
   app.get('/test/boom', () => {
     throw new Error('connection to postgres://admin:hunter2@db failed');
   });
@@ -165,6 +168,7 @@ describe('HTTP API basics', () => {
       await app.request('/health');
       await app.request('/test/items/abc');
       await app.request('/no/such/path/123');
+      await app.request('/no/such/path/456', json({}));
       const res = await app.request('/metrics');
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -172,6 +176,9 @@ describe('HTTP API basics', () => {
       expect(text).toContain('http_requests_total{method="GET",route="/health",status="200"} 1');
       expect(text).toContain('http_requests_total{method="GET",route="/test/items/:id",status="200"} 1');
       expect(text).toContain('http_requests_total{method="GET",route="unmatched",status="404"} 1');
+      // The body limit guards every path of POST (`/*`); it is not the route a request was aimed at.
+      expect(text).toContain('http_requests_total{method="POST",route="unmatched",status="404"} 1');
+      expect(text).not.toContain('route="/*"');
       expect(text).not.toContain('abc');
       expect(text).toContain('http_request_duration_seconds_bucket');
       expect(text).toContain('process_cpu_user_seconds_total');
@@ -431,6 +438,45 @@ describe('HTTP API basics', () => {
         expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
         expect(res.headers.has('x-powered-by')).toBe(false);
+      }
+    });
+    it('over a real Node server (the path production takes), every answer carries them once, beside its own', async () => {
+      const { app, lines } = build();
+      const server = await startHttpServer(app, { port: 0, host: '127.0.0.1', log: createLogger('silent') });
+      try {
+        const base = `http://127.0.0.1:${server.port}`;
+        const answers = [
+          await fetch(`${base}/health`),
+          await fetch(`${base}/nope`),
+          await fetch(`${base}/test/boom`),
+          await fetch(`${base}/test/items`, json({ title: 'x'.repeat(2000), count: 1 })),
+          await fetch(`${base}/test/items`, json({ title: '', count: 1 })),
+          await fetch(`${base}/test/framed`),
+        ];
+        expect(answers.map((r) => r.status)).toEqual([200, 404, 500, 413, 422, 200]);
+        for (const res of answers) {
+          expect(res.headers.get('content-security-policy')).toBe(
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+          );
+          expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+          expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
+          expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        }
+        expect(answers.slice(0, 5).map((r) => r.headers.get('x-frame-options'))).toEqual(Array(5).fill('DENY'));
+        expect(answers[5]?.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+        expect(await answers[0]?.json()).toEqual({ status: 'ok' });
+        // The caller's own sane id is echoed, and is the one in the access line.
+        const traced = await fetch(`${base}/health`, { headers: { 'X-Request-Id': 'trace-42' } });
+        expect(traced.headers.get('x-request-id')).toBe('trace-42');
+        expect(lines.filter((l) => l.msg === 'http request' && l.reqId === 'trace-42')).toEqual([
+          expect.objectContaining({ method: 'GET', path: '/health', route: '/health', status: 200 }),
+        ]);
+        // /docs keeps its own policy (scripts from the product itself), not the API's "load nothing".
+        const docs = await fetch(`${base}/docs`);
+        expect(docs.headers.get('content-security-policy')).toContain("script-src 'self';");
+        expect(docs.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      } finally {
+        await server.close();
       }
     });
   });

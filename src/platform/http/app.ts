@@ -15,14 +15,16 @@ import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import type { Readiness } from './health/handlers.js';
 import { healthApi } from './health/index.js';
 import { validationHook } from './openapi.js';
-import { ormContext } from './orm-context.js';
 import { requestContext } from './request-context.js';
-import { apiSecureHeaders } from './secure-headers.js';
+import { presetApiSecurityHeaders } from './secure-headers.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export type { ApiEnv } from './context.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Every method but GET and HEAD: the ones whose body the limit guards (OPTIONS may carry one too). */
+const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Stands in for the webhook path in logs and metric labels: the path may embed a secret. */
 const WEBHOOK_LABEL = '/<telegram-webhook>';
@@ -37,7 +39,7 @@ export interface ApiDeps {
   outages?: Outages;
   /** Telegram webhook, mounted only in webhook mode. `handler` is grammY's `webhookCallback(bot, 'hono', { secretToken })`. */
   webhook?: { path: string; handler: (c: Context) => Promise<Response> | Response };
-  /** Gives every request its own EntityManager (c.var.em); routes that touch the database need it. */
+  /** Gives every request its own EntityManager (`requestEm(c)`); routes that touch the database need it. */
   orm?: Orm;
   /** Later features register their routers here (tasks, auth, ...). */
   routes?: Array<(app: OpenAPIHono<ApiEnv>) => void>;
@@ -48,28 +50,31 @@ export interface ApiDeps {
 
 /**
  * Builds the HTTP app. The middleware order matters:
- * 1. request context (id, logger, access log, metrics) — outermost, so it sees every final status;
- * 2. security headers — strict for the JSON API, a docs-only policy on /docs, the console's own on /console;
- * 3. body limit — before any handler or validator reads the body (GET and HEAD have none).
+ * 1. request context (id, lazy logger and EntityManager, security headers — strict for the JSON API,
+ *    a docs-only policy on /docs, the console's own on /console —, access log, metrics) — outermost,
+ *    so it sees every final status;
+ * 2. body limit — before any handler or validator reads the body (GET and HEAD have none).
  * Errors of any layer end in the one onError (errors.ts), unknown routes in notFound.
  */
 export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   const maxSize = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
 
+  // /docs and the console set policies of their own (docs.ts, console.ts).
+  const ownPolicy = (path: string) =>
+    path === DOCS_PATH || path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`) || path === SANDBOX_PATH;
   app.use(
     requestContext({
       log: deps.log,
       metrics: deps.metrics,
       hiddenPaths: deps.webhook ? new Map([[deps.webhook.path, WEBHOOK_LABEL]]) : undefined,
       trustedProxies: new TrustedProxies(deps.config.trustedProxies),
+      orm: deps.orm,
+      securityHeaders: (c) => {
+        if (!ownPolicy(c.req.path)) presetApiSecurityHeaders(c);
+      },
     }),
   );
-  // /docs and the console set policies of their own (docs.ts, console.ts).
-  const ownPolicy = (path: string) =>
-    path === DOCS_PATH || path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`) || path === SANDBOX_PATH;
-  const secureHeaders = apiSecureHeaders();
-  app.use((c, next) => (ownPolicy(c.req.path) ? next() : secureHeaders(c, next)));
   const limitBody = bodyLimit({
     maxSize,
     onError: () => {
@@ -80,9 +85,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       });
     },
   });
-  // GET and HEAD carry no body; asking for one makes @hono/node-server build a full Fetch Request.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  if (deps.orm) app.use(ormContext(deps.orm));
+  // GET and HEAD carry no body (asking for one makes @hono/node-server build a full Fetch
+  // Request): the limit is a middleware of the other methods only, so a GET does not pass it.
+  app.on(BODY_METHODS, '*', limitBody);
   const outages = deps.outages ?? new Outages({ log: deps.log, metrics: deps.metrics });
   app.onError(createErrorHandler(deps.log, outages, deps.webhook?.path));
   app.notFound(notFoundHandler);

@@ -1,5 +1,4 @@
-import type { Em } from '../db/orm.js';
-import type { Logger } from '../logger.js';
+import type { RequestScope } from './request-scope.js';
 import type { TrustedProxies } from './trusted-proxies.js';
 
 /**
@@ -10,10 +9,11 @@ export interface ApiEnv {
   Variables: {
     /** The caller's sane `X-Request-Id` or a generated UUID; echoed in the response. */
     requestId: string;
-    /** Child logger carrying reqId, method and path; use it instead of the root logger. */
-    log: Logger;
-    /** This request's own EntityManager (set by ormContext on routes that use the database). */
-    em: Em;
+    /**
+     * The request's logger and EntityManager, made on first use: read them through
+     * `requestLog(c)` and `requestEm(c)` (request-scope.ts).
+     */
+    scope: RequestScope;
     /** TRUSTED_PROXIES, set by requestContext; read it through `clientAddress(c)`. */
     trustedProxies: TrustedProxies;
     /** Memo of `clientAddress(c)`; read it through that helper. */

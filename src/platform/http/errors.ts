@@ -254,7 +254,7 @@ export function createErrorHandler(
 ): ErrorHandler<ApiEnv> {
   return (err, c) => {
     const mapped = mapError(err);
-    const log = c.get('log') ?? fallbackLog;
+    const log = c.get('scope')?.log ?? fallbackLog;
     const dependency = mapped === DEPENDENCY_UNAVAILABLE ? unavailableDependency(err) : undefined;
     if (dependency) {
       outages.down(dependency, err, { reqId: c.get('requestId') });

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import type { Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { clientAddress } from './client-address.js';
 import type { ApiEnv } from './context.js';
+import { RequestScope } from './request-scope.js';
+import { presetHeaders } from './secure-headers.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -28,6 +31,10 @@ export interface RequestContextOptions {
   hiddenPaths?: ReadonlyMap<string, string>;
   /** TRUSTED_PROXIES: whose X-Forwarded-For names the client in the logs and per-IP limits. */
   trustedProxies?: TrustedProxies;
+  /** Whence each request's EntityManager is forked (on first use, see request-scope.ts). */
+  orm?: Orm;
+  /** Sets the answer's security headers before the handler runs (the policy depends on the path). */
+  securityHeaders?: (c: Context<ApiEnv>) => void;
 }
 
 export function requestIdFrom(header: string | undefined): string {
@@ -40,19 +47,25 @@ export function requestIdFrom(header: string | undefined): string {
  * (e.g. 413) is still counted under the route it was aimed at.
  */
 export function routePattern(c: Context): string {
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL');
+  // The body limit is registered for every path of the methods with a body (`/*`): not a route.
+  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL' && route.path !== '/*');
   return handlers.at(-1)?.path ?? UNMATCHED;
 }
 
 /**
- * Outermost middleware: request id, per-request logger, one access-log line and HTTP metrics.
- * It wraps everything else, so it sees the final status, also of responses made by onError.
+ * Outermost middleware: request id, the request's scope (logger and EntityManager, made on first
+ * use), the headers every answer carries, one access-log line and HTTP metrics. It wraps
+ * everything else, so it sees the final status, also of responses made by onError. One
+ * middleware rather than one per concern: each layer of Hono's compose costs GET /health a few
+ * per cent (issue 17).
  */
 export function requestContext({
   log,
   metrics,
   hiddenPaths,
   trustedProxies = new TrustedProxies(),
+  orm,
+  securityHeaders,
 }: RequestContextOptions): MiddlewareHandler<ApiEnv> {
   const hide = (path: string) => hiddenPaths?.get(path) ?? path;
 
@@ -60,14 +73,15 @@ export function requestContext({
     const started = performance.now();
     const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
     c.set('trustedProxies', trustedProxies);
+    c.set('requestId', requestId);
     // c.req.path has no query string: query values may carry secrets and never reach the logs.
     // `ip` is the address the per-IP limits count, so a log line explains a 429.
-    const reqLog = log.child({ reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) });
-    c.set('requestId', requestId);
-    c.set('log', reqLog);
+    const bindings = { reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) };
+    c.set('scope', new RequestScope(bindings, log, orm));
 
     // Set before the handler runs, so it is part of the response built (see secure-headers.ts).
-    c.header(REQUEST_ID_HEADER, requestId);
+    presetHeaders(c, [[REQUEST_ID_HEADER, requestId]]);
+    securityHeaders?.(c);
     let status = 500; // stays so only if something below throws past onError (a non-Error value)
     try {
       await next();
@@ -81,7 +95,11 @@ export function requestContext({
 
       // 503 is a dependency outage, whose cause is logged once per outage (errors.ts), not an error per request.
       const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
-      reqLog[level]({ route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
+      // The bindings inline rather than through the scope's child logger: the same line, without
+      // making a child for the many requests that log nothing else.
+      if (log.isLevelEnabled(level)) {
+        log[level]({ ...bindings, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
+      }
     }
   };
 }

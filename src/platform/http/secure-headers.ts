@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { ServerResponse } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 
 /**
@@ -22,17 +23,23 @@ const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * Sets API_SECURITY_HEADERS before the handler runs, so they are part of the response the handler
- * (or onError) builds. hono's secureHeaders sets them on the finished response instead, and
- * touching a finished response's headers makes @hono/node-server build a full Fetch Response
- * for every request: a third of GET /health's time (issue 17's profile).
+ * Headers every answer carries, set before the handler runs, so that whatever the handler (or
+ * onError) sets of the same name wins. Served by @hono/node-server, they go straight onto Node's
+ * response (`c.env.outgoing`; Node merges them into the handler's headers at writeHead, the
+ * handler's taking precedence): going through Hono's `c.header` makes a Fetch `Headers` per
+ * request, whose validating `set` and the conversion back to Node's headers were a tenth of
+ * GET /health's time (issue 17's profile). hono's own secureHeaders is worse still: it sets them on
+ * the finished response, which makes @hono/node-server build a full Fetch Response. Without Node
+ * underneath (`app.request` in tests, WebSocket upgrades) they go through `c.header`.
  */
-export function apiSecureHeaders(): MiddlewareHandler {
-  return async (c, next) => {
-    for (const [name, value] of API_SECURITY_HEADERS) c.header(name, value);
-    await next();
-  };
+export function presetHeaders(c: Context, headers: ReadonlyArray<readonly [string, string]>): void {
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  if (outgoing && !outgoing.headersSent) for (const [name, value] of headers) outgoing.setHeader(name, value);
+  else for (const [name, value] of headers) c.header(name, value);
 }
+
+/** The JSON API's security headers, for every path that has no policy of its own. */
+export const presetApiSecurityHeaders = (c: Context): void => presetHeaders(c, API_SECURITY_HEADERS);
 
 export interface DocsPolicy {
   /** Origins "Try it out" may call besides the page's own (the public URL of the API). */

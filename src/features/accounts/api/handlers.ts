@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { clientAddress } from '../../../platform/http/client-address.js';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { ApiError } from '../../../platform/http/errors.js';
+import { requestEm } from '../../../platform/http/request-scope.js';
 import type { Services } from '../../../platform/services.js';
 import { toUserDto } from '../../users/index.js';
 import { Notifications } from '../jobs/notifications.js';
@@ -35,7 +36,7 @@ export function createLoginHandler(services: Services): RouteHandler<typeof rout
     // A request without a Content-Type passed zod-openapi unvalidated (as `{}`); this rejects it with 422.
     const { username, password } = isForm ? c.req.valid('form') : LoginJsonSchema.parse(c.req.valid('json'));
     // 429 too_many_attempts gets its Retry-After from onError (details.retryAfterSeconds).
-    const result = await login(c.var.em, ctx, { username, password, ip: clientAddress(c) });
+    const result = await login(requestEm(c), ctx, { username, password, ip: clientAddress(c) });
     return c.json(tokenBody(result), 200, NO_STORE);
   };
 }
@@ -43,13 +44,13 @@ export function createLoginHandler(services: Services): RouteHandler<typeof rout
 export function createRefreshHandler(services: Services): RouteHandler<typeof routes.refresh, ApiEnv> {
   const ctx = { keys: services.keys, issuer: services.config.publicUrl };
   return async (c) => {
-    const pair = await refresh(c.var.em, ctx, c.req.valid('json').refresh_token);
+    const pair = await refresh(requestEm(c), ctx, c.req.valid('json').refresh_token);
     return c.json(tokenBody(pair), 200, NO_STORE);
   };
 }
 
 export const logoutHandler: RouteHandler<typeof routes.logout, ApiEnv> = async (c) => {
-  await logout(c.var.em, c.req.valid('json').refresh_token);
+  await logout(requestEm(c), c.req.valid('json').refresh_token);
   return c.body(null, 204);
 };
 
@@ -74,7 +75,7 @@ export function createRegisterHandler(services: Services): RouteHandler<typeof r
     }
     // The bot's link helps the caller; if Telegram cannot tell us the bot's name right now, leave it out.
     const botLink = async () => ({ botLink: await services.bot.link('').catch(() => undefined) });
-    const result = await register(c.var.em, body, botLink);
+    const result = await register(requestEm(c), body, botLink);
     if (result.status === 'active') {
       return c.json({ status: 'active' as const, user: toUserDto(result.user) }, 201);
     }
@@ -101,15 +102,15 @@ export function createLinkTokenHandlers(services: Pick<Services, 'bot'>) {
     expiresAt: token.expiresAt.toISOString(),
   });
   const create: RouteHandler<typeof routes.createLinkToken, ApiEnv> = async (c) => {
-    const created = await createLinkToken(c.var.em, c.var.principal.user);
+    const created = await createLinkToken(requestEm(c), c.var.principal.user);
     return c.json(await view(created), 201);
   };
   const get: RouteHandler<typeof routes.getLinkToken, ApiEnv> = async (c) => {
-    const token = await getLinkToken(c.var.em, c.var.principal.user);
+    const token = await getLinkToken(requestEm(c), c.var.principal.user);
     return c.json(await view(token), 200);
   };
   const revoke: RouteHandler<typeof routes.revokeLinkToken, ApiEnv> = async (c) => {
-    await revokeLinkToken(c.var.em, c.var.principal.user);
+    await revokeLinkToken(requestEm(c), c.var.principal.user);
     return c.body(null, 204);
   };
   return { create, get, revoke };

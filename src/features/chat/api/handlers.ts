@@ -3,6 +3,7 @@ import type { TypedResponse } from 'hono';
 import { DomainError } from '../../../platform/errors.js';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { ApiError } from '../../../platform/http/errors.js';
+import { requestEm, requestLog } from '../../../platform/http/request-scope.js';
 import type { Services } from '../../../platform/services.js';
 import { conversationWith, findByHandle, sendPrivateMessage } from '../chat.js';
 import { ChatJobs } from '../jobs/delivery.js';
@@ -21,19 +22,19 @@ export function createSendMessageHandler(services: Services): RouteHandler<typeo
   return async (c) => {
     const { text, to } = c.req.valid('json');
     if (to !== undefined) {
-      const pm = await sendPrivateMessage(c.var.em, services, c.var.principal.user.id, { handle: to }, text);
+      const pm = await sendPrivateMessage(requestEm(c), services, c.var.principal.user.id, { handle: to }, text);
       // Stored is what the client is told; delivery problems are ours to log, not a failed send.
       await services.chat
         .deliverPrivate(pm)
-        .catch((err: unknown) => c.var.log.error({ err, messageId: pm.message.id }, 'pm delivery failed'));
+        .catch((err: unknown) => requestLog(c).error({ err, messageId: pm.message.id }, 'pm delivery failed'));
       return c.json(toMessageDto(pm.message), 201);
     }
-    const message = await createEcho(c.var.em, services, c.var.principal.user, text);
+    const message = await createEcho(requestEm(c), services, c.var.principal.user, text);
     // Stored is what the client is told: the echo is owed in PostgreSQL, so if Redis cannot take
     // the job now the delivery sweep queues it. A 503 here would make the client send it again.
     await chatJobs
       .echo(message.id)
-      .catch((err: unknown) => c.var.log.error({ err, messageId: message.id }, 'echo not queued; the sweep will'));
+      .catch((err: unknown) => requestLog(c).error({ err, messageId: message.id }, 'echo not queued; the sweep will'));
     return c.json(toMessageDto(toMessageView(message)), 201);
   };
 }
@@ -43,11 +44,11 @@ export const listMessages: RouteHandler<typeof routes.listMessages, ApiEnv> = as
   const me = c.var.principal.user;
   let page: Awaited<ReturnType<typeof listOwnMessages>>;
   if (handle !== undefined) {
-    const other = await findByHandle(c.var.em, handle);
+    const other = await findByHandle(requestEm(c), handle);
     if (!other) throw new DomainError('user_not_found', 'No user with this username');
-    page = await conversationWith(c.var.em, me, other, limit, cursor);
+    page = await conversationWith(requestEm(c), me, other, limit, cursor);
   } else {
-    page = await listOwnMessages(c.var.em, me, limit, cursor);
+    page = await listOwnMessages(requestEm(c), me, limit, cursor);
   }
   return c.json({ items: page.items.map(toMessageDto), nextCursor: page.nextCursor }, 200);
 };

@@ -1,5 +1,6 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
+import { requestEm } from '../../../platform/http/request-scope.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
 import { followClick as follow } from '../clicks.js';
@@ -48,12 +49,12 @@ type H<R extends keyof typeof routes> = (typeof routes)[R] extends RouteConfig
 
 /** Thin handlers over ../mailings.ts: parse, call the use case, shape the answer. */
 export const listMailings: H<'listMailings'> = async (c) => {
-  const page = await mailings.listMailings(c.var.em, c.req.valid('query'));
+  const page = await mailings.listMailings(requestEm(c), c.req.valid('query'));
   return c.json({ items: page.items.map(toDto), nextCursor: page.nextCursor }, 200);
 };
 
 export const mailingStats: H<'mailingStats'> = async (c) => {
-  const s = await mailings.mailingStats(c.var.em);
+  const s = await mailings.mailingStats(requestEm(c));
   return c.json(
     {
       mailings: s.mailings,
@@ -67,7 +68,7 @@ export const mailingStats: H<'mailingStats'> = async (c) => {
 export const createMailing: H<'createMailing'> = async (c) => {
   const body = c.req.valid('json');
   const m = await asValidation(() =>
-    mailings.createMailing(c.var.em, c.var.principal.user, {
+    mailings.createMailing(requestEm(c), c.var.principal.user, {
       text: body.text ?? '',
       media: body.media ?? null,
       buttons: body.buttons ?? null,
@@ -77,16 +78,16 @@ export const createMailing: H<'createMailing'> = async (c) => {
       window: body.window ?? null,
     }),
   );
-  return c.json(toDto(await mailings.getMailingView(c.var.em, m.id)), 201);
+  return c.json(toDto(await mailings.getMailingView(requestEm(c), m.id)), 201);
 };
 
 export const getMailing: H<'getMailing'> = async (c) =>
-  c.json(toDto(await mailings.getMailingView(c.var.em, c.req.valid('param').id)), 200);
+  c.json(toDto(await mailings.getMailingView(requestEm(c), c.req.valid('param').id)), 200);
 
 export const updateMailing: H<'updateMailing'> = async (c) => {
   const body = c.req.valid('json');
   const m = await asValidation(() =>
-    mailings.updateMailing(c.var.em, c.var.principal.user, c.req.valid('param').id, {
+    mailings.updateMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id, {
       ...(body.text !== undefined ? { text: body.text } : {}),
       ...(body.media !== undefined ? { media: body.media } : {}),
       ...(body.buttons !== undefined ? { buttons: body.buttons } : {}),
@@ -96,29 +97,29 @@ export const updateMailing: H<'updateMailing'> = async (c) => {
       ...(body.window !== undefined ? { window: body.window } : {}),
     }),
   );
-  return c.json(toDto(await mailings.getMailingView(c.var.em, m.id)), 200);
+  return c.json(toDto(await mailings.getMailingView(requestEm(c), m.id)), 200);
 };
 
 export const deleteMailing: H<'deleteMailing'> = async (c) => {
-  await mailings.deleteMailing(c.var.em, c.var.principal.user, c.req.valid('param').id);
+  await mailings.deleteMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id);
   return c.body(null, 204);
 };
 
 export const cancelMailing: H<'cancelMailing'> = async (c) =>
-  c.json(toDto(await mailings.cancelMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+  c.json(toDto(await mailings.cancelMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id)), 200);
 
 export const pauseMailing: H<'pauseMailing'> = async (c) =>
-  c.json(toDto(await mailings.pauseMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+  c.json(toDto(await mailings.pauseMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id)), 200);
 
 export const recallMailing: H<'recallMailing'> = async (c) =>
-  c.json(toDto(await mailings.recallMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 202);
+  c.json(toDto(await mailings.recallMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id)), 202);
 
 /** A page for a link that is not one (a browser shows it; no redirect). */
 const NOT_A_LINK = `<!doctype html><html><head><meta charset="utf-8"><title>Link not found</title></head>
 <body><h1>Link not found</h1><p>This link does not lead anywhere. It may have been mistyped.</p></body></html>`;
 
 export const followClick: H<'followClick'> = async (c) => {
-  const target = await follow(c.var.em, c.req.valid('param').code);
+  const target = await follow(requestEm(c), c.req.valid('param').code);
   // The code never travels on to the target as a Referer; every tap asks again (counted once).
   c.header('cache-control', 'no-store');
   c.header('referrer-policy', 'no-referrer');
@@ -127,7 +128,7 @@ export const followClick: H<'followClick'> = async (c) => {
 };
 
 export const resumeMailing: H<'resumeMailing'> = async (c) =>
-  c.json(toDto(await mailings.resumeMailing(c.var.em, c.var.principal.user, c.req.valid('param').id)), 200);
+  c.json(toDto(await mailings.resumeMailing(requestEm(c), c.var.principal.user, c.req.valid('param').id)), 200);
 
 /** POST /mailings/{id}/test: built per router, it needs the bot's Api and the translator. */
 export const testMailing =
@@ -136,7 +137,7 @@ export const testMailing =
     c.json(
       await sendTest(
         { api: services.telegram, translator: services.translator },
-        c.var.em,
+        requestEm(c),
         c.var.principal.user,
         c.req.valid('param').id,
       ),
@@ -168,7 +169,7 @@ export const listDeliveries: H<'listDeliveries'> = async (c) => {
     const lines = [CSV_COLUMNS.join(',')];
     let cursor: string | undefined = query.cursor;
     do {
-      const page = await mailings.listDeliveries(c.var.em, id, {
+      const page = await mailings.listDeliveries(requestEm(c), id, {
         status: query.status,
         recall: query.recall,
         limit: 1000,
@@ -176,14 +177,14 @@ export const listDeliveries: H<'listDeliveries'> = async (c) => {
       });
       for (const d of page.items) lines.push(CSV_COLUMNS.map((k) => csvCell(d[k])).join(','));
       cursor = page.nextCursor ?? undefined;
-      c.var.em.clear();
+      requestEm(c).clear();
     } while (cursor);
     return c.body(`${lines.join('\n')}\n`, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="mailing-${id}-deliveries.csv"`,
     }) as never;
   }
-  const page = await mailings.listDeliveries(c.var.em, c.req.valid('param').id, query);
+  const page = await mailings.listDeliveries(requestEm(c), c.req.valid('param').id, query);
   return c.json(
     {
       items: page.items.map((d) => ({

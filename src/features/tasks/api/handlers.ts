@@ -1,5 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
+import { requestEm } from '../../../platform/http/request-scope.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
 import * as comments from '../comments.js';
@@ -52,24 +53,24 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
   return {
     listTasks: async (c) => {
       const { status, scope, q, limit, cursor } = c.req.valid('query');
-      const page = await listTasks(c.var.em, c.var.principal.user, { status, scope, q, limit, cursor });
+      const page = await listTasks(requestEm(c), c.var.principal.user, { status, scope, q, limit, cursor });
       return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
     },
     createTask: async (c) => {
       const body = c.req.valid('json');
       const task = await asValidation(() =>
-        tasks.createTask(c.var.em, effects, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
+        tasks.createTask(requestEm(c), effects, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
       );
       return c.json(withWarnings(task, body.assignee), 201);
     },
     getTask: async (c) => {
-      const task = await tasks.getVisibleTask(c.var.em, c.var.principal.user, c.req.valid('param').id);
+      const task = await tasks.getVisibleTask(requestEm(c), c.var.principal.user, c.req.valid('param').id);
       return c.json(toTaskDto(tasks.toTaskView(task)), 200);
     },
     updateTask: async (c) => {
       const body = c.req.valid('json');
       const task = await asValidation(() =>
-        tasks.updateTask(c.var.em, effects, c.var.principal.user, c.req.valid('param').id, {
+        tasks.updateTask(requestEm(c), effects, c.var.principal.user, c.req.valid('param').id, {
           ...body,
           dueAt: dueAt(body.dueAt),
         }),
@@ -77,12 +78,12 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
       return c.json(withWarnings(task, body.assignee), 200);
     },
     deleteTask: async (c) => {
-      await tasks.deleteTask(c.var.em, effects, c.var.principal.user, c.req.valid('param').id);
+      await tasks.deleteTask(requestEm(c), effects, c.var.principal.user, c.req.valid('param').id);
       return c.body(null, 204);
     },
     listComments: async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const page = await comments.pageComments(c.var.em, c.var.principal.user, c.req.valid('param').id, {
+      const page = await comments.pageComments(requestEm(c), c.var.principal.user, c.req.valid('param').id, {
         limit,
         cursor,
       });
@@ -91,7 +92,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
     addComment: async (c) => {
       const { text } = c.req.valid('json');
       const comment = await asValidation(() =>
-        comments.addComment(c.var.em, commentDeps, c.var.principal.user, c.req.valid('param').id, text),
+        comments.addComment(requestEm(c), commentDeps, c.var.principal.user, c.req.valid('param').id, text),
       );
       return c.json(toCommentDto(comments.toCommentView(comment)), 201);
     },
@@ -99,13 +100,13 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
       const { text } = c.req.valid('json');
       const { id, commentId } = c.req.valid('param');
       const comment = await asValidation(() =>
-        comments.editComment(c.var.em, commentDeps, c.var.principal.user, id, commentId, text),
+        comments.editComment(requestEm(c), commentDeps, c.var.principal.user, id, commentId, text),
       );
       return c.json(toCommentDto(comments.toCommentView(comment)), 200);
     },
     deleteComment: async (c) => {
       const { id, commentId } = c.req.valid('param');
-      await comments.deleteComment(c.var.em, commentDeps, c.var.principal.user, id, commentId);
+      await comments.deleteComment(requestEm(c), commentDeps, c.var.principal.user, id, commentId);
       return c.body(null, 204);
     },
   };

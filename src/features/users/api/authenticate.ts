@@ -9,6 +9,7 @@ import {
 import { type Em, execute } from '../../../platform/db/orm.js';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { ApiError } from '../../../platform/http/errors.js';
+import { requestEm } from '../../../platform/http/request-scope.js';
 import { isAdminScope, REQUIRED_SCOPE } from '../../../platform/http/scopes.js';
 import type { Services } from '../../../platform/services.js';
 import { User } from '../user.entity.js';
@@ -76,7 +77,7 @@ export function authenticate(
       if (!service) throw refused();
       principal = { kind: 'service', service: service.service, scopes: service.scopes, userId: service.userId };
     }
-    const user = await loadUser(c.var.em, principal.userId);
+    const user = await loadUser(requestEm(c), principal.userId);
     if (!user) throw refused();
     if (principal.kind === 'user' && user.accountState !== 'active') throw refused();
     if (user.status === 'banned') throw new ApiError(403, 'user_banned', 'This account is blocked');

@@ -1,6 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiEnv } from '../../../platform/http/context.js';
+import { requestEm } from '../../../platform/http/request-scope.js';
 import * as profile from '../profile.js';
 import type * as routes from './routes.js';
 
@@ -11,16 +12,16 @@ export const getMe: RouteHandler<typeof routes.getMe, ApiEnv> = (c) =>
   c.json(profile.toUserDto(c.var.principal.user), 200);
 
 export const patchMe: RouteHandler<typeof routes.patchMe, ApiEnv> = async (c) =>
-  c.json(await profile.updateProfile(c.var.em, c.var.principal.user, c.req.valid('json')), 200);
+  c.json(await profile.updateProfile(requestEm(c), c.var.principal.user, c.req.valid('json')), 200);
 
 export const putAvatar: RouteHandler<typeof routes.putAvatar, ApiEnv> = async (c) => {
   // The Content-Type header is ignored on purpose: the domain decides the type by content.
   const bytes = new Uint8Array(await c.req.arrayBuffer());
-  return c.json(await profile.setAvatar(c.var.em, c.var.principal.user, bytes), 200);
+  return c.json(await profile.setAvatar(requestEm(c), c.var.principal.user, bytes), 200);
 };
 
 export const deleteAvatar: RouteHandler<typeof routes.deleteAvatar, ApiEnv> = async (c) => {
-  await profile.deleteAvatar(c.var.em, c.var.principal.user);
+  await profile.deleteAvatar(requestEm(c), c.var.principal.user);
   return c.body(null, 204);
 };
 
@@ -59,15 +60,15 @@ function sendAvatar(c: Context<ApiEnv>, result: profile.AvatarResult) {
 }
 
 export const getMyAvatar: RouteHandler<typeof routes.getMyAvatar, ApiEnv> = async (c) =>
-  sendAvatar(c, await profile.getAvatarOf(c.var.em, c.var.principal.user.id, holdsFromIfNoneMatch(c)));
+  sendAvatar(c, await profile.getAvatarOf(requestEm(c), c.var.principal.user.id, holdsFromIfNoneMatch(c)));
 
 export const getAvatar: RouteHandler<typeof routes.getAvatar, ApiEnv> = async (c) =>
-  sendAvatar(c, await profile.getAvatar(c.var.em, c.req.valid('param').username, holdsFromIfNoneMatch(c)));
+  sendAvatar(c, await profile.getAvatar(requestEm(c), c.req.valid('param').username, holdsFromIfNoneMatch(c)));
 
 export const getProfile: RouteHandler<typeof routes.getProfile, ApiEnv> = async (c) =>
-  c.json(await profile.publicProfile(c.var.em, c.req.valid('param').username), 200);
+  c.json(await profile.publicProfile(requestEm(c), c.req.valid('param').username), 200);
 
 export const search: RouteHandler<typeof routes.search, ApiEnv> = async (c) => {
   const { search, limit, cursor } = c.req.valid('query');
-  return c.json(await profile.searchUsers(c.var.em, { prefix: search, limit, cursor }), 200);
+  return c.json(await profile.searchUsers(requestEm(c), { prefix: search, limit, cursor }), 200);
 };

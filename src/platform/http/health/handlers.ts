@@ -3,6 +3,7 @@ import type { Logger } from '../../logger.js';
 import type { Metrics } from '../../metrics.js';
 import type { Dependency, Outages } from '../../outages.js';
 import type { ApiEnv } from '../context.js';
+import { requestLog } from '../request-scope.js';
 import type * as routes from './routes.js';
 
 /** Each check resolves when the dependency answered and throws (or rejects) when it did not. */
@@ -49,7 +50,7 @@ export function createReadyHandler(
   outages?: Outages,
 ): RouteHandler<typeof routes.ready, ApiEnv> {
   return async (c) => {
-    const log = c.get('log');
+    const log = requestLog(c);
     const [database, redis] = await Promise.all([
       probe('database', () => readiness.database(), timeoutMs, log, outages && { outages, dependency: 'postgres' }),
       probe('redis', () => readiness.redis(), timeoutMs, log, outages && { outages, dependency: 'redis' }),

@@ -1,7 +1,5 @@
-import type { Context } from 'hono';
 import type { Em, Orm } from '../db/orm.js';
 import type { Logger } from '../logger.js';
-import type { ApiEnv } from './context.js';
 
 /** What every request's log lines carry. */
 export interface RequestBindings {
@@ -43,8 +41,13 @@ export class RequestScope {
   }
 }
 
+/** What the accessors need of a Hono context of ApiEnv (context.ts), without importing it back. */
+interface ScopedContext {
+  get(key: 'scope'): RequestScope;
+}
+
 /** The request's child logger (reqId, method, path, ip). */
-export const requestLog = (c: Context<ApiEnv>): Logger => c.get('scope').log;
+export const requestLog = (c: ScopedContext): Logger => c.get('scope').log;
 
 /** The request's own EntityManager; routes that touch the database use it, never the root one. */
-export const requestEm = (c: Context<ApiEnv>): Em => c.get('scope').em;
+export const requestEm = (c: ScopedContext): Em => c.get('scope').em;

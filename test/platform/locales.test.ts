@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTranslator, findLocalesDir } from '../../src/platform/i18n/translator.js';
+import { createTranslator, findLocalesDir, TEXT_MEMO_CHARS } from '../../src/platform/i18n/translator.js';
 import { ROOT } from '../helpers/program.js';
 
 const localesDir = findLocalesDir();
@@ -113,5 +113,23 @@ describe('locales', () => {
       'A&lt;b&gt;, I got a message from you:\nx &amp; y',
     );
     expect(t.t('ru', 'echo', { firstName: 'Анна', text: 'привет' })).toBe('Анна, я получил от тебя сообщение:\nпривет');
+  });
+
+  it('remembers finished texts within a bounded number of characters, whatever the arguments', () => {
+    const t = createTranslator();
+    // Settings screens of many users, each with its own name and local time: texts never asked for again.
+    for (let i = 0; i < 20_000; i++) {
+      const text = t.t('en', 'echo', { firstName: `User ${i}`, text: `${'x'.repeat(200)} ${i}` });
+      expect(text).toBe(`User ${i}, I got a message from you:\n${'x'.repeat(200)} ${i}`);
+    }
+    expect(t.remembered().chars).toBeLessThanOrEqual(TEXT_MEMO_CHARS);
+    // A text too long to be worth keeping is still translated, and not kept.
+    const before = t.remembered().texts;
+    const long = 'y'.repeat(TEXT_MEMO_CHARS / 32);
+    expect(t.t('ru', 'echo', { firstName: 'Анна', text: long })).toBe(`Анна, я получил от тебя сообщение:\n${long}`);
+    expect(t.remembered().texts).toBe(before);
+    // The labels asked for on every click are remembered (and answered the same).
+    expect(t.t('en', 'on')).toBe(t.t('en', 'on'));
+    expect(t.remembered().texts).toBe(before + 1);
   });
 });

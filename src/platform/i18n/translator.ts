@@ -12,6 +12,8 @@ export interface Translator {
   t(locale: Language, key: string, args?: TranslationArgs): string;
   /** A `t` bound to one language, as handlers and conversations use it. */
   forLocale(locale: Language): Translate;
+  /** What the memo of finished texts holds now (texts, and characters of keys and texts). */
+  remembered(): { texts: number; chars: number };
 }
 
 /** `locales/` sits at the project root; walk up so this works from src/ (tsx) and dist/src/ (compiled). */
@@ -50,14 +52,26 @@ export function createTranslator(directory = findLocalesDir()): Translator {
   // formats the pattern, the largest share of a menu click's own work in the bot's CPU profile;
   // a screen asks for the same dozen labels on every click.
   const memo = new Map<string, string>();
+  let chars = 0;
   const t = (locale: Language, key: string, args?: TranslationArgs) => {
     const id = args ? `${locale}\u0000${key}\u0000${JSON.stringify(args)}` : `${locale}\u0000${key}`;
     let text = memo.get(id);
     if (text === undefined) {
       text = format(locale, key, args);
-      // Arguments carry user input (names, titles): bound the memory, forget everything when full.
-      if (memo.size >= TEXTS_REMEMBERED) memo.clear();
-      memo.set(id, text);
+      // Arguments carry user input and the clock (names, titles, a settings screen's local time),
+      // so most texts with arguments are never asked for again: the memo is bounded by its
+      // characters, not its entries (5,000 settings screens were 12 MB, a slope in the soak's
+      // heap), and forgets everything when full — the labels asked for on every click come back
+      // at the next click.
+      const size = id.length + text.length;
+      if (chars + size > TEXT_MEMO_CHARS) {
+        memo.clear();
+        chars = 0;
+      }
+      if (size <= TEXT_MEMO_CHARS / 64) {
+        memo.set(id, text);
+        chars += size;
+      }
     }
     return text;
   };
@@ -70,8 +84,11 @@ export function createTranslator(directory = findLocalesDir()): Translator {
     }
     return translate;
   };
-  return { t, forLocale };
+  return { t, forLocale, remembered: () => ({ texts: memo.size, chars }) };
 }
 
-/** Finished texts kept by a translator; a few screens' worth per language and user name. */
-const TEXTS_REMEMBERED = 5_000;
+/**
+ * Characters (keys and texts) the memo of finished texts may hold: about 1 MB, hundreds of
+ * screens; a text longer than 1/64 of it is not kept (a long task card or mailing preview).
+ */
+export const TEXT_MEMO_CHARS = 512 * 1024;

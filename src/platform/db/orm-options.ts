@@ -35,5 +35,6 @@ export function sharedOrmOptions(entities: EntityList) {
     forceUtcTimezone: true,
     // Our code forks the EM per update/request/job; touching the global one is a bug.
     allowGlobalContext: false,
+    propagationOnPrototype: false,
   };
 }

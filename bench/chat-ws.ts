@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
+import pg from 'pg';
 import { WebSocketServer } from 'ws';
 import { User } from '../src/features/users/user.entity.js';
 import { issueAccessToken } from '../src/platform/auth/access-token.js';
@@ -8,7 +9,7 @@ import { startHttpServer } from '../src/platform/http/server.js';
 import { type RateDecision, RateLimiter } from '../src/platform/rate-limit.js';
 import type { Services } from '../src/platform/services.js';
 import { startChatServer } from '../test/helpers/chat.js';
-import { type BenchEnv, type Benchmark, fmt, markdownTable, round } from './harness.js';
+import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
 import { openBenchServices } from './services.js';
 
 /**
@@ -215,6 +216,60 @@ async function startEchoServer(services: Services) {
   };
 }
 
+/**
+ * The durable floor of a PM round trip: two INSERTs of a message-sized row, each its own
+ * committed statement (so each waits for PostgreSQL's WAL flush, as a stored PM does), one after
+ * the other — by `clients` loops at once. No WebSocket, no Redis, no JavaScript of ours: what
+ * this machine's disk and PostgreSQL take for the two stored messages of a round trip.
+ */
+async function durableFloor(env: BenchEnv, clients: number): Promise<RunResult> {
+  const pool = new pg.Pool({ connectionString: env.databaseUrl, max: clients });
+  try {
+    await pool.query(
+      'create table if not exists bench_floor (id bigserial primary key, sender bigint not null, recipient bigint not null, text text not null, sent_at timestamptz not null default now())',
+    );
+    const insert = (a: number, b: number) =>
+      pool.query('insert into bench_floor (sender, recipient, text) values ($1, $2, $3) returning id, sent_at', [
+        a,
+        b,
+        'ping',
+      ]);
+    const start = performance.now();
+    const measuredFrom = start + WARMUP_S * 1000;
+    const end = measuredFrom + DURATION_S * 1000;
+    const samples: number[] = [];
+    let total = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          await insert(2 * i, 2 * i + 1);
+          await insert(2 * i + 1, 2 * i);
+          total++;
+          if (t0 >= measuredFrom) samples.push(performance.now() - t0);
+        }
+      }),
+    );
+    const sorted = ascending(samples);
+    const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+    return {
+      operations: samples.length,
+      total,
+      wallMs: DURATION_S * 1000,
+      errors: 0,
+      latency: {
+        count: samples.length,
+        mean,
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        max: sorted.at(-1) ?? 0,
+      },
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
 export const chatWs: Benchmark = {
   name: 'chat-ws',
   title: `WebSocket PM round trips (1 and ${PAIRS} pairs), POST /messages → frame latency, vs a bare ws echo`,
@@ -268,6 +323,16 @@ export const chatWs: Benchmark = {
         unit: 'round trips',
         result: await drive({ kind: 'echo', url: echo.url, clients: PAIRS }),
       });
+      results.push({
+        scenario: 'durable floor: 2 committed INSERTs in a row, 1 client',
+        unit: 'round trips (2 rows)',
+        result: await durableFloor(env, 1),
+      });
+      results.push({
+        scenario: `durable floor: 2 committed INSERTs in a row, ${PAIRS} clients`,
+        unit: 'round trips (2 rows)',
+        result: await durableFloor(env, PAIRS),
+      });
       const sender = clients[PAIRS * 2] as (typeof clients)[number];
       const recipient = clients[PAIRS * 2 + 1] as (typeof clients)[number];
       const post = await drive({
@@ -301,12 +366,14 @@ export const chatWs: Benchmark = {
           p99Ms: round(post.http?.p99 ?? Number.NaN),
         },
       };
-      const [single, many, echoOne, echoMany] = rows as [
-        (typeof rows)[number],
-        (typeof rows)[number],
-        (typeof rows)[number],
-        (typeof rows)[number],
-      ];
+      type Row = (typeof rows)[number];
+      const [single, many, echoOne, echoMany, floorOne, floorMany] = rows as [Row, Row, Row, Row, Row, Row];
+      const goals = [
+        ['SQL statements per PM', fmt(sqlPerPm), '≤ 2', sqlPerPm <= 2],
+        [`PMs per second, ${PAIRS} pairs`, fmt(many.perSecond * 2), '≥ 1,500', many.perSecond * 2 >= 1500],
+        [`round trip p99, ${PAIRS} pairs`, `${fmt(many.p99Ms)} ms`, '< 30 ms', many.p99Ms < 30],
+        ['round trip p50, 1 pair', `${fmt(single.p50Ms, 3)} ms`, '≤ 3 ms', single.p50Ms <= 3],
+      ] as const;
       const report = [
         `${WARMUP_S} s warm-up + ${DURATION_S} s measured per row; server in the main thread, clients in a worker thread. ` +
           'A PM round trip is two PMs (A → B, B → A), each authenticated, parsed, stored (SQL), published through ' +
@@ -352,6 +419,14 @@ export const chatWs: Benchmark = {
           `PM round trip p50 × ${fmt(single.p50Ms / echoOne.p50Ms, 1)} of a bare echo round trip; ` +
           `${PAIRS}-way throughput ${fmt((many.perSecond / echoMany.perSecond) * 100, 1)} % of the bare echo's; ` +
           `SQL statements per PM: ${fmt(sqlPerPm)}.`,
+        `Against the durable floor (two committed INSERTs, no WebSocket, no Redis, no code of ours): 1 pair p50 ` +
+          `${fmt(single.p50Ms, 3)} ms vs ${fmt(floorOne.p50Ms, 3)} ms (× ${fmt(single.p50Ms / floorOne.p50Ms, 2)}); ` +
+          `${PAIRS} pairs ${fmt(many.perSecond)} vs ${fmt(floorMany.perSecond)} round trips/s ` +
+          `(${fmt((many.perSecond / floorMany.perSecond) * 100, 1)} %).`,
+        markdownTable(
+          ['goal (issue 17)', 'now', 'goal', ''],
+          goals.map(([name, now, goal, met]) => [name, now, goal, met ? 'met' : 'not met']),
+        ),
       ];
       return {
         report,
@@ -362,6 +437,7 @@ export const chatWs: Benchmark = {
           sqlPerPm: round(sqlPerPm, 3),
           rows,
           postLatency: latency,
+          goals: goals.map(([name, now, goal, met]) => ({ name, now, goal, met })),
         },
       };
     } finally {

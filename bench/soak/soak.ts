@@ -163,7 +163,10 @@ export const soak: Benchmark = {
       const stopMailings = teardown.add(() => mailings.stop());
 
       const stopped = () => interrupted ?? remote.failed();
-      const samples = [baseline, ...(await sampleFor(targets.seconds, sampler, ops, stopped, heapSnapshotsAt(knobs.minutes)))];
+      const samples = [
+        baseline,
+        ...(await sampleFor(targets.seconds, sampler, ops, stopped, heapSnapshotsAt(knobs.minutes))),
+      ];
       const ranSeconds = Math.floor((Date.now() - ops.startedAt) / 1000);
       await Promise.all([stopBot(), stopRemote(), stopMailings()]);
 

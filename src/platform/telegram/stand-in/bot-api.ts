@@ -368,7 +368,11 @@ export class BotApiStandIn {
     }
     const payload = { ...queryOf(url), ...parseBody(Buffer.concat(chunks).toString('utf8')) };
     const aborted = new AbortController();
-    res.on('close', () => aborted.abort());
+    // Only a client that left before its answer aborts it: aborting makes a DOMException (a
+    // stack trace), which on every finished answer was 6 % of the mailing benchmark's process.
+    res.on('close', () => {
+      if (!res.writableFinished) aborted.abort();
+    });
     try {
       const answer = await this.answer(method, payload, aborted.signal, fault ?? null);
       if (res.destroyed) return;

@@ -17,6 +17,7 @@ import type { BotClient } from '../helpers/bot-client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { uniqueSuffix } from '../helpers/env.js';
 import { FakeBotApi } from '../helpers/fake-bot-api.js';
+import { createTestRedis } from '../helpers/redis.js';
 import { apiRequest, createTestApi, testConfig } from '../helpers/services.js';
 import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-redis.js';
 
@@ -25,8 +26,10 @@ import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-
  * afterwards (the list version bump, the reminder jobs, the comment cache). Over a redis-server of
  * this file's own, stopped while the changes are made: POST answers 201 with one row stored (a
  * client has nothing to retry), PATCH 200, a comment 201; the outage is logged once; after Redis is
- * back (with its data, so the bot's session still holds the list as it was) the reminder of the
- * task created meanwhile is sent exactly once and the bot's list shows the changes.
+ * back (with its data, so the bot's session still holds the list as it was) the reminders of the
+ * tasks created and moved meanwhile are sent exactly once, the assignment's notice once, and the
+ * bot's list shows the changes. A bump lost for good leaves the list stale for SNAPSHOT_TTL_MS at
+ * most; a bot action whose effects fail shows its usual result.
  */
 let redisServer: ThrowawayRedis;
 let db: TestDatabase;
@@ -84,7 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // A failed test may have left it stopped: the workers close over a Redis that answers.
-  if (redisStopped) await redisServer.start({ persistent: true });
+  if (redisStopped) await restartRedis().catch(() => undefined);
   for (const sweep of sweeps) await sweep.stop();
   services?.outages.close();
   await services?.jobs.close();
@@ -93,6 +96,13 @@ afterAll(async () => {
   await telegram?.close();
   await db?.drop();
 }, 30_000);
+
+/** Starts the server again (with its data) and waits until this process has seen it back. */
+async function restartRedis(): Promise<void> {
+  await redisServer.start({ persistent: true });
+  redisStopped = false;
+  await eventually('Redis to be back', () => !services.outages.isDown('redis'));
+}
 
 async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
@@ -170,8 +180,7 @@ describe('task changes while Redis is unreachable', () => {
     expect(outageLines()).toHaveLength(1);
     expect(logged.filter((l) => l.level >= 40 && l.dependency !== 'redis')).toEqual([]);
 
-    await redisServer.start({ persistent: true });
-    redisStopped = false;
+    await restartRedis();
     const reminded = (title: string) => telegram.sentTo(chatId).filter((s) => s.text.includes(title)).length;
     await eventually(
       'the reminders of the tasks created and moved in the outage',
@@ -226,4 +235,41 @@ describe('a version bump lost for good (its process stopped during the outage)',
     expect(client.buttons()).toContain('⏳ After the loss');
     expect(client.buttons()).not.toContain('⏳ Before the loss');
   });
+});
+
+describe('a bot action whose Redis fails after the update’s session was read', () => {
+  it('shows its usual result, and the change is stored', async () => {
+    // The session on a Redis that answers, the task effects on the one that is about to stop.
+    const sessions = await createTestRedis();
+    try {
+      const sessionBot = createTestBot({
+        db,
+        redis: sessions,
+        telegram,
+        jobs: services.jobs,
+        taskEffects: services.taskEffects,
+      });
+      const chatId = 720_000_004;
+      const { token } = await createAccount(services, { firstName: 'Mira', telegramId: chatId });
+      const client = sessionBot.client({ id: chatId, first_name: 'Mira', language_code: 'en' });
+      await client.sendCommand('start');
+      const task = await apiRequest(app, 'POST', '/tasks', {
+        token,
+        json: { title: 'Tapped in the outage', dueAt: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+      expect(task.status).toBe(201);
+      await client.sendCommand('tasks');
+      await client.click(/Tapped in the outage/);
+
+      await redisServer.stop();
+      redisStopped = true;
+      await client.click('🟡 In progress');
+      expect(client.lastReply()).toContain('Status: <b>🟡 In progress</b>');
+      expect(client.lastReply()).not.toContain('temporarily unavailable');
+      expect((await db.orm.em.fork().findOneOrFail(Task, { id: task.body.id })).status).toBe('in_progress');
+    } finally {
+      if (redisStopped) await restartRedis();
+      await sessions.close();
+    }
+  }, 30_000);
 });

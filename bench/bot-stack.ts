@@ -7,8 +7,10 @@ import { attachUserCache } from '../src/features/users/user-cache.js';
 import { createOrm } from '../src/platform/db/orm.js';
 import { createTranslator } from '../src/platform/i18n/translator.js';
 import { createLogger } from '../src/platform/logger.js';
+import { Outages } from '../src/platform/outages.js';
 import { RateLimiter } from '../src/platform/rate-limit.js';
 import { connectRedis, createRedis, type Redis } from '../src/platform/redis.js';
+import { RedisFollowUps } from '../src/platform/redis-follow-ups.js';
 import { FakeBotApi, TEST_BOT_INFO } from '../test/helpers/fake-bot-api.js';
 import type { BenchEnv } from './harness.js';
 
@@ -92,6 +94,8 @@ export async function openProbedBot(
     probe.api++;
     if (method === 'answerCallbackQuery' && probe.answers !== undefined) probe.answers++;
   };
+  const log = createLogger('error', { destination: sink });
+  const followUps = new RedisFollowUps(new Outages({ log }), log);
   const bot = createBot(
     {
       config: {
@@ -100,7 +104,7 @@ export async function openProbedBot(
         adminTelegramIds: [],
         publicUrl: 'http://localhost:3000',
       },
-      log: createLogger('error', { destination: sink }),
+      log,
       orm,
       redis,
       taskEffects: options.taskEffects?.(redis) ?? {
@@ -108,7 +112,7 @@ export async function openProbedBot(
         reminders: async () => undefined,
         notify: async () => 'none' as const,
       },
-      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix }),
+      commentCache: createCommentCache({ redis, keyPrefix: env.keyPrefix, followUps }),
       userCache: attachUserCache(orm, redis, env.keyPrefix),
       translator: createTranslator(),
       keyPrefix: env.keyPrefix,

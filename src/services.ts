@@ -12,6 +12,7 @@ import { Outages } from './platform/outages.js';
 import { JobRuntime } from './platform/queue/runtime.js';
 import { RateLimiter } from './platform/rate-limit.js';
 import type { Redis } from './platform/redis.js';
+import { RedisFollowUps } from './platform/redis-follow-ups.js';
 import type { Services } from './platform/services.js';
 import { BotIdentity, createTelegramApi, type TelegramFetch } from './platform/telegram/api.js';
 
@@ -55,6 +56,8 @@ export function createServices(base: ServiceBase): Services {
   const telegram = createTelegramApi(config, base.fetch);
   attachUserCache(orm, redis, keyPrefix);
   const translator = createTranslator();
+  // Redis writes after a committed change: Redis away does not fail the change (issue 18).
+  const followUps = new RedisFollowUps(outages, log);
   return {
     config,
     log,
@@ -67,8 +70,8 @@ export function createServices(base: ServiceBase): Services {
     bot: new BotIdentity(telegram, base.botInfo),
     keyPrefix,
     outages,
-    taskEffects: createTaskEffects({ redis, jobs, keyPrefix, telegram, translator, orm, log }),
-    commentCache: createCommentCache({ redis, keyPrefix }),
+    taskEffects: createTaskEffects({ redis, jobs, keyPrefix, telegram, translator, orm, log, followUps }),
+    commentCache: createCommentCache({ redis, keyPrefix, followUps }),
     chat: createChatDelivery({ orm, redis, jobs, keyPrefix }),
     limiter: base.limiter ?? new RateLimiter(redis, keyPrefix),
   };

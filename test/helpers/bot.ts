@@ -7,8 +7,10 @@ import { attachUserCache } from '../../src/features/users/user-cache.js';
 import type { GramdeskBot } from '../../src/platform/bot/create-bot.js';
 import { createTranslator } from '../../src/platform/i18n/translator.js';
 import { createLogger, type Logger } from '../../src/platform/logger.js';
+import { Outages } from '../../src/platform/outages.js';
 import { JobRuntime } from '../../src/platform/queue/runtime.js';
 import { RateLimiter } from '../../src/platform/rate-limit.js';
+import { RedisFollowUps } from '../../src/platform/redis-follow-ups.js';
 import { BotClient, type TelegramUserProfile } from './bot-client.js';
 import type { TestDatabase } from './db.js';
 import { REDIS_URL } from './env.js';
@@ -51,6 +53,10 @@ export interface TestBot {
 export function createTestBot(options: TestBotOptions): TestBot {
   const telegram = options.telegram ?? new FakeBotApi();
   const jobs = options.jobs ?? new JobRuntime(REDIS_URL, createLogger('silent'), `${options.redis.keyPrefix}bull`);
+  const log = options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  // As createServices makes them: Redis writes after a committed change, replayed when Redis is back.
+  const outages = new Outages({ log, checks: { redis: () => options.redis.redis.ping() } });
+  const followUps = new RedisFollowUps(outages, log);
   const bot = createBot(
     {
       config: {
@@ -59,15 +65,15 @@ export function createTestBot(options: TestBotOptions): TestBot {
         adminTelegramIds: options.adminTelegramIds ?? [],
         publicUrl: options.publicUrl ?? 'http://localhost:3000',
       },
-      log: options.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+      log,
       orm: options.db.orm,
       redis: options.redis.redis,
       translator: createTranslator(),
       keyPrefix: options.redis.keyPrefix,
       taskEffects:
         options.taskEffects ??
-        createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix }),
-      commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix }),
+        createTaskEffects({ redis: options.redis.redis, jobs, keyPrefix: options.redis.keyPrefix, followUps }),
+      commentCache: createCommentCache({ redis: options.redis.redis, keyPrefix: options.redis.keyPrefix, followUps }),
       userCache: attachUserCache(options.db.orm, options.redis.redis, options.redis.keyPrefix),
       chat:
         options.chat ??

@@ -91,3 +91,48 @@ describe('the OpenAPI document of the whole API', () => {
     expect(body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
   });
 });
+
+describe('503 service_unavailable in the OpenAPI document', () => {
+  it('is declared, with Retry-After and the error body, on every operation that needs PostgreSQL or Redis', async () => {
+    const app = createTestApi(services);
+    const { body } = await apiRequest(app, 'GET', '/openapi.json');
+    type Response = {
+      $ref?: string;
+      description?: string;
+      headers?: Record<string, { schema?: { type?: string } }>;
+      content?: Record<string, { schema?: { $ref?: string }; example?: unknown }>;
+    };
+    const paths = body.paths as Record<string, Record<string, { responses: Record<string, Response> }>>;
+    const shared = body.components.responses as Record<string, Response>;
+    const resolve = (response: Response | undefined) =>
+      response?.$ref ? shared[response.$ref.replace('#/components/responses/', '')] : response;
+    // These touch neither: liveness and the process's own metrics. /ready documents its own 503.
+    const without503 = new Set(['GET /health', 'GET /metrics']);
+    const methods = new Set(['get', 'put', 'post', 'delete', 'patch']);
+    let declared = 0;
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!methods.has(method)) continue;
+        const where = `${method.toUpperCase()} ${path}`;
+        const unavailable = resolve(operation.responses['503']);
+        if (without503.has(where)) {
+          expect(unavailable, where).toBeUndefined();
+          continue;
+        }
+        expect(unavailable, `${where} declares 503`).toBeDefined();
+        if (where === 'GET /ready') continue;
+        expect(unavailable?.headers?.['Retry-After']?.schema?.type, `${where}: Retry-After`).toBe('integer');
+        expect(unavailable?.content?.['application/json']?.schema, `${where}: the error body`).toEqual({
+          $ref: '#/components/schemas/Error',
+        });
+        declared += 1;
+      }
+    }
+    expect(declared).toBeGreaterThanOrEqual(40);
+    // What the API sends while a dependency is away.
+    expect(shared.ServiceUnavailable?.content?.['application/json']?.example).toEqual({
+      error: { code: 'service_unavailable', message: 'The service is temporarily unavailable; retry later' },
+    });
+    expect(paths['/tasks']?.post?.responses['503']).toEqual({ $ref: '#/components/responses/ServiceUnavailable' });
+  });
+});

@@ -23,6 +23,7 @@ export interface CommentCache {
    * would put back the list the writer's `invalidate` had just dropped.
    */
   set(taskId: string, comments: CommentView[], stamp?: string): Promise<void>;
+  /** After a committed change; with Redis away it is made when Redis is back, not failed (createCommentCache). */
   invalidate(taskId: string): Promise<void>;
   /** The current change count of the task's comments, to pass to `set`. */
   stamp?(taskId: string): Promise<string>;

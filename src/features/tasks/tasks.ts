@@ -13,7 +13,11 @@ import {
   type TaskStatus,
 } from './task.entities.js';
 
-/** What follows a change of tasks, outside the database (implemented by the worker side). */
+/**
+ * What follows a change of tasks, outside the database (implemented by the worker side). They run
+ * after the change is committed and do not fail it because Redis is away (issue 18): the change
+ * is stored, and what they could not do is made good later (see createTaskEffects).
+ */
 export interface TaskEffects {
   /**
    * Any change of a task: bumps the version the bot's cached list checks, of every user named

@@ -4,7 +4,14 @@ import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from './context.js';
 import { notFoundHandler } from './errors.js';
-import { API_LICENSE, API_VERSION, BEARER_AUTH, ErrorSchema, ValidationErrorSchema } from './openapi.js';
+import {
+  API_LICENSE,
+  API_VERSION,
+  BEARER_AUTH,
+  documentUnavailable,
+  ErrorSchema,
+  ValidationErrorSchema,
+} from './openapi.js';
 import { documentScopes } from './scopes.js';
 import { docsSecureHeaders } from './secure-headers.js';
 
@@ -61,7 +68,8 @@ const DESCRIPTION = [
   '',
   'Errors are always `{"error": {"code": "snake_case_code", "message": "…", "details"?: …}}`:',
   '400 invalid_json, 401 no or invalid token, 403 not allowed, 404 not found, 409 conflict,',
-  '413 payload_too_large, 422 validation_failed (details lists `{path, message}`), 429 rate_limited.',
+  '413 payload_too_large, 422 validation_failed (details lists `{path, message}`), 429 rate_limited,',
+  '503 service_unavailable while PostgreSQL or Redis is unreachable (try again after `Retry-After` seconds).',
   'Every response carries `X-Request-Id` (yours if you sent a sane one); quote it when reporting a problem.',
   '',
   'Trusted services (SERVICE_KEYS) call with their own signed tokens on behalf of a user. Each operation such a',
@@ -93,6 +101,7 @@ export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUr
         servers: [{ url: publicUrl }],
       });
       documentScopes(document);
+      documentUnavailable(document);
     }
     return c.json(document);
   });

@@ -159,7 +159,7 @@ const INTERNAL: MappedError = {
  * PostgreSQL or Redis unreachable (platform/outages.ts): a clean 503 the client may retry, never a
  * 500. Telegram's webhook gets it too, and redelivers the update later.
  */
-const DEPENDENCY_UNAVAILABLE: MappedError = {
+export const DEPENDENCY_UNAVAILABLE: MappedError = {
   status: 503,
   body: errorBody('service_unavailable', 'The service is temporarily unavailable; retry later'),
   headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },

@@ -2,7 +2,7 @@ import { OpenAPIHono, type OpenAPIHonoOptions, z } from '@hono/zod-openapi';
 import type { ClientErrorStatusCode } from 'hono/utils/http-status';
 import { UNSTORABLE_TEXT_HINT, unstorablePath } from '../storable-text.js';
 import type { ApiEnv } from './context.js';
-import { ApiError, validationError } from './errors.js';
+import { ApiError, DEPENDENCY_UNAVAILABLE, validationError } from './errors.js';
 
 /** Version of the HTTP contract shown in /openapi.json; bump it when the contract changes. */
 export const API_VERSION = '0.1.0';
@@ -96,6 +96,54 @@ export const UNEXPECTED_ERROR = {
     content: { 'application/json': { schema: ErrorSchema } },
   },
 } as const;
+
+/**
+ * Marks an operation that touches neither PostgreSQL nor Redis (`[NO_DEPENDENCY]: true` in its
+ * route): it never answers 503 service_unavailable, so documentUnavailable leaves it alone.
+ */
+export const NO_DEPENDENCY = 'x-no-dependency';
+
+/** The shared response every operation that needs PostgreSQL or Redis refers to (`#/components/responses/…`). */
+export const SERVICE_UNAVAILABLE = 'ServiceUnavailable';
+
+type DocumentOperation = { responses?: Record<string, unknown>; [NO_DEPENDENCY]?: boolean };
+
+/**
+ * Declares the 503 service_unavailable (platform/outages.ts, http/errors.ts) on every operation
+ * but those marked NO_DEPENDENCY, once, when the document is built: any operation reading the
+ * database or Redis (sessions, limits, queues, caches, the user behind a token) may answer it
+ * while one of them is unreachable, so a route cannot forget it. An operation documenting a 503
+ * of its own (GET /ready) keeps it.
+ */
+export function documentUnavailable(document: { paths?: object; components?: object }): void {
+  const example = DEPENDENCY_UNAVAILABLE;
+  document.components ??= {};
+  const components = document.components as { responses?: Record<string, unknown> };
+  components.responses = {
+    ...components.responses,
+    [SERVICE_UNAVAILABLE]: {
+      description: 'PostgreSQL or Redis is unreachable for a while (service_unavailable); try again after Retry-After',
+      headers: {
+        'Retry-After': {
+          description: 'Seconds to wait before trying again',
+          schema: { type: 'integer', example: Number(example.headers?.['Retry-After']) },
+        },
+      },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: example.body } },
+    },
+  };
+  for (const item of Object.values(document.paths ?? {}) as Array<Record<string, unknown>>) {
+    for (const [method, value] of Object.entries(item)) {
+      if (!HTTP_METHODS.has(method)) continue;
+      const operation = value as DocumentOperation;
+      if (operation[NO_DEPENDENCY]) continue;
+      operation.responses ??= {};
+      operation.responses['503'] ??= { $ref: `#/components/responses/${SERVICE_UNAVAILABLE}` };
+    }
+  }
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /**
  * zod-openapi calls this after validating params, query, headers and JSON bodies. Failures become

@@ -56,6 +56,13 @@ export class JobRuntime {
     if (!queue) {
       this.producer ??= this.connection('producer', false);
       queue = new Queue(name, { ...options, connection: this.producer, prefix: this.prefix });
+      // The producer's connection errors reach every queue too; without a listener BullMQ would
+      // print each reconnect attempt of an outage to stderr.
+      queue.on('error', (err) =>
+        this.outages
+          ? this.outages.redisConnectionError(err, `queue:${name}`)
+          : this.log.warn({ err, queue: name }, 'queue error'),
+      );
       this.queues.set(name, queue);
     }
     return queue as Queue<T>;

@@ -33,6 +33,12 @@ export const LAST_PAGE = Number.MAX_SAFE_INTEGER;
  * 🔎 Search (a query of its own) finds any task.
  */
 export const SNAPSHOT_MAX = 2000;
+/**
+ * How long a snapshot (or search) is trusted while the tasks version does not move. A bump lost to
+ * a Redis outage is made again when Redis is back (RedisFollowUps), but not if the process that
+ * owed it stopped first: then the list is stale for this long at most, and reloaded after (one query).
+ */
+export const SNAPSHOT_TTL_MS = 5 * 60_000;
 /** Search results kept in the session (paged like the list). */
 export const SEARCH_MAX = 200;
 /** Titles are clipped to this in the snapshot: a button shows about this much anyway. */
@@ -111,6 +117,10 @@ function tasksVersion(ctx: BotContext): Promise<string> {
   return s.version;
 }
 
+/** Whether what was loaded at `loadedAt` as of `version` still stands (sessions from before it have no time: reload). */
+const current = (loaded: { version: string; loadedAt?: number }, version: string) =>
+  loaded.version === version && loaded.loadedAt !== undefined && Date.now() - loaded.loadedAt < SNAPSHOT_TTL_MS;
+
 const clipped = (items: TaskSummary[]) =>
   items.map((t): TaskSummary => ({ ...t, title: clip(t.title, TITLE_IN_LIST) }));
 
@@ -119,16 +129,18 @@ export function tasksSnapshot(ctx: BotContext): Promise<TasksSnapshot> {
   s.snapshot ??= (async () => {
     const session = await ctx.session;
     const version = await tasksVersion(ctx);
-    const current = session.tasks;
-    if (current && current.version === version) return current;
+    const previous = session.tasks;
+    if (previous && current(previous, version)) return previous;
+    const loadedAt = Date.now();
     const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SNAPSHOT_MAX));
     session.tasks = {
       version,
-      filter: current?.filter ?? 'open',
-      page: current?.page ?? 1,
+      loadedAt,
+      filter: previous?.filter ?? 'open',
+      page: previous?.page ?? 1,
       items,
-      ...(current?.scope ? { scope: current.scope } : {}),
-      ...(current?.search ? { search: current.search } : {}),
+      ...(previous?.scope ? { scope: previous.scope } : {}),
+      ...(previous?.search ? { search: previous.search } : {}),
     };
     return session.tasks;
   })();
@@ -146,7 +158,8 @@ export function tasksSearch(ctx: BotContext): Promise<TasksSearch | undefined> {
     const search = (await ctx.session).tasks?.search;
     if (!search) return undefined;
     const version = await tasksVersion(ctx);
-    if (search.version === version) return search;
+    if (current(search, version)) return search;
+    search.loadedAt = Date.now();
     search.items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, search.query));
     search.version = version;
     return search;
@@ -158,8 +171,9 @@ export function tasksSearch(ctx: BotContext): Promise<TasksSearch | undefined> {
 export async function startSearch(ctx: BotContext, query: string): Promise<TasksSearch> {
   const snapshot = await tasksSnapshot(ctx);
   const q = clip(query.replace(/\s+/g, ' ').trim(), SEARCH_QUERY_MAX);
+  const loadedAt = Date.now();
   const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, q));
-  snapshot.search = { query: q, version: await tasksVersion(ctx), page: 1, items };
+  snapshot.search = { query: q, version: await tasksVersion(ctx), loadedAt, page: 1, items };
   state(ctx).search = Promise.resolve(snapshot.search);
   return snapshot.search;
 }

@@ -8,6 +8,8 @@ export type TaskFilter = 'open' | 'done' | 'all';
 export interface TasksSearch {
   query: string;
   version: string;
+  /** When the results were read (epoch ms); trusted for SNAPSHOT_TTL_MS at most (list.ts). */
+  loadedAt?: number;
   page: number;
   items: TaskSummary[];
 }
@@ -16,10 +18,13 @@ export interface TasksSearch {
  * The user's tasks as last loaded (in list order, capped), so paging and filtering need no query.
  * `version` is `<userId>:<counter>`, the counter being the user's tasks version key in Redis when
  * the list was loaded: every task change (bot, API, worker) bumps that key, and a list render
- * reloads when it differs.
+ * reloads when it differs, or when the snapshot is older than SNAPSHOT_TTL_MS (a bump lost to a
+ * Redis outage, see list.ts).
  */
 export interface TasksSnapshot {
   version: string;
+  /** When the items were read (epoch ms; absent in sessions from before it: reloaded). */
+  loadedAt?: number;
   filter: TaskFilter;
   /** Whose tasks (absent in sessions from before issue 13: all). */
   scope?: TaskScope;

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { InlineKeyboard } from 'grammy';
+import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
@@ -102,7 +103,8 @@ function noticeFrameData(notice: TaskNotice) {
 const reachable = (user: User): user is User & { telegramId: number } =>
   user.telegramId != null && !user.botBlocked && user.notifications && user.status === 'active';
 
-export type NoticeServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> & Partial<Pick<Services, 'orm' | 'log'>>;
+export type NoticeServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> &
+  Partial<Pick<Services, 'orm' | 'log'>> & { followUps: RedisFollowUps };
 
 /**
  * One notice to one participant, right after the change is stored. Status and comment notices
@@ -123,7 +125,13 @@ export async function recordNotice(services: NoticeServices, notice: TaskNotice)
     const sockets = await publishNotice(services.redis, services.keyPrefix, to.id, 'task', noticeFrameData(notice));
     if (sockets > 0) return 'websocket';
   } catch (err) {
-    services.log?.warn({ err, taskId: notice.taskId, to: to.id }, 'task notice: Redis away; recorded for the sweep');
+    // Redis away: said once per outage (not once per notice); the fold is skipped, the row below is written.
+    if (!services.followUps.absorbs(err, { effect: 'task notice', taskId: notice.taskId })) {
+      services.log?.warn(
+        { err, taskId: notice.taskId, to: to.id },
+        'task notice: Redis failed; recorded for the sweep',
+      );
+    }
   }
   if (!services.orm || !reachable(to)) return 'none';
   const em = services.orm.em.fork();
@@ -141,7 +149,9 @@ export async function recordNotice(services: NoticeServices, notice: TaskNotice)
   try {
     await taskNoticesQueue(services.jobs).add('notice', { noticeId: row.id }, { jobId: taskNoticeJobId(row.id) });
   } catch (err) {
-    services.log?.warn({ err, noticeId: row.id }, 'task notice not queued; the sweep will');
+    if (!services.followUps.absorbs(err, { effect: 'task notice', noticeId: row.id })) {
+      services.log?.warn({ err, noticeId: row.id }, 'task notice not queued; the sweep will');
+    }
   }
   return 'telegram';
 }

@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { InlineKeyboard } from 'grammy';
+import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
@@ -127,10 +128,17 @@ export function reminderJobsOf(
 }
 
 type EffectServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> &
-  Partial<Pick<Services, 'telegram' | 'translator' | 'orm' | 'log'>>;
+  Partial<Pick<Services, 'telegram' | 'translator' | 'orm' | 'log'>> & { followUps: RedisFollowUps };
 
-/** What follows task changes: list version bump, reminder (re)scheduling, notices to participants. */
+/**
+ * What follows task changes: list version bump, reminder (re)scheduling, notices to participants.
+ * The change is committed when these run, so none of them fails it because Redis is away
+ * (RedisFollowUps): a lost version bump is made again when Redis is back (and the bot's snapshot
+ * expires anyway, see list.ts), lost reminder jobs are re-queued by the reminder sweep from the
+ * task's markers, and a notice is recorded in PostgreSQL whatever Redis does (recordNotice).
+ */
 export function createTaskEffects(services: EffectServices): TaskEffects {
+  const { followUps } = services;
   const queue = () => remindersQueue(services.jobs);
 
   /** One job per task and kind: the old one goes, whatever its state; a new one comes for `at`, if any. */
@@ -153,13 +161,25 @@ export function createTaskEffects(services: EffectServices): TaskEffects {
     async changed(...userIds) {
       const ids = [...new Set(userIds.filter((id): id is string => !!id))];
       if (ids.length === 0) return;
-      const multi = services.redis.multi();
-      for (const id of ids) multi.incr(tasksVersionKey(services.keyPrefix, id));
-      await multi.exec();
+      // One write per user, so that each user's bump is owed (and replayed) on its own.
+      await Promise.all(
+        ids.map((id) =>
+          followUps.run(() => services.redis.incr(tasksVersionKey(services.keyPrefix, id)), {
+            owed: `tasks-version:${id}`,
+            context: { effect: 'tasks version', userId: id },
+          }),
+        ),
+      );
     },
     notify: (notice) => recordNotice(services, notice),
     async reminders(plan) {
-      for (const { kind, at, data } of reminderJobsOf(plan)) await place(plan.taskId, kind, at, data);
+      // Not owed: the sweep derives the jobs from the task (reminder-sweep.ts), newer than any plan kept here.
+      await followUps.run(
+        async () => {
+          for (const { kind, at, data } of reminderJobsOf(plan)) await place(plan.taskId, kind, at, data);
+        },
+        { context: { effect: 'reminders', taskId: plan.taskId } },
+      );
     },
   };
 }
@@ -180,7 +200,10 @@ return 1`;
  * if the counter did not move meanwhile (see CommentCache.set), so a slow reader cannot put back
  * a list that a writer has just replaced.
  */
-export function createCommentCache(services: Pick<Services, 'redis' | 'keyPrefix'>, ttlSeconds = 3600): CommentCache {
+export function createCommentCache(
+  services: Pick<Services, 'redis' | 'keyPrefix'> & { followUps: RedisFollowUps },
+  ttlSeconds = 3600,
+): CommentCache {
   const key = (taskId: string) => `${services.keyPrefix}comments:${taskId}`;
   const counterKey = (taskId: string) => `${services.keyPrefix}comments:${taskId}:ver`;
   return {
@@ -205,13 +228,19 @@ export function createCommentCache(services: Pick<Services, 'redis' | 'keyPrefix
       else await services.redis.eval(SET_IF_UNCHANGED, 2, key(taskId), counterKey(taskId), stamp, json, ttlSeconds);
     },
     async invalidate(taskId) {
-      // The counter outlives any list stored under an older stamp (both expire after the TTL).
-      await services.redis
-        .multi()
-        .incr(counterKey(taskId))
-        .expire(counterKey(taskId), ttlSeconds * 2)
-        .del(key(taskId))
-        .exec();
+      // After a committed change: with Redis away it is owed and made when Redis is back (the
+      // list is stale meanwhile, at most until its TTL if this process stops first).
+      await services.followUps.run(
+        () =>
+          // The counter outlives any list stored under an older stamp (both expire after the TTL).
+          services.redis
+            .multi()
+            .incr(counterKey(taskId))
+            .expire(counterKey(taskId), ttlSeconds * 2)
+            .del(key(taskId))
+            .exec(),
+        { owed: `comments:${taskId}`, context: { effect: 'comment cache', taskId } },
+      );
     },
   };
 }

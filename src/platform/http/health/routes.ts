@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { NO_DEPENDENCY } from '../openapi.js';
 
 const CheckStatus = z.enum(['ok', 'error']);
 
@@ -16,6 +17,7 @@ export const health = createRoute({
   method: 'get',
   path: '/health',
   operationId: 'getHealth',
+  [NO_DEPENDENCY]: true,
   tags: ['Operations'],
   security: [],
   summary: 'Liveness: the process is up',
@@ -48,6 +50,7 @@ export const metrics = createRoute({
   method: 'get',
   path: '/metrics',
   operationId: 'getMetrics',
+  [NO_DEPENDENCY]: true,
   tags: ['Operations'],
   security: [],
   summary: 'Prometheus metrics',

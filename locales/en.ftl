@@ -528,6 +528,7 @@ chat-room-left = 👋 You left the room.
 chat-room-left-by-command = 👋 You left the room. /room to come back.
 chat-room-not-in = You're not in the room. /room to join.
 chat-room-gone = 🚪 You're no longer in the room (you left it elsewhere), so this was not sent. /room to join again.
+chat-room-session-ended = 🚪 Your room session was cut off by a hiccup on our side, so this message was not sent. To come back, tap “{ chat-room-join }” below or send /room.
 chat-room-idle-left = 🚪 You left the room: { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes

@@ -54,7 +54,7 @@ export function createGramdeskBot(deps: BotDeps, options: CreateBotOptions): Gra
       settingsFeature(menus.screens),
       chatFeature(menus.screens),
       // Room mode takes the plain texts nobody above wanted (lowest priority before the fallback).
-      roomModeFeature(),
+      roomModeFeature(menus.screens),
       // Whatever is left gets a helpful answer.
       unhandledFeature(menus.screens),
     ],

@@ -1,6 +1,6 @@
 import { LinkToken, RefreshToken, Registration } from './features/accounts/index.js';
 import { AuditEntry } from './features/audit/index.js';
-import { Message } from './features/chat/index.js';
+import { Message, RoomSend } from './features/chat/index.js';
 import { Delivery, Mailing, MailingClick } from './features/mailings/index.js';
 import { Comment, Task, TaskNotice } from './features/tasks/index.js';
 import { Avatar, User } from './features/users/index.js';
@@ -18,6 +18,7 @@ export const entities = [
   LinkToken,
   Avatar,
   Message,
+  RoomSend,
   Task,
   Comment,
   TaskNotice,

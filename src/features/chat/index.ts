@@ -11,6 +11,7 @@ export { startChatDeliverySweep } from './jobs/delivery-sweep.js';
 export { Message } from './message.entity.js';
 export { closeUserSockets, publishNotice } from './pubsub.js';
 export { isRoomMember, joinRoom, leaveRoom } from './room.js';
+export { RoomSend } from './room-send.entity.js';
 export type { ChatDelivery } from './types.js';
 export type { ChatGateway } from './ws/gateway.js';
 export { createChatGateway } from './ws/gateway.js';

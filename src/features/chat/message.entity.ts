@@ -9,11 +9,14 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
  * What a stored message still owes its recipients outside PostgreSQL (issue 18: PostgreSQL is the
  * record, Redis can forget): 'owed' — its Telegram delivery (the PM in full, the echo, the room
  * fan-out) is not done yet; 'folded' — a PM folded into the recipient's "N new messages" notice,
- * which is not sent yet; null — nothing (delivered, handed to a WebSocket, nobody to send to).
- * The job that delivers claims it in one UPDATE before sending; the sweep (jobs/delivery-sweep.ts)
- * queues again what an empty or unreachable Redis lost.
+ * which is not sent yet; 'given_up' — an echo or room line still owed a day after it was written,
+ * stale news no longer sent (kept so an operator can count them; PMs are never given up);
+ * null — nothing (delivered, handed to a WebSocket, nobody to send to). The job that delivers
+ * claims it in one UPDATE before sending; the sweep (jobs/delivery-sweep.ts) queues again what an
+ * empty or unreachable Redis lost, or a long Telegram outage outlasted. A room line's sends to
+ * its members, once planned, are owed per member in `room_sends` (room-send.entity.ts).
  */
-export const MESSAGE_DELIVERY = ['owed', 'folded'] as const;
+export const MESSAGE_DELIVERY = ['owed', 'folded', 'given_up'] as const;
 export type MessageDelivery = (typeof MESSAGE_DELIVERY)[number];
 
 export const MEDIA_TYPES = ['photo', 'document', 'voice', 'video', 'sticker'] as const;
@@ -46,10 +49,11 @@ const MessageSchema = defineEntity({
         'create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id") where "telegram_message_id" is not null',
     },
     {
-      // The delivery sweep and the folded-PM notice: only messages still owing something.
+      // The delivery sweep and the folded-PM notice: only messages still owing something (not the
+      // given-up ones, which only an operator's count reads).
       name: 'messages_delivery_owed_idx',
       expression:
-        'create index "messages_delivery_owed_idx" on "messages" ("to_id", "sent_at") where "delivery" is not null',
+        'create index "messages_delivery_owed_idx" on "messages" ("to_id", "sent_at") where "delivery" in (\'owed\', \'folded\')',
     },
   ],
   properties: {
@@ -75,6 +79,13 @@ const MessageSchema = defineEntity({
      * message owes its delivery until it is settled (rows from before issue 18 owe nothing).
      */
     delivery: p.enum(MESSAGE_DELIVERY).nullable().default('owed'),
+    /**
+     * How many Telegram messages of the recipient's copy were sent (a media message whose caption
+     * did not fit, a sticker after its sender line, a text split at 4096): a retry or the sweep
+     * goes on from there, so no part arrives twice. While a copy is unfinished,
+     * `telegramMessageId` holds its first part, the one the rest replies to.
+     */
+    partsSent: p.smallint().default(0),
     sentAt: p.datetime().onCreate(() => new Date()),
   },
 });

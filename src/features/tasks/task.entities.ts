@@ -114,10 +114,11 @@ const TaskNoticeSchema = defineEntity({
   name: 'TaskNotice',
   tableName: 'task_notices',
   indexes: [
-    // The notice sweep (jobs/notice-sweep.ts): owed notices by age; sent ones leave the index.
+    // The notice sweep (jobs/notice-sweep.ts): owed notices by age; sent and given-up ones leave the index.
     {
       name: 'task_notices_owed_idx',
-      expression: 'create index "task_notices_owed_idx" on "task_notices" ("created_at") where "sent_at" is null',
+      expression:
+        'create index "task_notices_owed_idx" on "task_notices" ("created_at") where "sent_at" is null and "given_up_at" is null',
     },
   ],
   properties: {
@@ -131,8 +132,13 @@ const TaskNoticeSchema = defineEntity({
     /** A comment notice's comment. */
     text: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    /** Claimed by the job that sends it (null: still owed). */
+    /** Claimed by the job that sends it (null: still owed, unless given up). */
     sentAt: p.datetime().nullable(),
+    /**
+     * Still unsent a day after the change (NOTICE_MAX_AGE_MS): stale news, never sent; kept so an
+     * operator can count them.
+     */
+    givenUpAt: p.datetime().nullable(),
   },
 });
 export class TaskNotice extends TaskNoticeSchema.class {}

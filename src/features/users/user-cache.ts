@@ -5,7 +5,7 @@ import { User } from './user.entity.js';
 
 /** How long a cached user lives without being invalidated; a bound on any staleness we missed. */
 const TTL_SECONDS = 300;
-const DATE_FIELDS = ['lastSeenAt', 'createdAt', 'updatedAt'] as const;
+const DATE_FIELDS = ['lastSeenAt', 'createdAt', 'updatedAt', 'inRoomSince'] as const;
 
 /** Writes the value only if no invalidation happened since the reader looked at the generation. */
 const SET_IF_GENERATION = `

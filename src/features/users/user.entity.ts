@@ -83,6 +83,12 @@ const UserSchema = defineEntity({
     mailings: p.boolean().default(true),
     /** Set when Telegram answers 403 for this chat; mailings skip such users. */
     botBlocked: p.boolean().default(false),
+    /**
+     * Set when the user enters the chat's room mode in the bot, cleared when they leave it or are
+     * told it ended. Membership itself is a Redis set (features/chat/room.ts); this survives an
+     * empty Redis, so the bot can tell them their room session ended instead of ignoring them.
+     */
+    inRoomSince: p.datetime().nullable(),
     lastSeenAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -259,6 +259,7 @@ export async function loadRoom(ctx: BotContext, joined = false): Promise<void> {
 export async function enterRoom(ctx: BotContext): Promise<void> {
   await joinRoom(roomServices(ctx.deps), ctx.user.id);
   (await ctx.session).inRoom = true;
+  await markRoomMode(ctx, true);
   await ctx.deps.chat.roomActivity(ctx.user.id, true);
   await loadRoom(ctx, true);
 }
@@ -269,7 +270,19 @@ export async function exitRoom(ctx: BotContext): Promise<boolean> {
   const session = await ctx.session;
   const flagged = session.inRoom === true;
   session.inRoom = false;
+  await markRoomMode(ctx, false);
   return was || flagged;
+}
+
+/**
+ * Records in PostgreSQL whether this Telegram user is in room mode (User.inRoomSince), written
+ * only when it changes: the room's membership lives in Redis, and after Redis lost it the bot can
+ * still tell a user who was in the room that their room session ended (roomModeFeature).
+ */
+export async function markRoomMode(ctx: BotContext, on: boolean): Promise<void> {
+  if (on === (ctx.user.inRoomSince != null)) return;
+  ctx.user.inRoomSince = on ? new Date() : null;
+  await ctx.em.flush();
 }
 
 export function isInRoom(ctx: BotContext): Promise<boolean> {
@@ -285,6 +298,7 @@ export async function leaveIfIdle(ctx: BotContext): Promise<boolean> {
   if ((await roomActiveFor(roomServices(ctx.deps), ctx.user.id)) > 0) return false;
   const left = await leaveRoom(roomServices(ctx.deps), ctx.user.id);
   (await ctx.session).inRoom = false;
+  await markRoomMode(ctx, false);
   return left;
 }
 

@@ -6,6 +6,7 @@ import {
   exitRoom,
   isInRoom,
   leaveIfIdle,
+  markRoomMode,
   parsePmArgs,
   pmTextOf,
   roomIdleMinutes,
@@ -15,7 +16,7 @@ import {
 } from './actions.js';
 import { PM_REPLY_CALLBACK } from './keyboards.js';
 import { contentOf } from './media.js';
-import { type ChatScreens, openRoom, showHistory, showInbox, startReply } from './screens.js';
+import { type ChatScreens, openRoom, showHistory, showInbox, showRoom, startReply } from './screens.js';
 
 /**
  * Chat commands (SPEC §2.3): /pm, /inbox, /history, /room, /leave; the Reply button under a
@@ -92,8 +93,13 @@ export function roomExitOnCommand() {
   const composer = new Composer<BotContext>();
   composer.on('message:entities:bot_command', async (ctx, next) => {
     const command = commandName(ctx.message.text ?? '');
-    if (command && !ROOM_COMMANDS.has(command) && (await isInRoom(ctx)) && (await exitRoom(ctx))) {
-      await ctx.reply(ctx.t('chat-room-left-by-command'));
+    if (command && !ROOM_COMMANDS.has(command)) {
+      if ((await isInRoom(ctx)) && (await exitRoom(ctx))) {
+        await ctx.reply(ctx.t('chat-room-left-by-command'));
+      } else {
+        // Room mode lost with Redis: this command would have ended it anyway.
+        await markRoomMode(ctx, false);
+      }
     }
     return next();
   });
@@ -104,10 +110,12 @@ export function roomExitOnCommand() {
  * Room mode, the lowest-priority handler of messages (installed just before `unhandled`): a
  * plain text or a media message nobody else took (not a command, not a dialog's answer, not a
  * reply to a PM) goes to the room when the user is in room mode. Membership is read from Redis,
- * so it survives restarts and follows a leave made elsewhere. Outside room mode, a media message
- * is told how to send it, and what the chat cannot relay is said so.
+ * so it survives restarts and follows a leave made elsewhere. A user Redis forgot was in the room
+ * (User.inRoomSince still set) is told their room session ended, with the room's Join button.
+ * Outside room mode, a media message is told how to send it, and what the chat cannot relay is
+ * said so.
  */
-export function roomModeFeature() {
+export function roomModeFeature(screens: ChatScreens) {
   const composer = new Composer<BotContext>();
 
   composer.on('message', async (ctx, next) => {
@@ -119,7 +127,15 @@ export function roomModeFeature() {
       if (session.inRoom) {
         // Taken out of the room elsewhere (left over the WebSocket, idle, or the bot was blocked).
         session.inRoom = false;
+        await markRoomMode(ctx, false);
         await ctx.reply(ctx.t('chat-room-gone'));
+        return;
+      }
+      if (ctx.user.inRoomSince) {
+        // In room mode when Redis lost the room (and the session with it): not silence, not the fallback.
+        await markRoomMode(ctx, false);
+        await ctx.reply(ctx.t('chat-room-session-ended'));
+        await showRoom(ctx, screens, 'reply');
         return;
       }
       if (content.kind === 'media') {

@@ -20,6 +20,7 @@ import { Message, type MessageKind, type StoredMedia } from '../message.entity.j
 import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
 import { isRoomMember, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
+import { RoomSend } from '../room-send.entity.js';
 
 /**
  * Chat messages that go out through Telegram (SPEC §2.3): private messages to people without a
@@ -36,7 +37,10 @@ export type ChatDeliveryJob =
   | { type: 'pm'; messageId: string }
   /** At the end of a notice window: "📨 N new messages from @x — /inbox" for the PMs folded in it. */
   | { type: 'pm-notice'; recipientId: string; window: string }
-  /** A room message: finds the Telegram members to send it to, one `room-send` job each. */
+  /**
+   * A room message: finds the Telegram members to send it to, records each one's copy as owed
+   * (`room_sends`) and queues one `room-send` job each.
+   */
   | { type: 'room'; messageId: string }
   | { type: 'room-send'; messageId: string; userId: string }
   /** A message POSTed over HTTP without a recipient comes back to its author's Telegram (seed 000). */
@@ -65,13 +69,16 @@ export const chatDeliveryJobOptions = {
   defaultJobOptions: {
     // Telegram down or in a 429 storm: retried 1, 2, 4 … 512 s apart (about 17 minutes in all),
     // so an outage delays these messages instead of losing them (issue 18); after that the claim
-    // was given back and the sweep (./delivery-sweep.ts) queues them again.
+    // (the message's, or a member's `room_sends` row) was given back and the sweep
+    // (./delivery-sweep.ts) queues them again.
     attempts: 10,
     backoff: { type: 'exponential' as const, delay: 1_000 },
     removeOnComplete: 1000,
     removeOnFail: 5000,
   },
 };
+
+export const roomSendJobId = (messageId: string, userId: string) => `room-send-${messageId}-${userId}`;
 
 /** Enqueues chat deliveries (any role). Job ids make a repeated enqueue a no-op. */
 export class ChatJobs {
@@ -117,7 +124,7 @@ export class ChatJobs {
         userIds.slice(i, i + 500).map((userId) => ({
           name: 'room-send',
           data: { type: 'room-send' as const, messageId, userId },
-          opts: { jobId: `room-send-${messageId}-${userId}` },
+          opts: { jobId: roomSendJobId(messageId, userId) },
         })),
       );
     }
@@ -137,7 +144,7 @@ export type ChatDeliveryOutcome = 'sent' | 'skipped' | 'blocked' | 'queued';
 
 export async function handleChatDelivery(
   services: Services,
-  job: Pick<Job<ChatDeliveryJob>, 'data'> & Progress,
+  job: Pick<Job<ChatDeliveryJob>, 'data'>,
   budget: TelegramBudget = chatBudget(services),
 ): Promise<ChatDeliveryOutcome> {
   const data = job.data;
@@ -150,7 +157,7 @@ export async function handleChatDelivery(
         if (!message || !author || !reachable(author)) return 'skipped';
         const t = services.translator.forLocale(author.language);
         const text = t('echo', { firstName: firstNameOf(author), text: message.text });
-        return (await send(services, budget, author, text, undefined, job)).outcome;
+        return (await send(services, budget, author, text, undefined, messageProgress(em, message))).outcome;
       });
     case 'pm':
       return owed(em, data.messageId, 'pm', async () => {
@@ -165,6 +172,7 @@ export async function handleChatDelivery(
           entities: message.entities,
           media: message.media,
           keyboard: pmReplyKeyboard(t, message.from.id),
+          progress: messageProgress(em, message),
         });
         if (sent.outcome === 'sent' && sent.messageId !== undefined) {
           // The copy a swipe-reply will point at (src/features/chat/bot/commands.ts maps it back).
@@ -189,43 +197,71 @@ export async function handleChatDelivery(
         throw err;
       }
     }
-    case 'room':
-      return owed(em, data.messageId, 'room', async () => {
-        const message = await em.findOne(Message, { id: data.messageId }, { populate: ['from'] });
-        if (!message) return 'skipped';
-        const members = (await roomMembers(services)).filter((id) => id !== message.from.id && /^\d{1,19}$/.test(id));
-        const presence = new Presence(services.redis, services.keyPrefix);
-        const recipients: string[] = [];
-        for (let i = 0; i < members.length; i += 1000) {
-          const users = await em.find(
-            User,
-            { id: { $in: members.slice(i, i + 1000) }, telegramId: { $ne: null }, botBlocked: false, status: 'active' },
-            { fields: ['id'] },
+    case 'room': {
+      const message = await em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] });
+      if (message?.delivery !== 'owed') return 'skipped';
+      const members = (await roomMembers(services)).filter((id) => id !== message.from.id && /^\d{1,19}$/.test(id));
+      const presence = new Presence(services.redis, services.keyPrefix);
+      const recipients: string[] = [];
+      for (let i = 0; i < members.length; i += 1000) {
+        const users = await em.find(
+          User,
+          { id: { $in: members.slice(i, i + 1000) }, telegramId: { $ne: null }, botBlocked: false, status: 'active' },
+          { fields: ['id'] },
+        );
+        const online = await presence.online(users.map((u) => u.id));
+        recipients.push(...users.map((u) => u.id).filter((id) => !online.has(id)));
+      }
+      // The claim and the plan in one transaction: from here on each member's copy is owed in
+      // `room_sends` (a job lost or out of retries is queued again by the sweep), never planned twice.
+      const planned = await em.transactional(async (tx) => {
+        const claimed = await tx.nativeUpdate(
+          Message,
+          { id: message.id, kind: 'room', delivery: 'owed' },
+          { delivery: null },
+        );
+        if (claimed === 0) return false;
+        const createdAt = new Date();
+        for (let i = 0; i < recipients.length; i += 1000) {
+          await tx.insertMany(
+            RoomSend,
+            recipients.slice(i, i + 1000).map((user) => ({
+              message: message.id,
+              user,
+              claimed: false,
+              partsSent: 0,
+              firstPartId: null,
+              createdAt,
+            })),
           );
-          const online = await presence.online(users.map((u) => u.id));
-          recipients.push(...users.map((u) => u.id).filter((id) => !online.has(id)));
         }
-        await new ChatJobs(services).roomSends(message.id, recipients);
-        return 'queued';
+        return true;
       });
-    case 'room-send': {
-      const [message, user] = await Promise.all([
-        em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] }),
-        em.findOne(User, { id: data.userId }),
-      ]);
-      // Left the room since the fan-out was planned: nothing more for them.
-      if (!message || !user || !reachable(user) || !(await isRoomMember(services, user.id))) return 'skipped';
-      const t = services.translator.forLocale(user.language);
-      const name = visibleName(message.from);
-      const { outcome } = await relay(services, budget, user, {
-        header: (text) => (text ? t('chat-room-line', { name, text }) : t('chat-room-line-media', { name })),
-        text: message.text,
-        entities: message.entities,
-        media: message.media,
-      });
-      if (outcome === 'blocked') await leaveRoom(services, user.id);
-      return outcome;
+      if (!planned) return 'skipped';
+      // If Redis refuses these, the rows stay owed and the sweep queues them.
+      await new ChatJobs(services).roomSends(message.id, recipients);
+      return 'queued';
     }
+    case 'room-send':
+      return owedToMember(em, data.messageId, data.userId, async (progress) => {
+        const [message, user] = await Promise.all([
+          em.findOne(Message, { id: data.messageId, kind: 'room' }, { populate: ['from'] }),
+          em.findOne(User, { id: data.userId }),
+        ]);
+        // Left the room since the fan-out was planned: nothing more for them.
+        if (!message || !user || !reachable(user) || !(await isRoomMember(services, user.id))) return 'skipped';
+        const t = services.translator.forLocale(user.language);
+        const name = visibleName(message.from);
+        const { outcome } = await relay(services, budget, user, {
+          header: (text) => (text ? t('chat-room-line', { name, text }) : t('chat-room-line-media', { name })),
+          text: message.text,
+          entities: message.entities,
+          media: message.media,
+          progress,
+        });
+        if (outcome === 'blocked') await leaveRoom(services, user.id);
+        return outcome;
+      });
     case 'room-idle': {
       if (!(await isRoomMember(services, data.userId))) return 'skipped';
       const remaining = await roomActiveFor(services, data.userId);
@@ -236,7 +272,13 @@ export async function handleChatDelivery(
       // Whoever removes the member tells them (the bot does the same on their next text): once.
       if (!(await leaveRoom(services, data.userId))) return 'skipped';
       const user = await em.findOne(User, { id: data.userId });
-      if (!user || !reachable(user)) return 'skipped';
+      if (!user) return 'skipped';
+      if (user.inRoomSince) {
+        // Told here: the bot must not tell them again that their room session ended.
+        user.inRoomSince = null;
+        await em.flush();
+      }
+      if (!reachable(user)) return 'skipped';
       const t = services.translator.forLocale(user.language);
       return (await send(services, budget, user, t('chat-room-idle-left', { minutes: ROOM_IDLE_MS / 60_000 }))).outcome;
     }
@@ -246,8 +288,8 @@ export async function handleChatDelivery(
 /**
  * Runs the delivery a message owes (`messages.delivery = 'owed'`, see ../message.entity.ts) once:
  * claims it in one UPDATE first, so a second job, a retry after the send, or the sweep's copy
- * does nothing. When Telegram answered with an error (5xx, 429: nothing was sent) or the fan-out
- * could not be queued, the claim is given back for the retry (or, after the last, the sweep); a
+ * does nothing. When Telegram answered with an error (5xx, 429: nothing was sent), the claim is
+ * given back for the retry (or, after the last, the sweep), the parts already sent recorded; a
  * network error after the request was written may hide a delivered message: the claim stays.
  */
 async function owed(
@@ -264,6 +306,45 @@ async function owed(
     if (!(err instanceof UnrecoverableError)) {
       await em.nativeUpdate(Message, { id: messageId, delivery: null }, { delivery: 'owed' });
     }
+    throw err;
+  }
+}
+
+/**
+ * Runs a member's owed copy of a room line (a `room_sends` row) once: claims the row in one
+ * UPDATE, so a second job or the sweep's copy does nothing; deletes it once done. When Telegram
+ * answered with an error (nothing was sent) it is given back for the retry or, after the last,
+ * the sweep; a network error after the request was written may hide a delivered copy: it is
+ * dropped, never sent again.
+ */
+async function owedToMember(
+  em: Em,
+  messageId: string,
+  userId: string,
+  deliver: (progress: CopyProgress) => Promise<ChatDeliveryOutcome>,
+): Promise<ChatDeliveryOutcome> {
+  const rows = await execute<Array<{ parts_sent: number; first_part_id: string | number | null }>>(
+    em,
+    'update room_sends set claimed = true where message_id = ? and user_id = ? and not claimed returning parts_sent, first_part_id',
+    [messageId, userId],
+  );
+  const row = rows[0];
+  if (!row) return 'skipped';
+  const where = { message: messageId, user: userId };
+  const done = () => em.nativeDelete(RoomSend, where);
+  try {
+    const outcome = await deliver({
+      partsSent: row.parts_sent,
+      firstPartId: row.first_part_id == null ? null : Number(row.first_part_id),
+      record: async (partsSent, firstPartId) => {
+        await em.nativeUpdate(RoomSend, where, { partsSent, firstPartId });
+      },
+    });
+    await done();
+    return outcome;
+  } catch (err) {
+    if (err instanceof UnrecoverableError) await done();
+    else await em.nativeUpdate(RoomSend, where, { claimed: false });
     throw err;
   }
 }
@@ -297,6 +378,30 @@ async function foldedNotice(
   return (await send(services, budget, recipient, text, only ? pmReplyKeyboard(t, only.id) : undefined)).outcome;
 }
 
+/**
+ * How far a copy made of several Telegram messages got, kept in PostgreSQL (the message's
+ * `parts_sent`, or its `room_sends` row): a retry or the sweep's job goes on from the next part,
+ * so a long outage between two parts never sends the first one twice.
+ */
+interface CopyProgress {
+  partsSent: number;
+  /** The first part's Telegram message id (the rest may reply to it); null before it is sent. */
+  firstPartId: number | null;
+  /** Called after each part but the last. */
+  record(partsSent: number, firstPartId: number): Promise<void>;
+}
+
+/** A PM's or echo's copy progress, kept on the message (`parts_sent`; the first part's id in `telegram_message_id`). */
+function messageProgress(em: Em, message: Message): CopyProgress {
+  return {
+    partsSent: message.partsSent,
+    firstPartId: message.partsSent > 0 ? (message.telegramMessageId ?? null) : null,
+    record: async (partsSent, firstPartId) => {
+      await em.nativeUpdate(Message, { id: message.id }, { partsSent, telegramMessageId: firstPartId });
+    },
+  };
+}
+
 /** What a relayed message is: its text (or caption), its media, and how its first line names the sender. */
 interface Relayed {
   /** The HTML the recipient reads: "💬 @ann: text", or just "💬 @ann" for media without a caption. */
@@ -306,6 +411,7 @@ interface Relayed {
   entities: readonly TextEntity[] | null | undefined;
   media: StoredMedia | null | undefined;
   keyboard?: InlineKeyboard;
+  progress?: CopyProgress;
 }
 
 /** Characters Telegram counts in an HTML text: tags dropped, entities decoded. */
@@ -330,39 +436,59 @@ function formattedLine(message: Relayed): Formatted | null {
 }
 
 /**
- * Sends a message (a text, or a media message with its caption, relayed by file id: a copy,
- * not a forward) and returns the id of the message that carries the keyboard. A caption that
- * would not fit Telegram's 1024 with the sender's name in front goes in a text right after the
- * media, so nothing is cut. A sticker has no caption: the name comes first, as a text.
- * A text or caption the sender formatted keeps its formatting (formattedLine).
+ * A copy as the Telegram messages it is sent as, in order (each given the first part's id, for a
+ * reply to it), and which of them carries the keyboard and is the copy's id ('first' or 'last').
  */
-async function relay(
-  services: Services,
-  budget: TelegramBudget,
-  user: User & { telegramId: number },
-  message: Relayed,
-): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
-  const once = <T>(call: () => Promise<T>) =>
-    budget.acquire().then(() => sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, call));
+interface Parts {
+  parts: Array<(firstPartId: number | undefined) => Promise<TelegramMessage>>;
+  carrier: 'first' | 'last';
+}
+
+/** An HTML text split at 4096, the keyboard on the last part. */
+function textParts(services: Services, chatId: number, text: string, keyboard?: InlineKeyboard): Parts {
+  const chunks = splitText(text);
+  return {
+    parts: chunks.map(
+      (chunk, index) => () =>
+        services.telegram.sendMessage(
+          chatId,
+          chunk,
+          index === chunks.length - 1 && keyboard ? { reply_markup: keyboard } : {},
+        ),
+    ),
+    carrier: 'last',
+  };
+}
+
+/**
+ * A relayed message (a text, or a media message with its caption, relayed by file id: a copy,
+ * not a forward). A caption that would not fit Telegram's 1024 with the sender's name in front
+ * goes in a text right after the media, as a reply to it, so nothing is cut. A sticker has no
+ * caption: the name comes first, as a text. A text or caption the sender formatted keeps its
+ * formatting (formattedLine).
+ */
+function relayParts(services: Services, chatId: number, message: Relayed): Parts {
   const markup = message.keyboard ? { reply_markup: message.keyboard } : {};
   const api = services.telegram;
-  const chatId = user.telegramId;
   const media = message.media;
   const line = formattedLine(message);
   if (!media) {
     if (!line || characterCount(line.text) > TELEGRAM_TEXT_LIMIT) {
-      return send(services, budget, user, message.header(message.text), message.keyboard);
+      return textParts(services, chatId, message.header(message.text), message.keyboard);
     }
-    const sent = await once(() =>
-      api.sendMessage(chatId, line.text, { entities: messageEntities(line.entities), ...markup }),
-    );
-    return sent ? { outcome: 'sent', messageId: sent.message_id } : { outcome: 'blocked' };
+    return {
+      parts: [() => api.sendMessage(chatId, line.text, { entities: messageEntities(line.entities), ...markup })],
+      carrier: 'first',
+    };
   }
   if (media.type === 'sticker') {
-    const head = await once(() => api.sendMessage(chatId, message.header(message.text)));
-    if (!head) return { outcome: 'blocked' };
-    const sticker = await once(() => api.sendSticker(chatId, media.fileId, markup));
-    return sticker ? { outcome: 'sent', messageId: sticker.message_id } : { outcome: 'blocked' };
+    return {
+      parts: [
+        () => api.sendMessage(chatId, message.header(message.text)),
+        () => api.sendSticker(chatId, media.fileId, markup),
+      ],
+      carrier: 'last',
+    };
   }
   const full = message.header(message.text);
   const fits = line ? characterCount(line.text) <= CAPTION_MAX : visibleLength(full) <= CAPTION_MAX;
@@ -371,70 +497,86 @@ async function relay(
       ? { caption: line.text, caption_entities: messageEntities(line.entities) }
       : { caption: fits ? full : message.header('') };
   const options = { ...caption, ...(fits ? markup : {}) };
-  let sent: TelegramMessage | null;
-  switch (media.type) {
-    case 'photo':
-      sent = await once(() => api.sendPhoto(chatId, media.fileId, options));
-      break;
-    case 'document':
-      sent = await once(() => api.sendDocument(chatId, media.fileId, options));
-      break;
-    case 'video':
-      sent = await once(() => api.sendVideo(chatId, media.fileId, options));
-      break;
-    case 'voice':
-      sent = await once(() => api.sendVoice(chatId, media.fileId, options));
-      break;
-  }
-  if (!sent) return { outcome: 'blocked' };
-  if (fits) return { outcome: 'sent', messageId: sent.message_id };
+  const type = media.type;
+  const sendMedia = (): Promise<TelegramMessage> => {
+    switch (type) {
+      case 'photo':
+        return api.sendPhoto(chatId, media.fileId, options);
+      case 'document':
+        return api.sendDocument(chatId, media.fileId, options);
+      case 'video':
+        return api.sendVideo(chatId, media.fileId, options);
+      case 'voice':
+        return api.sendVoice(chatId, media.fileId, options);
+    }
+  };
+  if (fits) return { parts: [sendMedia], carrier: 'first' };
   // The caption in full (with its formatting), as a reply to the media it belongs to, with the keyboard.
-  const replyTo = { reply_parameters: { message_id: sent.message_id, allow_sending_without_reply: true }, ...markup };
-  const rest = await once(() =>
-    message.entities?.length
-      ? api.sendMessage(chatId, message.text, {
-          entities: messageEntities(message.entities),
-          ...replyTo,
-        })
-      : api.sendMessage(chatId, escapeHtml(message.text), replyTo),
-  );
-  return rest ? { outcome: 'sent', messageId: sent.message_id } : { outcome: 'blocked' };
+  const rest = (mediaId: number | undefined) => {
+    const replyTo = {
+      ...(mediaId !== undefined
+        ? { reply_parameters: { message_id: mediaId, allow_sending_without_reply: true } }
+        : {}),
+      ...markup,
+    };
+    return message.entities?.length
+      ? api.sendMessage(chatId, message.text, { entities: messageEntities(message.entities), ...replyTo })
+      : api.sendMessage(chatId, escapeHtml(message.text), replyTo);
+  };
+  return { parts: [sendMedia, rest], carrier: 'first' };
+}
+
+/**
+ * Sends a copy's parts from where its progress left off, each under the chat lane of the budget
+ * with the one send rule of sendOnce (403 marks the user, 429 pauses the lane, a network error is
+ * never resent), recording each part but the last before the next. Returns the id of the message
+ * that carries the keyboard.
+ */
+async function sendParts(
+  services: Services,
+  budget: TelegramBudget,
+  user: User & { telegramId: number },
+  { parts, carrier }: Parts,
+  progress?: CopyProgress,
+): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+  let first = progress?.firstPartId ?? undefined;
+  let last: number | undefined;
+  for (let index = progress?.partsSent ?? 0; index < parts.length; index++) {
+    const part = parts[index] as Parts['parts'][number];
+    await budget.acquire();
+    const sent = await sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, () =>
+      part(first),
+    );
+    if (!sent) return { outcome: 'blocked' };
+    if (index === 0) first = sent.message_id;
+    last = sent.message_id;
+    if (index < parts.length - 1) await progress?.record(index + 1, first ?? sent.message_id);
+  }
+  const messageId = carrier === 'first' ? first : last;
+  return { outcome: 'sent', ...(messageId !== undefined ? { messageId } : {}) };
+}
+
+function relay(
+  services: Services,
+  budget: TelegramBudget,
+  user: User & { telegramId: number },
+  message: Relayed,
+): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+  return sendParts(services, budget, user, relayParts(services, user.telegramId, message), message.progress);
 }
 
 function reachable(user: User): user is User & { telegramId: number } {
   return user.telegramId != null && !user.botBlocked && user.status === 'active';
 }
 
-/** A job's progress: how many parts of a split text were sent (kept across BullMQ's retries). */
-type Progress = Partial<Pick<Job<ChatDeliveryJob>, 'progress' | 'updateProgress'>>;
-
-/**
- * Sends a text (split at 4096, the keyboard on the last part), each part under the chat lane of
- * the budget, with the one send rule of sendOnce (403 marks the user, 429 pauses the lane, a
- * network error is never resent).
- */
-async function send(
+/** Sends an HTML text (split at 4096, the keyboard on the last part); see sendParts. */
+function send(
   services: Services,
   budget: TelegramBudget,
   user: User & { telegramId: number },
   text: string,
   keyboard?: InlineKeyboard,
-  job?: Progress,
+  progress?: CopyProgress,
 ): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
-  const parts = splitText(text);
-  // A retry after a failed later part goes on from there: the parts before it arrived already.
-  const done = typeof job?.progress === 'number' ? job.progress : 0;
-  let messageId: number | undefined;
-  for (const [index, part] of parts.entries()) {
-    if (index < done) continue;
-    await budget.acquire();
-    const last = index === parts.length - 1;
-    const sent = await sendOnce({ chatId: user.telegramId, onBlocked: markBlocked(services), budget }, () =>
-      services.telegram.sendMessage(user.telegramId, part, last && keyboard ? { reply_markup: keyboard } : {}),
-    );
-    if (!sent) return { outcome: 'blocked' };
-    messageId = sent.message_id;
-    if (!last) await job?.updateProgress?.(index + 1);
-  }
-  return { outcome: 'sent', ...(messageId !== undefined ? { messageId } : {}) };
+  return sendParts(services, budget, user, textParts(services, user.telegramId, text, keyboard), progress);
 }

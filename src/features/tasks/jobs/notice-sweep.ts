@@ -7,24 +7,33 @@ import { taskNoticeJobId, taskNoticesQueue } from './notices.js';
  * Shared-task notices re-derived from PostgreSQL (issue 18): a notice whose `sent_at` is null is
  * owed; its job is a cache that an empty Redis loses, that a request could not queue while Redis
  * was away, or that ran out of retries in a long Telegram outage (its claim given back). Every
- * sweep queues the job of each owed notice not older than NOTICE_MAX_AGE_MS, unless it is already
- * waiting; the job's claim of `sent_at` makes a second copy a no-op.
+ * sweep first gives up the notices owed for over NOTICE_MAX_AGE_MS, then queues the job of each
+ * one still owed, unless it is already waiting; the job's claim of `sent_at` makes a second copy a
+ * no-op.
  */
 export const NOTICE_SWEEP_BATCH = 1000;
-/** A notice owed for longer than this is news no more: left unsent. */
+/**
+ * A notice still unsent this long after the change is stale news (the task has likely moved on):
+ * marked given up (`given_up_at`), never sent.
+ */
 export const NOTICE_MAX_AGE_MS = 24 * 3_600_000;
 
 export async function sweepTaskNotices(
-  services: Pick<Services, 'orm' | 'jobs'>,
+  services: Pick<Services, 'orm' | 'jobs'> & Partial<Pick<Services, 'log'>>,
   { now = new Date() }: { now?: Date } = {},
 ): Promise<number> {
-  const owed = await services.orm.em
-    .fork()
-    .find(
-      TaskNotice,
-      { sentAt: null, createdAt: { $gt: new Date(now.getTime() - NOTICE_MAX_AGE_MS) } },
-      { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: NOTICE_SWEEP_BATCH },
-    );
+  const em = services.orm.em.fork();
+  const stale = await em.nativeUpdate(
+    TaskNotice,
+    { sentAt: null, givenUpAt: null, createdAt: { $lte: new Date(now.getTime() - NOTICE_MAX_AGE_MS) } },
+    { givenUpAt: now },
+  );
+  if (stale > 0) services.log?.info({ notices: stale }, 'task notices owed for over a day given up as stale');
+  const owed = await em.find(
+    TaskNotice,
+    { sentAt: null, givenUpAt: null },
+    { fields: ['id'], orderBy: { createdAt: 'asc' }, limit: NOTICE_SWEEP_BATCH },
+  );
   const queue = taskNoticesQueue(services.jobs);
   let queued = 0;
   for (const { id } of owed) {

@@ -164,7 +164,7 @@ export function startTaskNoticeWorker(services: Services) {
 }
 
 /**
- * Sends an owed notice once: claims `sent_at` (one UPDATE; a sent or deleted notice is skipped),
+ * Sends an owed notice once: claims `sent_at` (one UPDATE; a sent, given-up or deleted notice is skipped),
  * then the WebSocket if the recipient connected meanwhile, else Telegram under the chat lane of
  * the send budget with the one send rule (sendOnce). When Telegram answered with an error (5xx,
  * 429: nothing was sent) the claim is given back and the job retried; a network error after the
@@ -177,7 +177,7 @@ export async function handleTaskNotice(
 ): Promise<'websocket' | 'telegram' | 'blocked' | 'none' | 'skipped'> {
   const em = services.orm.em.fork();
   const id = job.data.noticeId;
-  const claimed = await em.nativeUpdate(TaskNoticeRow, { id, sentAt: null }, { sentAt: new Date() });
+  const claimed = await em.nativeUpdate(TaskNoticeRow, { id, sentAt: null, givenUpAt: null }, { sentAt: new Date() });
   if (claimed === 0) return 'skipped';
   const row = await em.findOne(TaskNoticeRow, { id }, { populate: ['recipient', 'by'] });
   if (!row) return 'skipped';

@@ -9,7 +9,7 @@ import { startHttpServer } from '../src/platform/http/server.js';
 import { type RateDecision, RateLimiter } from '../src/platform/rate-limit.js';
 import type { Services } from '../src/platform/services.js';
 import { startChatServer } from '../test/helpers/chat.js';
-import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, quantile, round } from './harness.js';
+import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, profiled, quantile, round } from './harness.js';
 import { openBenchServices } from './services.js';
 
 /**
@@ -305,13 +305,15 @@ export const chatWs: Benchmark = {
       results.push({
         scenario: 'Gramdesk PM ping-pong, 1 pair',
         unit: 'round trips (2 PMs)',
-        result: await drive({ kind: 'pingpong', pairs: [pair(0)] }),
+        result: await profiled('chat-ws-1-pair', () => drive({ kind: 'pingpong', pairs: [pair(0)] })),
       });
       const sqlPerPm = (counter.sql - sqlBefore) / Math.max(1, 2 * (results[0]?.result.total ?? 0));
       results.push({
         scenario: `Gramdesk PM ping-pong, ${PAIRS} pairs`,
         unit: 'round trips (2 PMs)',
-        result: await drive({ kind: 'pingpong', pairs: Array.from({ length: PAIRS }, (_, i) => pair(i)) }),
+        result: await profiled('chat-ws-pairs', () =>
+          drive({ kind: 'pingpong', pairs: Array.from({ length: PAIRS }, (_, i) => pair(i)) }),
+        ),
       });
       results.push({
         scenario: 'bare ws echo, 1 client',

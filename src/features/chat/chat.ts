@@ -1,4 +1,4 @@
-import { type Em, execute } from '../../platform/db/orm.js';
+import { type Em, execute, executePrepared } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { isStorableText } from '../../platform/storable-text.js';
@@ -138,6 +138,46 @@ export interface SendPmOptions {
 const PARTY_COLUMNS = 'id, username, telegram_username, first_name, telegram_first_name';
 
 /**
+ * A PM in one statement: the sender's state (a ban, or a deleted account, refuses it at once), the
+ * recipient (by handle, as findByHandle resolves it, or by id) and the insert. $1 sender id, $2
+ * whether the sender needs an active account, $3 the recipient's handle or id, $4 text, $5 media,
+ * $6 entities (JSON). Every refusal leaves `message_id` null (see sendPrivateMessage).
+ */
+function pmStatement(recipientRow: string): string {
+  return `with s as (
+       select ${PARTY_COLUMNS} from users
+        where id = $1 and status <> 'banned' and (account_state = 'active' or not $2::boolean)
+     ), r as (${recipientRow}),
+     m as (
+       insert into messages (kind, from_id, to_id, text, media, entities, delivery, sent_at)
+       select 'pm', s.id, r.id, $4, $5::jsonb, $6::jsonb,
+              -- Owed to the recipient's Telegram until delivered (or handed to their WebSocket).
+              case when r.telegram_id is not null and not r.bot_blocked and r.status = 'active' then 'owed' end,
+              now()
+         from s, r where r.status <> 'banned' and r.id <> s.id
+       returning id, sent_at
+     )
+     select m.id as message_id, m.sent_at,
+            s.id as s_id, s.username as s_username, s.telegram_username as s_telegram_username,
+            s.first_name as s_first_name, s.telegram_first_name as s_telegram_first_name,
+            r.id as r_id, r.username as r_username, r.telegram_username as r_telegram_username,
+            r.first_name as r_first_name, r.telegram_first_name as r_telegram_first_name,
+            r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status
+       from (select 1) one left join s on true left join r on true left join m on true`;
+}
+
+const PM_TO_HANDLE = pmStatement(
+  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users
+    where (lower(username) = $3 and account_state = 'active') or lower(telegram_username) = $3
+    order by case when lower(username) = $3 and account_state = 'active' then 0 else 1 end,
+             last_seen_at desc nulls last, id
+    limit 1`,
+);
+const PM_TO_USER = pmStatement(
+  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users where id = $3::bigint`,
+);
+
+/**
  * Checks and stores a PM in one SQL statement: the sender may send (not banned; with
  * `senderNeedsAccount`, an active account), the recipient exists and is not banned (a handle
  * resolves as findByHandle does, and a banned holder does not let it fall through to anyone
@@ -164,40 +204,15 @@ export async function sendPrivateMessage(
       retryAfter: rate.retryAfter,
     });
   }
-  const recipientRow = handle
-    ? `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users
-        where (lower(username) = ? and account_state = 'active') or lower(telegram_username) = ?
-        order by case when lower(username) = ? and account_state = 'active' then 0 else 1 end,
-                 last_seen_at desc nulls last, id
-        limit 1`
-    : `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users where id = ?`;
-  const recipientParams = handle ? [handle, handle, handle] : [(to as { userId: string }).userId];
-  const rows = await execute<PmRow[]>(
+  // A named prepared statement per recipient form: planned once per connection (orm.ts).
+  const rows = await executePrepared<PmRow>(
     em,
-    `with s as (
-       select ${PARTY_COLUMNS} from users
-        where id = ? and status <> 'banned' and (account_state = 'active' or not ?::boolean)
-     ), r as (${recipientRow}),
-     m as (
-       insert into messages (kind, from_id, to_id, text, media, entities, delivery, sent_at)
-       select 'pm', s.id, r.id, ?, ?::jsonb, ?::jsonb,
-              -- Owed to the recipient's Telegram until delivered (or handed to their WebSocket).
-              case when r.telegram_id is not null and not r.bot_blocked and r.status = 'active' then 'owed' end,
-              now()
-         from s, r where r.status <> 'banned' and r.id <> s.id
-       returning id, sent_at
-     )
-     select m.id as message_id, m.sent_at,
-            s.id as s_id, s.username as s_username, s.telegram_username as s_telegram_username,
-            s.first_name as s_first_name, s.telegram_first_name as s_telegram_first_name,
-            r.id as r_id, r.username as r_username, r.telegram_username as r_telegram_username,
-            r.first_name as r_first_name, r.telegram_first_name as r_telegram_first_name,
-            r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status
-       from (select 1) one left join s on true left join r on true left join m on true`,
+    handle ? 'chat_pm_to_handle' : 'chat_pm_to_user',
+    handle ? PM_TO_HANDLE : PM_TO_USER,
     [
       senderId,
       options.senderNeedsAccount === true,
-      ...recipientParams,
+      handle ?? (to as { userId: string }).userId,
       text,
       options.media ? JSON.stringify(options.media) : null,
       entities.length ? JSON.stringify(entities) : null,

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { DriverException } from '@mikro-orm/core';
 import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
-import { MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
+import { PostgreSqlConnection, MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
 import { type EntityList, sharedOrmOptions } from './orm-options.js';
 
@@ -94,6 +94,40 @@ export async function execute<T = Record<string, unknown>[]>(
 ): Promise<T> {
   try {
     return (await em.getConnection().execute(sql, params, method, em.getTransactionContext())) as T;
+  } catch (err) {
+    throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
+  }
+}
+
+/**
+ * A hot statement run as a named prepared statement of the `pg` driver: PostgreSQL plans it once
+ * per connection instead of once per call, and the values travel as parameters instead of being
+ * inlined into the text by the ORM. A WebSocket PM's statement (a CTE with an INSERT) spent more
+ * time being formatted and planned than executed: 1.3 ms per PM against 0.4 ms prepared (issue 17).
+ * `sql` uses `$1`-style placeholders (a value may be used more than once). Inside a transaction, or
+ * on the embedded database of the sandbox, it runs through `execute` instead. Counted by the ORM's
+ * query hook like every other statement; errors converted as `execute`'s.
+ */
+export async function executePrepared<T = Record<string, unknown>>(
+  em: Em,
+  name: string,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  const connection = em.getConnection();
+  if (em.getTransactionContext() || !(connection instanceof PostgreSqlConnection)) {
+    const values: unknown[] = [];
+    const positional = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      values.push(params[Number(n) - 1]);
+      return '?';
+    });
+    return execute<T[]>(em, positional, values, 'all');
+  }
+  em.config.get('onQuery')?.(sql, params);
+  try {
+    const pool = await connection.getNativeClient();
+    const result = await pool.query({ name, text: sql, values: params });
+    return result.rows as T[];
   } catch (err) {
     throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
   }

@@ -1,0 +1,66 @@
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from '../../src/features/users/user.entity.js';
+import { executePrepared } from '../../src/platform/db/orm.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+/**
+ * executePrepared (issue 17): a hot statement as a named prepared statement of the pg driver. It
+ * must behave as `execute` does: the same rows, counted like every statement, errors converted
+ * as the ORM's, and inside a transaction it runs on the transaction's connection.
+ */
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db?.drop());
+
+const ADD = `insert into messages (kind, from_id, to_id, text, sent_at) values ('pm', $1, $2, $3, now())
+             returning id, text, from_id = $1 as same_sender`;
+
+describe('executePrepared', () => {
+  it('answers the same rows every time (a value used twice), each call counted as a statement', async () => {
+    const em = db.orm.em.fork();
+    const [a, b] = [em.create(User, { firstName: 'A' }), em.create(User, { firstName: 'B' })];
+    await em.flush();
+    db.queries.length = 0;
+    for (const text of ['one', 'two', 'три ✓']) {
+      const rows = await executePrepared<{ id: string; text: string; same_sender: boolean }>(
+        db.orm.em,
+        'test_add_message',
+        ADD,
+        [a.id, b.id, text],
+      );
+      expect(rows).toEqual([{ id: expect.any(String), text, same_sender: true }]);
+    }
+    expect(db.queries).toHaveLength(3);
+    const stored = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ text: string }[]>('select text from messages order by id');
+    expect(stored.map((r: { text: string }) => r.text)).toEqual(['one', 'two', 'три ✓']);
+  });
+
+  it('inside a transaction, sees its writes and is undone with it', async () => {
+    const em = db.orm.em.fork();
+    const before = await em.count(User);
+    await expect(
+      em.transactional(async (tx) => {
+        const user = tx.create(User, { firstName: 'In a transaction' });
+        await tx.flush();
+        // On another connection the uncommitted user would not exist and the insert would fail.
+        const rows = await executePrepared(tx, 'test_add_message', ADD, [user.id, user.id, 'inside']);
+        expect(rows).toHaveLength(1);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await db.orm.em.fork().count(User)).toBe(before);
+    expect(await db.orm.em.fork().getConnection().execute(`select 1 from messages where text = 'inside'`)).toEqual([]);
+  });
+
+  it("converts the driver's errors as the ORM does", async () => {
+    await expect(
+      executePrepared(db.orm.em, 'test_add_message', ADD, ['999999999', '999999998', 'x']),
+    ).rejects.toBeInstanceOf(ForeignKeyConstraintViolationException);
+  });
+});

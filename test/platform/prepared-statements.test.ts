@@ -2,7 +2,10 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
 import { executePrepared } from '../../src/platform/db/orm.js';
+import { createAccount } from '../helpers/accounts.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
 /**
  * executePrepared (issue 17): a hot statement as a named prepared statement of the pg driver. It
@@ -62,5 +65,19 @@ describe('executePrepared', () => {
     await expect(
       executePrepared(db.orm.em, 'test_add_message', ADD, ['999999999', '999999998', 'x']),
     ).rejects.toBeInstanceOf(ForeignKeyConstraintViolationException);
+  });
+});
+
+describe('the caller read by a prepared statement', () => {
+  const env = useTestEnvironment();
+
+  it('keeps answering when a migration adds a column to users while the process runs', async () => {
+    const { token } = await createAccount(env.services, { username: 'rolling' });
+    expect((await apiRequest(env.app, 'GET', '/users/me', { token })).status).toBe(200);
+    // A deployment's migration, run by the new version while this process still serves.
+    await env.em().getConnection().execute('alter table users add column added_by_a_later_version int');
+    const after = await apiRequest(env.app, 'GET', '/users/me', { token });
+    expect(after.status).toBe(200);
+    expect(after.body.username).toBe('rolling');
   });
 });

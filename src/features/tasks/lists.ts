@@ -1,4 +1,4 @@
-import { type Em, execute } from '../../platform/db/orm.js';
+import { type Em, executeStatement } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { isStorableText } from '../../platform/storable-text.js';
 import type { RemindBefore, TaskStatus } from './task.entities.js';
@@ -128,7 +128,7 @@ export async function listTasks(
   } else if (cursor) {
     where.add('t.id < ?', cursor.id);
   }
-  const rows = await execute<TaskRow[]>(
+  const rows = await executeStatement<TaskRow>(
     em,
     `select t.id, t.title, t.description, t.status, t.due_at, t.remind_before, t.tags, t.comment_count,
             t.created_at, t.updated_at, ${PARTY('o')}, ${PARTY('a')}
@@ -210,7 +210,7 @@ export async function taskSummaries(
   scope: TaskScope = 'all',
 ): Promise<TaskSummary[]> {
   const where = filterSql(userId, scope, q);
-  const rows = await execute<TaskRow[]>(
+  const rows = await executeStatement<TaskRow>(
     em,
     `select t.id, t.title, t.status, t.due_at, t.owner_id, t.assignee_id
        from tasks t

@@ -132,3 +132,28 @@ export async function executePrepared<T = Record<string, unknown>>(
     throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
   }
 }
+
+/** Statements `executeStatement` has named, by their `?`-style text (bounded: see below). */
+const statements = new Map<string, { name: string; text: string }>();
+/**
+ * Distinct statements kept prepared. Each connection keeps what it prepared for its lifetime, so
+ * the number of names is bounded; texts built from a bounded set of clauses (list filters, search
+ * words, cursors) stay far below it, and any beyond it run through `execute`.
+ */
+const MAX_STATEMENTS = 256;
+
+/**
+ * `executePrepared` for SQL written with `?` placeholders (as `execute` takes them), named after
+ * its text: for hot statements whose text is built from a few clauses (a task list's filters).
+ * Every `?` of `sql` must be a placeholder (no `?` in literals, comments or jsonb operators).
+ */
+export function executeStatement<T = Record<string, unknown>>(em: Em, sql: string, params: unknown[]): Promise<T[]> {
+  let statement = statements.get(sql);
+  if (!statement) {
+    if (statements.size >= MAX_STATEMENTS) return execute<T[]>(em, sql, params, 'all');
+    let n = 0;
+    statement = { name: `gd_statement_${statements.size + 1}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    statements.set(sql, statement);
+  }
+  return executePrepared<T>(em, statement.name, statement.text, params);
+}

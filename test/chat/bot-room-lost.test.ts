@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/features/chat/message.entity.js';
 import { isRoomMember } from '../../src/features/chat/room.js';
+import { createAccount } from '../helpers/accounts.js';
 import { chatUser, startChatWorker, userRow } from '../helpers/bot-chat.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
 /**
  * Issue 18: room membership (and the bot session) live in Redis. After Redis lost them, a user
@@ -72,5 +74,22 @@ describe('room mode after Redis lost the room', () => {
     await bob.sendText('just a text');
     expect(bob.replies().filter((r) => r === CASES[0]?.ended)).toHaveLength(0);
     expect(bob.lastReply()).toContain("I'm not sure what you mean");
+  });
+
+  it('a user who linked an HTTP account while in the room is told too (the record moves with them)', async () => {
+    const { token } = await createAccount(env.services, { username: 'room_linker' });
+    const link = await apiRequest(env.app, 'POST', '/token', { token });
+    expect(link.status).toBe(201);
+    const cleo = await chatUser(env, { first_name: 'Cleo' });
+    await cleo.sendCommand('room');
+    expect(cleo.lastReply()).toMatch(CASES[0]?.inRoom as RegExp);
+    await cleo.sendText(link.body.token);
+    await cleo.click('✅ Link my Telegram');
+    expect(cleo.lastReply()).toContain('room_linker');
+
+    await emptyRedis();
+    const before = cleo.replies().length;
+    await cleo.sendText('Still there?');
+    expect(cleo.replies().slice(before)[0]).toBe(CASES[0]?.ended);
   });
 });

@@ -67,13 +67,19 @@ export function accountsFeature() {
       answer === 'y' ? await attachToken(ctx.em, ctx.user, token) : await declineLink(ctx.em, ctx.user, token);
     await answerCallback(ctx);
     if (result.outcome === 'attached') {
-      // From now on this Telegram user is the account's user; the room membership moves with them.
+      // From now on this Telegram user is the account's user; the room membership moves with them,
+      // and so does the record that they are in room mode (so an empty Redis is explained to them).
       const room = { redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' };
+      const inRoomSince = ctx.user.inRoomSince;
       if (await isRoomMember(room, result.mergedUserId)) {
         await joinRoom(room, result.account.id);
         await leaveRoom(room, result.mergedUserId);
       }
       ctx.user = result.account;
+      if (inRoomSince && !ctx.user.inRoomSince) {
+        ctx.user.inRoomSince = inRoomSince;
+        await ctx.em.flush();
+      }
     }
     // The consent message shows the outcome in place, without its buttons.
     await ctx.editMessageText(outcomeText(ctx, result)).catch(async () => ctx.reply(outcomeText(ctx, result)));

@@ -59,13 +59,18 @@ let nextChat = 100_000_000;
 async function seedRecipients(orm: Orm, tag: string, count: number): Promise<void> {
   const first = nextChat;
   nextChat += count;
+  await insertRecipients(orm, first, tag, count);
+}
+
+/** `count` Telegram users who accept mailings, ids from `firstTelegramId`, tagged `tag`: one statement. */
+export async function insertRecipients(orm: Orm, firstTelegramId: number, tag: string, count: number): Promise<void> {
   await orm.em
     .fork()
     .getConnection()
     .execute(
       `insert into users (telegram_id, language, timezone, tags, role, status, bot_blocked, notifications, created_at, updated_at)
        select ? + g, 'en', 'UTC', array[?], 'user', 'active', false, true, now(), now() from generate_series(0, ? - 1) g`,
-      [first, tag, count],
+      [firstTelegramId, tag, count],
     );
 }
 

@@ -6,7 +6,7 @@
  * deliveries that ended in error, unknown or expired count as errors when their mailing completes.
  */
 import { createMailing, getMailingView } from '../../src/features/mailings/mailings.js';
-import type { Orm } from '../../src/platform/db/orm.js';
+import { insertRecipients } from '../mailings.js';
 import type { OpsLog } from './ops.js';
 import type { SoakProgram } from './program.js';
 
@@ -22,17 +22,6 @@ export function recipientsFor(rate: number): number {
   return Math.max(100, rate * 60);
 }
 
-async function seedRecipients(orm: Orm, count: number): Promise<void> {
-  await orm.em
-    .fork()
-    .getConnection()
-    .execute(
-      `insert into users (telegram_id, language, timezone, tags, role, status, bot_blocked, notifications, created_at, updated_at)
-       select ? + g, 'en', 'UTC', array[?], 'user', 'active', false, true, now(), now() from generate_series(0, ? - 1) g`,
-      [FIRST_RECIPIENT, TAG, count],
-    );
-}
-
 export async function startMailingChain(
   program: SoakProgram,
   ops: OpsLog,
@@ -40,7 +29,7 @@ export async function startMailingChain(
 ): Promise<{ mailings: () => number; stop(): Promise<void> }> {
   const { orm } = program.app;
   const recipients = recipientsFor(rate);
-  await seedRecipients(orm, recipients);
+  await insertRecipients(orm, FIRST_RECIPIENT, TAG, recipients);
   // Only the mailing engine talks to this Telegram.
   const unsubscribe = program.mailingTelegram.subscribe((event) => {
     if (event.method === 'sendMessage') ops.record('mailing send', Date.now());

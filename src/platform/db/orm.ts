@@ -95,8 +95,13 @@ export async function execute<T = Record<string, unknown>[]>(
   try {
     return (await em.getConnection().execute(sql, params, method, em.getTransactionContext())) as T;
   } catch (err) {
-    throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
+    throw asOrmError(em, err);
   }
+}
+
+/** A driver's error as the ORM converts its own queries' errors (unavailable.ts tells outages apart by them). */
+function asOrmError(em: Em, err: unknown): unknown {
+  return err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
 }
 
 /**
@@ -129,7 +134,7 @@ export async function executePrepared<T = Record<string, unknown>>(
     const result = await pool.query({ name, text: sql, values: params });
     return result.rows as T[];
   } catch (err) {
-    throw err instanceof DriverException || !(err instanceof Error) ? err : em.getDriver().convertException(err);
+    throw asOrmError(em, err);
   }
 }
 

@@ -7,6 +7,18 @@ import { User } from './user.entity.js';
 const TTL_SECONDS = 300;
 const DATE_FIELDS = ['lastSeenAt', 'createdAt', 'updatedAt', 'inRoomSince'] as const;
 
+/**
+ * A user row as the cache keeps it: every field but the password hash, as plain data. Read-only:
+ * a change goes through the managed entity (`UserCache.entity`), whose flush invalidates the cache.
+ */
+export type UserRow = Readonly<Omit<User, 'passwordHash'>>;
+
+function parseRow(raw: string): UserRow {
+  const data = JSON.parse(raw) as Record<string, unknown>;
+  for (const field of DATE_FIELDS) if (typeof data[field] === 'string') data[field] = new Date(data[field] as string);
+  return data as unknown as UserRow;
+}
+
 /** Writes the value only if no invalidation happened since the reader looked at the generation. */
 const SET_IF_GENERATION = `
 if (redis.call('get', KEYS[2]) or '0') == ARGV[1] then
@@ -35,20 +47,36 @@ export class UserCache {
   }
 
   /**
-   * The user behind a Telegram id as a managed entity of `em`: from the cache, else from the
-   * database (then cached). The cached row and the generation come in one round trip, so a miss
-   * does not wait for Redis a second time before its SELECT.
+   * The cached row behind a Telegram id as plain data, or on a miss the generation to pass to
+   * `load` (the row and the generation come in one round trip, so a miss does not wait for Redis
+   * a second time before its SELECT). `entity` makes the row a managed entity when it is needed.
    */
-  async find(em: Em, telegramId: number): Promise<User | null> {
+  async peek(telegramId: number): Promise<{ row: UserRow } | { row: null; generation: string }> {
     const [raw, generation] = await this.redis.mget(this.key(telegramId), this.generationKey(telegramId));
-    if (raw) return this.managed(em, raw);
-    return this.read(em, telegramId, generation ?? '0');
+    if (raw) return { row: parseRow(raw) };
+    return { row: null, generation: generation ?? '0' };
+  }
+
+  /** The user behind a Telegram id as a managed entity of `em`: from the cache, else from the database (then cached). */
+  async find(em: Em, telegramId: number): Promise<User | null> {
+    const found = await this.peek(telegramId);
+    if (found.row) return this.entity(em, found.row);
+    return this.read(em, telegramId, found.generation);
+  }
+
+  /**
+   * A cached row as a managed entity of `em`, without a query: merged with this data as its
+   * known database state, so a later flush writes only what changed. This is most of what
+   * loading a cached user costs, which is why the bot makes it only when a handler needs it.
+   */
+  entity(em: Em, row: UserRow): User {
+    return em.merge(User, { ...row } as Partial<User>);
   }
 
   /** The user as a managed entity of `em`, or null on a miss (then call `load`). */
   async get(em: Em, telegramId: number): Promise<User | null> {
     const raw = await this.redis.get(this.key(telegramId));
-    return raw ? this.managed(em, raw) : null;
+    return raw ? this.entity(em, parseRow(raw)) : null;
   }
 
   /** Reads the row from the database and caches it (unless it was invalidated meanwhile). */
@@ -58,17 +86,10 @@ export class UserCache {
   }
 
   /** `generation` must have been read before the SELECT: a write after it makes the put a no-op. */
-  private async read(em: Em, telegramId: number, generation: string): Promise<User | null> {
+  async read(em: Em, telegramId: number, generation: string): Promise<User | null> {
     const user = await em.findOne(User, { telegramId });
     if (user) await this.put(user, generation);
     return user;
-  }
-
-  private managed(em: Em, raw: string): User {
-    const data = JSON.parse(raw) as Record<string, unknown>;
-    for (const field of DATE_FIELDS) if (typeof data[field] === 'string') data[field] = new Date(data[field] as string);
-    // merge: the entity becomes managed with this data as its known database state, without a query.
-    return em.merge(User, data as Partial<User>);
   }
 
   async put(user: User, generation?: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Em } from '../../platform/db/orm.js';
 import { languageFromTelegram } from '../../platform/i18n/languages.js';
 import { USER_TEXT_MAX, User } from './user.entity.js';
-import type { UserCache } from './user-cache.js';
+import type { UserCache, UserRow } from './user-cache.js';
 
 /** The one rule lives with the languages; the bot's outage answer needs it before a user is loaded. */
 export { languageFromTelegram };
@@ -26,21 +26,49 @@ const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 const clip = (text: string, max: number) => (text.length <= max ? text : [...text].slice(0, max).join(''));
 
 /**
+ * The sender of an update. `profile` is for reading: the cached row as plain data, or the managed
+ * entity once there is one. `user()` is the managed entity of the update's EntityManager, made from
+ * the cached row on first call (no query): most updates only read the sender, and making the entity
+ * is most of what a cached read costs.
+ */
+export interface LoadedUser {
+  profile: UserRow;
+  user: () => User;
+  created: boolean;
+}
+
+/**
  * Loads the user behind a Telegram update, creating them on first contact (so a user who
  * never sent /start is still served), and keeps the profile in step with Telegram.
- * One SELECT per update in the common case; a write only when something changed.
+ * In the common case one Redis read (or one SELECT without the cache); a write only when
+ * something changed. `em` is called only when the database is needed.
  */
 export async function loadTelegramUser(
-  em: Em,
+  em: () => Em,
   from: TelegramProfile,
   policy: UserPolicy,
   cache?: UserCache,
   now = new Date(),
-): Promise<{ user: User; created: boolean }> {
-  const existing = cache ? await cache.find(em, from.id) : await em.findOne(User, { telegramId: from.id });
+): Promise<LoadedUser> {
   const isConfiguredAdmin = policy.adminTelegramIds.includes(from.id);
-  if (!existing) {
-    const user = em.create(User, {
+  let entity: User | null;
+  if (cache) {
+    const cached = await cache.peek(from.id);
+    if (cached.row) {
+      const row = cached.row;
+      if (!profileChanges(row, from, isConfiguredAdmin, now)) {
+        let made: User | undefined;
+        return { profile: row, user: () => (made ??= cache.entity(em(), row)), created: false };
+      }
+      entity = cache.entity(em(), row);
+    } else {
+      entity = await cache.read(em(), from.id, cached.generation);
+    }
+  } else {
+    entity = await em().findOne(User, { telegramId: from.id });
+  }
+  if (!entity) {
+    const user = em().create(User, {
       telegramId: from.id,
       telegramUsername: from.username ?? null,
       telegramFirstName: clip(from.first_name, USER_TEXT_MAX.telegramFirstName),
@@ -49,47 +77,57 @@ export async function loadTelegramUser(
       role: isConfiguredAdmin ? 'admin' : 'user',
       lastSeenAt: now,
     });
-    await em.flush();
-    return { user, created: true };
+    await em().flush();
+    return { profile: user, user: () => user, created: true };
   }
-  let changed = syncProfile(existing, from, now);
-  if (isConfiguredAdmin && existing.role !== 'admin') {
-    existing.role = 'admin';
-    changed = true;
-  }
+  const changes = profileChanges(entity, from, isConfiguredAdmin, now);
   // Most updates change nothing; a flush would still compute a change set for the row.
-  if (changed) await em.flush();
-  return { user: existing, created: false };
+  if (changes) {
+    Object.assign(entity, changes);
+    await em().flush();
+  }
+  const user = entity;
+  return { profile: user, user: () => user, created: false };
 }
 
-/** Brings the row in step with Telegram's profile; true when a field changed. */
-function syncProfile(user: User, from: TelegramProfile, now: Date): boolean {
+/** What to write so the row is in step with Telegram's profile (and the configured admins); null when nothing. */
+function profileChanges(
+  user: UserRow,
+  from: TelegramProfile,
+  isConfiguredAdmin: boolean,
+  now: Date,
+): Partial<User> | null {
+  const changes: Partial<User> = {};
   let changed = false;
   const username = from.username ?? null;
   if (user.telegramUsername !== username) {
-    user.telegramUsername = username;
+    changes.telegramUsername = username;
     changed = true;
   }
   const firstName = clip(from.first_name, USER_TEXT_MAX.telegramFirstName);
   if (user.telegramFirstName !== firstName) {
-    user.telegramFirstName = firstName;
+    changes.telegramFirstName = firstName;
     changed = true;
   }
   const lastName = from.last_name ? clip(from.last_name, USER_TEXT_MAX.telegramLastName) : null;
   if (user.telegramLastName !== lastName) {
-    user.telegramLastName = lastName;
+    changes.telegramLastName = lastName;
     changed = true;
   }
   if (!user.lastSeenAt || now.getTime() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    user.lastSeenAt = now;
+    changes.lastSeenAt = now;
     changed = true;
   }
   // A user who writes to the bot has evidently unblocked it.
   if (user.botBlocked) {
-    user.botBlocked = false;
+    changes.botBlocked = false;
     changed = true;
   }
-  return changed;
+  if (isConfiguredAdmin && user.role !== 'admin') {
+    changes.role = 'admin';
+    changed = true;
+  }
+  return changed ? changes : null;
 }
 
 type NamedUser = Pick<

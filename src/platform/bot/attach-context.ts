@@ -1,8 +1,9 @@
 import type { NextFunction } from 'grammy';
+import type { Em } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 import type { BotContext, BotDeps } from './context.js';
 
-/** Gives every update its dependencies, a logger carrying the update id, and its own EntityManager. */
+/** Gives every update its dependencies, a logger carrying the update id, and its own EntityManager (both made on first use). */
 export function attachContext(deps: BotDeps) {
   return (ctx: BotContext, next: NextFunction) => {
     ctx.deps = deps;
@@ -19,7 +20,19 @@ export function attachContext(deps: BotDeps) {
         log = value;
       },
     });
-    ctx.em = deps.orm.em.fork();
+    // Forked on first use too: an update that reads only cached data (most navigation) needs none.
+    let em: Em | undefined;
+    Object.defineProperty(ctx, 'em', {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        em ??= deps.orm.em.fork();
+        return em;
+      },
+      set: (value: Em) => {
+        em = value;
+      },
+    });
     deps.metrics?.botUpdates.inc({ type: updateType(ctx) });
     return next();
   };

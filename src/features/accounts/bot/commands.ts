@@ -70,13 +70,13 @@ export function accountsFeature() {
       // From now on this Telegram user is the account's user; the room membership moves with them,
       // and so does the record that they are in room mode (so an empty Redis is explained to them).
       const room = { redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' };
-      const inRoomSince = ctx.user.inRoomSince;
+      const inRoomSince = ctx.profile.inRoomSince;
       if (await isRoomMember(room, result.mergedUserId)) {
         await joinRoom(room, result.account.id);
         await leaveRoom(room, result.mergedUserId);
       }
       ctx.user = result.account;
-      if (inRoomSince && !ctx.user.inRoomSince) {
+      if (inRoomSince && !ctx.profile.inRoomSince) {
         ctx.user.inRoomSince = inRoomSince;
         await ctx.em.flush();
       }
@@ -119,8 +119,8 @@ async function askToLink(ctx: BotContext, text: string): Promise<void> {
     await ctx.reply(outcomeText(ctx, request));
     return;
   }
-  const zone = ctx.user.timezone;
-  const created = new Intl.DateTimeFormat(ctx.user.language, { dateStyle: 'long', timeZone: zone }).format(
+  const zone = ctx.profile.timezone;
+  const created = new Intl.DateTimeFormat(ctx.profile.language, { dateStyle: 'long', timeZone: zone }).format(
     request.accountCreatedAt,
   );
   await ctx.reply(

@@ -6,7 +6,7 @@ import { denyUnlessAdmin } from './views.js';
 
 /**
  * The admin panel's entry (/admin) and the helpers its screens share (SPEC §2.4). Every entry
- * point and every button checks `ctx.user.role === 'admin'` itself, on each press: a user who
+ * point and every button checks `ctx.profile.role === 'admin'` itself, on each press: a user who
  * is not (or no longer) an admin gets "⛔ Not allowed" once and nothing else happens.
  */
 export function adminFeature(screens: AdminScreens) {

@@ -79,7 +79,7 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
   const goResults = (ctx: BotContext) => resultsAction(ctx, screens);
   const results = new ScreenMenu('adr', { autoAnswer: false, onMenuOutdated: goResults });
   results.dynamic(async (ctx, range) => {
-    if (ctx.user.role !== 'admin') return;
+    if (ctx.profile.role !== 'admin') return;
     const { page } = await searchResults(ctx);
     for (const user of page.items) range.text({ text: userButtonLabel(user), payload: `u${user.id}` }, goResults).row();
     addPager(range, page, (target) => `p${target}`, goResults);
@@ -91,7 +91,7 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
   const goCard = (ctx: BotContext) => cardAction(ctx, screens, false);
   const card = new ScreenMenu('adc', { autoAnswer: false, onMenuOutdated: (ctx) => cardAction(ctx, screens, true) });
   card.dynamic(async (ctx, range) => {
-    if (ctx.user.role !== 'admin') return;
+    if (ctx.profile.role !== 'admin') return;
     const user = adminView(ctx).target ?? (await findUserById(ctx.em, splitPayload(matchOf(ctx)).id));
     if (!user) return;
     const to = (action: string) => `${user.id}.${action}`;
@@ -99,13 +99,13 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
     // is in both payloads, so the press is matched against the same buttons it was made on.
     const pressed = splitPayload(matchOf(ctx)).action;
     const pending = adminView(ctx).confirm ?? (/^[yn](bn|ub|ma|ra)$/.test(pressed) ? pressed.slice(1) : undefined);
-    if (pending && user.id !== ctx.user.id) {
+    if (pending && user.id !== ctx.profile.id) {
       range
         .text({ text: ctx.t(`admin-confirm-yes-${pending}`), payload: to(`y${pending}`) }, goCard)
         .text({ text: ctx.t('cancel'), payload: to(`n${pending}`) }, goCard);
       return;
     }
-    if (user.id !== ctx.user.id) {
+    if (user.id !== ctx.profile.id) {
       const banned = user.status === 'banned';
       const admin = user.role === 'admin';
       range

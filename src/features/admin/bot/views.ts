@@ -14,7 +14,7 @@ import type { AfterAdminChangeDeps } from '../after-change.js';
 
 /** True (after saying "not allowed") when the sender is not an admin. */
 export async function denyUnlessAdmin(ctx: BotContext): Promise<boolean> {
-  if (isAdmin(ctx.user)) return false;
+  if (isAdmin(ctx.profile)) return false;
   if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('admin-not-allowed'));
   else if (ctx.chat) await ctx.reply(ctx.t('admin-not-allowed'));
   return true;
@@ -79,7 +79,7 @@ export function userButtonLabel(user: User): string {
 }
 
 export function userCardText(ctx: BotContext, user: User): string {
-  const tz = ctx.user.timezone;
+  const tz = ctx.profile.timezone;
   const none = ctx.t('not-set');
   const telegramName = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
   const telegram = user.telegramId

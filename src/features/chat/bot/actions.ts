@@ -160,7 +160,7 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
     );
     return 'refused';
   }
-  if (recipient.id === ctx.user.id) {
+  if (recipient.id === ctx.profile.id) {
     await ctx.reply(ctx.t('chat-pm-self'));
     return 'refused';
   }
@@ -171,7 +171,7 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
   }
   let pm: StoredPm;
   try {
-    pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.user.id, { userId: recipient.id }, formatted.text, {
+    pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.profile.id, { userId: recipient.id }, formatted.text, {
       ...(media ? { media } : {}),
       entities: formatted.entities,
     });
@@ -257,16 +257,16 @@ export async function loadRoom(ctx: BotContext, joined = false): Promise<void> {
  * screen. The idle clock starts: ROOM_IDLE_MS without writing to the room ends it.
  */
 export async function enterRoom(ctx: BotContext): Promise<void> {
-  await joinRoom(roomServices(ctx.deps), ctx.user.id);
+  await joinRoom(roomServices(ctx.deps), ctx.profile.id);
   (await ctx.session).inRoom = true;
   await markRoomMode(ctx, true);
-  await ctx.deps.chat.roomActivity(ctx.user.id, true);
+  await ctx.deps.chat.roomActivity(ctx.profile.id, true);
   await loadRoom(ctx, true);
 }
 
 /** Leaves the room; true if the user was in it. */
 export async function exitRoom(ctx: BotContext): Promise<boolean> {
-  const was = await leaveRoom(roomServices(ctx.deps), ctx.user.id);
+  const was = await leaveRoom(roomServices(ctx.deps), ctx.profile.id);
   const session = await ctx.session;
   const flagged = session.inRoom === true;
   session.inRoom = false;
@@ -280,13 +280,13 @@ export async function exitRoom(ctx: BotContext): Promise<boolean> {
  * still tell a user who was in the room that their room session ended (roomModeFeature).
  */
 export async function markRoomMode(ctx: BotContext, on: boolean): Promise<void> {
-  if (on === (ctx.user.inRoomSince != null)) return;
+  if (on === (ctx.profile.inRoomSince != null)) return;
   ctx.user.inRoomSince = on ? new Date() : null;
   await ctx.em.flush();
 }
 
 export function isInRoom(ctx: BotContext): Promise<boolean> {
-  return isRoomMember(roomServices(ctx.deps), ctx.user.id);
+  return isRoomMember(roomServices(ctx.deps), ctx.profile.id);
 }
 
 /**
@@ -295,8 +295,8 @@ export function isInRoom(ctx: BotContext): Promise<boolean> {
  * them gone and says nothing, so they are told once).
  */
 export async function leaveIfIdle(ctx: BotContext): Promise<boolean> {
-  if ((await roomActiveFor(roomServices(ctx.deps), ctx.user.id)) > 0) return false;
-  const left = await leaveRoom(roomServices(ctx.deps), ctx.user.id);
+  if ((await roomActiveFor(roomServices(ctx.deps), ctx.profile.id)) > 0) return false;
+  const left = await leaveRoom(roomServices(ctx.deps), ctx.profile.id);
   (await ctx.session).inRoom = false;
   await markRoomMode(ctx, false);
   return left;
@@ -333,7 +333,7 @@ export async function sayInRoom(ctx: BotContext, written: Written): Promise<void
         );
       }
       await ctx.deps.chat
-        .roomActivity(ctx.user.id, false)
+        .roomActivity(ctx.profile.id, false)
         .catch((err: unknown) => ctx.log.warn({ err }, 'room activity not recorded'));
       return;
   }
@@ -413,7 +413,7 @@ export async function loadContacts(ctx: BotContext): Promise<Array<{ id: string;
 export function inboxText(ctx: BotContext): string {
   const items = chatView(ctx).inbox ?? [];
   if (items.length === 0) return ctx.t('chat-inbox-empty');
-  const zone = ctx.user.timezone;
+  const zone = ctx.profile.timezone;
   const head = [ctx.t('chat-inbox-title', { count: items.length, timezone: zone }), ''];
   return fitText(head, (budget) => items.map((m, i) => `${i + 1}. ${messageLine(ctx, m, zone, budget)}`), '\n\n');
 }
@@ -422,7 +422,7 @@ export function historyText(ctx: BotContext): string {
   const h = chatView(ctx).history;
   if (!h) return '';
   if (h.items.length === 0) return ctx.t('chat-history-empty', { handle: h.handle });
-  const zone = ctx.user.timezone;
+  const zone = ctx.profile.timezone;
   const head = [
     ctx.t('chat-history-title', { handle: h.handle, page: h.page + 1 }),
     ctx.t('chat-history-hint', { timezone: zone }),
@@ -433,7 +433,7 @@ export function historyText(ctx: BotContext): string {
 
 /** "➡️ name · 01.12.2026 18:00: text" (sent by the user) or "⬅️ …" (received). */
 function messageLine(ctx: BotContext, m: MessageView, zone: string, budget: number): string {
-  return ctx.t(m.from.id === ctx.user.id ? 'chat-line-out' : 'chat-line-in', {
+  return ctx.t(m.from.id === ctx.profile.id ? 'chat-line-out' : 'chat-line-in', {
     name: clip(nameOf(ctx, m.from), 64),
     time: formatLocal(m.sentAt, zone),
     text: clip(contentText(ctx, m), budget),

@@ -49,7 +49,7 @@ export function chatFeature(screens: ChatScreens) {
       await ctx.reply(ctx.t('chat-user-not-found', { handle: typedHandle(handle) }));
       return;
     }
-    if (other.id === ctx.user.id) {
+    if (other.id === ctx.profile.id) {
       await ctx.reply(ctx.t('chat-history-self'));
       return;
     }
@@ -131,7 +131,7 @@ export function roomModeFeature(screens: ChatScreens) {
         await ctx.reply(ctx.t('chat-room-gone'));
         return;
       }
-      if (ctx.user.inRoomSince) {
+      if (ctx.profile.inRoomSince) {
         // In room mode when Redis lost the room (and the session with it): not silence, not the fallback.
         await markRoomMode(ctx, false);
         await ctx.reply(ctx.t('chat-room-session-ended'));

@@ -202,7 +202,7 @@ export async function showHistory(
   cursors = cursors.slice(0, current + 1);
   if (result.nextCursor) cursors.push(result.nextCursor);
   session.history = { otherId: other.id, cursors };
-  await loadNames(ctx, [other.id, ctx.user.id]);
+  await loadNames(ctx, [other.id, ctx.profile.id]);
   chatView(ctx).history = {
     otherId: other.id,
     handle: senderName(other),
@@ -216,7 +216,7 @@ export async function showHistory(
 /** Starts the one-step Reply dialog to a user, or says "not found" for an unknown or forged id. */
 export async function startReply(ctx: BotContext, userId: string): Promise<void> {
   const target = await userById(ctx, userId);
-  if (!target || target.id === ctx.user.id) {
+  if (!target || target.id === ctx.profile.id) {
     if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('chat-user-gone'));
     else await ctx.reply(ctx.t('chat-user-gone'));
     return;
@@ -257,7 +257,7 @@ async function roomAction(ctx: BotContext, screens: Screens): Promise<void> {
 /** The history with a user named by a button's id, or "not available" for an unknown or forged one. */
 async function openHistory(ctx: BotContext, screens: Screens, id: string): Promise<void> {
   const other = await userById(ctx, id);
-  if (!other || other.id === ctx.user.id) {
+  if (!other || other.id === ctx.profile.id) {
     await answerCallback(ctx, ctx.t('chat-user-gone'));
     return;
   }

@@ -99,7 +99,7 @@ export function buildMenus(): Menus {
     .text((ctx) => ctx.t('menu-help'), show(screens.help))
     .dynamic((ctx, range) => {
       // Only admins see the entry; its handler checks again (the role may change after rendering).
-      if (ctx.user?.role !== 'admin') return;
+      if (ctx.profile?.role !== 'admin') return;
       range.row().text({ text: ctx.t('menu-admin'), payload: 'adm' }, async (c) => {
         if (await denyUnlessAdmin(c)) return;
         await showScreen(c, screens.adminHome);
@@ -113,7 +113,7 @@ export function buildMenus(): Menus {
     .text((ctx) => ctx.t('settings-timezone'), show(screens.timezone))
     .row()
     .text(
-      (ctx) => ctx.t('settings-notifications', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
+      (ctx) => ctx.t('settings-notifications', { state: ctx.t(ctx.profile.notifications ? 'on' : 'off') }),
       async (ctx) => {
         await toggleNotifications(ctx);
         await showScreen(ctx, screens.settings);
@@ -121,19 +121,19 @@ export function buildMenus(): Menus {
     )
     .row()
     .text(
-      (ctx) => ctx.t('mailings-setting', { state: ctx.t(ctx.user.mailings ? 'on' : 'off') }),
+      (ctx) => ctx.t('mailings-setting', { state: ctx.t(ctx.profile.mailings ? 'on' : 'off') }),
       async (ctx) => {
         await toggleMailings(ctx);
         await showScreen(ctx, screens.settings);
       },
     )
     .row()
-    .text((ctx) => ctx.t(ctx.user.phone ? 'settings-phone-change' : 'settings-phone'), requestPhone)
+    .text((ctx) => ctx.t(ctx.profile.phone ? 'settings-phone-change' : 'settings-phone'), requestPhone)
     .dynamic((ctx, range) => {
       // A shared phone can be removed (SPEC §2.1).
-      if (!ctx.user.phone) return;
+      if (!ctx.profile.phone) return;
       range.text({ text: ctx.t('settings-phone-remove'), payload: 'rmph' }, async (c) => {
-        if (c.user.phone) await removePhone(c);
+        if (c.profile.phone) await removePhone(c);
         await showScreen(c, screens.settings);
       });
     })
@@ -166,8 +166,8 @@ export function buildMenus(): Menus {
   // An admin's commands follow their language (SPEC §2.4): their chat's command list is re-set.
   const chooseLanguage = (language: 'ru' | 'en') => async (ctx: BotContext) => {
     await changeLanguage(ctx, language);
-    if (ctx.user.role === 'admin') {
-      await syncAdminCommands(ctx.api, ctx.deps.translator, ctx.user).catch((err: unknown) =>
+    if (ctx.profile.role === 'admin') {
+      await syncAdminCommands(ctx.api, ctx.deps.translator, ctx.profile).catch((err: unknown) =>
         ctx.log.warn({ err }, 'could not update the admin commands'),
       );
     }

@@ -12,7 +12,7 @@ export function startFeature(screens: Screens) {
   const composer = new Composer<BotContext>();
 
   composer.command('start', async (ctx) => {
-    const name = visibleName(ctx.user);
+    const name = visibleName(ctx.profile);
     const greeting = ctx.t(ctx.userCreated ? 'welcome-new' : 'welcome-back', { name });
     if (!ctx.userCreated) {
       await ctx.reply(`${greeting}\n\n${ctx.t('main-menu')}`, {

@@ -29,7 +29,7 @@ export function mailingsFeature() {
     // The preview of a mailing not yet created (id 0) only says what the button does.
     if (mailingId === '0') return answerCallback(ctx, ctx.t('mailing-unsubscribe-preview'));
     await setMailingsSubscription(ctx.em, ctx.user, on);
-    await markUnsubscribed(ctx.em, mailingId, ctx.user.id, !on);
+    await markUnsubscribed(ctx.em, mailingId, ctx.profile.id, !on);
     const rows = (ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []).filter(
       (row) => !row.some((b) => 'callback_data' in b && /^ml[unr]:/.test(b.callback_data ?? '')),
     );

@@ -54,7 +54,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   const goList = (ctx: BotContext) => listAction(ctx, screens, home());
   const list = new ScreenMenu('mll', { autoAnswer: false, onMenuOutdated: goList });
   list.dynamic(async (ctx, range) => {
-    if (ctx.user.role !== 'admin') return;
+    if (ctx.profile.role !== 'admin') return;
     const v = mailingsView(ctx);
     const items = await mailingList(ctx, v.page ?? (Number(splitPayload(matchOf(ctx)).id) || 1));
     const page = v.page ?? 1;
@@ -78,7 +78,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
   const card = new ScreenMenu('mlc', { autoAnswer: false, onMenuOutdated: goCard });
   card.dynamic(async (ctx, range) => {
-    if (ctx.user.role !== 'admin') return;
+    if (ctx.profile.role !== 'admin') return;
     const m = mailingsView(ctx).mailing ?? (await loadMailing(ctx, splitPayload(matchOf(ctx)).id));
     if (!m) return;
     range.text({ text: ctx.t('mailing-refresh'), payload: `${m.id}.r` }, goCard);
@@ -118,7 +118,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   const goFailures = (ctx: BotContext) => failuresAction(ctx, screens);
   const failures = new ScreenMenu('mlf', { autoAnswer: false, onMenuOutdated: goFailures });
   failures.dynamic(async (ctx, range) => {
-    if (ctx.user.role !== 'admin') return;
+    if (ctx.profile.role !== 'admin') return;
     const { id, action } = splitPayload(matchOf(ctx));
     const mailingId = mailingsView(ctx).mailing?.id ?? id;
     const page = await failuresPage(ctx, mailingId, Number(action.split('.')[0]) || 1);

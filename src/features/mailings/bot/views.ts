@@ -60,7 +60,7 @@ export async function loadMailing(ctx: BotContext, id: string): Promise<MailingV
 
 export function mailingCardText(ctx: BotContext, m: MailingView): Promise<string> {
   return renderMailingCard(
-    { t: ctx.t, timezone: ctx.user.timezone, redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' },
+    { t: ctx.t, timezone: ctx.profile.timezone, redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' },
     m,
   );
 }
@@ -80,8 +80,8 @@ export async function registerCard(
   const card: LiveCard = {
     chatId: ctx.chat.id,
     messageId,
-    language: ctx.user.language,
-    timezone: ctx.user.timezone,
+    language: ctx.profile.language,
+    timezone: ctx.profile.timezone,
     keyboard,
   };
   await registerLiveCard(ctx.deps.redis, ctx.deps.keyPrefix ?? '', m.id, card);

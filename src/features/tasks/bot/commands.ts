@@ -94,7 +94,7 @@ async function reminderAction(
     await answerCallback(ctx, ctx.t('task-reminder-done-toast'));
     return showReminder(ctx, updated, ctx.t('task-reminder-done-note'), 'done');
   }
-  const until = snoozeUntil(action, ctx.user.timezone);
+  const until = snoozeUntil(action, ctx.profile.timezone);
   const updated = await snoozeTask(ctx.em, ctx.deps.taskEffects, ctx.user, id, until);
   const when = shortDue(ctx, until);
   await answerCallback(ctx, ctx.t('task-reminder-snoozed-toast', { until: when }));
@@ -104,7 +104,7 @@ async function reminderAction(
 /** The reminder message again, with a line saying what was done and the buttons that still apply. */
 async function showReminder(ctx: BotContext, task: Task, note: string, state: 'open' | 'done'): Promise<void> {
   if (!ctx.callbackQuery?.message) return;
-  const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.user.timezone)}\n\n${note}`;
+  const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.profile.timezone)}\n\n${note}`;
   try {
     await ctx.editMessageText(text, { reply_markup: reminderKeyboard(ctx.t, task.id, state) });
   } catch (err) {

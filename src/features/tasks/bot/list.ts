@@ -112,8 +112,8 @@ export const view = (ctx: BotContext): TasksView => state(ctx).view;
 function tasksVersion(ctx: BotContext): Promise<string> {
   const s = state(ctx);
   s.version ??= ctx.deps.redis
-    .get(tasksVersionKey(ctx.deps.keyPrefix ?? '', ctx.user.id))
-    .then((counter) => `${ctx.user.id}:${counter ?? '0'}`);
+    .get(tasksVersionKey(ctx.deps.keyPrefix ?? '', ctx.profile.id))
+    .then((counter) => `${ctx.profile.id}:${counter ?? '0'}`);
   return s.version;
 }
 
@@ -132,7 +132,7 @@ export function tasksSnapshot(ctx: BotContext): Promise<TasksSnapshot> {
     const previous = session.tasks;
     if (previous && current(previous, version)) return previous;
     const loadedAt = Date.now();
-    const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SNAPSHOT_MAX));
+    const items = clipped(await taskSummaries(ctx.em, ctx.profile.id, SNAPSHOT_MAX));
     session.tasks = {
       version,
       loadedAt,
@@ -160,7 +160,7 @@ export function tasksSearch(ctx: BotContext): Promise<TasksSearch | undefined> {
     const version = await tasksVersion(ctx);
     if (current(search, version)) return search;
     search.loadedAt = Date.now();
-    search.items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, search.query));
+    search.items = clipped(await taskSummaries(ctx.em, ctx.profile.id, SEARCH_MAX, search.query));
     search.version = version;
     return search;
   })();
@@ -172,7 +172,7 @@ export async function startSearch(ctx: BotContext, query: string): Promise<Tasks
   const snapshot = await tasksSnapshot(ctx);
   const q = clip(query.replace(/\s+/g, ' ').trim(), SEARCH_QUERY_MAX);
   const loadedAt = Date.now();
-  const items = clipped(await taskSummaries(ctx.em, ctx.user.id, SEARCH_MAX, q));
+  const items = clipped(await taskSummaries(ctx.em, ctx.profile.id, SEARCH_MAX, q));
   snapshot.search = { query: q, version: await tasksVersion(ctx), loadedAt, page: 1, items };
   state(ctx).search = Promise.resolve(snapshot.search);
   return snapshot.search;
@@ -374,8 +374,8 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
  * A due date in a few characters, in the user's zone: "today 18:00", "tomorrow 09:00",
  * "yesterday 18:00", else the day ("Dec 11" / "11 дек."; with the year when not this year's).
  */
-export function shortDue(ctx: Pick<BotContext, 't' | 'user'>, dueAt: Date, now = new Date()): string {
-  const zone = ctx.user.timezone;
+export function shortDue(ctx: Pick<BotContext, 't' | 'profile'>, dueAt: Date, now = new Date()): string {
+  const zone = ctx.profile.timezone;
   const day = localParts(dueAt, zone);
   const today = localParts(now, zone);
   const same = (a: { year: number; month: number; day: number }, b: typeof a) =>
@@ -384,7 +384,7 @@ export function shortDue(ctx: Pick<BotContext, 't' | 'user'>, dueAt: Date, now =
   if (same(day, today)) return ctx.t('tasks-due-today', { time });
   if (same(day, addDays(today, 1))) return ctx.t('tasks-due-tomorrow', { time });
   if (same(day, addDays(today, -1))) return ctx.t('tasks-due-yesterday', { time });
-  const locale = ctx.user.language;
+  const locale = ctx.profile.language;
   const withYear = day.year !== today.year;
   const key = `${locale}:${withYear}`;
   let format = dayFormats.get(key);
@@ -401,7 +401,7 @@ export function shortDue(ctx: Pick<BotContext, 't' | 'user'>, dueAt: Date, now =
 }
 
 /** "⏳ Title", or with a due date "⏳ Title · 📅 tomorrow 09:00", overdue "⏳ Title · ❗ yesterday 18:00". */
-export function taskButtonLabel(ctx: Pick<BotContext, 't' | 'user'>, t: TaskSummary, now = Date.now()): string {
+export function taskButtonLabel(ctx: Pick<BotContext, 't' | 'profile'>, t: TaskSummary, now = Date.now()): string {
   // 📥 assigned to me by someone, 👤 mine, handed to someone.
   const head = `${STATUS_EMOJI[t.status]}${t.theirs ? ' 📥' : t.handedOut ? ' 👤' : ''}`;
   if (t.dueAt === null || t.status === 'done') return `${head} ${t.title}`;
@@ -419,12 +419,12 @@ export interface CardContent {
 }
 
 export function cardContent(ctx: BotContext, task: Task, notice?: string): CardContent {
-  const zone = ctx.user.timezone;
+  const zone = ctx.profile.timezone;
   const title = ctx.t('task-card-title', { title: task.title });
   const overdue = ` ${ctx.t('task-card-overdue')}`;
   const isOverdue = task.dueAt != null && task.status !== 'done' && task.dueAt.getTime() <= Date.now();
   const due = task.dueAt
-    ? ctx.t('task-card-due', { due: formatDue(task.dueAt, zone, ctx.t, ctx.user.language), timezone: zone })
+    ? ctx.t('task-card-due', { due: formatDue(task.dueAt, zone, ctx.t, ctx.profile.language), timezone: zone })
     : ctx.t('task-card-due-none');
   const tail = [
     '',
@@ -511,7 +511,7 @@ export const authorName = (c: CommentView) =>
 const PREVIEW_BUDGETS = [COMMENT_PREVIEW_MAX, 400, 200, 80];
 
 export function commentsText(ctx: BotContext, v: CommentsView, notice?: string): string {
-  const zone = ctx.user.timezone;
+  const zone = ctx.profile.timezone;
   const head = [...(notice ? [notice, ''] : []), ctx.t('comments-title', { title: clip(v.title, 64) })];
   if (v.page.pages > 1) head.push(ctx.t('comments-page', { page: v.page.page, pages: v.page.pages }));
   if (v.page.total === 0) head.push('', ctx.t('comments-empty'));

@@ -247,7 +247,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
     const v = await commentsView(ctx, taskId);
     if (!v) return;
     for (const comment of v.page.items) {
-      if (comment.author.id !== ctx.user.id) continue;
+      if (comment.author.id !== ctx.profile.id) continue;
       const n = v.numbers.get(comment.id) ?? 0;
       range
         .text({ text: ctx.t('comments-edit', { n }), payload: `${taskId}.e${comment.id}` }, goComments)
@@ -559,7 +559,7 @@ async function commentsAction(ctx: BotContext, screens: TaskScreens): Promise<vo
   const all = await taskComments(ctx, taskId);
   if (!all) return taskNotFound(ctx, screens);
   // Only the author edits or deletes a comment (the domain checks it again when saving).
-  const comment = all.find((c) => c.id === arg && c.author.id === ctx.user.id);
+  const comment = all.find((c) => c.id === arg && c.author.id === ctx.profile.id);
   if (!comment) return showComments(ctx, screens, taskId, { toast: 'comment-not-found' });
   if (kind === 'e') {
     await answerCallback(ctx);

@@ -30,7 +30,7 @@ export function settingsFeature(screens: { settings: Screen; main: Screen; timez
       throw err;
     }
     (await ctx.session).awaitingContact = false;
-    const { phone, operatorCode } = ctx.user;
+    const { phone, operatorCode } = ctx.profile;
     await ctx.reply(
       operatorCode
         ? ctx.t('settings-phone-saved-code', { phone: phone ?? '', code: operatorCode })

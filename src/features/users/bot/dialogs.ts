@@ -72,7 +72,7 @@ export function displayNameConversation(translator: Translator, screens: { setti
       if (input.trim() === '/reset') {
         await dialog.finish(async (outer, how) => {
           await updateProfile(outer.em, outer.user, { displayName: null });
-          const notice = (c: BotContext) => c.t('settings-name-reset', { name: visibleName(c.user) });
+          const notice = (c: BotContext) => c.t('settings-name-reset', { name: visibleName(c.profile) });
           await showScreen(outer, withNotice(screens.settings, notice), how);
         });
         return;

@@ -1,5 +1,5 @@
 import type { User } from '../user.entity.js';
-import type { UserCache } from '../user-cache.js';
+import type { UserCache, UserRow } from '../user-cache.js';
 
 declare module '../../../platform/bot/context.js' {
   interface SessionData {
@@ -13,8 +13,13 @@ declare module '../../../platform/bot/context.js' {
     userCache?: UserCache;
   }
   interface AppFlavor {
-    /** The sender; set by the user loader (load-user.ts) for every update that has one. */
+    /**
+     * The sender as a managed entity, for changes (and for relations: a task's owner); set by the
+     * user loader (load-user.ts) for every update that has one, made on first use.
+     */
     user: User;
+    /** The sender for reading (texts, labels, checks): the cached row, or `user` once it is made. */
+    profile: UserRow;
     /** True when this update created the user. */
     userCreated: boolean;
   }

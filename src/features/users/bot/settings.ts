@@ -10,7 +10,7 @@ import { visibleName } from '../users.js';
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
 
 export function settingsText(ctx: BotContext): string {
-  const u = ctx.user;
+  const u = ctx.profile;
   const phone = u.phone
     ? u.operatorCode
       ? ctx.t('settings-phone-value', { phone: u.phone, code: u.operatorCode })
@@ -31,7 +31,7 @@ export function settingsText(ctx: BotContext): string {
 
 /** The HTTP account linked to this Telegram user, if there is an active one. */
 export function linkedUsername(ctx: BotContext): string | null {
-  return ctx.user.accountState === 'active' ? (ctx.user.username ?? null) : null;
+  return ctx.profile.accountState === 'active' ? (ctx.profile.username ?? null) : null;
 }
 
 /** Changes the language and re-binds `ctx.t`, so the rest of this update already speaks it. */
@@ -43,17 +43,17 @@ export async function changeLanguage(ctx: BotContext, language: Language): Promi
 }
 
 export async function toggleNotifications(ctx: BotContext): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { notifications: !ctx.user.notifications });
+  await updateProfile(ctx.em, ctx.user, { notifications: !ctx.profile.notifications });
   await answerCallback(
     ctx,
-    ctx.t('settings-notifications-changed', { state: ctx.t(ctx.user.notifications ? 'on' : 'off') }),
+    ctx.t('settings-notifications-changed', { state: ctx.t(ctx.profile.notifications ? 'on' : 'off') }),
   );
 }
 
 /** Settings → 📨 Mailings on/off (SPEC §2.1, §2.5): reminders and PMs are not affected. */
 export async function toggleMailings(ctx: BotContext): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { mailings: !ctx.user.mailings });
-  await answerCallback(ctx, ctx.t(ctx.user.mailings ? 'mailings-setting-on-toast' : 'mailings-setting-off-toast'));
+  await updateProfile(ctx.em, ctx.user, { mailings: !ctx.profile.mailings });
+  await answerCallback(ctx, ctx.t(ctx.profile.mailings ? 'mailings-setting-on-toast' : 'mailings-setting-off-toast'));
 }
 
 /** Forgets the shared phone and its operator code (SPEC §2.1: it can be removed). */

@@ -97,7 +97,7 @@ export function readTimezone(input: string): string | null {
 }
 
 export function timezoneText(ctx: BotContext): string {
-  return ctx.t('settings-choose-timezone', { timezone: ctx.user.timezone, time: localTime(ctx.user.timezone) });
+  return ctx.t('settings-choose-timezone', { timezone: ctx.profile.timezone, time: localTime(ctx.profile.timezone) });
 }
 
 function startText(ctx: BotContext): string {
@@ -126,7 +126,7 @@ export const withNotice = (screen: Screen, notice: (ctx: BotContext) => string):
 export function afterTimezone(screens: { settings: Screen; main: Screen }, origin: TimezoneOrigin): Screen {
   return origin === 'start'
     ? withNotice(screens.main, (ctx) =>
-        ctx.t('timezone-start-set', { timezone: ctx.user.timezone, time: localTime(ctx.user.timezone) }),
+        ctx.t('timezone-start-set', { timezone: ctx.profile.timezone, time: localTime(ctx.profile.timezone) }),
       )
     : screens.settings;
 }
@@ -176,7 +176,7 @@ export function buildTimezoneMenus(next: { settings: () => Screen; main: () => S
     [startMenu, 'start'],
   ] as const) {
     menu.dynamic((ctx, range) => {
-      timezonePresets(ctx.user.language as Language).forEach((preset, i) => {
+      timezonePresets(ctx.profile.language as Language).forEach((preset, i) => {
         range.text({ text: preset.label, payload: `z${preset.index}` }, async (c) => {
           const zone = ZONES[Number(matchOf(c).slice(1))]?.zone;
           if (!zone) {

@@ -112,8 +112,15 @@ export function parseHtml(source: string): ParsedText {
       continue;
     }
     if (c !== '<') {
-      text += c;
-      i++;
+      // A run of plain text up to the next tag or entity, copied at once.
+      let end = i + 1;
+      while (end < source.length) {
+        const code = source.charCodeAt(end);
+        if (code === 0x3c /* < */ || code === 0x26 /* & */) break;
+        end++;
+      }
+      text += source.slice(i, end);
+      i = end;
       continue;
     }
     const begin = i;
@@ -210,8 +217,21 @@ export function parseHtml(source: string): ParsedText {
 }
 
 const utf16Length = (s: string) => s.length;
-/** Telegram counts characters (code points), not UTF-16 units or bytes. */
-export const characters = (s: string) => [...s].length;
+/** Telegram counts characters (code points), not UTF-16 units or bytes; counted without copying the text. */
+export function characters(s: string): number {
+  let count = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const code = s.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
 
 /**
  * The text as Telegram would show it, per parse_mode or the entities given with it; refuses what

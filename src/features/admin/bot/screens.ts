@@ -1,8 +1,9 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Role } from '../../users/index.js';
 import { findUserById, removeTag, updateUserAsAdmin } from '../admin.js';
@@ -56,7 +57,7 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
   const screens = {} as AdminScreens;
 
   const goHome = (ctx: BotContext) => homeAction(ctx, screens, links);
-  const home = new ScreenMenu('adm', { autoAnswer: false, onMenuOutdated: goHome });
+  const home = new ScreenMenu('adm', { onMenuOutdated: goHome });
   home
     .text({ text: (ctx) => ctx.t('admin-stats-button'), payload: 'st' }, goHome)
     .text({ text: (ctx) => ctx.t('admin-users-button'), payload: 'us' }, goHome)
@@ -70,14 +71,14 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
     if (matchOf(ctx) === 'r') return showScreen(ctx, screens.adminStats);
     return showScreen(ctx, screens.adminHome);
   };
-  const stats = new ScreenMenu('ads', { autoAnswer: false, onMenuOutdated: goStats });
+  const stats = new ScreenMenu('ads', { onMenuOutdated: goStats });
   stats
     .text({ text: (ctx) => ctx.t('admin-refresh'), payload: 'r' }, goStats)
     .text({ text: (ctx) => ctx.t('back'), payload: 'b' }, goStats);
 
   // Results: `u<userId>` opens a card, `p<page>` pages, `s` searches again, `b` goes home.
   const goResults = (ctx: BotContext) => resultsAction(ctx, screens);
-  const results = new ScreenMenu('adr', { autoAnswer: false, onMenuOutdated: goResults });
+  const results = new ScreenMenu('adr', { onMenuOutdated: goResults });
   results.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const { page } = await searchResults(ctx);
@@ -89,7 +90,7 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens, false);
-  const card = new ScreenMenu('adc', { autoAnswer: false, onMenuOutdated: (ctx) => cardAction(ctx, screens, true) });
+  const card = new ScreenMenu('adc', { onMenuOutdated: (ctx) => cardAction(ctx, screens, true) });
   card.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const user = adminView(ctx).target ?? (await findUserById(ctx.em, splitPayload(matchOf(ctx)).id));

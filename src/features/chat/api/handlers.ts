@@ -24,17 +24,20 @@ export function createSendMessageHandler(services: Services): RouteHandler<typeo
     if (to !== undefined) {
       const pm = await sendPrivateMessage(requestEm(c), services, c.var.principal.user.id, { handle: to }, text);
       // Stored is what the client is told; delivery problems are ours to log, not a failed send.
-      await services.chat
-        .deliverPrivate(pm)
-        .catch((err: unknown) => requestLog(c).error({ err, messageId: pm.message.id }, 'pm delivery failed'));
+      await services.chat.deliverPrivate(pm).catch((err: unknown) => {
+        // Redis away: the outage is told once (outages.ts); the delivery sweep sends it later.
+        if (!services.outages.noticed(err, { messageId: pm.message.id }))
+          requestLog(c).error({ err, messageId: pm.message.id }, 'pm delivery failed');
+      });
       return c.json(toMessageDto(pm.message), 201);
     }
     const message = await createEcho(requestEm(c), services, c.var.principal.user, text);
     // Stored is what the client is told: the echo is owed in PostgreSQL, so if Redis cannot take
     // the job now the delivery sweep queues it. A 503 here would make the client send it again.
-    await chatJobs
-      .echo(message.id)
-      .catch((err: unknown) => requestLog(c).error({ err, messageId: message.id }, 'echo not queued; the sweep will'));
+    await chatJobs.echo(message.id).catch((err: unknown) => {
+      if (!services.outages.noticed(err, { messageId: message.id }))
+        requestLog(c).error({ err, messageId: message.id }, 'echo not queued; the sweep will');
+    });
     return c.json(toMessageDto(toMessageView(message)), 201);
   };
 }

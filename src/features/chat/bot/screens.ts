@@ -1,7 +1,8 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { clip, matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { User } from '../../users/index.js';
 import { conversationWith, INBOX_SIZE } from '../chat.js';
 import { senderName } from '../names.js';
@@ -45,7 +46,6 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
   const screens = {} as Screens;
   screens.main = main;
   const chat: ScreenMenu = new ScreenMenu('chat', {
-    autoAnswer: false,
     onMenuOutdated: refreshWhenOutdated(() => chat),
   });
   chat
@@ -75,7 +75,7 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
   // Outside the room: Join (`j`) and Back (`b`); in room mode only Leave (`l`): a way back that
   // left the user in the room would be a trap (issue 14). Served from the payload alone.
   const goRoom = (ctx: BotContext) => roomAction(ctx, screens);
-  const room = new ScreenMenu('room', { autoAnswer: false, onMenuOutdated: goRoom });
+  const room = new ScreenMenu('room', { onMenuOutdated: goRoom });
   room.dynamic((ctx, range) => {
     const view = chatView(ctx).room;
     if (view?.member) {
@@ -90,7 +90,7 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
 
   // Per entry: Reply (`r<senderId>`) and History (`h<senderId>`); then Back (`b`).
   const goInbox = (ctx: BotContext) => inboxAction(ctx, screens);
-  const inbox = new ScreenMenu('inbox', { autoAnswer: false, onMenuOutdated: goInbox });
+  const inbox = new ScreenMenu('inbox', { onMenuOutdated: goInbox });
   inbox.dynamic((ctx, range) => {
     const items = chatView(ctx).inbox;
     if (!items) return;
@@ -112,7 +112,7 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
 
   // The recent contacts (`<userId>`): their history; Back (`b`).
   const goContacts = (ctx: BotContext) => contactsAction(ctx, screens);
-  const contacts = new ScreenMenu('contacts', { autoAnswer: false, onMenuOutdated: goContacts });
+  const contacts = new ScreenMenu('contacts', { onMenuOutdated: goContacts });
   contacts.dynamic((ctx, range) => {
     for (const contact of chatView(ctx).contacts ?? []) {
       range.text({ text: `📜 ${clip(contact.name, 40)}`, payload: contact.id }, goContacts).row();
@@ -122,7 +122,7 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
 
   // `<otherId>.<page>` (0 = newest), `<otherId>.r` (reply), `<otherId>.b` (back to Chat).
   const goHistory = (ctx: BotContext) => historyAction(ctx, screens);
-  const history = new ScreenMenu('hist', { autoAnswer: false, onMenuOutdated: goHistory });
+  const history = new ScreenMenu('hist', { onMenuOutdated: goHistory });
   history.dynamic((ctx, range) => {
     const h = chatView(ctx).history;
     if (!h) return;

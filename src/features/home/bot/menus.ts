@@ -1,6 +1,7 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
+import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import { unlinkAccount } from '../../accounts/index.js';
 import { type AdminScreens, buildAdminMenus, denyUnlessAdmin, syncAdminCommands } from '../../admin/index.js';
 import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
@@ -40,12 +41,11 @@ export interface Menus {
  * A click on a button whose labels have changed since it was sent (e.g. the notifications
  * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
  */
-const menuOptions = (menu: () => ScreenMenu) => ({ autoAnswer: false, onMenuOutdated: refreshWhenOutdated(menu) });
+const menuOptions = (menu: () => ScreenMenu) => ({ onMenuOutdated: refreshWhenOutdated(menu) });
 
 /** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
 export function buildMenus(): Menus {
   const main: ScreenMenu = new ScreenMenu('main', {
-    autoAnswer: false,
     // A non-admin pressing an admin's 🛠 Admin button (which their menu lacks) is told "not allowed".
     onMenuOutdated: async (ctx: BotContext) => {
       if (ctx.match === 'adm' && (await denyUnlessAdmin(ctx))) return;

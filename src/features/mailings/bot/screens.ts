@@ -1,9 +1,10 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import type { DialogBack } from '../../../platform/bot/ui/ask.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, type ScreenHow, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
@@ -52,7 +53,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
 
   // List payloads are `<page>.<action>`, so a press on an old page still renders that page.
   const goList = (ctx: BotContext) => listAction(ctx, screens, home());
-  const list = new ScreenMenu('mll', { autoAnswer: false, onMenuOutdated: goList });
+  const list = new ScreenMenu('mll', { onMenuOutdated: goList });
   list.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const v = mailingsView(ctx);
@@ -76,7 +77,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
-  const card = new ScreenMenu('mlc', { autoAnswer: false, onMenuOutdated: goCard });
+  const card = new ScreenMenu('mlc', { onMenuOutdated: goCard });
   card.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const m = mailingsView(ctx).mailing ?? (await loadMailing(ctx, splitPayload(matchOf(ctx)).id));
@@ -100,7 +101,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   });
 
   const goCancel = (ctx: BotContext) => cancelAction(ctx, screens);
-  const cancel = new ScreenMenu('mlx', { autoAnswer: false, onMenuOutdated: goCancel });
+  const cancel = new ScreenMenu('mlx', { onMenuOutdated: goCancel });
   const answer = (a: 'y' | 'n') => (ctx: BotContext) =>
     `${mailingsView(ctx).mailing?.id ?? splitPayload(matchOf(ctx)).id}.${a}`;
   cancel
@@ -108,7 +109,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goCancel);
 
   const goDelete = (ctx: BotContext) => deleteAction(ctx, screens);
-  const remove = new ScreenMenu('mld', { autoAnswer: false, onMenuOutdated: goDelete });
+  const remove = new ScreenMenu('mld', { onMenuOutdated: goDelete });
   remove
     .text({ text: (ctx) => ctx.t('mailing-delete-yes'), payload: answer('y') }, goDelete)
     .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goDelete);
@@ -116,7 +117,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   // Failures payloads are `<mailingId>.<page>.<action>` (p: a page, b: back to the card), so a
   // press on an old page still knows which page it was on.
   const goFailures = (ctx: BotContext) => failuresAction(ctx, screens);
-  const failures = new ScreenMenu('mlf', { autoAnswer: false, onMenuOutdated: goFailures });
+  const failures = new ScreenMenu('mlf', { onMenuOutdated: goFailures });
   failures.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const { id, action } = splitPayload(matchOf(ctx));
@@ -126,7 +127,7 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     range.text({ text: ctx.t('mailing-failures-back'), payload: `${mailingId}.${page.page}.b` }, goFailures);
   });
   const goRecall = (ctx: BotContext) => recallAction(ctx, screens);
-  const recall = new ScreenMenu('mlv', { autoAnswer: false, onMenuOutdated: goRecall });
+  const recall = new ScreenMenu('mlv', { onMenuOutdated: goRecall });
   recall
     .text({ text: (ctx) => ctx.t('mailing-recall-yes'), payload: answer('y') }, goRecall)
     .text({ text: (ctx) => ctx.t('mailing-cancel-no'), payload: answer('n') }, goRecall);

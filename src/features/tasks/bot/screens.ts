@@ -1,8 +1,9 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
 import { recentContacts } from '../../chat/index.js';
@@ -130,7 +131,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   screens.main = main;
 
   const goList = (ctx: BotContext) => listAction(ctx, screens);
-  const list = new ScreenMenu('tl', { autoAnswer: false, onMenuOutdated: goList });
+  const list = new ScreenMenu('tl', { onMenuOutdated: goList });
   list.dynamic(async (ctx, range) => {
     const { snapshot, search, page } = await listView(ctx);
     const now = Date.now();
@@ -165,7 +166,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
-  const card = new ScreenMenu('tc', { autoAnswer: false, onMenuOutdated: goCard });
+  const card = new ScreenMenu('tc', { onMenuOutdated: goCard });
   card.dynamic(async (ctx, range) => {
     // Rendered from the task the handler loaded, or, when a button is pressed, from the task
     // its payload names (one query, which the dispatcher then reuses).
@@ -231,7 +232,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
 
   // Delete confirmation: `<taskId>.y` / `<taskId>.n`.
   const goDelete = (ctx: BotContext) => deleteAction(ctx, screens);
-  const taskDelete = new ScreenMenu('td', { autoAnswer: false, onMenuOutdated: goDelete });
+  const taskDelete = new ScreenMenu('td', { onMenuOutdated: goDelete });
   const deletePayload = (answer: 'y' | 'n') => (ctx: BotContext) =>
     `${view(ctx).task?.id ?? splitPayload(matchOf(ctx)).id}.${answer}`;
   taskDelete
@@ -241,7 +242,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   // Comments: oldest first, opening on the newest page; ✏️/🗑 only on the user's own comments.
   // `<taskId>.p<page>`, `.e<commentId>` (edit), `.d<commentId>` (delete), `.a` (add), `.b` (back).
   const goComments = (ctx: BotContext) => commentsAction(ctx, screens);
-  const comments = new ScreenMenu('cm', { autoAnswer: false, onMenuOutdated: goComments });
+  const comments = new ScreenMenu('cm', { onMenuOutdated: goComments });
   comments.dynamic(async (ctx, range) => {
     const taskId = view(ctx).commentsTaskId ?? splitPayload(matchOf(ctx)).id;
     const v = await commentsView(ctx, taskId);
@@ -263,7 +264,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
 
   // Comment delete confirmation: `<taskId>.y<commentId>` / `<taskId>.n<commentId>`.
   const goCommentDelete = (ctx: BotContext) => commentDeleteAction(ctx, screens);
-  const commentDelete = new ScreenMenu('cd', { autoAnswer: false, onMenuOutdated: goCommentDelete });
+  const commentDelete = new ScreenMenu('cd', { onMenuOutdated: goCommentDelete });
   const commentPayload = (answer: 'y' | 'n') => (ctx: BotContext) => {
     const comment = view(ctx).comment;
     return comment ? `${comment.taskId}.${answer}${comment.id}` : matchOf(ctx);
@@ -275,7 +276,7 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
   // The assign picker: `<taskId>.<expected>_<what>`, what = u<userId> (pick), k (type a username),
   // x (take it back), b (back to the card); expected = the assignee it was shown for.
   const goAssign = (ctx: BotContext) => assignAction(ctx, screens);
-  const assign = new ScreenMenu('ta', { autoAnswer: false, onMenuOutdated: goAssign });
+  const assign = new ScreenMenu('ta', { onMenuOutdated: goAssign });
   assign.dynamic(async (ctx, range) => {
     const task = view(ctx).task ?? (await ownTask(ctx, splitPayload(matchOf(ctx)).id));
     if (!task) return;

@@ -1,8 +1,9 @@
 import { Keyboard } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { matchOf } from '../../../platform/bot/ui/payload.js';
-import { refreshWhenOutdated, type Screen, ScreenMenu, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
@@ -155,7 +156,7 @@ export const TIMEZONE_CONVERSATION = 'timezone';
  * preset index is answered and changes nothing.
  */
 export function buildTimezoneMenus(next: { settings: () => Screen; main: () => Screen }) {
-  const options = (menu: () => ScreenMenu) => ({ autoAnswer: false, onMenuOutdated: refreshWhenOutdated(menu) });
+  const options = (menu: () => ScreenMenu) => ({ onMenuOutdated: refreshWhenOutdated(menu) });
   const settingsMenu: ScreenMenu = new ScreenMenu(
     'tz',
     options(() => settingsMenu),

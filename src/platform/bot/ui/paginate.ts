@@ -1,5 +1,5 @@
-import type { MenuRange } from '@grammyjs/menu';
 import type { BotContext } from '../context.js';
+import type { MenuRange } from './menu.js';
 
 /** One page of a list (aiogram-dialog's ScrollingGroup, without the widget). Pages count from 1. */
 export interface Page<T> {
@@ -24,7 +24,7 @@ type Handler = (ctx: BotContext & { match?: unknown }) => Promise<void>;
  * still goes where its label said; the middle button reloads the current page.
  */
 export function addPager(
-  range: MenuRange<BotContext>,
+  range: MenuRange,
   page: Pick<Page<unknown>, 'page' | 'pages'>,
   payload: (target: number) => string,
   go: Handler,

@@ -1,20 +1,7 @@
-import { Menu } from '@grammyjs/menu';
-import type { InlineKeyboardButton } from 'grammy/types';
 import { isMessageGone, isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext } from '../context.js';
 import { answerCallback } from './answer.js';
-
-/**
- * A menu that can render its keyboard for any context. We render ourselves instead of
- * relying on the menu plugin's reply_markup transformer, because that transformer only
- * exists on contexts that passed the menu middleware, and conversations (which run before
- * it) must show menus too. Clicks are still dispatched by the plugin from the root menu.
- */
-export class ScreenMenu extends Menu<BotContext> {
-  keyboard(ctx: BotContext): Promise<InlineKeyboardButton[][]> {
-    return this.render(ctx);
-  }
-}
+import type { ScreenMenu } from './menu.js';
 
 /**
  * What a menu does when a pressed button no longer matches it (an old message, a double tap, a

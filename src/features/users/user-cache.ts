@@ -2,6 +2,7 @@ import type { EventArgs, EventSubscriber, FlushEventArgs, TransactionEventArgs }
 import type { Em } from '../../platform/db/orm.js';
 import type { Redis } from '../../platform/redis.js';
 import { User } from './user.entity.js';
+import { readUserBy } from './user-rows.js';
 
 /** How long a cached user lives without being invalidated; a bound on any staleness we missed. */
 const TTL_SECONDS = 300;
@@ -87,7 +88,7 @@ export class UserCache {
 
   /** `generation` must have been read before the SELECT: a write after it makes the put a no-op. */
   async read(em: Em, telegramId: number, generation: string): Promise<User | null> {
-    const user = await em.findOne(User, { telegramId });
+    const user = await readUserBy(em, 'telegram_id', telegramId);
     if (user) await this.put(user, generation);
     return user;
   }

@@ -27,14 +27,45 @@ const clip = (text: string, max: number) => (text.length <= max ? text : [...tex
 
 /**
  * The sender of an update. `profile` is for reading: the cached row as plain data, or the managed
- * entity once there is one. `user()` is the managed entity of the update's EntityManager, made from
- * the cached row on first call (no query): most updates only read the sender, and making the entity
+ * entity once there is one. `user` is the managed entity of the update's EntityManager, made from
+ * the cached row on first use (no query): most updates only read the sender, and making the entity
  * is most of what a cached read costs.
  */
-export interface LoadedUser {
-  profile: UserRow;
-  user: () => User;
-  created: boolean;
+export class LoadedUser {
+  private made: User | undefined;
+
+  private constructor(
+    private readonly row: UserRow,
+    readonly created: boolean,
+    private readonly make?: { em: () => Em; cache: UserCache },
+  ) {}
+
+  static cached(row: UserRow, em: () => Em, cache: UserCache): LoadedUser {
+    return new LoadedUser(row, false, { em, cache });
+  }
+
+  static managed(user: User, created: boolean): LoadedUser {
+    const loaded = new LoadedUser(user, created);
+    loaded.made = user;
+    return loaded;
+  }
+
+  get profile(): UserRow {
+    return this.made ?? this.row;
+  }
+
+  get user(): User {
+    if (!this.made) {
+      const { em, cache } = this.make as NonNullable<LoadedUser['make']>;
+      this.made = cache.entity(em(), this.row);
+    }
+    return this.made;
+  }
+
+  /** Another user becomes the sender (an HTTP account linked to this Telegram user). */
+  set user(value: User) {
+    this.made = value;
+  }
 }
 
 /**
@@ -56,10 +87,7 @@ export async function loadTelegramUser(
     const cached = await cache.peek(from.id);
     if (cached.row) {
       const row = cached.row;
-      if (!profileChanges(row, from, isConfiguredAdmin, now)) {
-        let made: User | undefined;
-        return { profile: row, user: () => (made ??= cache.entity(em(), row)), created: false };
-      }
+      if (!profileChanges(row, from, isConfiguredAdmin, now)) return LoadedUser.cached(row, em, cache);
       entity = cache.entity(em(), row);
     } else {
       entity = await cache.read(em(), from.id, cached.generation);
@@ -78,7 +106,7 @@ export async function loadTelegramUser(
       lastSeenAt: now,
     });
     await em().flush();
-    return { profile: user, user: () => user, created: true };
+    return LoadedUser.managed(user, true);
   }
   const changes = profileChanges(entity, from, isConfiguredAdmin, now);
   // Most updates change nothing; a flush would still compute a change set for the row.
@@ -86,8 +114,7 @@ export async function loadTelegramUser(
     Object.assign(entity, changes);
     await em().flush();
   }
-  const user = entity;
-  return { profile: user, user: () => user, created: false };
+  return LoadedUser.managed(entity, false);
 }
 
 /** What to write so the row is in step with Telegram's profile (and the configured admins); null when nothing. */

@@ -10,7 +10,7 @@ import { Bot, type BotConfig, lazySession, type Middleware } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { Outages, unavailableDependency } from '../outages.js';
 import { htmlParseMode, interactiveRetry } from '../telegram/api-defaults.js';
-import { attachContext } from './attach-context.js';
+import { contextClass, countUpdates } from './app-context.js';
 import { type BotContext, type BotDeps, type ConvContext, SESSION_VERSION, type SessionData } from './context.js';
 import { prefetchedConversationStorage } from './conversation-storage.js';
 import { dedupeUpdates } from './dedupe.js';
@@ -58,6 +58,8 @@ export interface BotParts {
 export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotParts): GramdeskBot {
   const keyPrefix = deps.keyPrefix ?? '';
   const bot = new Bot<BotContext>(deps.config.botToken, {
+    // 2. Context: dependencies, a logger with the update id, and 3. the ORM context (a forked EM).
+    ContextConstructor: contextClass(deps),
     botInfo: options.botInfo,
     client: { apiRoot: deps.config.telegramApiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });
@@ -95,8 +97,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
       deps.log.warn({ err: replyError, update_id: ctx.update.update_id }, 'could not send the apology');
     }
   });
-  // 2. Context: dependencies, a logger with the update id, and 3. the ORM context (a forked EM).
-  app.use(attachContext(deps));
+  app.use(countUpdates(deps));
   // 4. One update at a time per chat (polling runs updates concurrently across chats).
   if (options.mode === 'polling') app.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString()));
   // 5. Webhook: Telegram may deliver an update twice; handle it once.

@@ -6,13 +6,13 @@ import {
   scopeGranted,
   serviceTokenVerifierFor,
 } from '../../../platform/auth/service-tokens.js';
-import { type Em, executeStatement } from '../../../platform/db/orm.js';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { ApiError } from '../../../platform/http/errors.js';
 import { requestEm } from '../../../platform/http/request-scope.js';
 import { isAdminScope, REQUIRED_SCOPE } from '../../../platform/http/scopes.js';
 import type { Services } from '../../../platform/services.js';
-import { User } from '../user.entity.js';
+import type { User } from '../user.entity.js';
+import { readUserBy } from '../user-rows.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -77,38 +77,14 @@ export function authenticate(
       if (!service) throw refused();
       principal = { kind: 'service', service: service.service, scopes: service.scopes, userId: service.userId };
     }
-    const user = await loadUser(requestEm(c), principal.userId);
+    // Read on every request (a ban or a deletion applies to the very next one).
+    const user = await readUserBy(requestEm(c), 'id', principal.userId);
     if (!user) throw refused();
     if (principal.kind === 'user' && user.accountState !== 'active') throw refused();
     if (user.status === 'banned') throw new ApiError(403, 'user_banned', 'This account is blocked');
     c.set('principal', { ...principal, user });
     await next();
   };
-}
-
-/**
- * The caller's row, read on every request (a ban or a deletion applies to the very next one):
- * a plain prepared statement mapped onto the entity, which skips the ORM's query building — most
- * of an em.findOne's cost for a request this small (issue 17).
- */
-async function loadUser(em: Em, id: string): Promise<User | null> {
-  const [row] = await executeStatement(em, userByIdSql(em), [id]);
-  return row ? em.map(User, row) : null;
-}
-
-let userById: string | undefined;
-/**
- * The entity's columns by name rather than `*`: a prepared `select *` fails ("cached plan must not
- * change result type") in a process still running when a deployment's migration adds a column.
- */
-function userByIdSql(em: Em): string {
-  userById ??= `select ${em
-    .getMetadata()
-    .get(User)
-    .props.filter((prop) => prop.persist !== false && prop.fieldNames?.length)
-    .flatMap((prop) => prop.fieldNames.map((column) => `"${column}"`))
-    .join(', ')} from users where id = ?`;
-  return userById;
 }
 
 /**

@@ -159,7 +159,7 @@ export class ScreenMenu extends MenuRange {
     const rows = await this.layout(ctx);
     const button = rows[press.row]?.[press.col];
     const current = button?.action && shapeHash(rows, button.text) === press.hash;
-    await chain(current ? (button.action?.handlers ?? []) : [this.options.onMenuOutdated], ctx, next);
+    await chain(current ? (button.action?.handlers ?? []) : [this.options.onMenuOutdated], 0, ctx, next);
   }
 
   private async layout(ctx: BotContext): Promise<Placed[][]> {
@@ -192,22 +192,19 @@ function parsePress(data: string): Press | null {
 
 /** FNV-1a over the keyboard's shape and a label, in base 36: a label or layout change shows. */
 function shapeHash(rows: readonly Placed[][], label: string): string {
-  let hash = 0x811c9dc5;
-  const mix = (n: number) => {
-    hash = Math.imul(hash ^ n, 0x01000193) >>> 0;
-  };
-  mix(rows.length);
-  for (const row of rows) mix(row.length);
-  for (let i = 0; i < label.length; i++) mix(label.charCodeAt(i));
+  let hash = fnv(0x811c9dc5, rows.length);
+  for (const row of rows) hash = fnv(hash, row.length);
+  for (let i = 0; i < label.length; i++) hash = fnv(hash, label.charCodeAt(i));
   return hash.toString(36);
 }
 
-/** Runs handlers as a middleware chain: each one's `next` is the following one, the last's is `next`. */
-function chain(handlers: readonly MenuHandler[], ctx: BotContext, next: NextFunction): Promise<void> {
-  const step = async (i: number): Promise<void> => {
-    const handler = handlers[i];
-    if (!handler) return next();
-    await handler(ctx, () => step(i + 1));
-  };
-  return step(0);
+function fnv(hash: number, n: number): number {
+  return Math.imul(hash ^ n, 0x01000193) >>> 0;
+}
+
+/** Runs handlers from the i-th as a middleware chain: each one's `next` is the following one, the last's is `next`. */
+async function chain(handlers: readonly MenuHandler[], i: number, ctx: BotContext, next: NextFunction): Promise<void> {
+  const handler = handlers[i];
+  if (!handler) return next();
+  await handler(ctx, () => chain(handlers, i + 1, ctx, next));
 }

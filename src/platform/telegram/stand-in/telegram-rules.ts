@@ -233,6 +233,9 @@ export function characters(s: string): number {
   return count;
 }
 
+/** More than `max` characters: a text of at most `max` UTF-16 units cannot be, so most are not counted. */
+const longerThan = (s: string, max: number) => s.length > max && characters(s) > max;
+
 /**
  * The text as Telegram would show it, per parse_mode or the entities given with it; refuses what
  * Telegram refuses. With a parse_mode (and a text) the entities are ignored, as the Bot API does.
@@ -336,7 +339,7 @@ export function checkText(raw: unknown, parseMode: unknown, entities?: unknown):
   if (typeof raw !== 'string' && typeof raw !== 'number') throw badRequest('message text is empty');
   const parsed = parseText(String(raw), parseMode, entities);
   if (!parsed.text.trim()) throw badRequest('message text is empty');
-  if (characters(parsed.text) > LIMITS.text) throw badRequest('message is too long');
+  if (longerThan(parsed.text, LIMITS.text)) throw badRequest('message is too long');
   return parsed;
 }
 
@@ -344,7 +347,7 @@ export function checkText(raw: unknown, parseMode: unknown, entities?: unknown):
 export function checkCaption(raw: unknown, parseMode: unknown, entities?: unknown): ParsedText {
   if (raw === undefined || raw === null) return { text: '', entities: [] };
   const parsed = parseText(String(raw), parseMode, entities);
-  if (characters(parsed.text) > LIMITS.caption) throw badRequest('message caption is too long');
+  if (longerThan(parsed.text, LIMITS.caption)) throw badRequest('message caption is too long');
   return parsed;
 }
 
@@ -436,12 +439,12 @@ export function checkCommands(commands: unknown): void {
     const command = String(c?.command ?? '');
     if (!/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
     const description = String(c?.description ?? '').trim();
-    if (!description || characters(description) > LIMITS.commandDescription)
+    if (!description || longerThan(description, LIMITS.commandDescription))
       throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
   }
 }
 
 /** answerCallbackQuery's toast: at most 200 characters. */
 export function checkCallbackAnswer(text: unknown): void {
-  if (text !== undefined && characters(String(text)) > LIMITS.callbackAnswer) throw badRequest('MESSAGE_TOO_LONG');
+  if (text !== undefined && longerThan(String(text), LIMITS.callbackAnswer)) throw badRequest('MESSAGE_TOO_LONG');
 }

@@ -70,6 +70,41 @@ describe('the cached user behind a Telegram update', () => {
     expect(cached?.botBlocked).toBe(true);
   });
 
+  it('a setting toggled in the bot is one UPDATE, without a transaction; the screen, the API and the next update see it', async () => {
+    const telegramId = nextTelegramId++;
+    const { token } = await createAccount(env.services, { telegramId, username: 'cache_toggle' });
+    const client = env.bot.client({ id: telegramId, first_name: 'Toggle', language_code: 'en' });
+    await client.sendCommand('settings');
+    // The first update brought the row in step with Telegram's profile (a write); the next one cached it.
+    await client.click('◀️ Back');
+    await client.click('⚙️ Settings');
+    const before = await env.em().findOneOrFail(User, { telegramId });
+    let transactions = 0;
+    let counting = false;
+    env.db.orm.em.getEventManager().registerSubscriber({
+      afterTransactionStart: () => {
+        if (counting) transactions++;
+      },
+    });
+    counting = true;
+    const sql = await queriesDuring(() => client.click('🔔 Reminders & messages: on'));
+    counting = false;
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/^update users set "notifications" = .*, "updated_at" = .* where id = /);
+    expect(transactions).toBe(0);
+    // The same update shows the new state (the label flipped in place) ...
+    expect(client.buttons()).toContain('🔔 Reminders & messages: off');
+    // ... the row holds it, with updated_at moved on, and the API reads it.
+    const after = await env.em().findOneOrFail(User, { telegramId });
+    expect(after.notifications).toBe(false);
+    expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    expect((await apiRequest(env.app, 'GET', '/users/me', { token })).body.notifications).toBe(false);
+    // The cached row was invalidated: the next update reads the row once, the one after none.
+    expect(await queriesDuring(() => client.click('◀️ Back'))).toHaveLength(1);
+    expect(await queriesDuring(() => client.click('⚙️ Settings'))).toEqual([]);
+    expect(client.buttons()).toContain('🔔 Reminders & messages: off');
+  });
+
   it('a reader that raced an invalidation does not put the old row back', async () => {
     const telegramId = nextTelegramId++;
     const em = env.em();

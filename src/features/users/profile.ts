@@ -148,7 +148,7 @@ export function validationFailed(problems: FieldProblem[]): DomainError {
   return new DomainError('validation_failed', 'The request is invalid', problems);
 }
 
-type Changes = Partial<
+export type ProfileChanges = Partial<
   Pick<
     User,
     | 'firstName'
@@ -173,8 +173,19 @@ type Changes = Partial<
  * to the other from its next update or request on.
  */
 export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Promise<UserDto> {
+  Object.assign(user, checkedProfileChanges(patch));
+  await em.flush();
+  return toUserDto(user);
+}
+
+/**
+ * What `patch` changes in the row, after every field was checked (updateProfile's rules; the bot
+ * writes its sender's settings with them too, see LoadedUser.change). Throws validation_failed
+ * naming every bad field.
+ */
+export function checkedProfileChanges(patch: ProfilePatch): ProfileChanges {
   const problems: FieldProblem[] = [];
-  const changes: Changes = {};
+  const changes: ProfileChanges = {};
 
   const text = (field: TextField, input: string | null | undefined) => {
     if (input === undefined) return;
@@ -219,10 +230,7 @@ export async function updateProfile(em: Em, user: User, patch: ProfilePatch): Pr
   if (patch.notifications !== undefined) changes.notifications = patch.notifications;
   if (patch.mailings !== undefined) changes.mailings = patch.mailings;
   if (problems.length) throw validationFailed(problems);
-
-  Object.assign(user, changes);
-  await em.flush();
-  return toUserDto(user);
+  return changes;
 }
 
 /** Mailings on or off (🔕 Unsubscribe under a mailing, its Undo, Settings): later audiences follow it. */

@@ -36,3 +36,30 @@ export async function readUserBy(em: Em, key: KeyColumn, value: string | number)
   const [row] = await executeStatement(em, selectBy(em, key), [value]);
   return row ? em.map(User, row) : null;
 }
+
+const updates = new Map<string, { sql: string; fields: string[] }>();
+
+/**
+ * Writes `changes` to one user row as a single UPDATE (a prepared statement; no transaction, no
+ * entity), with `updatedAt` as the ORM's onUpdate hook would set it. The caller invalidates the
+ * user cache: no ORM event fires for this write.
+ */
+export async function updateUserRow(em: Em, id: string, changes: Partial<User>, now: Date): Promise<void> {
+  const fields = Object.keys(changes)
+    .filter((field) => field !== 'updatedAt')
+    .sort();
+  const key = fields.join(',');
+  let statement = updates.get(key);
+  if (!statement) {
+    const meta = em.getMetadata().get(User);
+    const column = (field: string) => {
+      const name = meta.properties[field as keyof typeof meta.properties]?.fieldNames?.[0];
+      if (!name) throw new Error(`users has no column for ${field}`);
+      return `"${name}" = ?`;
+    };
+    statement = { sql: `update users set ${[...fields, 'updatedAt'].map(column).join(', ')} where id = ?`, fields };
+    updates.set(key, statement);
+  }
+  const values = statement.fields.map((field) => (changes as Record<string, unknown>)[field] ?? null);
+  await executeStatement(em, statement.sql, [...values, now, id]);
+}

@@ -4,7 +4,7 @@ import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { localTime, zoneAt } from '../../../platform/time/timezone.js';
-import { updateProfile } from '../profile.js';
+import { updateSenderProfile } from './sender.js';
 
 const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
 
@@ -21,7 +21,7 @@ export function settingsFeature(screens: { settings: Screen; main: Screen; timez
       return;
     }
     try {
-      await updateProfile(ctx.em, ctx.user, { phone: contact.phone_number });
+      await updateSenderProfile(ctx, { phone: contact.phone_number });
     } catch (err) {
       if (err instanceof DomainError) {
         await ctx.reply(ctx.t('settings-phone-invalid'));
@@ -52,7 +52,7 @@ export function settingsFeature(screens: { settings: Screen; main: Screen; timez
       await ctx.reply(ctx.t('timezone-location-none'));
       return;
     }
-    await updateProfile(ctx.em, ctx.user, { timezone: zone });
+    await updateSenderProfile(ctx, { timezone: zone });
     session.awaitingLocation = undefined;
     await ctx.reply(ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }), {
       reply_markup: REMOVE_KEYBOARD,

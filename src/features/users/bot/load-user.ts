@@ -1,36 +1,10 @@
 import type { NextFunction } from 'grammy';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import type { User } from '../user.entity.js';
-import type { UserRow } from '../user-cache.js';
-import { type LoadedUser, loadTelegramUser } from '../users.js';
+import { loadTelegramUser } from '../users.js';
+import { attachSender } from './sender.js';
 
 const BANNED_NOTICE_SECONDS = 30 * 24 * 60 * 60;
-
-const SENDER = Symbol('the sender as loaded');
-interface Sender {
-  [SENDER]: LoadedUser;
-}
-/** `ctx.user` and `ctx.profile`, defined once (not as closures per update). */
-const SENDER_PROPERTIES: PropertyDescriptorMap = {
-  user: {
-    configurable: true,
-    enumerable: true,
-    get(this: Sender): User {
-      return this[SENDER].user;
-    },
-    set(this: Sender, value: User) {
-      this[SENDER].user = value;
-    },
-  },
-  profile: {
-    configurable: true,
-    enumerable: true,
-    get(this: Sender): UserRow {
-      return this[SENDER].profile;
-    },
-  },
-};
 
 /**
  * Loads (or on first contact creates) the sender, answers a banned user once and ignores
@@ -53,8 +27,7 @@ export function loadUser() {
       { adminTelegramIds: ctx.deps.config.adminTelegramIds },
       ctx.deps.userCache,
     );
-    (ctx as unknown as Sender)[SENDER] = loaded;
-    Object.defineProperties(ctx, SENDER_PROPERTIES);
+    attachSender(ctx, loaded);
     ctx.userCreated = loaded.created;
     const profile = loaded.profile;
     ctx.locale = profile.language;

@@ -3,8 +3,8 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime } from '../../../platform/time/timezone.js';
-import { updateProfile } from '../profile.js';
 import { visibleName } from '../users.js';
+import { updateSenderProfile } from './sender.js';
 
 /** Native names: a user looking for their language recognises it in any interface language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
@@ -36,14 +36,14 @@ export function linkedUsername(ctx: BotContext): string | null {
 
 /** Changes the language and re-binds `ctx.t`, so the rest of this update already speaks it. */
 export async function changeLanguage(ctx: BotContext, language: Language): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { language });
+  await updateSenderProfile(ctx, { language });
   ctx.locale = language;
   ctx.t = ctx.deps.translator.forLocale(language);
   await answerCallback(ctx, ctx.t('settings-language-changed'));
 }
 
 export async function toggleNotifications(ctx: BotContext): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { notifications: !ctx.profile.notifications });
+  await updateSenderProfile(ctx, { notifications: !ctx.profile.notifications });
   await answerCallback(
     ctx,
     ctx.t('settings-notifications-changed', { state: ctx.t(ctx.profile.notifications ? 'on' : 'off') }),
@@ -52,13 +52,13 @@ export async function toggleNotifications(ctx: BotContext): Promise<void> {
 
 /** Settings → 📨 Mailings on/off (SPEC §2.1, §2.5): reminders and PMs are not affected. */
 export async function toggleMailings(ctx: BotContext): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { mailings: !ctx.profile.mailings });
+  await updateSenderProfile(ctx, { mailings: !ctx.profile.mailings });
   await answerCallback(ctx, ctx.t(ctx.profile.mailings ? 'mailings-setting-on-toast' : 'mailings-setting-off-toast'));
 }
 
 /** Forgets the shared phone and its operator code (SPEC §2.1: it can be removed). */
 export async function removePhone(ctx: BotContext): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { phone: null });
+  await updateSenderProfile(ctx, { phone: null });
   await answerCallback(ctx, ctx.t('settings-phone-removed'));
 }
 

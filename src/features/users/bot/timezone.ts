@@ -6,7 +6,7 @@ import { matchOf } from '../../../platform/bot/ui/payload.js';
 import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
-import { updateProfile } from '../profile.js';
+import { updateSenderProfile } from './sender.js';
 
 /**
  * The time zone, in one tap (SPEC §2.1): presets that fit the user's language, a shared
@@ -106,7 +106,7 @@ function startText(ctx: BotContext): string {
 }
 
 export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
-  await updateProfile(ctx.em, ctx.user, { timezone: zone });
+  await updateSenderProfile(ctx, { timezone: zone });
   // Toasts are plain text: drop the HTML tags of the shared message.
   await answerCallback(
     ctx,

@@ -35,7 +35,7 @@ function buildMenus(log: string[]) {
     )
     .row()
     .url('Site', 'https://example.org')
-    .dynamic(async (ctx, range) => {
+    .dynamic(async (_ctx, range) => {
       await Promise.resolve();
       for (const id of ['7', '8']) {
         range.row().text({ text: `Item ${id}`, payload: id }, async (c) => {

@@ -12,7 +12,7 @@ export interface Translator {
   t(locale: Language, key: string, args?: TranslationArgs): string;
   /** A `t` bound to one language, as handlers and conversations use it. */
   forLocale(locale: Language): Translate;
-  /** What the memo of finished texts holds now (texts, and characters of keys and texts). */
+  /** What is remembered now: finished texts, and the characters (keys and texts) of those with arguments, the bounded part. */
   remembered(): { texts: number; chars: number };
 }
 
@@ -53,8 +53,24 @@ export function createTranslator(directory = findLocalesDir()): Translator {
   // a screen asks for the same dozen labels on every click.
   const memo = new Map<string, string>();
   let chars = 0;
+  // Texts without arguments (most labels) are as many as the keys: kept apart, unbounded, looked
+  // up without building a memo key.
+  const plain = new Map<Language, Map<string, string>>();
   const t = (locale: Language, key: string, args?: TranslationArgs) => {
-    const id = args ? `${locale}\u0000${key}\u0000${JSON.stringify(args)}` : `${locale}\u0000${key}`;
+    if (!args) {
+      let texts = plain.get(locale);
+      if (!texts) {
+        texts = new Map();
+        plain.set(locale, texts);
+      }
+      let text = texts.get(key);
+      if (text === undefined) {
+        text = format(locale, key);
+        texts.set(key, text);
+      }
+      return text;
+    }
+    const id = `${locale}\u0000${key}\u0000${JSON.stringify(args)}`;
     let text = memo.get(id);
     if (text === undefined) {
       text = format(locale, key, args);
@@ -84,7 +100,12 @@ export function createTranslator(directory = findLocalesDir()): Translator {
     }
     return translate;
   };
-  return { t, forLocale, remembered: () => ({ texts: memo.size, chars }) };
+  const remembered = () => {
+    let texts = memo.size;
+    for (const byKey of plain.values()) texts += byKey.size;
+    return { texts, chars };
+  };
+  return { t, forLocale, remembered };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   chatMemberFeature,
   displayNameConversation,
   loadUser,
+  senderProperties,
   settingsFeature,
   timezoneConversation,
 } from './features/users/index.js';
@@ -38,6 +39,7 @@ export function createGramdeskBot(deps: BotDeps, options: CreateBotOptions): Gra
   };
   return createBot(deps, options, {
     beforeSession: [chatMemberFeature()],
+    contextProperties: senderProperties,
     loadUser: loadUser(),
     // Any command but /room and /leave ends room mode first (SPEC §2.3), then runs as usual.
     beforeDialogs: [roomExitOnCommand(), cancelFeature(menus.screens)],

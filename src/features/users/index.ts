@@ -6,6 +6,7 @@ export { chatMemberFeature } from './bot/chat-member.js';
 export { settingsFeature } from './bot/commands.js';
 export { displayNameConversation, timezoneConversation } from './bot/dialogs.js';
 export { loadUser } from './bot/load-user.js';
+export { senderProperties } from './bot/sender.js';
 export {
   changeLanguage,
   LANGUAGE_NAMES,

@@ -10,7 +10,12 @@ import type { BotContext, BotDeps } from './context.js';
  * navigation) needs no EntityManager. Getters of the class rather than properties defined on each
  * context, which would make closures per update.
  */
-export function contextClass(deps: BotDeps): new (...args: ConstructorParameters<typeof Context>) => BotContext {
+export function contextClass(
+  deps: BotDeps,
+  properties: PropertyDescriptorMap = {},
+): new (
+  ...args: ConstructorParameters<typeof Context>
+) => BotContext {
   class AppContext extends Context {
     readonly deps = deps;
     #log: Logger | undefined;
@@ -34,6 +39,8 @@ export function contextClass(deps: BotDeps): new (...args: ConstructorParameters
       this.#em = value;
     }
   }
+  // The features' accessors (e.g. the sender), on the class rather than on each context.
+  Object.defineProperties(AppContext.prototype, properties);
   return AppContext as unknown as new (
     ...args: ConstructorParameters<typeof Context>
   ) => BotContext;

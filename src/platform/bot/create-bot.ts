@@ -43,6 +43,8 @@ export type GramdeskBot = Bot<BotContext>;
 export interface BotParts {
   /** Updates without a chat message (membership changes), before the session is touched. */
   beforeSession: Middleware<BotContext>[];
+  /** Accessors the features add to every update's context, defined once on its class. */
+  contextProperties?: PropertyDescriptorMap;
   /** Sets `ctx.user` (and answers banned users); everything after it may rely on the sender. */
   loadUser: Middleware<BotContext>;
   /** Right after `conversations()`, before any dialog is entered (e.g. /cancel leaves them). */
@@ -59,7 +61,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
   const keyPrefix = deps.keyPrefix ?? '';
   const bot = new Bot<BotContext>(deps.config.botToken, {
     // 2. Context: dependencies, a logger with the update id, and 3. the ORM context (a forked EM).
-    ContextConstructor: contextClass(deps),
+    ContextConstructor: contextClass(deps, parts.contextProperties),
     botInfo: options.botInfo,
     client: { apiRoot: deps.config.telegramApiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
   });

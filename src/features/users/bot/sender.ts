@@ -6,33 +6,39 @@ import type { LoadedUser } from '../users.js';
 
 const SENDER = Symbol('the sender as loaded');
 interface Sender {
-  [SENDER]: LoadedUser;
+  [SENDER]?: LoadedUser;
 }
-/** `ctx.user` and `ctx.profile`, defined once (not as closures per update). */
-const SENDER_PROPERTIES: PropertyDescriptorMap = {
+
+/**
+ * `ctx.user` and `ctx.profile` (see load-user.ts), as accessors of the bot's context class
+ * (createBot's `contextProperties`): defined once there, not on each update's context, where they
+ * would cost closures and make every later property access of that context a slower one.
+ * Undefined until the user loader has run.
+ */
+export const senderProperties: PropertyDescriptorMap = {
   user: {
     configurable: true,
     enumerable: true,
-    get(this: Sender): User {
-      return this[SENDER].user;
+    get(this: Sender): User | undefined {
+      return this[SENDER]?.user;
     },
     set(this: Sender, value: User) {
-      this[SENDER].user = value;
+      const sender = this[SENDER];
+      if (sender) sender.user = value;
     },
   },
   profile: {
     configurable: true,
     enumerable: true,
-    get(this: Sender): UserRow {
-      return this[SENDER].profile;
+    get(this: Sender): UserRow | undefined {
+      return this[SENDER]?.profile;
     },
   },
 };
 
-/** Makes `loaded` the update's sender: `ctx.user` and `ctx.profile` (see load-user.ts). */
+/** Makes `loaded` the update's sender: what `ctx.user` and `ctx.profile` answer from now on. */
 export function attachSender(ctx: BotContext, loaded: LoadedUser): void {
   (ctx as unknown as Sender)[SENDER] = loaded;
-  Object.defineProperties(ctx, SENDER_PROPERTIES);
 }
 
 /**
@@ -41,5 +47,7 @@ export function attachSender(ctx: BotContext, loaded: LoadedUser): void {
  * the change. Throws validation_failed as updateProfile does.
  */
 export async function updateSenderProfile(ctx: BotContext, patch: ProfilePatch): Promise<void> {
-  await (ctx as unknown as Sender)[SENDER].change(checkedProfileChanges(patch));
+  const sender = (ctx as unknown as Sender)[SENDER];
+  if (!sender) throw new Error('updateSenderProfile before the user loader');
+  await sender.change(checkedProfileChanges(patch));
 }

@@ -1,5 +1,6 @@
 import { type ConversationBuilder, createConversation } from '@grammyjs/conversations';
-import { Composer, type NextFunction } from 'grammy';
+import type { NextFunction } from 'grammy';
+import { BotComposer } from './composer.js';
 import type { BotContext, ConvContext } from './context.js';
 
 /**
@@ -14,7 +15,7 @@ import type { BotContext, ConvContext } from './context.js';
  * plugin's path unchanged.
  */
 export function dialogs(builders: Record<string, ConversationBuilder<BotContext, ConvContext>>) {
-  const all = new Composer<BotContext>();
+  const all = new BotComposer();
   for (const [name, builder] of Object.entries(builders)) all.use(createConversation(builder, name));
   const chain = all.middleware();
   const done = () => Promise.resolve();

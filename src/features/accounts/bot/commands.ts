@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { DomainError } from '../../../platform/errors.js';
@@ -23,7 +23,7 @@ import { LINK_CALLBACK, linkKeyboard, REGISTRATION_CALLBACK } from './keyboards.
  * consent screen (SPEC §3.3).
  */
 export function accountsFeature() {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.callbackQuery(REGISTRATION_CALLBACK, async (ctx) => {
     const [, registrationId = '', answer] = ctx.match;

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import type { AdminScreens } from './screens.js';
@@ -10,7 +10,7 @@ import { denyUnlessAdmin } from './views.js';
  * is not (or no longer) an admin gets "⛔ Not allowed" once and nothing else happens.
  */
 export function adminFeature(screens: AdminScreens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
   composer.command('admin', async (ctx) => {
     if (await denyUnlessAdmin(ctx)) return;
     await showScreen(ctx, screens.adminHome, 'reply');

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { findByHandle, pmByTelegramCopy } from '../chat.js';
@@ -25,7 +25,7 @@ import { type ChatScreens, openRoom, showHistory, showInbox, showRoom, startRepl
  * message, video or sticker, which goes back to its sender as a PM.
  */
 export function chatFeature(screens: ChatScreens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.command('pm', async (ctx) => {
     const { handle, text } = parsePmArgs(ctx.match);
@@ -90,7 +90,7 @@ const ROOM_COMMANDS = new Set(['room', 'leave']);
  * /leave (/menu, /pm, /start…) ends room mode first, and says so, then runs as usual.
  */
 export function roomExitOnCommand() {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
   composer.on('message:entities:bot_command', async (ctx, next) => {
     const command = commandName(ctx.message.text ?? '');
     if (command && !ROOM_COMMANDS.has(command)) {
@@ -116,7 +116,7 @@ export function roomExitOnCommand() {
  * said so.
  */
 export function roomModeFeature(screens: ChatScreens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.on('message', async (ctx, next) => {
     const text = ctx.message.text;

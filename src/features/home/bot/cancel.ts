@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ASK, closeDialog, type DialogBack } from '../../../platform/bot/ui/ask.js';
@@ -38,7 +38,7 @@ export async function showDialogBack(
  * /menu in the middle of a form) ends the dialog and then runs as usual.
  */
 export function cancelFeature(screens: Screens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   /** Leaves whatever is open; false when nothing was. */
   const leave = async (ctx: BotContext, pressed?: number) => {

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { visibleName } from '../../users/index.js';
@@ -9,7 +9,7 @@ import type { Screens } from './menus.js';
  * /start greets, and on first start asks for the time zone (SPEC §2.1). Deep-link payloads (link_, task_) are handled by their features before this.
  */
 export function startFeature(screens: Screens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.command('start', async (ctx) => {
     const name = visibleName(ctx.profile);

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
@@ -8,7 +8,7 @@ import type { Screens } from './menus.js';
 
 /** Last in the chain: whatever nobody handled gets a helpful answer instead of silence. */
 export function unhandledFeature(screens: Screens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.on('callback_query', async (ctx) => {
     // A button from an old message (or a forged payload): say so and turn the message into the current menu.

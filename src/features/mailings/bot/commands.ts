@@ -1,5 +1,5 @@
-import { Composer } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
@@ -16,7 +16,7 @@ import { MAILING_CONVERSATIONS } from './screens.js';
  * and PMs are not affected. Plain callback data (the messages are sent by the worker, not a Menu).
  */
 export function mailingsFeature() {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
   composer.command('newmailing', async (ctx) => {
     if (await denyUnlessAdmin(ctx)) return;
     await ctx.conversation.enter(MAILING_CONVERSATIONS.create);

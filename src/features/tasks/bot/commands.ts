@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
@@ -25,7 +25,7 @@ const OPEN_TASK_CALLBACK = /^task:(.*)$/;
  * anyone else gets "not found" and nothing changes.
  */
 export function tasksFeature(screens: TaskScreens) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.command('tasks', (ctx) => showTasks(ctx, screens, 'reply'));
   composer.command('newtask', (ctx) => ctx.conversation.enter(TASK_CONVERSATIONS.newTask));

@@ -1,4 +1,4 @@
-import { Composer } from 'grammy';
+import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
@@ -10,7 +10,7 @@ const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
 
 /** Settings entry points outside the menu: /settings and the shared-contact and shared-location answers. */
 export function settingsFeature(screens: { settings: Screen; main: Screen; timezone: Screen; timezoneStart: Screen }) {
-  const composer = new Composer<BotContext>();
+  const composer = new BotComposer();
 
   composer.command('settings', (ctx) => showScreen(ctx, screens.settings, 'reply'));
 

@@ -14,6 +14,16 @@ const DATE_FIELDS = ['lastSeenAt', 'createdAt', 'updatedAt', 'inRoomSince'] as c
  */
 export type UserRow = Readonly<Omit<User, 'passwordHash'>>;
 
+/** The entity's fields as plain data (arrays copied): what the cache keeps of a user. */
+function rowOf(user: User): UserRow {
+  const record: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(user)) {
+    if (field === 'passwordHash' || typeof value === 'function') continue;
+    record[field] = Array.isArray(value) ? [...value] : value;
+  }
+  return record as unknown as UserRow;
+}
+
 function parseRow(raw: string): UserRow {
   const data = JSON.parse(raw) as Record<string, unknown>;
   for (const field of DATE_FIELDS) if (typeof data[field] === 'string') data[field] = new Date(data[field] as string);
@@ -61,8 +71,8 @@ export class UserCache {
   /** The user behind a Telegram id as a managed entity of `em`: from the cache, else from the database (then cached). */
   async find(em: Em, telegramId: number): Promise<User | null> {
     const found = await this.peek(telegramId);
-    if (found.row) return this.entity(em, found.row);
-    return this.read(em, telegramId, found.generation);
+    const row = found.row ?? (await this.read(em, telegramId, found.generation));
+    return row ? this.entity(em, row) : null;
   }
 
   /**
@@ -71,7 +81,9 @@ export class UserCache {
    * loading a cached user costs, which is why the bot makes it only when a handler needs it.
    */
   entity(em: Em, row: UserRow): User {
-    return em.merge(User, { ...row } as Partial<User>);
+    // refresh: the row may be newer than an entity `em` already holds (read on a miss, then
+    // written as one statement by LoadedUser.change).
+    return em.merge(User, { ...row } as Partial<User>, { refresh: true });
   }
 
   /** The user as a managed entity of `em`, or null on a miss (then call `load`). */
@@ -83,30 +95,38 @@ export class UserCache {
   /** Reads the row from the database and caches it (unless it was invalidated meanwhile). */
   async load(em: Em, telegramId: number): Promise<User | null> {
     const generation = (await this.redis.get(this.generationKey(telegramId))) ?? '0';
-    return this.read(em, telegramId, generation);
+    const row = await this.read(em, telegramId, generation);
+    return row ? this.entity(em, row) : null;
   }
 
-  /** `generation` must have been read before the SELECT: a write after it makes the put a no-op. */
-  async read(em: Em, telegramId: number, generation: string): Promise<User | null> {
+  /**
+   * Reads the row from the database and caches it (unless it was invalidated meanwhile); the row
+   * as plain data, as a hit gives it. `generation` must have been read before the SELECT: a write
+   * after it makes the put a no-op.
+   */
+  async read(em: Em, telegramId: number, generation: string): Promise<UserRow | null> {
     const user = await readUserBy(em, 'telegram_id', telegramId);
-    if (user) await this.put(user, generation);
-    return user;
+    if (!user) return null;
+    const row = rowOf(user);
+    await this.putRow(row, generation);
+    return row;
   }
 
   async put(user: User, generation?: string): Promise<void> {
-    if (user.telegramId == null) return;
-    const record: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(user)) {
-      if (field !== 'passwordHash' && typeof value !== 'function') record[field] = value;
-    }
-    const gen = generation ?? (await this.redis.get(this.generationKey(user.telegramId))) ?? '0';
+    await this.putRow(rowOf(user), generation);
+  }
+
+  private async putRow(row: UserRow, generation?: string): Promise<void> {
+    const telegramId = row.telegramId;
+    if (telegramId == null) return;
+    const gen = generation ?? (await this.redis.get(this.generationKey(telegramId))) ?? '0';
     await this.redis.eval(
       SET_IF_GENERATION,
       2,
-      this.key(user.telegramId),
-      this.generationKey(user.telegramId),
+      this.key(telegramId),
+      this.generationKey(telegramId),
       gen,
-      JSON.stringify(record),
+      JSON.stringify(row),
       TTL_SECONDS,
     );
   }

@@ -101,13 +101,9 @@ export async function loadTelegramUser(
   let entity: User | null;
   if (cache) {
     const cached = await cache.peek(from.id);
-    if (cached.row) {
-      const row = cached.row;
-      if (!profileChanges(row, from, isConfiguredAdmin, now)) return LoadedUser.cached(row, em, cache);
-      entity = cache.entity(em(), row);
-    } else {
-      entity = await cache.read(em(), from.id, cached.generation);
-    }
+    const row = cached.row ?? (await cache.read(em(), from.id, cached.generation));
+    if (row && !profileChanges(row, from, isConfiguredAdmin, now)) return LoadedUser.cached(row, em, cache);
+    entity = row ? cache.entity(em(), row) : null;
   } else {
     entity = await em().findOne(User, { telegramId: from.id });
   }

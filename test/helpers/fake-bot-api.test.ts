@@ -1,5 +1,6 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseHtml } from '../../src/platform/telegram/stand-in/telegram-rules.js';
 import { FakeBotApi } from './fake-bot-api.js';
 
 /** The fake is only worth something while it is as strict as Telegram: these pin its rules. */
@@ -46,6 +47,11 @@ describe('the fake Bot API is as strict as Telegram', () => {
     expect(fake.chat(31).map((m) => m.text)).toEqual(['two']);
     fake.block(31);
     expect((await refusal(api.deleteMessage(31, second.message_id))).code).toBe(403);
+  });
+
+  it('decodes the four named HTML entities and numeric ones; any other & stays as it was written', () => {
+    const source = '&lt;b&gt; &amp; &quot;q&quot; &#65;&#x42; &constructor; &__proto__; &toString; &nbsp; & alone';
+    expect(parseHtml(source).text).toBe('<b> & "q" AB &constructor; &__proto__; &toString; &nbsp; & alone');
   });
 
   it('keeps the chat with edits applied and refuses edits of unknown messages', async () => {

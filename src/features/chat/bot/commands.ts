@@ -1,5 +1,4 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
-import type { BotContext } from '../../../platform/bot/context.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { findByHandle, pmByTelegramCopy } from '../chat.js';
 import {

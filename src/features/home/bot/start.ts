@@ -1,5 +1,4 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
-import type { BotContext } from '../../../platform/bot/context.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { visibleName } from '../../users/index.js';
 import type { Screens } from './menus.js';

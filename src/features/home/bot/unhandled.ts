@@ -1,5 +1,4 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
-import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';

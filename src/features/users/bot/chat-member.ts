@@ -1,5 +1,4 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
-import type { BotContext } from '../../../platform/bot/context.js';
 import { setBotBlocked } from '../users.js';
 
 /** Keeps the "blocked the bot" flag current: mailings skip users who blocked us. */

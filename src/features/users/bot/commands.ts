@@ -1,5 +1,4 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
-import type { BotContext } from '../../../platform/bot/context.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';

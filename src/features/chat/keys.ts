@@ -1,5 +1,5 @@
 /** Redis keys and pub/sub channels of the chat, all under the deployment's key prefix. */
-export const chatKeys = (keyPrefix: string) => ({
+const buildKeys = (keyPrefix: string) => ({
   /** Sorted set: connection id → expiry (ms, Redis clock) of each live WebSocket of a user. */
   presence: (userId: string) => `${keyPrefix}presence:${userId}`,
   /**
@@ -25,4 +25,19 @@ export const chatKeys = (keyPrefix: string) => ({
   burst: (recipientId: string) => `${keyPrefix}chat:burst:${recipientId}`,
 });
 
-export type ChatKeys = ReturnType<typeof chatKeys>;
+export type ChatKeys = ReturnType<typeof buildKeys>;
+
+const byPrefix = new Map<string, ChatKeys>();
+
+/**
+ * The keys under one prefix, built once per prefix: a room check runs on every bot command, and
+ * building the key functions anew each time was a measurable share of one (issue 17).
+ */
+export function chatKeys(keyPrefix: string): ChatKeys {
+  let keys = byPrefix.get(keyPrefix);
+  if (!keys) {
+    keys = buildKeys(keyPrefix);
+    byPrefix.set(keyPrefix, keys);
+  }
+  return keys;
+}

@@ -72,7 +72,12 @@ export function parseCommentText(input: string): string {
  * The bot's comment screens page this whole, cached list (SPEC §2.2); the API pages in SQL
  * instead (pageComments), so that `?limit=1` does not read every comment of a long thread.
  */
-export async function listComments(em: Em, cache: CommentCache, viewer: User, taskId: string): Promise<CommentView[]> {
+export async function listComments(
+  em: Em,
+  cache: CommentCache,
+  viewer: Pick<User, 'id'>,
+  taskId: string,
+): Promise<CommentView[]> {
   await getVisibleTask(em, viewer, taskId);
   const cached = await cache.get(taskId);
   if (cached) return cached;

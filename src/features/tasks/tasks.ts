@@ -251,9 +251,14 @@ export const participants = (task: Task): string[] =>
  * "not found" (never "forbidden": a stranger learns nothing). One query: the owner and the
  * assignee come joined, as the card and the API show them.
  */
-export async function getVisibleTask(em: Em, user: User, id: string): Promise<Task> {
+export async function getVisibleTask(em: Em, user: Pick<User, 'id'>, id: string): Promise<Task> {
+  // By id: the caller may hold the user as plain data (the bot's sender, ctx.profile).
   const task = isId(id)
-    ? await em.findOne(Task, { id, $or: [{ owner: user }, { assignee: user }] }, { populate: ['owner', 'assignee'] })
+    ? await em.findOne(
+        Task,
+        { id, $or: [{ owner: user.id }, { assignee: user.id }] },
+        { populate: ['owner', 'assignee'] },
+      )
     : null;
   if (!task) throw notFound();
   return task;

@@ -200,7 +200,7 @@ export function visibleTask(ctx: BotContext, id: string): Promise<Task | null> {
   const s = state(ctx);
   let found = s.tasks.get(id);
   if (!found) {
-    found = getVisibleTask(ctx.em, ctx.user, id).catch(notFoundAsNull);
+    found = getVisibleTask(ctx.em, ctx.profile, id).catch(notFoundAsNull);
     s.tasks.set(id, found);
   }
   return found;
@@ -209,11 +209,11 @@ export function visibleTask(ctx: BotContext, id: string): Promise<Task | null> {
 /** The user's own task (the owner-only actions: edits, assign, delete); the assignee's is null, like a stranger's. */
 export async function ownTask(ctx: BotContext, id: string): Promise<Task | null> {
   const task = await visibleTask(ctx, id);
-  return task && roleOf(task, ctx.user) === 'owner' ? task : null;
+  return task && roleOf(task, ctx.profile) === 'owner' ? task : null;
 }
 
 /** Whether the user owns the task (else they are its assignee). */
-export const isOwner = (ctx: BotContext, task: Task) => roleOf(task, ctx.user) === 'owner';
+export const isOwner = (ctx: BotContext, task: Task) => roleOf(task, ctx.profile) === 'owner';
 
 /** The people the user exchanged PMs with, to pick an assignee from (one query per update). */
 export function pickableContacts(ctx: BotContext, load: () => Promise<User[]>): Promise<User[]> {
@@ -227,7 +227,7 @@ export function taskComments(ctx: BotContext, taskId: string): Promise<CommentVi
   const s = state(ctx);
   let found = s.comments.get(taskId);
   if (!found) {
-    found = listComments(ctx.em, ctx.deps.commentCache, ctx.user, taskId).catch(notFoundAsNull);
+    found = listComments(ctx.em, ctx.deps.commentCache, ctx.profile, taskId).catch(notFoundAsNull);
     s.comments.set(taskId, found);
   }
   return found;
@@ -472,7 +472,7 @@ export function partyName(user: User): string {
 /** Who else is on a shared task: the owner (for the assignee), the assignee (for the owner). */
 function participantLines(ctx: BotContext, task: Task): string[] {
   if (!task.assignee) return [];
-  if (roleOf(task, ctx.user) === 'assignee') return [ctx.t('task-card-owner', { name: partyName(task.owner) })];
+  if (roleOf(task, ctx.profile) === 'assignee') return [ctx.t('task-card-owner', { name: partyName(task.owner) })];
   return [ctx.t('task-card-assignee', { name: partyName(task.assignee) })];
 }
 

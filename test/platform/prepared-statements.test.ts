@@ -1,5 +1,7 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Task } from '../../src/features/tasks/task.entities.js';
+import { getVisibleTask } from '../../src/features/tasks/tasks.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { executePrepared } from '../../src/platform/db/orm.js';
 import { createAccount } from '../helpers/accounts.js';
@@ -79,5 +81,45 @@ describe('the caller read by a prepared statement', () => {
     const after = await apiRequest(env.app, 'GET', '/users/me', { token });
     expect(after.status).toBe(200);
     expect(after.body.username).toBe('rolling');
+  });
+});
+
+describe('a task read by one prepared statement (getVisibleTask) as entities', () => {
+  it('gives the task with its owner and assignee as the entities of the EntityManager, keeps unsaved changes, and hides it from others', async () => {
+    const em = db.orm.em.fork();
+    const [owner, assignee, stranger] = [
+      em.create(User, { firstName: 'Owner', tags: ['a', 'b'] }),
+      em.create(User, { firstName: 'Assignee' }),
+      em.create(User, { firstName: 'Stranger' }),
+    ];
+    const task = em.create(Task, {
+      owner,
+      assignee,
+      title: 'Shared',
+      tags: ['x'],
+      dueAt: new Date('2027-01-02T03:04:05Z'),
+    });
+    await em.flush();
+
+    const reader = db.orm.em.fork();
+    const held = await reader.findOneOrFail(User, { id: owner.id });
+    held.firstName = 'Not saved yet';
+    const read = await getVisibleTask(reader, { id: assignee.id }, task.id);
+    expect(read.title).toBe('Shared');
+    expect(read.tags).toEqual(['x']);
+    expect(read.dueAt?.toISOString()).toBe('2027-01-02T03:04:05.000Z');
+    // The owner is the entity this EntityManager already held, its unsaved change kept.
+    expect(read.owner).toBe(held);
+    expect(read.owner.firstName).toBe('Not saved yet');
+    expect(read.assignee?.firstName).toBe('Assignee');
+    expect(read.assignee?.id).toBe(assignee.id);
+    // Owner and assignee see it; anyone else and a malformed id get "not found".
+    expect((await getVisibleTask(db.orm.em.fork(), { id: owner.id }, task.id)).owner.tags).toEqual(['a', 'b']);
+    await expect(getVisibleTask(db.orm.em.fork(), { id: stranger.id }, task.id)).rejects.toThrow(/No such task/);
+    await expect(getVisibleTask(db.orm.em.fork(), { id: owner.id }, 'x1')).rejects.toThrow(/No such task/);
+    // A change to the read task is flushed as an ORM change (the entity is managed).
+    read.title = 'Renamed';
+    await reader.flush();
+    expect((await db.orm.em.fork().findOneOrFail(Task, { id: task.id })).title).toBe('Renamed');
   });
 });

@@ -38,7 +38,7 @@ describe('SQL per update', () => {
     const open = await sqlOf(env, () => client.click('⏳ Task 14'));
     expect(open.length).toBeLessThanOrEqual(1);
     expect(open[0]).toMatch(
-      /^select .* from "tasks" as "t0" .*where "t0"."id" = \? and \("t0"."owner_id" = \? or "t0"."assignee_id" = \?\)/,
+      /^select .* from tasks t join users o .*where t\.id = \$1 and \(t\.owner_id = \$2 or t\.assignee_id = \$3\)/s,
     );
     expect(client.lastReply()).toContain('📌 <b>Task 14</b>');
 

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { DriverException } from '@mikro-orm/core';
+import { DriverException, type EntityData, type EntityName } from '@mikro-orm/core';
 import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
 import { PostgreSqlConnection, MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
@@ -161,4 +161,37 @@ export function executeStatement<T = Record<string, unknown>>(em: Em, sql: strin
     statements.set(sql, statement);
   }
   return executePrepared<T>(em, statement.name, statement.text, params);
+}
+
+/**
+ * The columns of an entity's persisted, eagerly loaded properties, as `<alias>."<column>" as
+ * "<prefix><column>"`: for a hot statement run with `executeStatement` whose rows are made entities
+ * with `em.map` (`rowPart` takes one entity's columns back out of a joined row). By name rather than
+ * `*`: a prepared `select *` fails ("cached plan must not change result type") in a process still
+ * running when a deployment's migration adds a column.
+ */
+export function entityColumns(em: Em, entity: EntityName<object>, alias: string, prefix = ''): string {
+  return em
+    .getMetadata()
+    .get(entity)
+    .props.filter((prop) => prop.persist !== false && !prop.lazy && prop.fieldNames?.length)
+    .flatMap((prop) => prop.fieldNames.map((column) => `${alias}."${column}" as "${prefix}${column}"`))
+    .join(', ');
+}
+
+/** The columns of `row` named `<prefix><column>`, under their own names. */
+export function rowPart(row: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const part: Record<string, unknown> = {};
+  for (const key in row) if (key.startsWith(prefix)) part[key.slice(prefix.length)] = row[key];
+  return part;
+}
+
+/**
+ * A row of `executeStatement` (columns by name) as a managed entity, as `em.map` makes it, except
+ * that an entity the EntityManager already holds is returned as it is, with its unsaved changes,
+ * as a find returns it (`em.map` would overwrite them with the row).
+ */
+export function mapRow<T extends object>(em: Em, entity: EntityName<T>, row: Record<string, unknown>): T {
+  const data = em.getDriver().mapResult(row as EntityData<T>, em.getMetadata().get(entity)) as EntityData<T>;
+  return em.merge(entity, data, { refresh: false, convertCustomTypes: true, validate: false }) as T;
 }

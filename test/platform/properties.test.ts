@@ -27,6 +27,7 @@ import { parseEmail, parseText } from '../../src/features/users/text-policy.js';
 import { splitPayload } from '../../src/platform/bot/ui/payload.js';
 import { DomainError } from '../../src/platform/errors.js';
 import { parseTrustedProxies } from '../../src/platform/http/trusted-proxies.js';
+import { characterCount } from '../../src/platform/telegram/entities.js';
 import { escapeHtml, splitText } from '../../src/platform/telegram/html.js';
 import {
   checkCaption,
@@ -314,6 +315,21 @@ const telegramReads = (html: string): { text: string } | { refused: string } => 
 };
 
 describe('HTML', () => {
+  it('counts Telegram characters as code points, lone surrogates included, without copying the text', () => {
+    const units = fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('\ud83d', '\ude00', '😀', 'a')), {
+      maxLength: 20,
+    });
+    check(
+      'characterCount',
+      fc.property(units, (parts) => {
+        const text = parts.join('');
+        expect(characterCount(text)).toBe([...text].length);
+      }),
+      RUNS,
+      [[['\ud83d']], [['😀', '\ude00', '\ud83d']], [[]]],
+    );
+  });
+
   it('htmlProblem never throws, and HTML it accepts Telegram accepts too, showing the same text', () => {
     check(
       'htmlProblem vs Telegram',

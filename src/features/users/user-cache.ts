@@ -59,20 +59,13 @@ export class UserCache {
 
   /**
    * The cached row behind a Telegram id as plain data, or on a miss the generation to pass to
-   * `load` (the row and the generation come in one round trip, so a miss does not wait for Redis
+   * `read` (the row and the generation come in one round trip, so a miss does not wait for Redis
    * a second time before its SELECT). `entity` makes the row a managed entity when it is needed.
    */
   async peek(telegramId: number): Promise<{ row: UserRow } | { row: null; generation: string }> {
     const [raw, generation] = await this.redis.mget(this.key(telegramId), this.generationKey(telegramId));
     if (raw) return { row: parseRow(raw) };
     return { row: null, generation: generation ?? '0' };
-  }
-
-  /** The user behind a Telegram id as a managed entity of `em`: from the cache, else from the database (then cached). */
-  async find(em: Em, telegramId: number): Promise<User | null> {
-    const found = await this.peek(telegramId);
-    const row = found.row ?? (await this.read(em, telegramId, found.generation));
-    return row ? this.entity(em, row) : null;
   }
 
   /**

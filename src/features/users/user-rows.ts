@@ -1,4 +1,4 @@
-import { type Em, executeStatement } from '../../platform/db/orm.js';
+import { type Em, entityColumns, executeStatement } from '../../platform/db/orm.js';
 import { User } from './user.entity.js';
 
 /** The columns a user is looked up by on the hot paths: the API's caller, the bot's sender. */
@@ -7,21 +7,14 @@ type KeyColumn = 'id' | 'telegram_id';
 const selects = new Map<KeyColumn, string>();
 
 /**
- * `select <the entity's columns> from users where <key> = ?`. The columns by name rather than `*`:
- * a prepared `select *` fails ("cached plan must not change result type") in a process still
- * running when a deployment's migration adds a column. Lazy columns (the password hash) are left
- * out, as em.findOne leaves them: whoever needs one populates it.
+ * `select <the entity's columns> from users where <key> = ?`, the columns by name (entityColumns
+ * says why). Lazy columns (the password hash) are left out, as em.findOne leaves them: whoever
+ * needs one populates it.
  */
 function selectBy(em: Em, key: KeyColumn): string {
   let sql = selects.get(key);
   if (!sql) {
-    const columns = em
-      .getMetadata()
-      .get(User)
-      .props.filter((prop) => prop.persist !== false && !prop.lazy && prop.fieldNames?.length)
-      .flatMap((prop) => prop.fieldNames.map((column) => `"${column}"`))
-      .join(', ');
-    sql = `select ${columns} from users where ${key} = ?`;
+    sql = `select ${entityColumns(em, User, 'u')} from users u where u.${key} = ?`;
     selects.set(key, sql);
   }
   return sql;

@@ -195,5 +195,18 @@ export function formatAround(line: string, marker: string, inner: Formatted): Fo
  */
 export const messageEntities = (entities: readonly TextEntity[]): MessageEntity[] => [...entities] as MessageEntity[];
 
-/** Characters as Telegram counts a text's length (code points). */
-export const characterCount = (text: string) => [...text].length;
+/** Characters as Telegram counts a text's length (code points), counted without copying the text. */
+export function characterCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}

@@ -8,6 +8,8 @@
  * error, every tag must be closed in order, `<span>` needs `class="tg-spoiler"`.
  */
 
+import { characterCount } from '../entities.js';
+
 /** A refusal: the Bot API answers `{ ok: false, error_code, description }`. */
 export class BotApiError extends Error {
   constructor(
@@ -225,24 +227,8 @@ export function parseHtml(source: string): ParsedText {
 }
 
 const utf16Length = (s: string) => s.length;
-/** Telegram counts characters (code points), not UTF-16 units or bytes; counted without copying the text. */
-export function characters(s: string): number {
-  let count = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    const code = s.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = s.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count--;
-        i++;
-      }
-    }
-  }
-  return count;
-}
-
 /** More than `max` characters: a text of at most `max` UTF-16 units cannot be, so most are not counted. */
-const longerThan = (s: string, max: number) => s.length > max && characters(s) > max;
+const longerThan = (s: string, max: number) => s.length > max && characterCount(s) > max;
 
 /**
  * The text as Telegram would show it, per parse_mode or the entities given with it; refuses what

@@ -4,6 +4,8 @@
  * Benchmarks report figures; they never assert on them (timings are not test outcomes).
  */
 
+import { readFileSync } from 'node:fs';
+
 export interface BenchEnv {
   /** A fresh, migrated database of this run; dropped by run.ts at the end. */
   databaseUrl: string;
@@ -96,5 +98,42 @@ export async function profiled<T>(name: string, work: () => Promise<T>): Promise
       writeFileSync(join(dir, `${name}.heapprofile`), JSON.stringify(sampled.profile));
     }
     session.disconnect();
+  }
+}
+
+/** CPU spent while a meter ran: by the calling thread (a server in the main thread), and by the whole machine. */
+export interface CpuSpent {
+  /** This thread's user + system time, ms (`process.threadCpuUsage`). */
+  threadMs: number;
+  /**
+   * Busy time of every core (user, nice, system, irq, softirq from /proc/stat; steal left out), ms:
+   * the server, its load generator, PostgreSQL and Redis together. NaN where /proc/stat is missing.
+   */
+  machineMs: number;
+}
+
+/** Starts measuring CPU; the returned function reads what was spent since. */
+export function cpuMeter(): () => CpuSpent {
+  const thread = process.threadCpuUsage();
+  const machine = machineBusyMs();
+  return () => {
+    const spent = process.threadCpuUsage(thread);
+    return { threadMs: (spent.user + spent.system) / 1000, machineMs: machineBusyMs() - machine };
+  };
+}
+
+function machineBusyMs(): number {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'latin1')
+      .slice(0, 200)
+      .split('\n', 1)[0]
+      ?.trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number) ?? [Number.NaN];
+    // /proc/stat counts in USER_HZ ticks, 100 per second on Linux.
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * 10;
+  } catch {
+    return Number.NaN;
   }
 }

@@ -6,6 +6,7 @@ import { SigningKey } from '../../src/platform/auth/signing-key.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
+import { sqlOf } from '../helpers/tasks.js';
 
 /**
  * Issue 17: verified access tokens are kept until they expire, and the authenticated user is
@@ -93,5 +94,28 @@ describe('with the token cached, the account is still checked on every request',
     expect((await apiRequest(env.app, 'GET', '/tasks', { token: bob.token })).status).toBe(200);
     await env.em().nativeDelete(User, { id: bob.user.id });
     expect((await apiRequest(env.app, 'GET', '/tasks', { token: bob.token })).status).toBe(401);
+  });
+
+  it('GET /tasks reads the caller and the page by one statement each, without an EntityManager of its own; a route that changes the caller still gets it as an entity', async () => {
+    const cy = await account();
+    const created = await apiRequest(env.app, 'POST', '/tasks', { token: cy.token, json: { title: 'Plan the week' } });
+    expect(created.status).toBe(201);
+    const fork = vi.spyOn(env.services.orm.em, 'fork');
+    let titles: string[] = [];
+    const statements = await sqlOf(env, async () => {
+      const page = await apiRequest<{ items: Array<{ title: string }> }>(env.app, 'GET', '/tasks', { token: cy.token });
+      expect(page.status).toBe(200);
+      titles = page.body.items.map((t) => t.title);
+    });
+    expect(titles).toEqual(['Plan the week']);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/from users u where u\.id = \$1/);
+    expect(fork).not.toHaveBeenCalled();
+    fork.mockRestore();
+
+    const renamed = await apiRequest(env.app, 'PATCH', '/users/me', { token: cy.token, json: { firstName: 'Cyril' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.firstName).toBe('Cyril');
+    expect((await env.em().findOneOrFail(User, { id: cy.user.id })).firstName).toBe('Cyril');
   });
 });

@@ -101,7 +101,7 @@ export interface CommentPage {
  */
 export async function pageComments(
   em: Em,
-  viewer: User,
+  viewer: Pick<User, 'id'>,
   taskId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<CommentPage> {

@@ -26,8 +26,22 @@ function selectBy(em: Em, key: KeyColumn): string {
  * (issue 17). Used where a user is read on every request or on every cache miss.
  */
 export async function readUserBy(em: Em, key: KeyColumn, value: string | number): Promise<User | null> {
-  const [row] = await executeStatement(em, selectBy(em, key), [value]);
+  const row = await readUserRow(em, key, value);
   return row ? em.map(User, row) : null;
+}
+
+/**
+ * One user row as the database gives it, columns by name (`account_state`, `status`, `role`…):
+ * for a caller whose state is checked on every request but who is rarely needed as an entity
+ * (`em.map(User, row)` makes it one, as readUserBy does).
+ */
+export async function readUserRow(
+  em: Em,
+  key: KeyColumn,
+  value: string | number,
+): Promise<Record<string, unknown> | null> {
+  const [row] = await executeStatement(em, selectBy(em, key), [value]);
+  return row ?? null;
 }
 
 const updates = new Map<string, { sql: string; fields: string[] }>();

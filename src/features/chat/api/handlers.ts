@@ -22,7 +22,7 @@ export function createSendMessageHandler(services: Services): RouteHandler<typeo
   return async (c) => {
     const { text, to } = c.req.valid('json');
     if (to !== undefined) {
-      const pm = await sendPrivateMessage(requestEm(c), services, c.var.principal.user.id, { handle: to }, text);
+      const pm = await sendPrivateMessage(requestEm(c), services, c.var.principal.userId, { handle: to }, text);
       // Stored is what the client is told; delivery problems are ours to log, not a failed send.
       await services.chat.deliverPrivate(pm).catch((err: unknown) => {
         // Redis away: the outage is told once (outages.ts); the delivery sweep sends it later.

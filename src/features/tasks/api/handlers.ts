@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { ApiEnv } from '../../../platform/http/context.js';
-import { requestEm } from '../../../platform/http/request-scope.js';
+import { requestDb, requestEm } from '../../../platform/http/request-scope.js';
 import { asValidation } from '../../../platform/http/validation.js';
 import type { Services } from '../../../platform/services.js';
 import * as comments from '../comments.js';
@@ -53,7 +53,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
   return {
     listTasks: async (c) => {
       const { status, scope, q, limit, cursor } = c.req.valid('query');
-      const page = await listTasks(requestEm(c), c.var.principal.user, { status, scope, q, limit, cursor });
+      const page = await listTasks(requestDb(c), { id: c.var.principal.userId }, { status, scope, q, limit, cursor });
       return c.json({ items: page.items.map(toTaskDto), nextCursor: page.nextCursor }, 200);
     },
     createTask: async (c) => {
@@ -64,7 +64,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
       return c.json(withWarnings(task, body.assignee), 201);
     },
     getTask: async (c) => {
-      const task = await tasks.getVisibleTask(requestEm(c), c.var.principal.user, c.req.valid('param').id);
+      const task = await tasks.getVisibleTask(requestEm(c), { id: c.var.principal.userId }, c.req.valid('param').id);
       return c.json(toTaskDto(tasks.toTaskView(task)), 200);
     },
     updateTask: async (c) => {
@@ -83,7 +83,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
     },
     listComments: async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const page = await comments.pageComments(requestEm(c), c.var.principal.user, c.req.valid('param').id, {
+      const page = await comments.pageComments(requestEm(c), { id: c.var.principal.userId }, c.req.valid('param').id, {
         limit,
         cursor,
       });

@@ -60,7 +60,7 @@ function sendAvatar(c: Context<ApiEnv>, result: profile.AvatarResult) {
 }
 
 export const getMyAvatar: RouteHandler<typeof routes.getMyAvatar, ApiEnv> = async (c) =>
-  sendAvatar(c, await profile.getAvatarOf(requestEm(c), c.var.principal.user.id, holdsFromIfNoneMatch(c)));
+  sendAvatar(c, await profile.getAvatarOf(requestEm(c), c.var.principal.userId, holdsFromIfNoneMatch(c)));
 
 export const getAvatar: RouteHandler<typeof routes.getAvatar, ApiEnv> = async (c) =>
   sendAvatar(c, await profile.getAvatar(requestEm(c), c.req.valid('param').username, holdsFromIfNoneMatch(c)));

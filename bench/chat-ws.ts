@@ -9,7 +9,17 @@ import { startHttpServer } from '../src/platform/http/server.js';
 import { type RateDecision, RateLimiter } from '../src/platform/rate-limit.js';
 import type { Services } from '../src/platform/services.js';
 import { startChatServer } from '../test/helpers/chat.js';
-import { ascending, type BenchEnv, type Benchmark, fmt, markdownTable, profiled, quantile, round } from './harness.js';
+import {
+  ascending,
+  type BenchEnv,
+  type Benchmark,
+  cpuMeter,
+  fmt,
+  markdownTable,
+  profiled,
+  quantile,
+  round,
+} from './harness.js';
 import { openBenchServices } from './services.js';
 
 /**
@@ -49,6 +59,16 @@ interface RunResult {
   latency: Stats;
   /** For POST runs: time to the HTTP 201. */
   http?: Stats;
+  /** CPU per operation (warm-up included, as `total`), µs: the main thread (the server), and the whole machine. */
+  serverCpuUs?: number;
+  machineCpuUs?: number;
+}
+
+/** `result` with the CPU `meter` saw spread over its operations. */
+function withCpu(result: RunResult, meter: ReturnType<typeof cpuMeter>): RunResult {
+  const cpu = meter();
+  const per = (ms: number) => (ms * 1000) / Math.max(1, result.total);
+  return { ...result, serverCpuUs: per(cpu.threadMs), machineCpuUs: per(cpu.machineMs) };
 }
 
 /** Plain JS for the worker thread: every scenario's clients. */
@@ -163,6 +183,7 @@ run().catch((err) => parentPort.postMessage({ failed: String(err && err.stack ||
 `;
 
 function drive(scenario: unknown): Promise<RunResult> {
+  const meter = cpuMeter();
   return new Promise((resolve, reject) => {
     const worker = new Worker(CLIENTS, {
       eval: true,
@@ -171,7 +192,7 @@ function drive(scenario: unknown): Promise<RunResult> {
     worker.once('message', (result: RunResult & { failed?: string }) => {
       void worker.terminate();
       if (result.failed) reject(new Error(result.failed));
-      else resolve(result);
+      else resolve(withCpu(result, meter));
     });
     worker.once('error', reject);
   });
@@ -234,6 +255,7 @@ async function durableFloor(env: BenchEnv, clients: number): Promise<RunResult> 
         b,
         'ping',
       ]);
+    const meter = cpuMeter();
     const start = performance.now();
     const measuredFrom = start + WARMUP_S * 1000;
     const end = measuredFrom + DURATION_S * 1000;
@@ -252,19 +274,22 @@ async function durableFloor(env: BenchEnv, clients: number): Promise<RunResult> 
     );
     const sorted = ascending(samples);
     const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
-    return {
-      operations: samples.length,
-      total,
-      wallMs: DURATION_S * 1000,
-      errors: 0,
-      latency: {
-        count: samples.length,
-        mean,
-        p50: quantile(sorted, 0.5),
-        p99: quantile(sorted, 0.99),
-        max: sorted.at(-1) ?? 0,
+    return withCpu(
+      {
+        operations: samples.length,
+        total,
+        wallMs: DURATION_S * 1000,
+        errors: 0,
+        latency: {
+          count: samples.length,
+          mean,
+          p50: quantile(sorted, 0.5),
+          p99: quantile(sorted, 0.99),
+          max: sorted.at(-1) ?? 0,
+        },
       },
-    };
+      meter,
+    );
   } finally {
     await pool.end();
   }
@@ -353,6 +378,8 @@ export const chatWs: Benchmark = {
         p50Ms: round(result.latency.p50, 3),
         p99Ms: round(result.latency.p99, 3),
         maxMs: round(result.latency.max, 3),
+        serverCpuUs: round(result.serverCpuUs ?? Number.NaN, 0),
+        machineCpuUs: round(result.machineCpuUs ?? Number.NaN, 0),
       }));
       const latency = {
         samples: post.operations,
@@ -377,11 +404,23 @@ export const chatWs: Benchmark = {
         ['round trip p50, 1 pair', `${fmt(single.p50Ms, 3)} ms`, '≤ 3 ms', single.p50Ms <= 3],
       ] as const;
       const report = [
-        `${WARMUP_S} s warm-up + ${DURATION_S} s measured per row; server in the main thread, clients in a worker thread. ` +
+        `${WARMUP_S} s warm-up + ${DURATION_S} s measured per row; server in the main thread, clients in a worker thread; ` +
+          "CPU per operation: the main thread (the server; the durable floor's pg client), and the whole machine. " +
           'A PM round trip is two PMs (A → B, B → A), each authenticated, parsed, stored (SQL), published through ' +
           'Redis and delivered to the socket; an echo round trip is one frame there and back.',
         markdownTable(
-          ['scenario', 'unit', 'count', 'errors', 'per s', 'p50 ms', 'p99 ms', 'max ms'],
+          [
+            'scenario',
+            'unit',
+            'count',
+            'errors',
+            'per s',
+            'p50 ms',
+            'p99 ms',
+            'max ms',
+            'server CPU µs/op',
+            'machine CPU µs/op',
+          ],
           rows.map((r) => [
             r.scenario,
             r.unit,
@@ -391,6 +430,8 @@ export const chatWs: Benchmark = {
             fmt(r.p50Ms, 3),
             fmt(r.p99Ms, 3),
             fmt(r.maxMs, 3),
+            fmt(r.serverCpuUs, 0),
+            fmt(r.machineCpuUs, 0),
           ]),
         ),
         markdownTable(

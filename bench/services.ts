@@ -34,6 +34,8 @@ export async function openBenchServices(
     onQuery: () => {
       counter.sql++;
     },
+    // BENCH_STATEMENT_LANES=0 sends the hot statements through the pool, as before the lanes.
+    ...(process.env.BENCH_STATEMENT_LANES ? { statementLanes: Number(process.env.BENCH_STATEMENT_LANES) } : {}),
   });
   const redis = createRedis(env.redisUrl, { connectionName: `gramdesk:bench-${options.name}` });
   await connectRedis(redis, env.redisUrl);

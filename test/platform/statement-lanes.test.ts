@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { entities } from '../../src/entities.js';
 import { User } from '../../src/features/users/user.entity.js';
-import { executePrepared } from '../../src/platform/db/orm.js';
+import { createOrm, executePrepared, type LanedPostgreSqlDriver } from '../../src/platform/db/orm.js';
 import { StatementLanes } from '../../src/platform/db/statement-lanes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -125,6 +126,22 @@ describe('statement lanes', () => {
     expect((await send<{ n: number }>(shallow, 'lanes_one', 'select 1 as n')).rows).toEqual([{ n: 1 }]);
   });
 
+  it('the ORM ends its lanes when it closes', async () => {
+    const orm = await createOrm({ entities, databaseUrl: db.url, pgliteDir: '' });
+    const ormLanes = (orm.driver as LanedPostgreSqlDriver).lanes;
+    expect(ormLanes).toBeDefined();
+    const [{ pid }] = (await executePrepared<{ pid: number }>(
+      orm.em,
+      'lanes_pid',
+      'select pg_backend_pid() as pid',
+      [],
+    )) as [{ pid: number }];
+    expect(ormLanes?.open).toBe(1);
+    await orm.close();
+    expect(ormLanes?.open).toBe(0);
+    await vi.waitFor(async () => expect(await backendAlive(pid)).toBe(false));
+  });
+
   it('close ends their connections; later statements decline', async () => {
     const two = lanes(2);
     const pids = await Promise.all([pidOf(two), pidOf(two)]);
@@ -135,7 +152,7 @@ describe('statement lanes', () => {
   });
 
   it("executePrepared sends reads on the ORM's lanes outside transactions; writes, and anything in a transaction, elsewhere", async () => {
-    const ormLanes = (db.orm as { lanes?: StatementLanes }).lanes;
+    const ormLanes = (db.orm.driver as LanedPostgreSqlDriver).lanes;
     if (!ormLanes) throw new Error('the ORM has no statement lanes');
     const sent = vi.spyOn(ormLanes, 'query');
     const em = db.orm.em.fork();

@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { DriverException, type EntityData, type EntityName } from '@mikro-orm/core';
 import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
-import { PostgreSqlConnection, MikroORM as PostgresOrm, type SqlEntityManager } from '@mikro-orm/postgresql';
+import {
+  PostgreSqlConnection,
+  PostgreSqlDriver,
+  MikroORM as PostgresOrm,
+  type SqlEntityManager,
+} from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import { type EntityList, sharedOrmOptions } from './orm-options.js';
@@ -29,18 +34,25 @@ export interface OrmSettings {
   statementLanes?: number;
 }
 
-/** Each PostgreSQL ORM's statement lanes, by the pg pool executePrepared finds through its EntityManager. */
-const lanesByPool = new WeakMap<object, StatementLanes>();
-
 /** What executePrepared sends on the lanes: reads. */
 const READ = /^\s*select\s/i;
 
-/** The PostgreSQL ORM, which also ends its statement lanes when it closes. */
-class LanedPostgresOrm extends PostgresOrm {
+/** The PostgreSQL driver, holding the ORM's statement lanes (opened by createOrm, ended when the ORM closes). */
+export class LanedPostgreSqlDriver extends PostgreSqlDriver {
   lanes?: StatementLanes;
+
+  /** Opens `size` lanes with the options the pool's clients are made with. */
+  async openLanes(size: number): Promise<void> {
+    const pool = (await (this.getConnection() as PostgreSqlConnection).getNativeClient()) as unknown as {
+      options: pg.ClientConfig;
+    };
+    await this.lanes?.close();
+    this.lanes = new StatementLanes(pool.options, size);
+  }
 
   override async close(force?: boolean): Promise<void> {
     await this.lanes?.close();
+    this.lanes = undefined;
     await super.close(force);
   }
 }
@@ -77,8 +89,9 @@ export async function createOrm(settings: OrmSettings): Promise<Orm> {
     logger: (message: string) => log?.debug(message),
   };
   if (settings.databaseUrl) {
-    const orm = new LanedPostgresOrm({
+    const orm = new PostgresOrm({
       ...common,
+      driver: LanedPostgreSqlDriver,
       clientUrl: settings.databaseUrl,
       pool: { min: 0, max: settings.poolSize ?? 10 },
     });
@@ -90,13 +103,7 @@ export async function createOrm(settings: OrmSettings): Promise<Orm> {
       throw new DatabaseUnavailableError(describeDatabaseUrl(settings.databaseUrl), err);
     }
     const lanes = settings.statementLanes ?? 2;
-    if (lanes > 0) {
-      const pool = (await (orm.em.getConnection() as PostgreSqlConnection).getNativeClient()) as unknown as {
-        options: pg.ClientConfig;
-      };
-      orm.lanes = new StatementLanes(pool.options, lanes);
-      lanesByPool.set(pool, orm.lanes);
-    }
+    if (lanes > 0) await (orm.driver as LanedPostgreSqlDriver).openLanes(lanes);
     return orm;
   }
   mkdirSync(settings.pgliteDir, { recursive: true });
@@ -166,10 +173,10 @@ export async function executePrepared<T = Record<string, unknown>>(
   }
   em.config.get('onQuery')?.(sql, params);
   try {
-    const pool = await connection.getNativeClient();
     const statement = { name, text: sql, values: params };
-    const lanes = READ.test(sql) ? lanesByPool.get(pool) : undefined;
-    const result = await (lanes?.query(statement) ?? pool.query(statement));
+    const driver = em.getDriver();
+    const lanes = driver instanceof LanedPostgreSqlDriver && READ.test(sql) ? driver.lanes : undefined;
+    const result = await (lanes?.query(statement) ?? (await connection.getNativeClient()).query(statement));
     return result.rows as T[];
   } catch (err) {
     throw asOrmError(em, err);

@@ -2,7 +2,7 @@ import { type Em, execute, executePrepared } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { isStorableText } from '../../platform/storable-text.js';
-import { normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
+import { characterCount, normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
 import { User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
 import { type MessageView, mediaView, type Page, type PartyFields, party, toMessageView } from './messages.js';
@@ -60,7 +60,7 @@ const unstorable = (field: 'text' | 'caption') =>
 function checkChatText(text: string): string {
   if (!text) throw new DomainError('text_empty', 'The message is empty', { field: 'text' });
   if (!isStorableText(text)) throw unstorable('text');
-  const length = [...text].length;
+  const length = characterCount(text);
   if (length > CHAT_TEXT_MAX) {
     throw new DomainError('text_too_long', `The message is longer than ${CHAT_TEXT_MAX} characters`, {
       field: 'text',
@@ -77,7 +77,7 @@ export const CAPTION_MAX = 1024;
 /** A media message's caption, as stored: may be empty; storable, at most CAPTION_MAX characters. */
 function checkCaption(text: string): string {
   if (!isStorableText(text)) throw unstorable('caption');
-  const length = [...text].length;
+  const length = characterCount(text);
   if (length > CAPTION_MAX) {
     throw new DomainError('caption_too_long', `The caption is longer than ${CAPTION_MAX} characters`, {
       field: 'caption',

@@ -1,5 +1,6 @@
 import { DomainError } from '../../platform/errors.js';
 import { isStorableText } from '../../platform/storable-text.js';
+import { characterCount } from '../../platform/telegram/entities.js';
 import { escapeHtml } from '../../platform/telegram/html.js';
 import {
   type MailingButton,
@@ -288,7 +289,7 @@ export function checkButtons(buttons: unknown): MailingButton[][] | null {
       if (!text) throw invalid('buttons', 'A button needs a label', 'text_empty', at);
       if (!isStorableText(text) || (typeof button?.url === 'string' && !isStorableText(button.url)))
         throw invalid('buttons', `${UNSTORABLE} (row ${at.row}, button ${at.column})`, 'characters', at);
-      if ([...text].length > BUTTON_TEXT_MAX)
+      if (characterCount(text) > BUTTON_TEXT_MAX)
         throw invalid('buttons', `A button label is at most ${BUTTON_TEXT_MAX} characters`, 'text_too_long', {
           ...at,
           max: BUTTON_TEXT_MAX,

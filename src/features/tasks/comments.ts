@@ -1,6 +1,7 @@
 import { raw } from '@mikro-orm/core';
 import type { Em } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
+import { characterCount } from '../../platform/telegram/entities.js';
 import type { User } from '../users/index.js';
 import { COMMENT_TEXT_MAX, Comment, Task } from './task.entities.js';
 import { FORBIDDEN_IN_TEXT, getVisibleTask, isId, noticeComment, participants, type TaskEffects } from './tasks.js';
@@ -48,7 +49,7 @@ export function toCommentView(comment: Comment): CommentView {
 export function parseCommentText(input: string): string {
   const text = input.normalize('NFC').trim();
   if (!text) throw new DomainError('text_invalid', 'The comment is empty', { field: 'text', reason: 'empty' });
-  const length = [...text].length;
+  const length = characterCount(text);
   if (length > COMMENT_TEXT_MAX) {
     throw new DomainError('text_invalid', `The comment is longer than ${COMMENT_TEXT_MAX} characters`, {
       field: 'text',

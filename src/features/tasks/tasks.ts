@@ -1,5 +1,6 @@
 import { type Em, entityColumns, executeStatement, mapRow, rowPart } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
+import { characterCount } from '../../platform/telegram/entities.js';
 import { findByHandle } from '../chat/index.js';
 import { User } from '../users/index.js';
 import {
@@ -157,16 +158,14 @@ const FORBIDDEN = FORBIDDEN_IN_TEXT;
 const invalid = (field: string, message: string, details?: Record<string, unknown>) =>
   new DomainError(`${field}_invalid`, message, { field, ...details });
 
-const length = (text: string) => [...text].length;
-
 export function parseTitle(input: string): string {
   const title = input.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (!title) throw invalid('title', 'The title is empty', { reason: 'empty' });
-  if (length(title) > TASK_TITLE_MAX) {
+  if (characterCount(title) > TASK_TITLE_MAX) {
     throw invalid('title', `The title is longer than ${TASK_TITLE_MAX} characters`, {
       reason: 'too_long',
       max: TASK_TITLE_MAX,
-      length: length(title),
+      length: characterCount(title),
     });
   }
   if (FORBIDDEN.test(title)) throw invalid('title', 'The title contains control characters', { reason: 'control' });
@@ -175,11 +174,11 @@ export function parseTitle(input: string): string {
 
 export function parseDescription(input: string): string {
   const description = input.normalize('NFC').trim();
-  if (length(description) > TASK_DESCRIPTION_MAX) {
+  if (characterCount(description) > TASK_DESCRIPTION_MAX) {
     throw invalid('description', `The description is longer than ${TASK_DESCRIPTION_MAX} characters`, {
       reason: 'too_long',
       max: TASK_DESCRIPTION_MAX,
-      length: length(description),
+      length: characterCount(description),
     });
   }
   if (FORBIDDEN.test(description)) {
@@ -195,7 +194,7 @@ export function parseTags(input: readonly string[] | string): string[] {
   for (const entry of raw) {
     const tag = entry.trim().replace(/^#/, '').toLowerCase();
     if (!tag) continue;
-    if (!/^[\p{L}\p{N}_-]+$/u.test(tag) || length(tag) > TASK_TAG_MAX) {
+    if (!/^[\p{L}\p{N}_-]+$/u.test(tag) || characterCount(tag) > TASK_TAG_MAX) {
       throw invalid(
         'tags',
         `"${[...tag].slice(0, 40).join('')}" is not a tag (letters, digits, _ and -, up to ${TASK_TAG_MAX})`,

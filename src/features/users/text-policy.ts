@@ -1,3 +1,4 @@
+import { characterCount } from '../../platform/telegram/entities.js';
 import { USER_TEXT_MAX } from './user.entity.js';
 
 /**
@@ -68,7 +69,7 @@ export function parseText(field: TextField, input: string): TextOutcome {
   const value = trimmed.normalize('NFC').replace(SPACES, ' ');
   if (!VISIBLE.test(value)) return { problem: { code: 'empty' } };
   // Counted in code points, as PostgreSQL's varchar(n) counts them (an emoji is one).
-  const length = [...value].length;
+  const length = characterCount(value);
   const max = TEXT_MAX[field];
   if (length > max) return { problem: { code: 'too_long', max, length } };
   return { value };

@@ -78,6 +78,7 @@ describe('statement lanes', () => {
       [{ n: 2 }],
     ]);
     expect((await send<{ n: number }>(one, 'lanes_one', 'select 1 as n')).rows).toEqual([{ n: 1 }]);
+    expect(one.open).toBe(1); // an SQL error is the statement's, not the connection's: the lane stays
   });
 
   it('spread statements over the lanes, opening one only when the others are busy', async () => {

@@ -75,10 +75,10 @@ export function createOpenSocketHandler(
       );
     }
     if (!gateway) return c.json({ error: { code: 'not_found', message: `No route for GET ${c.req.path}` } }, 404);
-    const { user, exp } = c.var.principal;
+    const { userId, exp } = c.var.principal;
     // The route's authenticate refuses service tokens, so the caller's own token (and its expiry) is here.
     if (exp === undefined) throw new Error('GET /ws was authenticated without an access token expiry');
-    const upgraded = await gateway.accept(c, { userId: user.id, exp });
+    const upgraded = await gateway.accept(c, { userId, exp });
     // The 101 Switching Protocols of the upgrade; its body and status are the socket library's.
     return upgraded as TypedResponse<Record<string, never>, 101, string> & Response;
   };

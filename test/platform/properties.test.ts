@@ -35,6 +35,7 @@ import {
   checkText,
   parseHtml,
 } from '../../src/platform/telegram/stand-in/telegram-rules.js';
+import { isoString } from '../../src/platform/time/iso-string.js';
 import { formatLocal, parseDueDate } from '../../src/platform/time/local-dates.js';
 import { isValidTimezone, normalizeTimezone, utcOffset, zoneAt } from '../../src/platform/time/timezone.js';
 import { anyJson, anyText, params, report, runs, STRANGE_PIECES, strangeText } from '../helpers/fuzz.js';
@@ -137,6 +138,26 @@ const dateLike = fc.oneof(
 );
 
 describe('dates and time zones', () => {
+  it('isoString is toISOString for every instant, extended years and invalid dates included', () => {
+    check(
+      'isoString',
+      fc.property(fc.date({ noInvalidDate: false }), (date) => {
+        if (Number.isNaN(date.getTime())) expect(() => isoString(date)).toThrow(RangeError);
+        else expect(isoString(date)).toBe(date.toISOString());
+      }),
+      RUNS * 5,
+      [
+        [new Date('0999-12-31T23:59:59.999Z')],
+        [new Date('1000-01-01T00:00:00.000Z')],
+        [new Date('2026-03-09T07:05:03.007Z')],
+        [new Date('9999-12-31T23:59:59.999Z')],
+        [new Date('+010000-01-01T00:00:00.000Z')],
+        [new Date(-1)],
+        [new Date(Number.NaN)],
+      ],
+    );
+  });
+
   it('parseDueDate never throws and returns null or a real instant within the years it accepts', () => {
     check(
       'parseDueDate',

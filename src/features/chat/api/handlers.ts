@@ -5,13 +5,14 @@ import type { ApiEnv } from '../../../platform/http/context.js';
 import { ApiError } from '../../../platform/http/errors.js';
 import { requestEm, requestLog } from '../../../platform/http/request-scope.js';
 import type { Services } from '../../../platform/services.js';
+import { isoString } from '../../../platform/time/iso-string.js';
 import { conversationWith, findByHandle, sendPrivateMessage } from '../chat.js';
 import { ChatJobs } from '../jobs/delivery.js';
 import { createEcho, listOwnMessages, type MessageView, toMessageView } from '../messages.js';
 import type { ChatGateway } from '../ws/gateway.js';
 import type * as routes from './routes.js';
 
-export const toMessageDto = (m: MessageView) => ({ ...m, sentAt: m.sentAt.toISOString() });
+export const toMessageDto = (m: MessageView) => ({ ...m, sentAt: isoString(m.sentAt) });
 
 /**
  * POST /messages. A 429 rate_limited of the domain carries `retryAfter`; onError sends it as

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoString } from '../../../platform/time/iso-string.js';
 import type { MediaView, MessageParty, MessageView } from '../messages.js';
 
 /**
@@ -87,7 +88,7 @@ const party = (p: MessageParty): PartyFrame => ({ id: p.id, username: p.username
 
 /** The frame of a stored private or room message. */
 export function messageFrame(view: MessageView): ServerFrame {
-  const sentAt = view.sentAt.toISOString();
+  const sentAt = isoString(view.sentAt);
   const media = view.media ? { media: view.media } : {};
   if (view.kind === 'pm' && view.to) {
     return { type: 'pm', id: view.id, from: party(view.from), to: party(view.to), text: view.text, ...media, sentAt };

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isoString } from '../../../platform/time/iso-string.js';
 import type { CommentView } from '../comments.js';
 import {
   COMMENT_TEXT_MAX,
@@ -269,12 +270,12 @@ export const toTaskDto = (task: TaskView): TaskDto => ({
   title: task.title,
   description: task.description,
   status: task.status,
-  dueAt: task.dueAt ? task.dueAt.toISOString() : null,
+  dueAt: task.dueAt ? isoString(task.dueAt) : null,
   remindBefore: task.remindBefore,
   tags: task.tags,
   commentCount: task.commentCount,
-  createdAt: task.createdAt.toISOString(),
-  updatedAt: task.updatedAt.toISOString(),
+  createdAt: isoString(task.createdAt),
+  updatedAt: isoString(task.updatedAt),
 });
 
 export const toCommentDto = (comment: CommentView): CommentDto => ({
@@ -282,6 +283,6 @@ export const toCommentDto = (comment: CommentView): CommentDto => ({
   taskId: comment.taskId,
   author: { id: comment.author.id, username: comment.author.username, firstName: comment.author.firstName },
   text: comment.text,
-  createdAt: comment.createdAt.toISOString(),
-  editedAt: comment.editedAt ? comment.editedAt.toISOString() : null,
+  createdAt: isoString(comment.createdAt),
+  editedAt: comment.editedAt ? isoString(comment.editedAt) : null,
 });

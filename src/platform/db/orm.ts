@@ -27,9 +27,9 @@ export interface OrmSettings {
   /** Connection pool size for PostgreSQL. */
   poolSize?: number;
   /**
-   * Pipelined connections for executePrepared's hot statements (statement-lanes.ts), besides the
-   * pool: 2 keep two PostgreSQL backends busy, as many as this machine has cores; 0 sends them
-   * through the pool.
+   * Pipelined connections for executePrepared's reads (statement-lanes.ts), besides the pool; 0
+   * sends them through the pool. Default 2: measured on a 2-core machine, where two backends
+   * already keep PostgreSQL busy; a database with cores to spare may use more.
    */
   statementLanes?: number;
 }

@@ -13,9 +13,11 @@ import {
   ascending,
   type BenchEnv,
   type Benchmark,
+  type CpuPerOperation,
   cpuMeter,
   fmt,
   markdownTable,
+  perOperation,
   profiled,
   quantile,
   round,
@@ -48,7 +50,8 @@ interface Stats {
   max: number;
 }
 
-interface RunResult {
+/** One scenario's run; its CPU is per operation, warm-up included (as `total`). */
+interface RunResult extends Partial<CpuPerOperation> {
   /** Completed round trips (or POST → frame samples) that started in the measured window. */
   operations: number;
   /** All of them, warm-up included (for per-operation counts of the server side). */
@@ -59,17 +62,13 @@ interface RunResult {
   latency: Stats;
   /** For POST runs: time to the HTTP 201. */
   http?: Stats;
-  /** CPU per operation (warm-up included, as `total`), µs: the main thread (the server), and the whole machine. */
-  serverCpuUs?: number;
-  machineCpuUs?: number;
 }
 
 /** `result` with the CPU `meter` saw spread over its operations. */
-function withCpu(result: RunResult, meter: ReturnType<typeof cpuMeter>): RunResult {
-  const cpu = meter();
-  const per = (ms: number) => (ms * 1000) / Math.max(1, result.total);
-  return { ...result, serverCpuUs: per(cpu.threadMs), machineCpuUs: per(cpu.machineMs) };
-}
+const withCpu = (result: RunResult, meter: ReturnType<typeof cpuMeter>): RunResult => ({
+  ...result,
+  ...perOperation(meter(), result.total),
+});
 
 /** Plain JS for the worker thread: every scenario's clients. */
 const CLIENTS = `

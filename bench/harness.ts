@@ -112,6 +112,18 @@ export interface CpuSpent {
   machineMs: number;
 }
 
+/** CPU per operation, µs: of the thread that measured (the server), and of the whole machine. */
+export interface CpuPerOperation {
+  serverCpuUs: number;
+  machineCpuUs: number;
+}
+
+/** What `spent` comes to per operation (at least one, so an empty run reads as its whole cost). */
+export function perOperation(spent: CpuSpent, operations: number): CpuPerOperation {
+  const per = (ms: number) => (ms * 1000) / Math.max(1, operations);
+  return { serverCpuUs: per(spent.threadMs), machineCpuUs: per(spent.machineMs) };
+}
+
 /** Starts measuring CPU; the returned function reads what was spent since. */
 export function cpuMeter(): () => CpuSpent {
   const thread = process.threadCpuUsage();

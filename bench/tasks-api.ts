@@ -16,9 +16,11 @@ import {
   ascending,
   type BenchEnv,
   type Benchmark,
+  type CpuPerOperation,
   cpuMeter,
   fmt,
   markdownTable,
+  perOperation,
   profiled,
   quantile,
   round,
@@ -41,7 +43,8 @@ const WARMUP_S = 1;
 const ROUNDS = intFromEnv('BENCH_API_ROUNDS', 3);
 const TASKS = 20;
 
-interface LoadResult {
+/** One load run; its CPU is per answer, warm-up included (as `total`). */
+interface LoadResult extends CpuPerOperation {
   /** Answers within the measured window. */
   requests: number;
   /** Answers including the warm-up (for per-request counts of the server side). */
@@ -57,9 +60,6 @@ interface LoadResult {
   mean: number;
   /** Answers in the slowest whole second of the measured window. */
   worstSecond: number;
-  /** CPU per answer (warm-up included, as `total`), µs: the server's thread, and the whole machine. */
-  serverCpuUs: number;
-  machineCpuUs: number;
 }
 
 /**
@@ -172,10 +172,8 @@ function drive(url: string, headers: Record<string, string>): Promise<LoadResult
       eval: true,
       workerData: { url, headers, connections: CONNECTIONS, warmupMs: WARMUP_S * 1000, durationMs: DURATION_S * 1000 },
     });
-    worker.once('message', (result: Omit<LoadResult, 'serverCpuUs' | 'machineCpuUs'>) => {
-      const cpu = meter();
-      const per = (ms: number) => (ms * 1000) / Math.max(1, result.total);
-      resolve({ ...result, serverCpuUs: per(cpu.threadMs), machineCpuUs: per(cpu.machineMs) });
+    worker.once('message', (result: Omit<LoadResult, keyof CpuPerOperation>) => {
+      resolve({ ...result, ...perOperation(meter(), result.total) });
       void worker.terminate();
     });
     worker.once('error', reject);

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { HttpRequestMetrics } from './request-metrics.js';
 
 /**
  * Prometheus instruments of one process. Each call builds its own Registry instead of using
@@ -7,9 +8,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
  */
 export interface Metrics {
   readonly registry: Registry;
-  /** Finished HTTP requests; `route` is the matched route pattern, never the raw path. */
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Finished HTTP requests and their durations; `route` is the matched route pattern, never the raw path. */
+  readonly http: HttpRequestMetrics;
   /** Telegram updates handled, by update type (message, callback_query, ...). */
   readonly botUpdates: Counter<'type'>;
   /** Updates whose handling ended in an error caught by the bot's error boundary. */
@@ -36,19 +36,7 @@ export function createMetrics(): Metrics {
 
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time to answer an HTTP request, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    }),
+    http: new HttpRequestMetrics(registry),
     botUpdates: new Counter({
       name: 'bot_updates_total',
       help: 'Telegram updates handled, by update type',

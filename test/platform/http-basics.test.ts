@@ -469,6 +469,12 @@ describe('HTTP API basics', () => {
           expect(res.headers.get('x-content-type-options')).toBe('nosniff');
           expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
           expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+          // Those that act on a JSON answer, and none of helmet's for HTML documents or retired software.
+          expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+          expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+          for (const legacy of ['x-xss-protection', 'x-download-options', 'x-permitted-cross-domain-policies']) {
+            expect(res.headers.has(legacy)).toBe(false);
+          }
         }
         expect(answers.slice(0, 5).map((r) => r.headers.get('x-frame-options'))).toEqual(Array(5).fill('DENY'));
         expect(answers[5]?.headers.get('x-frame-options')).toBe('SAMEORIGIN');

@@ -6,8 +6,8 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { clientAddress } from './client-address.js';
 import type { ApiEnv } from './context.js';
+import { presetHeader } from './preset-headers.js';
 import { RequestScope } from './request-scope.js';
-import { presetHeaders } from './secure-headers.js';
 import { TrustedProxies } from './trusted-proxies.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -47,9 +47,13 @@ export function requestIdFrom(header: string | undefined): string {
  * (e.g. 413) is still counted under the route it was aimed at.
  */
 export function routePattern(c: Context): string {
-  // The body limit is registered for every path of the methods with a body (`/*`): not a route.
-  const handlers = matchedRoutes(c).filter((route) => route.method !== 'ALL' && route.path !== '/*');
-  return handlers.at(-1)?.path ?? UNMATCHED;
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i] as (typeof routes)[number];
+    // The body limit is registered for every path of the methods with a body (`/*`): not a route.
+    if (route.method !== 'ALL' && route.path !== '/*') return route.path;
+  }
+  return UNMATCHED;
 }
 
 /**
@@ -80,12 +84,17 @@ export function requestContext({
     c.set('trustedProxies', trustedProxies);
     c.set('requestId', requestId);
     // c.req.path has no query string: query values may carry secrets and never reach the logs.
-    // `ip` is the address the per-IP limits count, so a log line explains a 429.
-    const bindings = { reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) };
-    c.set('scope', new RequestScope(bindings, log, orm));
+    // `ip` is the address the per-IP limits count, so a log line explains a 429. Worked out when a
+    // line is written: a probe's access line is at debug, and usually nothing is.
+    const scope = new RequestScope(
+      () => ({ reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) }),
+      log,
+      orm,
+    );
+    c.set('scope', scope);
 
-    // Set before the handler runs, so it is part of the response built (see secure-headers.ts).
-    presetHeaders(c, [[REQUEST_ID_HEADER, requestId]]);
+    // Set before the handler runs, so it is part of the response built (see preset-headers.ts).
+    presetHeader(c, REQUEST_ID_HEADER, requestId);
     securityHeaders?.(c);
     let status = 500; // stays so only if something below throws past onError (a non-Error value)
     try {
@@ -94,16 +103,14 @@ export function requestContext({
     } finally {
       const seconds = (performance.now() - started) / 1000;
       const route = hide(routePattern(c));
-      const labels = { method: c.req.method, route, status: String(status) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds);
+      metrics.http.record(c.req.method, route, status, seconds);
 
       // 503 is a dependency outage, whose cause is logged once per outage (errors.ts), not an error per request.
       const level = status === 503 ? 'warn' : status >= 500 ? 'error' : QUIET_ROUTES.has(route) ? 'debug' : 'info';
       // The bindings inline rather than through the scope's child logger: the same line, without
       // making a child for the many requests that log nothing else.
       if (accessLog.isLevelEnabled(level)) {
-        accessLog[level]({ ...bindings, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
+        accessLog[level]({ ...scope.bindings, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
       }
     }
   };

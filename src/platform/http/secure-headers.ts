@@ -1,44 +1,33 @@
-import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { HeaderSet, presetHeaders } from './preset-headers.js';
 
 /**
- * The API's security headers: hono's secureHeaders defaults (HSTS, nosniff, no-referrer,
- * CORP/COOP and friends) with a CSP that lets an API answer load nothing, and DENY framing —
- * the API answers JSON only, so its pages may load nothing and be framed by no one.
+ * The JSON API's security headers: those that act on a JSON answer — the set OWASP's REST
+ * Security Cheat Sheet recommends and Mozilla's HTTP Observatory checks. A CSP that lets an
+ * answer opened in a tab load nothing and be framed by no one (with X-Frame-Options for browsers
+ * that predate frame-ancestors), nosniff, no referrer, same-origin reads only, HSTS. hono's
+ * secureHeaders (helmet's list) adds six more that act on HTML documents or on software long gone —
+ * Cross-Origin-Opener-Policy, Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options
+ * (IE8), X-Permitted-Cross-Domain-Policies (Flash, Acrobat), X-XSS-Protection (the retired XSS
+ * auditor) — which the API left out when each header of every answer was measured (issue 17).
+ * The HTML pages (/docs, /console, /sandbox) keep policies of their own.
  */
-const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+const API_SECURITY_HEADERS = new HeaderSet([
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
-  ['Origin-Agent-Cluster', '?1'],
   ['Referrer-Policy', 'no-referrer'],
   ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
-  ['X-DNS-Prefetch-Control', 'off'],
-  ['X-Download-Options', 'noopen'],
   ['X-Frame-Options', 'DENY'],
-  ['X-Permitted-Cross-Domain-Policies', 'none'],
-  ['X-XSS-Protection', '0'],
-];
+]);
 
 /**
- * Headers every answer carries, set before the handler runs, so that whatever the handler (or
- * onError) sets of the same name wins. Served by @hono/node-server, they go straight onto Node's
- * response (`c.env.outgoing`; Node merges them into the handler's headers at writeHead, the
- * handler's taking precedence): going through Hono's `c.header` makes a Fetch `Headers` per
- * request, whose validating `set` and the conversion back to Node's headers were a tenth of
- * GET /health's time (issue 17's profile). hono's own secureHeaders is worse still: it sets them on
- * the finished response, which makes @hono/node-server build a full Fetch Response. Without Node
- * underneath (`app.request` in tests, WebSocket upgrades) they go through `c.header`.
+ * The JSON API's security headers, for every path that has no policy of its own; set before the
+ * handler runs (preset-headers.ts), so a handler's own header of the same name wins. hono's
+ * secureHeaders sets them on the finished response instead, which makes @hono/node-server build a
+ * full Fetch Response per request.
  */
-export function presetHeaders(c: Context, headers: ReadonlyArray<readonly [string, string]>): void {
-  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-  if (outgoing && !outgoing.headersSent) for (const [name, value] of headers) outgoing.setHeader(name, value);
-  else for (const [name, value] of headers) c.header(name, value);
-}
-
-/** The JSON API's security headers, for every path that has no policy of its own. */
 export const presetApiSecurityHeaders = (c: Context): void => presetHeaders(c, API_SECURITY_HEADERS);
 
 export interface DocsPolicy {

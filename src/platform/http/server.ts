@@ -4,6 +4,7 @@ import { serve, type WebSocketServerLike } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '../logger.js';
 import type { ApiEnv } from './context.js';
+import { PresetHeadersResponse } from './preset-headers.js';
 
 /** How long close() lets in-flight requests finish before cutting the remaining connections. */
 export const SHUTDOWN_GRACE_MS = 8_000;
@@ -44,6 +45,8 @@ export function startHttpServer(app: Pick<Hono<ApiEnv>, 'fetch'>, options: HttpS
       fetch: app.fetch,
       port,
       hostname: host,
+      // Answers carry the headers the request context gives before the handler (preset-headers.ts).
+      serverOptions: { ServerResponse: PresetHeadersResponse },
       ...(options.websocket ? { websocket: { server: options.websocket } } : {}),
     }) as Server;
 

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '@mikro-orm/core';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../src/platform/errors.js';
 import { type ApiDeps, createApi } from '../../src/platform/http/app.js';
 import type { ApiEnv } from '../../src/platform/http/context.js';
@@ -38,6 +40,9 @@ const json = (body: unknown) => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
+/** Holds GET /test/slow until a test lets it go; `entered` says it is waiting. */
+const slowGate = { entered: false, wait: Promise.resolve(), release: () => {} };
+
 /** Test-only routes, registered the way later features register theirs. */
 function testRoutes(app: OpenAPIHono<ApiEnv>) {
   const Item = z.strictObject({ title: z.string().min(1), count: z.number().int() });
@@ -70,6 +75,11 @@ function testRoutes(app: OpenAPIHono<ApiEnv>) {
   );
   // A handler's own header wins over the one every answer is given beforehand.
   app.get('/test/framed', (c) => c.json({ ok: true }, 200, { 'X-Frame-Options': 'SAMEORIGIN' }));
+  app.get('/test/slow', async (c) => {
+    slowGate.entered = true;
+    await slowGate.wait;
+    return c.json({ ok: true });
+  });
   app.get('/test/boom', () => {
     throw new Error('connection to postgres://admin:hunter2@db failed');
   });
@@ -446,6 +456,35 @@ describe('HTTP API basics', () => {
         expect(res.headers.get('strict-transport-security')).toMatch(/max-age=/);
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
         expect(res.headers.has('x-powered-by')).toBe(false);
+      }
+    });
+    it('the access line of a request whose client hung up before the answer still names the client', async () => {
+      const { app, lines } = build();
+      const server = await startHttpServer(app, { port: 0, host: '127.0.0.1', log: createLogger('silent') });
+      try {
+        slowGate.entered = false;
+        slowGate.wait = new Promise((resolve) => {
+          slowGate.release = resolve;
+        });
+        const socket = connect(server.port, '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write('GET /test/slow HTTP/1.1\r\nHost: localhost\r\n\r\n');
+        await vi.waitFor(() => expect(slowGate.entered).toBe(true));
+        socket.destroy();
+        // The server has seen the hang-up before the handler answers.
+        await vi.waitFor(async () => {
+          const open = await new Promise<number>((done) => server.server.getConnections((_e, n) => done(n)));
+          expect(open).toBe(0);
+        });
+        slowGate.release();
+        await vi.waitFor(() =>
+          expect(lines.filter((l) => l.msg === 'http request' && l.path === '/test/slow')).toEqual([
+            expect.objectContaining({ ip: '127.0.0.1', status: 200 }),
+          ]),
+        );
+      } finally {
+        slowGate.release();
+        await server.close();
       }
     });
     it('over a real Node server (the path production takes), every answer carries them once, beside its own', async () => {

@@ -84,14 +84,11 @@ export function requestContext({
     c.set('trustedProxies', trustedProxies);
     c.set('requestId', requestId);
     // c.req.path has no query string: query values may carry secrets and never reach the logs.
-    // `ip` is the address the per-IP limits count, so a log line explains a 429. Worked out when a
-    // line is written: a probe's access line is at debug, and usually nothing is.
-    const scope = new RequestScope(
-      () => ({ reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) }),
-      log,
-      orm,
-    );
-    c.set('scope', scope);
+    // `ip` is the address the per-IP limits count, so a log line explains a 429. Read now: once a
+    // client has hung up, its socket no longer knows the peer, and an aborted request is exactly
+    // the one whose line must name it.
+    const bindings = { reqId: requestId, method: c.req.method, path: hide(c.req.path), ip: clientAddress(c) };
+    c.set('scope', new RequestScope(bindings, log, orm));
 
     // Set before the handler runs, so it is part of the response built (see preset-headers.ts).
     presetHeader(c, REQUEST_ID_HEADER, requestId);
@@ -110,7 +107,7 @@ export function requestContext({
       // The bindings inline rather than through the scope's child logger: the same line, without
       // making a child for the many requests that log nothing else.
       if (accessLog.isLevelEnabled(level)) {
-        accessLog[level]({ ...scope.bindings, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
+        accessLog[level]({ ...bindings, route, status, ms: Math.round(seconds * 10_000) / 10 }, 'http request');
       }
     }
   };

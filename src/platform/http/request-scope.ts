@@ -17,21 +17,14 @@ export interface RequestBindings {
  * rewrites process.env twice through Configuration.set).
  */
 export class RequestScope {
-  #bindings?: RequestBindings;
   #log?: Logger;
   #em?: Em;
 
   constructor(
-    private readonly makeBindings: () => RequestBindings,
+    readonly bindings: RequestBindings,
     private readonly root: Logger,
     private readonly orm?: Orm,
   ) {}
-
-  /** Worked out on first use (the client address behind a trusted proxy takes some parsing). */
-  get bindings(): RequestBindings {
-    this.#bindings ??= this.makeBindings();
-    return this.#bindings;
-  }
 
   get log(): Logger {
     this.#log ??= this.root.child(this.bindings);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entities } from '../../src/entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { attachUserCache } from '../../src/features/users/user-cache.js';
-import { setBotBlocked } from '../../src/features/users/users.js';
+import { loadTelegramUser, setBotBlocked } from '../../src/features/users/users.js';
 import { createOrm } from '../../src/platform/db/orm.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -10,6 +10,9 @@ import { apiRequest } from '../helpers/services.js';
 
 const env = useTestEnvironment();
 let nextTelegramId = 600_000;
+
+/** A policy naming no admins (config's ADMIN_TELEGRAM_IDS). */
+const NO_ADMINS = { adminTelegramIds: [] as number[] };
 
 const BLOCKED = '⛔ Your access to Gramdesk has been blocked by an administrator.';
 
@@ -26,6 +29,15 @@ async function inAnotherProcess(work: (em: ReturnType<typeof env.em>) => Promise
   } finally {
     await orm.close(true);
   }
+}
+
+/** A user the bot has met before (created on first contact, last seen just now); not cached yet. */
+async function knownUser(firstName: string): Promise<number> {
+  const telegramId = nextTelegramId++;
+  const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+  const em = env.em();
+  await loadTelegramUser(() => em, { id: telegramId, first_name: firstName }, NO_ADMINS, cache);
+  return telegramId;
 }
 
 function queriesDuring(work: () => Promise<void>): Promise<string[]> {
@@ -99,10 +111,77 @@ describe('the cached user behind a Telegram update', () => {
     expect(after.notifications).toBe(false);
     expect(after.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
     expect((await apiRequest(env.app, 'GET', '/users/me', { token })).body.notifications).toBe(false);
-    // The cached row was invalidated: the next update reads the row once, the one after none.
-    expect(await queriesDuring(() => client.click('◀️ Back'))).toHaveLength(1);
+    // The changed row replaced the cached one: the next updates read no SQL and show the change.
+    expect(await queriesDuring(() => client.click('◀️ Back'))).toEqual([]);
     expect(await queriesDuring(() => client.click('⚙️ Settings'))).toEqual([]);
     expect(client.buttons()).toContain('🔔 Reminders & messages: off');
+    // What the cache holds is the row as stored, updated_at included.
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    const cached = (await cache.peek(telegramId)).row;
+    expect(cached?.notifications).toBe(false);
+    expect(cached?.updatedAt.getTime()).toBe(after.updatedAt.getTime());
+  });
+
+  it('a row written through to the cache keeps out a reader that read the row before the write', async () => {
+    const telegramId = await knownUser('Through');
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    // A reader misses and reads the row from the database ...
+    const { row: missed, generation } = await cache.peek(telegramId);
+    expect(missed).toBeNull();
+    const stale = await env.em().findOneOrFail(User, { telegramId });
+    // ... meanwhile the sender is loaded (and cached) at the same generation and changes a setting.
+    const senderEm = env.em();
+    const sender = await loadTelegramUser(() => senderEm, { id: telegramId, first_name: 'Through' }, NO_ADMINS, cache);
+    await sender.change({ timezone: 'Asia/Tokyo' });
+    expect((await cache.peek(telegramId)).row?.timezone).toBe('Asia/Tokyo');
+    // The reader's old row, put late, does not replace the newer one.
+    await cache.put(stale, generation);
+    expect((await cache.peek(telegramId)).row?.timezone).toBe('Asia/Tokyo');
+  });
+
+  it('a write after an invalidation the writer did not see drops the cached row instead of writing it', async () => {
+    const telegramId = nextTelegramId++;
+    const client = env.bot.client({ id: telegramId, first_name: 'Dropped', language_code: 'en' });
+    await client.sendCommand('settings');
+    await client.click('◀️ Back');
+    await client.click('⚙️ Settings');
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    const sender = await loadTelegramUser(
+      () => env.em(),
+      { id: telegramId, first_name: 'Dropped', language_code: 'en' },
+      NO_ADMINS,
+      cache,
+    );
+    // Another process writes the row (its flush invalidates) after the sender was loaded.
+    await inAnotherProcess(async (em) => {
+      const user = await em.findOneOrFail(User, { telegramId });
+      user.language = 'ru';
+      await em.flush();
+    });
+    await sender.change({ notifications: false });
+    expect((await cache.peek(telegramId)).row).toBeNull();
+    // The next update reads the row, with both changes.
+    expect(await queriesDuring(() => client.click('◀️ Back'))).not.toEqual([]);
+    const row = (await cache.peek(telegramId)).row;
+    expect([row?.language, row?.notifications]).toEqual(['ru', false]);
+  });
+
+  it('a change inside a transaction drops the cached row: a rolled-back write is never cached', async () => {
+    const telegramId = await knownUser('Tx');
+    const cache = attachUserCache(env.db.orm, env.redis.redis, env.redis.keyPrefix);
+    const loaderEm = env.em();
+    await loadTelegramUser(() => loaderEm, { id: telegramId, first_name: 'Tx' }, NO_ADMINS, cache);
+    expect((await cache.peek(telegramId)).row?.notifications).toBe(true);
+    await expect(
+      env.em().transactional(async (tx) => {
+        const sender = await loadTelegramUser(() => tx, { id: telegramId, first_name: 'Tx' }, NO_ADMINS, cache);
+        await sender.change({ notifications: false });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect((await cache.peek(telegramId)).row).toBeNull();
+    expect((await env.em().findOneOrFail(User, { telegramId })).notifications).toBe(true);
+    expect((await cache.load(env.em(), telegramId))?.notifications).toBe(true);
   });
 
   it('a reader that raced an invalidation does not put the old row back', async () => {

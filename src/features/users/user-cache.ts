@@ -30,6 +30,22 @@ function parseRow(raw: string): UserRow {
   return data as unknown as UserRow;
 }
 
+/**
+ * A committed write's row replaces the cached one if nothing invalidated it since the writer read
+ * it (the generation it saw); else the row is dropped, as an invalidation does. Either way the
+ * generation moves on, so a reader that read the row before the write cannot put it back. Returns
+ * the generation the row was written under, or false when it was dropped.
+ */
+const REPLACE_IF_GENERATION = `
+local seen = redis.call('get', KEYS[2]) or '0'
+local next = redis.call('incr', KEYS[2])
+if seen == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return tostring(next)
+end
+redis.call('del', KEYS[1])
+return false`;
+
 /** Writes the value only if no invalidation happened since the reader looked at the generation. */
 const SET_IF_GENERATION = `
 if (redis.call('get', KEYS[2]) or '0') == ARGV[1] then
@@ -62,10 +78,9 @@ export class UserCache {
    * `read` (the row and the generation come in one round trip, so a miss does not wait for Redis
    * a second time before its SELECT). `entity` makes the row a managed entity when it is needed.
    */
-  async peek(telegramId: number): Promise<{ row: UserRow } | { row: null; generation: string }> {
+  async peek(telegramId: number): Promise<{ row: UserRow | null; generation: string }> {
     const [raw, generation] = await this.redis.mget(this.key(telegramId), this.generationKey(telegramId));
-    if (raw) return { row: parseRow(raw) };
-    return { row: null, generation: generation ?? '0' };
+    return { row: raw ? parseRow(raw) : null, generation: generation ?? '0' };
   }
 
   /**
@@ -122,6 +137,28 @@ export class UserCache {
       JSON.stringify(row),
       TTL_SECONDS,
     );
+  }
+
+  /**
+   * After a committed write of `row` by one who read it at `generation` (peek): the cached row
+   * becomes `row`, so the next update needs no SELECT — unless the cache was invalidated since,
+   * when it is dropped instead. Returns the generation `row` is cached under, or null if dropped.
+   * Only for a write already committed: a row cached before its transaction commits could be one
+   * that never was.
+   */
+  async replace(row: UserRow, generation: string): Promise<string | null> {
+    const telegramId = row.telegramId;
+    if (telegramId == null) return null;
+    const written = await this.redis.eval(
+      REPLACE_IF_GENERATION,
+      2,
+      this.key(telegramId),
+      this.generationKey(telegramId),
+      generation,
+      JSON.stringify(row),
+      TTL_SECONDS,
+    );
+    return typeof written === 'string' ? written : null;
   }
 
   async invalidate(...telegramIds: Array<number | null | undefined>): Promise<void> {

@@ -40,10 +40,12 @@ export class LoadedUser {
     readonly created: boolean,
     private readonly em: () => Em,
     private readonly cache?: UserCache,
+    /** The cache's generation when `row` was read (see UserCache.replace); none once it is unknown. */
+    private generation?: string,
   ) {}
 
-  static cached(row: UserRow, em: () => Em, cache: UserCache): LoadedUser {
-    return new LoadedUser(row, false, em, cache);
+  static cached(row: UserRow, em: () => Em, cache: UserCache, generation?: string): LoadedUser {
+    return new LoadedUser(row, false, em, cache, generation);
   }
 
   static managed(user: User, created: boolean, em: () => Em, cache?: UserCache): LoadedUser {
@@ -68,9 +70,11 @@ export class LoadedUser {
 
   /**
    * Writes `changes` to the sender's row. Through the entity when the update has one (its flush
-   * invalidates the cache); else as one UPDATE statement, then the cache invalidated, without
-   * making an entity or a transaction for it: a setting toggled in the bot cost about as much
-   * again as the rest of its update that way (issue 17). `profile` shows the change either way.
+   * invalidates the cache); else as one UPDATE statement without an entity or a transaction (a
+   * setting toggled in the bot cost about as much again as the rest of its update that way, issue
+   * 17), and the changed row replaces the cached one, so the next update reads no SQL either —
+   * unless the cache was invalidated since this update read it, or the UPDATE is part of a
+   * transaction not yet committed: then the cached row is dropped. `profile` shows the change.
    */
   async change(changes: Partial<User>, now = new Date()): Promise<void> {
     if (this.made || !this.cache) {
@@ -78,9 +82,15 @@ export class LoadedUser {
       await this.em().flush();
       return;
     }
-    await updateUserRow(this.em(), this.row.id, changes, now);
+    const em = this.em();
+    await updateUserRow(em, this.row.id, changes, now);
     this.row = { ...this.row, ...changes, updatedAt: now };
-    await this.cache.invalidate(this.row.telegramId);
+    if (this.generation !== undefined && !em.isInTransaction()) {
+      this.generation = (await this.cache.replace(this.row, this.generation)) ?? undefined;
+    } else {
+      this.generation = undefined;
+      await this.cache.invalidate(this.row.telegramId);
+    }
   }
 }
 
@@ -102,7 +112,9 @@ export async function loadTelegramUser(
   if (cache) {
     const cached = await cache.peek(from.id);
     const row = cached.row ?? (await cache.read(em(), from.id, cached.generation));
-    if (row && !profileChanges(row, from, isConfiguredAdmin, now)) return LoadedUser.cached(row, em, cache);
+    if (row && !profileChanges(row, from, isConfiguredAdmin, now)) {
+      return LoadedUser.cached(row, em, cache, cached.generation);
+    }
     entity = row ? cache.entity(em(), row) : null;
   } else {
     entity = await em().findOne(User, { telegramId: from.id });

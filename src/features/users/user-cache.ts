@@ -128,12 +128,17 @@ export class UserCache {
     const telegramId = row.telegramId;
     if (telegramId == null) return;
     const gen = generation ?? (await this.redis.get(this.generationKey(telegramId))) ?? '0';
-    await this.redis.eval(
-      SET_IF_GENERATION,
+    await this.writeRow(SET_IF_GENERATION, telegramId, row, gen);
+  }
+
+  /** Runs a generation-checked write (SET_IF_GENERATION, REPLACE_IF_GENERATION) of `row`. */
+  private writeRow(script: string, telegramId: number, row: UserRow, generation: string): Promise<unknown> {
+    return this.redis.eval(
+      script,
       2,
       this.key(telegramId),
       this.generationKey(telegramId),
-      gen,
+      generation,
       JSON.stringify(row),
       TTL_SECONDS,
     );
@@ -149,15 +154,7 @@ export class UserCache {
   async replace(row: UserRow, generation: string): Promise<string | null> {
     const telegramId = row.telegramId;
     if (telegramId == null) return null;
-    const written = await this.redis.eval(
-      REPLACE_IF_GENERATION,
-      2,
-      this.key(telegramId),
-      this.generationKey(telegramId),
-      generation,
-      JSON.stringify(row),
-      TTL_SECONDS,
-    );
+    const written = await this.writeRow(REPLACE_IF_GENERATION, telegramId, row, generation);
     return typeof written === 'string' ? written : null;
   }
 

@@ -332,6 +332,7 @@ export const chatWs: Benchmark = {
         result: await profiled('chat-ws-1-pair', () => drive({ kind: 'pingpong', pairs: [pair(0)] })),
       });
       const sqlPerPm = (counter.sql - sqlBefore) / Math.max(1, 2 * (results[0]?.result.total ?? 0));
+      const sqlBeforePairs = counter.sql;
       results.push({
         scenario: `Gramdesk PM ping-pong, ${PAIRS} pairs`,
         unit: 'round trips (2 PMs)',
@@ -339,6 +340,9 @@ export const chatWs: Benchmark = {
           drive({ kind: 'pingpong', pairs: Array.from({ length: PAIRS }, (_, i) => pair(i)) }),
         ),
       });
+      // With many pairs, PMs of one event-loop turn commit together: their group's BEGIN and COMMIT count too.
+      const sqlPerPmPairs = (counter.sql - sqlBeforePairs) / Math.max(1, 2 * (results[1]?.result.total ?? 0));
+      const sqlPerPmMax = Math.max(sqlPerPm, sqlPerPmPairs);
       results.push({
         scenario: 'bare ws echo, 1 client',
         unit: 'round trips',
@@ -397,7 +401,12 @@ export const chatWs: Benchmark = {
       type Row = (typeof rows)[number];
       const [single, many, echoOne, echoMany, floorOne, floorMany] = rows as [Row, Row, Row, Row, Row, Row];
       const goals = [
-        ['SQL statements per PM', fmt(sqlPerPm), '≤ 2', sqlPerPm <= 2],
+        [
+          `SQL statements per PM (1 pair; ${PAIRS} pairs)`,
+          `${fmt(sqlPerPm)}; ${fmt(sqlPerPmPairs)}`,
+          '≤ 2',
+          sqlPerPmMax <= 2,
+        ],
         [`PMs per second, ${PAIRS} pairs`, fmt(many.perSecond * 2), '≥ 1,500', many.perSecond * 2 >= 1500],
         [`round trip p99, ${PAIRS} pairs`, `${fmt(many.p99Ms)} ms`, '< 30 ms', many.p99Ms < 30],
         ['round trip p50, 1 pair', `${fmt(single.p50Ms, 3)} ms`, '≤ 3 ms', single.p50Ms <= 3],
@@ -460,7 +469,7 @@ export const chatWs: Benchmark = {
         `PMs per second: ${fmt(single.perSecond * 2)} (1 pair), ${fmt(many.perSecond * 2)} (${PAIRS} pairs); ` +
           `PM round trip p50 × ${fmt(single.p50Ms / echoOne.p50Ms, 1)} of a bare echo round trip; ` +
           `${PAIRS}-way throughput ${fmt((many.perSecond / echoMany.perSecond) * 100, 1)} % of the bare echo's; ` +
-          `SQL statements per PM: ${fmt(sqlPerPm)}.`,
+          `SQL statements per PM: ${fmt(sqlPerPm)} (1 pair), ${fmt(sqlPerPmPairs)} (${PAIRS} pairs: the BEGIN and COMMIT of PMs committed together included).`,
         `Against the durable floor (two committed INSERTs, no WebSocket, no Redis, no code of ours): 1 pair p50 ` +
           `${fmt(single.p50Ms, 3)} ms vs ${fmt(floorOne.p50Ms, 3)} ms (× ${fmt(single.p50Ms / floorOne.p50Ms, 2)}); ` +
           `${PAIRS} pairs ${fmt(many.perSecond)} vs ${fmt(floorMany.perSecond)} round trips/s ` +
@@ -477,6 +486,7 @@ export const chatWs: Benchmark = {
           seconds: DURATION_S,
           pairs: PAIRS,
           sqlPerPm: round(sqlPerPm, 3),
+          sqlPerPmPairs: round(sqlPerPmPairs, 3),
           rows,
           postLatency: latency,
           goals: goals.map(([name, now, goal, met]) => ({ name, now, goal, met })),

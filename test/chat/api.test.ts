@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CHAT_DELIVERY_QUEUE } from '../../src/features/chat/jobs/delivery.js';
 import { Message } from '../../src/features/chat/message.entity.js';
 import { User } from '../../src/features/users/user.entity.js';
+import type { LanedPostgreSqlDriver } from '../../src/platform/db/orm.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
@@ -91,6 +92,37 @@ describe('POST /messages with `to` (a private message)', () => {
       json: { to: banned.user.username, text: 'hi' },
     });
     expect(res.status).toBe(404);
+  });
+
+  it('PMs sent at the same moment are committed together, and each sender still gets their own answer', async () => {
+    const driver = env.db.orm.driver as LanedPostgreSqlDriver;
+    if (!driver.commits) throw new Error('the ORM has no commit groups');
+    const grouped = vi.spyOn(driver.commits, 'query');
+    const rita = await account({ firstName: 'Rita', telegramId: nextTelegramId++ });
+    const banned = await account();
+    await env.em().nativeUpdate(User, { id: banned.user.id }, { status: 'banned' });
+    const senders = await Promise.all([account(), account(), account(), account(), account()]);
+    const targets = [rita, rita, banned, senders[3], rita] as const;
+    const answers = await Promise.all(
+      senders.map((sender, i) =>
+        apiRequest(env.app, 'POST', '/messages', {
+          token: sender.token,
+          json: { to: targets[i]?.user.username, text: `hello from ${i}` },
+        }),
+      ),
+    );
+    expect(answers.map((res) => [res.status, res.body.error?.code ?? res.body.text])).toEqual([
+      [201, 'hello from 0'],
+      [201, 'hello from 1'],
+      [404, 'user_not_found'],
+      [422, 'cannot_message_self'],
+      [201, 'hello from 4'],
+    ]);
+    expect(grouped).toHaveBeenCalledTimes(5);
+    const toRita = await env.em().find(Message, { to: rita.user.id }, { orderBy: { id: 'asc' } });
+    expect(toRita.map((m) => m.text).sort()).toEqual(['hello from 0', 'hello from 1', 'hello from 4']);
+    expect(await env.em().count(Message, { from: { $in: [senders[2]?.user.id, senders[3]?.user.id] } })).toBe(0);
+    grouped.mockRestore();
   });
 
   it('needs a token', async () => {

@@ -169,7 +169,8 @@ describe('statement lanes', () => {
       expect(await executePrepared(tx, 'lanes_seen', seen, [mine.id])).toEqual([{ seen: 1 }]);
     });
     expect(sent).toHaveBeenCalledTimes(1);
-    // A write goes through the pool: its commit can be flushed with other connections' commits.
+    // A write is not sent on the read lanes: a reader queued behind its commit would wait for the
+    // flush (writes are committed in groups on connections of their own: commit-groups.test.ts).
     const rename = 'update users set first_name = $1 where id = $2 returning first_name';
     expect(await executePrepared(db.orm.em, 'lanes_rename', rename, ['Renamed', user.id])).toEqual([
       { first_name: 'Renamed' },

@@ -9,6 +9,7 @@ import {
 } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
+import { CommitGroups } from './commit-groups.js';
 import { type EntityList, sharedOrmOptions } from './orm-options.js';
 import { StatementLanes } from './statement-lanes.js';
 
@@ -27,33 +28,53 @@ export interface OrmSettings {
   /** Connection pool size for PostgreSQL. */
   poolSize?: number;
   /**
-   * Pipelined connections for executePrepared's reads (statement-lanes.ts), besides the pool; 0
-   * sends them through the pool. Default 2: measured on a 2-core machine, where two backends
-   * already keep PostgreSQL busy; a database with cores to spare may use more.
+   * Pipelined connections for executePrepared's reads (statement-lanes.ts), and as many again for
+   * its writes, committed in groups (commit-groups.ts), besides the pool; 0 sends both through the
+   * pool. Default 2: measured on a 2-core machine, where two backends already keep PostgreSQL busy;
+   * a database with cores to spare may use more.
    */
   statementLanes?: number;
 }
 
-/** What executePrepared sends on the lanes: reads. */
+/** What executePrepared sends on the lanes: reads. Other statements are writes, committed in groups. */
 const READ = /^\s*select\s/i;
 
-/** The PostgreSQL driver, holding the ORM's statement lanes (opened by createOrm, ended when the ORM closes). */
+/**
+ * The PostgreSQL driver, holding the ORM's statement lanes for reads and the commit groups for
+ * writes (each on pipelined connections of its own; opened by createOrm, ended when the ORM closes).
+ */
 export class LanedPostgreSqlDriver extends PostgreSqlDriver {
   lanes?: StatementLanes;
+  commits?: CommitGroups;
+  #commitLanes?: StatementLanes;
 
-  /** Opens `size` lanes with the options the pool's clients are made with. */
+  /** Opens `size` lanes for reads and `size` for grouped writes, with the options the pool's clients are made with. */
   async openLanes(size: number): Promise<void> {
-    const pool = (await (this.getConnection() as PostgreSqlConnection).getNativeClient()) as unknown as {
+    const pool = (await (this.getConnection() as PostgreSqlConnection).getNativeClient()) as unknown as pg.Pool & {
       options: pg.ClientConfig;
     };
-    await this.lanes?.close();
+    await this.#closeLanes();
     this.lanes = new StatementLanes(pool.options, size);
+    this.#commitLanes = new StatementLanes(pool.options, size);
+    const onQuery = this.config.get('onQuery');
+    this.commits = new CommitGroups(
+      this.#commitLanes,
+      (statement) => pool.query(statement),
+      (sql) => onQuery?.(sql, []),
+    );
   }
 
   override async close(force?: boolean): Promise<void> {
-    await this.lanes?.close();
-    this.lanes = undefined;
+    await this.#closeLanes();
     await super.close(force);
+  }
+
+  async #closeLanes(): Promise<void> {
+    const lanes = [this.lanes, this.#commitLanes];
+    this.lanes = undefined;
+    this.#commitLanes = undefined;
+    this.commits = undefined;
+    await Promise.all(lanes.map((l) => l?.close()));
   }
 }
 
@@ -151,10 +172,11 @@ function asOrmError(em: Em, err: unknown): unknown {
  * `sql` uses `$1`-style placeholders (a value may be used more than once). Inside a transaction, or
  * on the embedded database of the sandbox, it runs through `execute` instead. Otherwise a read (a
  * statement that starts with `select`) is sent on the ORM's statement lanes (pipelined, batched per
- * tick; statement-lanes.ts) unless they decline it; a write goes through the pool, whose parallel
- * connections let PostgreSQL flush several commits' WAL at once — on a lane each commit would wait
- * for the one before it. Counted by the ORM's query hook like every other statement; errors
- * converted as `execute`'s.
+ * tick; statement-lanes.ts) unless they decline it; a write is committed with the other writes of
+ * its turn of the event loop in one transaction (commit-groups.ts: one socket write, one commit and
+ * WAL flush for a burst of PMs; a group that fails is run again statement by statement, so each
+ * caller gets its own answer). Counted by the ORM's query hook like every other statement (a
+ * group's BEGIN and COMMIT too); errors converted as `execute`'s.
  */
 export async function executePrepared<T = Record<string, unknown>>(
   em: Em,
@@ -175,8 +197,9 @@ export async function executePrepared<T = Record<string, unknown>>(
   try {
     const statement = { name, text: sql, values: params };
     const driver = em.getDriver();
-    const lanes = driver instanceof LanedPostgreSqlDriver && READ.test(sql) ? driver.lanes : undefined;
-    const result = await (lanes?.query(statement) ?? (await connection.getNativeClient()).query(statement));
+    const laned = driver instanceof LanedPostgreSqlDriver ? driver : undefined;
+    const sent = READ.test(sql) ? laned?.lanes?.query(statement) : laned?.commits?.query(statement);
+    const result = await (sent ?? (await connection.getNativeClient()).query(statement));
     return result.rows as T[];
   } catch (err) {
     throw asOrmError(em, err);

@@ -57,6 +57,31 @@ export class StatementLanes {
     return lane ? this.#send<R>(lane, statement) : undefined;
   }
 
+  /**
+   * Sends the statements one after another on one lane, with nothing sent in between (a
+   * transaction's BEGIN, statements and COMMIT: commit-groups.ts); undefined when the lanes
+   * decline. A statement here may be a plain text (`{ text: 'begin' }`).
+   */
+  queryAll(
+    statements: Array<{ name?: string; text: string; values?: unknown[] }>,
+  ): Array<Promise<pg.QueryResult>> | undefined {
+    const lane = this.#pick();
+    if (!lane) return undefined;
+    lane.inFlight += statements.length;
+    // One callback queues them all, so no other statement of this lane can come between them.
+    const sent = lane.ready.then(() => {
+      this.#cork(lane);
+      return statements.map((statement) => lane.client.query(statement));
+    });
+    return statements.map((_, i) =>
+      sent
+        .then((all) => all[i] as Promise<pg.QueryResult>)
+        .finally(() => {
+          lane.inFlight--;
+        }),
+    );
+  }
+
   /** Ends every lane's connection; statements sent afterwards decline. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatLocal, fromLocal, localParts, parseDueDate } from '../../src/platform/time/local-dates.js';
+import { localTime } from '../../src/platform/time/timezone.js';
 
 const iso = (input: string, timezone: string, now?: Date) => parseDueDate(input, timezone, now)?.toISOString() ?? null;
 
@@ -170,5 +171,23 @@ describe('formatLocal', () => {
     for (const zone of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'UTC']) {
       expect(localParts(fromLocal(local, zone), zone)).toEqual(local);
     }
+  });
+});
+
+describe('localTime: a user’s own clock on the settings screen', () => {
+  it('turns with the minute in every zone, also those a quarter or half an hour off, whatever order it is asked in', () => {
+    const at = (iso: string) => new Date(iso);
+    const asked: Array<[string, string, string]> = [
+      ['Asia/Kathmandu', '2026-12-06T11:59:59.999Z', '17:44'],
+      ['Asia/Kathmandu', '2026-12-06T12:00:00.000Z', '17:45'],
+      ['Asia/Kolkata', '2026-12-06T12:00:30.000Z', '17:30'],
+      ['Asia/Kathmandu', '2026-12-06T11:59:00.000Z', '17:44'],
+      ['Asia/Kolkata', '2026-12-06T12:01:00.000Z', '17:31'],
+      ['Europe/Moscow', '2026-12-06T20:59:59.000Z', '23:59'],
+      ['Europe/Moscow', '2026-12-06T21:00:00.000Z', '00:00'],
+      ['UTC', '2026-12-06T21:00:00.000Z', '21:00'],
+      ['Asia/Kolkata', '2026-12-06T12:00:59.000Z', '17:30'],
+    ];
+    expect(asked.map(([zone, iso]) => localTime(zone, at(iso)))).toEqual(asked.map(([, , shown]) => shown));
   });
 });

@@ -129,6 +129,7 @@ export class ScreenMenu extends MenuRange {
   /** The keyboard as Telegram takes it, for this context. */
   async keyboard(ctx: BotContext): Promise<InlineKeyboardButton[][]> {
     const rows = await this.layout(ctx);
+    const shape = shapeOf(rows);
     return rows.map((row, i) =>
       row.map((button, j): InlineKeyboardButton => {
         if (!button.action) return { text: button.text, url: button.url ?? '' };
@@ -136,7 +137,7 @@ export class ScreenMenu extends MenuRange {
         if (payload.includes('/')) throw new Error(`Menu '${this.id}': a payload cannot contain '/': ${payload}`);
         return {
           text: button.text,
-          callback_data: `${this.id}/${i.toString(16)}/${j.toString(16)}/${payload}/h${shapeHash(rows, button.text)}`,
+          callback_data: `${this.id}/${i.toString(16)}/${j.toString(16)}/${payload}/h${shapeHash(shape, button.text)}`,
         };
       }),
     );
@@ -158,7 +159,7 @@ export class ScreenMenu extends MenuRange {
     // pressed position must be an action with the same label in a keyboard of the same shape.
     const rows = await this.layout(ctx);
     const button = rows[press.row]?.[press.col];
-    const current = button?.action && shapeHash(rows, button.text) === press.hash;
+    const current = button?.action && shapeHash(shapeOf(rows), button.text) === press.hash;
     await chain(current ? (button.action?.handlers ?? []) : [this.options.onMenuOutdated], 0, ctx, next);
   }
 
@@ -190,10 +191,16 @@ function parsePress(data: string): Press | null {
   return { id, row: Number.parseInt(row, 16), col: Number.parseInt(col, 16), payload, hash: tail.slice(1) };
 }
 
-/** FNV-1a over the keyboard's shape and a label, in base 36: a label or layout change shows. */
-function shapeHash(rows: readonly Placed[][], label: string): string {
+/** FNV-1a over the keyboard's shape (rows and their lengths): hashed once per keyboard, not per button. */
+function shapeOf(rows: readonly Placed[][]): number {
   let hash = fnv(0x811c9dc5, rows.length);
   for (const row of rows) hash = fnv(hash, row.length);
+  return hash;
+}
+
+/** The shape's hash continued over a label, in base 36: a label or layout change shows. */
+function shapeHash(shape: number, label: string): string {
+  let hash = shape;
   for (let i = 0; i < label.length; i++) hash = fnv(hash, label.charCodeAt(i));
   return hash.toString(36);
 }

@@ -36,12 +36,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function groups() {
+function groups(maxGroup?: number) {
   const lanes = new StatementLanes({ connectionString: db.url }, 2);
   opened.push(lanes);
   const alone = vi.fn((statement: Statement) => pool.query(statement));
   const seen: string[] = [];
-  const commits = new CommitGroups(lanes, alone, (sql) => seen.push(sql));
+  const commits = new CommitGroups(lanes, alone, (sql) => seen.push(sql), maxGroup);
   return { commits, alone, seen, lanes };
 }
 
@@ -122,6 +122,26 @@ describe('commit groups', () => {
     // The next write opens a new connection.
     await vi.waitFor(() => expect(lanes.open).toBe(0));
     expect((await commits.query<Inserted>(insert(9))).rows[0]?.x).toBe(9);
+  });
+
+  it('split a turn of more statements than a group holds into several transactions', async () => {
+    const { commits, alone, seen } = groups(3);
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((x) => commits.query<Inserted>(insert(x))));
+    expect(answers.map((a) => a.rows[0]?.x)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const txs = answers.map((a) => a.rows[0]?.tx);
+    // 3 + 3 together, the seventh alone.
+    expect([new Set(txs.slice(0, 3)).size, new Set(txs.slice(3, 6)).size, new Set(txs).size]).toEqual([1, 1, 3]);
+    expect(seen).toEqual(['begin', 'commit', 'begin', 'commit']);
+    expect(alone).not.toHaveBeenCalled();
+  });
+
+  it('once its connections are closed, send every statement alone through the pool', async () => {
+    const { commits, alone, lanes } = groups();
+    await lanes.close();
+    const answers = await Promise.all([1, 2].map((x) => commits.query<Inserted>(insert(x))));
+    expect(answers.map((a) => a.rows[0]?.x)).toEqual([1, 2]);
+    expect(alone).toHaveBeenCalledTimes(2);
+    expect(await stored()).toEqual([1, 2]);
   });
 
   it("executePrepared commits its writes in the ORM's commit groups, and reads on the lanes", async () => {

@@ -75,10 +75,7 @@ export class CommitGroups {
       return;
     }
     const sent = this.lanes.queryAll([BEGIN, ...group.map((waiting) => waiting.statement), COMMIT]);
-    if (!sent) {
-      for (const waiting of group) this.alone(waiting.statement).then(waiting.resolve, waiting.reject);
-      return;
-    }
+    if (!sent) return this.#oneByOne(group);
 
     this.onStatement(BEGIN.text);
     this.onStatement(COMMIT.text);
@@ -96,16 +93,17 @@ export class CommitGroups {
       begin?.status === 'fulfilled' &&
       ((commit.status === 'fulfilled' && commit.value.command === 'ROLLBACK') ||
         results.some((result) => result.status === 'rejected' && result.reason instanceof pg.DatabaseError));
-    if (rolledBack) {
-      // One after another, in the order they came: ids (a message's place in a history) keep that order.
-      for (const waiting of group) await this.alone(waiting.statement).then(waiting.resolve, waiting.reject);
-      return;
-    }
+    if (rolledBack) return this.#oneByOne(group);
     const reason = commit.status === 'rejected' ? commit.reason : new Error('the transaction did not commit');
     group.forEach((waiting, i) => {
       const result = results[i] as PromiseSettledResult<pg.QueryResult>;
       waiting.reject(result.status === 'rejected' ? result.reason : reason);
     });
+  }
+
+  /** Each statement on its own, one after another in the order they came: ids (a message's place in a history) keep that order. */
+  async #oneByOne(group: Waiting[]): Promise<void> {
+    for (const waiting of group) await this.alone(waiting.statement).then(waiting.resolve, waiting.reject);
   }
 }
 

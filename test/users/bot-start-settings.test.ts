@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
 import type { TestBot } from '../helpers/bot.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -279,6 +279,32 @@ describe('robustness', () => {
     await client.pressCallback(menuMessage, 'nonsense/data');
     const answer = t.telegram.callsOf('answerCallbackQuery').at(-1);
     expect(answer?.payload.text).toBe('This button is no longer active. Here is the current menu.');
+  });
+
+  it('a button pressed long before the bot handles it (a backlog after an outage) still does what it says, without an apology', async () => {
+    const client = t.client(newUser());
+    await client.sendCommand('start');
+    // Telegram answers 400 "query is too old" to a callback query past its answer window.
+    t.telegram.callbackQueriesExpired = true;
+    await client.click('⚙️ Settings');
+    expect(client.lastReply()).toContain('Settings');
+    expect(client.buttons()).toContain('◀️ Back');
+    await client.click('◀️ Back');
+    expect(client.buttons()).toEqual(['📋 Tasks', '💬 Chat', '⚙️ Settings', '❓ Help']);
+    expect(client.replies().some((text) => text.includes('Sorry, something went wrong'))).toBe(false);
+    expect(t.telegram.callsOf('answerCallbackQuery')).toHaveLength(2);
+  });
+
+  it('a pressed button is answered and its screen shown together: the edit does not wait for the answer', async () => {
+    const client = t.client(newUser());
+    await client.sendCommand('start');
+    // The answer reaches Telegram and is never answered: the screen must not wait for it.
+    t.telegram.hang(1, 'answerCallbackQuery');
+    const pressed = client.click('⚙️ Settings');
+    await vi.waitFor(() => expect(client.lastReply()).toContain('Settings'));
+    expect(t.telegram.callsOf('answerCallbackQuery')).toHaveLength(1);
+    await t.telegram.close(); // lets the hanging answer go, so the update ends
+    await pressed;
   });
 
   it('an exception in a handler answers with an apology, is logged, and the bot keeps running', async () => {

@@ -37,6 +37,15 @@ export function isMessageNotModified(err: unknown): boolean {
   return err instanceof Error && /message is not modified/i.test(err.message);
 }
 
+/**
+ * The Bot API's answer to answerCallbackQuery for a query past its answer window (a few seconds:
+ * an update handled late, after an outage or a backlog) or answered already. The user's spinner
+ * has stopped by itself; nothing is left to do.
+ */
+export function isCallbackQueryExpired(err: unknown): boolean {
+  return err instanceof Error && /query is too old|query id is invalid/i.test(err.message);
+}
+
 /** Bot API replies that mean the message cannot be edited any more (deleted, or too old): show a new one instead. */
 export function isMessageGone(err: unknown): boolean {
   return err instanceof Error && /message to edit not found|message can't be edited/i.test(err.message);

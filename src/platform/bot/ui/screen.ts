@@ -1,3 +1,4 @@
+import type { InlineKeyboardButton } from 'grammy/types';
 import { isMessageGone, isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext } from '../context.js';
 import { answerCallback } from './answer.js';
@@ -39,12 +40,22 @@ export type ScreenHow = 'edit' | 'reply' | { messageId: number };
 
 /**
  * Shows a screen: edits the message the pressed button belongs to (one API call, no new
- * message), or sends a new message when there is nothing to edit.
+ * message), or sends a new message when there is nothing to edit. The pressed button's answer
+ * goes out at the same time as the screen, not before it: over Telegram's round trip that is
+ * the difference between one wait and two before the user sees the screen change.
  */
 export async function showScreen(ctx: BotContext, screen: Screen, how: ScreenHow = 'edit'): Promise<void> {
   const text = await screen.text(ctx);
   const reply_markup = { inline_keyboard: await screen.menu.keyboard(ctx) };
-  await answerCallback(ctx);
+  await Promise.all([answerCallback(ctx), present(ctx, text, reply_markup, how)]);
+}
+
+async function present(
+  ctx: BotContext,
+  text: string,
+  reply_markup: { inline_keyboard: InlineKeyboardButton[][] },
+  how: ScreenHow,
+): Promise<void> {
   if (typeof how === 'object' && ctx.chat) {
     try {
       await ctx.api.editMessageText(ctx.chat.id, how.messageId, text, { reply_markup });

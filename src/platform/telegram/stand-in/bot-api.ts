@@ -228,6 +228,12 @@ export class BotApiStandIn {
   readonly anomalies: ApiAnomalies = { doubleAnswers: 0, missingEdits: 0, notModified: 0, refusals: new Map() };
   /** Delay of every answer (ms). */
   latencyMs = 0;
+  /**
+   * Callback queries past Telegram's answer window (a few seconds): set, every answer to a query
+   * fails with 400 "query is too old", as when the bot works through updates queued during an
+   * outage.
+   */
+  callbackQueriesExpired = false;
   /** Called for every call as it arrives, e.g. to attribute it to the update being handled. */
   onCall: ((method: string, payload: Record<string, unknown>) => void) | undefined;
 
@@ -772,7 +778,8 @@ export class BotApiStandIn {
         };
       case 'answerCallbackQuery': {
         const id = String(p.callback_query_id ?? '');
-        if (!id) throw badRequest('query is too old and response timeout expired or query ID is invalid');
+        if (!id || this.callbackQueriesExpired)
+          throw badRequest('query is too old and response timeout expired or query ID is invalid');
         checkCallbackAnswer(p.text);
         // Telegram accepts one answer per callback query.
         if (this.answeredQueries.has(id)) {

@@ -12,8 +12,7 @@ import type { ScreenMenu } from './menu.js';
  * plugin's own `ctx.menu.update()` would let that error crash the update.
  */
 export function refreshWhenOutdated(menu: () => ScreenMenu) {
-  return async (ctx: BotContext): Promise<void> => {
-    await answerCallback(ctx, ctx.t('menu-outdated'));
+  const refresh = async (ctx: BotContext): Promise<void> => {
     // An InaccessibleMessage (date 0) has no keyboard to refresh.
     const pressed = ctx.callbackQuery?.message;
     if (!pressed || pressed.date === 0) return;
@@ -22,6 +21,10 @@ export function refreshWhenOutdated(menu: () => ScreenMenu) {
     } catch (err) {
       if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
     }
+  };
+  // The toast and the refreshed keyboard at once, as showScreen does.
+  return async (ctx: BotContext): Promise<void> => {
+    await Promise.all([answerCallback(ctx, ctx.t('menu-outdated')), refresh(ctx)]);
   };
 }
 

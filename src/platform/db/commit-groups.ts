@@ -65,7 +65,13 @@ export class CommitGroups {
   #flush(): void {
     this.#scheduled = false;
     const waiting = this.#waiting.splice(0);
-    for (let i = 0; i < waiting.length; i += this.maxGroup) void this.#send(waiting.slice(i, i + this.maxGroup));
+    for (let i = 0; i < waiting.length; i += this.maxGroup) {
+      const group = waiting.slice(i, i + this.maxGroup);
+      // Whatever goes wrong in sending reaches the group's callers, never the process as an unhandled rejection.
+      this.#send(group).catch((reason: unknown) => {
+        for (const one of group) one.reject(reason);
+      });
+    }
   }
 
   async #send(group: Waiting[]): Promise<void> {

@@ -17,7 +17,8 @@ const BEGIN = { text: 'begin' };
 const COMMIT = { text: 'commit' };
 
 /**
- * The hot single-statement writes of `executePrepared` (a PM's insert), committed together: the
+ * The hot single-statement writes of `executePrepared` (a PM's insert, a setting changed in the
+ * bot), committed together: the
  * statements issued in one turn of the event loop are sent as one transaction — BEGIN, the
  * statements, COMMIT — in one socket write on a pipelined connection (statement-lanes.ts), so a
  * burst of PMs costs one write, one commit and one WAL flush instead of one each. Issue 17's profile

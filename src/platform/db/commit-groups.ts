@@ -18,10 +18,10 @@ const COMMIT = { text: 'commit' };
 
 /**
  * The hot single-statement writes of `executePrepared` (a PM's insert, a setting changed in the
- * bot), committed together: the
- * statements issued in one turn of the event loop are sent as one transaction — BEGIN, the
- * statements, COMMIT — in one socket write on a pipelined connection (statement-lanes.ts), so a
- * burst of PMs costs one write, one commit and one WAL flush instead of one each. Issue 17's profile
+ * bot), committed together: the statements issued in one turn of the event loop are sent as one
+ * transaction — BEGIN, the statements, COMMIT — in one socket write on a pipelined connection
+ * (statement-lanes.ts), so a burst of PMs costs one write, one commit and one WAL flush instead of
+ * one each. Issue 17's profile
  * of 16 WebSocket pairs: the pool's socket write per PM was a quarter of the server's CPU.
  *
  * What a caller sees is what the pool gave it: its own rows or its own error.

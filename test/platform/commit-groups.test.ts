@@ -1,9 +1,9 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CommitGroups, type Statement } from '../../src/platform/db/commit-groups.js';
+import { CommitGroups } from '../../src/platform/db/commit-groups.js';
 import { executePrepared, type LanedPostgreSqlDriver } from '../../src/platform/db/orm.js';
-import { StatementLanes } from '../../src/platform/db/statement-lanes.js';
+import { type Statement, StatementLanes } from '../../src/platform/db/statement-lanes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /**

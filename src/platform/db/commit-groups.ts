@@ -1,11 +1,5 @@
 import pg from 'pg';
-import type { StatementLanes } from './statement-lanes.js';
-
-export interface Statement {
-  name: string;
-  text: string;
-  values: unknown[];
-}
+import type { Statement, StatementLanes } from './statement-lanes.js';
 
 interface Waiting {
   statement: Statement;
@@ -21,8 +15,8 @@ const COMMIT = { text: 'commit' };
  * bot), committed together: the statements issued in one turn of the event loop are sent as one
  * transaction — BEGIN, the statements, COMMIT — in one socket write on a pipelined connection
  * (statement-lanes.ts), so a burst of PMs costs one write, one commit and one WAL flush instead of
- * one each. Issue 17's profile
- * of 16 WebSocket pairs: the pool's socket write per PM was a quarter of the server's CPU.
+ * one each. Issue 17's profile of 16 WebSocket pairs: the pool's socket write per PM was a quarter
+ * of the server's CPU.
  *
  * What a caller sees is what the pool gave it: its own rows or its own error.
  * - A statement alone in its turn is sent alone (its own implicit transaction), as through the pool.

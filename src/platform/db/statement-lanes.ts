@@ -1,5 +1,12 @@
 import pg from 'pg';
 
+/** A named statement with its values, as `executePrepared` sends it. */
+export interface Statement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 interface Lane {
   client: pg.Client;
   /** Settles once the connection is open (rejects if it cannot be). */
@@ -48,11 +55,7 @@ export class StatementLanes {
    * Sends a named statement on a lane; undefined when the lanes decline it (closed, or every lane
    * already `maxDepth` deep), for the caller to run it through the pool.
    */
-  query<R extends pg.QueryResultRow>(statement: {
-    name: string;
-    text: string;
-    values: unknown[];
-  }): Promise<pg.QueryResult<R>> | undefined {
+  query<R extends pg.QueryResultRow>(statement: Statement): Promise<pg.QueryResult<R>> | undefined {
     const lane = this.#pick();
     return lane ? this.#send<R>(lane, statement) : undefined;
   }
@@ -62,9 +65,7 @@ export class StatementLanes {
    * transaction's BEGIN, statements and COMMIT: commit-groups.ts); undefined when the lanes
    * decline. A statement here may be a plain text (`{ text: 'begin' }`).
    */
-  queryAll(
-    statements: Array<{ name?: string; text: string; values?: unknown[] }>,
-  ): Array<Promise<pg.QueryResult>> | undefined {
+  queryAll(statements: Array<Statement | { text: string }>): Array<Promise<pg.QueryResult>> | undefined {
     const lane = this.#pick();
     if (!lane) return undefined;
     lane.inFlight += statements.length;
@@ -89,10 +90,7 @@ export class StatementLanes {
     await Promise.all(lanes.map((lane) => lane.client.end().catch(() => undefined)));
   }
 
-  async #send<R extends pg.QueryResultRow>(
-    lane: Lane,
-    statement: { name: string; text: string; values: unknown[] },
-  ): Promise<pg.QueryResult<R>> {
+  async #send<R extends pg.QueryResultRow>(lane: Lane, statement: Statement): Promise<pg.QueryResult<R>> {
     lane.inFlight++;
     try {
       await lane.ready;

@@ -89,10 +89,15 @@ function cachedFormat(
   let format = cache.get(timezone);
   if (!format) {
     format = build(timezone);
-    if (cache.size >= FORMATTERS_MAX) cache.clear();
-    cache.set(timezone, format);
+    remember(cache, timezone, format);
   }
   return format;
+}
+
+/** Keeps `value` under a zone, clearing the map first when a new zone would take it past FORMATTERS_MAX. */
+function remember<V>(cache: Map<string, V>, timezone: string, value: V): void {
+  if (!cache.has(timezone) && cache.size >= FORMATTERS_MAX) cache.clear();
+  cache.set(timezone, value);
 }
 
 /**
@@ -113,8 +118,7 @@ export function localTime(timezone: string, now = new Date()): string {
     timezone,
     (timeZone) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }),
   ).format(now);
-  if (!known && clockTexts.size >= FORMATTERS_MAX) clockTexts.clear();
-  clockTexts.set(timezone, { minute, text });
+  remember(clockTexts, timezone, { minute, text });
   return text;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
@@ -186,6 +186,30 @@ describe('⏭ Skip and typed /skip on the optional steps of a new task', () => {
     expect(client.lastReply()).toContain('New task');
     await client.sendText('Still asked');
     expect(client.lastReply()).toContain('Send a description');
+  });
+});
+
+describe('a press inside a dialog', () => {
+  it('is answered while the next question is shown: the prompt does not wait for the answer', async () => {
+    const t = env.newBot(); // its own fake Bot API: this one is closed to let the hanging answer go
+    const client = t.client({ id: nextId++, first_name: 'Ann', language_code: 'en' });
+    await client.sendCommand('start');
+    await client.sendCommand('newtask');
+    await client.sendText('Answered while shown');
+    const description = t.telegram.chat(client.chatId).at(-1) as ChatMessage;
+    expect(description.text).toContain('description');
+    const answersBefore = t.telegram.callsOf('answerCallbackQuery').length;
+    // The answer reaches Telegram and is never answered: the next question must not wait for it.
+    t.telegram.hang(1, 'answerCallbackQuery');
+    const pressed = client.click(SKIP.en);
+    await vi.waitFor(() =>
+      expect(t.telegram.chat(client.chatId).find((m) => m.message_id === description.message_id)?.text).toContain(
+        'When is it due?',
+      ),
+    );
+    expect(t.telegram.callsOf('answerCallbackQuery')).toHaveLength(answersBefore + 1);
+    await t.telegram.close();
+    await pressed;
   });
 });
 

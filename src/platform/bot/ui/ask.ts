@@ -170,12 +170,27 @@ export class Dialog {
    */
   async prompt(text: string, buttons: PromptButtons = {}, again = false): Promise<void> {
     const reply_markup = this.keyboard(buttons);
-    const chatId = this.current.chat?.id;
     const pressed = this.pressed;
     this.pressed = undefined;
-    if (pressed) await pressed.ctx.answerCallbackQuery().catch(() => {});
+    // The press is answered while the question is shown: over Telegram the new prompt then waits
+    // for one round trip, not two (as a menu's screen, see showScreen).
+    const answered = pressed ? answerPress(pressed.ctx) : undefined;
+    try {
+      await this.show(text, reply_markup, pressed?.messageId, again);
+    } finally {
+      await answered;
+    }
+  }
+
+  private async show(
+    text: string,
+    reply_markup: { inline_keyboard: InlineKeyboardButton[][] },
+    pressedMessageId: number | undefined,
+    again: boolean,
+  ): Promise<void> {
+    const chatId = this.current.chat?.id;
     // Edit in place: the message whose button was just pressed, or the one the dialog started from.
-    const target = pressed ? pressed.messageId : this.started ? undefined : this.state.messageId;
+    const target = pressedMessageId ?? (this.started ? undefined : this.state.messageId);
     this.started = true;
     if (target !== undefined && chatId !== undefined) {
       try {
@@ -235,7 +250,7 @@ export class Dialog {
         }
         if (data?.startsWith('ask:') || data?.startsWith(DIALOG_PREFIX)) {
           // A Skip where this step has none, or a picker button of an older prompt.
-          await next.answerCallbackQuery(options.toast ? { text: options.toast } : undefined).catch(() => {});
+          await answerPress(next, options.toast);
           continue;
         }
         // Any other button: the user moved on; it does what it says.
@@ -265,4 +280,17 @@ export class Dialog {
       return render(outer, how);
     });
   }
+}
+
+/**
+ * Answers a button pressed inside a dialog (stops its spinner, with an optional toast). The
+ * dialog goes on whatever the answer's fate: a query too old to answer is expected after an
+ * outage, and any other failure only leaves a spinner turning — not a reason to end the dialog
+ * with an apology. Not logged: this code runs again on every replay of the conversation.
+ */
+function answerPress(ctx: ConvContext, text?: string): Promise<void> {
+  return ctx.answerCallbackQuery(text ? { text } : undefined).then(
+    () => undefined,
+    () => undefined,
+  );
 }

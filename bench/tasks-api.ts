@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { serve } from '@hono/node-server';
@@ -8,6 +9,7 @@ import { Task } from '../src/features/tasks/task.entities.js';
 import { User } from '../src/features/users/user.entity.js';
 import { issueAccessToken } from '../src/platform/auth/access-token.js';
 import { createApi } from '../src/platform/http/app.js';
+import { API_SECURITY_HEADERS } from '../src/platform/http/secure-headers.js';
 import { startHttpServer } from '../src/platform/http/server.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import type { Services } from '../src/platform/services.js';
@@ -353,6 +355,12 @@ export const tasksApi: Benchmark = {
       const bare = new Hono();
       bare.get('/tasks', (c) => c.body(body, 200, { 'content-type': 'application/json' }));
       bare.get('/health', (c) => c.json({ status: 'ok' }));
+      // The same answer as Gramdesk's /health, headers included (a request id and the six security
+      // headers), written the plain Hono way: what those bytes cost the framework by themselves.
+      const sameHeaders = Object.fromEntries(API_SECURITY_HEADERS.pairs);
+      bare.get('/health-same-headers', (c) =>
+        c.json({ status: 'ok' }, 200, { 'X-Request-Id': randomUUID(), ...sameHeaders }),
+      );
       const bareServer = await listen(bare);
       servers.push(bareServer);
       const lean = await startLeanHandler(env, services, { cacheTokens: false });
@@ -364,6 +372,16 @@ export const tasksApi: Benchmark = {
         items: unknown[];
       };
       if (JSON.stringify(leanProbe) !== body) throw new Error('the lean handler does not answer the same JSON');
+      const headerNames = async (url: string) =>
+        [...(await fetch(url)).headers.keys()]
+          .filter((name) => name !== 'date' && name !== 'keep-alive')
+          .sort()
+          .join();
+      const [ownHeaders, bareHeaders] = await Promise.all([
+        headerNames(`http://127.0.0.1:${real.port}/health`),
+        headerNames(`http://127.0.0.1:${bareServer.port}/health-same-headers`),
+      ]);
+      if (ownHeaders !== bareHeaders) throw new Error(`/health headers differ: ${ownHeaders} vs ${bareHeaders}`);
 
       const sqlBefore = counter.sql;
       // ROUNDS rounds, the stacks one after another in each: this 2-core VM's speed drifts by tens
@@ -390,6 +408,11 @@ export const tasksApi: Benchmark = {
           url: `http://127.0.0.1:${bareServer.port}/health`,
           headers: {},
           profile: 'tasks-api-bare-health',
+        },
+        {
+          name: 'bare Hono /health, the same headers',
+          url: `http://127.0.0.1:${bareServer.port}/health-same-headers`,
+          headers: {},
         },
       ];
       const runs: LoadResult[][] = stacks.map(() => []);
@@ -422,14 +445,9 @@ export const tasksApi: Benchmark = {
         const sorted = [...(runs[i] ?? [])].sort((x, y) => perSecond(x) - perSecond(y));
         return sorted[Math.floor((sorted.length - 1) / 2)] as LoadResult;
       };
-      const [full, leanRun, leanCachedRun, baseline, health, bareHealth] = stacks.map((_, i) => medianRun(i)) as [
-        LoadResult,
-        LoadResult,
-        LoadResult,
-        LoadResult,
-        LoadResult,
-        LoadResult,
-      ];
+      const [full, leanRun, leanCachedRun, baseline, health, bareHealth, bareSameHeaders] = stacks.map((_, i) =>
+        medianRun(i),
+      ) as [LoadResult, LoadResult, LoadResult, LoadResult, LoadResult, LoadResult, LoadResult];
 
       const row = (name: string, r: LoadResult) => {
         const rps = (r.requests / r.wallMs) * 1000;
@@ -456,19 +474,22 @@ export const tasksApi: Benchmark = {
         row('bare Hono, static JSON', baseline),
         row('Gramdesk GET /health', health),
         row('bare Hono /health', bareHealth),
+        row('bare Hono /health, the same headers', bareSameHeaders),
       ];
       type Row = ReturnType<typeof row>;
-      const [mine, , , base] = rows as [Row, Row, Row, Row, Row, Row];
+      const [mine, , , base] = rows as [Row, Row, Row, Row, Row, Row, Row];
       const ratio = {
         throughput: round(medianRatio(0, 3), 3),
         p99: round(mine.p99Ms / base.p99Ms, 2),
         vsLean: round(medianRatio(0, 1), 3),
         vsLeanCached: round(medianRatio(0, 2), 3),
         health: round(medianRatio(4, 5), 3),
+        healthSameHeaders: round(medianRatio(4, 6), 3),
         /** Each round's ratios, to show the spread. */
         rounds: Array.from({ length: ROUNDS }, (_, k) => ({
           vsLean: round(perSecond(runs[0]?.[k] as LoadResult) / perSecond(runs[1]?.[k] as LoadResult), 3),
           health: round(perSecond(runs[4]?.[k] as LoadResult) / perSecond(runs[5]?.[k] as LoadResult), 3),
+          healthSameHeaders: round(perSecond(runs[4]?.[k] as LoadResult) / perSecond(runs[6]?.[k] as LoadResult), 3),
         })),
       };
       const goals = [
@@ -516,6 +537,10 @@ export const tasksApi: Benchmark = {
         markdownTable(['goal (issue 17)', 'now', 'goal', ''], goals),
         `Ratios by round: GET /tasks ÷ lean ${ratio.rounds.map((r) => fmt(r.vsLean, 3)).join(', ')}; ` +
           `GET /health ÷ bare ${ratio.rounds.map((r) => fmt(r.health, 3)).join(', ')}.`,
+        `GET /health ÷ bare Hono answering with the same headers (a request id and the six security headers, ` +
+          `set as c.json(body, 200, headers)): ${fmt(ratio.healthSameHeaders, 3)} ` +
+          `(rounds ${ratio.rounds.map((r) => fmt(r.healthSameHeaders, 3)).join(', ')}); bare Hono with those headers ÷ without: ` +
+          `${fmt(perSecond(bareSameHeaders) / perSecond(bareHealth), 3)}.`,
         `Gramdesk / bare static JSON: ${fmt(ratio.throughput * 100, 1)} % of the requests per second; ` +
           `÷ lean with cached tokens: ${fmt(ratio.vsLeanCached, 3)}; SQL statements per request: ${fmt(sqlPerRequest)}`,
       ];

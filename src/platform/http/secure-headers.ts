@@ -13,7 +13,7 @@ import { HeaderSet, presetHeaders } from './preset-headers.js';
  * auditor) — which the API left out when each header of every answer was measured (issue 17).
  * The HTML pages (/docs, /console, /sandbox) keep policies of their own.
  */
-const API_SECURITY_HEADERS = new HeaderSet([
+export const API_SECURITY_HEADERS = new HeaderSet([
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
   ['Referrer-Policy', 'no-referrer'],

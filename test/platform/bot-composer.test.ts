@@ -1,7 +1,7 @@
-import { Api, Composer, Context } from 'grammy';
+import { Api, Composer, Context, type Middleware } from 'grammy';
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { BotComposer } from '../../src/platform/bot/composer.js';
+import { BotComposer, sequence } from '../../src/platform/bot/composer.js';
 import type { BotContext } from '../../src/platform/bot/context.js';
 import { TEST_BOT_INFO } from '../helpers/fake-bot-api.js';
 
@@ -88,5 +88,84 @@ describe('BotComposer (platform/bot/composer.ts)', () => {
     expect(ours).toContain('command /menu more match=more');
     expect(ours).toContain('task 42');
     expect(ours).toContain('hi hi there');
+  });
+});
+
+/** Steps of a pipeline: plain functions and a composer, some ending the chain for some updates. */
+function steps(log: string[]): Array<Middleware<BotContext>> {
+  const commands = new BotComposer();
+  commands.command('start', async (ctx) => {
+    log.push(`start ${String(ctx.match)}`);
+  });
+  return [
+    async (_ctx, next) => {
+      log.push('first before');
+      await next();
+      log.push('first after');
+    },
+    (ctx, next) => {
+      log.push('sync step');
+      return ctx.callbackQuery?.data === 'stop' ? undefined : next();
+    },
+    commands,
+    async (ctx, next) => {
+      log.push(`last ${ctx.message?.text ?? ctx.callbackQuery?.data}`);
+      await next();
+    },
+  ];
+}
+
+async function runSteps(
+  handle: (ctx: BotContext, next: () => Promise<void>) => Promise<unknown> | unknown,
+  log: string[],
+  updates: Update[],
+) {
+  for (const update of updates) {
+    log.push('—');
+    const ctx = new Context(update, api, TEST_BOT_INFO) as unknown as BotContext;
+    await handle(ctx, async () => {
+      log.push('passed on');
+    });
+  }
+  return log;
+}
+
+describe('sequence (platform/bot/composer.ts)', () => {
+  const updates = [command('/start x'), text('hello'), press('stop'), press('go')];
+
+  it('runs its steps as Composer runs the same steps given to use() one by one', async () => {
+    const grammyLog: string[] = [];
+    const composer = new Composer<BotContext>();
+    for (const step of steps(grammyLog)) composer.use(step);
+    await runSteps(composer.middleware(), grammyLog, updates);
+
+    const ownLog: string[] = [];
+    await runSteps(sequence(steps(ownLog)), ownLog, updates);
+    expect(ownLog).toEqual(grammyLog);
+    // The chain did branch: a command handled, a stop, and updates passed on to the caller's next.
+    expect(ownLog).toContain('start x');
+    expect(ownLog.filter((line) => line === 'passed on')).toHaveLength(2);
+  });
+
+  it('a step that throws rejects the sequence with its error; calling next twice is refused', async () => {
+    const failing = sequence([
+      async (_ctx, next) => next(),
+      () => {
+        throw new Error('step failed');
+      },
+    ]);
+    const ctx = new Context(text('x'), api, TEST_BOT_INFO) as unknown as BotContext;
+    await expect(failing(ctx, async () => undefined)).rejects.toThrow('step failed');
+
+    const callsNextTwice: Middleware<BotContext> = async (_ctx, next) => {
+      await next();
+      await next();
+    };
+    const passes: Middleware<BotContext> = (_ctx, next) => next();
+    await expect(sequence([callsNextTwice, passes])(ctx, async () => undefined)).rejects.toThrow(
+      '`next` already called before!',
+    );
+    const grammyTwice = new Composer<BotContext>(callsNextTwice, passes);
+    await expect(grammyTwice.middleware()(ctx, async () => undefined)).rejects.toThrow('`next` already called before!');
   });
 });

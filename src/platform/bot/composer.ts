@@ -1,4 +1,4 @@
-import { Composer, type Middleware } from 'grammy';
+import { Composer, type Middleware, type MiddlewareFn } from 'grammy';
 import type { BotContext } from './context.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -32,4 +32,26 @@ export class BotComposer extends Composer<BotContext> {
     });
     return matched;
   }
+}
+
+/**
+ * The middlewares as one, run as grammY's Composer runs those given to `use` one after another:
+ * each gets the context and a `next` that runs the rest (and, after the last, the caller's
+ * `next`); one that does not call `next` ends the chain; calling it twice is an error. Composer
+ * wraps every `use` in two async closures (`concat`): with the bot's pipeline of a dozen steps
+ * that was two dozen promises per update before any handler ran (issue 17). Here a step is one
+ * call, and a middleware object's handler is taken once, when the sequence is built.
+ */
+export function sequence(middleware: ReadonlyArray<Middleware<BotContext>>): MiddlewareFn<BotContext> {
+  const steps = middleware.map((m) => (typeof m === 'function' ? m : m.middleware()));
+  return (ctx, next) => {
+    let called = -1;
+    const run = async (i: number): Promise<void> => {
+      if (i <= called) throw new Error('`next` already called before!');
+      called = i;
+      const step = steps[i];
+      await (step ? step(ctx, () => run(i + 1)) : next());
+    };
+    return run(0);
+  };
 }

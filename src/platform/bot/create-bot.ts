@@ -11,6 +11,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import { Outages, unavailableDependency } from '../outages.js';
 import { htmlParseMode, interactiveRetry } from '../telegram/api-defaults.js';
 import { contextClass, countUpdates } from './app-context.js';
+import { sequence } from './composer.js';
 import { type BotContext, type BotDeps, type ConvContext, SESSION_VERSION, type SessionData } from './context.js';
 import { prefetchedConversationStorage } from './conversation-storage.js';
 import { dedupeUpdates } from './dedupe.js';
@@ -99,15 +100,17 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
       deps.log.warn({ err: replyError, update_id: ctx.update.update_id }, 'could not send the apology');
     }
   });
-  app.use(countUpdates(deps));
+  // The steps run as one sequence (composer.ts): one call per step, where a `use` each would
+  // wrap every step in two more async closures.
+  const steps: Array<Middleware<BotContext>> = [countUpdates(deps)];
   // 4. One update at a time per chat (polling runs updates concurrently across chats).
-  if (options.mode === 'polling') app.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString()));
+  if (options.mode === 'polling') steps.push(sequentialize((ctx: BotContext) => ctx.chat?.id.toString()));
   // 5. Webhook: Telegram may deliver an update twice; handle it once.
-  if (options.mode === 'webhook') app.use(dedupeUpdates(keyPrefix));
+  if (options.mode === 'webhook') steps.push(dedupeUpdates(keyPrefix));
   // Membership changes (the user blocked/unblocked the bot) come without a chat message.
-  for (const middleware of parts.beforeSession) app.use(middleware);
+  steps.push(...parts.beforeSession);
   // 6. Session: lazy (Redis is read only by handlers that need it), versioned key, TTL.
-  app.use(
+  steps.push(
     lazySession<SessionData, BotContext>({
       initial: () => ({}),
       storage: redisStorage<SessionData>(SESSION_TTL_SECONDS),
@@ -122,11 +125,11 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
     prefix: `${keyPrefix}conv:`,
     version: CONVERSATION_VERSION,
   });
-  app.use(conversationState.prefetch);
+  steps.push(conversationState.prefetch);
   // 7. User loader (with the banned check) and 8. the language every later text uses.
-  app.use(parts.loadUser);
+  steps.push(parts.loadUser);
   // 9. Conversations.
-  app.use(
+  steps.push(
     conversations<BotContext, BotContext>({
       storage: conversationState.storage,
       // Conversations build a fresh Api per replay; give it the same HTML default and retries.
@@ -139,12 +142,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions, parts: BotPa
       ],
     }),
   );
-  for (const middleware of parts.beforeDialogs) app.use(middleware);
-  app.use(dialogs(parts.dialogs));
+  steps.push(...parts.beforeDialogs);
+  steps.push(dialogs(parts.dialogs));
   // 10. Menus (click handling for every registered submenu).
-  app.use(parts.menu);
+  steps.push(parts.menu);
   // 11. Features, one composer each, in priority order; 12. the last answers whatever is left.
-  for (const middleware of parts.features) app.use(middleware);
+  steps.push(...parts.features);
+  app.use(sequence(steps));
 
   bot.catch((err) => deps.log.error({ err: err.error, update_id: err.ctx.update.update_id }, 'unhandled bot error'));
   return bot;

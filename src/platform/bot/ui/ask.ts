@@ -175,23 +175,24 @@ export class Dialog {
     // The press is answered while the question is shown: over Telegram the new prompt then waits
     // for one round trip, not two (as a menu's screen, see showScreen).
     const answered = pressed ? answerPress(pressed.ctx) : undefined;
+    // Edit in place: the message whose button was just pressed, or the one the dialog started from.
+    const target = pressed ? pressed.messageId : this.started ? undefined : this.state.messageId;
+    this.started = true;
     try {
-      await this.show(text, reply_markup, pressed?.messageId, again);
+      await this.show(text, reply_markup, target, again);
     } finally {
       await answered;
     }
   }
 
+  /** Puts the question in `target` (edited), or below as a new message when there is none or it is gone. */
   private async show(
     text: string,
     reply_markup: { inline_keyboard: InlineKeyboardButton[][] },
-    pressedMessageId: number | undefined,
+    target: number | undefined,
     again: boolean,
   ): Promise<void> {
     const chatId = this.current.chat?.id;
-    // Edit in place: the message whose button was just pressed, or the one the dialog started from.
-    const target = pressedMessageId ?? (this.started ? undefined : this.state.messageId);
-    this.started = true;
     if (target !== undefined && chatId !== undefined) {
       try {
         await this.current.api.editMessageText(chatId, target, text, { reply_markup });

@@ -147,6 +147,17 @@ describe('sequence (platform/bot/composer.ts)', () => {
     expect(ownLog.filter((line) => line === 'passed on')).toHaveLength(2);
   });
 
+  it('a composer among the steps runs what is added to it after the sequence was built', async () => {
+    const log: string[] = [];
+    const late = new BotComposer();
+    const run = sequence([late]);
+    late.command('start', async () => {
+      log.push('added later');
+    });
+    await runSteps(run, log, [command('/start')]);
+    expect(log).toEqual(['—', 'added later']);
+  });
+
   it('a step that throws rejects the sequence with its error; calling next twice is refused', async () => {
     const failing = sequence([
       async (_ctx, next) => next(),

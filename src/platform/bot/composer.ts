@@ -40,10 +40,13 @@ export class BotComposer extends Composer<BotContext> {
  * `next`); one that does not call `next` ends the chain; calling it twice is an error. Composer
  * wraps every `use` in two async closures (`concat`): with the bot's pipeline of a dozen steps
  * that was two dozen promises per update before any handler ran (issue 17). Here a step is one
- * call, and a middleware object's handler is taken once, when the sequence is built.
+ * call. A middleware object (a feature's composer) is asked for its handler on every run, as
+ * Composer does: what is added to it later still runs.
  */
 export function sequence(middleware: ReadonlyArray<Middleware<BotContext>>): MiddlewareFn<BotContext> {
-  const steps = middleware.map((m) => (typeof m === 'function' ? m : m.middleware()));
+  const steps = middleware.map(
+    (m): MiddlewareFn<BotContext> => (typeof m === 'function' ? m : (ctx, next) => m.middleware()(ctx, next)),
+  );
   return (ctx, next) => {
     let called = -1;
     const run = async (i: number): Promise<void> => {

@@ -36,7 +36,7 @@ import {
   parseHtml,
 } from '../../src/platform/telegram/stand-in/telegram-rules.js';
 import { isoString } from '../../src/platform/time/iso-string.js';
-import { formatLocal, parseDueDate } from '../../src/platform/time/local-dates.js';
+import { formatLocal, parseDueDate, RELATIVE_MAX_DAYS } from '../../src/platform/time/local-dates.js';
 import { isValidTimezone, normalizeTimezone, utcOffset, zoneAt } from '../../src/platform/time/timezone.js';
 import { anyJson, anyText, params, report, runs, STRANGE_PIECES, strangeText } from '../helpers/fuzz.js';
 
@@ -165,14 +165,40 @@ describe('dates and time zones', () => {
         const due = parseDueDate(input, timezone, now);
         if (due === null) return;
         expect(Number.isFinite(due.getTime())).toBe(true);
+        // Dates are read in the years 2000–2100 (validDate), shifted by the zone at most a day.
         expect(due.getUTCFullYear()).toBeGreaterThanOrEqual(1999);
-        expect(due.getUTCFullYear()).toBeLessThanOrEqual(now.getUTCFullYear() + 6);
+        expect(due.getUTCFullYear()).toBeLessThanOrEqual(2101);
       }),
       RUNS * 2,
       // chrono read these as offsets of any size: a due date in the year 13434.
       [
         ['99999999 часов', 'UTC', new Date('2026-12-06T00:00:00Z')],
         ['54666 часа', 'UTC', new Date('2052-10-06T06:00:00Z')],
+      ],
+    );
+  });
+
+  it('an offset ("3 days", "in 2 weeks", "через 5 часов") reaches no further than five years, in either language', () => {
+    const unit = fc.constantFrom(
+      ...['minutes', 'hours', 'hour', 'days', 'day', 'weeks', 'week'],
+      ...['минут', 'часов', 'часа', 'час', 'дней', 'дня', 'день', 'недель', 'недели', 'неделю'],
+    );
+    const offset = fc
+      .tuple(fc.constantFrom('', 'in ', 'через '), fc.integer({ min: 1, max: 99_999 }), unit)
+      .map(([prefix, n, word]) => `${prefix}${n} ${word}`);
+    check(
+      'parseDueDate offsets',
+      fc.property(offset, zone, instant, (input, timezone, now) => {
+        const due = parseDueDate(input, timezone, now);
+        if (due === null) return;
+        // A date-only offset lands on that day at the default hour: up to a day past the offset.
+        expect(Math.abs(due.getTime() - now.getTime())).toBeLessThanOrEqual((RELATIVE_MAX_DAYS + 1) * 86_400_000);
+      }),
+      RUNS,
+      // chrono tags "N days" apart from "N hours": it went six years ahead.
+      [
+        ['2211 days', 'UTC', new Date('2054-12-13T00:00:00.000Z')],
+        ['99999 недель', 'Europe/Moscow', new Date('2026-12-06T12:00:00.000Z')],
       ],
     );
   });

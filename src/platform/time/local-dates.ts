@@ -198,7 +198,7 @@ const COUNT_WORDS: Record<string, number> = {
 };
 
 /** How far ahead an offset may reach ("in 3 days"), ours or chrono's. */
-const RELATIVE_MAX_DAYS = 366 * 5;
+export const RELATIVE_MAX_DAYS = 366 * 5;
 
 /** "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса". */
 function relative(text: string, now: Date, timezone: string): Date | null | undefined {
@@ -319,10 +319,12 @@ function viaChrono(text: string, now: Date, timezone: string): Date | null {
   if (result.text.length < text.replace(/[.!]+$/, '').length) return null;
   if (result.end) return null; // a range is not a due date
   const start = result.start;
-  if (start.tags().has('result/relativeDateAndTime')) {
-    // "99999999 часов" is an offset to the year 13434: the same bound as our own offsets.
-    const due = start.date();
-    return Math.abs(due.getTime() - now.getTime()) <= RELATIVE_MAX_DAYS * DAY_MS ? due : null;
+  const tags = start.tags();
+  // An offset reaches no further than our own do: "99999999 часов" is the year 13434, and "2211
+  // days" (a date-only offset, tagged apart from those with a time) six years ahead.
+  if (tags.has('result/relativeDateAndTime') || tags.has('result/relativeDate')) {
+    if (Math.abs(start.date().getTime() - now.getTime()) > RELATIVE_MAX_DAYS * DAY_MS) return null;
+    if (tags.has('result/relativeDateAndTime')) return start.date();
   }
   const year = start.get('year');
   const month = start.get('month');

@@ -13,6 +13,7 @@ import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import type { ChatMessage } from '../helpers/fake-bot-api.js';
 import { engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
 import { apiRequest } from '../helpers/services.js';
 import { lastToast } from '../helpers/tasks.js';
@@ -232,6 +233,27 @@ describe('in the bot', () => {
     expect(lastToast(env)).toBe('Mailings are on again.');
     expect(await countAudience(env.em(), { tags: ['unsub-bot'] })).toBe(1);
     expect((await getMailingView(env.em(), mailing.id)).unsubscribes).toBe(1);
+  });
+
+  it('🔕 Unsubscribe on a message the bot can no longer edit, or pressed without its message, still works, with its toast', async () => {
+    const mailing = await newMailing(env.services, { text: 'Gone soon', filter: { tags: ['unsub-gone'] } });
+    await env.em().nativeUpdate(User, { telegramId: enUser.user.id }, { tags: ['unsub-gone'], mailings: true });
+    expect(await new MailingEngine(env.services).startDueMailing()).toBe(mailing.id);
+    const view = await getMailingView(env.em(), mailing.id);
+    await sendMailingTo(env.bot.bot.api, enUser.chatId, mailing.id, contentOf(view), '🔕 Unsubscribe');
+    const sent = env.telegram.chat(enUser.chatId).at(-1) as ChatMessage;
+    const repliesBefore = enUser.replies().length;
+
+    // The message is no longer there to edit (Telegram: "message to edit not found").
+    await enUser.pressCallback({ ...sent, message_id: 987_654 }, `mlu:${mailing.id}`);
+    expect(lastToast(env)).toContain('You will not get mailings any more');
+    expect((await env.em().findOneOrFail(User, { telegramId: enUser.user.id })).mailings).toBe(false);
+    // Pressed without its message: Undo still turns them on again.
+    await enUser.pressCallback(undefined, `mlr:${mailing.id}`);
+    expect(lastToast(env)).toBe('Mailings are on again.');
+    expect((await env.em().findOneOrFail(User, { telegramId: enUser.user.id })).mailings).toBe(true);
+    // No apology, no new message.
+    expect(enUser.replies()).toHaveLength(repliesBefore);
   });
 });
 

@@ -555,6 +555,30 @@ describe('what the fuzz found, kept as plain examples', () => {
     expect(apologies(ann)).toEqual([]);
   });
 
+  it('a mailing’s 🔕 / ↩️ pressed on a message the bot can no longer see: the choice is stored, a toast, no edit tried', async () => {
+    const ann = await fresh('en');
+    const refusedBefore = { ...refusals() };
+    for (const [id, data, mailings] of [
+      ['gone-1', 'mlu:202612', false],
+      ['gone-2', 'mlr:202612', true],
+    ] as const) {
+      await deliver({
+        callback_query: {
+          id,
+          chat_instance: String(ann.chatId),
+          from: { is_bot: false, ...ann.user },
+          data,
+          message: { message_id: 1, date: 0, chat: { id: ann.chatId, type: 'private', first_name: 'Fresh' } },
+        },
+      } as never);
+      expect((await env.em().findOneOrFail(User, { telegramId: ann.user.id })).mailings).toBe(mailings);
+    }
+    expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe('Mailings are on again.');
+    expect(refusals()).toEqual(refusedBefore);
+    expect(newErrors()).toEqual([]);
+    expect(apologies(ann)).toEqual([]);
+  });
+
   it('a private message with NUL or broken Unicode is refused with a hint, not stored', async () => {
     const sender = await fresh('en');
     await fresh('en', 'fuzz_recipient');

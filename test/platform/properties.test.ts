@@ -454,11 +454,16 @@ describe('HTML', () => {
             expect(/[\ud800-\udbff]$/.test(part) && /^[\udc00-\udfff]/.test(parts[index + 1] ?? '')).toBe(false);
             expect(text.startsWith(part, at)).toBe(true);
             at += part.length;
-            if (index < parts.length - 1 && (text[at] === ' ' || text[at] === '\n')) at++;
+            // The break cut at is dropped: between two parts, or the text's last character (a
+            // trailing break with nothing after it; Telegram trims it anyway).
+            const cutAtBreak = index < parts.length - 1 || at === text.length - 1;
+            if (cutAtBreak && (text[at] === ' ' || text[at] === '\n')) at++;
           }
           expect(at).toBe(text.length);
         },
       ),
+      RUNS,
+      [['a😀&amp;&amp;&amp;&amp;\n', 23]],
     );
   });
 });

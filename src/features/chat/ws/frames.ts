@@ -29,7 +29,11 @@ export { MAX_FRAME_BYTES } from './limits.js';
 
 const REF_MAX = 64;
 
-const ref = z.string().max(REF_MAX).optional();
+// UTF-16 units, as `frameRef` below counts them for an error's echo (zod's max counts code points).
+const ref = z
+  .string()
+  .refine((value) => value.length <= REF_MAX, { message: `At most ${REF_MAX} characters` })
+  .optional();
 const text = z.string({ message: 'Expected a string' });
 
 const ClientFrame = z.discriminatedUnion('type', [

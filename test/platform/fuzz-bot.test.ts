@@ -579,6 +579,25 @@ describe('what the fuzz found, kept as plain examples', () => {
     expect(apologies(ann)).toEqual([]);
   });
 
+  it('a link consent pressed on a message the bot can no longer see answers below, without a refused edit', async () => {
+    const ann = await fresh('en');
+    const refusedBefore = { ...refusals() };
+    const before = env.telegram.chat(ann.chatId).length;
+    await deliver({
+      callback_query: {
+        id: 'gone-link',
+        chat_instance: String(ann.chatId),
+        from: { is_bot: false, ...ann.user },
+        data: 'lnk:ffffffe9-fff9-8fff-a35b-cae700000009:y',
+        message: { message_id: 1, date: 0, chat: { id: ann.chatId, type: 'private', first_name: 'Fresh' } },
+      },
+    } as never);
+    expect(env.telegram.chat(ann.chatId).length).toBe(before + 1);
+    expect(refusals()).toEqual(refusedBefore);
+    expect(newErrors()).toEqual([]);
+    expect(apologies(ann)).toEqual([]);
+  });
+
   it('a private message with NUL or broken Unicode is refused with a hint, not stored', async () => {
     const sender = await fresh('en');
     await fresh('en', 'fuzz_recipient');

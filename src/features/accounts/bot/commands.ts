@@ -1,6 +1,7 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
+import { inPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml } from '../../../platform/telegram/html.js';
 import { localTime } from '../../../platform/time/timezone.js';
@@ -81,8 +82,8 @@ export function accountsFeature() {
         await ctx.em.flush();
       }
     }
-    // The consent message shows the outcome in place, without its buttons.
-    await ctx.editMessageText(outcomeText(ctx, result)).catch(async () => ctx.reply(outcomeText(ctx, result)));
+    // The consent message shows the outcome in place, without its buttons (or below, when gone).
+    await inPressedMessage(ctx, outcomeText(ctx, result));
   });
 
   return composer;

@@ -70,17 +70,29 @@ async function present(
     await ctx.reply(text, { reply_markup });
     return;
   }
-  // A button of a message the bot can no longer see comes with an InaccessibleMessage (date 0):
-  // there is nothing to edit, so the screen comes as a new message, as when the edit fails.
+  if (how === 'edit') await inPressedMessage(ctx, text, { reply_markup });
+  else await ctx.reply(text, { reply_markup });
+}
+
+/**
+ * Puts a text (and keyboard) in the message whose button was pressed, or sends it as a new message
+ * when there is nothing to edit: a button of a message the bot can no longer see comes with an
+ * InaccessibleMessage (date 0), and one deleted or too old to edit is refused.
+ */
+export async function inPressedMessage(
+  ctx: BotContext,
+  text: string,
+  other?: { reply_markup: { inline_keyboard: InlineKeyboardButton[][] } },
+): Promise<void> {
   const pressed = ctx.callbackQuery?.message;
-  if (how === 'edit' && pressed && pressed.date !== 0) {
+  if (pressed && pressed.date !== 0) {
     try {
-      await ctx.editMessageText(text, { reply_markup });
+      await ctx.editMessageText(text, other);
       return;
     } catch (err) {
       if (isMessageNotModified(err)) return;
       if (!isMessageGone(err)) throw err;
     }
   }
-  await ctx.reply(text, { reply_markup });
+  await ctx.reply(text, other);
 }

@@ -1,6 +1,8 @@
 import { fc } from '@fast-check/vitest';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { reminderCallback } from '../../src/features/tasks/jobs/reminders.js';
+import { Task } from '../../src/features/tasks/task.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { TestBot } from '../helpers/bot.js';
@@ -8,6 +10,7 @@ import type { BotClient, TelegramUserProfile } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import type { ChatMessage } from '../helpers/fake-bot-api.js';
 import { anyText, CRITICAL_PIECES, fuzzTimeout, params, report, runs, STRANGE_PIECES } from '../helpers/fuzz.js';
+import { seedTasks, userOf } from '../helpers/tasks.js';
 
 /**
  * Issue 18, point 4: a fuzz pass over the bot. Users (an admin, two regular users, a stranger who
@@ -593,6 +596,26 @@ describe('what the fuzz found, kept as plain examples', () => {
       },
     } as never);
     expect(env.telegram.chat(ann.chatId).length).toBe(before + 1);
+    expect(refusals()).toEqual(refusedBefore);
+    expect(newErrors()).toEqual([]);
+    expect(apologies(ann)).toEqual([]);
+  });
+
+  it('a reminder’s ✅ Done pressed on a message the bot can no longer see: done, with its toast, no edit tried', async () => {
+    const ann = await fresh('en');
+    const [id = ''] = await seedTasks(env, await userOf(env, ann), ['Unseen reminder']);
+    const refusedBefore = { ...refusals() };
+    await deliver({
+      callback_query: {
+        id: 'gone-reminder',
+        chat_instance: String(ann.chatId),
+        from: { is_bot: false, ...ann.user },
+        data: reminderCallback(id, 'd'),
+        message: { message_id: 1, date: 0, chat: { id: ann.chatId, type: 'private', first_name: 'Fresh' } },
+      },
+    } as never);
+    expect((await env.em().findOneOrFail(Task, { id })).status).toBe('done');
+    expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBeTruthy();
     expect(refusals()).toEqual(refusedBefore);
     expect(newErrors()).toEqual([]);
     expect(apologies(ann)).toEqual([]);

@@ -219,9 +219,19 @@ describe('GET /messages?with=<username>', () => {
     const unknown = await apiRequest(env.app, 'GET', '/messages?with=nobody_here', { token: ann.token });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('user_not_found');
-    for (const query of ['with=', 'with=x&limit=0', 'with=x&cursor=abc', 'with=x&other=1']) {
+    for (const query of [
+      'with=',
+      'with=x&limit=0',
+      'with=x&cursor=abc',
+      'with=x&other=1',
+      // One past PostgreSQL's bigint (found by npm run fuzz: it failed the query, a 500).
+      'cursor=9223372036854775808',
+      'cursor=9999999999999999999',
+    ]) {
       expect((await apiRequest(env.app, 'GET', `/messages?${query}`, { token: ann.token })).status, query).toBe(422);
     }
+    const last = await apiRequest(env.app, 'GET', '/messages?cursor=9223372036854775807', { token: ann.token });
+    expect(last.status).toBe(200);
   });
 
   it('without `with` still lists the author’s own messages', async () => {

@@ -20,11 +20,12 @@ import { parseListPayload } from '../../src/features/tasks/bot/list.js';
 import { parseCommentText } from '../../src/features/tasks/comments.js';
 import { NOTICE_CALLBACK, REMINDER_CALLBACK } from '../../src/features/tasks/jobs/reminders.js';
 import { parseCursor } from '../../src/features/tasks/lists.js';
-import { isId, parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
+import { parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
 import { readTimezone } from '../../src/features/users/bot/timezone.js';
 import { parsePhone, parsePhoneInput } from '../../src/features/users/phone.js';
 import { parseEmail, parseText } from '../../src/features/users/text-policy.js';
 import { splitPayload } from '../../src/platform/bot/ui/payload.js';
+import { isRowId } from '../../src/platform/db/row-id.js';
 import { DomainError } from '../../src/platform/errors.js';
 import { parseTrustedProxies } from '../../src/platform/http/trusted-proxies.js';
 import { characterCount } from '../../src/platform/telegram/entities.js';
@@ -621,11 +622,11 @@ describe('callback data and deep-link payloads', () => {
 
   it('ids from outside are row ids only within bigint, and cursors never throw', () => {
     check(
-      'isId / parseCursor',
+      'isRowId / parseCursor',
       fc.property(payloadLike, (raw) => {
-        if (isId(raw)) expect(BigInt(raw) <= 9_223_372_036_854_775_807n).toBe(true);
+        if (isRowId(raw)) expect(BigInt(raw) <= 9_223_372_036_854_775_807n).toBe(true);
         const cursor = parseCursor(raw);
-        if (cursor) expect(isId(cursor.id)).toBe(true);
+        if (cursor) expect(isRowId(cursor.id)).toBe(true);
       }),
       RUNS * 2,
     );

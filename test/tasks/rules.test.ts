@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommentText } from '../../src/features/tasks/comments.js';
-import { checkDueAt, isId, parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
+import { checkDueAt, parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
+import { isRowId } from '../../src/platform/db/row-id.js';
 import { DomainError } from '../../src/platform/errors.js';
 import { domainErrorStatus } from '../../src/platform/http/errors.js';
 
@@ -166,9 +167,9 @@ describe('parseCommentText', () => {
   });
 });
 
-describe('isId', () => {
+describe('isRowId', () => {
   it.each(['1', '42', '007', '9223372036854775807'])('%s can be a row id', (id) => {
-    expect(isId(id)).toBe(true);
+    expect(isRowId(id)).toBe(true);
   });
   it.each([
     '',
@@ -183,6 +184,6 @@ describe('isId', () => {
     '1'.repeat(20),
     '١٢',
   ])('%j cannot (answered 404 without a query)', (id) => {
-    expect(isId(id)).toBe(false);
+    expect(isRowId(id)).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import { raw } from '@mikro-orm/core';
 import type { Em } from '../../platform/db/orm.js';
+import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
 import type { User } from '../users/index.js';
 import { COMMENT_TEXT_MAX, Comment, Task } from './task.entities.js';
-import { FORBIDDEN_IN_TEXT, getVisibleTask, isId, noticeComment, participants, type TaskEffects } from './tasks.js';
+import { FORBIDDEN_IN_TEXT, getVisibleTask, noticeComment, participants, type TaskEffects } from './tasks.js';
 
 export interface CommentView {
   id: string;
@@ -144,7 +145,7 @@ export async function addComment(
 /** The comment, if it is on this task, the user sees the task, and the user wrote it. */
 async function ownComment(em: Em, user: User, taskId: string, commentId: string): Promise<Comment> {
   const task = await getVisibleTask(em, user, taskId);
-  const comment = isId(commentId)
+  const comment = isRowId(commentId)
     ? await em.findOne(Comment, { id: commentId, task, author: user }, { populate: ['author'] })
     : null;
   if (!comment) throw new DomainError('not_found', 'No such comment');

@@ -1,8 +1,9 @@
 import { type Em, executeStatement } from '../../platform/db/orm.js';
+import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { isStorableText } from '../../platform/storable-text.js';
 import type { RemindBefore, TaskStatus } from './task.entities.js';
-import { isId, type PartyView, type TaskView, toPartyView } from './tasks.js';
+import { type PartyView, type TaskView, toPartyView } from './tasks.js';
 
 /**
  * The task lists: GET /tasks (pages of full tasks) and the bot's list (summaries of every task).
@@ -76,9 +77,9 @@ const dueOrdered = (status: TaskListFilter | undefined) => status === 'open';
 export type Cursor = { byDue: false; id: string } | { byDue: true; dueAt: number | null; id: string };
 
 export function parseCursor(cursor: string): Cursor | null {
-  if (isId(cursor)) return { byDue: false, id: cursor };
+  if (isRowId(cursor)) return { byDue: false, id: cursor };
   const match = /^(?:d(\d{1,15})|n)\.(\d{1,19})$/.exec(cursor);
-  if (!match || !isId(match[2] ?? '')) return null;
+  if (!match || !isRowId(match[2] ?? '')) return null;
   return { byDue: true, dueAt: match[1] === undefined ? null : Number(match[1]), id: match[2] as string };
 }
 

@@ -1,4 +1,5 @@
 import { type Em, entityColumns, executeStatement, mapRow, rowPart } from '../../platform/db/orm.js';
+import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
 import { findByHandle } from '../chat/index.js';
@@ -219,17 +220,6 @@ export function checkDueAt(dueAt: Date | null, now = new Date()): Date | null {
   return dueAt;
 }
 
-const BIGINT_MAX = 9_223_372_036_854_775_807n;
-
-/**
- * Whether a client-supplied id can be a row id: decimal digits within PostgreSQL's bigint.
- * Anything else is "not found" without a query (a 19-digit number beyond the range would
- * otherwise make PostgreSQL fail the query: a 500 instead of a 404).
- */
-export function isId(id: string): boolean {
-  return /^\d{1,19}$/.test(id) && BigInt(id) <= BIGINT_MAX;
-}
-
 const notFound = () => new DomainError('not_found', 'No such task');
 
 /** How a user stands to a task: its owner, its assignee, or nobody (who gets "not found"). */
@@ -251,7 +241,7 @@ export const participants = (task: Task): string[] =>
  * assignee come joined, as the card and the API show them.
  */
 export async function getVisibleTask(em: Em, user: Pick<User, 'id'>, id: string): Promise<Task> {
-  if (!isId(id)) throw notFound();
+  if (!isRowId(id)) throw notFound();
   // One prepared statement, its rows made entities: the ORM's findOne with both users populated
   // spent most of a bot card's CPU building the query and hydrating it (issue 17). By the user's
   // id: the caller may hold the user as plain data (the bot's sender, ctx.profile). Entities the
@@ -392,7 +382,7 @@ export async function findAssignee(em: Em, owner: User, ref: string | { id: stri
   const user =
     typeof ref === 'string'
       ? await findByHandle(em, ref, { banned: true })
-      : isId(ref.id)
+      : isRowId(ref.id)
         ? await em.findOne(User, { id: ref.id })
         : null;
   const shown = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : ref.id;

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isRowId } from '../../../platform/db/row-id.js';
 import { BEARER_AUTH, errorResponses, UNEXPECTED_ERROR } from '../../../platform/http/openapi.js';
 import { REQUIRED_SCOPE } from '../../../platform/http/scopes.js';
 import { CHAT_TEXT_MAX, INBOX_SIZE, PM_LIMIT } from '../chat.js';
@@ -64,9 +65,11 @@ export const ListQuery = z.strictObject({
     example: 'bob_smith',
   }),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  // A message id; one past PostgreSQL's bigint would fail the query (a 500) instead of being refused.
   cursor: z
     .string()
     .regex(/^\d{1,19}$/, { message: 'Not a cursor returned by this endpoint' })
+    .refine(isRowId, { message: 'Not a cursor returned by this endpoint' })
     .optional(),
 });
 

@@ -621,6 +621,24 @@ describe('what the fuzz found, kept as plain examples', () => {
     expect(apologies(ann)).toEqual([]);
   });
 
+  it('buttons carrying an id past PostgreSQL’s bigint change nothing and crash nothing', async () => {
+    const ann = await fresh('en');
+    const mine = () => env.telegram.chat(ann.chatId);
+    const big = '9999999999999999999';
+    for (const data of [
+      `rm:${big}:d`,
+      `tn:${big}:a`,
+      `pm:reply:${big}`,
+      `reg:${big}:yes`,
+      `mlu:${big}`,
+      `mlr:${big}`,
+    ]) {
+      await pressOn(ann, mine()[mine().length - 1], data);
+      expect(newErrors(), data).toEqual([]);
+    }
+    expect(apologies(ann)).toEqual([]);
+  });
+
   it('a private message with NUL or broken Unicode is refused with a hint, not stored', async () => {
     const sender = await fresh('en');
     await fresh('en', 'fuzz_recipient');

@@ -1,6 +1,7 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { type Em, execute } from '../../platform/db/orm.js';
+import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { User } from '../users/index.js';
 import { Registration, type RegistrationStatus } from './account.entities.js';
@@ -159,6 +160,8 @@ export async function decideRegistration(
   actorTelegramId: number | null,
   now = new Date(),
 ): Promise<DecisionOutcome> {
+  // A forged id past PostgreSQL's bigint would fail the query: "not found", as any unknown id.
+  if (!isRowId(registrationId)) throw new DomainError('not_found', 'No such registration');
   return em.transactional(async (tx) => {
     const registration = await tx.findOne(
       Registration,

@@ -1,6 +1,7 @@
 import type { MessageEntity } from 'grammy/types';
 import type { BotContext, BotDeps } from '../../../platform/bot/context.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
+import { isRowId } from '../../../platform/db/row-id.js';
 import { DomainError } from '../../../platform/errors.js';
 import { type Formatted, relayedEntities, sliceFormatted } from '../../../platform/telegram/entities.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
@@ -39,8 +40,6 @@ export const CONTACT_BUTTONS = 8;
 export const ROOM_NAMES_SHOWN = 10;
 /** Conversations of the chat (registered in src/bot.ts). */
 export const CHAT_CONVERSATIONS = { reply: 'pmReply', compose: 'pmNew' } as const;
-
-const USER_ID = /^\d{1,19}$/;
 
 const roomServices = (deps: BotDeps) => ({ redis: deps.redis, keyPrefix: deps.keyPrefix ?? '' });
 
@@ -122,7 +121,8 @@ export type PmTarget = { handle: string } | { userId: string };
 
 /** The user a Reply button or a history page names, or null (unknown, banned, forged id). */
 export async function userById(ctx: BotContext, id: string): Promise<User | null> {
-  if (!USER_ID.test(id)) return null;
+  // A forged button's id past PostgreSQL's bigint would fail the query: nobody, without one.
+  if (!isRowId(id)) return null;
   const user = await ctx.em.findOne(User, { id });
   return user && user.status !== 'banned' ? user : null;
 }
@@ -238,7 +238,7 @@ async function textRefused(ctx: BotContext, err: unknown): Promise<'retry'> {
 export async function loadRoom(ctx: BotContext, joined = false): Promise<void> {
   const member = joined || (await isInRoom(ctx));
   const [messages, memberIds] = await Promise.all([recentRoomMessages(ctx.em), roomMembers(roomServices(ctx.deps))]);
-  const hereIds = memberIds.filter((id) => USER_ID.test(id)).slice(0, ROOM_NAMES_SHOWN);
+  const hereIds = memberIds.filter(isRowId).slice(0, ROOM_NAMES_SHOWN);
   const ids = [...new Set([...messages.map((m) => m.from.id), ...hereIds])];
   const users = ids.length ? await ctx.em.find(User, { id: { $in: ids } }) : [];
   const names = new Map(users.map((u) => [u.id, visibleName(u)]));

@@ -175,6 +175,10 @@ describe('dates and time zones', () => {
       [
         ['99999999 часов', 'UTC', new Date('2026-12-06T00:00:00Z')],
         ['54666 часа', 'UTC', new Date('2052-10-06T06:00:00Z')],
+        // Object.prototype's names were found in the word tables: an invalid date, a RangeError.
+        ['__proto__', 'UTC', new Date('2020-01-01T00:00:00Z')],
+        ['constructor', 'UTC', new Date('2020-01-01T00:00:00Z')],
+        ['in constructor days', 'UTC', new Date('2020-01-01T00:00:00Z')],
       ],
     );
   });

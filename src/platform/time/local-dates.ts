@@ -116,16 +116,18 @@ const at = (date: LocalDate, hour: number, minute: number, timezone: string) =>
 // ---------------------------------------------------------------------------------------------
 // Words
 
-const DAY_WORDS: Record<string, number> = {
-  today: 0,
-  tomorrow: 1,
-  tmrw: 1,
-  'day after tomorrow': 2,
-  'the day after tomorrow': 2,
-  сегодня: 0,
-  завтра: 1,
-  послезавтра: 2,
-};
+// Maps, not object literals: a word typed by a user ("__proto__", "constructor") must not find
+// Object.prototype's members (it did, and made an invalid date).
+const DAY_WORDS = new Map<string, number>([
+  ['today', 0],
+  ['tomorrow', 1],
+  ['tmrw', 1],
+  ['day after tomorrow', 2],
+  ['the day after tomorrow', 2],
+  ['сегодня', 0],
+  ['завтра', 1],
+  ['послезавтра', 2],
+]);
 
 /** Weekday names and their forms (0 = Sunday), matched after an optional "on"/"в"/"во"/"next"/"следующий". */
 const WEEKDAY_FORMS: [RegExp, number][] = [
@@ -142,7 +144,7 @@ type DayRef = { kind: 'offset'; days: number } | { kind: 'weekday'; weekday: num
 
 function dayRef(words: string): DayRef | null {
   const text = words.replace(/,$/, '').trim();
-  const offset = DAY_WORDS[text];
+  const offset = DAY_WORDS.get(text);
   if (offset !== undefined) return { kind: 'offset', days: offset };
   const m =
     /^(?:(?:on|в|во)\s+)?(?:(next|this|следующий|следующую|следующее|следующая|след\.?|эту|этот|это)\s+)?(\S+?)\.?$/.exec(
@@ -183,19 +185,19 @@ const UNITS: [RegExp, 'minute' | 'hour' | 'day' | 'week'][] = [
   [/^(?:w|wk|week|weeks|неделю|недели|недель)$/, 'week'],
 ];
 
-const COUNT_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  одну: 1,
-  один: 1,
-  одни: 1,
-  две: 2,
-  два: 2,
-  три: 3,
-};
+const COUNT_WORDS = new Map<string, number>([
+  ['a', 1],
+  ['an', 1],
+  ['one', 1],
+  ['two', 2],
+  ['three', 3],
+  ['одну', 1],
+  ['один', 1],
+  ['одни', 1],
+  ['две', 2],
+  ['два', 2],
+  ['три', 3],
+]);
 
 /** How far ahead an offset may reach ("in 3 days"), ours or chrono's. */
 export const RELATIVE_MAX_DAYS = 366 * 5;
@@ -208,7 +210,7 @@ function relative(text: string, now: Date, timezone: string): Date | null | unde
   if (rest === 'полчаса' || rest === 'half an hour') return new Date(now.getTime() + 30 * MINUTE_MS);
   const parts = /^(?:(\d{1,4})\s*|([a-zа-я]+)\s+)?([a-zа-я]+)$/.exec(rest);
   if (!parts) return null;
-  const count = parts[1] !== undefined ? Number(parts[1]) : parts[2] !== undefined ? COUNT_WORDS[parts[2]] : 1;
+  const count = parts[1] !== undefined ? Number(parts[1]) : parts[2] !== undefined ? COUNT_WORDS.get(parts[2]) : 1;
   const unit = UNITS.find(([re]) => re.test(parts[3] ?? ''))?.[1];
   if (count === undefined || !unit || count < 1) return null;
   if (unit === 'minute') return count <= 60 * 24 * 366 ? new Date(now.getTime() + count * MINUTE_MS) : null;

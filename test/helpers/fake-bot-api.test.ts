@@ -103,7 +103,18 @@ describe('the fake Bot API is as strict as Telegram', () => {
   });
 
   it('refuses HTML that does not parse', async () => {
-    for (const text of ['a < b', '<b>open', '<b>x</i>', '<p>x</p>', '</b>', '<span>x</span>', '<a href="x">open']) {
+    for (const text of [
+      'a < b',
+      '<b>open',
+      '<b>x</i>',
+      '<p>x</p>',
+      '</b>',
+      '<span>x</span>',
+      '<a href="x">open',
+      // Names of Object.prototype's members are no tags either.
+      '<constructor>x</constructor>',
+      '<__proto__>x</__proto__>',
+    ]) {
       expect((await refusal(api.sendMessage(5, text, html))).description, text).toMatch(
         /^Bad Request: can't parse entities: /,
       );

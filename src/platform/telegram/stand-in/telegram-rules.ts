@@ -139,7 +139,7 @@ export function parseHtml(source: string): ParsedText {
       while (i < source.length && !isSpace(source[i]) && source[i] !== '>') i++;
       if (i >= source.length) fail(`Unclosed start tag at byte offset ${byteOffset(source, begin)}`);
       const tag = source.slice(begin + 1, i).toLowerCase();
-      if (!(tag in TAGS)) fail(`Unsupported start tag "${tag}" at byte offset ${byteOffset(source, begin)}`);
+      if (!Object.hasOwn(TAGS, tag)) fail(`Unsupported start tag "${tag}" at byte offset ${byteOffset(source, begin)}`);
       const attributes = new Map<string, string>();
       while (source[i] !== '>') {
         while (i < source.length && isSpace(source[i])) i++;

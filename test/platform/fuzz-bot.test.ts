@@ -607,6 +607,24 @@ describe('what the fuzz found, kept as plain examples', () => {
     expect(apologies(ann)).toEqual([]);
   });
 
+  it('a dialog’s button pressed on a message the bot can no longer see: the dialog goes on, no edit of that message tried', async () => {
+    const ann = await fresh('en');
+    await ann.sendCommand('newtask');
+    await ann.sendText('Picked unseen');
+    await ann.click('⏭ Skip');
+    const picker = env.telegram.chat(ann.chatId).at(-1) as ChatMessage;
+    const pick = picker.reply_markup?.inline_keyboard?.flat().find((b) => b.callback_data?.startsWith('dlg:'));
+    expect(pick?.callback_data).toBeDefined();
+    const refusedBefore = { ...refusals() };
+    const answers = env.telegram.callsOf('answerCallbackQuery').length;
+    await pressOn(ann, undefined, pick?.callback_data as string);
+    // Taken by the dialog (answered), and whatever it shows next is not an edit of the unseen message.
+    expect(env.telegram.callsOf('answerCallbackQuery').length).toBe(answers + 1);
+    expect(refusals()).toEqual(refusedBefore);
+    expect(newErrors()).toEqual([]);
+    expect(apologies(ann)).toEqual([]);
+  });
+
   it('a private message with NUL or broken Unicode is refused with a hint, not stored', async () => {
     const sender = await fresh('en');
     await fresh('en', 'fuzz_recipient');

@@ -233,7 +233,10 @@ export class Dialog {
       this.current = next;
       const data = next.callbackQuery?.data;
       if (next.callbackQuery) {
-        const messageId = next.callbackQuery.message?.message_id;
+        // A button of a message the bot can no longer see (an InaccessibleMessage, date 0): the
+        // next question goes below instead of into it.
+        const pressedOn = next.callbackQuery.message;
+        const messageId = pressedOn && pressedOn.date !== 0 ? pressedOn.message_id : undefined;
         const take = () => {
           this.pressed = { ctx: next, messageId };
         };

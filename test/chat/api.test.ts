@@ -230,6 +230,9 @@ describe('GET /messages?with=<username>', () => {
     ]) {
       expect((await apiRequest(env.app, 'GET', `/messages?${query}`, { token: ann.token })).status, query).toBe(422);
     }
+    // One reason per refused field, not the pattern's and the range's both.
+    const refused = await apiRequest(env.app, 'GET', '/messages?cursor=abc', { token: ann.token });
+    expect(refused.body.error.details).toEqual([{ path: 'cursor', message: 'Not a cursor returned by this endpoint' }]);
     const last = await apiRequest(env.app, 'GET', '/messages?cursor=9223372036854775807', { token: ann.token });
     expect(last.status).toBe(200);
   });

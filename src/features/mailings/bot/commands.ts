@@ -2,7 +2,7 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { isMessageGone, isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
+import { editPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { setMailingsSubscription } from '../../users/index.js';
 import { RESUBSCRIBE_DATA, UNSUBSCRIBE_DATA, UNSUBSCRIBED_DATA } from '../content.js';
@@ -39,17 +39,10 @@ export function mailingsFeature() {
           { text: ctx.t('mailing-unsubscribed'), callback_data: `${UNSUBSCRIBED_DATA}${mailingId}` },
           { text: ctx.t('mailing-unsubscribe-undo'), callback_data: `${RESUBSCRIBE_DATA}${mailingId}` },
         ];
-    // The choice is stored; the message showing it may be gone (deleted, or too old to edit: an
-    // InaccessibleMessage, date 0, or an edit refused), or the press may come without it: then
-    // the toast alone says what happened.
-    const pressed = ctx.callbackQuery?.message;
-    if (pressed && pressed.date !== 0) {
-      try {
-        await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [...rows, last] } });
-      } catch (err) {
-        if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
-      }
-    }
+    // The choice is stored; when the message showing it is gone, the toast alone says what happened.
+    await editPressedMessage(ctx, () =>
+      ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [...rows, last] } }),
+    );
     await answerCallback(ctx, ctx.t(on ? 'mailing-resubscribed-toast' : 'mailing-unsubscribed-toast'));
   };
   composer.callbackQuery(new RegExp(`^${UNSUBSCRIBE_DATA}`), subscription(false));

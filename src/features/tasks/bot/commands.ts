@@ -1,7 +1,7 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { isMessageGone, isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
+import { editPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { addDays, fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import {
   NOTICE_CALLBACK,
@@ -103,16 +103,11 @@ async function reminderAction(
 
 /** The reminder message again, with a line saying what was done and the buttons that still apply. */
 async function showReminder(ctx: BotContext, task: Task, note: string, state: 'open' | 'done'): Promise<void> {
-  // A reminder the bot can no longer see (an InaccessibleMessage, date 0) or edit: the toast has
-  // said what was done.
-  const pressed = ctx.callbackQuery?.message;
-  if (!pressed || pressed.date === 0) return;
-  const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.profile.timezone)}\n\n${note}`;
-  try {
-    await ctx.editMessageText(text, { reply_markup: reminderKeyboard(ctx.t, task.id, state) });
-  } catch (err) {
-    if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
-  }
+  // A reminder the bot can no longer see or edit: the toast has said what was done.
+  await editPressedMessage(ctx, () => {
+    const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.profile.timezone)}\n\n${note}`;
+    return ctx.editMessageText(text, { reply_markup: reminderKeyboard(ctx.t, task.id, state) });
+  });
 }
 
 /**

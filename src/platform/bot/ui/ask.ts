@@ -3,7 +3,7 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import { isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import { commandName } from './commands.js';
-import type { ScreenHow } from './screen.js';
+import { type ScreenHow, visiblePressedMessage } from './screen.js';
 
 type TextContext = Filter<ConvContext, 'message:text'>;
 
@@ -235,8 +235,7 @@ export class Dialog {
       if (next.callbackQuery) {
         // A button of a message the bot can no longer see (an InaccessibleMessage, date 0): the
         // next question goes below instead of into it.
-        const pressedOn = next.callbackQuery.message;
-        const messageId = pressedOn && pressedOn.date !== 0 ? pressedOn.message_id : undefined;
+        const messageId = visiblePressedMessage(next)?.message_id;
         const take = () => {
           this.pressed = { ctx: next, messageId };
         };

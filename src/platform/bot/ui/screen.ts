@@ -1,4 +1,5 @@
-import type { InlineKeyboardButton } from 'grammy/types';
+import type { Context } from 'grammy';
+import type { InlineKeyboardButton, Message } from 'grammy/types';
 import { isMessageGone, isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext } from '../context.js';
 import { answerCallback } from './answer.js';
@@ -12,16 +13,10 @@ import type { ScreenMenu } from './menu.js';
  * plugin's own `ctx.menu.update()` would let that error crash the update.
  */
 export function refreshWhenOutdated(menu: () => ScreenMenu) {
-  const refresh = async (ctx: BotContext): Promise<void> => {
-    // An InaccessibleMessage (date 0) has no keyboard to refresh.
-    const pressed = ctx.callbackQuery?.message;
-    if (!pressed || pressed.date === 0) return;
-    try {
-      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: await menu().keyboard(ctx) } });
-    } catch (err) {
-      if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
-    }
-  };
+  const refresh = (ctx: BotContext) =>
+    editPressedMessage(ctx, async () =>
+      ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: await menu().keyboard(ctx) } }),
+    );
   // The toast and the refreshed keyboard at once, as showScreen does.
   return async (ctx: BotContext): Promise<void> => {
     await Promise.all([answerCallback(ctx, ctx.t('menu-outdated')), refresh(ctx)]);
@@ -84,8 +79,7 @@ export async function inPressedMessage(
   text: string,
   other?: { reply_markup: { inline_keyboard: InlineKeyboardButton[][] } },
 ): Promise<void> {
-  const pressed = ctx.callbackQuery?.message;
-  if (pressed && pressed.date !== 0) {
+  if (visiblePressedMessage(ctx)) {
     try {
       await ctx.editMessageText(text, other);
       return;
@@ -95,4 +89,27 @@ export async function inPressedMessage(
     }
   }
   await ctx.reply(text, other);
+}
+
+/**
+ * The message whose button was pressed, if the bot can still see it: a button of a message
+ * deleted or too old comes with an InaccessibleMessage (date 0), which nothing can edit.
+ */
+export function visiblePressedMessage(ctx: Pick<Context, 'callbackQuery'>): Message | undefined {
+  const message = ctx.callbackQuery?.message;
+  return message && message.date !== 0 ? message : undefined;
+}
+
+/**
+ * Runs `edit` on the message whose button was pressed, when the bot can see it. "Not modified"
+ * and a message gone (deleted, too old to edit) are no failure: the caller's toast says what
+ * happened.
+ */
+export async function editPressedMessage(ctx: BotContext, edit: () => Promise<unknown>): Promise<void> {
+  if (!visiblePressedMessage(ctx)) return;
+  try {
+    await edit();
+  } catch (err) {
+    if (!isMessageNotModified(err) && !isMessageGone(err)) throw err;
+  }
 }

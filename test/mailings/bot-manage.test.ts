@@ -297,6 +297,35 @@ describe('✏️ Edit of a scheduled mailing', () => {
     expect(await env.em().count(AuditEntry, { action: 'mailing.update', targetId: m.id })).toBe(0);
   });
 
+  it('the card’s message deleted by the user meanwhile: the audience and the card after /cancel come below', async () => {
+    const m = await newMailing(env.services, { text: 'Deleted under me', startAt: start, endAt: end });
+    const cardsKey = `${env.redis.keyPrefix}mailing-cards:${m.id}`;
+    await openCard(admin, m.id);
+    const card = lastMessage(env, admin);
+    await admin.click('✏️ Edit');
+    await admin.click('👥 Audience');
+    await admin.click('🏷 Tags…');
+    expect(admin.lastReply()).toContain('Send the tags');
+    env.telegram.userDeletes(admin.chatId, card.message_id);
+    await admin.sendText('vip');
+    const builder = lastMessage(env, admin);
+    expect(builder.message_id).not.toBe(card.message_id);
+    expect(builder.text).toContain('Who gets it?');
+    expect(builder.text).toContain('vip');
+    expect(admin.buttons().at(-1)).toBe('◀️ Back');
+
+    env.telegram.userDeletes(admin.chatId, builder.message_id);
+    await admin.sendCommand('cancel');
+    const back = lastMessage(env, admin);
+    expect(back.message_id).not.toBe(builder.message_id);
+    expect(back.text).toContain(`Mailing #${m.id}`);
+    expect(admin.buttons()).toContain('✏️ Edit');
+    // The card below is the one kept up to date while the mailing runs.
+    expect(await env.redis.redis.hexists(cardsKey, `${admin.chatId}:${back.message_id}`)).toBe(1);
+    expect((await env.em().findOneOrFail(Mailing, { id: m.id })).filter).toEqual({});
+    expect(admin.replies().join('\n')).not.toContain('Sorry, something went wrong');
+  });
+
   it('refuses clearly when the mailing started meanwhile, and changes nothing', async () => {
     const m = await newMailing(env.services, { text: 'Racing', startAt: start, endAt: end });
     await openCard(admin, m.id);

@@ -97,6 +97,29 @@ describe('every prompt of every task dialog has ✖️ Cancel, and Cancel lands 
     });
   }
 
+  it('the dialog’s message deleted by the user: /cancel, and a finished edit, show the card below', async () => {
+    const client = await newClient();
+    const { id, card } = await openCard(client, 'Keep me');
+    await client.click('✏️ Title');
+    env.telegram.userDeletes(client.chatId, card.message_id);
+    await client.sendCommand('cancel');
+    const back = newest(client);
+    expect(back.message_id).not.toBe(card.message_id);
+    expect(back.text).toContain('Keep me');
+    expect(labelsOf(back)).toContain('✏️ Title');
+
+    await client.click('✏️ Title');
+    expect(messageById(client, back.message_id).text).toContain('Send the new title');
+    env.telegram.userDeletes(client.chatId, back.message_id);
+    await client.sendText('Renamed');
+    expect((await findTask(env, id))?.title).toBe('Renamed');
+    const shown = newest(client);
+    expect(shown.text).toContain('Renamed');
+    expect(labelsOf(shown)).toContain('✏️ Title');
+    expect(cards(client)).toHaveLength(1);
+    expect(client.replies().join('\n')).not.toContain('Sorry, something went wrong');
+  });
+
   it('new task from the list: Cancel at each step returns to the list, edited in place; from /newtask to the main menu', async () => {
     for (const step of [0, 1, 2]) {
       const client = await newClient();

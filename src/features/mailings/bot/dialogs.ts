@@ -1,11 +1,11 @@
-import { GrammyError, InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
 import { ASK, closeDialog } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
+import { showInMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
-import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
 import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
 import { FILTER_VALUES_MAX, normalizeFilter } from '../audience.js';
@@ -215,20 +215,9 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     text: string,
     keyboard?: InlineKeyboard,
   ): Promise<number> {
-    return conversation.external(async (outer) => {
-      const options = keyboard ? { reply_markup: keyboard } : {};
-      if (messageId !== undefined) {
-        try {
-          await outer.api.editMessageText(chatId, messageId, text, options);
-          return messageId;
-        } catch (err) {
-          if (isMessageNotModified(err)) return messageId;
-          if (!(err instanceof GrammyError) || err.error_code !== 400) throw err;
-        }
-      }
-      const sent = await outer.api.sendMessage(chatId, text, options);
-      return sent.message_id;
-    });
+    return conversation.external((outer) =>
+      showInMessage(outer.api, chatId, messageId, text, keyboard ? { reply_markup: keyboard } : {}),
+    );
   }
 
   /**

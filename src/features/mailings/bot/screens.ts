@@ -4,9 +4,8 @@ import type { DialogBack } from '../../../platform/bot/ui/ask.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
+import { type Screen, type ScreenHow, showInMessage, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
-import { isMessageNotModified } from '../../../platform/telegram/api-defaults.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { canRecall, statusLabel } from '../card.js';
 import { contentPreview } from '../content.js';
@@ -218,16 +217,9 @@ export async function showMailingIn(
   }
   const text = await screens.mailingCard.text(ctx);
   const keyboard = await screens.mailingCard.menu.keyboard(ctx);
-  let shownIn = messageId;
-  try {
-    if (messageId === undefined) throw new Error('no message to edit');
-    await ctx.api.editMessageText(ctx.chat.id, messageId, text, { reply_markup: { inline_keyboard: keyboard } });
-  } catch (err) {
-    if (!isMessageNotModified(err)) {
-      // Gone or too old to edit: shown below instead.
-      shownIn = (await ctx.reply(text, { reply_markup: { inline_keyboard: keyboard } })).message_id;
-    }
-  }
+  const shownIn = await showInMessage(ctx.api, ctx.chat.id, messageId, text, {
+    reply_markup: { inline_keyboard: keyboard },
+  });
   await registerCard(ctx, m, shownIn, keyboard);
 }
 

@@ -1,9 +1,8 @@
 import type { Filter } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import { commandName } from './commands.js';
-import { type ScreenHow, visiblePressedMessage } from './screen.js';
+import { type ScreenHow, showInMessage, visiblePressedMessage } from './screen.js';
 
 type TextContext = Filter<ConvContext, 'message:text'>;
 
@@ -193,26 +192,20 @@ export class Dialog {
     again: boolean,
   ): Promise<void> {
     const chatId = this.current.chat?.id;
-    if (target !== undefined && chatId !== undefined) {
-      try {
-        await this.current.api.editMessageText(chatId, target, text, { reply_markup });
-        if (target !== this.state.messageId) {
-          if (this.state.messageId !== undefined && !again) this.state.others.push(this.state.messageId);
-          if (again) this.state.others.push(target);
-          else this.state.messageId = target;
-        }
-        await this.save();
-        return;
-      } catch (err) {
-        if (isMessageNotModified(err)) return;
-        // Gone or too old: ask below instead.
+    const shownIn =
+      chatId === undefined
+        ? (await this.current.reply(text, { reply_markup })).message_id
+        : await showInMessage(this.current.api, chatId, target, text, { reply_markup });
+    if (shownIn === target) {
+      if (target !== this.state.messageId) {
+        if (this.state.messageId !== undefined && !again) this.state.others.push(this.state.messageId);
+        if (again) this.state.others.push(target);
+        else this.state.messageId = target;
       }
-    }
-    const sent = await this.current.reply(text, { reply_markup });
-    if (again && this.state.messageId !== undefined) this.state.others.push(sent.message_id);
+    } else if (again && this.state.messageId !== undefined) this.state.others.push(shownIn);
     else {
       if (this.state.messageId !== undefined) this.state.others.push(this.state.messageId);
-      this.state.messageId = sent.message_id;
+      this.state.messageId = shownIn;
     }
     await this.save();
   }

@@ -1,5 +1,5 @@
-import type { Context } from 'grammy';
-import type { InlineKeyboardButton, Message } from 'grammy/types';
+import type { Api, Context } from 'grammy';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from 'grammy/types';
 import { isMessageGone, isMessageNotModified } from '../../telegram/api-defaults.js';
 import type { BotContext } from '../context.js';
 import { answerCallback } from './answer.js';
@@ -55,14 +55,7 @@ async function present(
   how: ScreenHow,
 ): Promise<void> {
   if (typeof how === 'object' && ctx.chat) {
-    try {
-      await ctx.api.editMessageText(ctx.chat.id, how.messageId, text, { reply_markup });
-      return;
-    } catch (err) {
-      if (isMessageNotModified(err)) return;
-      // Deleted or too old to edit: show it below instead.
-    }
-    await ctx.reply(text, { reply_markup });
+    await showInMessage(ctx.api, ctx.chat.id, how.messageId, text, { reply_markup });
     return;
   }
   if (how === 'edit') await inPressedMessage(ctx, text, { reply_markup });
@@ -89,6 +82,31 @@ export async function inPressedMessage(
     }
   }
   await ctx.reply(text, other);
+}
+
+/**
+ * Shows a text (and keyboard) in a given message of the chat — a dialog's own, or the card a
+ * dialog started from — edited in place, or in a new message below when there is none or it is
+ * gone (deleted by the user, too old to edit). An unchanged text is shown already ("not
+ * modified"). Returns the message it is in now, for the next edit.
+ */
+export async function showInMessage(
+  api: Api,
+  chatId: number,
+  messageId: number | undefined,
+  text: string,
+  other: { reply_markup?: InlineKeyboardMarkup } = {},
+): Promise<number> {
+  if (messageId !== undefined) {
+    try {
+      await api.editMessageText(chatId, messageId, text, other);
+      return messageId;
+    } catch (err) {
+      if (isMessageNotModified(err)) return messageId;
+      if (!isMessageGone(err)) throw err;
+    }
+  }
+  return (await api.sendMessage(chatId, text, other)).message_id;
 }
 
 /**

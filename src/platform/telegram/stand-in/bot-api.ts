@@ -448,6 +448,14 @@ export class BotApiStandIn {
   }
 
   /**
+   * The user deletes the bot's message from their chat, as Telegram lets them at any age; the bot
+   * is not told, and its next edit of that message is refused ("message to edit not found").
+   */
+  userDeletes(chatId: number, messageId: number): void {
+    if (!this.chats.get(chatId)?.delete(messageId)) throw new Error(`chat ${chatId} has no message ${messageId}`);
+  }
+
+  /**
    * Telegram is down for `ms`: every call (or only those of `methods`) fails and nothing is carried
    * out. 'server-error': answered 502 Bad Gateway. 'timeout': never answered — in-process the call
    * fails as a connect timeout (it never reached Telegram); over HTTP the connection is held until

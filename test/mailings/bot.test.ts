@@ -35,6 +35,7 @@ describe('the new-mailing dialog', () => {
   it('takes the message as sent (entities kept), asks for buttons, shows live counts, validates times and window, previews to self, creates', async () => {
     await admin.sendCommand('newmailing');
     expect(admin.lastReply()).toContain('Send the message exactly as recipients should see it');
+    expect(admin.buttons()).toEqual(['✖️ Cancel']);
 
     await admin.sendSticker();
     expect(admin.lastReply()).toContain('This kind of message cannot be mailed');
@@ -46,6 +47,7 @@ describe('the new-mailing dialog', () => {
     await admin.sendMessage({ text, entities });
 
     expect(admin.lastReply()).toContain('Add link buttons?');
+    expect(admin.buttons()).toEqual(['⏭ Skip', '✖️ Cancel']);
     await admin.sendText('Shop javascript:alert(1)');
     expect(admin.lastReply()).toContain('must start with http:// or https://');
     await admin.sendText(`Shop https://example.com/${'a'.repeat(600)}`);
@@ -64,6 +66,7 @@ describe('the new-mailing dialog', () => {
       '🇷🇺 Русский · 1',
       '🇬🇧 English · 2',
       '➡️ Continue with 3 recipients',
+      '✖️ Cancel',
     ]);
     await admin.click('🏷 Tags…');
     await admin.sendText('#bad tag with spaces is fine vip');
@@ -74,6 +77,7 @@ describe('the new-mailing dialog', () => {
     await admin.click('➡️ Continue with 1 recipient');
 
     expect(admin.lastReply()).toContain('When to start?');
+    expect(admin.buttons()).toEqual(['▶️ Now', '✖️ Cancel']);
     await admin.sendText('someday');
     expect(admin.lastReply()).toContain('I could not read “someday”');
     await admin.sendText('2001-01-01 10:00');
@@ -86,6 +90,7 @@ describe('the new-mailing dialog', () => {
     await admin.sendText('2099-01-03 10:00');
 
     expect(admin.lastReply()).toContain('sending window');
+    expect(admin.buttons()).toEqual(['⏭ Skip', '✖️ Cancel']);
     await admin.sendText('9 to 5');
     expect(admin.lastReply()).toContain('A window looks like');
     await admin.sendText('10:00-10:00');
@@ -115,6 +120,12 @@ describe('the new-mailing dialog', () => {
     expect(summary).toContain('Start: 02.01.2099 10:00');
     expect(summary).toContain('End: 03.01.2099 10:00');
     expect(summary).toContain('Window: 09:00-21:00');
+    expect(admin.buttons()).toEqual(['✅ Create', '✖️ Cancel']);
+    // Only the step being asked has buttons: every earlier question lost its own.
+    const withButtons = env.telegram.chat(admin.chatId).filter((msg) => msg.reply_markup?.inline_keyboard?.length);
+    expect(withButtons.at(-1)?.text).toBe(summary);
+    const askedBefore = /Send the message|link buttons|Who gets it|When to start|Until when|sending window/;
+    expect(withButtons.filter((msg) => askedBefore.test(msg.text))).toEqual([]);
     await admin.click('✅ Create');
 
     const mailings = await env.em().find(Mailing, {});
@@ -128,6 +139,9 @@ describe('the new-mailing dialog', () => {
     expect(m.endAt.toISOString()).toBe('2099-01-03T10:00:00.000Z');
     expect([m.windowFrom, m.windowTo]).toEqual([540, 1260]);
     expect(admin.replies()).toContain(`✅ Mailing #${m.id} created.`);
+    expect(
+      env.telegram.chat(admin.chatId).find((msg) => msg.text === summary)?.reply_markup?.inline_keyboard ?? [],
+    ).toEqual([]);
     expect(admin.lastReply()).toContain(`Mailing #${m.id}</b> · 🕒 scheduled`);
     const audit = await env.em().find(AuditEntry, { action: 'mailing.create', targetId: m.id });
     expect(audit).toHaveLength(1);
@@ -175,6 +189,91 @@ describe('the new-mailing dialog', () => {
     await admin.click('➕ New');
     expect(admin.lastReply()).toContain('Send the message exactly as recipients should see it');
     await admin.sendCommand('cancel');
+  });
+
+  it('✖️ Cancel on every step returns to where the dialog began, edited in place; nothing is created', async () => {
+    const count = () => env.em().count(Mailing, {});
+    const before = await count();
+    const message = (id: number) => env.telegram.chat(admin.chatId).find((m) => m.message_id === id);
+    const mainMenu = ['📋 Tasks', '💬 Chat', '⚙️ Settings', '❓ Help', '🛠 Admin'];
+
+    // From the list: the first question takes over the list's message; Cancel brings the list back there.
+    await admin.sendCommand('admin');
+    await admin.click('📨 Mailings');
+    const list = lastMessage(env, admin);
+    await admin.click('➕ New');
+    expect(lastMessage(env, admin).message_id).toBe(list.message_id);
+    expect(admin.lastReply()).toContain('Send the message exactly as recipients should see it');
+    await admin.click('✖️ Cancel');
+    expect(lastToast(env)).toBe('Cancelled.');
+    expect(message(list.message_id)?.text).toContain('Mailings');
+    expect(admin.buttons()).toContain('➕ New');
+
+    // A later step: the list comes back in that step's message, and no question keeps its buttons.
+    await admin.click('➕ New');
+    await admin.sendText('Draft');
+    const buttonsStep = lastMessage(env, admin);
+    expect(buttonsStep.text).toContain('Add link buttons?');
+    expect(message(list.message_id)?.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    await admin.click('✖️ Cancel');
+    expect(message(buttonsStep.message_id)?.text).toContain('Mailings');
+    expect(admin.buttons()).toContain('➕ New');
+
+    // /newmailing: the audience step and the summary's ✖️ Cancel lead to the main menu.
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Draft');
+    await admin.click('⏭ Skip');
+    const builder = lastMessage(env, admin);
+    expect(builder.text).toContain('Who gets it?');
+    await admin.click('✖️ Cancel');
+    expect(
+      message(builder.message_id)
+        ?.reply_markup?.inline_keyboard?.flat()
+        .map((b) => b.text),
+    ).toEqual(mainMenu);
+
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Draft');
+    await admin.click('⏭ Skip');
+    await admin.click(/^➡️ Continue/);
+    await admin.click('▶️ Now');
+    await admin.sendText('2099-01-03 10:00');
+    await admin.click('⏭ Skip');
+    const summary = lastMessage(env, admin);
+    expect(summary.text).toContain('Window: any time');
+    await admin.click('✖️ Cancel');
+    expect(
+      message(summary.message_id)
+        ?.reply_markup?.inline_keyboard?.flat()
+        .map((b) => b.text),
+    ).toEqual(mainMenu);
+    expect(admin.replies()).not.toContain('Cancelled.');
+    expect(await count()).toBe(before);
+    // The dialog is over: its old buttons and text change nothing.
+    await admin.sendText('2099-01-04 10:00');
+    expect(await count()).toBe(before);
+  });
+
+  it('ru: typed /cancel in the middle shows the main menu in the step’s message, never a bare “Отменено.”', async () => {
+    const ru = env.bot.client({ id: 770_009, first_name: 'Оля', username: 'olya770', language_code: 'ru' });
+    await ru.sendCommand('start');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: ru.user.id })).role = 'admin';
+    await em.flush();
+    await ru.sendCommand('newmailing');
+    expect(ru.buttons()).toEqual(['✖️ Отмена']);
+    await ru.sendText('Черновик');
+    expect(ru.buttons()).toEqual(['⏭ Пропустить', '✖️ Отмена']);
+    await ru.click('⏭ Пропустить');
+    await ru.click(/^➡️ Далее/);
+    await ru.click('▶️ Сейчас');
+    await ru.sendText('2099-01-03 10:00');
+    expect(ru.buttons()).toEqual(['⏭ Пропустить', '✖️ Отмена']);
+    const windowStep = env.telegram.chat(ru.chatId).at(-1);
+    await ru.sendCommand('cancel');
+    const shown = env.telegram.chat(ru.chatId).find((m) => m.message_id === windowStep?.message_id);
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('📋 Задачи');
+    expect(ru.replies()).not.toContain('Отменено.');
   });
 
   it('a non-admin pressing the mailing buttons gets "not allowed" and nothing changes', async () => {
@@ -248,6 +347,7 @@ describe('the audience builder', () => {
       '🇷🇺 Русский · 7',
       '🇬🇧 English · 2',
       '➡️ Continue with 9 recipients',
+      '✖️ Cancel',
     ]);
 
     await admin.click('📱 Operator codes…');
@@ -266,6 +366,7 @@ describe('the audience builder', () => {
       '✓ 🇷🇺 Русский · 6',
       '🇬🇧 English · 6',
       '➡️ Continue with 4 recipients',
+      '✖️ Cancel',
     ]);
     const filter = { tags: ['promo', 'gold'], operatorCodes: ['916'], languages: ['ru'] };
     expect(await countAudience(env.em(), filter)).toBe(4);
@@ -380,6 +481,7 @@ describe('the audience builder', () => {
       `🇷🇺 Русский · ${await countAudience(env.em(), { languages: ['ru'] })}`,
       `🇬🇧 English · ${await countAudience(env.em(), { languages: ['en'] })}`,
       `➡️ Далее · ${everyone} адресатов`,
+      '✖️ Отмена',
     ]);
     await ruAdmin.click('🏷 Теги…');
     expect(ruAdmin.lastReply()).toContain('Отправьте теги через пробел или запятую');

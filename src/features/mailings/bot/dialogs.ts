@@ -1,9 +1,9 @@
 import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { ASK, closeDialog } from '../../../platform/bot/ui/ask.js';
+import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
+import { ASK, closeDialog, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
-import { showInMessage } from '../../../platform/bot/ui/screen.js';
+import { showInMessage, visiblePressedMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
 import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
@@ -31,7 +31,14 @@ import {
   parseWindowText,
   updateMailing,
 } from '../mailings.js';
-import { MAILING_BACK, MAILING_CONVERSATIONS, type MailingScreens, openMailing, showMailingIn } from './screens.js';
+import {
+  MAILING_BACK,
+  MAILING_CONVERSATIONS,
+  MAILINGS_BACK,
+  type MailingScreens,
+  openMailing,
+  showMailingIn,
+} from './screens.js';
 import { loadMailing, mailingCardText } from './views.js';
 
 /**
@@ -206,7 +213,10 @@ export function mailingConversations(translator: Translator, screens: MailingScr
 
   /**
    * Shows `text` in the dialog's message `messageId` (edited in place; an unchanged screen is not
-   * sent again), or in a new message when there is none yet or it can no longer be edited.
+   * sent again), or in a new message when there is none yet or it can no longer be edited. The
+   * message shown in becomes the dialog's (`session.dialog.messageId`: where ✖️ Cancel and
+   * /cancel show the screen the dialog started from); the one before it loses its buttons, so
+   * only the current step's can be pressed.
    */
   async function display(
     conversation: BotConversation,
@@ -215,9 +225,21 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     text: string,
     keyboard?: InlineKeyboard,
   ): Promise<number> {
-    return conversation.external((outer) =>
-      showInMessage(outer.api, chatId, messageId, text, keyboard ? { reply_markup: keyboard } : {}),
-    );
+    return conversation.external(async (outer) => {
+      const shownIn = await showInMessage(
+        outer.api,
+        chatId,
+        messageId,
+        text,
+        keyboard ? { reply_markup: keyboard } : {},
+      );
+      const dialog = (await outer.session).dialog;
+      if (dialog && dialog.messageId !== shownIn) {
+        if (dialog.messageId !== undefined) await stripButtons(outer, [dialog.messageId]);
+        dialog.messageId = shownIn;
+      }
+      return shownIn;
+    });
   }
 
   /**
@@ -273,6 +295,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
             'mn:go',
           );
         if (edit) keyboard.row().text(t('back'), 'mn:back');
+        else keyboard.row().text(t('dialog-cancel'), ASK.cancel);
         const header = t('mailing-audience-prompt', { audience: audienceText(t, filter), count: recipients });
         screen = { header, text: `${header}\n\n${t('mailing-audience-hint')}`, keyboard, recipients };
       }
@@ -366,10 +389,13 @@ export function mailingConversations(translator: Translator, screens: MailingScr
   // The steps, shared by the creation dialog (one after another, each prompt a new message) and
   // the edit dialog (one of them, its prompt in the card's message, with ◀️ Back to the choice).
 
-  /** The buttons of a prompt: its own, then ◀️ Back in the edit dialog; undefined when none. */
-  function promptKeyboard(step: Step, own?: InlineKeyboard): InlineKeyboard | undefined {
-    if (!step.back) return own;
-    return (own ? own.row() : new InlineKeyboard()).text(step.t('back'), 'mn:back');
+  /**
+   * The buttons of a prompt: its own, then ◀️ Back to the choice (editing) or ✖️ Cancel, which
+   * leaves for the screen the dialog started from (creating; handled by home's /cancel).
+   */
+  function promptKeyboard(step: Step, own?: InlineKeyboard): InlineKeyboard {
+    const keyboard = own ? own.row() : new InlineKeyboard();
+    return step.back ? keyboard.text(step.t('back'), 'mn:back') : keyboard.text(step.t('dialog-cancel'), ASK.cancel);
   }
 
   /** 1. Content: the message as it should look (formatting, media and caption kept; buttons apart). */
@@ -481,15 +507,15 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     }
   }
 
-  /** 5. Optional local window (null: any hour; /skip, or 🚫 No window when editing). */
+  /** 5. Optional local window (null: any hour; ⏭ Skip or /skip, 🚫 No window when editing). */
   async function askWindow(step: Step): Promise<MailingWindow | null | typeof BACK> {
     const { conversation, t } = step;
     const windowPrompt = t('mailing-window-prompt');
-    const none = step.back ? new InlineKeyboard().text(t('mailing-window-clear'), 'mn:skip') : undefined;
+    const none = new InlineKeyboard().text(t(step.back ? 'mailing-window-clear' : 'dialog-skip'), 'mn:skip');
     await step.prompt(windowPrompt, promptKeyboard(step, none));
     for (;;) {
       const answer = await waitChoice(conversation, undefined, windowPrompt);
-      if (answer.data === 'skip' && step.back) return null;
+      if (answer.data === 'skip') return null;
       if (answer.data === 'back' && step.back) return BACK;
       if (answer.text === undefined) continue;
       const input = answer.text.trim();
@@ -515,14 +541,29 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const me = await whoAmI(conversation);
     if (!me) return;
     const t = translator.forLocale(me.locale);
+    const chatId = ctx.chat?.id ?? 0;
+    // Begun with Admin → 📨 Mailings → ➕ New, the first question takes over the list's message and
+    // leaving shows the list there again; begun with /newmailing, leaving shows the main menu.
+    let listMessage = ctx.callbackQuery ? visiblePressedMessage(ctx)?.message_id : undefined;
+    const back = ctx.callbackQuery ? { screen: MAILINGS_BACK } : { screen: 'main' };
+    await conversation.external(async (outer) => {
+      (await outer.session).dialog = { back, messageId: listMessage, others: [] };
+    });
     const step: Step = {
       conversation,
       t,
       me,
       back: false,
+      // Each question in a message of its own below the admin's answer; the first in the list's.
       prompt: async (text, keyboard) => {
-        await ctx.reply(text, keyboard ? { reply_markup: keyboard } : {});
+        await display(conversation, chatId, listMessage, text, keyboard);
+        listMessage = undefined;
       },
+    };
+    /** Leaves the dialog: forgotten in the session, no button of it left to press. */
+    const close = async (outer: BotContext) => {
+      const how = await closeDialog(outer);
+      if (typeof how === 'object') await stripButtons(outer, [how.messageId]);
     };
 
     // 1. Content, 1b. buttons (the creation dialog offers no Back, so no step answers BACK).
@@ -548,14 +589,18 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       sendMailingTo(outer.api, outer.chat?.id ?? 0, '0', full, outer.t('mailing-unsubscribe')),
     );
     if (!previewed.ok) {
+      await conversation.external(close);
       await ctx.reply(t('mailing-test-failed', { error: previewed.description }));
       return;
     }
     await ctx.reply(t('mailing-preview'));
 
-    // 7. Summary and confirmation.
+    // 7. Summary and confirmation (✖️ Cancel leaves as everywhere in the dialog).
     const recipients = await count(conversation, filter);
-    await ctx.reply(
+    await display(
+      conversation,
+      chatId,
+      undefined,
       t('mailing-summary', {
         audience: audienceText(t, filter),
         count: recipients,
@@ -564,19 +609,15 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         window: window ? `${window.from}-${window.to}` : t('mailing-window-none'),
         buttons: full.buttons?.flat().length ?? 0,
       }),
-      { reply_markup: new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('cancel'), 'mn:cancel') },
+      new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('dialog-cancel'), ASK.cancel),
     );
-    for (;;) {
-      const choice = await waitChoice(conversation);
-      if (choice.data === 'cancel') {
-        await choice.ctx.reply(t('cancelled'));
-        return;
-      }
-      if (choice.data === 'create') break;
-    }
+    let choice: string | undefined;
+    do choice = (await waitChoice(conversation)).data;
+    while (choice !== 'create');
 
     // 8. Create (the admin check again: the role may have changed during the dialog).
     const outcome = await conversation.external(async (outer): Promise<string | null> => {
+      await close(outer);
       if (!isAdmin(outer.user)) {
         await denyUnlessAdmin(outer);
         return null;

@@ -42,6 +42,8 @@ export interface MailingScreens {
 export const MAILING_CONVERSATIONS = { create: 'newMailing', edit: 'editMailing' } as const;
 /** Where the edit dialog returns on ✖️ Cancel or /cancel: `{ screen: MAILING_BACK, id }` (the card). */
 export const MAILING_BACK = 'mailing';
+/** Where the new-mailing dialog begun from the list returns: `{ screen: MAILINGS_BACK }` (the list). */
+export const MAILINGS_BACK = 'mailings';
 
 /** Not started yet: what can still be edited or deleted (the domain checks again, atomically). */
 const editable = (m: { status: string; recipientCount: number; counts: { pending: number } }) =>
@@ -223,13 +225,21 @@ export async function showMailingIn(
   await registerCard(ctx, m, shownIn, keyboard);
 }
 
-/** The card a left edit dialog returns to (home's /cancel resolves `MAILING_BACK` here); false for other screens. */
+/**
+ * The screen a left mailing dialog returns to (home's /cancel resolves `MAILING_BACK` and
+ * `MAILINGS_BACK` here): the card, or the list; false for other screens.
+ */
 export async function showMailingDialogBack(
   ctx: BotContext,
   screens: MailingScreens,
   back: DialogBack,
   how: ScreenHow,
 ): Promise<boolean> {
+  // An admin no more by now gets the main menu (false), not the list.
+  if (back.screen === MAILINGS_BACK && ctx.profile.role === 'admin') {
+    await showScreen(ctx, screens.mailings, how);
+    return true;
+  }
   if (back.screen !== MAILING_BACK || !back.id) return false;
   await answerCallback(ctx);
   await showMailingIn(ctx, screens, back.id, typeof how === 'object' ? how.messageId : undefined);

@@ -602,7 +602,7 @@ admin-stats =
     <b>Tasks</b>: to do { $todo }, in progress { $inProgress }, done { $done }
     <b>Messages</b> in 24 h: { $messages }
     <b>Mailings</b>: scheduled { $scheduled }, running { $running }, completed { $completed }, cancelled { $cancelled }
-admin-search-prompt = 🔎 Send a username prefix (e.g. <code>ann</code> or <code>@ann</code>) or a numeric user or Telegram id. /cancel to stop.
+admin-search-prompt = 🔎 Send a username prefix (e.g. <code>ann</code> or <code>@ann</code>) or a numeric user or Telegram id.
 admin-search-invalid = That is neither a username prefix (letters, digits, _) nor a numeric id. Try again or /cancel.
 admin-search-results = 🔎 Users matching <b>{ $query }</b>: { $count }
 admin-search-empty = 🔎 Nobody matches <b>{ $query }</b>.
@@ -644,7 +644,7 @@ admin-made-admin = Now an admin.
 admin-removed-admin = No longer an admin.
 admin-tag-removed = Tag removed.
 admin-tags-added = ✅ Tags saved.
-admin-tag-prompt = 🏷 Send one or more tags for { $name } (letters, digits, _ and -, separated by spaces). /cancel to stop.
+admin-tag-prompt = 🏷 Send one or more tags for { $name } (letters, digits, _ and -, separated by spaces).
 admin-tag-invalid = Tags are letters, digits, _ and - (up to 32 characters each, at most 10 per user). Try again or /cancel.
 admin-self = You cannot do that to yourself.
 

@@ -634,7 +634,7 @@ admin-stats =
     <b>Задачи</b>: к выполнению { $todo }, в работе { $inProgress }, готово { $done }
     <b>Сообщений</b> за 24 ч: { $messages }
     <b>Рассылки</b>: запланировано { $scheduled }, идёт { $running }, завершено { $completed }, отменено { $cancelled }
-admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id пользователя либо Telegram. /cancel — отмена.
+admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id пользователя либо Telegram.
 admin-search-invalid = Это не начало имени пользователя (буквы, цифры, _) и не числовой id. Попробуйте ещё раз или /cancel.
 admin-search-results = 🔎 Найдено по <b>{ $query }</b>: { $count }
 admin-search-empty = 🔎 По <b>{ $query }</b> никого не найдено.
@@ -676,7 +676,7 @@ admin-made-admin = Теперь администратор.
 admin-removed-admin = Больше не администратор.
 admin-tag-removed = Тег удалён.
 admin-tags-added = ✅ Теги сохранены.
-admin-tag-prompt = 🏷 Отправьте один или несколько тегов для { $name } (буквы, цифры, _ и -, через пробел). /cancel — отмена.
+admin-tag-prompt = 🏷 Отправьте один или несколько тегов для { $name } (буквы, цифры, _ и -, через пробел).
 admin-tag-invalid = Теги — это буквы, цифры, _ и - (до 32 символов, не больше 10 у пользователя). Попробуйте ещё раз или /cancel.
 admin-self = С собой так нельзя.
 

@@ -115,6 +115,84 @@ describe('user search', () => {
   });
 });
 
+describe('the admin dialogs: ✖️ Cancel and /cancel return where they began, in place', () => {
+  const shown = (client: BotClient, id: number) => env.telegram.chat(client.chatId).find((m) => m.message_id === id);
+  const labelsIn = (client: BotClient, id: number) =>
+    shown(client, id)
+      ?.reply_markup?.inline_keyboard?.flat()
+      .map((b) => b.text) ?? [];
+
+  it('the search: from Admin back to Admin; from the results back to them; the results in the same message', async () => {
+    await admin.sendCommand('admin');
+    const panel = env.telegram.chat(admin.chatId).at(-1)?.message_id ?? 0;
+    await admin.click('👥 Users');
+    expect(shown(admin, panel)?.text).toContain('username prefix');
+    expect(labelsIn(admin, panel)).toEqual(['✖️ Cancel']);
+    await admin.click('✖️ Cancel');
+    expect(shown(admin, panel)?.text).toContain('Admin panel');
+    expect(labelsIn(admin, panel)).toContain('👥 Users');
+
+    await admin.click('👥 Users');
+    await admin.sendText('no spaces allowed');
+    // The re-ask carries Cancel too; the answer then lands in the dialog's message.
+    expect(admin.lastReply()).toContain('neither a username prefix');
+    expect(admin.buttons()).toEqual(['✖️ Cancel']);
+    await admin.sendText('annie');
+    expect(shown(admin, panel)?.text).toContain('Users matching <b>annie</b>: 1');
+    expect(labelsIn(admin, panel)).toContain('Ann @annie_t');
+
+    await admin.click('🔎 New search');
+    await admin.sendCommand('cancel');
+    expect(shown(admin, panel)?.text).toContain('Users matching <b>annie</b>: 1');
+    expect(admin.replies()).not.toContain('Cancelled.');
+  });
+
+  it('adding a tag: ✖️ Cancel shows the card again, unchanged; a demoted admin gets the main menu', async () => {
+    const before = (await env.em().findOneOrFail(User, { id: annId })).tags;
+    await admin.sendCommand('admin');
+    await admin.click('👥 Users');
+    await admin.sendText('annie');
+    await admin.click('Ann @annie_t');
+    const card = env.telegram.chat(admin.chatId).at(-1)?.message_id ?? 0;
+    await admin.click('🏷 Add tag');
+    expect(shown(admin, card)?.text).toContain('Send one or more tags for Ann');
+    expect(labelsIn(admin, card)).toEqual(['✖️ Cancel']);
+    await admin.sendText('bad tag!');
+    expect(admin.buttons()).toEqual(['✖️ Cancel']);
+    // Cancel pressed on the re-ask: the card comes back in that message; the prompt above keeps no buttons.
+    await admin.click('✖️ Cancel');
+    expect(admin.lastReply()).toContain(`Ann</b> (id ${annId})`);
+    expect(admin.buttons()).toContain('🏷 Add tag');
+    expect(labelsIn(admin, card)).toEqual([]);
+    expect((await env.em().findOneOrFail(User, { id: annId })).tags).toEqual(before);
+
+    await admin.click('🏷 Add tag');
+    const prompt = env.telegram.chat(admin.chatId).at(-1)?.message_id ?? 0;
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: admin.user.id })).role = 'user';
+    await em.flush();
+    try {
+      await admin.sendCommand('cancel');
+      expect(labelsIn(admin, prompt)).toEqual(['📋 Tasks', '💬 Chat', '⚙️ Settings', '❓ Help']);
+    } finally {
+      await makeAdmin(admin);
+    }
+  });
+
+  it('ru: the same, in Russian', async () => {
+    const ru = env.bot.client({ id: 750_009, first_name: 'Ира', username: 'ira750', language_code: 'ru' });
+    await ru.sendCommand('start');
+    await makeAdmin(ru);
+    await ru.sendCommand('admin');
+    const panel = env.telegram.chat(ru.chatId).at(-1)?.message_id ?? 0;
+    await ru.click('👥 Пользователи');
+    expect(shown(ru, panel)?.text).toContain('Отправьте начало имени пользователя');
+    expect(labelsIn(ru, panel)).toEqual(['✖️ Отмена']);
+    await ru.click('✖️ Отмена');
+    expect(shown(ru, panel)?.text).toContain('Панель администратора');
+  });
+});
+
 describe('the user card', () => {
   async function openAnn() {
     await admin.sendCommand('admin');
@@ -230,7 +308,7 @@ describe('the user card', () => {
     await admin.sendText('bad tag!');
     expect(admin.lastReply()).toContain('Tags are letters');
     await admin.sendText('#VIP beta');
-    expect(admin.replies()).toContain('✅ Tags saved.');
+    expect(admin.lastReply()).toContain('✅ Tags saved.');
     expect(admin.lastReply()).toContain('Tags: #vip #beta');
     expect((await env.em().findOneOrFail(User, { id: annId })).tags).toEqual(['vip', 'beta']);
 

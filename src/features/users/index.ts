@@ -24,7 +24,6 @@ export {
   readTimezone,
   timezonePresets,
   timezoneText,
-  withNotice,
 } from './bot/timezone.js';
 export { type ParsedPhone, PHONE_FORMAT_HINT, parsePhone, parsePhoneInput } from './phone.js';
 export { setMailingsSubscription, toUserDto } from './profile.js';

@@ -36,6 +36,10 @@ export interface AdminScreens {
 
 /** Conversations the admin screens start (registered in bot/index.ts). */
 export const ADMIN_CONVERSATIONS = { search: 'adminSearch', addTag: 'adminAddTag' } as const;
+/** Where the user search was begun: 👥 Users on Admin, or 🔎 New search on the results. */
+export type SearchOrigin = 'home' | 'results';
+/** The screens a left admin dialog returns to (`session.dialog.back.screen`; the card with `id`). */
+export const ADMIN_BACK = { home: 'admin', results: 'adminResults', card: 'adminUser' } as const;
 
 const CARD = {
   ban: 'bn',
@@ -157,7 +161,7 @@ async function homeAction(ctx: BotContext, screens: AdminScreens, links: AdminMe
       return showScreen(ctx, screens.adminStats);
     case 'us':
       await answerCallback(ctx);
-      await ctx.conversation.enter(ADMIN_CONVERSATIONS.search);
+      await ctx.conversation.enter(ADMIN_CONVERSATIONS.search, 'home' satisfies SearchOrigin);
       return;
     case 'ml':
       return links.mailings(ctx);
@@ -175,7 +179,7 @@ async function resultsAction(ctx: BotContext, screens: AdminScreens): Promise<vo
   if (kind === 'u') return openUserCard(ctx, screens, arg);
   if (kind === 's') {
     await answerCallback(ctx);
-    await ctx.conversation.enter(ADMIN_CONVERSATIONS.search);
+    await ctx.conversation.enter(ADMIN_CONVERSATIONS.search, 'results' satisfies SearchOrigin);
     return;
   }
   if (kind === 'p') {

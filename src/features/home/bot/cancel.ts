@@ -4,6 +4,7 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ASK, closeDialog, type DialogBack } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
+import { showAdminDialogBack } from '../../admin/index.js';
 import { showMailingDialogBack } from '../../mailings/index.js';
 import { showTaskDialogBack } from '../../tasks/index.js';
 import type { Screens } from './menus.js';
@@ -22,6 +23,7 @@ export async function showDialogBack(
 ): Promise<void> {
   if (back && (await showTaskDialogBack(ctx, screens, back, how))) return;
   if (back && (await showMailingDialogBack(ctx, screens, back, how))) return;
+  if (back && (await showAdminDialogBack(ctx, screens, back, how))) return;
   const named: Record<string, Screen> = {
     settings: screens.settings,
     timezone: screens.timezone,

@@ -1,13 +1,13 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
 import { Dialog } from '../../../platform/bot/ui/ask.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
-import { showScreen } from '../../../platform/bot/ui/screen.js';
+import { showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
 import { localTime } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
 import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
 import { visibleName } from '../users.js';
-import { afterTimezone, readTimezone, type TimezoneOrigin, withNotice } from './timezone.js';
+import { afterTimezone, readTimezone, type TimezoneOrigin } from './timezone.js';
 
 const dialogLabels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 

@@ -3,7 +3,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { matchOf } from '../../../platform/bot/ui/payload.js';
-import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
 import { updateSenderProfile } from './sender.js';
@@ -116,12 +116,6 @@ export async function chooseTimezone(ctx: BotContext, zone: string): Promise<voi
 
 /** Where a time zone chosen outside the menu (location, typed) leads: Settings, or the main menu after first start. */
 export type TimezoneOrigin = 'settings' | 'start';
-
-/** A screen with a line on top (e.g. "✅ Time zone: …" above the main menu). */
-export const withNotice = (screen: Screen, notice: (ctx: BotContext) => string): Screen => ({
-  text: async (ctx) => `${notice(ctx)}\n\n${await screen.text(ctx)}`,
-  menu: screen.menu,
-});
 
 /** The screen after a time zone was set: Settings, or the main menu after first start, with the new zone on top. */
 export function afterTimezone(screens: { settings: Screen; main: Screen }, origin: TimezoneOrigin): Screen {

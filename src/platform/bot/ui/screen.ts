@@ -29,6 +29,12 @@ export interface Screen {
   menu: ScreenMenu;
 }
 
+/** A screen with a line on top (e.g. "✅ Time zone: …" above the main menu). */
+export const withNotice = (screen: Screen, notice: (ctx: BotContext) => string): Screen => ({
+  text: async (ctx) => `${notice(ctx)}\n\n${await screen.text(ctx)}`,
+  menu: screen.menu,
+});
+
 /**
  * How a screen appears: in the message whose button was pressed ('edit'), as a new message
  * ('reply'), or in a given message of the chat (`{ messageId }`: a dialog returning to the

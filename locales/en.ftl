@@ -484,15 +484,15 @@ chat-caption-too-long = ❌ The caption is { $length ->
        *[other] { $length } characters
     }
     } long; Telegram allows { $max }. Please send it again with a shorter caption. Nothing was sent.
-chat-reply-prompt = ✍️ Reply to { $handle }: send your message (text, photo, document, voice message, video or sticker), or /cancel.
+chat-reply-prompt = ✍️ Reply to { $handle }: send your message (text, photo, document, voice message, video or sticker).
 chat-new-prompt =
     ✉️ <b>New message</b>
-    Who is it for? Pick someone below, or send their @username (Gramdesk or Telegram). /cancel to stop.
+    Who is it for? Pick someone below, or send their @username (Gramdesk or Telegram).
 chat-new-prompt-first =
     ✉️ <b>New message</b>
-    Who is it for? Send their @username (Gramdesk or Telegram). /cancel to stop.
-chat-new-not-text = ✉️ Please send the @username as text, or /cancel.
-chat-new-not-found = ❌ There is no user { $handle }. Send another @username (not their name), or /cancel.
+    Who is it for? Send their @username (Gramdesk or Telegram).
+chat-new-not-text = ✉️ Please send the @username as text.
+chat-new-not-found = ❌ There is no user { $handle }. Send another @username (not their name).
 chat-media-unsupported = ❌ This kind of message can't be relayed. The chat takes texts, photos, documents, voice messages, videos and stickers.
 chat-media-no-target = 📎 Who is this for? Reply (swipe) to a message you received with it, or open 💬 Chat → ✉️ New message first. Nothing was sent.
 chat-media-photo = 🖼 photo

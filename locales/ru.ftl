@@ -509,15 +509,15 @@ chat-caption-too-long = ❌ В подписи { $length ->
        *[many] { $length } символов
     }
     }, а Telegram разрешает не больше { $max }. Сократите подпись и отправьте снова. Ничего не отправлено.
-chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер) или /cancel.
+chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер).
 chat-new-prompt =
     ✉️ <b>Новое сообщение</b>
-    Кому? Выберите ниже или отправьте @username (в Gramdesk или Telegram). /cancel — отмена.
+    Кому? Выберите ниже или отправьте @username (в Gramdesk или Telegram).
 chat-new-prompt-first =
     ✉️ <b>Новое сообщение</b>
-    Кому? Отправьте @username (в Gramdesk или Telegram). /cancel — отмена.
-chat-new-not-text = ✉️ Отправьте @username текстом или /cancel.
-chat-new-not-found = ❌ Пользователя { $handle } не нашлось. Отправьте другой @username (не имя) или /cancel.
+    Кому? Отправьте @username (в Gramdesk или Telegram).
+chat-new-not-text = ✉️ Отправьте @username текстом.
+chat-new-not-found = ❌ Пользователя { $handle } не нашлось. Отправьте другой @username (не имя).
 chat-media-unsupported = ❌ Такое сообщение переслать нельзя. В чат можно отправлять текст, фото, документы, голосовые, видео и стикеры.
 chat-media-no-target = 📎 Кому это? Ответьте этим (свайпом) на полученное сообщение или сначала откройте 💬 Чат → ✉️ Новое сообщение. Ничего не отправлено.
 chat-media-photo = 🖼 фото

@@ -113,8 +113,9 @@ describe('replies the Telegram way', () => {
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: пришли план`);
     await bob.click('↩️ Ответить');
     expect(bob.lastReply()).toBe(
-      `✍️ Ответ для ${handle(ann)}: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер) или /cancel.`,
+      `✍️ Ответ для ${handle(ann)}: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер).`,
     );
+    expect(bob.buttons()).toEqual(['✖️ Отмена']);
     await bob.sendMessage({ poll: { id: 'p', question: '?', options: [], is_closed: false } });
     expect(bob.lastReply()).toBe(
       '❌ Такое сообщение переслать нельзя. В чат можно отправлять текст, фото, документы, голосовые, видео и стикеры.',
@@ -217,11 +218,9 @@ describe('the Chat screens', () => {
     const cy = await chatUser(env, { first_name: 'Cy' });
     await ann.click('💬 Chat');
     await ann.click('✉️ New message');
-    expect(ann.lastReply()).toBe(
-      '✉️ <b>New message</b>\nWho is it for? Send their @username (Gramdesk or Telegram). /cancel to stop.',
-    );
+    expect(ann.lastReply()).toBe('✉️ <b>New message</b>\nWho is it for? Send their @username (Gramdesk or Telegram).');
     await ann.sendText('Bob');
-    expect(ann.lastReply()).toBe('❌ There is no user @Bob. Send another @username (not their name), or /cancel.');
+    expect(ann.lastReply()).toBe('❌ There is no user @Bob. Send another @username (not their name).');
     await ann.sendText(handle(bob));
     expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Reply to ${handle(bob)}: `));
     await ann.sendText('first message');
@@ -233,10 +232,65 @@ describe('the Chat screens', () => {
     await ann.sendCommand('menu');
     await ann.click('💬 Chat');
     await ann.click('✉️ New message');
-    expect(ann.buttons()).toEqual([`✉️ ${handle(cy)}`, `✉️ ${handle(bob)}`]);
+    expect(ann.buttons()).toEqual([`✉️ ${handle(cy)}`, `✉️ ${handle(bob)}`, '✖️ Cancel']);
+    const screen = env.telegram.chat(ann.chatId).at(-1)?.message_id;
     await ann.click(`✉️ ${handle(bob)}`);
+    // The pick turns the same message into the question.
+    expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(screen);
+    expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Reply to ${handle(bob)}: `));
     await ann.sendText('second message');
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: second message`);
+    // Sent: the question keeps no button.
+    const asked = env.telegram.chat(ann.chatId).find((m) => m.message_id === screen);
+    expect(asked?.reply_markup?.inline_keyboard ?? []).toEqual([]);
+  });
+
+  it('✖️ Cancel and /cancel leave the chat dialogs for the screen they began on, in place; nothing is sent', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const shown = (id: number | undefined) => env.telegram.chat(ann.chatId).find((m) => m.message_id === id);
+    const labels = (id: number | undefined) =>
+      shown(id)
+        ?.reply_markup?.inline_keyboard?.flat()
+        .map((b) => b.text);
+
+    // ✉️ New message: the question takes the Chat screen's place; Cancel brings the screen back there.
+    await ann.click('💬 Chat');
+    const chat = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.click('✉️ New message');
+    expect(shown(chat)?.text).toContain('Who is it for?');
+    expect(labels(chat)).toEqual(['✖️ Cancel']);
+    await ann.sendText('nobody_here_at_all');
+    expect(ann.buttons()).toEqual(['✖️ Cancel']);
+    await ann.sendText(handle(bob));
+    expect(ann.buttons()).toEqual(['✖️ Cancel']);
+    await ann.click('✖️ Cancel');
+    expect(ann.lastReply()).toContain('💬 <b>Chat</b>');
+    expect(ann.buttons()).toContain('✉️ New message');
+
+    // ↩️ Reply under a private message: asked below (the message stays); Cancel shows the Chat screen there.
+    await bob.sendCommand('pm', `${handle(ann)} hello Ann`);
+    await waitForSend(env, ann.chatId, (t) => t === `💬 ${handle(bob)}: hello Ann`);
+    const pm = env.telegram.chat(ann.chatId).findLast((m) => m.text === `💬 ${handle(bob)}: hello Ann`);
+    if (!pm) throw new Error('the PM did not arrive');
+    await ann.click('↩️ Reply');
+    const question = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    expect(question).not.toBe(pm.message_id);
+    expect(shown(pm.message_id)?.text).toBe(`💬 ${handle(bob)}: hello Ann`);
+    expect(labels(question)).toEqual(['✖️ Cancel']);
+    await ann.sendCommand('cancel');
+    expect(shown(question)?.text).toContain('💬 <b>Chat</b>');
+    expect(shown(pm.message_id)?.text).toBe(`💬 ${handle(bob)}: hello Ann`);
+    expect(ann.replies()).not.toContain('Cancelled.');
+
+    // From 📥 Inbox: the question takes the inbox's place, and Cancel brings the inbox back.
+    await ann.click('📥 Inbox');
+    const inbox = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.click(/^↩️ /);
+    expect(shown(inbox)?.text).toMatch(/^✍️ Reply to /);
+    await ann.click('✖️ Cancel');
+    expect(shown(inbox)?.text).toContain('📥 <b>Inbox</b>');
+    expect(await pmsFrom(env, ann)).toEqual([]);
   });
 
   it('📜 History lists recent contacts; a display name is what others see', async () => {

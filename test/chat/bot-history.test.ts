@@ -81,7 +81,7 @@ describe('/history', () => {
     // Reply from the history screen.
     await bob.click('↩️ Reply');
     expect(bob.lastReply()).toBe(
-      `✍️ Reply to ${handle(ann)}: send your message (text, photo, document, voice message, video or sticker), or /cancel.`,
+      `✍️ Reply to ${handle(ann)}: send your message (text, photo, document, voice message, video or sticker).`,
     );
     await bob.sendText('from the history');
     expect(bob.lastReply()).toBe(`✅ Sent to ${handle(ann)}`);
@@ -164,7 +164,7 @@ describe('/inbox', () => {
     await me.sendCommand('inbox');
     await me.click(`↩️ 2 · ${handle(senders[2] as BotClient)}`);
     expect(me.lastReply()).toBe(
-      `✍️ Reply to ${handle(senders[2] as BotClient)}: send your message (text, photo, document, voice message, video or sticker), or /cancel.`,
+      `✍️ Reply to ${handle(senders[2] as BotClient)}: send your message (text, photo, document, voice message, video or sticker).`,
     );
     await me.sendText('answer from the inbox');
     await waitForSend(env, (senders[2] as BotClient).chatId, (t) => t === `💬 ${handle(me)}: answer from the inbox`);

@@ -185,7 +185,7 @@ describe('the Reply button', () => {
 
     await bob.click('↩️ Reply');
     expect(bob.lastReply()).toBe(
-      '✍️ Reply to Ann: send your message (text, photo, document, voice message, video or sticker), or /cancel.',
+      '✍️ Reply to Ann: send your message (text, photo, document, voice message, video or sticker).',
     );
     await bob.sendText('pong <i>back</i>');
     expect(bob.lastReply()).toBe('✅ Sent to Ann');

@@ -79,7 +79,7 @@ describe('chat in the bot end to end (the real program)', () => {
       await sendTo(bob.chatId, '💬 @web_e2e: Hello from the web');
       await bob.click('↩️ Reply');
       expect(bob.lastReply()).toBe(
-        '✍️ Reply to @web_e2e: send your message (text, photo, document, voice message, video or sticker), or /cancel.',
+        '✍️ Reply to @web_e2e: send your message (text, photo, document, voice message, video or sticker).',
       );
       await bob.sendText('Hello back, web');
       expect(bob.lastReply()).toBe('✅ Sent to @web_e2e');

@@ -1,7 +1,7 @@
 export { type ChatApiOptions, chatApi } from './api/index.js';
 export { CHAT_CONVERSATIONS } from './bot/actions.js';
 export { chatFeature, roomExitOnCommand, roomModeFeature } from './bot/commands.js';
-export { chatConversations } from './bot/dialogs.js';
+export { chatConversations, showChatDialogBack } from './bot/dialogs.js';
 export type { ChatScreens } from './bot/screens.js';
 export { buildChatMenus } from './bot/screens.js';
 export { findByHandle, recentContacts } from './chat.js';

@@ -40,6 +40,8 @@ export const CONTACT_BUTTONS = 8;
 export const ROOM_NAMES_SHOWN = 10;
 /** Conversations of the chat (registered in src/bot.ts). */
 export const CHAT_CONVERSATIONS = { reply: 'pmReply', compose: 'pmNew' } as const;
+/** Where a Reply was begun: under a private message, or on the 📥 Inbox or 📜 History screen. */
+export type ReplyOrigin = 'message' | 'inbox' | 'history';
 
 const roomServices = (deps: BotDeps) => ({ redis: deps.redis, keyPrefix: deps.keyPrefix ?? '' });
 

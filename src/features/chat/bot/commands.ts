@@ -61,7 +61,7 @@ export function chatFeature(screens: ChatScreens) {
     await ctx.reply(ctx.t((await exitRoom(ctx)) ? 'chat-room-left' : 'chat-room-not-in'));
   });
 
-  composer.callbackQuery(PM_REPLY_CALLBACK, (ctx) => startReply(ctx, ctx.match[1] ?? ''));
+  composer.callbackQuery(PM_REPLY_CALLBACK, (ctx) => startReply(ctx, ctx.match[1] ?? '', 'message'));
 
   // A reply (swipe) to a PM the bot delivered: back to its sender. Other replies go on.
   composer.on('message', async (ctx, next) => {

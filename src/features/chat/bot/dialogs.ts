@@ -1,52 +1,78 @@
-import type { BotConversation, ConvContext } from '../../../platform/bot/context.js';
+import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
+import { DIALOG_PREFIX, Dialog, type DialogBack, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
+import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
 import { findByHandle } from '../chat.js';
 import { handleOf } from '../names.js';
-import { loadContacts, sendPm, typedHandle, userById } from './actions.js';
-import { pmReplyCallback } from './keyboards.js';
+import { loadContacts, type ReplyOrigin, sendPm, typedHandle, userById } from './actions.js';
 import { contentOf } from './media.js';
+import { type ChatScreens, showHistory, showInbox } from './screens.js';
+
+/** The screens a left chat dialog returns to (`session.dialog.back.screen`; the history with `id`). */
+export const CHAT_BACK = { chat: 'chat', inbox: 'chatInbox', history: 'chatHistory' } as const;
+
+/** A recent contact's button in ✉️ New message (dialog-owned: a stale one is only answered). */
+const PICK = `${DIALOG_PREFIX}pm:`;
+
+const labels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 /**
- * The chat's dialogs. Everything that touches the database, Redis or Telegram on behalf of the
- * outer update runs inside `conversation.external`; /cancel (global) leaves, and any other
- * command ends the dialog and runs (features/home/bot/cancel.ts).
+ * The chat's dialogs, each with ✖️ Cancel (and /cancel) back to the screen it began on (SPEC
+ * §2.1). Everything that touches the database, Redis or Telegram on behalf of the outer update
+ * runs inside `conversation.external`; any other command ends the dialog and runs
+ * (features/home/bot/cancel.ts).
  *
- * - pmReply: under a private message ("↩️ Reply"), one step: "✍️ Reply to @x", then the answer
- *   (a text, or a photo, document, voice message, video or sticker with its caption) goes back
- *   as a PM exactly like /pm (same checks, same limit, same delivery). The recipient is the user
- *   id the button carried, so a sender without a username can be answered too.
- * - pmNew (✉️ New message): whom to write to (recent contacts as buttons, which start pmReply,
- *   or a typed username), then the same step.
+ * - pmReply (↩️ Reply): "✍️ Reply to @x", then the answer (a text, or a photo, document, voice
+ *   message, video or sticker with its caption) goes out as a PM exactly like /pm (same checks,
+ *   same limit, same delivery). The recipient is the user id the button carried, so a sender
+ *   without a username can be answered too. Under a private message the question comes below it
+ *   (the message stays); on the Inbox or History screen it takes that screen's place.
+ * - pmNew (✉️ New message, on the Chat screen): whom to write to (recent contacts as buttons, or
+ *   a typed username), then the same step.
  */
 export function chatConversations(translator: Translator) {
-  /** Waits for the message and sends it; a refused text or caption is asked again. */
-  async function compose(conversation: BotConversation, t: Translate, recipientId: string, handle: string) {
+  /** Asks for the message and sends it; a refused text or caption is asked for again. */
+  async function compose(
+    conversation: BotConversation,
+    dialog: Dialog,
+    t: Translate,
+    recipientId: string,
+    handle: string,
+  ): Promise<void> {
     const prompt = t('chat-reply-prompt', { handle });
+    await dialog.prompt(prompt);
     for (;;) {
-      const answer = await conversation.waitFor('message', {
-        otherwise: async (other) => {
-          // A button press ends the dialog and is handled as usual (the user moved on).
-          if (other.callbackQuery) await conversation.halt({ next: true });
-        },
-      });
-      const text = answer.message.text;
+      const answer = await dialog.ask({ again: prompt, message: true });
+      if (answer.kind !== 'text' && answer.kind !== 'message') continue;
+      const message = answer.ctx.message;
+      if (!message) continue;
       // Commands other than these already ended the dialog (features/home/bot/cancel.ts).
-      if (text !== undefined && commandName(text.trim())) {
-        await answer.reply(prompt);
+      if (answer.kind === 'text' && commandName(answer.text.trim())) {
+        await dialog.prompt(prompt, {}, true);
         continue;
       }
-      const content = contentOf(answer.message);
+      const content = contentOf(message);
       if (content.kind === 'unsupported') {
-        await answer.reply(t('chat-media-unsupported'));
+        await dialog.prompt(t('chat-media-unsupported'), {}, true);
         continue;
       }
       const outcome = await conversation.external((outer) => sendPm(outer, { userId: recipientId }, content));
-      if (outcome !== 'retry') return;
+      if (outcome === 'retry') continue;
+      // Sent (or refused for good, which sendPm said): no button of the question is left to press.
+      await dialog.finish(async (outer, how) => {
+        if (typeof how === 'object') await stripButtons(outer, [how.messageId]);
+      });
+      return;
     }
   }
 
-  async function pmReply(conversation: BotConversation, ctx: ConvContext, recipientId: string) {
+  async function pmReply(
+    conversation: BotConversation,
+    ctx: ConvContext,
+    recipientId: string,
+    from: ReplyOrigin = 'message',
+  ) {
     const target = await conversation.external(async (outer) => {
       const user = await userById(outer, recipientId);
       if (!user || user.id === outer.user.id) {
@@ -57,8 +83,14 @@ export function chatConversations(translator: Translator) {
     });
     if (!target) return;
     const t = translator.forLocale(target.locale);
-    await ctx.reply(t('chat-reply-prompt', { handle: target.handle }));
-    await compose(conversation, t, recipientId, target.handle);
+    const back: DialogBack =
+      from === 'inbox'
+        ? { screen: CHAT_BACK.inbox }
+        : from === 'history'
+          ? { screen: CHAT_BACK.history, id: recipientId }
+          : { screen: CHAT_BACK.chat };
+    const dialog = await Dialog.open(conversation, ctx, labels(t), back, { below: from === 'message' });
+    await compose(conversation, dialog, t, recipientId, target.handle);
   }
 
   async function pmNew(conversation: BotConversation, ctx: ConvContext) {
@@ -67,37 +99,57 @@ export function chatConversations(translator: Translator) {
       contacts: await loadContacts(outer),
     }));
     const t = translator.forLocale(locale);
-    const keyboard = contacts.map((c) => [{ text: `✉️ ${c.name.slice(0, 40)}`, callback_data: pmReplyCallback(c.id) }]);
-    await ctx.reply(t(contacts.length ? 'chat-new-prompt' : 'chat-new-prompt-first'), {
-      ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
-    });
+    const dialog = await Dialog.open(conversation, ctx, labels(t), { screen: CHAT_BACK.chat });
+    const rows = contacts.map((c) => [{ text: `✉️ ${c.name.slice(0, 40)}`, callback_data: `${PICK}${c.id}` }]);
+    await dialog.prompt(t(contacts.length ? 'chat-new-prompt' : 'chat-new-prompt-first'), { rows });
     for (;;) {
-      const answer = await conversation.waitFor('message:text', {
-        otherwise: async (other) => {
-          // A contact button starts the Reply dialog (its own handler); other messages re-ask.
-          if (other.callbackQuery) await conversation.halt({ next: true });
-          if (other.message) await other.reply(t('chat-new-not-text'));
-        },
-      });
-      const input = answer.message.text.trim();
+      const answer = await dialog.ask({ again: t('chat-new-not-text'), buttons: (data) => data.startsWith(PICK) });
+      if (answer.kind !== 'text' && answer.kind !== 'button') continue;
+      const input = answer.kind === 'text' ? answer.text.trim() : answer.data.slice(PICK.length);
       const target = await conversation.external(async (outer) => {
-        const user = await findByHandle(outer.em, input);
-        if (!user) {
-          await outer.reply(outer.t('chat-new-not-found', { handle: typedHandle(input) }));
-          return null;
-        }
-        if (user.id === outer.user.id) {
-          await outer.reply(outer.t('chat-pm-self'));
-          return null;
-        }
+        const user = answer.kind === 'text' ? await findByHandle(outer.em, input) : await userById(outer, input);
+        if (!user) return { problem: answer.kind === 'text' ? 'not-found' : 'gone' } as const;
+        if (user.id === outer.user.id) return { problem: 'self' } as const;
         return { id: user.id, handle: handleOf(user) };
       });
-      if (!target) continue;
-      await answer.reply(t('chat-reply-prompt', { handle: target.handle }));
-      await compose(conversation, t, target.id, target.handle);
+      if ('problem' in target) {
+        const problem =
+          target.problem === 'not-found'
+            ? t('chat-new-not-found', { handle: typedHandle(input) })
+            : t(target.problem === 'self' ? 'chat-pm-self' : 'chat-user-gone');
+        await dialog.prompt(problem, { rows }, true);
+        continue;
+      }
+      await compose(conversation, dialog, t, target.id, target.handle);
       return;
     }
   }
 
   return { pmReply, pmNew };
+}
+
+/**
+ * The screen a left chat dialog returns to (home's /cancel resolves `CHAT_BACK` here): 💬 Chat,
+ * 📥 Inbox, or the 📜 History with the user replied to; false for other screens.
+ */
+export async function showChatDialogBack(
+  ctx: BotContext,
+  screens: ChatScreens,
+  back: DialogBack,
+  how: ScreenHow,
+): Promise<boolean> {
+  if (back.screen === CHAT_BACK.inbox) {
+    await showInbox(ctx, screens, how);
+    return true;
+  }
+  if (back.screen === CHAT_BACK.history && back.id) {
+    const other = await userById(ctx, back.id);
+    if (other) {
+      await showHistory(ctx, screens, other, 0, how);
+      return true;
+    }
+  }
+  if (!Object.values<string>(CHAT_BACK).includes(back.screen)) return false;
+  await showScreen(ctx, screens.chat, how);
+  return true;
 }

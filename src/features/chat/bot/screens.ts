@@ -2,7 +2,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { clip, matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
+import { refreshWhenOutdated, type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { User } from '../../users/index.js';
 import { conversationWith, INBOX_SIZE } from '../chat.js';
 import { senderName } from '../names.js';
@@ -19,6 +19,7 @@ import {
   loadNames,
   loadRoom,
   nameOf,
+  type ReplyOrigin,
   roomText,
   userById,
 } from './actions.js';
@@ -174,7 +175,7 @@ export async function openRoom(ctx: BotContext, screens: ChatScreens, how: 'edit
   await showScreen(ctx, screens.room, how);
 }
 
-export async function showInbox(ctx: BotContext, screens: ChatScreens, how: 'edit' | 'reply' = 'edit'): Promise<void> {
+export async function showInbox(ctx: BotContext, screens: ChatScreens, how: ScreenHow = 'edit'): Promise<void> {
   await loadInbox(ctx);
   await showScreen(ctx, screens.inbox, how);
 }
@@ -189,7 +190,7 @@ export async function showHistory(
   screens: ChatScreens,
   other: User,
   page = 0,
-  how: 'edit' | 'reply' = 'edit',
+  how: ScreenHow = 'edit',
 ): Promise<void> {
   const session = await ctx.session;
   let cursors = session.history?.otherId === other.id ? session.history.cursors : [''];
@@ -214,7 +215,7 @@ export async function showHistory(
 }
 
 /** Starts the one-step Reply dialog to a user, or says "not found" for an unknown or forged id. */
-export async function startReply(ctx: BotContext, userId: string): Promise<void> {
+export async function startReply(ctx: BotContext, userId: string, from: ReplyOrigin): Promise<void> {
   const target = await userById(ctx, userId);
   if (!target || target.id === ctx.profile.id) {
     if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('chat-user-gone'));
@@ -223,14 +224,14 @@ export async function startReply(ctx: BotContext, userId: string): Promise<void>
   }
   await answerCallback(ctx);
   if (Object.keys(await ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
-  await ctx.conversation.enter(CHAT_CONVERSATIONS.reply, target.id);
+  await ctx.conversation.enter(CHAT_CONVERSATIONS.reply, target.id, from);
 }
 
 async function inboxAction(ctx: BotContext, screens: Screens): Promise<void> {
   const payload = matchOf(ctx);
   if (payload === 'b') return showScreen(ctx, screens.chat);
   const entry = /^([rh])(\d{1,19})$/.exec(payload);
-  if (entry?.[1] === 'r') return startReply(ctx, entry[2] as string);
+  if (entry?.[1] === 'r') return startReply(ctx, entry[2] as string, 'inbox');
   if (entry?.[1] === 'h') return openHistory(ctx, screens, entry[2] as string);
   await showInbox(ctx, screens);
 }
@@ -267,7 +268,7 @@ async function openHistory(ctx: BotContext, screens: Screens, id: string): Promi
 async function historyAction(ctx: BotContext, screens: Screens): Promise<void> {
   const { id, action } = splitPayload(matchOf(ctx));
   if (action === 'b') return showScreen(ctx, screens.chat);
-  if (action === 'r') return startReply(ctx, id);
+  if (action === 'r') return startReply(ctx, id, 'history');
   const other = await userById(ctx, id);
   if (!other) {
     await answerCallback(ctx, ctx.t('chat-user-gone'));

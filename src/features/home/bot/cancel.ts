@@ -5,6 +5,7 @@ import { ASK, closeDialog, type DialogBack } from '../../../platform/bot/ui/ask.
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import { showAdminDialogBack } from '../../admin/index.js';
+import { showChatDialogBack } from '../../chat/index.js';
 import { showMailingDialogBack } from '../../mailings/index.js';
 import { showTaskDialogBack } from '../../tasks/index.js';
 import type { Screens } from './menus.js';
@@ -24,6 +25,7 @@ export async function showDialogBack(
   if (back && (await showTaskDialogBack(ctx, screens, back, how))) return;
   if (back && (await showMailingDialogBack(ctx, screens, back, how))) return;
   if (back && (await showAdminDialogBack(ctx, screens, back, how))) return;
+  if (back && (await showChatDialogBack(ctx, screens, back, how))) return;
   const named: Record<string, Screen> = {
     settings: screens.settings,
     timezone: screens.timezone,

@@ -73,7 +73,9 @@ export type Answer =
   | { kind: 'text'; text: string; ctx: TextContext }
   | { kind: 'skip' }
   | { kind: 'clear' }
-  | { kind: 'button'; data: string };
+  | { kind: 'button'; data: string }
+  /** A message that is not text (a photo, a sticker…), when the step takes those (`message`). */
+  | { kind: 'message'; ctx: ConvContext };
 
 /** "/skip" → "skip"; null for anything that is not a command. */
 const commandOf = (text: string) => (text.trim().startsWith('/') ? (commandName(text.trim()) ?? null) : null);
@@ -129,19 +131,25 @@ export class Dialog {
     ctx: ConvContext,
     private readonly labels: DialogLabels,
     back: DialogBack,
+    below: boolean,
   ) {
     this.current = ctx;
-    this.state = { back, messageId: ctx.callbackQuery?.message?.message_id, others: [] };
+    this.state = { back, messageId: below ? undefined : ctx.callbackQuery?.message?.message_id, others: [] };
   }
 
-  /** Starts a dialog from the entering update; `back` is where Cancel returns. */
+  /**
+   * Starts a dialog from the entering update; `back` is where Cancel returns. `below`: the first
+   * question comes as a new message instead of taking over the message whose button was pressed
+   * (a private message's ↩️ Reply: the message replied to stays as it is).
+   */
   static async open(
     conversation: BotConversation,
     ctx: ConvContext,
     labels: DialogLabels,
     back: DialogBack,
+    { below = false }: { below?: boolean } = {},
   ): Promise<Dialog> {
-    const dialog = new Dialog(conversation, ctx, labels, back);
+    const dialog = new Dialog(conversation, ctx, labels, back, below);
     await dialog.save();
     return dialog;
   }
@@ -218,6 +226,8 @@ export class Dialog {
     skip?: boolean;
     clear?: boolean;
     buttons?: (data: string) => boolean;
+    /** A message that is not text is an answer too (else it is told `again`). */
+    message?: boolean;
     again: string;
     toast?: string;
   }): Promise<Answer> {
@@ -259,6 +269,7 @@ export class Dialog {
         if (cmd === 'clear' && options.clear) return { kind: 'clear' };
         return { kind: 'text', text, ctx: next as TextContext };
       }
+      if (next.message && options.message) return { kind: 'message', ctx: next };
       if (next.message) await next.reply(options.again);
     }
   }

@@ -233,9 +233,12 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
     banned = patch.banned;
     unbanned = !patch.banned;
   }
-  await em.transactional(async () => {
-    await em.flush();
-    if (banned) await revokeAllForUser(em, user.id);
+  // Everything inside goes through `tx` (a fork holding em's pending changes): the outer em would
+  // take a connection of its own — outside the transaction, and on the embedded PGlite database,
+  // whose one connection the transaction holds, never (a hung request and a frozen database).
+  await em.transactional(async (tx) => {
+    await tx.flush();
+    if (banned) await revokeAllForUser(tx, user.id);
   });
   return { user, roleChanged, unbanned, banned };
 }

@@ -5,6 +5,7 @@ import { User } from '../../src/features/users/user.entity.js';
 import type { LanedPostgreSqlDriver } from '../../src/platform/db/orm.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { schemaProblems } from '../helpers/openapi-schema.js';
 import { apiRequest } from '../helpers/services.js';
 
 const env = useTestEnvironment();
@@ -81,6 +82,13 @@ describe('POST /messages with `to` (a private message)', () => {
     });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('cannot_message_self');
+    // What a generated client checks the answer against: the document's 422 of this operation.
+    const doc = (await apiRequest(env.app, 'GET', '/openapi.json')).body;
+    const documented = doc.paths['/messages'].post.responses['422'].content['application/json'].schema;
+    expect(schemaProblems(doc, documented, res.body)).toEqual([]);
+    const invalid = await apiRequest(env.app, 'POST', '/messages', { token: ann.token, json: { text: 7 } });
+    expect(invalid.status).toBe(422);
+    expect(schemaProblems(doc, documented, invalid.body)).toEqual([]);
   });
 
   it('does not find banned users', async () => {

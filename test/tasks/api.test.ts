@@ -249,6 +249,10 @@ describe('GET /tasks', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('validation_failed');
     expect(res.body.error.details[0]).toEqual({ path: expect.any(String), message: expect.any(String) });
+    // One reason per refused value: a string that is no cursor is not also "not a cursor of this list".
+    if (query.startsWith('cursor=')) {
+      expect(res.body.error.details).toEqual([{ path: 'cursor', message: 'Not a cursor returned by this endpoint' }]);
+    }
   });
 });
 

@@ -47,6 +47,12 @@ export const ValidationErrorSchema = z
     },
   });
 
+/**
+ * What a 422 carries: validation_failed with its list of fields, or the code of a rule of the
+ * operation (cannot_message_self, text_too_long, telegram_not_started…) with details of its own.
+ */
+const UnprocessableSchema = z.union([ValidationErrorSchema, ErrorSchema]);
+
 const ERROR_DESCRIPTIONS: Partial<Record<ClientErrorStatusCode, string>> = {
   400: 'Body is not parseable JSON (invalid_json)',
   401: 'Missing or invalid token',
@@ -55,14 +61,14 @@ const ERROR_DESCRIPTIONS: Partial<Record<ClientErrorStatusCode, string>> = {
   409: 'Conflict with the current state',
   413: 'Request body too large (payload_too_large)',
   415: 'Content type is not application/json',
-  422: 'Parseable but invalid: wrong types, missing or unknown fields, limits (validation_failed)',
+  422: 'Parseable but invalid: wrong types, missing or unknown fields, limits (validation_failed, with the fields), or refused by a rule of the operation (its own code)',
   429: 'Rate limited; see Retry-After',
 };
 
 type ErrorResponse = {
   description: string;
   headers?: Record<string, { description: string; schema: { type: 'integer' } }>;
-  content: { 'application/json': { schema: typeof ErrorSchema | typeof ValidationErrorSchema } };
+  content: { 'application/json': { schema: typeof ErrorSchema | typeof UnprocessableSchema } };
 };
 
 /** Every 429 says when to come back (SPEC §3). */
@@ -80,7 +86,7 @@ export function errorResponses<S extends ClientErrorStatusCode>(...statuses: S[]
     {
       description: ERROR_DESCRIPTIONS[status] ?? 'Client error',
       ...(status === 429 ? { headers: RETRY_AFTER } : {}),
-      content: { 'application/json': { schema: status === 422 ? ValidationErrorSchema : ErrorSchema } },
+      content: { 'application/json': { schema: status === 422 ? UnprocessableSchema : ErrorSchema } },
     },
   ]);
   return Object.fromEntries(entries) as Record<S, ErrorResponse>;

@@ -97,9 +97,11 @@ const limit = z.coerce
   .max(PAGE_LIMIT_MAX)
   .default(PAGE_LIMIT_DEFAULT)
   .openapi({ description: `Page size, 1–${PAGE_LIMIT_MAX}`, example: PAGE_LIMIT_DEFAULT });
+// A string that is no cursor at all stops the checks (abort): the list's own check (the same status)
+// would only repeat the reason.
 const cursor = z
   .string()
-  .refine((value) => parseCursor(value) !== null, { message: 'Not a cursor returned by this endpoint' })
+  .refine((value) => parseCursor(value) !== null, { message: 'Not a cursor returned by this endpoint', abort: true })
   .optional()
   .openapi({ description: '`nextCursor` of the previous page (the same query otherwise)', example: '12' });
 const commentCursor = z

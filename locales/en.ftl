@@ -16,6 +16,7 @@ off = off
 not-set = not set
 dialog-cancel = ✖️ Cancel
 dialog-skip = ⏭ Skip
+dialog-not-text = ✍️ I need a text message here.
 dialog-stale-button = This button belongs to an earlier step.
 date-today = today { $time }
 date-tomorrow = tomorrow { $time }

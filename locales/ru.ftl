@@ -16,6 +16,7 @@ off = выкл.
 not-set = не указан
 dialog-cancel = ✖️ Отмена
 dialog-skip = ⏭ Пропустить
+dialog-not-text = ✍️ Здесь нужен текст.
 dialog-stale-button = Эта кнопка относится к предыдущему шагу.
 date-today = сегодня в { $time }
 date-tomorrow = завтра в { $time }

@@ -191,6 +191,29 @@ describe('⏭ Skip and typed /skip on the optional steps of a new task', () => {
     expect(task).toMatchObject({ title: 'Skipped twice', description: '', dueAt: null });
   });
 
+  it('a sticker or a photo for a text step gets the question again, with its buttons and a word why (both languages)', async () => {
+    const client = await newClient();
+    await client.sendCommand('newtask');
+    await client.sendSticker();
+    expect(client.lastReply()).toMatch(/^✍️ I need a text message here\.\n\n.*New task/s);
+    expect(client.buttons()).toEqual([CANCEL.en]);
+    await client.sendText('Photo proof');
+    await client.sendMessage({ photo: [{ file_id: 'p1', file_unique_id: 'p1u', width: 9, height: 9 }] });
+    expect(client.lastReply()).toContain('I need a text message here.');
+    expect(client.buttons()).toEqual([SKIP.en, CANCEL.en]);
+    await client.click(SKIP.en);
+    await client.sendSticker();
+    expect(client.buttons()).toEqual(expect.arrayContaining(['🌅 Tomorrow 9:00', '📅 Calendar', SKIP.en, CANCEL.en]));
+    await client.click(SKIP.en);
+    expect((await newestTask(client)).title).toBe('Photo proof');
+
+    const ru = await newClient('ru');
+    await ru.sendCommand('newtask');
+    await ru.sendSticker();
+    expect(ru.lastReply()).toContain('✍️ Здесь нужен текст.');
+    expect(ru.buttons()).toEqual([CANCEL.ru]);
+  });
+
   it('typed /skip works too (Russian)', async () => {
     const client = await newClient('ru');
     await client.sendCommand('newtask');

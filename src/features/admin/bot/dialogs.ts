@@ -1,15 +1,13 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { Dialog, type DialogBack } from '../../../platform/bot/ui/ask.js';
+import { Dialog, type DialogBack, dialogLabels } from '../../../platform/bot/ui/ask.js';
 import { type ScreenHow, showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
-import type { Translate, Translator } from '../../../platform/i18n/translator.js';
+import type { Translator } from '../../../platform/i18n/translator.js';
 import { visibleName } from '../../users/index.js';
 import { addTags, findUserById, isAdmin, isSearchQuery } from '../admin.js';
 import { afterAdminChange } from '../after-change.js';
 import { ADMIN_BACK, ADMIN_CONVERSATIONS, type AdminScreens, type SearchOrigin } from './screens.js';
 import { adminChangeDeps, adminView, denyUnlessAdmin } from './views.js';
-
-const labels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 /**
  * Admin dialogs: the user search (a prefix or an id → the results) and adding tags to a user,
@@ -23,10 +21,10 @@ export function adminConversations(translator: Translator, screens: AdminScreens
     const locale = await conversation.external((outer) => outer.user.language);
     const t = translator.forLocale(locale);
     const back = { screen: from === 'results' ? ADMIN_BACK.results : ADMIN_BACK.home };
-    const dialog = await Dialog.open(conversation, ctx, labels(t), back);
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back);
     await dialog.prompt(t('admin-search-prompt'));
     for (;;) {
-      const answer = await dialog.ask({ again: t('admin-search-prompt') });
+      const answer = await dialog.ask({});
       if (answer.kind !== 'text') continue;
       const text = answer.text.trim();
       if (text.startsWith('/') || !isSearchQuery(text)) {
@@ -54,11 +52,11 @@ export function adminConversations(translator: Translator, screens: AdminScreens
     });
     if (!start) return;
     const t = translator.forLocale(start.locale);
-    const dialog = await Dialog.open(conversation, ctx, labels(t), { screen: ADMIN_BACK.card, id: userId });
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), { screen: ADMIN_BACK.card, id: userId });
     const prompt = t('admin-tag-prompt', { name: start.name });
     await dialog.prompt(prompt);
     for (;;) {
-      const answer = await dialog.ask({ again: prompt });
+      const answer = await dialog.ask({});
       if (answer.kind !== 'text') continue;
       const text = answer.text;
       const outcome = await dialog.finish(async (outer, how): Promise<'done' | 'invalid'> => {

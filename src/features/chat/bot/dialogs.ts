@@ -1,5 +1,5 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { DIALOG_PREFIX, Dialog, type DialogBack, stripButtons } from '../../../platform/bot/ui/ask.js';
+import { DIALOG_PREFIX, Dialog, type DialogBack, dialogLabels, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
@@ -14,8 +14,6 @@ export const CHAT_BACK = { chat: 'chat', inbox: 'chatInbox', history: 'chatHisto
 
 /** A recent contact's button in ✉️ New message (dialog-owned: a stale one is only answered). */
 const PICK = `${DIALOG_PREFIX}pm:`;
-
-const labels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 /**
  * The chat's dialogs, each with ✖️ Cancel (and /cancel) back to the screen it began on (SPEC
@@ -43,7 +41,7 @@ export function chatConversations(translator: Translator) {
     const prompt = t('chat-reply-prompt', { handle });
     await dialog.prompt(prompt);
     for (;;) {
-      const answer = await dialog.ask({ again: prompt, message: true });
+      const answer = await dialog.ask({ message: true });
       if (answer.kind !== 'text' && answer.kind !== 'message') continue;
       const message = answer.ctx.message;
       if (!message) continue;
@@ -89,7 +87,7 @@ export function chatConversations(translator: Translator) {
         : from === 'history'
           ? { screen: CHAT_BACK.history, id: recipientId }
           : { screen: CHAT_BACK.chat };
-    const dialog = await Dialog.open(conversation, ctx, labels(t), back, { below: from === 'message' });
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back, { below: from === 'message' });
     await compose(conversation, dialog, t, recipientId, target.handle);
   }
 
@@ -99,7 +97,7 @@ export function chatConversations(translator: Translator) {
       contacts: await loadContacts(outer),
     }));
     const t = translator.forLocale(locale);
-    const dialog = await Dialog.open(conversation, ctx, labels(t), { screen: CHAT_BACK.chat });
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), { screen: CHAT_BACK.chat });
     const rows = contacts.map((c) => [{ text: `✉️ ${c.name.slice(0, 40)}`, callback_data: `${PICK}${c.id}` }]);
     await dialog.prompt(t(contacts.length ? 'chat-new-prompt' : 'chat-new-prompt-first'), { rows });
     for (;;) {

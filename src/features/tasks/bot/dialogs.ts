@@ -1,11 +1,5 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import {
-  type Answer,
-  DIALOG_PREFIX,
-  Dialog,
-  type DialogBack,
-  type DialogLabels,
-} from '../../../platform/bot/ui/ask.js';
+import { type Answer, DIALOG_PREFIX, Dialog, type DialogBack, dialogLabels } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
@@ -58,8 +52,6 @@ const PICK_MAX = 6;
 
 /** Where the task dialogs return: names resolved by `showTaskDialogBack`. */
 export const TASK_BACK = { list: 'tasks', card: 'task', comments: 'comments' } as const;
-
-const labels = (t: Translate): DialogLabels => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 function attempt<T>(parse: () => T): { value: T } | { error: DomainError } {
   try {
@@ -121,7 +113,7 @@ async function askParsed<T>(
   const buttons = { skip: options.skip, clear: options.clear };
   await dialog.prompt(prompt, buttons);
   for (;;) {
-    const answer: Answer = await dialog.ask({ skip: options.skip, clear: !!options.clear, again: prompt });
+    const answer: Answer = await dialog.ask({ skip: options.skip, clear: !!options.clear });
     if (answer.kind === 'skip') return { skip: true };
     if (answer.kind === 'clear') return { clear: true };
     if (answer.kind !== 'text') continue;
@@ -184,7 +176,6 @@ async function askDue(
       skip: optional.skip,
       clear: !!optional.clear,
       buttons: (data) => isDuePayload(data) && !data.endsWith('dn'),
-      again: text,
       toast: t('dialog-stale-button'),
     });
     if (answer.kind === 'skip') return { skip: true };
@@ -305,7 +296,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     });
 
   const open = (conversation: BotConversation, ctx: ConvContext, t: Translate, back: DialogBack) =>
-    Dialog.open(conversation, ctx, labels(t), back);
+    Dialog.open(conversation, ctx, dialogLabels(t), back);
 
   async function newTask(conversation: BotConversation, ctx: ConvContext) {
     const who = await conversation.external(me);
@@ -388,7 +379,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const prompt = t('task-new-assignee-prompt');
     await dialog.prompt(prompt, { rows, skip: true });
     for (;;) {
-      const answer = await dialog.ask({ skip: true, buttons: (data) => data.startsWith(PICK), again: prompt });
+      const answer = await dialog.ask({ skip: true, buttons: (data) => data.startsWith(PICK) });
       if (answer.kind === 'skip') return null;
       let ref: string | { id: string };
       if (answer.kind === 'button') ref = { id: answer.data.slice(PICK.length) };
@@ -420,7 +411,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const prompt = t('task-assign-prompt', { title: clip(task.title, 64) });
     await dialog.prompt(prompt);
     for (;;) {
-      const answer = await dialog.ask({ again: prompt });
+      const answer = await dialog.ask({});
       if (answer.kind !== 'text') continue;
       if (isCommand(answer.text)) {
         await dialog.prompt(prompt, {}, true);

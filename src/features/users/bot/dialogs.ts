@@ -38,7 +38,7 @@ export function timezoneConversation(translator: Translator, screens: { settings
     const prompt = t('settings-timezone-prompt');
     await dialog.prompt(prompt);
     for (;;) {
-      const answer = await dialog.ask({ again: prompt });
+      const answer = await dialog.ask({});
       if (answer.kind !== 'text') continue;
       const zone = readTimezone(answer.text);
       if (!zone) {

@@ -1,5 +1,6 @@
 import type { Filter } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
+import type { Translate } from '../../i18n/translator.js';
 import type { BotContext, BotConversation, ConvContext } from '../context.js';
 import { commandName } from './commands.js';
 import { type ScreenHow, showInMessage, visiblePressedMessage } from './screen.js';
@@ -54,11 +55,20 @@ declare module '../context.js' {
   }
 }
 
-/** Labels of the dialog buttons, in the user's language. */
+/** Labels of the dialog buttons, and what a message that is not text is told, in the user's language. */
 export interface DialogLabels {
   cancel: string;
   skip: string;
+  /** Put above the question again when the answer was a sticker, a photo… (`dialog-not-text`). */
+  notText?: string;
 }
+
+/** The dialog labels of the platform's own messages (dialog-*), in the language of `t`. */
+export const dialogLabels = (t: Translate): Required<DialogLabels> => ({
+  cancel: t('dialog-cancel'),
+  skip: t('dialog-skip'),
+  notText: t('dialog-not-text'),
+});
 
 /** The buttons of one prompt: its own rows (e.g. quick picks), then Skip / Clear, then Cancel. */
 export interface PromptButtons {
@@ -125,6 +135,8 @@ export class Dialog {
   /** A pressed button not answered yet, and the message it belongs to. */
   private pressed?: { ctx: ConvContext; messageId?: number };
   private started = false;
+  /** The step's question (not a re-ask) and its buttons: asked again after an answer that is not text. */
+  private question?: { text: string; buttons: PromptButtons };
 
   private constructor(
     private readonly conversation: BotConversation,
@@ -176,6 +188,7 @@ export class Dialog {
    * stays the one the result will replace).
    */
   async prompt(text: string, buttons: PromptButtons = {}, again = false): Promise<void> {
+    if (!again) this.question = { text, buttons };
     const reply_markup = this.keyboard(buttons);
     const pressed = this.pressed;
     this.pressed = undefined;
@@ -219,16 +232,17 @@ export class Dialog {
   }
 
   /**
-   * The answer to the last prompt. `buttons` accepts the prompt's own callback data; `again`
-   * is said to a message that is not text (a sticker, a photo).
+   * The answer to the last prompt. `buttons` accepts the prompt's own callback data. A message
+   * that is not text (a sticker, a photo) is asked the question again, with its buttons, under
+   * `again` or "please send text" (unless `message` takes those as answers).
    */
   async ask(options: {
     skip?: boolean;
     clear?: boolean;
     buttons?: (data: string) => boolean;
-    /** A message that is not text is an answer too (else it is told `again`). */
+    /** A message that is not text is an answer too (else it is asked again). */
     message?: boolean;
-    again: string;
+    again?: string;
     toast?: string;
   }): Promise<Answer> {
     for (;;) {
@@ -270,7 +284,11 @@ export class Dialog {
         return { kind: 'text', text, ctx: next as TextContext };
       }
       if (next.message && options.message) return { kind: 'message', ctx: next };
-      if (next.message) await next.reply(options.again);
+      if (next.message) {
+        const question = this.question ?? { text: '', buttons: {} };
+        const lead = options.again ?? this.labels.notText;
+        await this.prompt(lead ? `${lead}\n\n${question.text}`.trim() : question.text, question.buttons, true);
+      }
     }
   }
 

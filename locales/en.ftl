@@ -237,9 +237,7 @@ tasks-due-today = today { $time }
 tasks-due-tomorrow = tomorrow { $time }
 tasks-due-yesterday = yesterday { $time }
 tasks-search = 🔎 Search
-tasks-search-prompt =
-    🔎 Send a few words of the title, e.g. <code>passport</code>.
-    /cancel stops.
+tasks-search-prompt = 🔎 Send a few words of the title, e.g. <code>passport</code>.
 tasks-search-title = 🔎 <b>Search</b>: “{ $query }”
 tasks-search-found = { $count ->
     [one] One task found
@@ -362,6 +360,7 @@ due-pick-monday = 📆 Monday 9:00
 due-pick-hour = ⏱ In 1 hour
 due-pick-calendar = 📅 Calendar
 due-pick-back = ↩️ Quick picks
+due-pick-day-past = That day has passed: pick today or a later day.
 due-pick-back-month = ◀️ Calendar
 due-pick-day = 📅 Pick a day (time zone { $timezone }), or type a date.
 due-pick-time = 🕒 { $day }: pick a time, or type one, e.g. <code>18:30</code> ({ $timezone }).
@@ -419,7 +418,7 @@ task-assign-prompt = 👤 Send the username of the person who should do “{ $ti
 task-new-assignee-prompt = 👤 Hand this task to someone? Pick a person, send a username, or Skip to keep it yours.
 task-assign-stale = ⚠️ The task was reassigned meanwhile: here it is as it is now.
 task-assign-refused-unknown = ❌ There is no Gramdesk user @{ $name }. Check the spelling: they need a Gramdesk account or to have started this bot.
-task-assign-refused-self = ❌ This is your own task: pick someone else, or Skip.
+task-assign-refused-self = ❌ This is your own task: pick someone else.
 task-assign-refused-banned = ❌ @{ $name } cannot be assigned tasks: their account is blocked.
 task-assigned = 👤 Assigned to { $name }
 task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they see the task through the Gramdesk API.
@@ -486,6 +485,7 @@ chat-caption-too-long = ❌ The caption is { $length ->
     }
     } long; Telegram allows { $max }. Please send it again with a shorter caption. Nothing was sent.
 chat-reply-prompt = ✍️ Reply to { $handle }: send your message (text, photo, document, voice message, video or sticker).
+chat-message-prompt = ✍️ Message to { $handle }: send it (text, photo, document, voice message, video or sticker).
 chat-new-prompt =
     ✉️ <b>New message</b>
     Who is it for? Pick someone below, or send their @username (Gramdesk or Telegram).

@@ -244,9 +244,7 @@ tasks-due-today = сегодня в { $time }
 tasks-due-tomorrow = завтра в { $time }
 tasks-due-yesterday = вчера в { $time }
 tasks-search = 🔎 Поиск
-tasks-search-prompt =
-    🔎 Отправьте несколько слов из названия, например <code>паспорт</code>.
-    /cancel прерывает.
+tasks-search-prompt = 🔎 Отправьте несколько слов из названия, например <code>паспорт</code>.
 tasks-search-title = 🔎 <b>Поиск</b>: «{ $query }»
 tasks-search-found = { $count ->
     [one] Найдена { $count } задача
@@ -378,6 +376,7 @@ due-pick-monday = 📆 Понедельник 9:00
 due-pick-hour = ⏱ Через час
 due-pick-calendar = 📅 Календарь
 due-pick-back = ↩️ Быстрый выбор
+due-pick-day-past = Этот день уже прошёл: выберите сегодня или позже.
 due-pick-back-month = ◀️ К календарю
 due-pick-day = 📅 Выберите день (часовой пояс { $timezone }) или напишите дату.
 due-pick-time = 🕒 { $day }: выберите время или напишите его, например <code>18:30</code> ({ $timezone }).
@@ -438,7 +437,7 @@ task-assign-prompt = 👤 Пришлите имя пользователя то�
 task-new-assignee-prompt = 👤 Поручить задачу кому-нибудь? Выберите собеседника, пришлите имя пользователя или нажмите «Пропустить», чтобы оставить её себе.
 task-assign-stale = ⚠️ Пока вы выбирали, задачу переназначили — вот она сейчас.
 task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdesk нет. Проверьте написание: у человека должна быть учётная запись Gramdesk или запущенный бот.
-task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого или нажмите «Пропустить».
+task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого.
 task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его учётная запись заблокирована.
 task-assigned = 👤 Поручено: { $name }
 task-assigned-no-telegram = ℹ️ { $name } не запускал(а) этого бота, поэтому уведомлений и напоминаний в Telegram не получит — задачу он(а) увидит через API Gramdesk.
@@ -511,6 +510,7 @@ chat-caption-too-long = ❌ В подписи { $length ->
     }
     }, а Telegram разрешает не больше { $max }. Сократите подпись и отправьте снова. Ничего не отправлено.
 chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер).
+chat-message-prompt = ✍️ Сообщение для { $handle }: отправьте его (текст, фото, документ, голосовое, видео или стикер).
 chat-new-prompt =
     ✉️ <b>Новое сообщение</b>
     Кому? Выберите ниже или отправьте @username (в Gramdesk или Telegram).

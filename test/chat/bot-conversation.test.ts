@@ -222,7 +222,7 @@ describe('the Chat screens', () => {
     await ann.sendText('Bob');
     expect(ann.lastReply()).toBe('❌ There is no user @Bob. Send another @username (not their name).');
     await ann.sendText(handle(bob));
-    expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Reply to ${handle(bob)}: `));
+    expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Message to ${handle(bob)}: `));
     await ann.sendText('first message');
     expect(ann.lastReply()).toBe(`✅ Sent to ${handle(bob)}`);
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: first message`);
@@ -237,7 +237,7 @@ describe('the Chat screens', () => {
     await ann.click(`✉️ ${handle(bob)}`);
     // The pick turns the same message into the question.
     expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(screen);
-    expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Reply to ${handle(bob)}: `));
+    expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Message to ${handle(bob)}: `));
     await ann.sendText('second message');
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: second message`);
     // Sent: the question keeps no button.

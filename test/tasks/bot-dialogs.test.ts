@@ -359,6 +359,26 @@ describe('due dates in the dialog', () => {
     expect(cards(client)).toHaveLength(1);
   });
 
+  it('calendar: a past day says it has passed, a weekday or empty cell says nothing; the dialog goes on (both languages)', async () => {
+    for (const [language, passed, label] of [
+      ['en', 'That day has passed: pick today or a later day.', '📅 Calendar'],
+      ['ru', 'Этот день уже прошёл: выберите сегодня или позже.', '📅 Календарь'],
+    ] as const) {
+      const client = await newClient(language);
+      const { card } = await openCard(client, 'Past days');
+      await client.click(language === 'en' ? '📅 Due date' : '📅 Срок');
+      await client.click(label);
+      const grid = messageById(client, card.message_id);
+      const toasts = () => env.telegram.callsOf('answerCallbackQuery').map((c) => c.payload.text);
+      const before = toasts().length;
+      await client.pressCallback(grid, 'dlg:dp');
+      await client.pressCallback(grid, 'dlg:dn');
+      expect(toasts().slice(before)).toEqual([passed, undefined]);
+      // Still the calendar, still in the dialog.
+      expect(labelsOf(messageById(client, card.message_id))).toEqual(labelsOf(grid));
+    }
+  });
+
   it('a typed time on the time grid means that day; forged picker buttons change nothing', async () => {
     const client = await newClient();
     const { id, card } = await openCard(client, 'Typed time');

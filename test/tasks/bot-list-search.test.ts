@@ -164,6 +164,25 @@ describe('search', () => {
     expect(client.lastReply()).toBe('📋 <b>Tasks</b> · Open\n⏳ 12 · 🟡 0 · ✅ 0\nPage 1/2');
   });
 
+  it('🔎 Search asks in the list’s message, with ✖️ Cancel back to the list there; /tasks later shows the list, not the old search', async () => {
+    const client = await searchable();
+    await client.sendCommand('tasks');
+    const list = env.telegram.chat(client.chatId).at(-1)?.message_id;
+    await client.click('🔎 Search');
+    const asking = env.telegram.chat(client.chatId).find((m) => m.message_id === list);
+    expect(asking?.text).toContain('Send a few words of the title');
+    expect(client.buttons()).toEqual(['✖️ Cancel']);
+    await client.click('✖️ Cancel');
+    expect(env.telegram.chat(client.chatId).find((m) => m.message_id === list)?.text).toContain('📋 <b>Tasks</b>');
+
+    await client.click('🔎 Search');
+    await client.sendText('zzz-nothing');
+    // The results in the dialog's message, not a new one.
+    expect(env.telegram.chat(client.chatId).find((m) => m.message_id === list)?.text).toContain('Nothing found');
+    await client.sendCommand('tasks');
+    expect(client.lastReply()).toBe('📋 <b>Tasks</b> · Open\n⏳ 12 · 🟡 0 · ✅ 0\nPage 1/2');
+  });
+
   it('/find words: every word must occur (any order, parts of words), results paged like the list with no SQL', async () => {
     const client = await searchable();
     await client.sendCommand('find', 'pass renew');
@@ -192,6 +211,7 @@ describe('search', () => {
     const client = await searchable('ru');
     await client.sendCommand('find');
     expect(client.lastReply()).toContain('Отправьте несколько слов из названия');
+    expect(client.buttons()).toEqual(['✖️ Отмена']);
     await client.sendText('паспорт');
     expect(client.lastReply()).toBe('🔎 <b>Поиск</b>: «паспорт»\nНайдена 1 задача');
     await client.sendCommand('find', 'report');

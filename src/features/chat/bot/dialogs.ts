@@ -30,15 +30,14 @@ const PICK = `${DIALOG_PREFIX}pm:`;
  *   a typed username), then the same step.
  */
 export function chatConversations(translator: Translator) {
-  /** Asks for the message and sends it; a refused text or caption is asked for again. */
+  /** Asks for the message (`prompt`) and sends it; a refused text or caption is asked for again. */
   async function compose(
     conversation: BotConversation,
     dialog: Dialog,
     t: Translate,
     recipientId: string,
-    handle: string,
+    prompt: string,
   ): Promise<void> {
-    const prompt = t('chat-reply-prompt', { handle });
     await dialog.prompt(prompt);
     for (;;) {
       const answer = await dialog.ask({ message: true });
@@ -88,7 +87,7 @@ export function chatConversations(translator: Translator) {
           ? { screen: CHAT_BACK.history, id: recipientId }
           : { screen: CHAT_BACK.chat };
     const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back, { below: from === 'message' });
-    await compose(conversation, dialog, t, recipientId, target.handle);
+    await compose(conversation, dialog, t, recipientId, t('chat-reply-prompt', { handle: target.handle }));
   }
 
   async function pmNew(conversation: BotConversation, ctx: ConvContext) {
@@ -118,7 +117,7 @@ export function chatConversations(translator: Translator) {
         await dialog.prompt(problem, { rows }, true);
         continue;
       }
-      await compose(conversation, dialog, t, target.id, target.handle);
+      await compose(conversation, dialog, t, target.id, t('chat-message-prompt', { handle: target.handle }));
       return;
     }
   }

@@ -13,7 +13,7 @@ import {
 import type { Task } from '../task.entities.js';
 import { snoozeTask, updateTask } from '../tasks.js';
 import { forgetSnapshot, forgetTask, shortDue, startSearch, view, visibleTask } from './list.js';
-import { openTask, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
+import { enterTasks, openTask, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
 /** Matches the Open button of reminders sent before issue 12 (`task:<id>`). */
 const OPEN_TASK_CALLBACK = /^task:(.*)$/;
@@ -27,7 +27,7 @@ const OPEN_TASK_CALLBACK = /^task:(.*)$/;
 export function tasksFeature(screens: TaskScreens) {
   const composer = new BotComposer();
 
-  composer.command('tasks', (ctx) => showTasks(ctx, screens, 'reply'));
+  composer.command('tasks', (ctx) => enterTasks(ctx, screens, 'reply'));
   composer.command('newtask', (ctx) => ctx.conversation.enter(TASK_CONVERSATIONS.newTask));
   composer.command('find', async (ctx) => {
     const words = ctx.match.trim();

@@ -26,7 +26,7 @@ import {
   type TaskPatch,
   updateTask,
 } from '../tasks.js';
-import { isDuePayload, monthRows, quickPickRows, readPick, timeRows } from './due-picker.js';
+import { INERT, isDuePayload, monthRows, PAST_DAY, quickPickRows, readPick, timeRows } from './due-picker.js';
 import { clipEscaped, forgetTask, LAST_PAGE, ownTask, partyName, taskComments, view, visibleTask } from './list.js';
 import { assignFromBot, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
@@ -175,8 +175,10 @@ async function askDue(
     const answer = await dialog.ask({
       skip: optional.skip,
       clear: !!optional.clear,
-      buttons: (data) => isDuePayload(data) && !data.endsWith('dn'),
-      toast: t('dialog-stale-button'),
+      buttons: (data) => isDuePayload(data) && data !== INERT && data !== PAST_DAY,
+      // An inert cell says nothing; a past day says why it cannot be picked.
+      toast: (data) =>
+        data === INERT ? undefined : data === PAST_DAY ? t('due-pick-day-past') : t('dialog-stale-button'),
     });
     if (answer.kind === 'skip') return { skip: true };
     if (answer.kind === 'clear') return { clear: true };

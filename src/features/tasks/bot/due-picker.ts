@@ -17,10 +17,14 @@ import {
  * pressed payloads against a given "now" and time zone; the dialog (dialogs.ts) asks and saves.
  *
  * Payloads (callback_data ≤ 64 bytes): `dlg:dq<code>` quick pick, `dlg:dm<yyyymm>` a month,
- * `dlg:dd<yyyymmdd>` a day, `dlg:dt<yyyymmdd><hhmm>` a time, `dlg:dn` an inert cell.
+ * `dlg:dd<yyyymmdd>` a day, `dlg:dt<yyyymmdd><hhmm>` a time, `dlg:dn` an inert cell (a title, a
+ * weekday, an empty one), `dlg:dp` a day already past.
  */
 const P = `${DIALOG_PREFIX}d`;
 export const isDuePayload = (data: string) => data.startsWith(P);
+/** Cells that do nothing: pressed, they are answered (a past day with why), the dialog goes on. */
+export const INERT = `${P}n`;
+export const PAST_DAY = `${P}p`;
 
 /** How far ahead the calendar goes. */
 const MONTHS_AHEAD = 36;
@@ -31,7 +35,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: LocalDate) => `${d.year}${pad(d.month)}${pad(d.day)}`;
 /** Telegram refuses blank button texts: empty cells show a thin dot. */
 const BLANK = '·';
-const inert = (text: string): InlineKeyboardButton => ({ text, callback_data: `${P}n` });
+const inert = (text: string): InlineKeyboardButton => ({ text, callback_data: INERT });
 
 export type Pick =
   | { kind: 'due'; dueAt: Date }
@@ -129,7 +133,9 @@ export function monthRows(
   for (let day = 1; day <= daysInMonth(year, month); day++) {
     const date = { year, month, day };
     const past = ymd(date) < ymd(today);
-    week.push(past ? inert('✕') : { text: String(day), callback_data: `${P}d${ymd(date)}` });
+    week.push(
+      past ? { text: '✕', callback_data: PAST_DAY } : { text: String(day), callback_data: `${P}d${ymd(date)}` },
+    );
     if (week.length === 7) {
       rows.push(week);
       week = [];

@@ -342,6 +342,15 @@ export function showTasks(ctx: BotContext, screens: TaskScreens, how: 'edit' | '
   return showScreen(ctx, screens.tasks, how);
 }
 
+/**
+ * The Tasks section entered anew (/tasks, 📋 Tasks): the list with the filter the user left, not
+ * a search left open earlier (its ✖ was the only way out of it).
+ */
+export async function enterTasks(ctx: BotContext, screens: TaskScreens, how: 'edit' | 'reply' = 'edit'): Promise<void> {
+  await clearSearch(ctx);
+  await showScreen(ctx, screens.tasks, how);
+}
+
 /** Opens a task's card, or says "not found" for an unknown or someone else's id. */
 export async function openTask(
   ctx: BotContext,

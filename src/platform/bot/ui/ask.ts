@@ -243,7 +243,8 @@ export class Dialog {
     /** A message that is not text is an answer too (else it is asked again). */
     message?: boolean;
     again?: string;
-    toast?: string;
+    /** What a press of an older step's button (or an inert one) is answered with, by its data. */
+    toast?: string | ((data: string) => string | undefined);
   }): Promise<Answer> {
     for (;;) {
       const next = await this.conversation.wait();
@@ -270,7 +271,7 @@ export class Dialog {
         }
         if (data?.startsWith('ask:') || data?.startsWith(DIALOG_PREFIX)) {
           // A Skip where this step has none, or a picker button of an older prompt.
-          await answerPress(next, options.toast);
+          await answerPress(next, typeof options.toast === 'function' ? options.toast(data) : options.toast);
           continue;
         }
         // Any other button: the user moved on; it does what it says.

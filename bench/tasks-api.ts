@@ -355,7 +355,7 @@ export const tasksApi: Benchmark = {
       const bare = new Hono();
       bare.get('/tasks', (c) => c.body(body, 200, { 'content-type': 'application/json' }));
       bare.get('/health', (c) => c.json({ status: 'ok' }));
-      // The same answer as Gramdesk's /health, headers included (a request id and the six security
+      // The same answer as Gramdesk's /health, headers included (a request id and the seven security
       // headers), written the plain Hono way: what those bytes cost the framework by themselves.
       const sameHeaders = Object.fromEntries(API_SECURITY_HEADERS.pairs);
       bare.get('/health-same-headers', (c) =>
@@ -537,7 +537,7 @@ export const tasksApi: Benchmark = {
         markdownTable(['goal (issue 17)', 'now', 'goal', ''], goals),
         `Ratios by round: GET /tasks ÷ lean ${ratio.rounds.map((r) => fmt(r.vsLean, 3)).join(', ')}; ` +
           `GET /health ÷ bare ${ratio.rounds.map((r) => fmt(r.health, 3)).join(', ')}.`,
-        `GET /health ÷ bare Hono answering with the same headers (a request id and the six security headers, ` +
+        `GET /health ÷ bare Hono answering with the same headers (a request id and the seven security headers, ` +
           `set as c.json(body, 200, headers)): ${fmt(ratio.healthSameHeaders, 3)} ` +
           `(rounds ${ratio.rounds.map((r) => fmt(r.healthSameHeaders, 3)).join(', ')}); bare Hono with those headers ÷ without: ` +
           `${fmt(perSecond(bareSameHeaders) / perSecond(bareHealth), 3)}.`,

@@ -511,6 +511,7 @@ describe('HTTP API basics', () => {
           // Those that act on a JSON answer, and none of helmet's for HTML documents or retired software.
           expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
           expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+          expect(res.headers.get('cache-control')).toBe('no-store');
           for (const legacy of ['x-xss-protection', 'x-download-options', 'x-permitted-cross-domain-policies']) {
             expect(res.headers.has(legacy)).toBe(false);
           }

@@ -4,9 +4,11 @@ import { HeaderSet, presetHeaders } from './preset-headers.js';
 
 /**
  * The JSON API's security headers: those that act on a JSON answer — the set OWASP's REST
- * Security Cheat Sheet recommends and Mozilla's HTTP Observatory checks. A CSP that lets an
- * answer opened in a tab load nothing and be framed by no one (with X-Frame-Options for browsers
- * that predate frame-ancestors), nosniff, no referrer, same-origin reads only, HSTS. hono's
+ * Security Cheat Sheet recommends and Mozilla's HTTP Observatory checks. No copy of an answer
+ * kept by a browser or a proxy (most are someone's private data; an answer that may be cached —
+ * JWKS, avatars — says so itself), a CSP that lets an answer opened in a tab load nothing and be
+ * framed by no one (with X-Frame-Options for browsers that predate frame-ancestors), nosniff, no
+ * referrer, same-origin reads only, HSTS. hono's
  * secureHeaders (helmet's list) adds six more that act on HTML documents or on software long gone —
  * Cross-Origin-Opener-Policy, Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options
  * (IE8), X-Permitted-Cross-Domain-Policies (Flash, Acrobat), X-XSS-Protection (the retired XSS
@@ -14,6 +16,7 @@ import { HeaderSet, presetHeaders } from './preset-headers.js';
  * The HTML pages (/docs, /console, /sandbox) keep policies of their own.
  */
 export const API_SECURITY_HEADERS = new HeaderSet([
+  ['Cache-Control', 'no-store'],
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
   ['Referrer-Policy', 'no-referrer'],

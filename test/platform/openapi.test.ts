@@ -135,4 +135,41 @@ describe('503 service_unavailable in the OpenAPI document', () => {
     });
     expect(paths['/tasks']?.post?.responses['503']).toEqual({ $ref: '#/components/responses/ServiceUnavailable' });
   });
+
+  it('names an operation’s scope once, in the note every scoped operation gets', async () => {
+    const { body } = await apiRequest(createTestApi(services), 'GET', '/openapi.json');
+    const paths = body.paths as Record<string, Record<string, { description?: string; 'x-required-scope'?: string }>>;
+    let scoped = 0;
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const mentions = (operation.description ?? '').match(/Scope `/g)?.length ?? 0;
+        expect(mentions, `${method.toUpperCase()} ${path}`).toBeLessThanOrEqual(1);
+        scoped += mentions;
+      }
+    }
+    expect(scoped).toBeGreaterThanOrEqual(20);
+  });
+
+  it('declares 413 payload_too_large on every operation whose method may carry a body, as the body limit answers it', async () => {
+    const app = createTestApi(services);
+    const { body } = await apiRequest(app, 'GET', '/openapi.json');
+    type Content = Record<string, { schema?: unknown }>;
+    const paths = body.paths as Record<string, Record<string, { responses: Record<string, { content?: Content }> }>>;
+    const withBody = new Set(['post', 'put', 'patch', 'delete']);
+    const operations = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => withBody.has(method))
+        .map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(25);
+    for (const { where, operation } of operations) {
+      expect(operation.responses['413']?.content?.['application/json']?.schema, `${where} declares 413`).toEqual({
+        $ref: '#/components/schemas/Error',
+      });
+    }
+    // What it documents is what a route that reads no body answers.
+    const refused = await app.request('/tasks/1', { method: 'DELETE', body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
 });

@@ -14,7 +14,7 @@ import { DOCS_PATH, registerDocs } from './docs.js';
 import { ApiError, createErrorHandler, notFoundHandler } from './errors.js';
 import type { Readiness } from './health/handlers.js';
 import { healthApi } from './health/index.js';
-import { validationHook } from './openapi.js';
+import { BODY_METHODS, validationHook } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { presetApiSecurityHeaders } from './secure-headers.js';
 import { TrustedProxies } from './trusted-proxies.js';
@@ -24,7 +24,6 @@ export type { ApiEnv } from './context.js';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Every method but GET and HEAD: the ones whose body the limit guards (OPTIONS may carry one too). */
-const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Stands in for the webhook path in logs and metric labels: the path may embed a secret. */
 const WEBHOOK_LABEL = '/<telegram-webhook>';

@@ -8,6 +8,7 @@ import {
   API_LICENSE,
   API_VERSION,
   BEARER_AUTH,
+  documentBodyLimit,
   documentUnavailable,
   ErrorSchema,
   ValidationErrorSchema,
@@ -102,6 +103,7 @@ export function registerDocs(app: OpenAPIHono<ApiEnv>, { publicUrl }: { publicUr
       });
       documentScopes(document);
       documentUnavailable(document);
+      documentBodyLimit(document);
     }
     return c.json(document);
   });

@@ -151,6 +151,30 @@ export function documentUnavailable(document: { paths?: object; components?: obj
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
+/** The methods whose requests may carry a body: the app's body limit (app.ts) runs on each. */
+export const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * Declares 413 payload_too_large on every operation of a method that may carry a body, once, when
+ * the document is built: the body limit runs before any route — also one that reads no body
+ * (DELETE, POST …/cancel) — so a route cannot forget it. An operation documenting a 413 of its
+ * own keeps it.
+ */
+export function documentBodyLimit(document: { paths?: object }): void {
+  const methods = new Set(BODY_METHODS.map((m) => m.toLowerCase()));
+  for (const item of Object.values(document.paths ?? {}) as Array<Record<string, unknown>>) {
+    for (const [method, value] of Object.entries(item)) {
+      if (!methods.has(method)) continue;
+      const operation = value as DocumentOperation;
+      operation.responses ??= {};
+      operation.responses['413'] ??= {
+        description: ERROR_DESCRIPTIONS[413],
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+  }
+}
+
 /**
  * zod-openapi calls this after validating params, query, headers and JSON bodies. Failures become
  * 422 validation_failed through the app's onError, so there is one error shape. (A body that is not

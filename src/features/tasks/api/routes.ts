@@ -174,7 +174,7 @@ export const listTasks = createRoute({
   security,
   summary: 'Your tasks and those assigned to you: open ones by due date, the others newest first; search by title',
   description:
-    'Scope `tasks:read`. Your own tasks and those others assigned to you (`scope`), a page at a time: pass ' +
+    'Your own tasks and those others assigned to you (`scope`), a page at a time: pass ' +
     '`nextCursor` as `cursor` for the next page (with the same `status`, `scope` and `q`). Open tasks (`status=open`) come in due-date order: overdue ' +
     'first, then by due date, undated last (newest first among equals); the other lists newest first. ' +
     '`q` keeps the tasks whose title has every word of it.',
@@ -199,7 +199,7 @@ export const createTask = createRoute({
   security,
   summary: 'Create a task',
   description:
-    'Scope `tasks:write`. The same rules as the bot’s New task dialog. With `dueAt`, a reminder with ' +
+    'The same rules as the bot’s New task dialog. With `dueAt`, a reminder with ' +
     'Done, Snooze and Open buttons reaches your Telegram at that time, once, if notifications are on; with ' +
     '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before. The bot shows the task at its next screen. ' +
     'With `assignee`, the task is handed to that user at once: they are told (WebSocket or Telegram), see it ' +
@@ -218,7 +218,7 @@ export const getTask = createRoute({
   tags,
   security,
   summary: 'One of your tasks, or one assigned to you',
-  description: 'Scope `tasks:read`. The owner and the assignee see a task; anyone else gets 404.',
+  description: 'The owner and the assignee see a task; anyone else gets 404.',
   request: { params: TaskParams },
   responses: { 200: json(TaskSchema, 'The task'), ...errors([401, 403, 404]) },
 });
@@ -231,7 +231,7 @@ export const updateTask = createRoute({
   security,
   summary: 'Change a task',
   description:
-    'Scope `tasks:write`. Any subset of the fields; `dueAt: null` clears the due date. A new due date ' +
+    'Any subset of the fields; `dueAt: null` clears the due date. A new due date ' +
     'moves the reminders (and each comes once for it); status `done` drops them; `remindBefore` sets or ' +
     '(null) removes the advance reminder. The owner may change everything, and (re)assign the task ' +
     '(`assignee`: a username, or null to take it back; the new and the former assignee are told); the ' +
@@ -251,7 +251,7 @@ export const deleteTask = createRoute({
   tags,
   security,
   summary: 'Delete a task',
-  description: 'Scope `tasks:write`. Only the owner may (the assignee gets 404). Its comments and reminder go with it.',
+  description: 'Only the owner may (the assignee gets 404). Its comments and reminder go with it.',
   request: { params: TaskParams },
   responses: { 204: { description: 'Deleted' }, ...errors([401, 403, 404]) },
 });
@@ -263,7 +263,7 @@ export const listComments = createRoute({
   tags,
   security,
   summary: 'Comments of a task, oldest first',
-  description: 'Scope `tasks:read`. Oldest first, a page at a time (`nextCursor` → `cursor`); only the page is read.',
+  description: 'Oldest first, a page at a time (`nextCursor` → `cursor`); only the page is read.',
   request: { params: TaskParams, query: ListCommentsQuery },
   responses: {
     200: json(CommentPageSchema, 'A page of comments'),
@@ -287,7 +287,7 @@ export const addComment = createRoute({
   security,
   summary: 'Comment on a task',
   description:
-    'Scope `tasks:write`. The owner and the assignee may; the other one is told (at most one notice per task ' +
+    'The owner and the assignee may; the other one is told (at most one notice per task ' +
     'per minute).',
   request: { params: TaskParams, body: jsonBody(CommentTextSchema) },
   responses: {
@@ -307,7 +307,7 @@ export const editComment = createRoute({
   tags,
   security,
   summary: 'Edit your comment',
-  description: 'Scope `tasks:write`. Only the comment’s author may; `editedAt` is set.',
+  description: 'Only the comment’s author may; `editedAt` is set.',
   request: { params: CommentParams, body: jsonBody(CommentTextSchema) },
   responses: {
     200: json(CommentSchema, 'The edited comment'),
@@ -322,7 +322,7 @@ export const deleteComment = createRoute({
   tags,
   security,
   summary: 'Delete your comment',
-  description: 'Scope `tasks:write`. Only the comment’s author may.',
+  description: 'Only the comment’s author may.',
   request: { params: CommentParams },
   responses: { 204: { description: 'Deleted' }, ...errors([401, 403, 404], { 404: commentNotFound }) },
 });

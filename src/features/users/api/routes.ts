@@ -99,7 +99,6 @@ export const getMe = createRoute({
   tags,
   security,
   summary: 'Your account',
-  description: 'Scope `profile:read`.',
   responses: { 200: json(UserSchema, 'Your account'), ...errorResponses(401, 403) },
 });
 
@@ -111,7 +110,7 @@ export const patchMe = createRoute({
   security,
   summary: 'Change your profile and settings',
   description:
-    'Scope `profile:write`. The bot reads the same account, so a new language or time zone applies there at once. ' +
+    'The bot reads the same account, so a new language or time zone applies there at once. ' +
     'All fields are checked before anything changes: one invalid field changes nothing.',
   request: { body: { required: true, content: { 'application/json': { schema: ProfilePatchSchema } } } },
   responses: {
@@ -128,7 +127,7 @@ export const putAvatar = createRoute({
   security,
   summary: 'Upload your avatar',
   description:
-    `Scope \`profile:write\`. The raw image bytes as the body, at most ${AVATAR_MAX_BYTES} bytes (1 MiB). ` +
+    `The raw image bytes as the body, at most ${AVATAR_MAX_BYTES} bytes (1 MiB). ` +
     'The type is detected from the content (PNG, JPEG or WebP); the Content-Type header is not trusted. ' +
     'Replaces any previous avatar.',
   request: {
@@ -156,7 +155,7 @@ export const deleteAvatar = createRoute({
   tags,
   security,
   summary: 'Remove your avatar',
-  description: 'Scope `profile:write`. Succeeds also when there is none.',
+  description: 'Succeeds also when there is none.',
   responses: { 204: { description: 'Removed' }, ...errorResponses(401, 403) },
 });
 
@@ -167,7 +166,7 @@ export const getMyAvatar = createRoute({
   tags,
   security,
   summary: 'Your avatar',
-  description: 'Scope `profile:read`. Same as GET /users/{username}/avatar with your own username.',
+  description: 'Same as GET /users/{username}/avatar with your own username.',
   responses: {
     200: avatarImageResponse,
     304: { description: 'Not modified (If-None-Match matched)' },
@@ -182,7 +181,7 @@ export const getAvatar = createRoute({
   tags,
   security,
   summary: "A user's avatar",
-  description: 'Scope `profile:read`. Cacheable privately for 5 minutes; revalidate with If-None-Match.',
+  description: 'Cacheable privately for 5 minutes; revalidate with If-None-Match.',
   request: { params: UsernameParams },
   responses: {
     200: avatarImageResponse,
@@ -198,8 +197,7 @@ export const getProfile = createRoute({
   tags,
   security,
   summary: "A user's public profile",
-  description:
-    'Scope `profile:read`. Username in any case. Unknown names, pending registrations and blocked users are 404 alike.',
+  description: 'Username in any case. Unknown names, pending registrations and blocked users are 404 alike.',
   request: { params: UsernameParams },
   responses: { 200: json(PublicProfileSchema, 'The public profile'), ...errorResponses(401, 403, 404) },
 });
@@ -211,7 +209,7 @@ export const search = createRoute({
   tags,
   security,
   summary: 'Search users by username prefix',
-  description: 'Scope `profile:read`. Case-insensitive prefix match, ordered by username.',
+  description: 'Case-insensitive prefix match, ordered by username.',
   request: { query: SearchQuery },
   responses: { 200: json(UserPageSchema, 'One page of profiles'), ...errorResponses(401, 403, 422) },
 });

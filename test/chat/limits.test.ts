@@ -200,6 +200,17 @@ describe('room fan-out beside a running mailing', () => {
     expect(await gate.take(rate, 1000)).toMatchObject({ taken: rate });
   });
 
+  it('a 429 heard by a mailing pauses the chat lane too (SPEC §2.5: all sending), and not longer than asked', async () => {
+    const keys = (['mailing', 'chat'] as const).map((lane) => telegramBudgetKey(env.services.keyPrefix, lane));
+    await env.services.redis.del(...keys);
+    const gate = new RateGate(env.services.redis, env.services.keyPrefix, env.services.config.mailing.rate);
+    await gate.pause(30);
+    const chat = chatBudget(env.services);
+    expect(await chat.take(1, 20_000)).toMatchObject({ taken: 0 });
+    expect(await chat.take(1, 40_000)).toMatchObject({ taken: 1 });
+    await env.services.redis.del(...keys);
+  });
+
   it('splits Telegram’s global limit: the two lanes together stay within ~30 messages/s', () => {
     const config = env.services.config.mailing;
     expect(config.rate + chatSendRate(config)).toBeLessThanOrEqual(TELEGRAM_GLOBAL_RATE);

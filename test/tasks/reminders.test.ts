@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { GrammyError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateGate } from '../../src/features/mailings/jobs/rate-gate.js';
 import {
   handleReminder,
   REMINDERS_QUEUE,
@@ -9,6 +10,7 @@ import {
 } from '../../src/features/tasks/jobs/reminders.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
+import { chatBudget, telegramBudgetKey } from '../../src/platform/telegram/budget.js';
 import { formatLocal } from '../../src/platform/time/local-dates.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -252,6 +254,32 @@ describe('handleReminder', () => {
     expect(await remind(task.id, task.dueAt ?? '')).toBe('sent');
     expect(await remind(task.id, task.dueAt ?? '')).toBe('skipped');
     expect(sentTo(chatId).filter((c) => String(c.payload.text).includes('Reminder'))).toHaveLength(2); // 1 refused + 1 sent
+  });
+
+  it('a 429 pauses all sending (SPEC §2.5): the mailing lane too, until retry_after; the reminder is retried', async () => {
+    const { token, chatId } = await owner();
+    const task = await createTask(token, { dueAt: inMinutes(5).toISOString() });
+    const keys = (['mailing', 'chat'] as const).map((lane) => telegramBudgetKey(env.services.keyPrefix, lane));
+    await env.services.redis.del(...keys);
+    env.telegram.override('sendMessage', () => ({
+      ok: false,
+      error_code: 429,
+      description: 'Too Many Requests: retry after 30',
+      parameters: { retry_after: 30 },
+    }));
+    try {
+      await expect(remind(task.id, task.dueAt ?? '')).rejects.toBeInstanceOf(GrammyError);
+    } finally {
+      env.telegram.override('sendMessage', undefined);
+    }
+    expect((await taskRow(task.id)).remindedAt).toBeNull();
+    // Neither a mailing worker nor a PM gets a slot in the next 20 s.
+    const gate = new RateGate(env.services.redis, env.services.keyPrefix, env.services.config.mailing.rate);
+    expect(await gate.take(1, 20_000)).toMatchObject({ taken: 0 });
+    expect(await chatBudget(env.services).take(1, 20_000)).toMatchObject({ taken: 0 });
+    await env.services.redis.del(...keys);
+    expect(await remind(task.id, task.dueAt ?? '')).toBe('sent');
+    expect(sentTo(chatId).filter((c) => String(c.payload.text).includes('Reminder'))).toHaveLength(2);
   });
 
   it('a network error: UnrecoverableError, and no second message (it may have arrived)', async () => {

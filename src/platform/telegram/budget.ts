@@ -44,16 +44,19 @@ redis.call('SET', KEYS[1], string.format('%.3f', next), 'PX', math.ceil(math.max
 return {n, math.floor(tat - now)}`;
 
 /**
- * A 429: no slot before now + ARGV[1] ms. Idempotent (taking the later of that and the schedule),
- * so the many sends in flight that all hear the same 429 do not stack their penalties.
+ * A 429: no slot of any schedule in KEYS before now + ARGV[1] ms. Idempotent (taking the later of
+ * that and each schedule), so the many sends in flight that all hear the same 429 do not stack
+ * their penalties.
  */
 const PAUSE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local until_ = now + tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < until_ then
-  redis.call('SET', KEYS[1], string.format('%.3f', until_), 'PX', math.ceil(until_ - now + 1000))
+for _, key in ipairs(KEYS) do
+  local tat = tonumber(redis.call('GET', key) or '0')
+  if tat < until_ then
+    redis.call('SET', key, string.format('%.3f', until_), 'PX', math.ceil(until_ - now + 1000))
+  end
 end
 return 1`;
 
@@ -67,7 +70,7 @@ export const TELEGRAM_GLOBAL_RATE = 30;
  * The chat lane never drops below this many messages per second, so PMs, echoes and room lines
  * still move when MAILING_RATE is set (nearly) to the whole global limit. With MAILING_RATE 29–30
  * and no paid broadcasts the two lanes may then ask for up to 32/s together; Telegram's figure is
- * approximate and a 429 pauses the lane that hit it.
+ * approximate and a 429 pauses both lanes (SPEC §2.5: all sending).
  */
 export const CHAT_MIN_RATE = 2;
 
@@ -78,6 +81,7 @@ export const CHAT_MIN_RATE = 2;
  * limit the mailing lane leaves, see chatSendRate).
  */
 export type BudgetLane = 'mailing' | 'chat';
+const LANES: readonly BudgetLane[] = ['mailing', 'chat'];
 
 /** The Redis key of one lane's send schedule, shared by every process of the bot. */
 export const telegramBudgetKey = (keyPrefix: string, lane: BudgetLane = 'mailing') =>
@@ -144,11 +148,12 @@ export class TelegramBudget {
   }
 
   /**
-   * Telegram answered 429 with `retry_after`: push the whole schedule back, so no process sends
-   * before then (the flood limit is per bot).
+   * Telegram answered 429 with `retry_after`: push every lane's schedule back, so no process sends
+   * anything before then — the flood limit is the bot's, whichever lane hit it (SPEC §2.5).
    */
   async pause(seconds: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.key, Math.max(0, Math.round(seconds * 1000)));
+    const keys = LANES.map((lane) => telegramBudgetKey(this.keyPrefix, lane));
+    await this.redis.eval(PAUSE, keys.length, ...keys, Math.max(0, Math.round(seconds * 1000)));
   }
 }
 

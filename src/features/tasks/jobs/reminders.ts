@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { InlineKeyboard } from 'grammy';
 import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
+import { chatBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
 import { markBlocked, type User } from '../../users/index.js';
@@ -298,13 +299,17 @@ export async function handleReminder(
     (user): user is User => !!user && user.telegramId != null && user.notifications && !user.botBlocked,
   );
   const dueAt = kind === 'snooze' ? (task.dueAt ?? null) : new Date(job.data.dueAt);
+  // Reminders go out in the chat lane of the bot's send budget: they wait out a 429 in force, and
+  // one they hear pauses all sending (SPEC §2.5).
+  const budget = chatBudget(services);
   let sentAny = false;
   for (const user of recipients) {
     const t = services.translator.forLocale(user.language);
     const chatId = user.telegramId as number;
     try {
+      await budget.acquire();
       // The one send rule (sendOnce): 403 marks the user (null), a network error is not resent.
-      const sent = await sendOnce({ chatId, onBlocked: markBlocked(services) }, () =>
+      const sent = await sendOnce({ chatId, onBlocked: markBlocked(services), budget }, () =>
         services.telegram.sendMessage(
           chatId,
           reminderText(t, { title: task.title, dueAt }, user.timezone, kind, job.data.before),

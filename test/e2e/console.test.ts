@@ -205,6 +205,10 @@ describe('the admin console', () => {
     await page.fill('#mailing-text', '<b>Hello</b>, segment!');
     await expect.poll(() => page.getByTestId('preview').locator('b').textContent()).toBe('Hello');
     await page.fill('#mailing-tags', 'segment');
+    // The live recipient count, from POST /mailings/audience, as the admin types the audience.
+    const reach = await app.call('/mailings/audience', { body: { filter: { tags: ['segment'] } }, token: adminToken });
+    expect(reach.body.count).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('recipient-count').textContent()).toBe(`Recipients: ${reach.body.count}`);
     await page.screenshot({ path: `${SHOTS}/mailing-new.png`, fullPage: true });
     await page.getByTestId('create-mailing').click();
     await page.waitForURL(/#\/mailings\/\d+$/);

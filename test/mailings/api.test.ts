@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuditEntry } from '../../src/features/audit/audit.entity.js';
+import { Mailing } from '../../src/features/mailings/mailing.entities.js';
+import { countAudience } from '../../src/features/mailings/mailings.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -29,6 +31,7 @@ describe('mailings API (admin only)', () => {
       ['DELETE', '/mailings/1'],
       ['POST', '/mailings/1/cancel'],
       ['GET', '/mailings/1/deliveries'],
+      ['POST', '/mailings/audience', { filter: {} }],
     ];
     for (const [method, path, json] of routes) {
       const anonymous = await apiRequest(env.app, method, path, { json });
@@ -37,6 +40,30 @@ describe('mailings API (admin only)', () => {
       expect(user.status, `${method} ${path}`).toBe(403);
       expect(user.body.error.code).toBe('forbidden');
     }
+  });
+
+  it('POST /mailings/audience counts who a filter reaches now, as a mailing would; bad filters 422; changes nothing', async () => {
+    const { token } = await admin();
+    const mailingsBefore = await env.em().count(Mailing, {});
+    await seedUsers(env.em(), 3, { tags: ['aud-count'], language: 'ru', operatorCode: '916' });
+    await seedUsers(env.em(), 2, { tags: ['aud-count'], language: 'en' });
+    await seedUsers(env.em(), 1, { tags: ['aud-count'], language: 'ru', botBlocked: true });
+    const count = async (filter: unknown) =>
+      apiRequest(env.app, 'POST', '/mailings/audience', { token, json: { filter } });
+    expect((await count({ tags: ['aud-count'] })).body).toEqual({ count: 5 });
+    expect((await count({ tags: ['aud-count'], languages: ['ru'] })).body).toEqual({ count: 3 });
+    expect((await count({ tags: ['aud-count'], operatorCodes: ['916'], languages: ['en'] })).body).toEqual({
+      count: 0,
+    });
+    const everyone = (await count({})).body.count;
+    expect(everyone).toBeGreaterThanOrEqual(5);
+    expect(await countAudience(env.em(), {})).toBe(everyone);
+    for (const filter of [{ tags: 'vip' }, { tags: ['x'.repeat(65)] }, { colour: ['red'] }, 'vip', null]) {
+      const refused = await count(filter);
+      expect(refused.status, JSON.stringify(filter)).toBe(422);
+      expect(refused.body.error.code).toBe('validation_failed');
+    }
+    expect(await env.em().count(Mailing, {})).toBe(mailingsBefore);
   });
 
   it('create, validate, get, patch and delete before start; 409 after; audit entries', async () => {

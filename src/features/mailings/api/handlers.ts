@@ -65,6 +65,12 @@ export const mailingStats: H<'mailingStats'> = async (c) => {
   );
 };
 
+export const countAudience: H<'countAudience'> = async (c) => {
+  const { filter } = c.req.valid('json');
+  const count = await asValidation(() => mailings.countAudience(requestEm(c), filter));
+  return c.json({ count }, 200);
+};
+
 export const createMailing: H<'createMailing'> = async (c) => {
   const body = c.req.valid('json');
   const m = await asValidation(() =>

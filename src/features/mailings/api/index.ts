@@ -18,6 +18,7 @@ export function mailingsApi(services: Services) {
       // /mailings/stats before /mailings/{id}.
       .openapi(guarded(routes.mailingStats), handlers.mailingStats)
       .openapi(guarded(routes.listMailings), handlers.listMailings)
+      .openapi(guarded(routes.countAudience), handlers.countAudience)
       .openapi(guarded(routes.createMailing), handlers.createMailing)
       .openapi(guarded(routes.getMailing), handlers.getMailing)
       .openapi(guarded(routes.updateMailing), handlers.updateMailing)

@@ -205,6 +205,25 @@ export const mailingStats = createRoute({
   summary: 'Every mailing with its counts per status, and totals',
   responses: { 200: json(StatsSchema, 'Statistics'), ...errorResponses(401, 403) },
 });
+export const countAudience = createRoute({
+  method: 'post',
+  path: '/mailings/audience',
+  operationId: 'countMailingAudience',
+  tags,
+  security,
+  summary: 'How many users an audience filter reaches now',
+  description:
+    'The recipients a mailing with this filter would have if it started now (the admin console and the ' +
+    'bot’s audience builder show it while the filter is put together). Reads only; changes nothing.',
+  request: { body: jsonBody(z.strictObject({ filter: FilterSchema })) },
+  responses: {
+    200: json(
+      z.object({ count: z.number().int().min(0) }).openapi('AudienceCount', { example: { count: 42 } }),
+      'Recipients now',
+    ),
+    ...errorResponses(400, 401, 403, 413, 415, 422),
+  },
+});
 export const createMailing = createRoute({
   method: 'post',
   path: '/mailings',

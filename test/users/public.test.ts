@@ -199,6 +199,8 @@ describe('GET /users?search=', () => {
     [`search=a&cursor=${Buffer.from('NOT_LOWER').toString('base64url')}`, 'cursor'],
     [`search=a&cursor=${Buffer.from("x' or 1=1 --").toString('base64url')}`, 'cursor'],
     [`search=a&cursor=${'A'.repeat(200)}`, 'cursor'],
+    // An unknown parameter (a typo of a real one) is refused, as on every list (SPEC §3).
+    ['search=a&limt=5', 'limt'],
   ])('refuses ?%s with 422 naming %s', async (query, field) => {
     const res = await search(query);
     expect(res.status).toBe(422);
@@ -294,7 +296,7 @@ describe('authorization and the OpenAPI document', () => {
       '/users/me': { get: ['200', '401', '403'], patch: ['200', '400', '401', '403', '413', '415', '422'] },
       '/users/me/avatar': {
         put: ['200', '401', '403', '413', '422'],
-        delete: ['204', '401', '403'],
+        delete: ['204', '401', '403', '413'],
         get: ['200', '304', '401', '403', '404'],
       },
       '/users/{username}/avatar': { get: ['200', '304', '401', '403', '404'] },

@@ -46,7 +46,7 @@ const UsernameParams = z.object({
   }),
 });
 
-const SearchQuery = z.object({
+const SearchQuery = z.strictObject({
   search: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,32}$/, 'Must be 1–32 characters of A–Z, a–z, 0–9 and _')

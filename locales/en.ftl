@@ -80,8 +80,14 @@ settings-summary =
     🔔 Notifications (reminders, private messages): { $notifications }
     📨 Mailings from the admins: { $mailings } (reminders and private messages come either way)
     📱 Phone: { $phone }
-    👤 Display name: { $name }
-    🔗 HTTP account: { $account }
+    👤 Display name: { $nameSet ->
+        [yes] { $name }
+       *[no] { settings-name-unset }
+    }
+    🔗 HTTP account: { $linked ->
+        [yes] @{ $account }
+       *[no] { settings-account-none }
+    }
 
     🆔 Your Telegram id: <code>{ $telegramId }</code>
     <code>POST /auth/register</code> asks for it when you create a Gramdesk account for apps and scripts; you then confirm it here.
@@ -106,6 +112,10 @@ settings-timezone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time })
 timezone-start =
     🕒 <b>Which time zone are you in?</b>
     Then reminders come at your local hour. Tap your city, share your location, or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
+    Until then it is UTC (now { $time }).
+timezone-start-menu =
+    🕒 <b>Which time zone are you in?</b>
+    Then reminders come at your local hour. Tap your city, share your location, or tap “Other…” and type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
     Until then it is UTC (now { $time }).
 timezone-start-set = ✅ Time zone: <b>{ $timezone }</b> (now { $time }). You can change it in ⚙️ Settings.
 timezone-skip = ⏭ Skip (keep UTC)
@@ -602,7 +612,7 @@ admin-stats =
 
     <b>Tasks</b>: to do { $todo }, in progress { $inProgress }, done { $done }
     <b>Messages</b> in 24 h: { $messages }
-    <b>Mailings</b>: scheduled { $scheduled }, running { $running }, completed { $completed }, cancelled { $cancelled }
+    <b>Mailings</b>: scheduled { $scheduled }, running { $running }, paused { $paused }, completed { $completed }, cancelled { $cancelled }
 admin-search-prompt = 🔎 Send a username prefix (e.g. <code>ann</code> or <code>@ann</code>) or a numeric user or Telegram id.
 admin-search-invalid = That is neither a username prefix (letters, digits, _) nor a numeric id. Try again or /cancel.
 admin-search-results = 🔎 Users matching <b>{ $query }</b>: { $count }
@@ -658,7 +668,8 @@ mailing-status-running = ▶️ running
 mailing-status-paused = ⏸ paused
 mailing-status-completed = ✅ completed
 mailing-status-cancelled = ✖️ cancelled
-mailing-list-item = #{ $id } { $status } · { $sent }/{ $total } · { $text }
+# A button label (plain text, not HTML): the code appends " · " and the start of the text, unescaped.
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
 mailing-not-found = ❌ Mailing not found.
 mailing-text-too-long = The text has { $length ->
         [one] { $length } character
@@ -718,7 +729,9 @@ mailing-card =
     📨 <b>Mailing #{ $id }</b> · { $status }
     Start: { $start } · End: { $end } (your time)
     Audience: { $audience } · window: { $window }
-    { $content }
+# The content line (mailing-content-line) comes between these two, joined by the code: a translated
+# text passed as an argument would be escaped a second time.
+mailing-card-progress =
     { $bar } { $percent }%
     ⏳ pending { $pending } · ⚙️ processing { $processing } · ✅ sent { $sent }
     ❌ error { $error } · ⌛ expired { $expired } · ❔ unknown { $unknown }
@@ -792,7 +805,7 @@ mailing-media-photo = 🖼 Photo
 mailing-media-video = 🎬 Video
 mailing-media-animation = 🎞 GIF
 mailing-media-document = 📄 Document
-mailing-content-line = { $media } «{ $text }»{ $buttons ->
+mailing-content-line = «{ $text }»{ $buttons ->
         [0] {""}
        *[other] {" "}· 🔗 { $buttons }
     }

@@ -80,8 +80,14 @@ settings-summary =
     🔔 Уведомления (напоминания, личные сообщения): { $notifications }
     📨 Рассылки от администраторов: { $mailings } (напоминания и личные сообщения приходят в любом случае)
     📱 Телефон: { $phone }
-    👤 Отображаемое имя: { $name }
-    🔗 HTTP-аккаунт: { $account }
+    👤 Отображаемое имя: { $nameSet ->
+        [yes] { $name }
+       *[no] { settings-name-unset }
+    }
+    🔗 HTTP-аккаунт: { $linked ->
+        [yes] @{ $account }
+       *[no] { settings-account-none }
+    }
 
     🆔 Ваш Telegram id: <code>{ $telegramId }</code>
     Его спрашивает <code>POST /auth/register</code>, когда вы создаёте аккаунт Gramdesk для приложений и скриптов; подтвердить нужно будет здесь.
@@ -106,6 +112,10 @@ settings-timezone-saved = ✅ Часовой пояс: <b>{ $timezone }</b> (с�
 timezone-start =
     🕒 <b>В каком вы часовом поясе?</b>
     Тогда напоминания будут приходить по вашему местному времени. Выберите город, отправьте геопозицию или напишите пояс (например, <code>Europe/Moscow</code>, <code>UTC+3</code>, <code>Новосибирск</code>).
+    Пока стоит UTC (сейчас { $time }).
+timezone-start-menu =
+    🕒 <b>В каком вы часовом поясе?</b>
+    Тогда напоминания будут приходить по вашему местному времени. Выберите город, отправьте геопозицию или нажмите «Другой…» и напишите пояс (например, <code>Europe/Moscow</code>, <code>UTC+3</code>, <code>Новосибирск</code>).
     Пока стоит UTC (сейчас { $time }).
 timezone-start-set = ✅ Часовой пояс: <b>{ $timezone }</b> (сейчас { $time }). Изменить его можно в ⚙️ Настройках.
 timezone-skip = ⏭ Пропустить (оставить UTC)
@@ -634,7 +644,7 @@ admin-stats =
 
     <b>Задачи</b>: к выполнению { $todo }, в работе { $inProgress }, готово { $done }
     <b>Сообщений</b> за 24 ч: { $messages }
-    <b>Рассылки</b>: запланировано { $scheduled }, идёт { $running }, завершено { $completed }, отменено { $cancelled }
+    <b>Рассылки</b>: запланировано { $scheduled }, идёт { $running }, на паузе { $paused }, завершено { $completed }, отменено { $cancelled }
 admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id пользователя либо Telegram.
 admin-search-invalid = Это не начало имени пользователя (буквы, цифры, _) и не числовой id. Попробуйте ещё раз или /cancel.
 admin-search-results = 🔎 Найдено по <b>{ $query }</b>: { $count }
@@ -690,7 +700,8 @@ mailing-status-running = ▶️ идёт
 mailing-status-paused = ⏸ на паузе
 mailing-status-completed = ✅ завершена
 mailing-status-cancelled = ✖️ отменена
-mailing-list-item = #{ $id } { $status } · { $sent }/{ $total } · { $text }
+# Надпись кнопки (простой текст, не HTML): код добавляет « · » и начало текста без экранирования.
+mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
 mailing-not-found = ❌ Рассылка не найдена.
 mailing-text-too-long = В тексте { $length ->
         [one] { $length } символ
@@ -754,7 +765,9 @@ mailing-card =
     📨 <b>Рассылка #{ $id }</b> · { $status }
     Начало: { $start } · Конец: { $end } (ваше время)
     Аудитория: { $audience } · окно: { $window }
-    { $content }
+# Строка содержимого (mailing-content-line) стоит между этими двумя, их соединяет код: переведённый
+# текст, переданный аргументом, экранировался бы второй раз.
+mailing-card-progress =
     { $bar } { $percent }%
     ⏳ ожидают { $pending } · ⚙️ в работе { $processing } · ✅ отправлено { $sent }
     ❌ ошибки { $error } · ⌛ истекли { $expired } · ❔ неизвестно { $unknown }
@@ -843,7 +856,7 @@ mailing-media-photo = 🖼 Фото
 mailing-media-video = 🎬 Видео
 mailing-media-animation = 🎞 GIF
 mailing-media-document = 📄 Документ
-mailing-content-line = { $media } «{ $text }»{ $buttons ->
+mailing-content-line = «{ $text }»{ $buttons ->
         [0] {""}
        *[other] {" "}· 🔗 { $buttons }
     }

@@ -2,10 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { issueRefreshToken } from '../../src/features/accounts/refresh-tokens.js';
 import { AuditEntry } from '../../src/features/audit/audit.entity.js';
 import { Message } from '../../src/features/chat/message.entity.js';
+import { Mailing } from '../../src/features/mailings/mailing.entities.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { newMailing } from '../helpers/mailings.js';
 import { lastToast, userOf } from '../helpers/tasks.js';
 
 /** SPEC §2.4: the admin panel in the bot: menu, stats, user search, the user card and its actions. */
@@ -71,9 +73,29 @@ describe('stats', () => {
     expect(text).toContain('Blocked the bot: 1');
     expect(text).toContain('to do 1, in progress 0, done 1');
     expect(text).toContain('in 24 h: 1');
-    expect(text).toContain('scheduled 0, running 0');
+    expect(text).toContain('scheduled 0, running 0, paused 0, completed 0, cancelled 0');
     await admin.click('◀️ Back');
     expect(admin.lastReply()).toContain('Admin panel');
+  });
+
+  it('shows mailings by every status, paused included (SPEC §2.4), in English and Russian', async () => {
+    const later = { startAt: new Date(Date.now() + 3600_000), endAt: new Date(Date.now() + 7200_000) };
+    const statuses = ['scheduled', 'running', 'paused', 'paused', 'completed', 'cancelled', 'cancelled', 'cancelled'];
+    for (const status of statuses) {
+      const mailing = await newMailing(env.services, { text: `stats ${status}`, ...later });
+      await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: status as Mailing['status'] });
+    }
+    await admin.sendCommand('admin');
+    await admin.click('📊 Stats');
+    expect(admin.lastReply()).toContain('<b>Mailings</b>: scheduled 1, running 1, paused 2, completed 1, cancelled 3');
+
+    const ru = env.bot.client({ id: 750_009, first_name: 'Ира', username: 'ira750', language_code: 'ru' });
+    await ru.sendCommand('start');
+    await makeAdmin(ru);
+    await ru.sendCommand('admin');
+    await ru.click('📊 Статистика');
+    expect(ru.lastReply()).toContain('<b>Рассылки</b>: запланировано 1, идёт 1, на паузе 2, завершено 1, отменено 3');
+    await env.em().nativeDelete(Mailing, { text: { $like: 'stats %' } });
   });
 });
 

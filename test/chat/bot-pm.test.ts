@@ -215,6 +215,8 @@ describe('the Reply button', () => {
 
   it('says "not found" for a forged or unknown user id and starts nothing', async () => {
     const bob = await chatUser(env, { first_name: 'Bob' });
+    // Past the first start's time zone question (which would take the text below as an answer).
+    await bob.sendCommand('menu');
     await bob.pressCallback(undefined, 'pm:reply:999999999');
     expect(lastToast(env)).toBe('❌ This user is no longer available.');
     await bob.pressCallback(undefined, `pm:reply:${(await userRow(env, bob)).id}`);

@@ -158,8 +158,18 @@ describe('the new-mailing dialog', () => {
     expect(edited?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✖️ Cancel mailing');
     await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'completed' });
     expect(await refreshLiveCards(env.services)).toBe(1);
+    // The last edit shows the buttons of a finished mailing (nothing sent: no Recall either).
+    const last = env.telegram.chat(admin.chatId).find((msg) => msg.message_id === card?.message_id);
+    expect(last?.text).toContain('✅ completed');
+    expect(last?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
+      '🔄 Refresh',
+      '🧪 Test',
+      '◀️ To the list',
+    ]);
     expect(await refreshLiveCards(env.services)).toBe(0);
     await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'scheduled' });
+    await admin.click('🔄 Refresh');
+    expect(admin.buttons()).toContain('✖️ Cancel mailing');
   });
 
   it('cancels from the card after a confirmation (audited)', async () => {

@@ -155,7 +155,8 @@ async function scenario(options: {
     expect((await post(update)).status).toBe(200);
     expect(telegram.textsTo(webUser).filter((t) => t.includes('Welcome'))).toHaveLength(1);
 
-    // The polling bot answers as usual again.
+    // The polling bot answers as usual again (past the first start's time zone question).
+    await ann.sendCommand('menu');
     await ann.sendText('hello');
     expect(ann.lastReply()).toContain("I'm not sure what you mean");
     expect(told(ann.chatId, EN)).toBe(1);

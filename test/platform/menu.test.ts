@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/platform/bot/context.js';
 import { ScreenMenu } from '../../src/platform/bot/ui/menu.js';
+import { refreshWhenOutdated, type Screen } from '../../src/platform/bot/ui/screen.js';
 
 /** What the menu reads of a context (the pressed callback data) and what its handlers are shown. */
 function contextPressing(data: string | undefined, state: { on: boolean } = { on: true }) {
@@ -163,5 +164,55 @@ describe('inline menus (platform/bot/ui/menu.ts)', () => {
     expect(() => menu.register(new ScreenMenu('m2', { onMenuOutdated: async () => undefined }))).toThrow(
       /already registered/,
     );
+  });
+});
+
+/** A context whose button in a visible message was pressed; records what is done to that message. */
+function pressedContext(edits: unknown[][], fail?: Error) {
+  const edit =
+    (kind: string) =>
+    async (...args: unknown[]) => {
+      edits.push([kind, ...args]);
+      if (fail) throw fail;
+      return true;
+    };
+  return {
+    callbackQuery: { id: '1', data: 'm/0/0//hx', message: { message_id: 7, date: 1, chat: { id: 1 } } },
+    update: { update_id: 1 },
+    t: (key: string) => `«${key}»`,
+    answerCallbackQuery: edit('answer'),
+    editMessageText: edit('text'),
+    editMessageReplyMarkup: edit('markup'),
+  } as unknown as BotContext;
+}
+
+describe('refreshWhenOutdated (platform/bot/ui/screen.ts)', () => {
+  const menu = new ScreenMenu('m', { onMenuOutdated: async () => undefined });
+  menu.text(
+    (ctx) => ctx.t('label'),
+    async () => undefined,
+  );
+  const screen: Screen = { text: (ctx) => `${ctx.t('title')} now`, menu };
+
+  it('puts the screen’s current text and keyboard in the pressed message, with the toast', async () => {
+    const edits: unknown[][] = [];
+    await refreshWhenOutdated(() => screen)(pressedContext(edits));
+    const keyboard = await menu.keyboard(pressedContext([]));
+    expect(edits).toEqual(
+      expect.arrayContaining([
+        ['answer', { text: '«menu-outdated»' }],
+        ['text', '«title» now', { reply_markup: { inline_keyboard: keyboard } }],
+      ]),
+    );
+    expect(edits).toHaveLength(2);
+  });
+
+  it('takes "message is not modified" (the message shows the current screen already) as done', async () => {
+    const edits: unknown[][] = [];
+    const ctx = pressedContext(edits, new Error('Bad Request: message is not modified'));
+    // The toast's answer fails the same way here; answerCallback only forgives an expired query.
+    (ctx as unknown as { answerCallbackQuery: () => Promise<boolean> }).answerCallbackQuery = async () => true;
+    await expect(refreshWhenOutdated(() => screen)(ctx)).resolves.toBeUndefined();
+    expect(edits.map(([kind]) => kind)).toEqual(['text']);
   });
 });

@@ -97,7 +97,9 @@ describe('first start asks the time zone in one tap', () => {
     await c.sendText('Новосибирск');
     expect(await zoneOf(c)).toBe('Asia/Novosibirsk');
     expect(c.lastReply()).toContain('Asia/Novosibirsk');
-    expect(labelsOf(newest(c))).toContain('📋 Задачи');
+    // The answer shows alone: the main menu /start sent stays the only one (SPEC §2.1).
+    expect(labelsOf(newest(c))).toEqual([]);
+    expect(messages(c).filter((m) => labelsOf(m).includes('📋 Задачи'))).toHaveLength(1);
   });
 });
 
@@ -161,10 +163,15 @@ describe('a shared location sets the zone (offline lookup)', () => {
   it('on first start (ru): Vladivostok by location', async () => {
     const c = client('ru');
     await c.sendCommand('start');
+    const [question] = messages(c);
     await c.click('📍 Отправить геопозицию');
     await c.sendMessage({ location: { latitude: 43.115, longitude: 131.885 } });
     expect(await zoneOf(c)).toBe('Asia/Vladivostok');
-    expect(labelsOf(newest(c))).toContain('📋 Задачи');
+    // The question says so; the main menu /start sent below it stays the only one (SPEC §2.1).
+    const answered = messages(c).find((m) => m.message_id === question?.message_id);
+    expect(answered?.text).toContain('Часовой пояс: <b>Asia/Vladivostok</b>');
+    expect(labelsOf(answered)).toEqual([]);
+    expect(messages(c).filter((m) => labelsOf(m).includes('📋 Задачи'))).toHaveLength(1);
   });
 
   it('a location with no zone (the open sea, nonsense coordinates) is answered and changes nothing', async () => {

@@ -1,4 +1,6 @@
+import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../platform/bot/context.js';
+import { type MenuHandler, type MenuRange, ScreenMenu } from '../../platform/bot/ui/menu.js';
 import type { Language } from '../../platform/i18n/languages.js';
 import type { Translate } from '../../platform/i18n/translator.js';
 import { escapeHtml } from '../../platform/telegram/html.js';
@@ -59,7 +61,7 @@ export interface CardRenderDeps {
  * Sent per second since the previous look at this mailing (a sample kept in Redis for a while),
  * so the rate reflects the last interval, not the whole run.
  */
-async function rateOf(deps: CardRenderDeps, m: MailingView, now: number): Promise<number> {
+async function rateOf(deps: Pick<CardRenderDeps, 'redis' | 'keyPrefix'>, m: MailingView, now: number): Promise<number> {
   const key = `${deps.keyPrefix}mailing-rate:${m.id}`;
   const previous = await deps.redis.get(key);
   await deps.redis.set(key, JSON.stringify({ t: now, sent: m.counts.sent }), 'EX', 3600);
@@ -78,22 +80,38 @@ export function humanizeDuration(t: Translate, totalSeconds: number): string {
   return t('mailing-eta-seconds', { s });
 }
 
-/** What the card shows of the content: the media kind, the start of the text, the buttons. */
+/**
+ * What the card shows of the content: the media kind, the start of the text (what a reader sees:
+ * an HTML text of the API without its tags), the buttons. HTML: the translator escapes the text,
+ * once, as an argument.
+ */
 export function contentLine(t: Translate, m: MailingView): string {
   const text = contentPreview(m, 120);
-  const media = m.media ? t(`mailing-media-${m.media.type}`) : '';
-  const buttons = m.buttons?.flat().length ?? 0;
-  return t('mailing-content-line', { media, text: text || '—', buttons });
+  const line = t('mailing-content-line', { text: text || '—', buttons: m.buttons?.flat().length ?? 0 });
+  return m.media ? `${t(`mailing-media-${m.media.type}`)} ${line}` : line;
 }
 
-/** The card text (content, counts per status, progress bar, rate, ETA) in the viewer's language and zone. */
-export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): Promise<string> {
+/** Messages per second a running mailing is sent at now (0 otherwise): one sample per look (see `rateOf`). */
+export async function mailingRate(
+  deps: Pick<CardRenderDeps, 'redis' | 'keyPrefix'>,
+  m: MailingView,
+  now = Date.now(),
+): Promise<number> {
+  return m.status === 'running' ? rateOf(deps, m, now) : 0;
+}
+
+/**
+ * The card text (content, counts per status, progress bar, rate, ETA) in the viewer's language and
+ * zone. `rate`: already measured for this look at the mailing (the worker renders one mailing in
+ * several languages, and a second measurement would find no time passed since the first).
+ */
+export async function renderMailingCard(deps: CardRenderDeps, m: MailingView, rate?: number): Promise<string> {
   const { t, timezone: tz } = deps;
   const c = m.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
   const done = c.sent + c.error + c.expired + c.unknown + c.recalled;
   const { bar, percent } = progressBar(done, total);
-  const rate = m.status === 'running' ? await rateOf(deps, m, Date.now()) : 0;
+  rate ??= await mailingRate(deps, m);
   const left = c.pending + c.processing;
   const eta =
     rate > 0 && left > 0
@@ -101,13 +119,15 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
       : left === 0 && total > 0
         ? humanizeDuration(t, 0)
         : t('mailing-eta-unknown');
-  const card = t('mailing-card', {
+  const head = t('mailing-card', {
     id: m.id,
     status: statusLabel(t, m.status),
     start: formatLocal(m.startAt, tz),
     end: formatLocal(m.endAt, tz),
     audience: audienceText(t, m.filter),
     window: m.window ? `${m.window.from}-${m.window.to}` : t('mailing-window-none'),
+  });
+  const progress = t('mailing-card-progress', {
     bar,
     percent,
     pending: c.pending,
@@ -118,10 +138,10 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView): P
     unknown: c.unknown,
     rate: rate.toFixed(1),
     eta,
-    content: contentLine(t, m),
     unsubscribes: m.unsubscribes,
   });
-  return [card, ...cardExtras(t, m)].join('\n');
+  // Translated apart and joined: the content line, passed as an argument, would be escaped twice.
+  return [head, contentLine(t, m), progress, ...cardExtras(t, m)].join('\n');
 }
 
 /** The card's lines about clicks (with buttons) and a recall (once asked for). */
@@ -156,4 +176,60 @@ export function canRecall(m: MailingView, now = Date.now()): boolean {
     m.lastSentAt !== null &&
     now - new Date(m.lastSentAt).getTime() < RECALL_WINDOW_HOURS * 3600_000
   );
+}
+
+/** Not started yet: what can still be edited or deleted (the domain checks again, atomically). */
+export const editable = (m: Pick<MailingView, 'status' | 'recipientCount' | 'counts'>) =>
+  m.status === 'scheduled' && m.recipientCount === 0 && m.counts.pending === 0;
+
+/** Failed, expired or unknown on the card: what the ⚠️ button counts. */
+export const failedCount = (m: MailingView) => m.counts.error + m.counts.expired + m.counts.unknown;
+
+/** The id of the card's menu (bot/screens.ts), whose presses the bot routes: `<id>/<row>/<col>/<mailingId>.<action>/h<hash>`. */
+export const CARD_MENU_ID = 'mlc';
+
+/**
+ * The card's buttons for the mailing as it is now, in the viewer's language: 🔄 Refresh, 🧪 Test;
+ * Pause / Resume, Cancel, ✏️ Edit and 🗑 Delete where its status allows; ⚠️ Not delivered,
+ * ↩️ Recall; ◀️ To the list. Payloads are `<mailingId>.<action>`. One layout for the bot's card
+ * and the worker's edits of a live card, so both offer the same buttons.
+ */
+export function addCardButtons(
+  range: MenuRange,
+  t: Translate,
+  m: MailingView,
+  handlers: MenuHandler[] = [],
+  now = Date.now(),
+): void {
+  const button = (text: string, action: string) => range.text({ text, payload: `${m.id}.${action}` }, ...handlers);
+  button(t('mailing-refresh'), 'r');
+  button(t('mailing-test'), 't');
+  range.row();
+  if (m.status === 'running') button(t('mailing-pause'), 'p');
+  if (m.status === 'paused') button(t('mailing-resume'), 'u');
+  if (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused') button(t('mailing-cancel'), 'c');
+  if (editable(m)) {
+    button(t('mailing-edit'), 'e');
+    button(t('mailing-delete'), 'd');
+  }
+  const failed = failedCount(m);
+  if (failed > 0) {
+    range.row();
+    button(t('mailing-failures', { count: failed }), 'f');
+  }
+  if (canRecall(m, now)) button(t('mailing-recall'), 'v');
+  range.row();
+  button(t('mailing-to-list'), 'l');
+}
+
+/**
+ * The card's keyboard for the worker, which has no update to answer: the very keyboard the bot's
+ * card menu (same id, same layout) shows for this mailing and language, so its presses are routed
+ * as if the bot had sent it.
+ */
+export function cardKeyboard(t: Translate, m: MailingView, now = Date.now()): Promise<InlineKeyboardButton[][]> {
+  const menu = new ScreenMenu(CARD_MENU_ID, { onMenuOutdated: () => undefined });
+  menu.dynamic((_ctx, range) => addCardButtons(range, t, m, [], now));
+  // The layout reads nothing of the context (labels and payloads are fixed strings here).
+  return menu.keyboard({} as BotContext);
 }

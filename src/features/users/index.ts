@@ -5,6 +5,7 @@ export { Avatar } from './avatar.entity.js';
 export { chatMemberFeature } from './bot/chat-member.js';
 export { settingsFeature } from './bot/commands.js';
 export { displayNameConversation, timezoneConversation } from './bot/dialogs.js';
+export { reaskFirstStart } from './bot/first-start.js';
 export { loadUser } from './bot/load-user.js';
 export { senderProperties } from './bot/sender.js';
 export {
@@ -18,9 +19,10 @@ export {
   toggleNotifications,
 } from './bot/settings.js';
 export {
-  afterTimezone,
   buildTimezoneMenus,
   chooseTimezone,
+  firstStartQuestion,
+  openFirstStartDialog,
   readTimezone,
   timezonePresets,
   timezoneText,

@@ -151,6 +151,11 @@ export function documentUnavailable(document: { paths?: object; components?: obj
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
+/** What the body limit answers (with the limit the app was built with; 1 MiB by default). */
+const PAYLOAD_TOO_LARGE = {
+  error: { code: 'payload_too_large', message: 'The request body is larger than 1048576 bytes' },
+};
+
 /** The methods whose requests may carry a body: the app's body limit (app.ts) runs on each. */
 export const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -169,7 +174,7 @@ export function documentBodyLimit(document: { paths?: object }): void {
       operation.responses ??= {};
       operation.responses['413'] ??= {
         description: ERROR_DESCRIPTIONS[413],
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: PAYLOAD_TOO_LARGE } },
       };
     }
   }

@@ -52,6 +52,7 @@ export async function statsText(ctx: BotContext): Promise<string> {
     messages: s.messages24h,
     scheduled: s.mailings.scheduled ?? 0,
     running: s.mailings.running ?? 0,
+    paused: s.mailings.paused ?? 0,
     completed: s.mailings.completed ?? 0,
     cancelled: s.mailings.cancelled ?? 0,
   });

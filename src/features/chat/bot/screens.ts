@@ -47,7 +47,7 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
   const screens = {} as Screens;
   screens.main = main;
   const chat: ScreenMenu = new ScreenMenu('chat', {
-    onMenuOutdated: refreshWhenOutdated(() => chat),
+    onMenuOutdated: refreshWhenOutdated(() => screens.chat),
   });
   chat
     .text(

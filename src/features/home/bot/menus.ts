@@ -39,9 +39,11 @@ export interface Menus {
  * Buttons answer their callback query themselves (answerCallback), so that one answer can
  * carry a toast; the plugin's automatic answer would be a second one, which Telegram rejects.
  * A click on a button whose labels have changed since it was sent (e.g. the notifications
- * toggle pressed twice in an old message) refreshes that menu instead of acting on it.
+ * toggle pressed twice in an old message, or any button of a message sent before the language
+ * changed) turns that message into the menu's current screen, text and buttons, instead of
+ * acting on it.
  */
-const menuOptions = (menu: () => ScreenMenu) => ({ onMenuOutdated: refreshWhenOutdated(menu) });
+const menuOptions = (screen: () => Screen) => ({ onMenuOutdated: refreshWhenOutdated(screen) });
 
 /** Builds every menu once at start-up (ARCHITECTURE rule 5); variable parts are ranges and label functions. */
 export function buildMenus(): Menus {
@@ -49,31 +51,31 @@ export function buildMenus(): Menus {
     // A non-admin pressing an admin's 🛠 Admin button (which their menu lacks) is told "not allowed".
     onMenuOutdated: async (ctx: BotContext) => {
       if (ctx.match === 'adm' && (await denyUnlessAdmin(ctx))) return;
-      await refreshWhenOutdated(() => main)(ctx);
+      await refreshWhenOutdated(() => screens.main)(ctx);
     },
   });
   const help: ScreenMenu = new ScreenMenu(
     'help',
-    menuOptions(() => help),
+    menuOptions(() => screens.help),
   );
   const settings: ScreenMenu = new ScreenMenu(
     'settings',
-    menuOptions(() => settings),
+    menuOptions(() => screens.settings),
   );
   const language: ScreenMenu = new ScreenMenu(
     'language',
-    menuOptions(() => language),
+    menuOptions(() => screens.language),
   );
   const unlink: ScreenMenu = new ScreenMenu(
     'unlink',
-    menuOptions(() => unlink),
+    menuOptions(() => screens.unlink),
   );
 
   const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
   const tasks = buildTaskMenus(mainScreen);
   const chat = buildChatMenus(mainScreen);
   const mailings = buildMailingMenus(() => screens.adminHome);
-  const zones = buildTimezoneMenus({ settings: () => screens.settings, main: () => screens.main });
+  const zones = buildTimezoneMenus({ settings: () => screens.settings });
   const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
   const screens: Screens = {
     ...tasks.screens,

@@ -1,6 +1,6 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
-import { visibleName } from '../../users/index.js';
+import { firstStartQuestion, openFirstStartDialog, visibleName } from '../../users/index.js';
 import type { Screens } from './menus.js';
 
 /**
@@ -19,11 +19,14 @@ export function startFeature(screens: Screens) {
       });
       return;
     }
-    // First start: the time zone in one tap, so the first reminder fires at the right local hour;
-    // the main menu follows below it, so nothing waits on the answer.
-    await ctx.reply(`${greeting}\n\n${await screens.timezoneStart.text(ctx)}`, {
+    // First start: the time zone in one tap (or typed right away: the question opens a dialog
+    // that reads it), so the first reminder fires at the right local hour; the main menu follows
+    // below it, so nothing waits on the answer — and the answer shows in the question's message
+    // alone, leaving that menu the only one.
+    const question = await ctx.reply(`${greeting}\n\n${firstStartQuestion(ctx)}`, {
       reply_markup: { inline_keyboard: await screens.timezoneStart.menu.keyboard(ctx) },
     });
+    await openFirstStartDialog(ctx, question.message_id);
     await showScreen(ctx, screens.main, 'reply');
   });
 

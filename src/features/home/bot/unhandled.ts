@@ -3,6 +3,7 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
+import { reaskFirstStart } from '../../users/index.js';
 import type { Screens } from './menus.js';
 
 /** Last in the chain: whatever nobody handled gets a helpful answer instead of silence. */
@@ -25,6 +26,8 @@ export function unhandledFeature(screens: Screens) {
       await ctx.reply(ctx.t('unknown-command', { command: `/${command}` }));
       return;
     }
+    // The first-start question takes a typed zone: a text nobody took is asked again there.
+    if (await reaskFirstStart(ctx)) return;
     await ctx.reply(ctx.t('unknown-text'));
   });
 

@@ -7,12 +7,11 @@ import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, type ScreenHow, showInMessage, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
-import { canRecall, statusLabel } from '../card.js';
+import { addCardButtons, CARD_MENU_ID, canRecall, editable, statusLabel } from '../card.js';
 import { contentPreview } from '../content.js';
 import { sendMailingTo } from '../jobs/test-send.js';
 import { cancelMailing, contentOf, deleteMailing, pauseMailing, recallMailing, resumeMailing } from '../mailings.js';
 import {
-  failedCount,
   failuresPage,
   failuresText,
   loadMailing,
@@ -45,10 +44,6 @@ export const MAILING_BACK = 'mailing';
 /** Where the new-mailing dialog begun from the list returns: `{ screen: MAILINGS_BACK }` (the list). */
 export const MAILINGS_BACK = 'mailings';
 
-/** Not started yet: what can still be edited or deleted (the domain checks again, atomically). */
-const editable = (m: { status: string; recipientCount: number; counts: { pending: number } }) =>
-  m.status === 'scheduled' && m.recipientCount === 0 && m.counts.pending === 0;
-
 export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; screens: MailingScreens } {
   const screens = {} as MailingScreens;
 
@@ -62,13 +57,14 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
     const page = v.page ?? 1;
     for (const m of items) {
       const total = Object.values(m.counts).reduce((a, b) => a + b, 0);
-      const text = ctx.t('mailing-list-item', {
+      // A button label is plain text: the start of the mailing's text goes in as it reads, unescaped.
+      const item = ctx.t('mailing-list-item', {
         id: m.id,
         status: statusLabel(ctx.t, m.status),
         sent: m.counts.sent,
         total,
-        text: contentPreview(m, 24),
       });
+      const text = `${item} · ${contentPreview(m, 24)}`;
       range.text({ text, payload: `${page}.m${m.id}` }, goList).row();
     }
     addPager(range, { page, pages: v.pages ?? 1 }, (target) => `${target}.p`, goList);
@@ -78,27 +74,13 @@ export function buildMailingMenus(home: () => Screen): { menus: ScreenMenu[]; sc
   });
 
   const goCard = (ctx: BotContext) => cardAction(ctx, screens);
-  const card = new ScreenMenu('mlc', { onMenuOutdated: goCard });
+  const card = new ScreenMenu(CARD_MENU_ID, { onMenuOutdated: goCard });
   card.dynamic(async (ctx, range) => {
     if (ctx.profile.role !== 'admin') return;
     const m = mailingsView(ctx).mailing ?? (await loadMailing(ctx, splitPayload(matchOf(ctx)).id));
     if (!m) return;
-    range.text({ text: ctx.t('mailing-refresh'), payload: `${m.id}.r` }, goCard);
-    range.text({ text: ctx.t('mailing-test'), payload: `${m.id}.t` }, goCard).row();
-    if (m.status === 'running') range.text({ text: ctx.t('mailing-pause'), payload: `${m.id}.p` }, goCard);
-    if (m.status === 'paused') range.text({ text: ctx.t('mailing-resume'), payload: `${m.id}.u` }, goCard);
-    if (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused') {
-      range.text({ text: ctx.t('mailing-cancel'), payload: `${m.id}.c` }, goCard);
-    }
-    if (editable(m)) {
-      range.text({ text: ctx.t('mailing-edit'), payload: `${m.id}.e` }, goCard);
-      range.text({ text: ctx.t('mailing-delete'), payload: `${m.id}.d` }, goCard);
-    }
-    const failed = failedCount(m);
-    if (failed > 0)
-      range.row().text({ text: ctx.t('mailing-failures', { count: failed }), payload: `${m.id}.f` }, goCard);
-    if (canRecall(m)) range.text({ text: ctx.t('mailing-recall'), payload: `${m.id}.v` }, goCard);
-    range.row().text({ text: ctx.t('mailing-to-list'), payload: `${m.id}.l` }, goCard);
+    // The worker's edits of a live card lay out the same buttons (card.ts).
+    addCardButtons(range, ctx.t, m, [goCard]);
   });
 
   const goCancel = (ctx: BotContext) => cancelAction(ctx, screens);
@@ -191,13 +173,13 @@ export async function openMailing(
   if (toast) await answerCallback(ctx, toast);
   if (how === 'edit' && ctx.callbackQuery?.message) {
     await showScreen(ctx, screens.mailingCard, how);
-    await registerCard(ctx, m, ctx.callbackQuery.message.message_id, await screens.mailingCard.menu.keyboard(ctx));
+    await registerCard(ctx, m, ctx.callbackQuery.message.message_id);
     return;
   }
   // A reply comes from a dialog, which answered its own button press.
   const keyboard = await screens.mailingCard.menu.keyboard(ctx);
   const sent = await ctx.reply(await screens.mailingCard.text(ctx), { reply_markup: { inline_keyboard: keyboard } });
-  await registerCard(ctx, m, sent.message_id, keyboard);
+  await registerCard(ctx, m, sent.message_id);
 }
 
 /**
@@ -222,7 +204,7 @@ export async function showMailingIn(
   const shownIn = await showInMessage(ctx.api, ctx.chat.id, messageId, text, {
     reply_markup: { inline_keyboard: keyboard },
   });
-  await registerCard(ctx, m, shownIn, keyboard);
+  await registerCard(ctx, m, shownIn);
 }
 
 /**

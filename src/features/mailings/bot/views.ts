@@ -1,4 +1,3 @@
-import type { InlineKeyboardButton } from 'grammy/types';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
@@ -66,15 +65,11 @@ export function mailingCardText(ctx: BotContext, m: MailingView): Promise<string
 }
 
 /**
- * Remembers where an admin's card of a running or scheduled mailing is shown, so the worker can
- * keep it up to date (a set of `chatId:messageId` per mailing in Redis).
+ * Remembers where an admin's card of a running or scheduled mailing is shown, in which language
+ * and zone, so the worker can keep it up to date, text and buttons (a set of `chatId:messageId`
+ * per mailing in Redis).
  */
-export async function registerCard(
-  ctx: BotContext,
-  m: MailingView,
-  messageId: number | undefined,
-  keyboard: InlineKeyboardButton[][],
-): Promise<void> {
+export async function registerCard(ctx: BotContext, m: MailingView, messageId: number | undefined): Promise<void> {
   const finished = (m.status === 'completed' || m.status === 'cancelled') && !(m.recall && !m.recall.completedAt);
   if (!ctx.chat || messageId === undefined || finished) return;
   const card: LiveCard = {
@@ -82,7 +77,6 @@ export async function registerCard(
     messageId,
     language: ctx.profile.language,
     timezone: ctx.profile.timezone,
-    keyboard,
   };
   await registerLiveCard(ctx.deps.redis, ctx.deps.keyPrefix ?? '', m.id, card);
 }
@@ -99,9 +93,6 @@ export async function failuresPage(ctx: BotContext, mailingId: string, page: num
   v.failures ??= await listFailedRecipients(ctx.em, mailingId, page, FAILURES_PAGE);
   return v.failures;
 }
-
-/** Failed, expired or unknown on the card: what the ⚠️ button counts. */
-export const failedCount = (m: MailingView) => m.counts.error + m.counts.expired + m.counts.unknown;
 
 /**
  * Why a recipient did not get it, in the admin's language: the known Telegram answers and our

@@ -4,7 +4,7 @@ import type { Redis } from '../../../platform/redis.js';
 import type { Services } from '../../../platform/services.js';
 import { fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import { User } from '../../users/index.js';
-import { renderMailingCard } from '../card.js';
+import { cardKeyboard, mailingRate, renderMailingCard } from '../card.js';
 import { Mailing } from '../mailing.entities.js';
 import { getMailingView } from '../mailings.js';
 
@@ -17,13 +17,15 @@ export const CARD_REFRESH_MS = 5_000;
 const CARD_TTL_SECONDS = 7 * 24 * 3600;
 const SUMMARY_HOUR = 9;
 
-/** Where an admin looks at a mailing card, with the keyboard it was sent with (kept on edits). */
+/**
+ * Where an admin looks at a mailing card, in which language and zone. Each edit shows the text and
+ * the buttons of the mailing as it is then (a finished mailing's card offers ↩️ Recall, not ✖️ Cancel).
+ */
 export interface LiveCard {
   chatId: number;
   messageId: number;
   language: 'ru' | 'en';
   timezone: string;
-  keyboard: InlineKeyboardButton[][];
 }
 
 const cardsKey = (keyPrefix: string, mailingId: string) => `${keyPrefix}mailing-cards:${mailingId}`;
@@ -69,14 +71,28 @@ export async function refreshLiveCards(services: Services): Promise<number> {
     // A recall in progress keeps the card live until it is done.
     const finished =
       (view.status === 'completed' || view.status === 'cancelled') && !(view.recall && !view.recall.completedAt);
+    // One look at the mailing per tick: its rate measured once, each language's buttons and each
+    // language and zone's text rendered once, however many admins watch it.
+    const now = Date.now();
+    const rate = await mailingRate({ redis, keyPrefix }, view, now);
+    const keyboards = new Map<LiveCard['language'], Promise<InlineKeyboardButton[][]>>();
+    const texts = new Map<string, Promise<string>>();
     for (const card of cards) {
-      const text = await renderMailingCard(
-        { t: services.translator.forLocale(card.language), timezone: card.timezone, redis, keyPrefix },
-        view,
-      );
+      const t = services.translator.forLocale(card.language);
+      let keyboard = keyboards.get(card.language);
+      if (!keyboard) {
+        keyboard = cardKeyboard(t, view, now);
+        keyboards.set(card.language, keyboard);
+      }
+      const textKey = `${card.language} ${card.timezone}`;
+      let text = texts.get(textKey);
+      if (!text) {
+        text = renderMailingCard({ t, timezone: card.timezone, redis, keyPrefix }, view, rate);
+        texts.set(textKey, text);
+      }
       try {
-        await services.telegram.editMessageText(card.chatId, card.messageId, text, {
-          reply_markup: { inline_keyboard: card.keyboard },
+        await services.telegram.editMessageText(card.chatId, card.messageId, await text, {
+          reply_markup: { inline_keyboard: await keyboard },
         });
         edited += 1;
       } catch (err) {

@@ -4,6 +4,7 @@ import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { localTime, zoneAt } from '../../../platform/time/timezone.js';
 import { updateSenderProfile } from './sender.js';
+import { showFirstStartAnswered, startSetNotice } from './timezone.js';
 
 const REMOVE_KEYBOARD = { remove_keyboard: true } as const;
 
@@ -52,11 +53,20 @@ export function settingsFeature(screens: { settings: Screen; main: Screen; timez
       return;
     }
     await updateSenderProfile(ctx, { timezone: zone });
+    const question = session.locationAskedIn;
     session.awaitingLocation = undefined;
+    session.locationAskedIn = undefined;
     await ctx.reply(ctx.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) }), {
       reply_markup: REMOVE_KEYBOARD,
     });
-    await showScreen(ctx, origin === 'start' ? screens.main : screens.settings, 'reply');
+    if (origin === 'settings') {
+      await showScreen(ctx, screens.settings, 'reply');
+      return;
+    }
+    // First start: the question's message shows the answer; the main menu /start sent below it
+    // stays the only one (SPEC §2.1). Without that message, the main menu comes here.
+    if (question !== undefined) await showFirstStartAnswered(ctx, startSetNotice(ctx, zone), { messageId: question });
+    else await showScreen(ctx, screens.main, 'reply');
   });
 
   // The reply keyboards' Cancel buttons send their label as text; only meaningful while shown.

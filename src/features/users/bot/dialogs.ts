@@ -3,11 +3,11 @@ import { Dialog } from '../../../platform/bot/ui/ask.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
-import { localTime } from '../../../platform/time/timezone.js';
 import { updateProfile } from '../profile.js';
 import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
 import { visibleName } from '../users.js';
-import { afterTimezone, readTimezone, type TimezoneOrigin } from './timezone.js';
+import { firstStartTimezone } from './first-start.js';
+import { readTimezone, showTimezoneSet, type TimezoneOrigin } from './timezone.js';
 
 const dialogLabels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
@@ -28,8 +28,18 @@ const NAME_HINTS: Record<TextProblem['code'], string> = {
   not_email: 'settings-name-invalid',
 };
 
-export function timezoneConversation(translator: Translator, screens: { settings: Screen; main: Screen }) {
-  return async function timezone(conversation: BotConversation, ctx: ConvContext, origin: TimezoneOrigin = 'settings') {
+/**
+ * ✏️ Other… of the time zone menus: a typed zone, back to Settings or, on first start, to the
+ * question. With `question` (first start, opened by /start): the question itself takes a typed zone.
+ */
+export function timezoneConversation(translator: Translator, screens: { settings: Screen }) {
+  return async function timezone(
+    conversation: BotConversation,
+    ctx: ConvContext,
+    origin: TimezoneOrigin = 'settings',
+    question?: number,
+  ) {
+    if (question !== undefined) return firstStartTimezone(conversation, question);
     const locale = await conversation.external((outer) => outer.user.language);
     const t = translator.forLocale(locale);
     const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), {
@@ -47,9 +57,7 @@ export function timezoneConversation(translator: Translator, screens: { settings
       }
       await dialog.finish(async (outer, how) => {
         await updateProfile(outer.em, outer.user, { timezone: zone });
-        const saved = (c: BotContext) => c.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) });
-        const next = afterTimezone(screens, origin);
-        await showScreen(outer, origin === 'start' ? next : withNotice(next, saved), how);
+        await showTimezoneSet(outer, screens.settings, origin, zone, how);
       });
       return;
     }

@@ -7,6 +7,10 @@ declare module '../../../platform/bot/context.js' {
     awaitingContact?: boolean;
     /** Set while the "share location" reply keyboard is shown: where the chosen time zone leads. */
     awaitingLocation?: 'settings' | 'start';
+    /** On first start: the question's message, which shows the answer once the location comes. */
+    locationAskedIn?: number;
+    /** While the first-start question takes a typed zone (first-start.ts): the question's message. */
+    firstStartQuestion?: number;
   }
   interface BotDeps {
     /** Makes loading the sender a Redis read instead of a query (see ../user-cache.ts). */

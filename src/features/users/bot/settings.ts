@@ -9,8 +9,15 @@ import { updateSenderProfile } from './sender.js';
 /** Native names: a user looking for their language recognises it in any interface language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { ru: 'Русский', en: 'English' };
 
+/**
+ * The Settings screen. Every argument is escaped by the translator (they carry user input:
+ * names, the linked username), so a translated text with markup is never one of them: the
+ * "not set" forms of the name and of the HTTP account (which has <code> in it) are chosen by
+ * the message itself, from a plain yes/no.
+ */
 export function settingsText(ctx: BotContext): string {
   const u = ctx.profile;
+  const account = linkedUsername(ctx);
   const phone = u.phone
     ? u.operatorCode
       ? ctx.t('settings-phone-value', { phone: u.phone, code: u.operatorCode })
@@ -23,8 +30,10 @@ export function settingsText(ctx: BotContext): string {
     notifications: ctx.t(u.notifications ? 'on' : 'off'),
     mailings: ctx.t(u.mailings ? 'on' : 'off'),
     phone,
-    name: u.displayName ?? ctx.t('settings-name-unset', { name: visibleName(u) }),
-    account: linkedUsername(ctx) ? `@${linkedUsername(ctx)}` : ctx.t('settings-account-none'),
+    nameSet: u.displayName ? 'yes' : 'no',
+    name: visibleName(u),
+    linked: account ? 'yes' : 'no',
+    account: account ?? '',
     telegramId: String(u.telegramId ?? ''),
   });
 }

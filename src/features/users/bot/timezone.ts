@@ -3,7 +3,16 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { matchOf } from '../../../platform/bot/ui/payload.js';
-import { refreshWhenOutdated, type Screen, showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
+import {
+  inPressedMessage,
+  refreshWhenOutdated,
+  type Screen,
+  type ScreenHow,
+  showInMessage,
+  showScreen,
+  visiblePressedMessage,
+  withNotice,
+} from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
 import { updateSenderProfile } from './sender.js';
@@ -101,8 +110,14 @@ export function timezoneText(ctx: BotContext): string {
   return ctx.t('settings-choose-timezone', { timezone: ctx.profile.timezone, time: localTime(ctx.profile.timezone) });
 }
 
-function startText(ctx: BotContext): string {
+/** The first-start question as /start asks it: a typed zone is taken right there (first-start.ts). */
+export function firstStartQuestion(ctx: BotContext): string {
   return ctx.t('timezone-start', { time: localTime('UTC') });
+}
+
+/** The same question shown again without a typed answer awaited (after a Cancel): typing goes through ✏️ Other…. */
+function startText(ctx: BotContext): string {
+  return ctx.t('timezone-start-menu', { time: localTime('UTC') });
 }
 
 export async function chooseTimezone(ctx: BotContext, zone: string): Promise<void> {
@@ -114,22 +129,51 @@ export async function chooseTimezone(ctx: BotContext, zone: string): Promise<voi
   );
 }
 
-/** Where a time zone chosen outside the menu (location, typed) leads: Settings, or the main menu after first start. */
+/** Where a time zone is being chosen: in Settings, or answering the first-start question. */
 export type TimezoneOrigin = 'settings' | 'start';
 
-/** The screen after a time zone was set: Settings, or the main menu after first start, with the new zone on top. */
-export function afterTimezone(screens: { settings: Screen; main: Screen }, origin: TimezoneOrigin): Screen {
-  return origin === 'start'
-    ? withNotice(screens.main, (ctx) =>
-        ctx.t('timezone-start-set', { timezone: ctx.profile.timezone, time: localTime(ctx.profile.timezone) }),
-      )
-    : screens.settings;
+/** The line that says the first-start question is answered with `zone`. */
+export const startSetNotice = (ctx: BotContext, zone: string) =>
+  ctx.t('timezone-start-set', { timezone: zone, time: localTime(zone) });
+
+/**
+ * The first-start question answered (a zone, or Skip): its message shows only what was decided.
+ * /start sent the main menu right below the question, so the answer does not bring a second one
+ * (SPEC §2.1: one main menu). `how`: the pressed message, or a dialog's (`{ messageId }`).
+ */
+export async function showFirstStartAnswered(ctx: BotContext, notice: string, how: ScreenHow = 'edit'): Promise<void> {
+  const other = { reply_markup: { inline_keyboard: [] } };
+  const shown =
+    typeof how === 'object' && ctx.chat
+      ? showInMessage(ctx.api, ctx.chat.id, how.messageId, notice, other)
+      : how === 'edit'
+        ? inPressedMessage(ctx, notice, other)
+        : ctx.reply(notice, other);
+  await Promise.all([answerCallback(ctx), shown]);
+}
+
+/**
+ * A time zone set by a dialog (typed) or a shared location, shown in `how`: Settings with the
+ * saved zone on top, or on first start the notice alone in the question's place.
+ */
+export async function showTimezoneSet(
+  ctx: BotContext,
+  settings: Screen,
+  origin: TimezoneOrigin,
+  zone: string,
+  how: ScreenHow,
+): Promise<void> {
+  if (origin === 'start') return showFirstStartAnswered(ctx, startSetNotice(ctx, zone), how);
+  const saved = (c: BotContext) => c.t('settings-timezone-saved', { timezone: zone, time: localTime(zone) });
+  await showScreen(ctx, withNotice(settings, saved), how);
 }
 
 /** Telegram shares a location only through a reply-keyboard button, so this leaves the inline menu. */
 export async function requestLocation(ctx: BotContext, origin: TimezoneOrigin): Promise<void> {
   const session = await ctx.session;
   session.awaitingLocation = origin;
+  // On first start the question's message shows the answer once the location comes.
+  session.locationAskedIn = origin === 'start' ? visiblePressedMessage(ctx)?.message_id : undefined;
   await answerCallback(ctx);
   await ctx.reply(ctx.t('timezone-location-prompt'), {
     reply_markup: new Keyboard()
@@ -145,26 +189,32 @@ export async function requestLocation(ctx: BotContext, origin: TimezoneOrigin): 
 export const TIMEZONE_CONVERSATION = 'timezone';
 
 /**
+ * First start: opens the dialog that takes a zone typed in answer to the question /start has just
+ * sent (`question`, the message with the time zone menu), so "type it" works right there
+ * (first-start.ts).
+ */
+export function openFirstStartDialog(ctx: BotContext, question: number): Promise<void> {
+  return ctx.conversation.enter(TIMEZONE_CONVERSATION, 'start', question);
+}
+
+/**
  * The two time zone menus: in Settings (`tz`, with ◀️ Back) and on first start (`tz0`, with
  * ⏭ Skip, which keeps UTC and says so). Presets follow the user's language; a forged or stale
- * preset index is answered and changes nothing.
+ * preset index is answered and changes nothing. A press on an outdated keyboard shows the
+ * menu's current screen in that message.
  */
-export function buildTimezoneMenus(next: { settings: () => Screen; main: () => Screen }) {
-  const options = (menu: () => ScreenMenu) => ({ onMenuOutdated: refreshWhenOutdated(menu) });
-  const settingsMenu: ScreenMenu = new ScreenMenu(
-    'tz',
-    options(() => settingsMenu),
-  );
-  const startMenu: ScreenMenu = new ScreenMenu(
-    'tz0',
-    options(() => startMenu),
-  );
+export function buildTimezoneMenus(next: { settings: () => Screen }) {
+  const settingsMenu: ScreenMenu = new ScreenMenu('tz', {
+    onMenuOutdated: refreshWhenOutdated(() => screens.timezone),
+  });
+  const startMenu: ScreenMenu = new ScreenMenu('tz0', {
+    onMenuOutdated: refreshWhenOutdated(() => screens.timezoneStart),
+  });
 
   const screens = {
     timezone: { text: timezoneText, menu: settingsMenu } as Screen,
     timezoneStart: { text: startText, menu: startMenu } as Screen,
   };
-  const after = (origin: TimezoneOrigin) => afterTimezone({ settings: next.settings(), main: next.main() }, origin);
 
   for (const [menu, origin] of [
     [settingsMenu, 'settings'],
@@ -179,7 +229,8 @@ export function buildTimezoneMenus(next: { settings: () => Screen; main: () => S
             return showScreen(c, origin === 'start' ? screens.timezoneStart : screens.timezone);
           }
           await chooseTimezone(c, zone);
-          await showScreen(c, after(origin));
+          if (origin === 'settings') return showScreen(c, next.settings());
+          await showFirstStartAnswered(c, startSetNotice(c, zone));
         });
         if (i % 2 === 1) range.row();
       });
@@ -192,13 +243,7 @@ export function buildTimezoneMenus(next: { settings: () => Screen; main: () => S
         })
         .row();
       if (origin === 'start') {
-        range.text(ctx.t('timezone-skip'), async (c) => {
-          await answerCallback(c);
-          await showScreen(
-            c,
-            withNotice(next.main(), (x) => x.t('timezone-skipped')),
-          );
-        });
+        range.text(ctx.t('timezone-skip'), (c) => showFirstStartAnswered(c, c.t('timezone-skipped')));
       } else {
         range.text(ctx.t('back'), (c) => showScreen(c, next.settings()));
       }

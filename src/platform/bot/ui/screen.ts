@@ -7,17 +7,20 @@ import type { ScreenMenu } from './menu.js';
 
 /**
  * What a menu does when a pressed button no longer matches it (an old message, a double tap, a
- * button pressed on another message): says so in a toast and shows the menu's current keyboard in
- * that message. The keyboard there may already be the current one (the double tap's first press
+ * button pressed on another message): says so in a toast and shows the menu's current screen in
+ * that message — its text and keyboard, so an old message does not keep a text of another
+ * language or stale values under new buttons. The message may already show the current screen (the double tap's first press
  * updated it); Telegram then answers "message is not modified", which is fine here — the menu
  * plugin's own `ctx.menu.update()` would let that error crash the update.
  */
-export function refreshWhenOutdated(menu: () => ScreenMenu) {
+export function refreshWhenOutdated(screen: () => Screen) {
   const refresh = (ctx: BotContext) =>
-    editPressedMessage(ctx, async () =>
-      ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: await menu().keyboard(ctx) } }),
-    );
-  // The toast and the refreshed keyboard at once, as showScreen does.
+    editPressedMessage(ctx, async () => {
+      const current = screen();
+      const text = await current.text(ctx);
+      return ctx.editMessageText(text, { reply_markup: { inline_keyboard: await current.menu.keyboard(ctx) } });
+    });
+  // The toast and the refreshed screen at once, as showScreen does.
   return async (ctx: BotContext): Promise<void> => {
     await Promise.all([answerCallback(ctx, ctx.t('menu-outdated')), refresh(ctx)]);
   };

@@ -625,6 +625,7 @@ admin-card-account = Account: { $account }
 admin-card-language = Language: { $language }, time zone: { $timezone }
 admin-card-phone = Phone: { $phone } (operator { $operator })
 admin-card-tags = Tags: { $tags }
+admin-card-tags-none = Tags: none
 admin-card-role = Role: { $role }
 admin-card-status = Status: { $status }
 admin-card-created = Created: { $created }
@@ -736,7 +737,7 @@ mailing-card-progress =
     ⏳ pending { $pending } · ⚙️ processing { $processing } · ✅ sent { $sent }
     ❌ error { $error } · ⌛ expired { $expired } · ❔ unknown { $unknown }
     🔕 unsubscribed { $unsubscribes }
-    Rate: { $rate } msg/s · ETA: { $eta }
+    Rate: { NUMBER($rate, minimumFractionDigits: 1, maximumFractionDigits: 1) } msg/s · ETA: { $eta }
 mailing-eta-unknown = —
 mailing-refresh = 🔄 Refresh
 mailing-cancel = ✖️ Cancel mailing

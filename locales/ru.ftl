@@ -545,11 +545,11 @@ chat-room-preview =
     }.
 chat-room-in =
     🏠 <b>Вы в комнате.</b>
-    Всё, что вы пишете, теперь получат все, кто здесь. Выйти: 🚪 Выйти, /leave или любая другая команда; ещё выход случится сам, если { $minutes ->
+    Всё, что вы пишете, теперь получат все, кто здесь. Выйти: 🚪 Выйти, /leave или любая другая команда; а если { $minutes ->
         [one] { $minutes } минуту
         [few] { $minutes } минуты
        *[many] { $minutes } минут
-    } ничего сюда не писать.
+    } ничего не писать, вы выйдете сами.
 chat-room-here = { $count ->
         [0] 👥 Сейчас здесь никого нет.
         [one] 👥 Сейчас здесь: { $names }
@@ -657,6 +657,7 @@ admin-card-account = Аккаунт: { $account }
 admin-card-language = Язык: { $language }, часовой пояс: { $timezone }
 admin-card-phone = Телефон: { $phone } (оператор { $operator })
 admin-card-tags = Теги: { $tags }
+admin-card-tags-none = Теги: нет
 admin-card-role = Роль: { $role }
 admin-card-status = Статус: { $status }
 admin-card-created = Создан: { $created }
@@ -772,7 +773,7 @@ mailing-card-progress =
     ⏳ ожидают { $pending } · ⚙️ в работе { $processing } · ✅ отправлено { $sent }
     ❌ ошибки { $error } · ⌛ истекли { $expired } · ❔ неизвестно { $unknown }
     🔕 отписались { $unsubscribes }
-    Скорость: { $rate } сообщ./с · Осталось: { $eta }
+    Скорость: { NUMBER($rate, minimumFractionDigits: 1, maximumFractionDigits: 1) } сообщ./с · Осталось: { $eta }
 mailing-eta-unknown = —
 mailing-refresh = 🔄 Обновить
 mailing-cancel = ✖️ Отменить рассылку

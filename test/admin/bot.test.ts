@@ -212,6 +212,12 @@ describe('the admin dialogs: ✖️ Cancel and /cancel return where they began, 
     expect(labelsIn(ru, panel)).toEqual(['✖️ Отмена']);
     await ru.click('✖️ Отмена');
     expect(shown(ru, panel)?.text).toContain('Панель администратора');
+    // A user's card in Russian: the language by its name, "no tags" as Russian says it.
+    await ru.click('👥 Пользователи');
+    await ru.sendText('annie');
+    await ru.click('Ann @annie_t');
+    expect(ru.lastReply()).toContain('Язык: English, часовой пояс: UTC');
+    expect(ru.lastReply()).toMatch(/Теги: (нет|#\S+)/);
   });
 });
 
@@ -228,7 +234,8 @@ describe('the user card', () => {
     const text = admin.lastReply();
     expect(text).toContain(`Ann</b> (id ${annId})`);
     expect(text).toContain('@annie_t');
-    expect(text).toContain('Language: en, time zone: UTC');
+    expect(text).toContain('Language: English, time zone: UTC');
+    expect(text).toContain('Tags: none');
     expect(text).toContain('Role: user');
     expect(text).toContain('Status: active');
     expect(admin.buttons()).toEqual(

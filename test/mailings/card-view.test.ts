@@ -100,6 +100,9 @@ describe('the content on the card and in the list', () => {
 
     expect(await openCard(ruAdmin, photo.id)).toBe(`#${photo.id} 🕒 запланирована · 0/0 · Look & see`);
     expect(shown(ruAdmin, lastMessage(env, ruAdmin).message_id).plain).toContain('\n🖼 Фото «Look & see» · 🔗 1\n');
+    // The rate with the decimal mark of the admin's language.
+    expect(shown(ruAdmin, lastMessage(env, ruAdmin).message_id).plain).toContain('Скорость: 0,0 сообщ./с');
+    expect(card.text).toContain('Rate: 0.0 msg/s');
   });
 });
 

@@ -181,6 +181,11 @@ describe('search', () => {
     expect(env.telegram.chat(client.chatId).find((m) => m.message_id === list)?.text).toContain('Nothing found');
     await client.sendCommand('tasks');
     expect(client.lastReply()).toBe('📋 <b>Tasks</b> · Open\n⏳ 12 · 🟡 0 · ✅ 0\nPage 1/2');
+    // The main menu's 📋 Tasks too.
+    await client.sendCommand('find', 'zzz-nothing');
+    await client.sendCommand('menu');
+    await client.click('📋 Tasks');
+    expect(client.lastReply()).toBe('📋 <b>Tasks</b> · Open\n⏳ 12 · 🟡 0 · ✅ 0\nPage 1/2');
   });
 
   it('/find words: every word must occur (any order, parts of words), results paged like the list with no SQL', async () => {

@@ -136,7 +136,7 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView, ra
     error: c.error,
     expired: c.expired,
     unknown: c.unknown,
-    rate: rate.toFixed(1),
+    rate,
     eta,
     unsubscribes: m.unsubscribes,
   });

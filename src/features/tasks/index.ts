@@ -11,7 +11,7 @@ export const taskConversations = (...args: Parameters<typeof dialogConversations
 });
 export { showTaskDialogBack } from './bot/dialogs.js';
 export type { TaskScreens } from './bot/screens.js';
-export { buildTaskMenus } from './bot/screens.js';
+export { buildTaskMenus, enterTasks } from './bot/screens.js';
 export type { CommentCache } from './comments.js';
 export { startTaskNoticeSweep } from './jobs/notice-sweep.js';
 export { startTaskNoticeWorker } from './jobs/notices.js';

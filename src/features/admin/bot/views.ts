@@ -2,8 +2,8 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { paginate } from '../../../platform/bot/ui/paginate.js';
 import { formatLocal } from '../../../platform/time/local-dates.js';
-import type { User } from '../../users/index.js';
-import { visibleName } from '../../users/index.js';
+import type { Language, User } from '../../users/index.js';
+import { LANGUAGE_NAMES, visibleName } from '../../users/index.js';
 import { adminStats, isAdmin, searchUsersAsAdmin } from '../admin.js';
 import type { AfterAdminChangeDeps } from '../after-change.js';
 
@@ -97,9 +97,15 @@ export function userCardText(ctx: BotContext, user: User): string {
     ctx.t('admin-card-title', { name: visibleName(user), id: user.id }),
     ctx.t('admin-card-telegram', { telegram }),
     ctx.t('admin-card-account', { account }),
-    ctx.t('admin-card-language', { language: user.language, timezone: user.timezone }),
+    // The language by its name, as Settings shows it (a code no interface language has, as it is).
+    ctx.t('admin-card-language', {
+      language: LANGUAGE_NAMES[user.language as Language] ?? user.language,
+      timezone: user.timezone,
+    }),
     ctx.t('admin-card-phone', { phone: user.phone ?? none, operator: user.operatorCode ?? none }),
-    ctx.t('admin-card-tags', { tags: user.tags.length ? user.tags.map((t) => `#${t}`).join(' ') : none }),
+    user.tags.length
+      ? ctx.t('admin-card-tags', { tags: user.tags.map((t) => `#${t}`).join(' ') })
+      : ctx.t('admin-card-tags-none'),
     ctx.t('admin-card-role', { role: ctx.t(user.role === 'admin' ? 'admin-role-admin' : 'admin-role-user') }),
     ctx.t('admin-card-status', { status }),
     ctx.t('admin-card-created', { created: formatLocal(user.createdAt, tz) }),

@@ -6,7 +6,7 @@ import { unlinkAccount } from '../../accounts/index.js';
 import { type AdminScreens, buildAdminMenus, denyUnlessAdmin, syncAdminCommands } from '../../admin/index.js';
 import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
 import { buildMailingMenus, type MailingScreens } from '../../mailings/index.js';
-import { buildTaskMenus, type TaskScreens } from '../../tasks/index.js';
+import { buildTaskMenus, enterTasks, type TaskScreens } from '../../tasks/index.js';
 import {
   buildTimezoneMenus,
   changeLanguage,
@@ -93,7 +93,10 @@ export function buildMenus(): Menus {
 
   // Entries for features that do not exist yet are deliberately absent (no "coming soon").
   main
-    .text((ctx) => ctx.t('menu-tasks'), show(screens.tasks))
+    .text(
+      (ctx) => ctx.t('menu-tasks'),
+      (ctx) => enterTasks(ctx, screens),
+    )
     .text((ctx) => ctx.t('menu-chat'), show(screens.chat))
     .row()
     .text((ctx) => ctx.t('menu-settings'), show(screens.settings))

@@ -1,15 +1,13 @@
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
-import { Dialog } from '../../../platform/bot/ui/ask.js';
+import { Dialog, dialogLabels } from '../../../platform/bot/ui/ask.js';
 import type { Screen } from '../../../platform/bot/ui/screen.js';
 import { showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
-import type { Translate, Translator } from '../../../platform/i18n/translator.js';
+import type { Translator } from '../../../platform/i18n/translator.js';
 import { updateProfile } from '../profile.js';
 import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
 import { visibleName } from '../users.js';
 import { firstStartTimezone } from './first-start.js';
 import { readTimezone, showTimezoneSet, type TimezoneOrigin } from './timezone.js';
-
-const dialogLabels = (t: Translate) => ({ cancel: t('dialog-cancel'), skip: t('dialog-skip') });
 
 /**
  * Settings dialogs. Conversations are replayed on every update, so everything that touches

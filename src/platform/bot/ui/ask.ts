@@ -60,11 +60,11 @@ export interface DialogLabels {
   cancel: string;
   skip: string;
   /** Put above the question again when the answer was a sticker, a photo… (`dialog-not-text`). */
-  notText?: string;
+  notText: string;
 }
 
 /** The dialog labels of the platform's own messages (dialog-*), in the language of `t`. */
-export const dialogLabels = (t: Translate): Required<DialogLabels> => ({
+export const dialogLabels = (t: Translate): DialogLabels => ({
   cancel: t('dialog-cancel'),
   skip: t('dialog-skip'),
   notText: t('dialog-not-text'),

@@ -71,6 +71,12 @@ describe('mailings API (admin only)', () => {
     const bad = async (json: unknown) => apiRequest(env.app, 'POST', '/mailings', { token, json });
     expect((await bad({ text: '<b>unclosed', endAt: future(60_000) })).status).toBe(422);
     expect((await bad({ text: '<script>x</script>', endAt: future(60_000) })).status).toBe(422);
+    // A link opens a web page, a Telegram chat or a mail, never a script.
+    for (const href of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,x', 'file:///etc/passwd']) {
+      const refused = await bad({ text: `<a href="${href}">tap</a>`, endAt: future(60_000) });
+      expect(refused.status, href).toBe(422);
+      expect(refused.body.error.details[0].message).toContain('http://');
+    }
     expect((await bad({ text: 'a'.repeat(4097), endAt: future(60_000) })).status).toBe(422);
     expect((await bad({ text: 'ok', startAt: future(60_000), endAt: future(30_000) })).body.error.details[0].path).toBe(
       'endAt',

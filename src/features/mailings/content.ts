@@ -94,6 +94,9 @@ function attributesOf(raw: string): Map<string, string> {
   return out;
 }
 
+/** What a link of a mailing's text may open. */
+const LINK_SCHEMES = /^(https?:\/\/|tg:\/\/|mailto:)/i;
+
 /**
  * Checks Telegram's HTML parse mode: only its tags (b, i, u, s, a, code, pre, blockquote,
  * tg-spoiler and their synonyms), properly nested and closed, `<`, `>` and `&` escaped elsewhere.
@@ -117,7 +120,13 @@ export function htmlProblem(text: string): string | null {
       if (start?.[3] && name !== 'blockquote') return `<${name}> does not take "expandable"`;
       if (name === 'span' && !closing && attributesOf(attrs).get('class') !== 'tg-spoiler')
         return 'Only <span class="tg-spoiler"> is supported';
-      if (name === 'a' && !closing && !attributesOf(attrs).has('href')) return '<a> needs an href';
+      if (name === 'a' && !closing) {
+        const href = attributesOf(attrs).get('href');
+        if (href === undefined) return '<a> needs an href';
+        // As for the mailing's buttons: a link taps through to a web page (or a Telegram chat,
+        // a mail), never a javascript: or data: URL run in whatever opens it.
+        if (!LINK_SCHEMES.test(href.trim())) return '<a href> must be an http://, https://, tg:// or mailto: link';
+      }
       if (closing) {
         if (stack.pop() !== name) return `</${name}> does not close the last open tag`;
       } else stack.push(name);

@@ -332,6 +332,32 @@ describe('due dates in the dialog', () => {
     }
   });
 
+  it('once a wrong answer is put right, the hints go: the card is the dialog’s last word (typed answer, /cancel)', async () => {
+    const client = await newClient();
+    const { id, card } = await openCard(client, 'Hints');
+    await client.click('📅 Due date');
+    await client.sendText('yesterday 9:00');
+    await client.sendText('nonsense words');
+    const hints = env.telegram.chat(client.chatId).filter((m) => m.message_id > card.message_id);
+    expect(hints.map((m) => m.text).join('\n')).toMatch(/has already passed[\s\S]*not a date I understand/);
+    await client.sendText('2099-01-02 10:00');
+    expect((await findTask(env, id))?.dueAt).toBeInstanceOf(Date);
+    // The card, in its own message, is the newest message of the bot; the hints are deleted.
+    expect(newest(client).message_id).toBe(card.message_id);
+    expect(newest(client).text).toContain('Hints');
+    expect(env.telegram.chat(client.chatId).filter((m) => hints.some((h) => h.message_id === m.message_id))).toEqual(
+      [],
+    );
+
+    // Left with /cancel after a hint: the card again, no hint left behind.
+    await client.click('✏️ Title');
+    await client.sendText('x'.repeat(300));
+    expect(newest(client).message_id).not.toBe(card.message_id);
+    await client.sendCommand('cancel');
+    expect(newest(client).message_id).toBe(card.message_id);
+    expect(newest(client).text).toContain('Hints');
+  });
+
   it('calendar: month grid → ▶ next month → ◀ back → a day → the time grid → a time', async () => {
     const client = await newClient();
     const { id, card } = await openCard(client, 'Calendar');

@@ -44,8 +44,14 @@ export interface DialogState {
   back: DialogBack;
   /** The message showing the current step; leaving the dialog turns it back into the screen. */
   messageId?: number;
-  /** Earlier prompts that still carry buttons (re-asks); they lose them when the dialog ends. */
+  /** Earlier prompts that still carry buttons; they lose them when the dialog ends. */
   others: number[];
+  /**
+   * Hints sent below the question after a wrong answer ("❌ … has already passed"): deleted when
+   * the dialog ends, so its last word is its outcome (shown in the question's message above), not
+   * an error already put right.
+   */
+  reasks?: number[];
 }
 
 declare module '../context.js' {
@@ -112,6 +118,11 @@ export async function closeDialog(ctx: BotContext, pressed?: number): Promise<Sc
     ctx,
     [state.messageId, ...state.others].filter((id): id is number => id !== undefined && id !== target),
   );
+  const chatId = ctx.chat?.id;
+  for (const id of state.reasks ?? []) {
+    // Best effort, as stripping: a hint the user deleted already is gone either way.
+    if (id !== target && chatId !== undefined) await ctx.api.deleteMessage(chatId, id).catch(() => {});
+  }
   return target ? { messageId: target } : 'reply';
 }
 
@@ -167,7 +178,11 @@ export class Dialog {
   }
 
   private save(): Promise<void> {
-    const snapshot: DialogState = { ...this.state, others: [...this.state.others] };
+    const snapshot: DialogState = {
+      ...this.state,
+      others: [...this.state.others],
+      ...(this.state.reasks ? { reasks: [...this.state.reasks] } : {}),
+    };
     return this.conversation.external(async (outer) => {
       (await outer.session).dialog = snapshot;
     });
@@ -223,7 +238,7 @@ export class Dialog {
         if (again) this.state.others.push(target);
         else this.state.messageId = target;
       }
-    } else if (again && this.state.messageId !== undefined) this.state.others.push(shownIn);
+    } else if (again && this.state.messageId !== undefined) (this.state.reasks ??= []).push(shownIn);
     else {
       if (this.state.messageId !== undefined) this.state.others.push(this.state.messageId);
       this.state.messageId = shownIn;

@@ -238,7 +238,7 @@ export class Dialog {
         if (again) this.state.others.push(target);
         else this.state.messageId = target;
       }
-    } else if (again && this.state.messageId !== undefined) (this.state.reasks ??= []).push(shownIn);
+    } else if (again && this.state.messageId !== undefined) this.state.reasks = [...(this.state.reasks ?? []), shownIn];
     else {
       if (this.state.messageId !== undefined) this.state.others.push(this.state.messageId);
       this.state.messageId = shownIn;

@@ -53,6 +53,36 @@ function buildMenus(log: string[]) {
 }
 
 describe('inline menus (platform/bot/ui/menu.ts)', () => {
+  it('leaves no empty row: breaks with nothing between them, or at the end, make none', async () => {
+    const menu = new ScreenMenu('gaps', { onMenuOutdated: async () => undefined });
+    menu
+      .row()
+      .text('A', async () => undefined)
+      .row()
+      .row()
+      .dynamic((_ctx, range) => {
+        range.row();
+      })
+      .text('B', async () => undefined)
+      .row();
+    const rows = await menu.keyboard(contextPressing(undefined));
+    expect(rows.map((row) => row.map((b) => b.text))).toEqual([['A'], ['B']]);
+    // A press on it still finds its button.
+    const log: string[] = [];
+    const pressed = new ScreenMenu('gaps', { onMenuOutdated: async () => undefined });
+    pressed
+      .row()
+      .text('A', async () => undefined)
+      .row()
+      .row()
+      .text('B', async () => {
+        log.push('B');
+      });
+    const data = callbackData(await pressed.keyboard(contextPressing(undefined)), 'B');
+    await pressed.middleware()(contextPressing(data), async () => undefined);
+    expect(log).toEqual(['B']);
+  });
+
   it('lays out rows, dynamic ranges, links and payloads as Telegram takes them', async () => {
     const { root } = buildMenus([]);
     const rows = await root.keyboard(contextPressing(undefined));

@@ -166,7 +166,9 @@ export class ScreenMenu extends MenuRange {
   private async layout(ctx: BotContext): Promise<Placed[][]> {
     const rows: Placed[][] = [[]];
     await this.place(ctx, rows);
-    return rows;
+    // A row break with nothing placed since (a dynamic range that placed nothing, a break at the
+    // end) would be an empty row of the keyboard: an odd gap, and not what Telegram documents.
+    return rows.filter((row) => row.length > 0);
   }
 }
 

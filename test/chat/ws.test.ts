@@ -6,6 +6,7 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../../src/platform/auth/keys.js';
 import { createAccount } from '../helpers/accounts.js';
 import { type ChatServer, type Frame, startChatServer, upgradeRequest, WsClient } from '../helpers/chat.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { apiRequest } from '../helpers/services.js';
 
 const env = useTestEnvironment();
 /** Two API "processes" over the same database and Redis, as when the API is scaled out. */
@@ -236,7 +237,13 @@ describe('GET /ws: authentication before the upgrade', () => {
       expect(res.status, label).toBe(401);
       expect(res.socket, label).toBeUndefined();
       expect(res.headers['www-authenticate'], label).toContain('Bearer');
+      // Status and headers only: what the document says a refused handshake carries.
+      expect(res.headers['content-length'], label).toBe('0');
     }
+    const doc = (await apiRequest(env.app, 'GET', '/openapi.json')).body;
+    expect(doc.paths['/ws'].get.responses['401'].description).toContain(
+      'A refused WebSocket handshake carries no body',
+    );
     await expect(WsClient.connect(serverA.wsUrl, expired.token)).rejects.toThrow('failed to open');
     await expect(WsClient.connect(serverA.wsUrl)).rejects.toThrow('failed to open');
     expect(serverA.gateway.connectionCount() + serverB.gateway.connectionCount()).toBe(

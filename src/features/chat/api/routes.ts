@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isRowId } from '../../../platform/db/row-id.js';
-import { BEARER_AUTH, errorResponses, UNEXPECTED_ERROR } from '../../../platform/http/openapi.js';
+import { BEARER_AUTH, ErrorSchema, errorResponses, UNEXPECTED_ERROR } from '../../../platform/http/openapi.js';
 import { REQUIRED_SCOPE } from '../../../platform/http/scopes.js';
 import { CHAT_TEXT_MAX, INBOX_SIZE, PM_LIMIT } from '../chat.js';
 import { PMS_IN_FULL } from '../delivery.js';
@@ -192,7 +192,21 @@ export const openChatSocket = createRoute({
   },
   responses: {
     101: { description: 'Switching protocols: the socket is open' },
-    ...errorResponses(401, 403, 426),
+    ...errorResponses(426),
+    // A refused upgrade is answered by the WebSocket server of @hono/node-server, which writes the
+    // status and headers (WWW-Authenticate) but no body; a plain GET gets the error body.
+    401: {
+      description:
+        'Missing or invalid token (WWW-Authenticate says why). A refused WebSocket handshake carries no body; ' +
+        'the same request without Upgrade gets the error body',
+      content: { 'application/json': { schema: ErrorSchema } },
+    },
+    403: {
+      description:
+        'Not allowed (e.g. a banned user). A refused WebSocket handshake carries no body; the same ' +
+        'request without Upgrade gets the error body',
+      content: { 'application/json': { schema: ErrorSchema } },
+    },
     ...UNEXPECTED_ERROR,
   },
 });

@@ -69,6 +69,10 @@ help =
     /help: this message
 
     Buttons under messages do the rest. If a button stops responding, send /menu.
+help-admin =
+    🛠 <b>For admins</b>
+    /admin: the admin panel (stats, users, mailings)
+    /newmailing: a new mailing
 
 ## settings
 settings-title = ⚙️ <b>Settings</b>

@@ -52,6 +52,22 @@ describe('the admin entry', () => {
     await admin.sendCommand('admin');
     expect(admin.lastReply()).toContain('Admin panel');
   });
+
+  it('/help names the admin commands to admins only, in their language', async () => {
+    await admin.sendCommand('help');
+    expect(admin.lastReply()).toContain('🛠 <b>For admins</b>\n/admin: the admin panel (stats, users, mailings)');
+    await ann.sendCommand('help');
+    expect(ann.lastReply()).toContain('/help: this message');
+    expect(ann.lastReply()).not.toContain('For admins');
+    await bob.sendCommand('help');
+    expect(bob.lastReply()).not.toContain('/newmailing');
+    await makeAdmin(bob);
+    await bob.sendCommand('help');
+    expect(bob.lastReply()).toContain('🛠 <b>Для администраторов</b>\n/admin: панель администратора');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: bob.user.id })).role = 'user';
+    await em.flush();
+  });
 });
 
 describe('stats', () => {

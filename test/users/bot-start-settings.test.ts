@@ -93,6 +93,8 @@ describe('Settings', () => {
 
     await client.sendCommand('help');
     expect(client.lastReply()).toContain('ваше рабочее пространство');
+    // Admin commands are an admin's business (as the command menu shows them only to admins).
+    expect(client.lastReply()).not.toContain('/admin');
     await client.sendText('что-то непонятное');
     expect(client.lastReply()).toContain('Не понял');
     await client.sendCommand('menu');

@@ -83,7 +83,11 @@ export function buildMenus(): Menus {
     ...admin.screens,
     ...mailings.screens,
     main: mainScreen,
-    help: { text: (ctx) => ctx.t('help'), menu: help },
+    // Admins also read their commands (registered in their chats only, as the command menu does).
+    help: {
+      text: (ctx) => (ctx.profile.role === 'admin' ? `${ctx.t('help')}\n\n${ctx.t('help-admin')}` : ctx.t('help')),
+      menu: help,
+    },
     settings: { text: settingsText, menu: settings },
     language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
     ...zones.screens,

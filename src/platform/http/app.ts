@@ -23,8 +23,6 @@ export type { ApiEnv } from './context.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Every method but GET and HEAD: the ones whose body the limit guards (OPTIONS may carry one too). */
-
 /** Stands in for the webhook path in logs and metric labels: the path may embed a secret. */
 const WEBHOOK_LABEL = '/<telegram-webhook>';
 

@@ -156,7 +156,10 @@ const PAYLOAD_TOO_LARGE = {
   error: { code: 'payload_too_large', message: 'The request body is larger than 1048576 bytes' },
 };
 
-/** The methods whose requests may carry a body: the app's body limit (app.ts) runs on each. */
+/**
+ * Every method but GET and HEAD (OPTIONS may carry a body too): the app's body limit (app.ts) runs
+ * on each.
+ */
 export const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /**

@@ -286,7 +286,7 @@ export const addComment = createRoute({
   tags,
   security,
   summary: 'Comment on a task',
-  description: 'The owner and the assignee may; the other one is told (at most one notice per task ' + 'per minute).',
+  description: 'The owner and the assignee may; the other one is told (at most one notice per task per minute).',
   request: { params: TaskParams, body: jsonBody(CommentTextSchema) },
   responses: {
     201: json(CommentSchema, 'Added'),

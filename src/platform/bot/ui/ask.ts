@@ -7,20 +7,6 @@ import { type ScreenHow, showInMessage, visiblePressedMessage } from './screen.j
 
 type TextContext = Filter<ConvContext, 'message:text'>;
 
-/**
- * Waits for a text message. A button press ends the dialog and is handled as usual (the user
- * moved on); another kind of message (a sticker, a photo) re-asks; anything else is ignored.
- * (The plain step helper; `Dialog` below adds inline Cancel / Skip and returning to a screen.)
- */
-export function askText(conversation: BotConversation, again: string): Promise<TextContext> {
-  return conversation.waitFor('message:text', {
-    otherwise: async (other) => {
-      if (other.callbackQuery) await conversation.halt({ next: true });
-      if (other.message) await other.reply(again);
-    },
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Dialogs with inline Cancel and Skip (SPEC §2.1)
 

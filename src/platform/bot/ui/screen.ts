@@ -9,9 +9,10 @@ import type { ScreenMenu } from './menu.js';
  * What a menu does when a pressed button no longer matches it (an old message, a double tap, a
  * button pressed on another message): says so in a toast and shows the menu's current screen in
  * that message — its text and keyboard, so an old message does not keep a text of another
- * language or stale values under new buttons. The message may already show the current screen (the double tap's first press
- * updated it); Telegram then answers "message is not modified", which is fine here — the menu
- * plugin's own `ctx.menu.update()` would let that error crash the update.
+ * language or stale values under new buttons. The message may already show the current screen
+ * (the double tap's first press updated it); Telegram then answers "message is not modified",
+ * which is fine here — the menu plugin's own `ctx.menu.update()` would let that error crash the
+ * update.
  */
 export function refreshWhenOutdated(screen: () => Screen) {
   const refresh = (ctx: BotContext) =>

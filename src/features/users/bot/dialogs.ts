@@ -7,7 +7,7 @@ import { updateProfile } from '../profile.js';
 import { parseText, TEXT_MAX, type TextProblem } from '../text-policy.js';
 import { visibleName } from '../users.js';
 import { firstStartTimezone } from './first-start.js';
-import { readTimezone, showTimezoneSet, type TimezoneOrigin } from './timezone.js';
+import { readTimezone, showTimezoneSet, type TimezoneOrigin, timezoneHint } from './timezone.js';
 
 /**
  * Settings dialogs. Conversations are replayed on every update, so everything that touches
@@ -15,8 +15,6 @@ import { readTimezone, showTimezoneSet, type TimezoneOrigin } from './timezone.j
  * Every prompt has ✖️ Cancel (platform/bot/ui/ask.ts); leaving returns to Settings, edited in place.
  * Bump CONVERSATION_VERSION (platform/bot/create-bot.ts) when the steps here change.
  */
-
-const preview = (text: string) => ([...text].length > 64 ? `${[...text].slice(0, 64).join('')}…` : text);
 
 /** The text policy's verdict on a display name, as the hint the dialog answers with. */
 const NAME_HINTS: Record<TextProblem['code'], string> = {
@@ -50,7 +48,7 @@ export function timezoneConversation(translator: Translator, screens: { settings
       if (answer.kind !== 'text') continue;
       const zone = readTimezone(answer.text);
       if (!zone) {
-        await dialog.prompt(t('settings-timezone-invalid', { input: preview(answer.text) }), {}, true);
+        await dialog.prompt(timezoneHint(t, answer.text), {}, true);
         continue;
       }
       await dialog.finish(async (outer, how) => {

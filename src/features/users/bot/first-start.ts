@@ -2,10 +2,13 @@ import type { BotContext, BotConversation } from '../../../platform/bot/context.
 import { ASK, closeDialog } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { updateProfile } from '../profile.js';
-import { readTimezone, showFirstStartAnswered, startSetNotice, TIMEZONE_CONVERSATION } from './timezone.js';
-
-/** The typed text quoted back in a re-ask, cut to a readable length. */
-const preview = (text: string) => ([...text].length > 64 ? `${[...text].slice(0, 64).join('')}…` : text);
+import {
+  readTimezone,
+  showFirstStartAnswered,
+  startSetNotice,
+  TIMEZONE_CONVERSATION,
+  timezoneHint,
+} from './timezone.js';
 
 /**
  * First start (SPEC §2.1): the question /start sends ("tap your city, share your location, or
@@ -79,7 +82,7 @@ export async function reaskFirstStart(ctx: BotContext): Promise<boolean> {
   const dialog = session.dialog;
   if (question === undefined || dialog?.messageId !== question) return false;
   if (ctx.conversation.active(TIMEZONE_CONVERSATION) === 0) return false;
-  const hint = ctx.t('settings-timezone-invalid', { input: preview(text.trim()) });
+  const hint = timezoneHint(ctx.t, text.trim());
   const reply_markup = { inline_keyboard: [[{ text: ctx.t('dialog-cancel'), callback_data: ASK.cancel }]] };
   const sent = await ctx.reply(hint, { reply_markup });
   dialog.others.push(sent.message_id);

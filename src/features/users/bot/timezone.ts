@@ -14,6 +14,7 @@ import {
   withNotice,
 } from '../../../platform/bot/ui/screen.js';
 import type { Language } from '../../../platform/i18n/languages.js';
+import type { Translate } from '../../../platform/i18n/translator.js';
 import { localTime, normalizeTimezone, utcOffset } from '../../../platform/time/timezone.js';
 import { updateSenderProfile } from './sender.js';
 
@@ -97,6 +98,15 @@ export function timezonePresets(
     const preset = ZONES[index] as Preset;
     return { index, zone, label: `${preset[language] ?? preset.en} · ${utcOffset(zone, now)}` };
   });
+}
+
+/**
+ * What a text that is no time zone is told (✏️ Other… and the first-start question alike): the
+ * hint, quoting the text cut to a readable length.
+ */
+export function timezoneHint(t: Translate, input: string): string {
+  const chars = [...input];
+  return t('settings-timezone-invalid', { input: chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : input });
 }
 
 /** A zone typed by the user: an IANA name, an offset, a city of the IANA list, or a preset's name in either language. */

@@ -82,16 +82,12 @@ export async function inPressedMessage(
   text: string,
   other?: { reply_markup: { inline_keyboard: InlineKeyboardButton[][] } },
 ): Promise<void> {
-  if (visiblePressedMessage(ctx)) {
-    try {
-      await ctx.editMessageText(text, other);
-      return;
-    } catch (err) {
-      if (isMessageNotModified(err)) return;
-      if (!isMessageGone(err)) throw err;
-    }
+  // The pressed message is a message of this chat: showInMessage's rule, with it as the message.
+  if (!ctx.chat) {
+    await ctx.reply(text, other);
+    return;
   }
-  await ctx.reply(text, other);
+  await showInMessage(ctx.api, ctx.chat.id, visiblePressedMessage(ctx)?.message_id, text, other);
 }
 
 /**

@@ -292,6 +292,7 @@ task-remind-before-off = off
 task-remind-before-hour = 1 hour before
 task-remind-before-day = 1 day before
 task-remind-before-set = 🔔 Advance reminder: { $value }
+task-remind-before-passed = 🔔 It’s too late for a reminder { $value }: only the one at the due time will come.
 task-edit-title = ✏️ Title
 task-edit-description = 📝 Description
 task-edit-due = 📅 Due date

@@ -301,6 +301,7 @@ task-remind-before-off = нет
 task-remind-before-hour = за час
 task-remind-before-day = за сутки
 task-remind-before-set = 🔔 Напоминание заранее: { $value }
+task-remind-before-passed = 🔔 Напомнить { $value } уже поздно: придёт только напоминание в срок.
 task-edit-title = ✏️ Название
 task-edit-description = 📝 Описание
 task-edit-due = 📅 Срок

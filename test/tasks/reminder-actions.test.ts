@@ -195,12 +195,11 @@ describe('advance reminders', () => {
     expect(await run({ taskId: id, dueAt: dueAt.toISOString() })).toBe('sent');
     expect(remindersIn(client)).toHaveLength(2);
 
-    // Cycling the card button: 1 day, then off.
+    // The card button again: "1 day before" is past for a task due in 3 hours, so the next is off.
     await client.sendCommand('tasks');
     await client.click(/^⏳ Board meeting/);
     await client.click('🔔 In advance: 1 hour before');
-    expect((await findTask(env, id))?.remindBefore).toBe('P1D');
-    await client.click('🔔 In advance: 1 day before');
+    expect(lastToast(env)).toBe('🔔 Advance reminder: off');
     expect((await findTask(env, id))?.remindBefore).toBeNull();
     expect(await jobOf(`reminder-${id}-advance`)).toBeUndefined();
   });
@@ -230,6 +229,57 @@ describe('advance reminders', () => {
     expect(await run({ taskId: late, dueAt: soon.toISOString(), kind: 'advance', before: 'PT1H' })).toBe('sent');
     // …and a job for another advance than the task's does nothing.
     expect(await run({ taskId: late, dueAt: soon.toISOString(), kind: 'advance', before: 'P1D' })).toBe('skipped');
+  });
+});
+
+describe('the advance button offers only moments still ahead', () => {
+  const inAdvance = (client: BotClient) => client.buttons().filter((b) => b.startsWith('🔔'));
+
+  it('en: due in 3 days it cycles off → 1 hour → 1 day → off; due in 30 minutes or overdue there is no button', async () => {
+    const client = await newClient('en');
+    const owner = await userOf(env, client);
+    const [id = ''] = await seedTasks(env, owner, ['Call the bank'], { dueAt: inMinutes(3 * 24 * 60) });
+    await client.sendCommand('tasks');
+    await client.click(/^⏳ Call the bank/);
+    await client.click('🔔 In advance: off');
+    expect((await findTask(env, id))?.remindBefore).toBe('PT1H');
+    await client.click('🔔 In advance: 1 hour before');
+    expect(lastToast(env)).toBe('🔔 Advance reminder: 1 day before');
+    expect((await findTask(env, id))?.remindBefore).toBe('P1D');
+    await client.click('🔔 In advance: 1 day before');
+    expect((await findTask(env, id))?.remindBefore).toBeNull();
+    expect(await jobOf(`reminder-${id}-advance`)).toBeUndefined();
+
+    await seedTasks(env, owner, ['Soon'], { dueAt: inMinutes(30) });
+    await client.sendCommand('tasks');
+    await client.click(/^⏳ Soon/);
+    expect(client.lastReply()).toContain('Soon');
+    expect(inAdvance(client)).toEqual([]);
+
+    const [late = ''] = await seedTasks(env, owner, ['Overdue'], { dueAt: inMinutes(60) });
+    await env.em().nativeUpdate(Task, { id: late }, { dueAt: inMinutes(-60) });
+    await client.sendCommand('tasks');
+    await client.click(/Overdue/);
+    expect(client.buttons()).toContain('✏️ Title');
+    expect(inAdvance(client)).toEqual([]);
+  });
+
+  it('ru: a press from a card left open after the moment passed says so and stores nothing', async () => {
+    const client = await newClient('ru');
+    const [id = ''] = await seedTasks(env, await userOf(env, client), ['Отчёт'], { dueAt: inMinutes(3 * 60) });
+    await client.sendCommand('tasks');
+    await client.click(/^⏳ Отчёт/);
+    const card = lastMessage(env, client);
+    expect(inAdvance(client)).toEqual(['🔔 Заранее: нет']);
+    // Meanwhile the due time moved to 30 minutes from now (the API, another device).
+    await env.em().nativeUpdate(Task, { id }, { dueAt: inMinutes(30) });
+    await client.click('🔔 Заранее: нет');
+    expect(lastToast(env)).toBe('🔔 Напомнить за час уже поздно: придёт только напоминание в срок.');
+    expect((await findTask(env, id))?.remindBefore).toBeNull();
+    expect(await jobOf(`reminder-${id}-advance`)).toBeUndefined();
+    // The card shows the task as it is now, in the same message, without the button.
+    expect(lastMessage(env, client).message_id).toBe(card.message_id);
+    expect(inAdvance(client)).toEqual([]);
   });
 });
 

@@ -76,6 +76,10 @@ export const noReminders = (taskId: string): ReminderPlan => ({
   snoozedUntil: null,
 });
 
+/** Whether the advance reminder `before` a due time is still to come (none is sent for a moment past). */
+export const advanceAhead = (dueAt: Date, before: RemindBefore, now = Date.now()): boolean =>
+  dueAt.getTime() - REMIND_BEFORE_MS[before] > now;
+
 /**
  * What a task's reminders should be now: none when done; the due reminder unless it was sent for
  * this due time; the advance one if still ahead and not sent; the snoozed one if set.
@@ -84,9 +88,8 @@ export function reminderPlan(task: Task, now = Date.now()): ReminderPlan {
   if (task.status === 'done') return noReminders(task.id);
   const dueAt = task.dueAt ?? null;
   let advance: ReminderPlan['advance'] = null;
-  if (dueAt && task.remindBefore && !task.advanceRemindedAt) {
-    const at = new Date(dueAt.getTime() - REMIND_BEFORE_MS[task.remindBefore]);
-    if (at.getTime() > now) advance = { at, dueAt, before: task.remindBefore };
+  if (dueAt && task.remindBefore && !task.advanceRemindedAt && advanceAhead(dueAt, task.remindBefore, now)) {
+    advance = { at: new Date(dueAt.getTime() - REMIND_BEFORE_MS[task.remindBefore]), dueAt, before: task.remindBefore };
   }
   return {
     taskId: task.id,

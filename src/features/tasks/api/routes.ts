@@ -201,7 +201,7 @@ export const createTask = createRoute({
   description:
     'The same rules as the bot’s New task dialog. With `dueAt`, a reminder with ' +
     'Done, Snooze and Open buttons reaches your Telegram at that time, once, if notifications are on; with ' +
-    '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before. The bot shows the task at its next screen. ' +
+    '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before (none once that moment has passed). The bot shows the task at its next screen. ' +
     'With `assignee`, the task is handed to that user at once: they are told (WebSocket or Telegram), see it ' +
     'and get its reminders.',
   request: { body: jsonBody(CreateTaskSchema) },

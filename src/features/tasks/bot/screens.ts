@@ -10,7 +10,7 @@ import { recentContacts } from '../../chat/index.js';
 import type { User } from '../../users/index.js';
 import { deleteComment } from '../comments.js';
 import { REMIND_BEFORE, type RemindBefore, TASK_STATUSES, type Task, type TaskStatus } from '../task.entities.js';
-import { assignTask, canReachInTelegram, deleteTask, updateTask } from '../tasks.js';
+import { advanceAhead, assignTask, canReachInTelegram, deleteTask, updateTask } from '../tasks.js';
 import {
   cardContent,
   clearSearch,
@@ -113,6 +113,21 @@ const PICK_MAX = 6;
 
 /** The advance reminder button cycles off → 1 h → 1 day → off; its payload names the value it sets. */
 const REMIND_CYCLE: readonly (RemindBefore | null)[] = [null, ...REMIND_BEFORE];
+/** Whether an advance reminder `before` the due time could still come (off always can). */
+const remindAhead = (dueAt: Date, before: RemindBefore | null) => before === null || advanceAhead(dueAt, before);
+/**
+ * The value the advance button offers next: the following one in the cycle whose moment is still
+ * ahead — a task due in 5 hours offers off ⇄ 1 hour, one overdue none (reminderPlan would schedule
+ * nothing for a moment past, and a toast promising it would be false).
+ */
+function nextRemindBefore(dueAt: Date, current: RemindBefore | null): RemindBefore | null | undefined {
+  const at = REMIND_CYCLE.indexOf(current);
+  for (let step = 1; step < REMIND_CYCLE.length; step++) {
+    const value = REMIND_CYCLE[(at + step) % REMIND_CYCLE.length] ?? null;
+    if (remindAhead(dueAt, value)) return value;
+  }
+  return undefined;
+}
 const REMIND_CODES: Record<string, string> = { null: 'n', PT1H: 'h', P1D: 'd' };
 const remindOfCode = (code: string): RemindBefore | null | undefined =>
   code === 'n' ? null : code === 'h' ? 'PT1H' : code === 'd' ? 'P1D' : undefined;
@@ -193,9 +208,9 @@ export function buildTaskMenus(main: Screen): { menus: ScreenMenu[]; screens: Ta
       range.text({ text: ctx.t('task-back-to-list'), payload: to(CARD.list) }, goCard);
       return;
     }
-    if (task.dueAt && task.status !== 'done') {
-      const current = (task.remindBefore ?? null) as RemindBefore | null;
-      const next = REMIND_CYCLE[(REMIND_CYCLE.indexOf(current) + 1) % REMIND_CYCLE.length] ?? null;
+    const current = (task.remindBefore ?? null) as RemindBefore | null;
+    const next = task.dueAt && task.status !== 'done' ? nextRemindBefore(task.dueAt, current) : undefined;
+    if (next !== undefined) {
       range
         .text(
           {
@@ -507,6 +522,12 @@ async function cardAction(ctx: BotContext, screens: TaskScreens): Promise<void> 
   const remind = /^r([nhd])$/.exec(action);
   const before = remind ? remindOfCode(remind[1] ?? '') : undefined;
   if (before !== undefined && task.dueAt) {
+    // A card left open since: that moment has passed meanwhile, so nothing would come of it.
+    if (!remindAhead(task.dueAt, before)) {
+      view(ctx).task = task;
+      await answerCallback(ctx, ctx.t('task-remind-before-passed', { value: remindBeforeLabel(ctx, before) }));
+      return showScreen(ctx, screens.taskCard);
+    }
     return changeTask(
       ctx,
       screens,

@@ -312,7 +312,7 @@ export const createLinkToken = createRoute({
     'While a live token exists, another POST answers 409 token_exists.',
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: LinkTokenSchema } } },
-    ...errorResponses(401, 409),
+    ...errorResponses(401, 403, 409),
   },
 });
 
@@ -325,7 +325,7 @@ export const getLinkToken = createRoute({
   summary: 'Show the link token',
   responses: {
     200: { description: 'The token', content: { 'application/json': { schema: LinkTokenSchema } } },
-    ...errorResponses(401, 404),
+    ...errorResponses(401, 403, 404),
   },
 });
 
@@ -336,5 +336,5 @@ export const revokeLinkToken = createRoute({
   tags: LINK_TAGS,
   security: linkSecurity,
   summary: 'Revoke the link token',
-  responses: { 204: { description: 'Revoked' }, ...errorResponses(401, 404) },
+  responses: { 204: { description: 'Revoked' }, ...errorResponses(401, 403, 404) },
 });

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { LANGUAGES } from '../../../platform/i18n/languages.js';
 import { TASK_TAG_MAX, TASK_TAGS_MAX } from '../../tasks/index.js';
 import { ROLES, USER_STATUSES } from '../../users/index.js';
@@ -13,9 +14,6 @@ import { ADMIN_SEARCH_TEXT_MAX } from '../admin.js';
 
 const tags = ['Admin'];
 const security = [{ [BEARER_AUTH]: [] }];
-
-export const ADMIN_PAGE_DEFAULT = 20;
-export const ADMIN_PAGE_MAX = 100;
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -74,13 +72,7 @@ const ListQuery = z.object({
         'an exact id or Telegram id, or digits of the phone',
       example: 'ann',
     }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(ADMIN_PAGE_MAX)
-    .default(ADMIN_PAGE_DEFAULT)
-    .openapi({ description: `Page size, 1–${ADMIN_PAGE_MAX}`, example: ADMIN_PAGE_DEFAULT }),
+  limit: pageLimitQuery,
   cursor: z
     .string()
     .regex(/^\d{1,18}$/, 'Not a cursor returned by this list')
@@ -162,13 +154,7 @@ const AuditPageSchema = z
   .openapi('AuditPage');
 
 const AuditQuery = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(ADMIN_PAGE_MAX)
-    .default(ADMIN_PAGE_DEFAULT)
-    .openapi({ description: `Page size, 1–${ADMIN_PAGE_MAX}`, example: ADMIN_PAGE_DEFAULT }),
+  limit: pageLimitQuery,
   cursor: z
     .string()
     .regex(/^\d{1,18}$/, 'Not a cursor returned by this list')

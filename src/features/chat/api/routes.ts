@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isRowId } from '../../../platform/db/row-id.js';
 import { BEARER_AUTH, ErrorSchema, errorResponses, UNEXPECTED_ERROR } from '../../../platform/http/openapi.js';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { REQUIRED_SCOPE } from '../../../platform/http/scopes.js';
 import { CHAT_TEXT_MAX, INBOX_SIZE, PM_LIMIT } from '../chat.js';
 import { PMS_IN_FULL } from '../delivery.js';
@@ -64,7 +65,7 @@ export const ListQuery = z.strictObject({
     description: 'A username: the private conversation with that user instead of your own messages',
     example: 'bob_smith',
   }),
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  limit: pageLimitQuery,
   // A message id; one past PostgreSQL's bigint would fail the query (a 500) instead of being refused.
   // The pattern is what the OpenAPI document shows; a string it refuses is not checked again.
   cursor: z

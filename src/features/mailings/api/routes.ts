@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import {
   BUTTON_ROWS_MAX,
   BUTTON_TEXT_MAX,
@@ -177,7 +178,7 @@ const StatsSchema = z
   .openapi('MailingStats');
 
 const idParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3' }) });
-const limit = z.coerce.number().int().min(1).max(100).default(20);
+const limit = pageLimitQuery;
 const cursor = z
   .string()
   .regex(/^\d{1,18}$/, 'Not a cursor returned by this endpoint')

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { isCursorFor, parseCursor, SEARCH_WORDS_MAX, TASK_SCOPES } from '../lists.js';
 import { TASK_STATUSES } from '../task.entities.js';
 import {
@@ -23,9 +24,6 @@ import {
 
 const tags = ['Tasks'];
 const security = [{ [BEARER_AUTH]: [] }];
-
-export const PAGE_LIMIT_DEFAULT = 20;
-export const PAGE_LIMIT_MAX = 100;
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -90,13 +88,7 @@ const commentIdParam = z.string().openapi({
 const TaskParams = z.object({ id: taskIdParam });
 const CommentParams = z.object({ id: taskIdParam, commentId: commentIdParam });
 
-const limit = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(PAGE_LIMIT_MAX)
-  .default(PAGE_LIMIT_DEFAULT)
-  .openapi({ description: `Page size, 1–${PAGE_LIMIT_MAX}`, example: PAGE_LIMIT_DEFAULT });
+const limit = pageLimitQuery;
 // A string that is no cursor at all stops the checks (abort): the list's own check (the same status)
 // would only repeat the reason.
 const cursor = z

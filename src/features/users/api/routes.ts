@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
+import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { LANGUAGES } from '../../../platform/i18n/languages.js';
-import { AVATAR_MAX_BYTES, EMAIL_MAX, NAME_MAX, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../profile.js';
+import { AVATAR_MAX_BYTES, EMAIL_MAX, NAME_MAX } from '../profile.js';
 import { AvatarInfoSchema, PublicProfileSchema, UserSchema } from './schemas.js';
 
 const tags = ['Users'];
@@ -51,13 +52,7 @@ const SearchQuery = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_]{1,32}$/, 'Must be 1–32 characters of A–Z, a–z, 0–9 and _')
     .openapi({ description: 'Username prefix, case-insensitive', example: 'ann' }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(SEARCH_LIMIT_MAX)
-    .default(SEARCH_LIMIT_DEFAULT)
-    .openapi({ description: `Page size, 1–${SEARCH_LIMIT_MAX}`, example: SEARCH_LIMIT_DEFAULT }),
+  limit: pageLimitQuery,
   cursor: z.string().max(128).optional().openapi({ description: '`nextCursor` of the previous page' }),
 });
 

@@ -1,13 +1,14 @@
-// Writes the API's OpenAPI document to a temp file and lints it with `redocly lint` (redocly.yaml:
-// the recommended ruleset). Run as `npm run lint:openapi`; `-- --keep` keeps the file and prints its path.
+// Writes the API's OpenAPI document to node_modules/.cache/gramdesk/openapi.json and lints it with
+// `redocly lint` (redocly.yaml: the recommended ruleset). Run as `npm run lint:openapi`; `-- --keep`
+// keeps the file and prints its path. The path is fixed because .redocly.lint-ignore.yaml names the
+// file its few deliberate exceptions are in (an operation that has no client error to answer).
 //
 // The document is built in-process exactly as GET /openapi.json serves it: createApi with every
 // feature router, then one request to /openapi.json. Building the routers reads only the
 // configuration; the other services are used by handlers, which never run here, so they are
 // stand-ins that throw if touched. No database, Redis or Telegram is needed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
@@ -51,7 +52,8 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
-  const dir = mkdtempSync(join(tmpdir(), 'gramdesk-openapi-'));
+  const dir = join(ROOT, 'node_modules', '.cache', 'gramdesk');
+  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'openapi.json');
   try {
     writeFileSync(file, `${JSON.stringify(await buildOpenApiDocument(), null, 2)}\n`);
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
     if (result.error) throw result.error;
     return result.status ?? 1;
   } finally {
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(file, { force: true });
   }
 }
 

@@ -105,6 +105,10 @@ describe('POST /auth/refresh', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 401]);
     expect(results.find((r) => r.status === 401)?.body.error.code).toBe('invalid_refresh_token');
+    // The loser presented a used token: reuse detection revoked the login, the pair the winner got too
+    // (as the route's description tells clients).
+    const winner = results.find((r) => r.status === 200);
+    expect((await refresh(winner?.body.refresh_token)).status).toBe(401);
   });
 
   it('refuses an expired refresh token', async () => {

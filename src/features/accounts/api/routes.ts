@@ -107,7 +107,9 @@ export const refresh = createRoute({
     'Presenting a refresh token that was already used revokes every refresh token of that login',
     '(reuse detection); access tokens already issued simply expire.',
     'Unknown, expired, revoked or reused tokens, and tokens of blocked or deleted users, answer 401',
-    '`invalid_refresh_token`. Of two concurrent requests with the same token, one succeeds.',
+    '`invalid_refresh_token`. Of two concurrent requests with the same token, one succeeds and the other',
+    'counts as reuse, which revokes the pair the first one got: a client refreshes one request at a time',
+    '(and does not retry a refresh whose answer it lost: it logs in again).',
   ].join('\n'),
   request: {
     body: { required: true, content: { 'application/json': { schema: RefreshTokenBodySchema } } },

@@ -22,7 +22,7 @@ export interface Metrics {
   /**
    * What was answered "temporarily unavailable" because a dependency was down, by dependency and
    * surface: `http` (503 service_unavailable), `webhook` (503, Telegram redelivers), `bot` (the short
-   * reply to the user).
+   * reply to the user), `websocket` (a service_unavailable error frame, or a socket closed with 1013).
    */
   readonly unavailableAnswers: Counter<'dependency' | 'surface'>;
   /** The exposition text for GET /metrics. */

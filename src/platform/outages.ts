@@ -68,7 +68,7 @@ export function unavailableDependency(err: unknown): Dependency | undefined {
   return undefined;
 }
 
-export type OutageSurface = 'http' | 'webhook' | 'bot';
+export type OutageSurface = 'http' | 'webhook' | 'bot' | 'websocket';
 
 interface OutageLog {
   error(obj: object, msg: string): void;

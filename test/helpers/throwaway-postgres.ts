@@ -19,6 +19,8 @@ const asPostgres = (command: string) =>
 export interface ThrowawayPostgres {
   /** A migrated `gramdesk` database on the cluster. */
   orm: Orm;
+  /** Its URL (for a program started against it). */
+  url: string;
   start(): void;
   stop(): void;
   close(): Promise<void>;
@@ -46,15 +48,17 @@ export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
   });
   await admin.em.fork().getConnection().execute('create database gramdesk');
   await admin.close(true);
+  const url = `postgres://postgres@127.0.0.1:${port}/gramdesk`;
   const orm = await createOrm({
     entities,
-    databaseUrl: `postgres://postgres@127.0.0.1:${port}/gramdesk`,
+    databaseUrl: url,
     pgliteDir: '',
     poolSize: 4,
   });
   await migrate(orm);
   return {
     orm,
+    url,
     start,
     stop,
     async close() {

@@ -116,6 +116,9 @@ describe('PostgreSQL down → 503 with Retry-After, then back', () => {
     const during = [];
     for (let i = 0; i < 5; i++) during.push(await apiRequest(app, 'GET', '/tasks', { token }));
     during.push(await apiRequest(app, 'POST', '/tasks', { token, json: { title: 'While down' } }));
+    // A route whose first statement opens a transaction (the refresh token's use): the pool's
+    // connect error, raised while BEGIN is sent, is an outage too (it was a 500).
+    during.push(await apiRequest(app, 'POST', '/auth/refresh', { json: { refresh_token: 'r'.repeat(43) } }));
     for (const res of during) {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);

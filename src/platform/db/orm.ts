@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { DriverException, type EntityData, type EntityName } from '@mikro-orm/core';
+import { type Configuration, DriverException, type EntityData, type EntityName } from '@mikro-orm/core';
 import { MikroORM as PgliteOrm } from '@mikro-orm/pglite';
 import {
   PostgreSqlConnection,
@@ -10,6 +10,7 @@ import {
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import { CommitGroups } from './commit-groups.js';
+import { releaseDeadConnections } from './dead-connections.js';
 import { type EntityList, sharedOrmOptions } from './orm-options.js';
 import { StatementLanes } from './statement-lanes.js';
 
@@ -40,6 +41,53 @@ export interface OrmSettings {
 const READ = /^\s*select\s/i;
 
 /**
+ * The ORM's PostgreSQL connection, made to ride out a PostgreSQL restart (issue 18):
+ *
+ * - its transaction statements fail as its queries do. MikroORM converts a query's driver error
+ *   (a DriverException carrying the socket code) but not one raised while a transaction is begun
+ *   or committed: with PostgreSQL down, the pool's bare `connect ECONNREFUSED` came through, which
+ *   unavailable.ts rightly does not take for the database's — so a request whose first statement
+ *   opens a transaction (POST /auth/refresh) answered 500, and a worker loop starting one logged
+ *   an error a second, instead of an outage;
+ * - a pooled connection that dies while a transaction holds it goes back to the pool
+ *   (dead-connections.ts) instead of filling it for ever.
+ */
+class OutageProofPostgreSqlConnection extends PostgreSqlConnection {
+  override createKyselyDialect(overrides: pg.PoolConfig) {
+    const { onPoolCreated } = overrides as { onPoolCreated?: (pool: pg.Pool) => unknown };
+    return super.createKyselyDialect({
+      ...overrides,
+      onPoolCreated: (pool: pg.Pool) => {
+        releaseDeadConnections(pool);
+        return onPoolCreated?.(pool);
+      },
+    } as pg.PoolConfig);
+  }
+
+  override async begin(...args: Parameters<PostgreSqlConnection['begin']>) {
+    try {
+      return await super.begin(...args);
+    } catch (err) {
+      throw this.#converted(err);
+    }
+  }
+
+  override async commit(...args: Parameters<PostgreSqlConnection['commit']>) {
+    try {
+      return await super.commit(...args);
+    } catch (err) {
+      throw this.#converted(err);
+    }
+  }
+
+  #converted(err: unknown): unknown {
+    return err instanceof DriverException || !(err instanceof Error)
+      ? err
+      : this.platform.getExceptionConverter().convertException(err);
+  }
+}
+
+/**
  * The PostgreSQL driver, holding the ORM's statement lanes for reads and the commit groups for
  * writes (each on pipelined connections of its own; opened by createOrm, ended when the ORM closes).
  */
@@ -47,6 +95,14 @@ export class LanedPostgreSqlDriver extends PostgreSqlDriver {
   lanes?: StatementLanes;
   commits?: CommitGroups;
   #commitLanes?: StatementLanes;
+
+  constructor(config: Configuration) {
+    super(config);
+    // PostgreSqlDriver names its connection class itself; ours replaces it before anything connects.
+    (this as unknown as { connection: PostgreSqlConnection }).connection = new OutageProofPostgreSqlConnection(
+      this.config,
+    );
+  }
 
   /** Opens `size` lanes for reads and `size` for grouped writes, with the options the pool's clients are made with. */
   async openLanes(size: number): Promise<void> {

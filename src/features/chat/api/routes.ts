@@ -111,13 +111,15 @@ const WS_DESCRIPTION = [
   '  `user_not_found`, `cannot_message_self`,',
   `  \`rate_limited\` (details.retryAfter seconds; PMs ${PM_LIMIT.count}/min, room 20/min, frames`,
   `  ${FRAME_RATE.count} per ${FRAME_RATE.windowSeconds} s per user across all sockets — the frame is dropped),`,
-  '  `forbidden` (then closed), `internal_error`.',
+  '  `forbidden` (then closed), `service_unavailable` (details.retryAfter seconds: the database or Redis is',
+  '  unreachable for a while and nothing was done; send the frame again later), `internal_error`.',
   '',
   `**Limits**: a frame is at most ${MAX_FRAME_BYTES} bytes; a bigger one is not read at all and the socket is`,
   `closed with ${CLOSE_CODES.tooLarge}. At most ${MAX_SOCKETS_PER_USER} sockets per user: opening one more closes`,
   `your oldest with ${CLOSE_CODES.replaced}. When the account is banned or deleted its sockets are closed`,
   `with ${CLOSE_CODES.forbidden}. The server pings every 10 s and drops a socket that does not answer; you count`,
-  'as online only while a socket is open.',
+  `as online only while a socket is open. A socket that opens while the database or Redis is unreachable is`,
+  `closed with ${CLOSE_CODES.tryAgainLater}: reconnect a few seconds later.`,
 ].join('\n');
 
 /** The WebSocket's path: a route of this router, served by the gateway of ../ws. */

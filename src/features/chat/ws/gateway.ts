@@ -5,6 +5,7 @@ import type { WSContext, WSEvents } from 'hono/ws';
 import { type WebSocket as RawSocket, WebSocketServer } from 'ws';
 import { DomainError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
+import { type Outages, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../../../platform/outages.js';
 import type { Services } from '../../../platform/services.js';
 import { User } from '../../users/index.js';
 import { INBOX_SIZE, inbox, recentRoomMessages, sendPrivateMessage } from '../chat.js';
@@ -172,7 +173,9 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       if (conn.subscribed && !conn.closed) refresh.push({ userId: conn.userId, connectionId: conn.id });
     }
     if (refresh.length) {
-      lastTouch = presence.touchAll(refresh).catch((err: unknown) => log.warn({ err }, 'presence refresh failed'));
+      lastTouch = presence.touchAll(refresh).catch((err: unknown) => {
+        if (!services.outages.noticed(err, { component: 'chat-ws' })) log.warn({ err }, 'presence refresh failed');
+      });
     }
   }, opts.heartbeatMs);
   heartbeat.unref();
@@ -288,6 +291,13 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     conn.expiryTimer = setTimeout(() => ws.close(CLOSE_CODES.tokenExpired, 'token expired'), Math.max(0, expiresInMs));
     conn.expiryTimer.unref();
     conn.started = start(conn).catch((err: unknown) => {
+      // PostgreSQL or Redis away: the outage is logged once, and the client told to come back (1013).
+      const dependency = services.outages.noticed(err, { component: 'chat-ws', conn: conn.id });
+      if (dependency) {
+        services.outages.answered(dependency, 'websocket');
+        ws.close(CLOSE_CODES.tryAgainLater, 'service temporarily unavailable');
+        return;
+      }
       log.error({ err, conn: conn.id }, 'websocket could not start');
       ws.close(CLOSE_CODES.internal, 'internal error');
     });
@@ -311,7 +321,11 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
         await presence.remove(conn.userId, conn.id);
         if (conn.subscribed) await subscriber.removeUser(conn.userId);
       })
-      .catch((err: unknown) => log.warn({ err, conn: conn.id }, 'websocket cleanup failed'))
+      .catch((err: unknown) => {
+        if (!services.outages.noticed(err, { component: 'chat-ws', conn: conn.id })) {
+          log.warn({ err, conn: conn.id }, 'websocket cleanup failed');
+        }
+      })
       .finally(() => cleanups.delete(cleanup));
     cleanups.add(cleanup);
     log.debug({ conn: conn.id }, 'websocket closed');
@@ -351,7 +365,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
     conn.pending++;
     conn.queue = conn.queue
       .then(task)
-      .catch((err: unknown) => send(conn, toErrorFrame(err, undefined, log)))
+      .catch((err: unknown) => send(conn, toErrorFrame(err, undefined, log, services.outages)))
       .finally(() => {
         conn.pending--;
       });
@@ -401,7 +415,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
           const outcome = await postToRoom(em, services, user, frame.text, { join: true, exceptConnection: conn.id });
           switch (outcome.status) {
             case 'text_refused':
-              return send(conn, toErrorFrame(outcome.error, ref, log));
+              return send(conn, toErrorFrame(outcome.error, ref, log, services.outages));
             case 'rate_limited':
               return send(
                 conn,
@@ -437,7 +451,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
         }
       }
     } catch (err) {
-      send(conn, toErrorFrame(err, ref, log));
+      send(conn, toErrorFrame(err, ref, log, services.outages));
     }
   }
 
@@ -486,10 +500,24 @@ function withRef<T extends ServerFrame>(frame: T, ref: string | undefined): T {
   return ref === undefined ? frame : { ...frame, ref };
 }
 
-/** Domain errors keep their code, message and details (as in HTTP bodies); anything else is ours. */
-function toErrorFrame(err: unknown, ref: string | undefined, log: Logger): ServerFrame {
+/**
+ * Domain errors keep their code, message and details (as in HTTP bodies); PostgreSQL or Redis
+ * away is `service_unavailable` with `retryAfter`, as HTTP's 503 (the outage logged once, not per
+ * frame); anything else is ours.
+ */
+function toErrorFrame(err: unknown, ref: string | undefined, log: Logger, outages: Outages): ServerFrame {
   if (err instanceof DomainError) return errorFrame(err.code, err.message, err.details, ref);
   if (err instanceof FrameError) return errorFrame(err.code, err.message, err.details, ref ?? err.ref);
+  const dependency = outages.noticed(err, { component: 'chat-ws' });
+  if (dependency) {
+    outages.answered(dependency, 'websocket');
+    return errorFrame(
+      'service_unavailable',
+      'The service is temporarily unavailable; retry later',
+      { retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS },
+      ref,
+    );
+  }
   log.error({ err }, 'websocket frame failed');
   return errorFrame('internal_error', 'Something went wrong on our side; the error was logged', undefined, ref);
 }

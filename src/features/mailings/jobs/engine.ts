@@ -132,6 +132,7 @@ export class MailingEngine {
       retryBaseMs: this.retryBaseMs,
       pause: (ms) => this.pause(ms),
       stopped: () => this.stopped,
+      failed: (err, message, context) => this.failed(err, message, context),
     });
   }
 
@@ -152,8 +153,10 @@ export class MailingEngine {
    * A loop's step failed; it retries after a pause. PostgreSQL or Redis being away is an outage,
    * logged once by `outages` (issue 18), not once per retry of every loop.
    */
-  private failed(err: unknown, message: string): void {
-    if (!this.services.outages?.noticed(err, { worker: this.workerId })) this.services.log.error({ err }, message);
+  private failed(err: unknown, message: string, context: object = {}): void {
+    if (!this.services.outages?.noticed(err, { worker: this.workerId, ...context })) {
+      this.services.log.error({ err, ...context }, message);
+    }
   }
 
   /** Sleeps `ms`, cut short by stop(). */
@@ -310,24 +313,42 @@ export class MailingEngine {
     if (unsent.length) await this.store.release(unsent).catch(() => undefined);
   }
 
-  /** Marks a group (the last check) and sends the rows that passed, all at once. */
+  /**
+   * Marks a group (the last check) and sends the rows that passed, all at once. Until a row is
+   * marked nothing of it was sent and it is still claimed by this worker, so when a statement
+   * fails (PostgreSQL away) the rows go back to the front of the queue, where their leases are
+   * renewed and the next dispatch tries them again — left out of it, they would wait out the
+   * lease (a minute) before anyone sent them, and the mailing could not complete meanwhile.
+   */
   private async dispatch(group: Claimed[]): Promise<void> {
     const ready: Array<[Claimed, Outgoing]> = [];
-    const dropped: string[] = [];
-    for (const row of group) {
-      const message = await this.messageOf(row.mailing_id, row.language);
-      if (message) ready.push([row, message]);
-      else dropped.push(row.id); // mailing deleted: the cascade removed the row too
+    let marked: Set<string>;
+    try {
+      const dropped: string[] = [];
+      for (const row of group) {
+        const message = await this.messageOf(row.mailing_id, row.language);
+        if (message) ready.push([row, message]);
+        else dropped.push(row.id); // mailing deleted: the cascade removed the row too
+      }
+      if (dropped.length) await this.store.release(dropped);
+      if (ready.length === 0) return;
+      marked = await this.store.mark(ready.map(([row]) => row.id));
+    } catch (err) {
+      this.queue.unshift(...group);
+      throw err;
     }
-    if (dropped.length) await this.store.release(dropped);
-    if (ready.length === 0) return;
-    const marked = await this.store.mark(ready.map(([row]) => row.id));
-    const unmarked = ready.filter(([row]) => !marked.has(row.id)).map(([row]) => row.id);
-    if (unmarked.length) await this.store.settleUnmarked(unmarked);
     for (const [row, message] of ready) {
       if (!marked.has(row.id)) continue;
       const send: Promise<void> = this.sendOne(row, message).finally(() => this.sends.delete(send));
       this.sends.add(send);
+    }
+    const unmarked = ready.filter(([row]) => !marked.has(row.id)).map(([row]) => row);
+    if (unmarked.length) {
+      await this.store.settleUnmarked(unmarked.map((row) => row.id)).catch((err: unknown) => {
+        // Still claimed and unmarked: the next dispatch's last check settles them again.
+        this.queue.unshift(...unmarked);
+        throw err;
+      });
     }
   }
 
@@ -373,7 +394,7 @@ export class MailingEngine {
       await this.record(row, outcome);
     } catch (err) {
       // The row stays marked: recovery makes it unknown (never resent).
-      this.services.log.error({ err, delivery_id: row.id }, 'recording a mailing send failed');
+      this.failed(err, 'recording a mailing send failed', { delivery_id: row.id });
     }
   }
 

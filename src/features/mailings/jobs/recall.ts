@@ -20,6 +20,8 @@ export interface RecallLoopOptions {
   /** Sleeps cut short by the engine's stop. */
   pause(ms: number): Promise<void>;
   stopped(): boolean;
+  /** A step failed: the engine's one report (an outage of PostgreSQL or Redis is logged once, not per retry). */
+  failed(err: unknown, message: string, context?: object): void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,7 +88,7 @@ export class RecallLoop {
           this.deletes.add(one);
         }
       } catch (err) {
-        this.log.error({ err }, 'mailing recall failed; retrying');
+        o.failed(err, 'mailing recall failed; retrying');
         await o.pause(1000);
       }
     }
@@ -101,7 +103,7 @@ export class RecallLoop {
       await this.record(row, outcome);
     } catch (err) {
       // The lease expires and the row is claimed again: a second delete is harmless.
-      this.log.error({ err, delivery_id: row.id }, 'recording a recall failed');
+      this.options.failed(err, 'recording a recall failed', { delivery_id: row.id });
     }
   }
 

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from './db/unavailable.js';
+import { isDatabaseUnavailable, SOCKET_CODES } from './db/unavailable.js';
 import type { Metrics } from './metrics.js';
 
 /**
@@ -24,18 +24,11 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 const REDIS_MESSAGES =
   /^(Reached the max retries per request limit|Command timed out|Connection is closed|Stream isn't writeable|LOADING |OOM |MISCONF |BUSY )/;
 
-/** Socket errors a Redis connection reports (its 'error' event) when the server is away. */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENOENT', // a unix socket whose server is gone
-]);
+/**
+ * Socket errors a Redis connection reports (its 'error' event) when the server is away: those of
+ * PostgreSQL's, and ENOENT for a unix socket whose server is gone (the embedded redis-server's).
+ */
+const CONNECTION_CODES = new Set([...SOCKET_CODES, 'ENOENT']);
 
 type Nested = { message?: unknown; name?: unknown; cause?: unknown; errors?: unknown; error?: unknown; code?: unknown };
 

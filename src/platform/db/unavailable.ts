@@ -1,5 +1,17 @@
 import { ConnectionException, DriverException } from '@mikro-orm/core';
 
+/** The socket errors of a server that is away (PostgreSQL's here; Redis's in outages.ts). */
+export const SOCKET_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 /**
  * The one place that tells "PostgreSQL is unreachable" from any other database error (issue 18).
  * What counts: MikroORM's ConnectionException; socket errors of the pg driver (refused, reset,
@@ -10,16 +22,6 @@ import { ConnectionException, DriverException } from '@mikro-orm/core';
  * A socket code counts only inside a DriverException (what the ORM throws when it cannot reach
  * PostgreSQL): a bare ECONNREFUSED from elsewhere is not the database's and stays a 500.
  */
-const SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
 const CONNECTION_CLASS = /^08[0-9A-Z]{3}$/;
 const TERMINATED =

@@ -183,6 +183,7 @@ registration-confirm-request =
     If it was you, confirm within 15 minutes. If not, decline: nothing will be created, and nobody can ask you again for an hour.
 registration-confirm = ✅ Confirm
 registration-decline = ❌ Decline
+registration-consent-changed = ⚠️ You have been made an admin since: confirming now hands over your admin rights too. Read the request again.
 registration-confirmed = ✅ Confirmed: the account <b>@{ $username }</b> is active. You can log in with its password.
 registration-declined = ❌ Declined: the account <b>@{ $username }</b> was not created.
 registration-expired = ⌛ The request for the account <b>@{ $username }</b> expired without an answer; nothing was created.
@@ -201,6 +202,7 @@ link-confirm-request =
     Confirm only if <b>@{ $username }</b> is your own account. The token works until { $expires }.
 link-confirm = ✅ Link my Telegram
 link-decline = ❌ Decline
+link-consent-changed = ⚠️ You have been made an admin since: linking now hands over your admin rights too. Read the request again.
 link-declined = ❌ Declined. Nothing was linked, and this token no longer works.
 link-attached = Successfully attached token '{ $token }'
 link-attached-account = Your Telegram is now linked to the Gramdesk account <b>@{ $username }</b>.

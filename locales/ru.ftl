@@ -185,6 +185,7 @@ registration-confirm-request =
     Если это вы, подтвердите в течение 15 минут. Если нет, отклоните: ничего не будет создано, и ближайший час вас больше не спросят.
 registration-confirm = ✅ Подтвердить
 registration-decline = ❌ Отклонить
+registration-consent-changed = ⚠️ Вас с тех пор сделали администратором: при подтверждении перейдут и права администратора. Прочитайте запрос ещё раз.
 registration-confirmed = ✅ Подтверждено: аккаунт <b>@{ $username }</b> активен. Войти можно с его паролем.
 registration-declined = ❌ Отклонено: аккаунт <b>@{ $username }</b> не создан.
 registration-expired = ⌛ Запрос на аккаунт <b>@{ $username }</b> истёк без ответа; ничего не создано.
@@ -203,6 +204,7 @@ link-confirm-request =
     Подтверждайте, только если <b>@{ $username }</b> — ваш собственный аккаунт. Токен действует до { $expires }.
 link-confirm = ✅ Привязать мой Telegram
 link-decline = ❌ Отклонить
+link-consent-changed = ⚠️ Вас с тех пор сделали администратором: при привязке к аккаунту перейдут и права администратора. Прочитайте запрос ещё раз.
 link-declined = ❌ Отклонено. Ничего не привязано, и этот токен больше не действует.
 link-attached = Токен '{ $token }' успешно привязан
 link-attached-account = Ваш Telegram привязан к аккаунту Gramdesk <b>@{ $username }</b>.

@@ -144,6 +144,38 @@ describe('POST /auth/register with telegramId', () => {
     expect(reuse.status).toBe(201);
   });
 
+  it('a Confirm pressed after the person was made an admin creates nothing and asks again, naming the admin rights', async () => {
+    const client = await startedTelegramUser();
+    await apiRequest(env.app, 'POST', '/auth/register', {
+      json: { username: 'late_admin', password: 'long enough pw', telegramId: client.user.id },
+    });
+    await runJob({ type: 'registration-confirm', registrationId: (await registrationOf('late_admin')).id });
+    expect(client.lastReply()).not.toContain('admin rights');
+    const requestId = env.telegram.chat(client.chatId).at(-1)?.message_id;
+
+    // Made an admin while the request waits (it said nothing of admin rights).
+    const promoting = em();
+    const row = await promoting.findOneOrFail(User, { telegramId: client.user.id });
+    row.role = 'admin';
+    await promoting.flush();
+    await client.click('✅ Confirm');
+    expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe(
+      '⚠️ You have been made an admin since: confirming now hands over your admin rights too. Read the request again.',
+    );
+    expect((await registrationOf('late_admin')).status).toBe('pending');
+    expect(await em().findOneOrFail(User, { telegramId: client.user.id })).toMatchObject({
+      username: null,
+      accountState: null,
+    });
+    // The same message now names them, and its new Confirm activates the account.
+    expect(env.telegram.chat(client.chatId).at(-1)?.message_id).toBe(requestId);
+    expect(client.lastReply()).toContain('with your admin rights');
+    await client.click('✅ Confirm');
+    expect(client.lastReply()).toBe(
+      '✅ Confirmed: the account <b>@late_admin</b> is active. You can log in with its password.',
+    );
+  });
+
   it('a press by another Telegram user (a forged callback) changes nothing', async () => {
     const owner = await startedTelegramUser();
     const intruder = await startedTelegramUser();

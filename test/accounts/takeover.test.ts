@@ -7,6 +7,7 @@ import { Delivery, Mailing } from '../../src/features/mailings/mailing.entities.
 import { Comment, Task } from '../../src/features/tasks/task.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
+import { lastToast } from '../helpers/bot-chat.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
 
@@ -69,6 +70,35 @@ describe('takeover by link', () => {
     // The attacker's token still gives no access to the victim's chat.
     const me = await apiRequest(env.app, 'GET', '/users/me', { token: attacker.token });
     expect(me.body).toMatchObject({ telegramLinked: false, role: 'user' });
+  });
+
+  it('a Confirm pressed after the person was made an admin attaches nothing and asks again, naming the admin rights', async () => {
+    const attacker = await createAccount(env.services, { username: 'mallory_late' });
+    const link = await linkTokenOf(attacker.token);
+    const victim = await telegramUser();
+    await victim.sendCommand('start', link.link.split('start=')[1]);
+    expect(victim.lastReply()).not.toContain('admin rights');
+    const consentId = env.telegram.chat(victim.chatId).at(-1)?.message_id;
+
+    // Made an admin while the consent screen waits (it said nothing of admin rights).
+    const promoting = em();
+    const victimRow = await promoting.findOneOrFail(User, { telegramId: victim.user.id });
+    victimRow.role = 'admin';
+    await promoting.flush();
+    const before = await snapshot(victimRow.id);
+    await victim.click('✅ Link my Telegram');
+    expect(lastToast(env)).toBe(
+      '⚠️ You have been made an admin since: linking now hands over your admin rights too. Read the request again.',
+    );
+    expect(await snapshot(victimRow.id)).toEqual(before);
+    expect((await em().findOneOrFail(User, { id: attacker.user.id })).role).toBe('user');
+    expect((await em().findOneOrFail(LinkToken, { token: link.token })).attachedTelegramId).toBeNull();
+    // The same message now names them, and only its new Confirm links.
+    expect(env.telegram.chat(victim.chatId).at(-1)?.message_id).toBe(consentId);
+    expect(victim.lastReply()).toContain('and your admin rights');
+    await victim.click('✅ Link my Telegram');
+    expect(victim.lastReply()).toContain('Your Telegram is now linked to the Gramdesk account <b>@mallory_late</b>');
+    expect((await em().findOneOrFail(User, { id: attacker.user.id })).role).toBe('admin');
   });
 
   it('Decline burns the token: the stale Confirm button and the same link attach nothing', async () => {

@@ -131,6 +131,39 @@ describe('/history', () => {
   });
 });
 
+describe('ids in buttons', () => {
+  it('a forged id of someone without a handle whom the presser never exchanged a PM with names nobody and reaches nobody', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const hidden = await chatUser(env, { first_name: 'Harriet Hidden', username: undefined });
+    const [annRow, bobRow, hiddenRow] = [await userRow(env, ann), await userRow(env, bob), await userRow(env, hidden)];
+    await seedPms(env, [{ from: bobRow, to: annRow, text: 'hi' }]);
+    await ann.sendCommand('history', handle(bob));
+    const message = env.telegram.chat(ann.chatId).at(-1);
+    const data = message?.reply_markup?.inline_keyboard?.flat()[0]?.callback_data ?? '';
+    const before = ann.replies().length;
+    // A history page, the history's Reply, and a PM's Reply, each naming Harriet.
+    for (const forged of [
+      data.replace(/^hist\/(\w+)\/(\w+)\/\d+\.\w+/, `hist/$1/$2/${hiddenRow.id}.0`),
+      data.replace(/^hist\/(\w+)\/(\w+)\/\d+\.\w+/, `hist/$1/$2/${hiddenRow.id}.r`),
+      `pm:reply:${hiddenRow.id}`,
+    ]) {
+      expect(forged).toContain(hiddenRow.id);
+      await ann.pressCallback(message, forged);
+      expect(lastToast(env), forged).toBe('❌ This user is no longer available.');
+    }
+    expect(ann.replies().length).toBe(before);
+    expect(JSON.stringify(env.telegram.chat(ann.chatId))).not.toContain('Harriet');
+    await ann.sendText('are you there?');
+    expect(await env.em().count(Message, { kind: 'pm', to: hiddenRow.id })).toBe(0);
+
+    // Once Harriet has written to Ann, Ann may answer her by the same button.
+    await seedPms(env, [{ from: hiddenRow, to: annRow, text: 'it is Harriet' }]);
+    await ann.pressCallback(message, `pm:reply:${hiddenRow.id}`);
+    expect(ann.lastReply()).toContain('Reply to Harriet Hidden');
+  });
+});
+
 describe('/inbox', () => {
   it('shows the last 20 PMs received, newest first (not the oldest, not the sent ones)', async () => {
     const me = await chatUser(env, { first_name: 'Me' });

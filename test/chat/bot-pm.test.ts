@@ -137,6 +137,21 @@ describe('/pm: delivery', () => {
     ]);
   });
 
+  it('a sender without a username is named so as not to pass for a handle: no leading @, no bidi override', async () => {
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    // Telegram allows such names; shown as they are, Bob would read a PM from “@ann” (or “@ann” mirrored).
+    for (const [first_name, shown] of [
+      ['@ann', 'ann'],
+      [' ＠ann_admin', 'ann_admin'],
+      ['\u202Enna@', 'nna@'],
+    ]) {
+      const sender = await chatUser(env, { first_name, username: undefined });
+      await sender.sendCommand('pm', `${handle(bob)} it is me, ${shown}`);
+      const delivered = await waitForSend(env, bob.chatId, (t) => t.includes(`it is me, ${shown}`));
+      expect(delivered.payload.text).toBe(`💬 ${shown}: it is me, ${shown}`);
+    }
+  });
+
   it('accepts /pm@botname and a Telegram username of someone who also has an account', async () => {
     const [ann, bob] = await pair();
     await ann.sendCommand(`pm@${env.telegram.botInfo.username}`, `@${bob.user.username} hi`);

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { Update } from 'grammy/types';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_ADMIN_ID } from '../../src/config.js';
+import { BotApiStandIn } from '../../src/platform/telegram/stand-in/bot-api.js';
 import { type ChatPane, launchBrowser, panes, type SandboxProgram, startSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -142,5 +145,127 @@ describe('the sandbox (npm start without BOT_TOKEN) in a real browser', () => {
     await docs.screenshot({ path: `${SHOTS}/docs.png` });
     expect([...hosts]).toEqual(['127.0.0.1']);
     await docs.close();
+  }, 60_000);
+});
+
+/** A request with headers fetch would not let us set (Host), from this machine's loopback. */
+function loopbackRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('the sandbox answers the developer on this machine only', () => {
+  it('a web page whose name is rebound to 127.0.0.1 (DNS rebinding) can neither read the chats nor act as a user', async () => {
+    const port = new URL(sandbox.url).port;
+    const rebinding = await launchBrowser(['--host-resolver-rules=MAP rebound.example 127.0.0.1']);
+    try {
+      const evil = await rebinding.newPage();
+      const response = await evil.goto(`http://rebound.example:${port}/sandbox`);
+      expect(response?.status()).toBe(403);
+      expect(await evil.locator('.pane').count()).toBe(0);
+      // Same-origin for that page: without the Host check it would read every chat and type as Alice, the admin.
+      const tried = await evil.evaluate(async (alice) => {
+        const state = await fetch('/sandbox/api/state');
+        const chat = await fetch(`/sandbox/api/chats/${alice}`);
+        const send = await fetch(`/sandbox/api/chats/${alice}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'typed by a rebound page' }),
+        });
+        return { state: state.status, stateBody: await state.text(), chat: chat.status, send: send.status };
+      }, ALICE);
+      expect(tried).toMatchObject({ state: 403, chat: 403, send: 403 });
+      expect(tried.stateBody).not.toContain('alice');
+    } finally {
+      await rebinding.close();
+    }
+    const view = (await (await fetch(`${sandbox.url}/sandbox/api/chats/${ALICE}`)).json()) as {
+      messages: Array<{ text?: string }>;
+    };
+    expect(view.messages.map((m) => m.text)).not.toContain('typed by a rebound page');
+  }, 60_000);
+
+  it('answers localhost names; refuses a relayed request and another Host, and a malformed Origin is a 403, not a 500', async () => {
+    const state = `${sandbox.url}/sandbox/api/state`;
+    const port = new URL(sandbox.url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, 'app.localhost']) {
+      expect((await loopbackRequest(state, { headers: { host } })).status, host).toBe(200);
+    }
+    for (const headers of <Record<string, string>[]>[
+      { host: `gramdesk.example.com:${port}` },
+      { host: `127.0.0.1.nip.io:${port}` },
+      { 'x-forwarded-for': '203.0.113.7' },
+      { forwarded: 'for=203.0.113.7' },
+      { 'x-real-ip': '203.0.113.7' },
+    ]) {
+      const answer = await loopbackRequest(state, { headers });
+      expect(answer.status, JSON.stringify(headers)).toBe(403);
+      expect(answer.body).toContain('localhost or 127.0.0.1');
+    }
+    const malformed = await loopbackRequest(`${sandbox.url}/sandbox/api/chats/${BOB}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'not a url' },
+      body: JSON.stringify({ text: 'from a malformed origin' }),
+    });
+    expect(malformed.status).toBe(403);
+    expect(JSON.parse(malformed.body).error.code).toBe('forbidden');
+  }, 30_000);
+});
+
+describe('the Telegram stand-in’s door on loopback', () => {
+  it('answers the program but not a web page: none can post as the bot or take its updates', async () => {
+    const standIn = new BotApiStandIn();
+    const root = await standIn.listen();
+    const port = new URL(root).port;
+    const page = `${root}/bot7000000001:sandbox-not-telegram`;
+    const browser = await launchBrowser(['--host-resolver-rules=MAP rebound.example 127.0.0.1']);
+    try {
+      const update = {
+        update_id: 1,
+        message: { message_id: 1, date: 1, chat: { id: 42, type: 'private' }, text: 'hi' },
+      };
+      standIn.pushUpdate(update as Update);
+      const tab = await browser.newPage();
+      // A page of another site: simple requests (no preflight), their answers unreadable but carried out.
+      await tab.route('http://attacker.example/', (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<p>hi</p>' }),
+      );
+      await tab.goto('http://attacker.example/');
+      await tab.evaluate(async (bot) => {
+        await fetch(`${bot}/sendMessage?chat_id=42&text=forged`, { mode: 'no-cors' }).catch(() => undefined);
+        await fetch(`${bot}/sendMessage`, {
+          mode: 'no-cors',
+          method: 'POST',
+          body: JSON.stringify({ chat_id: 42, text: 'forged too' }),
+        }).catch(() => undefined);
+        // offset past the update confirms it: the bot would never see it.
+        await fetch(`${bot}/getUpdates?offset=2&timeout=0`, { mode: 'no-cors' }).catch(() => undefined);
+      }, page);
+      expect(standIn.chat(42)).toEqual([]);
+      // A page whose own name was rebound to 127.0.0.1: same-origin with the door, it could read it all.
+      const rebound = await tab.goto(`http://rebound.example:${port}/bot7000000001:sandbox-not-telegram/getMe`);
+      expect(rebound?.status()).toBe(403);
+      expect(await tab.evaluate(async () => (await fetch('getUpdates?timeout=0')).status)).toBe(403);
+      // What every browser adds to a request (this Chromium also holds cross-site ones back; not all do).
+      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { origin: 'http://attacker.example' }]) {
+        expect((await fetch(`${page}/getMe`, { headers })).status, JSON.stringify(headers)).toBe(403);
+      }
+      // The program's own client (no Origin, no Sec-Fetch-Site, Host 127.0.0.1) gets its update.
+      const answer = (await (await fetch(`${page}/getUpdates?timeout=0`)).json()) as { result: Update[] };
+      expect(answer.result.map((u) => u.update_id)).toEqual([1]);
+    } finally {
+      await browser.close();
+      await standIn.close();
+    }
   }, 60_000);
 });

@@ -187,4 +187,34 @@ describe('a live card edited by the worker', () => {
     await em.nativeUpdate(Mailing, { id: mailing.id }, { status: 'cancelled' });
     await refreshLiveCards(env.services);
   });
+
+  it('an admin demoted since opening the card no longer sees the mailing’s progress in it', async () => {
+    const mailing = await newMailing(env.services, {
+      text: 'Watched',
+      startAt: new Date(Date.now() + 3600_000),
+      endAt: new Date(Date.now() + 7200_000),
+    });
+    const former = env.bot.client({ id: 772_003, first_name: 'Max', username: 'max772', language_code: 'en' });
+    await former.sendCommand('start');
+    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'admin' });
+    await openCard(former, mailing.id);
+    const formerCard = lastMessage(env, former).message_id;
+    await openCard(admin, mailing.id);
+    const adminCard = lastMessage(env, admin).message_id;
+    const before = shown(former, formerCard).plain;
+
+    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'user' });
+    await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'running' });
+    await refreshLiveCards(env.services);
+    expect(shown(admin, adminCard).labels).toContain('⏸ Pause');
+    expect(shown(former, formerCard).plain).toBe(before);
+    expect(shown(former, formerCard).labels).not.toContain('⏸ Pause');
+    // Promoted again, the old card stays as it was: it was let go, not merely skipped once.
+    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'admin' });
+    await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'paused' });
+    await refreshLiveCards(env.services);
+    expect(shown(former, formerCard).plain).toBe(before);
+    await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'cancelled' });
+    await refreshLiveCards(env.services);
+  });
 });

@@ -275,6 +275,9 @@ describe('over the API', () => {
       [{ text: 'ok', buttons: [row(3), row(3), row(3), row(3), row(3), row(1)] }, 'buttons'],
       [{ text: 'ok', buttons: [row(4)] }, 'buttons'],
       [{ text: 'ok', buttons: [[{ text: 'x', url: 'javascript:alert(1)' }]] }, 'buttons'],
+      // Control characters: no Location header (GET /r/<code>) nor Telegram button carries them.
+      [{ text: 'ok', buttons: [[{ text: 'x', url: 'https://e.com/a\u0001b' }]] }, 'buttons'],
+      [{ text: 'ok', buttons: [[{ text: 'x', url: 'https://e.com/a\u0085b' }]] }, 'buttons'],
       [{ text: 'ok', buttons: [[{ text: 'x', url: `https://e.com/${'a'.repeat(600)}` }]] }, 'buttons'],
       [{ text: 'ok', media: { type: 'photo', url: 'file:///etc/passwd' } }, 'media.url'],
       [{ text: 'ok', media: { type: 'photo' } }, 'media'],

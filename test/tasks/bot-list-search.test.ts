@@ -212,6 +212,16 @@ describe('search', () => {
     expect(client.lastReply()).toContain('Nothing found');
   });
 
+  it('/find with <, > and & in the words: the title shows them as typed, and the task is found', async () => {
+    const client = await searchable();
+    const user = await userOf(env, client);
+    await seedTasks(env, user, ['Fix <b> & <i> in titles']);
+    await client.sendCommand('find', '<b> &');
+    // Escaped once for Telegram's HTML: the person reads “<b> &”, not “&lt;b&gt; &amp;”.
+    expect(client.lastReply()).toBe('🔎 <b>Search</b>: “&lt;b&gt; &amp;”\nOne task found');
+    expect(taskButtons(client)).toEqual(['⏳ Fix <b> & <i> in titles']);
+  });
+
   it('ru: /find без слов спрашивает слова; результаты с русским склонением', async () => {
     const client = await searchable('ru');
     await client.sendCommand('find');

@@ -70,6 +70,24 @@ describe('assigning from the card', () => {
     expect(markup).toContain(noticeCallback(taskId, 'a'));
   });
 
+  it('an owner without a username whose name poses as a handle is named without the @ in the notice and on the card', async () => {
+    // Telegram allows the name “@olga_shared”; shown as it is, Tom would take the task for Olga's.
+    const poser = env.bot.client({ id: 760_005, first_name: '@olga_shared', language_code: 'en' });
+    await poser.sendCommand('start');
+    await seedTasks(env, await userOf(env, poser), ['Wire the money']);
+    await poser.sendCommand('tasks');
+    await poser.click('⏳ Wire the money');
+    await poser.click('👤 Assign');
+    await poser.click('⌨️ Type a username');
+    await poser.sendText('@tom_shared');
+    await noticesDelivered(env);
+    const [notice] = sentTo(tom, 'Wire the money');
+    expect(notice?.payload.text).toBe('👤 olga_shared assigned you a task: <b>Wire the money</b>');
+    await tom.click('📂 Open');
+    expect(tom.lastReply()).toContain('olga_shared');
+    expect(tom.lastReply()).not.toContain('@olga_shared');
+  });
+
   it('the assignee sees it under Assigned to me, with the owner on the card and only status and comments', async () => {
     await bea.sendCommand('tasks');
     expect(bea.buttons()).toContain('⏳ 📥 Quarterly report · 📅 Mar 3, 2099');

@@ -86,7 +86,10 @@ export interface LinkRequest {
   role: User['role'];
 }
 
-export type AttachResult = LinkRefusal | { outcome: 'attached'; token: string; account: User; mergedUserId: string };
+export type AttachResult =
+  | LinkRefusal
+  | { outcome: 'attached'; token: string; account: User; mergedUserId: string }
+  | { outcome: 'ask_again'; request: LinkRequest };
 
 /** Why `telegramUser` cannot attach `link` (or null if it can). */
 function refusalFor(link: LinkToken | null, telegramUser: User, now: Date): LinkRefusal | null {
@@ -123,12 +126,15 @@ export async function previewLink(
   const link = await em.findOne(LinkToken, { token: tokenText }, { populate: ['user'] });
   const refused = refusalFor(link, telegramUser, now);
   if (refused || !link) return refused ?? { outcome: 'no_such_token' };
-  const account = link.user;
+  return requestOf(link, telegramUser);
+}
+
+function requestOf(link: LinkToken, telegramUser: User): LinkRequest {
   return {
     outcome: 'confirm',
     token: link.token,
-    username: account.username ?? '',
-    accountCreatedAt: account.createdAt,
+    username: link.user.username ?? '',
+    accountCreatedAt: link.user.createdAt,
     expiresAt: link.expiresAt,
     role: telegramUser.role,
   };
@@ -156,7 +162,13 @@ export async function declineLink(
  * moves to the account — every row of every table that refers to a user — and only then is
  * that row removed, so nothing cascades away. One transaction, audited.
  */
-export async function attachToken(em: Em, telegramUser: User, text: string, now = new Date()): Promise<AttachResult> {
+export async function attachToken(
+  em: Em,
+  telegramUser: User,
+  text: string,
+  consent: { adminNamed: boolean },
+  now = new Date(),
+): Promise<AttachResult> {
   const attached = await alreadyAttached(em, telegramUser);
   if (attached) return attached;
   const tokenText = text.trim().toLowerCase();
@@ -172,6 +184,9 @@ export async function attachToken(em: Em, telegramUser: User, text: string, now 
     const account = await tx.findOneOrFail(User, { id: link.user.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const source = await tx.findOneOrFail(User, { id: telegramUser.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (source.username || source.status === 'banned') return { outcome: 'in_use' as const };
+    // Confirmed on a screen that did not say admin rights go too (made an admin since): ask again.
+    if (source.role === 'admin' && !consent.adminNamed)
+      return { outcome: 'ask_again' as const, request: requestOf(link, source) };
     const telegramId = source.telegramId;
     const moved = await moveEverythingOwned(tx, source.id, account.id, now);
     // Free the unique telegram_id before the account takes it. Nothing refers to the row any more.

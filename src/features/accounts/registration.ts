@@ -145,6 +145,11 @@ export interface DecisionOutcome {
   telegramId: number | null;
   messageId: number | null;
   language: User['language'];
+  /**
+   * Nothing decided: Confirm was pressed on a request that did not say admin rights go with it,
+   * and the person has been made an admin since. The request is to be shown again.
+   */
+  askAgain?: true;
 }
 
 /**
@@ -158,7 +163,7 @@ export async function decideRegistration(
   registrationId: string,
   decision: Decision,
   actorTelegramId: number | null,
-  now = new Date(),
+  { adminNamed = false, now = new Date() }: { adminNamed?: boolean; now?: Date } = {},
 ): Promise<DecisionOutcome> {
   // A forged id past PostgreSQL's bigint would fail the query: "not found", as any unknown id.
   if (!isRowId(registrationId)) throw new DomainError('not_found', 'No such registration');
@@ -185,6 +190,9 @@ export async function decideRegistration(
     const status: RegistrationStatus =
       decision === 'confirm' && !expired ? 'confirmed' : decision === 'decline' && !expired ? 'declined' : 'expired';
     if (decision === 'expire' && !expired) return outcome('pending', false);
+    if (decision === 'confirm' && !expired && user.role === 'admin' && !adminNamed) {
+      return { ...outcome('pending', false), askAgain: true };
+    }
     registration.status = status;
     registration.decidedAt = now;
     if (status === 'confirmed') {

@@ -341,6 +341,17 @@ export async function recentContacts(em: Em, me: User, limit: number): Promise<U
   return ids.flatMap((id) => byId.get(id) ?? []).slice(0, limit);
 }
 
+/** Whether the two have exchanged a private message, in either direction (one indexed probe). */
+export async function haveCorresponded(em: Em, a: string, b: string): Promise<boolean> {
+  const rows = await execute<unknown[]>(
+    em,
+    `select 1 from messages
+      where kind = 'pm' and ((from_id = ? and to_id = ?) or (from_id = ? and to_id = ?)) limit 1`,
+    [a, b, b, a],
+  );
+  return rows.length > 0;
+}
+
 /** The last private messages a user received, newest first. */
 export async function inbox(em: Em, me: User, limit = INBOX_SIZE): Promise<MessageView[]> {
   const rows = await em.find(

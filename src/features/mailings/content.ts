@@ -248,7 +248,9 @@ export function urlProblem(value: unknown, max: number): 'empty' | 'too_long' | 
     return 'format';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'scheme';
-  if (!url.hostname || /\s/.test(value)) return 'format';
+  // Spaces and control characters: a Location header cannot carry them (GET /r/<code> would fail
+  // for every recipient who taps), and Telegram refuses such a button.
+  if (!url.hostname || /[\s\p{Cc}]/u.test(value)) return 'format';
   return null;
 }
 

@@ -29,6 +29,7 @@ export {
 } from './bot/timezone.js';
 export { type ParsedPhone, PHONE_FORMAT_HINT, parsePhone, parsePhoneInput } from './phone.js';
 export { setMailingsSubscription, toUserDto } from './profile.js';
+export { shownName } from './text-policy.js';
 export type { Language, Role, UserStatus } from './user.entity.js';
 export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
 export { attachUserCache, UserCache } from './user-cache.js';

@@ -42,6 +42,21 @@ const AROUND = /[\p{Zs}\t\n\r\v\f]/u;
  * characters (the flags of Scotland or Wales).
  */
 const UNSAFE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\uFFFE\uFFFF]|(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/u;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'gu');
+/** @ and its look-alikes (fullwidth, small), with the spaces that may come before them. */
+const LEADING_AT = /^[\p{Zs}@\uFF20\uFE6B]+/u;
+
+/**
+ * A name as others are shown it (a PM's sender, a room line, a task's owner or assignee). Telegram's
+ * names never pass parseText — Telegram allows bidi overrides and invisible characters — so what
+ * UNSAFE refuses is dropped here; and so is a leading @ (or a look-alike): a name stands where a
+ * handle would for people without one, and "@ann" there would pass for the real @ann. Empty when
+ * nothing is left; the caller falls back as for no name.
+ */
+export function shownName(name: string): string {
+  return name.replace(UNSAFE_ALL, '').replace(LEADING_AT, '').trim();
+}
+
 /** A text must show something: a letter, digit, symbol (emoji) or punctuation mark. */
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 const SPACES = /\p{Zs}+/gu;

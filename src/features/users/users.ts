@@ -1,5 +1,6 @@
 import type { Em } from '../../platform/db/orm.js';
 import { languageFromTelegram } from '../../platform/i18n/languages.js';
+import { shownName } from './text-policy.js';
 import { USER_TEXT_MAX, User } from './user.entity.js';
 import type { UserCache, UserRow } from './user-cache.js';
 import { updateUserRow } from './user-rows.js';
@@ -186,13 +187,14 @@ type NamedUser = Pick<
   'displayName' | 'firstName' | 'lastName' | 'telegramFirstName' | 'telegramLastName' | 'username'
 >;
 
-/** The name other users see: the chosen display name, else the account name, else the Telegram name. */
+/**
+ * The name other users see: the chosen display name, else the account name, else the Telegram
+ * name, as shownName shows it (never posing as a handle).
+ */
 export function visibleName(user: NamedUser): string {
-  if (user.displayName) return user.displayName;
   const account = [user.firstName, user.lastName].filter(Boolean).join(' ');
-  if (account) return account;
   const telegram = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
-  return telegram || user.username || '—';
+  return shownName(user.displayName || account || telegram) || user.username || '—';
 }
 
 /** The first name used in greetings such as the echo: the account's, else Telegram's (SPEC §2.3). */

@@ -5,6 +5,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ApiEnv } from '../http/context.js';
+import { isLoopbackAddress, isLoopbackHost } from '../http/loopback.js';
 import { type Sandbox, SandboxError } from './sandbox.js';
 
 /**
@@ -31,9 +32,16 @@ const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
 };
 
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+/** Headers only a proxy writes: a request that carries one was relayed, whatever socket it came in on. */
+const RELAYED = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/** The host of an Origin header, or null for one that is no URL (a browser never sends that). */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }
 
 const notFound = (c: Context) =>
@@ -71,7 +79,21 @@ export function registerSandbox(app: OpenAPIHono<ApiEnv>, sandbox: Sandbox, opti
       } catch {
         peer = undefined;
       }
-      if (!isLoopback(peer)) return notFound(c);
+      if (!isLoopbackAddress(peer)) return notFound(c);
+      // Loopback socket, but not a loopback client: a relayed request, or a page that rebound its
+      // own name to 127.0.0.1 (it could read every chat and act as any simulated user, the admin too).
+      if (RELAYED.some((name) => c.req.header(name) !== undefined) || !isLoopbackHost(c.req.header('host'))) {
+        return c.json(
+          {
+            error: {
+              code: 'forbidden',
+              message:
+                'The sandbox answers at localhost or 127.0.0.1 only, not through a proxy (SANDBOX_PUBLIC=true opens it)',
+            },
+          },
+          403,
+        );
+      }
     }
     if (c.req.method === 'POST') {
       // A page of another site must not drive the sandbox: JSON only (a cross-site JSON POST needs a
@@ -80,7 +102,7 @@ export function registerSandbox(app: OpenAPIHono<ApiEnv>, sandbox: Sandbox, opti
         return c.json({ error: { code: 'unsupported_media_type', message: 'Send JSON' } }, 415);
       }
       const origin = c.req.header('origin');
-      if (origin && origin !== 'null' && new URL(origin).host !== c.req.header('host')) {
+      if (origin && origin !== 'null' && originHost(origin) !== c.req.header('host')) {
         return c.json({ error: { code: 'forbidden', message: 'Cross-site request' } }, 403);
       }
     }

@@ -3,19 +3,19 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { inPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
-import { escapeHtml } from '../../../platform/telegram/html.js';
 import { localTime } from '../../../platform/time/timezone.js';
 import { isRoomMember, joinRoom, leaveRoom } from '../../chat/index.js';
-import { showOutcome } from '../jobs/notifications.js';
+import { confirmationRequest, showOutcome } from '../jobs/notifications.js';
 import {
   type AttachResult,
   attachToken,
   declineLink,
   type LinkRefusal,
+  type LinkRequest,
   looksLikeToken,
   previewLink,
 } from '../linking.js';
-import { decideRegistration } from '../registration.js';
+import { decideRegistration, pendingConfirmation } from '../registration.js';
 import { LINK_CALLBACK, linkKeyboard, REGISTRATION_CALLBACK } from './keyboards.js';
 
 /**
@@ -27,14 +27,23 @@ export function accountsFeature() {
   const composer = new BotComposer();
 
   composer.callbackQuery(REGISTRATION_CALLBACK, async (ctx) => {
-    const [, registrationId = '', answer] = ctx.match;
+    const [, registrationId = '', answer, admin] = ctx.match;
     try {
       const outcome = await decideRegistration(
         ctx.em,
         registrationId,
         answer === 'yes' ? 'confirm' : 'decline',
         ctx.from.id,
+        { adminNamed: admin === 'a' },
       );
+      if (outcome.askAgain) {
+        // Nothing decided: the request again, in place, now naming the admin rights confirming grants.
+        await answerCallback(ctx, ctx.t('registration-consent-changed'));
+        const pending = await pendingConfirmation(ctx.em, registrationId);
+        if (!pending) return;
+        const request = confirmationRequest(ctx.t, pending);
+        return inPressedMessage(ctx, request.text, { reply_markup: request.keyboard });
+      }
       await answerCallback(ctx);
       // The message shows the outcome, whether decided now or earlier (a second press, or after expiry).
       await showOutcome(
@@ -63,9 +72,17 @@ export function accountsFeature() {
   });
 
   composer.callbackQuery(LINK_CALLBACK, async (ctx) => {
-    const [, token = '', answer] = ctx.match;
+    const [, token = '', answer, admin] = ctx.match;
     const result =
-      answer === 'y' ? await attachToken(ctx.em, ctx.user, token) : await declineLink(ctx.em, ctx.user, token);
+      answer === 'y'
+        ? await attachToken(ctx.em, ctx.user, token, { adminNamed: admin === 'a' })
+        : await declineLink(ctx.em, ctx.user, token);
+    if (result.outcome === 'ask_again') {
+      // Nothing attached: the consent screen again, now saying what Confirm hands over.
+      await answerCallback(ctx, ctx.t('link-consent-changed'));
+      const consent = consentScreen(ctx, result.request);
+      return inPressedMessage(ctx, consent.text, { reply_markup: consent.keyboard });
+    }
     await answerCallback(ctx);
     if (result.outcome === 'attached') {
       // From now on this Telegram user is the account's user; the room membership moves with them,
@@ -90,7 +107,10 @@ export function accountsFeature() {
 }
 
 /** Seed 000's answers, and the outcome of the consent screen. */
-function outcomeText(ctx: BotContext, result: AttachResult | LinkRefusal | { outcome: 'declined' }): string {
+function outcomeText(
+  ctx: BotContext,
+  result: LinkRefusal | Extract<AttachResult, { outcome: 'attached' }> | { outcome: 'declined' },
+): string {
   switch (result.outcome) {
     case 'attached':
       return `${ctx.t('link-attached', { token: result.token })}\n${ctx.t('link-attached-account', { username: result.account.username ?? '' })}`;
@@ -120,17 +140,24 @@ async function askToLink(ctx: BotContext, text: string): Promise<void> {
     await ctx.reply(outcomeText(ctx, request));
     return;
   }
+  const consent = consentScreen(ctx, request);
+  await ctx.reply(consent.text, { reply_markup: consent.keyboard });
+}
+
+/** The consent screen: who is asking, what Confirm hands over (admin rights named), and its buttons. */
+function consentScreen(ctx: BotContext, request: LinkRequest) {
   const zone = ctx.profile.timezone;
   const created = new Intl.DateTimeFormat(ctx.profile.language, { dateStyle: 'long', timeZone: zone }).format(
     request.accountCreatedAt,
   );
-  await ctx.reply(
-    ctx.t('link-confirm-request', {
-      username: escapeHtml(request.username),
+  const admin = request.role === 'admin';
+  return {
+    text: ctx.t('link-confirm-request', {
+      username: request.username,
       created,
       expires: localTime(zone, request.expiresAt),
-      admin: request.role === 'admin' ? 'yes' : 'no',
+      admin: admin ? 'yes' : 'no',
     }),
-    { reply_markup: linkKeyboard(ctx.t, request.token) },
-  );
+    keyboard: linkKeyboard(ctx.t, request.token, admin),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { Translate } from '../../../platform/i18n/translator.js';
 import type { Services } from '../../../platform/services.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { markBlocked } from '../../users/index.js';
@@ -6,6 +7,7 @@ import { registrationKeyboard } from '../bot/keyboards.js';
 import {
   type DecisionOutcome,
   decideRegistration,
+  type PendingConfirmation,
   pendingConfirmation,
   setConfirmationMessage,
 } from '../registration.js';
@@ -78,17 +80,10 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       // A repeated confirmation request is harmless, so network errors are retried here.
       const sent = await sendOnce(
         { chatId: pending.telegramId, onBlocked: markBlocked(services), resendAfterNetworkError: true },
-        () =>
-          services.telegram.sendMessage(
-            pending.telegramId,
-            t('registration-confirm-request', {
-              username: pending.username,
-              admin: pending.role === 'admin' ? 'yes' : 'no',
-            }),
-            {
-              reply_markup: registrationKeyboard(t, pending.registrationId),
-            },
-          ),
+        () => {
+          const request = confirmationRequest(t, pending);
+          return services.telegram.sendMessage(pending.telegramId, request.text, { reply_markup: request.keyboard });
+        },
       );
       if (sent) await setConfirmationMessage(em, pending.registrationId, sent.message_id);
       return;
@@ -99,6 +94,15 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       return;
     }
   }
+}
+
+/** The confirmation request: who asks for which account, what confirming grants (admin rights named), and its buttons. */
+export function confirmationRequest(t: Translate, pending: PendingConfirmation) {
+  const admin = pending.role === 'admin';
+  return {
+    text: t('registration-confirm-request', { username: pending.username, admin: admin ? 'yes' : 'no' }),
+    keyboard: registrationKeyboard(t, pending.registrationId, admin),
+  };
 }
 
 /** Writes the outcome of a registration into its confirmation message (and removes the buttons). */

@@ -11,6 +11,7 @@ import {
   CAPTION_MAX,
   CHAT_TEXT_MAX,
   findByHandle,
+  haveCorresponded,
   INBOX_SIZE,
   inbox,
   PM_LIMIT,
@@ -121,12 +122,19 @@ export type PmOutcome = 'sent' | 'stored' | 'refused' | 'retry';
 
 export type PmTarget = { handle: string } | { userId: string };
 
-/** The user a Reply button or a history page names, or null (unknown, banned, forged id). */
+/**
+ * The user a Reply button or a history page names, or null (unknown, banned, forged id). Ids in
+ * buttons are sequential and a client can send any callback data, so an id reaches no one a typed
+ * handle could not: someone with a handle, or someone this user has exchanged PMs with. Otherwise
+ * forged ids would name every user and message the ones who have no handle (found by nobody else).
+ */
 export async function userById(ctx: BotContext, id: string): Promise<User | null> {
   // A forged button's id past PostgreSQL's bigint would fail the query: nobody, without one.
   if (!isRowId(id)) return null;
   const user = await ctx.em.findOne(User, { id });
-  return user && user.status !== 'banned' ? user : null;
+  if (!user || user.status === 'banned') return null;
+  if (user.username || user.telegramUsername || user.id === ctx.profile.id) return user;
+  return (await haveCorresponded(ctx.em, ctx.profile.id, user.id)) ? user : null;
 }
 
 /**

@@ -60,10 +60,26 @@ export async function refreshLiveCards(services: Services): Promise<number> {
   const { redis, keyPrefix } = services;
   const ids = await redis.smembers(indexKey(keyPrefix));
   let edited = 0;
+  // Who may still watch: an admin demoted or banned since opening a card stops seeing the mailing's
+  // progress there (their buttons already answer "not allowed"). Admins are few: one query a tick.
+  let watchers: Set<number> | undefined;
   for (const id of ids) {
     const em = services.orm.em.fork();
+    // A context of its own: the partial rows must not stand in for whole users in the view's.
+    watchers ??= new Set(
+      (
+        await services.orm.em
+          .fork()
+          .find(User, { role: 'admin', status: 'active', telegramId: { $ne: null } }, { fields: ['telegramId'] })
+      ).map((u) => Number(u.telegramId)),
+    );
     const view = await getMailingView(em, id).catch(() => null);
-    const cards = Object.values(await redis.hgetall(cardsKey(keyPrefix, id))).map((v) => JSON.parse(v) as LiveCard);
+    const cards: LiveCard[] = [];
+    for (const [field, value] of Object.entries(await redis.hgetall(cardsKey(keyPrefix, id)))) {
+      const card = JSON.parse(value) as LiveCard;
+      if (watchers.has(card.chatId)) cards.push(card);
+      else await redis.hdel(cardsKey(keyPrefix, id), field);
+    }
     if (!view || cards.length === 0) {
       await redis.srem(indexKey(keyPrefix), id);
       continue;

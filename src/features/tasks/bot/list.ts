@@ -4,7 +4,7 @@ import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../../platform/time/local-dates.js';
-import type { User } from '../../users/index.js';
+import { shownName, type User } from '../../users/index.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
 import { type TaskScope, type TaskSummary, taskSummaries } from '../lists.js';
@@ -342,7 +342,7 @@ export async function listText(ctx: BotContext): Promise<string> {
   const { snapshot, search, page, counts, overdue } = await listView(ctx);
   if (search) {
     const lines = [
-      ctx.t('tasks-search-title', { query: escapeHtml(search.query) }),
+      ctx.t('tasks-search-title', { query: search.query }),
       page.total === 0 ? ctx.t('tasks-search-none') : ctx.t('tasks-search-found', { count: page.total }),
     ];
     if (page.pages > 1) lines.push(ctx.t('tasks-page', { page: page.page, pages: page.pages }));
@@ -463,7 +463,7 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
 
 /** A party's name on the card: their chosen name and @username when they have one. */
 export function partyName(user: User): string {
-  const name = user.displayName ?? user.firstName ?? user.telegramFirstName ?? null;
+  const name = shownName(user.displayName ?? user.firstName ?? user.telegramFirstName ?? '') || null;
   const handle = user.username ?? user.telegramUsername ?? null;
   if (name && handle) return `${clip(name, 32)} (@${handle})`;
   return name ? clip(name, 32) : handle ? `@${handle}` : '—';
@@ -505,7 +505,7 @@ export async function commentsView(ctx: BotContext, taskId: string): Promise<Com
 }
 
 export const authorName = (c: CommentView) =>
-  clip(c.author.firstName || (c.author.username ? `@${c.author.username}` : '—'), 32);
+  clip(shownName(c.author.firstName ?? '') || (c.author.username ? `@${c.author.username}` : '—'), 32);
 
 /** Shorter previews of each comment, in turn, until the page fits one message. */
 const PREVIEW_BUDGETS = [COMMENT_PREVIEW_MAX, 400, 200, 80];

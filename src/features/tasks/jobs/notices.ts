@@ -5,7 +5,7 @@ import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { publishNotice } from '../../chat/index.js';
-import { markBlocked, type User } from '../../users/index.js';
+import { markBlocked, shownName, type User } from '../../users/index.js';
 import { TaskNotice as TaskNoticeRow } from '../task.entities.js';
 import type { TaskNotice, TaskNoticeOutcome } from '../tasks.js';
 
@@ -34,9 +34,10 @@ export const NOTICE_FOLD_MS = 60_000;
 /** A comment is quoted in its notice up to this many characters. */
 const NOTICE_QUOTE_MAX = 300;
 
-/** How a participant is named in a notice: their chosen name, else their username. */
+/** How a participant is named in a notice: their chosen name (as shownName shows it), else their username. */
 export const participantName = (user: User) =>
-  user.displayName ?? user.firstName ?? user.telegramFirstName ?? (user.username ? `@${user.username}` : user.id);
+  shownName(user.displayName ?? user.firstName ?? user.telegramFirstName ?? '') ||
+  (user.username ? `@${user.username}` : user.id);
 
 const STATUS_KEYS = { todo: 'task-status-todo', in_progress: 'task-status-in-progress', done: 'task-status-done' };
 

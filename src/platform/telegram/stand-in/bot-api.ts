@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { isLoopbackHost } from '../../http/loopback.js';
 import {
   BotApiError,
   badRequest,
@@ -351,6 +352,20 @@ export class BotApiStandIn {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The door is the program's Telegram, on loopback. A web page the developer has open must not
+    // use it (read the bot's updates, post as the bot): browsers say so (Sec-Fetch-Site, Origin),
+    // and a page that rebound its own name to 127.0.0.1 sends that name as the Host.
+    if (
+      req.headers['sec-fetch-site'] !== undefined ||
+      req.headers.origin !== undefined ||
+      !isLoopbackHost(req.headers.host)
+    ) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ ok: false, error_code: 403, description: 'Forbidden: not for browsers or other hosts' }),
+      );
+      return;
+    }
     const url = req.url ?? '';
     const method = methodOf(url);
     // The fault belongs to the call that arrived first, not to the first whose body was read.

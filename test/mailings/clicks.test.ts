@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clickCode, isPublicUrl } from '../../src/features/mailings/clicks.js';
-import { Delivery, MailingClick } from '../../src/features/mailings/mailing.entities.js';
+import { Delivery, Mailing, MailingClick } from '../../src/features/mailings/mailing.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { createAccount } from '../helpers/accounts.js';
 import type { BotClient } from '../helpers/bot-client.js';
@@ -133,6 +133,36 @@ describe('click links', () => {
       expect(got.body.clicksByButton).toEqual([[2, 0], [1]]);
       const list = await apiRequest(env.app, 'GET', '/mailings?limit=5', { token });
       expect(list.body.items.find((m: { id: string }) => m.id === mailing.id)?.clicks).toBe(3);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('a button URL with a control character, saved before such URLs were refused, redirects percent-encoded (was a 500)', async () => {
+    const h = await engineHarness(withPublicUrl(PUBLIC));
+    try {
+      await seedUsers(env.em(), 1, { tags: ['clicks-ctl'] });
+      const mailing = await newMailing(env.services, {
+        text: 'Old',
+        buttons: [[{ text: 'Old link', url: 'https://old.example.org/a' }]],
+        filter: { tags: ['clicks-ctl'] },
+      });
+      h.engine().start();
+      await waitForMailing(env.services, mailing.id);
+      await env
+        .em()
+        .nativeUpdate(
+          Mailing,
+          { id: mailing.id },
+          { buttons: [[{ text: 'Old link', url: 'https://old.example.org/a\u0001b c' }]] },
+        );
+      const link = linksByChat(h.fake.callsOf('sendMessage').filter((c) => c.payload.text === 'Old'))
+        .values()
+        .next().value?.[0] as string;
+      const res = await follow(codeOf(link));
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('https://old.example.org/a%01b%20c');
+      expect(await env.em().count(MailingClick, { mailing: mailing.id })).toBe(1);
     } finally {
       await h.stop();
     }

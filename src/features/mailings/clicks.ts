@@ -133,6 +133,19 @@ export class ClickLinks {
  * same recipient and button is not counted again); null for anything that does not verify — a
  * malformed or made-up code, an index past the mailing's buttons, a deleted mailing.
  */
+/**
+ * A button's URL as a Location header can carry it: the WHATWG serialization percent-encodes
+ * control characters, which Node refuses in a header — a URL saved before urlProblem refused them
+ * made every tap a 500. Null for what is no URL at all.
+ */
+function locationOf(url: string): string | null {
+  try {
+    return new URL(url).href;
+  } catch {
+    return null;
+  }
+}
+
 export async function followClick(em: Em, code: string): Promise<string | null> {
   const parsed = parseClickCode(code);
   if (!parsed) return null;
@@ -148,7 +161,8 @@ export async function followClick(em: Em, code: string): Promise<string | null> 
   const given = Buffer.from(parsed.tag);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   const buttons = (typeof row.buttons === 'string' ? JSON.parse(row.buttons) : row.buttons) as MailingButton[][] | null;
-  const target = buttons?.flat()[parsed.button]?.url;
+  const stored = buttons?.flat()[parsed.button]?.url;
+  const target = stored === undefined ? null : locationOf(stored);
   if (!target) return null;
   await conn.execute(
     `insert into mailing_clicks (mailing_id, delivery_id, button, created_at) values (?, ?, ?, now())

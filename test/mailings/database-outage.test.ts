@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from '../../src/features/users/user.entity.js';
 import { SigningKeys } from '../../src/platform/auth/keys.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Services } from '../../src/platform/services.js';
@@ -74,6 +75,34 @@ describe('a mailing while PostgreSQL restarts', () => {
         expect.stringMatching(/^PostgreSQL unreachable/),
       ]);
     } finally {
+      await h.stop();
+    }
+  }, 90_000);
+
+  it('an answer that arrives while PostgreSQL is away is recorded once it is back: a 403 ends error and marks the block, not unknown', async () => {
+    const h = await engineHarness(services);
+    try {
+      const chats = await seedUsers(pg.orm.em.fork(), 4, { tags: ['pg-answers'] });
+      for (const chat of chats) h.fake.block(chat);
+      // Every answer comes 1.5 s late: PostgreSQL stops while the four sends wait for theirs.
+      h.fake.latencyMs = 1_500;
+      const mailing = await newMailing(services, { text: 'Late answers', filter: { tags: ['pg-answers'] } });
+      h.engine({ leaseMs: 10 * 60_000 }).start();
+      for (let i = 0; i < 200 && h.fake.callsOf('sendMessage').length < chats.length; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(h.fake.callsOf('sendMessage')).toHaveLength(chats.length);
+      pg.stop();
+      await new Promise((r) => setTimeout(r, 3_000));
+      pg.start();
+
+      const view = await waitForMailing(services, mailing.id, (v) => v.status === 'completed', 30_000);
+      expect(view.counts).toMatchObject({ error: chats.length, unknown: 0, processing: 0, sent: 0 });
+      const users = await pg.orm.em.fork().find(User, { telegramId: { $in: chats } });
+      expect(users.map((u) => u.botBlocked)).toEqual(chats.map(() => true));
+      expect(h.fake.callsOf('sendMessage')).toHaveLength(chats.length);
+    } finally {
+      h.fake.latencyMs = 0;
       await h.stop();
     }
   }, 90_000);

@@ -151,12 +151,12 @@ export class MailingEngine {
 
   /**
    * A loop's step failed; it retries after a pause. PostgreSQL or Redis being away is an outage,
-   * logged once by `outages` (issue 18), not once per retry of every loop.
+   * logged once by `outages` (issue 18), not once per retry of every loop: true for that.
    */
-  private failed(err: unknown, message: string, context: object = {}): void {
-    if (!this.services.outages?.noticed(err, { worker: this.workerId, ...context })) {
-      this.services.log.error({ err, ...context }, message);
-    }
+  private failed(err: unknown, message: string, context: object = {}): boolean {
+    if (this.services.outages?.noticed(err, { worker: this.workerId, ...context })) return true;
+    this.services.log.error({ err, ...context }, message);
+    return false;
   }
 
   /** Sleeps `ms`, cut short by stop(). */
@@ -388,13 +388,24 @@ export class MailingEngine {
     return message;
   }
 
+  /**
+   * Sends one row and records Telegram's answer. With PostgreSQL (or Redis) away the answer is kept
+   * and recorded again every second until it is stored: left unrecorded, the marked row would end
+   * `unknown` after its lease — a 429 or 5xx never resent, a 403 not noted as a block. The late
+   * record still applies after recovery, which keeps a marked row this worker's. Another error is a
+   * bug: logged, and the row stays marked (recovery makes it unknown, never resent).
+   */
   private async sendOne(row: Claimed, message: Outgoing): Promise<void> {
     const outcome = await this.transport.send(row.chat_id, message.prepared, message.links?.urlsFor(row.id));
-    try {
-      await this.record(row, outcome);
-    } catch (err) {
-      // The row stays marked: recovery makes it unknown (never resent).
-      this.failed(err, 'recording a mailing send failed', { delivery_id: row.id });
+    for (;;) {
+      try {
+        await this.record(row, outcome);
+        return;
+      } catch (err) {
+        const outage = this.failed(err, 'recording a mailing send failed', { delivery_id: row.id });
+        if (!outage || this.stopped) return;
+        await this.pause(1000);
+      }
     }
   }
 

@@ -1,11 +1,10 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import type { KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
-import { AUDIENCE } from '../../src/platform/auth/access-token.js';
-import { ADMIN_SCOPES, SERVICE_SCOPES, type ServiceScope } from '../../src/platform/auth/service-tokens.js';
+import { ADMIN_SCOPES, type ServiceScope } from '../../src/platform/auth/service-tokens.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { serviceKeyPair, servicesLackingOneScope, serviceToken } from '../helpers/service-keys.js';
 import { apiRequest } from '../helpers/services.js';
 
 /**
@@ -14,23 +13,14 @@ import { apiRequest } from '../helpers/services.js';
  * 403 insufficient_scope — also when it acts for an admin — and changes nothing.
  */
 
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicJwk: publicKey.export({ format: 'jwk' }) };
-}
-
 /** A service for each scope that has every other scope (listed by name, admin ones included). */
-const allBut = Object.fromEntries(SERVICE_SCOPES.map((scope) => [scope, keyPair()])) as Record<
-  ServiceScope,
-  ReturnType<typeof keyPair>
->;
+const lacking = servicesLackingOneScope();
 const keys = {
-  reader: keyPair(), // tasks:read only
-  star: keyPair(), // a bare JWK: "*"
-  usersAdmin: keyPair(),
-  mailingsAdmin: keyPair(),
+  reader: serviceKeyPair(), // tasks:read only
+  star: serviceKeyPair(), // a bare JWK: "*"
+  usersAdmin: serviceKeyPair(),
+  mailingsAdmin: serviceKeyPair(),
 };
-const serviceName = (scope: ServiceScope) => `all-but-${scope.replace(':', '-')}`;
 
 const env = useTestEnvironment({
   env: {
@@ -39,31 +29,14 @@ const env = useTestEnvironment({
       star: keys.star.publicJwk,
       usersAdmin: { jwk: keys.usersAdmin.publicJwk, scopes: ['users:admin'] },
       mailingsAdmin: { jwk: keys.mailingsAdmin.publicJwk, scopes: ['mailings:admin'] },
-      ...Object.fromEntries(
-        SERVICE_SCOPES.map((scope) => [
-          serviceName(scope),
-          { jwk: allBut[scope].publicJwk, scopes: SERVICE_SCOPES.filter((s) => s !== scope) },
-        ]),
-      ),
+      ...lacking.serviceKeys,
     }),
   },
 });
 
-function serviceToken(issuer: string, key: KeyObject, userId: string) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer(issuer)
-    .setAudience(AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(key);
-}
 const tokenOf = (name: keyof typeof keys, userId: string) =>
   serviceToken(name, keys[name].privateKey as KeyObject, userId);
-const tokenWithout = (scope: ServiceScope, userId: string) =>
-  serviceToken(serviceName(scope), allBut[scope].privateKey as KeyObject, userId);
+const tokenWithout = lacking.tokenWithout;
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
 const api = <T = any>(method: string, path: string, options: Parameters<typeof apiRequest>[3] = {}) =>

@@ -1,13 +1,12 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clickCode } from '../../src/features/mailings/clicks.js';
 import { User } from '../../src/features/users/user.entity.js';
-import { AUDIENCE, issueAccessToken } from '../../src/platform/auth/access-token.js';
-import { ADMIN_SCOPES, SERVICE_SCOPES, type ServiceScope } from '../../src/platform/auth/service-tokens.js';
+import { issueAccessToken } from '../../src/platform/auth/access-token.js';
+import { ADMIN_SCOPES, type ServiceScope } from '../../src/platform/auth/service-tokens.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { schemaProblems } from '../helpers/openapi-schema.js';
+import { servicesLackingOneScope } from '../helpers/service-keys.js';
 import { fromAddress } from '../helpers/services.js';
 
 /**
@@ -28,41 +27,15 @@ type Doc = Json & { paths: Record<string, Record<string, Operation>> };
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicJwk: publicKey.export({ format: 'jwk' }) };
-}
-/** Per scope, a service that has every other scope (admin ones listed by name). */
-const allBut = Object.fromEntries(SERVICE_SCOPES.map((scope) => [scope, keyPair()])) as Record<
-  ServiceScope,
-  ReturnType<typeof keyPair>
->;
-const serviceName = (scope: ServiceScope) => `all-but-${scope.replace(':', '-')}`;
+const lacking = servicesLackingOneScope();
 
 const env = useTestEnvironment({
   env: {
-    SERVICE_KEYS: JSON.stringify(
-      Object.fromEntries(
-        SERVICE_SCOPES.map((scope) => [
-          serviceName(scope),
-          { jwk: allBut[scope].publicJwk, scopes: SERVICE_SCOPES.filter((s) => s !== scope) },
-        ]),
-      ),
-    ),
+    SERVICE_KEYS: JSON.stringify(lacking.serviceKeys),
   },
 });
 
-function tokenWithout(scope: ServiceScope, userId: string) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer(serviceName(scope))
-    .setAudience(AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 600)
-    .sign(allBut[scope].privateKey as KeyObject);
-}
+const tokenWithout = lacking.tokenWithout;
 
 /** The smallest thing the avatar check takes as a PNG (it reads the signature). */
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(56).fill(0)]);

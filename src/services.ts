@@ -52,6 +52,8 @@ export function createServices(base: ServiceBase): Services {
       },
     },
   });
+  // A Redis restarted too quickly for any command to fail is still noticed (it may be empty now).
+  outages.watchRedisServer(redis, 'main');
   const jobs = new JobRuntime(config.redisUrl, log, `${keyPrefix}bull`, outages);
   const telegram = createTelegramApi(config, base.fetch);
   attachUserCache(orm, redis, keyPrefix);

@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable, SOCKET_CODES } from './db/unavailable.js';
 import type { Metrics } from './metrics.js';
+import type { Redis } from './redis.js';
 
 /**
  * The dependencies whose outages the product rides out (issue 18): while one is unreachable,
@@ -104,6 +105,8 @@ export class Outages {
   private readonly listeners = new Set<(dependency: Dependency) => void>();
   private readonly now: () => number;
   private closed = false;
+  /** The `run_id` of the Redis server last seen (watchRedisServer). */
+  private redisRunId: string | undefined;
 
   constructor(private readonly options: OutagesOptions) {
     this.now = options.now ?? Date.now;
@@ -179,6 +182,40 @@ export class Outages {
   redisConnectionError(err: unknown, connection: string): void {
     if (isRedisConnectionError(err)) this.down('redis', err, { connection });
     else this.options.log.warn({ err, connection }, 'redis connection error');
+  }
+
+  /**
+   * Notices a Redis that restarted without failing a command. ioredis reconnects within 200 ms
+   * and resends what was in flight, so a server that is back by then raises no error and `down`
+   * never runs — yet a Redis that keeps nothing on disk came back empty, and the delayed jobs went
+   * with it. Each (re)connection of `redis` reads the server's `run_id` (INFO server; once per
+   * connect, nothing per command); a new one is a new server process, which is reported as an
+   * outage so that the probe ends it once Redis answers and the usual recovery runs (the sweeps
+   * re-queue what PostgreSQL says is owed, owed writes are replayed). One connection is enough:
+   * every connection of the process talks to the same server.
+   */
+  watchRedisServer(redis: Pick<Redis, 'on' | 'info' | 'status'>, connection: string): void {
+    const seen = async () => {
+      let info: string;
+      try {
+        info = await redis.info('server');
+      } catch {
+        return; // Redis went away again: the failure is noticed where it happens; the next connect asks again.
+      }
+      const runId = /^run_id:(\w+)/m.exec(info)?.[1];
+      if (runId === undefined) return;
+      const previous = this.redisRunId;
+      this.redisRunId = runId;
+      // During a noticed outage, its end runs the recovery anyway.
+      if (previous !== undefined && previous !== runId && !this.isDown('redis')) {
+        this.down('redis', undefined, {
+          connection,
+          reason: 'Redis restarted (new run_id); it may have come back empty',
+        });
+      }
+    };
+    redis.on('ready', () => void seen());
+    if (redis.status === 'ready') void seen();
   }
 
   /** Stops the probes (shutdown). */

@@ -2,7 +2,7 @@
 apology = 😔 Sorry, something went wrong on our side. Please try again; /menu always starts over.
 temporarily-unavailable = ⏳ Gramdesk is temporarily unavailable. Please try again in a minute.
 unknown-command = I don't know the command { $command }. /help lists what I can do.
-unknown-text = I'm not sure what you mean. If you were answering a question of mine, that dialog is no longer open (I may have been restarted): start it again from the /menu. /help lists what I can do.
+unknown-text = I'm not sure what you mean. If you were answering a question of mine, that dialog is no longer open (I may have been restarted): start it again from /menu. /help lists what I can do.
 dialog-gone = This dialog is no longer open (I may have been restarted). Here is the menu: start again from there.
 stale-button = This button is no longer active. Here is the current menu.
 menu-outdated = The menu has changed; here is the current one.
@@ -28,7 +28,7 @@ cmd-start = Start Gramdesk and show the main menu
 cmd-menu = Main menu
 cmd-tasks = Your tasks
 cmd-newtask = Create a task
-cmd-find = Find tasks by words of the title: /find words
+cmd-find = Find tasks by words in the title: /find words
 cmd-pm = Private message: /pm username text
 cmd-inbox = The last messages you received
 cmd-history = Conversation with someone: /history username
@@ -59,7 +59,7 @@ help =
     /menu: main menu
     /tasks: your tasks (also from the menu)
     /newtask: create a task
-    /find words: find tasks by words of the title
+    /find words: find tasks by words in the title
     /pm username text: a private message
     /inbox: the last messages you received
     /history username: your conversation with someone
@@ -111,15 +111,15 @@ settings-timezone-prompt =
     🕒 Send your time zone: an IANA name like <code>Europe/Berlin</code>, a city like <code>Tokyo</code>, or a UTC offset like <code>UTC+3</code>.
 settings-timezone-invalid =
     ❌ “{ $input }” is not a time zone I know.
-    Try for example <code>Europe/Berlin</code>, <code>Asia/Almaty</code>, <code>New York</code> or <code>UTC+5</code>.
+    Try, for example, <code>Europe/Berlin</code>, <code>Asia/Almaty</code>, <code>New York</code> or <code>UTC+5</code>.
 settings-timezone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time })
 timezone-start =
     🕒 <b>Which time zone are you in?</b>
-    Then reminders come at your local hour. Tap your city, share your location, or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
+    That way, reminders come at your local time. Tap your city, share your location, or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
     Until then it is UTC (now { $time }).
 timezone-start-menu =
     🕒 <b>Which time zone are you in?</b>
-    Then reminders come at your local hour. Tap your city, share your location, or tap “Other…” and type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
+    That way, reminders come at your local time. Tap your city, share your location, or tap “Other…” and type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>).
     Until then it is UTC (now { $time }).
 timezone-start-set = ✅ Time zone: <b>{ $timezone }</b> (now { $time }). You can change it in ⚙️ Settings.
 timezone-skip = ⏭ Skip (keep UTC)
@@ -133,7 +133,7 @@ timezone-location-none = 🌊 I could not find a time zone for that place (the o
 settings-notifications-changed = 🔔 Notifications (task reminders, private messages) { $state }
 settings-phone-prompt =
     📱 Tap the button below to share your phone number with Gramdesk.
-    Gramdesk keeps it with its operator code, which mailings are addressed by. Gramdesk admins can see it; other users can't. You can remove it in Settings at any time.
+    Gramdesk stores it with its operator code, which mailings can target. Gramdesk admins can see it; other users can't. You can remove it in Settings at any time.
 settings-phone-button = 📱 Share my phone number
 settings-phone-cancel = ✖️ Cancel
 settings-phone-saved = ✅ Phone saved: { $phone }
@@ -147,7 +147,7 @@ settings-name-prompt =
        *[other] { $max } characters
     }).
     Current: <b>{ $name }</b>
-    /reset uses your Telegram name, /cancel keeps the current one.
+    /reset restores your Telegram name, /cancel keeps the current one.
 settings-name-too-long = ❌ That is { $length ->
         [one] { $length } character
        *[other] { $length } characters
@@ -183,7 +183,7 @@ registration-confirm-request =
     If it was you, confirm within 15 minutes. If not, decline: nothing will be created, and nobody can ask you again for an hour.
 registration-confirm = ✅ Confirm
 registration-decline = ❌ Decline
-registration-consent-changed = ⚠️ You have been made an admin since: confirming now hands over your admin rights too. Read the request again.
+registration-consent-changed = ⚠️ You have since been made an admin: confirming now hands over your admin rights too. Read the request again.
 registration-confirmed = ✅ Confirmed: the account <b>@{ $username }</b> is active. You can log in with its password.
 registration-declined = ❌ Declined: the account <b>@{ $username }</b> was not created.
 registration-expired = ⌛ The request for the account <b>@{ $username }</b> expired without an answer; nothing was created.
@@ -202,7 +202,7 @@ link-confirm-request =
     Confirm only if <b>@{ $username }</b> is your own account. The token works until { $expires }.
 link-confirm = ✅ Link my Telegram
 link-decline = ❌ Decline
-link-consent-changed = ⚠️ You have been made an admin since: linking now hands over your admin rights too. Read the request again.
+link-consent-changed = ⚠️ You have since been made an admin: linking now hands over your admin rights too. Read the request again.
 link-declined = ❌ Declined. Nothing was linked, and this token no longer works.
 link-attached = Successfully attached token '{ $token }'
 link-attached-account = Your Telegram is now linked to the Gramdesk account <b>@{ $username }</b>.
@@ -253,7 +253,7 @@ tasks-due-today = today { $time }
 tasks-due-tomorrow = tomorrow { $time }
 tasks-due-yesterday = yesterday { $time }
 tasks-search = 🔎 Search
-tasks-search-prompt = 🔎 Send a few words of the title, e.g. <code>passport</code>.
+tasks-search-prompt = 🔎 Send a few words from the title, e.g. <code>passport</code>.
 tasks-search-title = 🔎 <b>Search</b>: “{ $query }”
 tasks-search-found = { $count ->
     [one] One task found
@@ -294,7 +294,7 @@ task-remind-before-off = off
 task-remind-before-hour = 1 hour before
 task-remind-before-day = 1 day before
 task-remind-before-set = 🔔 Advance reminder: { $value }
-task-remind-before-passed = 🔔 It’s too late for a reminder { $value }: only the one at the due time will come.
+task-remind-before-passed = 🔔 It's too late for a reminder { $value }: only the one at the due time will come.
 task-edit-title = ✏️ Title
 task-edit-description = 📝 Description
 task-edit-due = 📅 Due date
@@ -302,7 +302,7 @@ task-edit-tags = 🏷 Tags
 task-comments = 💬 Comments ({ $count })
 task-full-description = 📄 Full description
 task-delete = 🗑 Delete
-task-back-to-list = ◀️ To the list
+task-back-to-list = ◀️ Back to list
 task-status-changed = Status: { $status }
 task-changed = 🔄 The task has changed; here it is now.
 task-delete-confirm =
@@ -337,7 +337,7 @@ task-title-prompt =
         [one] { $max } character
        *[other] { $max } characters
     }).
-    Now: <b>{ $title }</b>
+    Current: <b>{ $title }</b>
 task-title-required = ❌ A task needs a title. Send one, e.g. <code>Buy milk</code>.
 task-title-too-long = ❌ That is { $length ->
         [one] { $length } character
@@ -357,12 +357,12 @@ task-description-invalid = ❌ The description contains invisible control charac
 task-due-prompt =
     📅 When is it due? Tap a quick pick or 📅 Calendar, or type it in your time zone ({ $timezone }):
     <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code>, <code>{ $dotted }</code>.
-    Now: { $due }
+    Current: { $due }
 task-due-invalid = ❌ “{ $input }” is not a date I understand. Try <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code> or <code>{ $dotted }</code>.
 task-due-past = ❌ { $due } has already passed. Please pick a later time, e.g. <code>tomorrow 9</code>.
 task-tags-prompt =
     🏷 Send tags separated by commas or spaces (up to { $max }), e.g. <code>work, urgent</code>.
-    Now: { $tags }
+    Current: { $tags }
 task-tags-invalid = ❌ A tag is one word of letters, digits, _ or - (up to 32 characters). Example: <code>work, urgent</code>.
 task-tags-too-many = ❌ At most { $max ->
         [one] { $max } tag
@@ -378,7 +378,7 @@ due-pick-hour = ⏱ In 1 hour
 due-pick-calendar = 📅 Calendar
 due-pick-back = ↩️ Quick picks
 due-pick-day-past = That day has passed: pick today or a later day.
-due-pick-back-month = ◀️ Calendar
+due-pick-back-month = ◀️ Back to calendar
 due-pick-day = 📅 Pick a day (time zone { $timezone }), or type a date.
 due-pick-time = 🕒 { $day }: pick a time, or type one, e.g. <code>18:30</code> ({ $timezone }).
 due-pick-invalid = ⚠️ That button is out of date. Please pick again.
@@ -390,18 +390,18 @@ comments-edited = <i>(edited)</i>
 comments-edit = ✏️ { $n }
 comments-delete = 🗑 { $n }
 comments-add = ➕ Add comment
-comments-back = ◀️ To the task
+comments-back = ◀️ Back to task
 comment-not-found = ❌ Comment not found: it was deleted or is not yours.
 comment-prompt =
     💬 Send your comment on <b>{ $title }</b> (up to { $max ->
         [one] { $max } character
        *[other] { $max } characters
     }).
-    /cancel stops.
+    /cancel to stop.
 comment-edit-prompt = ✏️ Send the new text of the comment (up to { $max ->
         [one] { $max } character
        *[other] { $max } characters
-    }); /cancel keeps it. Now:
+    }); /cancel keeps it as is. Current text:
 comment-too-long = ❌ That is { $length ->
         [one] { $length } character
        *[other] { $length } characters
@@ -438,7 +438,7 @@ task-assign-refused-unknown = ❌ There is no Gramdesk user @{ $name }. Check th
 task-assign-refused-self = ❌ This is your own task: pick someone else.
 task-assign-refused-banned = ❌ @{ $name } cannot be assigned tasks: their account is blocked.
 task-assigned = 👤 Assigned to { $name }
-task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they see the task through the Gramdesk API.
+task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they will see the task through the Gramdesk API.
 task-unassigned = 👤 The task is yours alone again
 task-notice-assigned = 👤 { $by } assigned you a task: <b>{ $title }</b>
 task-notice-unassigned = 👤 { $by } took back the task <b>{ $title }</b>: it is no longer assigned to you.
@@ -455,19 +455,19 @@ menu-chat = 💬 Chat
 chat-screen =
     💬 <b>Chat</b>
 
-    ✉️ <b>New message</b>: pick someone you've written with, or type their @username
+    ✉️ <b>New message</b>: pick someone you've messaged before, or type their @username
     📜 <b>History</b>: your conversation with someone
     📥 <b>Inbox</b>: the messages you received (the last { $inbox })
     🏠 <b>Room</b>: the common chat everyone can join
 
-    To answer a message you received, press ↩️ Reply under it or reply to it (swipe). Photos, documents, voice messages, videos and stickers can be sent too.
+    To answer a message you received, tap ↩️ Reply under it or reply to it (swipe). Photos, documents, voice messages, videos and stickers can be sent too.
     Commands: <code>/pm @username text</code>, <code>/history @username</code>, /inbox, /room, /leave
 chat-new-button = ✉️ New message
 chat-history-button = 📜 History
 chat-room-button = 🏠 Room
 chat-inbox-button = 📥 Inbox
 chat-back-to-menu = ◀️ Back to menu
-chat-back-to-chat = ◀️ Back to Chat
+chat-back-to-chat = ◀️ Back to chat
 chat-pm-usage =
     ✍️ Write the @username, then the message:
     <code>/pm @username text</code>
@@ -487,19 +487,13 @@ chat-user-not-found = ❌ There is no user { $handle }. Check the @username: it 
 chat-user-gone = ❌ This user is no longer available.
 chat-text-too-long = ❌ That is { $length ->
         [one] { $length } character
-       *[other] { $length ->
-        [one] { $length } character
        *[other] { $length } characters
-    }
     }; the limit is { $max }. Please send a shorter message.
 chat-text-empty = ❌ The message is empty. Please send some text.
 chat-text-invalid = ❌ The message contains characters that cannot be sent (NUL or broken Unicode). Please retype it.
 chat-caption-too-long = ❌ The caption is { $length ->
         [one] { $length } character
-       *[other] { $length ->
-        [one] { $length } character
        *[other] { $length } characters
-    }
     } long; Telegram allows { $max }. Please send it again with a shorter caption. Nothing was sent.
 chat-reply-prompt = ✍️ Reply to { $handle }: send your message (text, photo, document, voice message, video or sticker).
 chat-message-prompt = ✍️ Message to { $handle }: send it (text, photo, document, voice message, video or sticker).
@@ -526,10 +520,10 @@ chat-room-preview =
     }.
 chat-room-in =
     🏠 <b>You're in the room.</b>
-    Everything you write now goes to everyone here. 🚪 Leave, /leave or any other command ends room mode; so do { $minutes ->
+    Everything you write now goes to everyone here. To leave, tap “🚪 Leave the room”, send /leave or any other command, or just stay silent for { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
-    } without writing here.
+    }.
 chat-room-here = { $count ->
         [0] 👥 Nobody is here right now.
         [one] 👥 Here now: { $names }
@@ -547,7 +541,7 @@ chat-room-left-by-command = 👋 You left the room. /room to come back.
 chat-room-not-in = You're not in the room. /room to join.
 chat-room-gone = 🚪 You're no longer in the room (you left it elsewhere), so this was not sent. /room to join again.
 chat-room-session-ended = 🚪 Your room session was cut off by a hiccup on our side, so this message was not sent. To come back, tap “{ chat-room-join }” below or send /room.
-chat-room-idle-left = 🚪 You left the room: { $minutes ->
+chat-room-idle-left = 🚪 You left the room after { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     } without writing there. /room to come back.
@@ -568,13 +562,13 @@ chat-inbox-title =
 chat-inbox-empty = 📭 Your inbox is empty. Messages people send you will show up here.
 chat-inbox-reply = ↩️ { $n } · { $handle }
 chat-inbox-history = 📜 { $n } · History
-chat-contacts-title = 📜 <b>History</b>: whose conversation? Or type <code>/history @username</code>.
+chat-contacts-title = 📜 <b>History</b>: pick a conversation, or type <code>/history @username</code>.
 chat-contacts-empty = 📜 No conversations yet. Start one with ✉️ New message.
 chat-history-title = 📜 <b>Conversation with { $handle }</b> · page { $page }
 chat-history-hint = Newest first · 🕒 { $timezone }
-chat-history-empty = 📜 No messages with { $handle } yet. Press ↩️ Reply to write the first one.
+chat-history-empty = 📜 No messages with { $handle } yet. Tap ↩️ Reply to write the first one.
 chat-history-usage =
-    📜 Whose conversation? <code>/history @username</code>
+    📜 Show a conversation: <code>/history @username</code>
     For example: <code>/history @anna</code>
 chat-history-self = ❌ That's you. /inbox shows the messages you received.
 chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
@@ -613,12 +607,12 @@ admin-stats =
     📊 <b>Stats</b>
 
     <b>Users</b>: { $total }
-    Active in 7 days: { $active }
+    Active in the last 7 days: { $active }
     Blocked the bot: { $blocked }
     Banned: { $banned }
 
     <b>Tasks</b>: to do { $todo }, in progress { $inProgress }, done { $done }
-    <b>Messages</b> in 24 h: { $messages }
+    <b>Messages</b> in the last 24 h: { $messages }
     <b>Mailings</b>: scheduled { $scheduled }, running { $running }, paused { $paused }, completed { $completed }, cancelled { $cancelled }
 admin-search-prompt = 🔎 Send a username prefix (e.g. <code>ann</code> or <code>@ann</code>) or a numeric user or Telegram id.
 admin-search-invalid = That is neither a username prefix (letters, digits, _) nor a numeric id. Try again or /cancel.
@@ -648,10 +642,10 @@ admin-make-admin = ⭐ Make admin
 admin-remove-admin = ➖ Remove admin
 admin-add-tag = 🏷 Add tag
 admin-remove-tag = ❌ #{ $tag }
-admin-back-to-results = ◀️ To the results
+admin-back-to-results = ◀️ Back to results
 admin-banned = User banned.
 admin-unbanned = User unbanned.
-admin-confirm-bn = ⚠️ Ban { $user }? They will get one "you are blocked" answer and nothing more, in Telegram and over the API.
+admin-confirm-bn = ⚠️ Ban { $user }? They will get one “you are blocked” answer and nothing more, in Telegram and over the API.
 admin-confirm-ub = ⚠️ Unban { $user }? They can use the bot and the API again.
 admin-confirm-ma = ⚠️ Make { $user } an admin? They will see the admin panel and can ban people and send mailings.
 admin-confirm-ra = ⚠️ Remove { $user } from the admins?
@@ -714,10 +708,10 @@ mailing-audience-all = everyone
 mailing-start-prompt = 🕒 When to start? Tap Now or send a date and time in your time zone ({ $timezone }), e.g. <code>{ $example }</code>.
 mailing-start-now = ▶️ Now
 mailing-when-invalid = I could not read “{ $input }” as a date and time. Example: <code>{ $example }</code>.
-mailing-when-past = { $when } has already passed. Send a time ahead.
-mailing-end-prompt = 🏁 Until when may it be sent? A date and time in { $timezone }, after the start.
+mailing-when-past = { $when } has already passed. Send a time in the future.
+mailing-end-prompt = 🏁 When should sending stop? A date and time in { $timezone }, after the start.
 mailing-end-before-start = The end must be after the start ({ $start }). Send a later time.
-mailing-window-prompt = 🕘 A local sending window in each recipient’s time zone, e.g. <code>09:00-21:00</code>, or /skip to send at any hour.
+mailing-window-prompt = 🕘 A local sending window in each recipient's time zone, e.g. <code>09:00-21:00</code>, or /skip to send at any hour.
 mailing-window-invalid = A window looks like <code>09:00-21:00</code> (start and end differ). Try again or /skip.
 mailing-summary =
     📨 <b>New mailing</b>
@@ -753,7 +747,7 @@ mailing-cancel-yes = ✖️ Yes, cancel it
 mailing-cancel-no = ◀️ No, keep it
 mailing-cancelled = Mailing cancelled.
 mailing-already-finished = The mailing has already finished.
-mailing-to-list = ◀️ To the list
+mailing-to-list = ◀️ Back to list
 mailing-daily-summary = 📊 <b>Mailings yesterday</b> ({ $date })
 mailing-daily-summary-line = #{ $id } · { $status } · ✅ { $sent } · ❌ { $error } · ⌛ { $expired } · ❔ { $unknown }
 mailing-content-prompt = ✍️ Send the message exactly as recipients should see it: a text with formatting (bold, links, …), or a photo, video, GIF or document with a caption. You can also forward one. Up to 4096 characters, 1024 for a caption. /cancel to stop.
@@ -769,14 +763,23 @@ mailing-buttons-prompt =
     <code>Shop https://example.com/shop | Help https://example.com/help</code>
     Or tap Skip (/skip).
 mailing-buttons-skip = ⏭ Skip
-mailing-buttons-too-many = At most { $rows } rows of { $perRow } buttons. Send fewer, or /skip.
-mailing-buttons-row-too-long = Row { $row } has more than { $perRow } buttons. Send them again, or /skip.
+mailing-buttons-too-many = At most { $rows } { $rows ->
+        [one] row
+       *[other] rows
+    } of { $perRow } { $perRow ->
+        [one] button
+       *[other] buttons
+    }. Send fewer, or /skip.
+mailing-buttons-row-too-long = Row { $row } has more than { $perRow } { $perRow ->
+        [one] button
+       *[other] buttons
+    }. Send them again, or /skip.
 mailing-buttons-no-label = Button { $column } in row { $row } needs a label before its link, e.g. <code>Shop https://example.com</code>.
 mailing-buttons-label-too-long = The label of button { $column } in row { $row } is longer than { $max ->
         [one] { $max } character
        *[other] { $max } characters
     }.
-mailing-buttons-url-invalid = The link of button { $column } in row { $row } is not a valid address, e.g. <code>https://example.com</code>.
+mailing-buttons-url-invalid = The link of button { $column } in row { $row } is not a valid address; it should look like <code>https://example.com</code>.
 mailing-buttons-url-scheme = The link of button { $column } in row { $row } must start with http:// or https://.
 mailing-buttons-url-too-long = The link of button { $column } in row { $row } is longer than { $max ->
         [one] { $max } character
@@ -787,8 +790,8 @@ mailing-test = 🧪 Test
 mailing-test-sent = Sent to you as recipients will get it.
 mailing-pause = ⏸ Pause
 mailing-resume = ▶️ Resume
-mailing-paused = Paused: nothing more is sent until you resume it.
-mailing-resumed = Resumed where it stopped.
+mailing-paused = Paused: nothing more will be sent until you resume it.
+mailing-resumed = Resumed where it left off.
 mailing-state-changed = The mailing has changed meanwhile; here it is now.
 mailing-delete = 🗑 Delete
 mailing-delete-confirm = Delete mailing #{ $id }? It has not started; nothing will be sent.
@@ -796,10 +799,10 @@ mailing-delete-yes = 🗑 Yes, delete it
 mailing-deleted = Mailing #{ $id } deleted.
 mailing-recall = ↩️ Recall
 mailing-recall-confirm = ↩️ Recall mailing #{ $id }? { $sent ->
-        [one] Its { $sent } sent message is
-       *[other] Its { $sent } sent messages are
-    } deleted from the recipients’ chats, at the mailing rate. Telegram allows this for 48 hours after sending; older messages stay.
-mailing-recall-stops = Sending stops first: the mailing is cancelled.
+        [one] Its { $sent } sent message will be
+       *[other] Its { $sent } sent messages will be
+    } deleted from the recipients' chats, at the mailing rate. Telegram allows this for 48 hours after sending; older messages stay.
+mailing-recall-stops = Sending will stop first: the mailing will be cancelled.
 mailing-recall-yes = ↩️ Yes, delete them
 mailing-recall-started = Recall started: the messages are being deleted.
 mailing-recall-too-late = Too late: Telegram lets a bot delete its messages only for 48 hours.
@@ -807,13 +810,13 @@ mailing-recall-nothing = Nothing has been sent yet, so there is nothing to recal
 mailing-card-recalling = ↩️ Recalling: deleted { $recalled } · failed { $failed } · left { $left }
 mailing-card-recalled = ↩️ Recalled: deleted { $recalled } · could not delete { $failed }
 mailing-card-clicks = 👆 clicks { $clicks } ({ $buttons })
-mailing-buttons-clicks-counted = 👆 Clicks are counted: each button opens a short link via { $url } that counts the tap (once per recipient and button) and forwards to your address.
+mailing-buttons-clicks-counted = 👆 Clicks are counted: each button opens a short link via { $url } that counts the tap (once per recipient and button) and redirects to your address.
 mailing-buttons-clicks-off = 👆 Clicks are not counted: { $url } cannot be reached from the internet (set PUBLIC_URL to a public address), so the buttons open your addresses directly.
 mailing-media-photo = 🖼 Photo
 mailing-media-video = 🎬 Video
 mailing-media-animation = 🎞 GIF
 mailing-media-document = 📄 Document
-mailing-content-line = «{ $text }»{ $buttons ->
+mailing-content-line = “{ $text }”{ $buttons ->
         [0] {""}
        *[other] {" "}· 🔗 { $buttons }
     }
@@ -824,7 +827,7 @@ mailing-eta-seconds = { $s } s
 mailing-unsubscribe = 🔕 Unsubscribe
 mailing-unsubscribed = ✓ Unsubscribed
 mailing-unsubscribe-undo = ↩️ Undo
-mailing-unsubscribed-toast = You will not get mailings any more. Reminders and messages keep coming. Undo or Settings turn them back on.
+mailing-unsubscribed-toast = You will not get mailings any more. Reminders and messages keep coming. Tap Undo or use Settings to turn mailings back on.
 mailing-resubscribed-toast = Mailings are on again.
 mailing-unsubscribe-preview = In a real mailing this button unsubscribes the recipient.
 mailings-setting = 📨 Mailings: { $state }
@@ -837,7 +840,7 @@ mailing-failures-title = ⚠️ <b>Mailing #{ $id }: not delivered to { $count -
     }</b>
 mailing-failures-none = Nobody so far.
 mailing-failures-item = { $n }. { $who }
-mailing-failures-back = ◀️ To the mailing
+mailing-failures-back = ◀️ Back to mailing
 mailing-failed-error = ❌ error
 mailing-failed-expired = ⌛ expired
 mailing-failed-unknown = ❔ unknown
@@ -846,7 +849,7 @@ mailing-failure-deactivated = the Telegram account was deleted
 mailing-failure-chat-not-found = Telegram does not know this chat (the account is gone, or never started the bot)
 mailing-failure-expired = the end time came before their turn
 mailing-failure-cancelled = the mailing was cancelled before their turn
-mailing-failure-unknown = a crash hid whether it arrived; it is not sent again
+mailing-failure-unknown = after a crash it is unknown whether it arrived; it will not be sent again
 mailing-failure-other = Telegram said: { $error }
 mailing-edit = ✏️ Edit
 mailing-edit-prompt = ✏️ <b>What to change?</b> The mailing has not started yet, so every recipient gets the new version.
@@ -859,7 +862,7 @@ mailing-edit-window = 🕘 Window
 mailing-edit-saved = ✅ Mailing #{ $id } changed.
 mailing-edit-started = ⚠️ The mailing has already started, so it can no longer be edited; nothing was changed. You can still pause or cancel it.
 mailing-edit-times-invalid = The start must be before the end. Change the end first, then the start.
-mailing-edit-end-past = The end must be ahead. Change the end first.
+mailing-edit-end-past = The end must be in the future. Change the end first.
 mailing-start-after-end = The start must be before the end ({ $end }). Send an earlier time, or change the end first.
 mailing-buttons-none = 🚫 No buttons
 mailing-window-clear = 🚫 No window (any hour)

@@ -1,5 +1,5 @@
 ## common
-apology = 😔 Извините, у нас что-то пошло не так. Попробуйте ещё раз; /menu всегда начинает сначала.
+apology = 😔 Извините, у нас что-то пошло не так. Попробуйте ещё раз или начните сначала с /menu.
 temporarily-unavailable = ⏳ Gramdesk временно недоступен. Попробуйте ещё раз через минуту.
 unknown-command = Я не знаю команду { $command }. /help покажет, что я умею.
 unknown-text = Не понял, что вы имеете в виду. Если вы отвечали на мой вопрос, этот диалог уже закрыт (возможно, меня перезапустили): начните его заново из /menu. /help покажет, что я умею.
@@ -29,9 +29,9 @@ cmd-menu = Главное меню
 cmd-tasks = Ваши задачи
 cmd-newtask = Новая задача
 cmd-find = Найти задачи по словам из названия: /find слова
-cmd-pm = Личное сообщение: /pm имя текст
+cmd-pm = Личное сообщение: /pm @username текст
 cmd-inbox = Последние полученные сообщения
-cmd-history = Переписка с человеком: /history имя
+cmd-history = Переписка с человеком: /history @username
 cmd-room = Войти в общую комнату
 cmd-leave = Выйти из общей комнаты
 cmd-settings = Настройки
@@ -60,9 +60,9 @@ help =
     /tasks: ваши задачи (они есть и в меню)
     /newtask: новая задача
     /find слова: найти задачи по словам из названия
-    /pm имя текст: личное сообщение
+    /pm @username текст: личное сообщение
     /inbox: последние полученные сообщения
-    /history имя: переписка с человеком
+    /history @username: переписка с человеком
     /room: общая комната; /leave, чтобы выйти
     /settings: язык, часовой пояс, уведомления, телефон и имя
     /cancel: выйти из текущего диалога
@@ -94,7 +94,7 @@ settings-summary =
     }
 
     🆔 Ваш Telegram id: <code>{ $telegramId }</code>
-    Его спрашивает <code>POST /auth/register</code>, когда вы создаёте аккаунт Gramdesk для приложений и скриптов; подтвердить нужно будет здесь.
+    Его запрашивает <code>POST /auth/register</code>, когда вы создаёте аккаунт Gramdesk для приложений и скриптов; подтвердить нужно будет здесь.
 settings-phone-value = { $phone } (код оператора { $code })
 settings-language = 🌐 Язык
 settings-timezone = 🕒 Часовой пояс
@@ -129,7 +129,7 @@ timezone-location-prompt = 📍 Нажмите кнопку ниже, чтобы
 timezone-location-button = 📍 Отправить мою геопозицию
 timezone-location-cancel = ✖️ Отмена
 timezone-location-cancelled = Отправка геопозиции отменена.
-timezone-location-none = 🌊 Для этого места не нашёлся часовой пояс (открытое море?). Отправьте другую геопозицию или нажмите /cancel и выберите город.
+timezone-location-none = 🌊 Для этого места не нашлось часового пояса (открытое море?). Отправьте другую геопозицию или нажмите /cancel и выберите город.
 settings-notifications-changed = 🔔 Уведомления (напоминания о задачах, личные сообщения) { $state }
 settings-phone-prompt =
     📱 Нажмите кнопку ниже, чтобы поделиться номером телефона с Gramdesk.
@@ -160,7 +160,7 @@ settings-name-not-text = Отправьте имя текстовым сообщ
 settings-name-saved = ✅ Отображаемое имя: <b>{ $name }</b>
 settings-name-reset = ✅ Будет показано имя из Telegram: <b>{ $name }</b>
 settings-back-to = ⚙️ Настройки
-settings-account-none = пока нет. Чтобы пользоваться Gramdesk ещё и из приложений или скриптов, создайте аккаунт через <code>POST /auth/register</code> (он спросит Telegram id, указанный ниже) или привяжите существующий по ссылке, которую его владелец получает через <code>POST /token</code>.
+settings-account-none = пока нет. Чтобы пользоваться Gramdesk ещё и из приложений или скриптов, создайте аккаунт через <code>POST /auth/register</code> (он запросит Telegram id, указанный ниже) или привяжите существующий по ссылке, которую его владелец получает через <code>POST /token</code>.
 settings-name-unset = не задано (другие видят «{ $name }»)
 settings-phone-change = 📱 Сменить телефон
 settings-phone-remove = 🗑 Удалить телефон
@@ -206,13 +206,13 @@ link-confirm = ✅ Привязать мой Telegram
 link-decline = ❌ Отклонить
 link-consent-changed = ⚠️ Вас с тех пор сделали администратором: при привязке к аккаунту перейдут и права администратора. Прочитайте запрос ещё раз.
 link-declined = ❌ Отклонено. Ничего не привязано, и этот токен больше не действует.
-link-attached = Токен '{ $token }' успешно привязан
+link-attached = Токен «{ $token }» успешно привязан
 link-attached-account = Ваш Telegram привязан к аккаунту Gramdesk <b>@{ $username }</b>.
 link-invalid-format = Неверный формат токена
 link-no-such-token = Такого токена нет
 link-request-gone = Этот запрос больше не действует.
 link-in-use = Токен уже используется
-link-already-attached = Вы уже привязали токен '{ $token }'
+link-already-attached = Вы уже привязали токен «{ $token }»
 link-already-linked = Ваш Telegram уже привязан к аккаунту Gramdesk <b>@{ $username }</b>.
 
 ## messages
@@ -246,10 +246,10 @@ tasks-page = Страница { $page }/{ $pages }
 tasks-empty-open = Открытых задач нет. Нажмите «➕ Новая задача», чтобы добавить.
 tasks-empty-done = Выполненных задач пока нет.
 tasks-empty-all = У вас пока нет задач. Нажмите «➕ Новая задача», чтобы добавить.
-tasks-capped = Показаны { $max ->
-        [one] { $max } задача
-        [few] { $max } задачи
-       *[many] { $max } задач
+tasks-capped = { $max ->
+        [one] Показана { $max } задача
+        [few] Показаны { $max } задачи
+       *[many] Показаны { $max } задач
     }: сначала все открытые, затем последние выполненные. 🔎 Поиск найдёт любую задачу.
 tasks-overdue = ❗ { $count ->
     [one] { $count } просрочена
@@ -313,7 +313,7 @@ task-full-description = 📄 Описание целиком
 task-delete = 🗑 Удалить
 task-back-to-list = ◀️ К списку
 task-status-changed = Статус: { $status }
-task-changed = 🔄 Задача изменилась; вот она сейчас.
+task-changed = 🔄 Задача изменилась — вот она сейчас.
 task-delete-confirm =
     🗑 Удалить задачу <b>{ $title }</b> вместе с комментариями?
     Это нельзя отменить.
@@ -327,7 +327,7 @@ task-cleared-description = ✅ Описание удалено
 task-saved-due = ✅ Срок установлен
 task-cleared-due = ✅ Срок убран
 task-saved-tags = ✅ Теги изменены
-task-cleared-tags = ✅ Теги убраны
+task-cleared-tags = ✅ Теги удалены
 task-new-title-prompt =
     ➕ <b>Новая задача</b>
     Отправьте название (до { $max ->
@@ -414,7 +414,7 @@ comment-prompt =
         [few] { $max } символов
        *[many] { $max } символов
     }).
-    /cancel прерывает.
+    /cancel — отмена.
 comment-edit-prompt = ✏️ Отправьте новый текст комментария (до { $max ->
         [one] { $max } символа
         [few] { $max } символов
@@ -453,9 +453,9 @@ task-assign-remove = 🚫 Забрать задачу
 task-assign-prompt = 👤 Пришлите имя пользователя того, кто выполнит «{ $title }», например @ann_lee.
 task-new-assignee-prompt = 👤 Поручить задачу кому-нибудь? Выберите собеседника, пришлите имя пользователя или нажмите «Пропустить», чтобы оставить её себе.
 task-assign-stale = ⚠️ Пока вы выбирали, задачу переназначили — вот она сейчас.
-task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdesk нет. Проверьте написание: у человека должна быть учётная запись Gramdesk или запущенный бот.
+task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdesk нет. Проверьте написание: у человека должен быть аккаунт Gramdesk или запущенный бот.
 task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого.
-task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его учётная запись заблокирована.
+task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его аккаунт заблокирован.
 task-assigned = 👤 Поручено: { $name }
 task-assigned-no-telegram = ℹ️ { $name } не запускал(а) этого бота, поэтому уведомлений и напоминаний в Telegram не получит — задачу он(а) увидит через API Gramdesk.
 task-unassigned = 👤 Задача снова только ваша
@@ -492,7 +492,7 @@ chat-pm-usage =
     <code>/pm @username текст</code>
     Например: <code>/pm { $handle } Привет! Встречаемся в шесть?</code>
 chat-pm-sent = ✅ Отправлено: { $handle }
-chat-pm-stored = 📥 Сохранено для { $handle }. Уведомить сейчас не получится: сообщение дождётся во входящих.
+chat-pm-stored = 📥 Сохранено для { $handle }. Уведомить сейчас не получится: сообщение будет ждать во входящих.
 chat-pm-blocked = 🚫 Пользователь { $handle } заблокировал бота, сообщение не дойдёт. Ничего не отправлено.
 chat-pm-self = ❌ Себе написать не получится.
 chat-pm-rate-limited = ⏳ Слишком часто: можно не больше { $limit ->
@@ -504,27 +504,19 @@ chat-pm-rate-limited = ⏳ Слишком часто: можно не больш
         [few] { $seconds } секунды
        *[many] { $seconds } секунд
     }.
-chat-user-not-found = ❌ Пользователя { $handle } не нашлось. Проверьте @username: нужен юзернейм в Gramdesk или Telegram, а не имя.
+chat-user-not-found = ❌ Пользователя { $handle } не нашлось. Проверьте @username: нужно имя пользователя в Gramdesk или Telegram, а не отображаемое имя.
 chat-user-gone = ❌ Этот пользователь больше недоступен.
 chat-text-too-long = ❌ В сообщении { $length ->
         [one] { $length } символ
         [few] { $length } символа
-       *[many] { $length ->
-        [one] { $length } символ
-        [few] { $length } символа
        *[many] { $length } символов
-    }
     }, а можно не больше { $max }. Сократите его и отправьте снова.
 chat-text-empty = ❌ Сообщение пустое. Напишите что-нибудь.
 chat-text-invalid = ❌ В сообщении есть символы, которые нельзя сохранить (NUL или повреждённый Юникод). Наберите текст заново.
 chat-caption-too-long = ❌ В подписи { $length ->
         [one] { $length } символ
         [few] { $length } символа
-       *[many] { $length ->
-        [one] { $length } символ
-        [few] { $length } символа
        *[many] { $length } символов
-    }
     }, а Telegram разрешает не больше { $max }. Сократите подпись и отправьте снова. Ничего не отправлено.
 chat-reply-prompt = ✍️ Ответ для { $handle }: отправьте сообщение (текст, фото, документ, голосовое, видео или стикер).
 chat-message-prompt = ✍️ Сообщение для { $handle }: отправьте его (текст, фото, документ, голосовое, видео или стикер).
@@ -552,7 +544,7 @@ chat-room-preview =
     }.
 chat-room-in =
     🏠 <b>Вы в комнате.</b>
-    Всё, что вы пишете, теперь получат все, кто здесь. Выйти: 🚪 Выйти, /leave или любая другая команда; а если { $minutes ->
+    Всё, что вы пишете, теперь получат все, кто здесь. Выйти: «🚪 Выйти из комнаты», /leave или любая другая команда; а если { $minutes ->
         [one] { $minutes } минуту
         [few] { $minutes } минуты
        *[many] { $minutes } минут
@@ -631,7 +623,7 @@ chat-room-line-media = 🏠 <b>{ $name }</b> в комнате
 ## admin
 cmd-admin = Панель администратора
 cmd-newmailing = Создать рассылку
-menu-admin = 🛠 Админка
+menu-admin = 🛠 Админ-панель
 admin-not-allowed = ⛔ Нет доступа
 admin-home =
     🛠 <b>Панель администратора</b>
@@ -652,7 +644,7 @@ admin-stats =
     <b>Задачи</b>: к выполнению { $todo }, в работе { $inProgress }, готово { $done }
     <b>Сообщений</b> за 24 ч: { $messages }
     <b>Рассылки</b>: запланировано { $scheduled }, идёт { $running }, на паузе { $paused }, завершено { $completed }, отменено { $cancelled }
-admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id пользователя либо Telegram.
+admin-search-prompt = 🔎 Отправьте начало имени пользователя (например, <code>ann</code> или <code>@ann</code>) или числовой id (пользователя Gramdesk или Telegram).
 admin-search-invalid = Это не начало имени пользователя (буквы, цифры, _) и не числовой id. Попробуйте ещё раз или /cancel.
 admin-search-results = 🔎 Найдено по <b>{ $query }</b>: { $count }
 admin-search-empty = 🔎 По <b>{ $query }</b> никого не найдено.
@@ -677,18 +669,18 @@ admin-status-bot-blocked = (заблокировал бота)
 admin-ban = ⛔ Забанить
 admin-unban = ✅ Разбанить
 admin-make-admin = ⭐ Сделать админом
-admin-remove-admin = ➖ Снять админа
+admin-remove-admin = ➖ Снять права админа
 admin-add-tag = 🏷 Добавить тег
 admin-remove-tag = ❌ #{ $tag }
 admin-back-to-results = ◀️ К результатам
 admin-banned = Пользователь забанен.
 admin-unbanned = Пользователь разбанен.
-admin-confirm-bn = ⚠️ Заблокировать { $user }? Он получит один ответ «вы заблокированы» и больше ничего — ни в Telegram, ни через API.
-admin-confirm-ub = ⚠️ Разблокировать { $user }? Бот и API снова станут доступны.
-admin-confirm-ma = ⚠️ Сделать { $user } администратором? Откроется админка: блокировки и рассылки.
+admin-confirm-bn = ⚠️ Забанить { $user }? Он получит один ответ «вы заблокированы» и больше ничего — ни в Telegram, ни через API.
+admin-confirm-ub = ⚠️ Разбанить { $user }? Бот и API снова станут доступны.
+admin-confirm-ma = ⚠️ Сделать { $user } администратором? Откроется панель администратора: баны и рассылки.
 admin-confirm-ra = ⚠️ Снять с { $user } права администратора?
-admin-confirm-yes-bn = ⛔ Да, заблокировать
-admin-confirm-yes-ub = ✅ Да, разблокировать
+admin-confirm-yes-bn = ⛔ Да, забанить
+admin-confirm-yes-ub = ✅ Да, разбанить
 admin-confirm-yes-ma = ⭐ Да, сделать администратором
 admin-confirm-yes-ra = ➖ Да, снять права
 admin-made-admin = Теперь администратор.

@@ -85,7 +85,7 @@ describe('attaching in the bot', () => {
     expect(client.lastReply()).toContain('Привязать этот Telegram к аккаунту Gramdesk <b>@deeplinker</b>');
     await client.click('✅ Привязать мой Telegram');
     expect(client.lastReply()).toBe(
-      `Токен '${body.token}' успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.`,
+      `Токен «${body.token}» успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.`,
     );
   });
 

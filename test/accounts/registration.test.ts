@@ -160,7 +160,7 @@ describe('POST /auth/register with telegramId', () => {
     await promoting.flush();
     await client.click('✅ Confirm');
     expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe(
-      '⚠️ You have been made an admin since: confirming now hands over your admin rights too. Read the request again.',
+      '⚠️ You have since been made an admin: confirming now hands over your admin rights too. Read the request again.',
     );
     expect((await registrationOf('late_admin')).status).toBe('pending');
     expect(await em().findOneOrFail(User, { telegramId: client.user.id })).toMatchObject({

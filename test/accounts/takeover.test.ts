@@ -88,7 +88,7 @@ describe('takeover by link', () => {
     const before = await snapshot(victimRow.id);
     await victim.click('✅ Link my Telegram');
     expect(lastToast(env)).toBe(
-      '⚠️ You have been made an admin since: linking now hands over your admin rights too. Read the request again.',
+      '⚠️ You have since been made an admin: linking now hands over your admin rights too. Read the request again.',
     );
     expect(await snapshot(victimRow.id)).toEqual(before);
     expect((await em().findOneOrFail(User, { id: attacker.user.id })).role).toBe('user');
@@ -193,7 +193,7 @@ describe('linking loses nothing', () => {
     const link = await linkTokenOf(account.token);
     await person.sendText(link.token);
     await person.click('✅ Привязать мой Telegram');
-    expect(person.lastReply()).toContain(`Токен '${link.token}' успешно привязан`);
+    expect(person.lastReply()).toContain(`Токен «${link.token}» успешно привязан`);
 
     const merged = await rowOf(person.user.id);
     expect(merged.id).toBe(account.user.id);

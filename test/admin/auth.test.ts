@@ -60,7 +60,7 @@ beforeAll(async () => {
   owned['card: make admin'] = dataOf(env, admin, '⭐ Make admin');
   owned['card: add tag'] = dataOf(env, admin, '🏷 Add tag');
   owned['card: remove tag'] = dataOf(env, admin, '❌ #vip');
-  owned['card: results'] = dataOf(env, admin, '◀️ To the results');
+  owned['card: results'] = dataOf(env, admin, '◀️ Back to results');
 
   await intruder.sendCommand('menu');
 });

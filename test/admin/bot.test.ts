@@ -85,10 +85,10 @@ describe('stats', () => {
     await admin.click('📊 Stats');
     const text = admin.lastReply();
     expect(text).toContain('Users</b>: 3');
-    expect(text).toContain('Active in 7 days: 3');
+    expect(text).toContain('Active in the last 7 days: 3');
     expect(text).toContain('Blocked the bot: 1');
     expect(text).toContain('to do 1, in progress 0, done 1');
-    expect(text).toContain('in 24 h: 1');
+    expect(text).toContain('in the last 24 h: 1');
     expect(text).toContain('scheduled 0, running 0, paused 0, completed 0, cancelled 0');
     await admin.click('◀️ Back');
     expect(admin.lastReply()).toContain('Admin panel');
@@ -255,7 +255,7 @@ describe('the user card', () => {
     expect(text).toContain('Role: user');
     expect(text).toContain('Status: active');
     expect(admin.buttons()).toEqual(
-      expect.arrayContaining(['⛔ Ban', '⭐ Make admin', '🏷 Add tag', '◀️ To the results']),
+      expect.arrayContaining(['⛔ Ban', '⭐ Make admin', '🏷 Add tag', '◀️ Back to results']),
     );
   });
 

@@ -307,11 +307,11 @@ describe('the Chat screens', () => {
     await bob.click('💬 Chat');
     await bob.click('📜 History');
     expect(bob.lastReply()).toContain('📜 <b>History</b>');
-    expect(bob.buttons()).toEqual([`📜 Ann Lee (${handle(ann)})`, '◀️ Back to Chat']);
+    expect(bob.buttons()).toEqual([`📜 Ann Lee (${handle(ann)})`, '◀️ Back to chat']);
     await bob.click(`📜 Ann Lee (${handle(ann)})`);
     expect(bob.lastReply()).toContain(`📜 <b>Conversation with Ann Lee (${handle(ann)})</b>`);
     expect(bob.lastReply()).toContain(`⬅️ <b>Ann Lee (${handle(ann)})</b>`);
     await bob.sendCommand('inbox');
-    expect(bob.buttons()).toEqual([`↩️ 1 · Ann Lee (${handle(ann)})`, '📜 1 · History', '◀️ Back to Chat']);
+    expect(bob.buttons()).toEqual([`↩️ 1 · Ann Lee (${handle(ann)})`, '📜 1 · History', '◀️ Back to chat']);
   });
 });

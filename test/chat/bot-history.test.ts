@@ -57,17 +57,17 @@ describe('/history', () => {
     expect(linesOf(first)[1]).toMatch(
       new RegExp(`^⬅️ <b>${handle(bob)}</b> · \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d: m24$`),
     );
-    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back to Chat']);
+    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back to chat']);
 
     const message = env.telegram.chat(ann.chatId).at(-1)?.message_id;
     await ann.click('▶️');
     expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(message);
     expect(ann.lastReply()).toContain('· page 2');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
-    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back to Chat']);
+    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back to chat']);
     await ann.click('▶️');
     expect(textsOf(ann.lastReply())).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
-    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back to Chat']);
+    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back to chat']);
     await ann.click('◀️');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
     await ann.click('◀️');
@@ -113,7 +113,7 @@ describe('/history', () => {
     await ann.sendCommand('history', handle(ann));
     expect(ann.lastReply()).toBe("❌ That's you. /inbox shows the messages you received.");
     await ann.sendCommand('history', handle(bob));
-    expect(ann.lastReply()).toBe(`📜 No messages with ${handle(bob)} yet. Press ↩️ Reply to write the first one.`);
+    expect(ann.lastReply()).toBe(`📜 No messages with ${handle(bob)} yet. Tap ↩️ Reply to write the first one.`);
   });
 
   it('a forged page button names an unknown user: "not found", nothing shown', async () => {
@@ -190,7 +190,7 @@ describe('/inbox', () => {
     const byEntry = (n: number) => handle(senders[(25 - n) % 3] as BotClient);
     expect(me.buttons()).toEqual([
       ...Array.from({ length: 20 }, (_, i) => [`↩️ ${i + 1} · ${byEntry(i + 1)}`, `📜 ${i + 1} · History`]).flat(),
-      '◀️ Back to Chat',
+      '◀️ Back to chat',
     ]);
     await me.click(`📜 20 · History`);
     expect(me.lastReply()).toContain(`📜 <b>Conversation with ${byEntry(20)}</b>`);
@@ -210,7 +210,7 @@ describe('/inbox', () => {
     await lone.click('📥 Inbox');
     expect(env.telegram.chat(lone.chatId).at(-1)?.message_id).toBe(message);
     expect(lone.lastReply()).toBe('📭 Your inbox is empty. Messages people send you will show up here.');
-    await lone.click('◀️ Back to Chat');
+    await lone.click('◀️ Back to chat');
     expect(lone.lastReply()).toContain('💬 <b>Chat</b>');
   });
 });

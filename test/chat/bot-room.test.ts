@@ -150,7 +150,7 @@ describe('the room', () => {
     // 30 minutes pass for Kim (the activity key expires): the worker's check takes her out, once.
     await env.services.redis.del(chatKeys(env.services.keyPrefix).roomActive(kimId));
     expect(await handleChatDelivery(env.services, { data: { type: 'room-idle', userId: kimId } })).toBe('sent');
-    expect(kim.lastReply()).toBe('🚪 You left the room: 30 minutes without writing there. /room to come back.');
+    expect(kim.lastReply()).toBe('🚪 You left the room after 30 minutes without writing there. /room to come back.');
     expect(await isRoomMember(env.services, kimId)).toBe(false);
     expect(await handleChatDelivery(env.services, { data: { type: 'room-idle', userId: kimId } })).toBe('skipped');
 
@@ -177,10 +177,10 @@ describe('the room', () => {
     await fay.click('🏠 Room');
     expect(env.telegram.chat(fay.chatId).at(-1)?.message_id).toBe(menuMessage);
     expect(fay.lastReply()).toMatch(/^🏠 <b>Room<\/b>: the common chat\./);
-    expect(fay.buttons()).toEqual(['✅ Join the room', '◀️ Back to Chat']);
+    expect(fay.buttons()).toEqual(['✅ Join the room', '◀️ Back to chat']);
     const fayId = (await userRow(env, fay)).id;
     expect(await isRoomMember(env.services, fayId)).toBe(false);
-    await fay.click('◀️ Back to Chat');
+    await fay.click('◀️ Back to chat');
     expect(fay.lastReply()).toContain('💬 <b>Chat</b>');
     await fay.click('🏠 Room');
     await fay.click('✅ Join the room');

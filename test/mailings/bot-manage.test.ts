@@ -100,7 +100,7 @@ describe('the failed recipients of a mailing', () => {
     expect(lastMessage(env, admin).message_id).toBe(card.message_id);
     expect(first).toContain(`⚠️ <b>Mailing #${mailingId}: not delivered to 16 recipients</b>`);
     expect(linesOf(first).map((l) => l.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(admin.buttons()).toEqual(['1/2', '▶️', '◀️ To the mailing']);
+    expect(admin.buttons()).toEqual(['1/2', '▶️', '◀️ Back to mailing']);
 
     await admin.click('▶️');
     const second = admin.lastReply();
@@ -115,18 +115,18 @@ describe('the failed recipients of a mailing', () => {
         'Fail12 (@fail_12) · ❌ error: the Telegram account was deleted',
         // Telegram's own words, escaped and cut; a name as the user chose it, escaped.
         `&lt;b&gt;Zed&lt;/b&gt; &amp; co (@fail_13) · ❌ error: Telegram said: 400: Bad Request: &lt;odd&gt; &amp; ${'x'.repeat(93)}…`,
-        'Fail14 (@fail_14) · ❔ unknown: a crash hid whether it arrived; it is not sent again',
+        'Fail14 (@fail_14) · ❔ unknown: after a crash it is unknown whether it arrived; it will not be sent again',
         'Fail15 (@fail_15) · ⌛ expired: the end time came before their turn',
       ].sort(),
     );
     expect(`${first}${second}`).not.toContain('916');
     expect(`${first}${second}`).not.toContain('Fail16');
-    expect(admin.buttons()).toEqual(['◀️', '2/2', '◀️ To the mailing']);
+    expect(admin.buttons()).toEqual(['◀️', '2/2', '◀️ Back to mailing']);
 
     await admin.click('◀️');
     expect(admin.lastReply()).toBe(first);
     await admin.click('▶️');
-    await admin.click('◀️ To the mailing');
+    await admin.click('◀️ Back to mailing');
     expect(lastMessage(env, admin).message_id).toBe(card.message_id);
     expect(admin.lastReply()).toContain(`Mailing #${mailingId}`);
     expect(admin.buttons()).toContain('⚠️ Not delivered: 16');
@@ -216,7 +216,7 @@ describe('✏️ Edit of a scheduled mailing', () => {
     expect(admin.lastReply()).toBe(`✅ Mailing #${m.id} changed.`);
     // The card it came from now shows the new content; no second copy was posted.
     const shown = env.telegram.chat(admin.chatId).find((msg) => msg.message_id === card.message_id);
-    expect(shown?.text).toContain('🖼 Photo «New caption» · 🔗 1');
+    expect(shown?.text).toContain('🖼 Photo “New caption” · 🔗 1');
     expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✏️ Edit');
     expect(await env.redis.redis.hexists(cardsKey, `${admin.chatId}:${card.message_id}`)).toBe(1);
     let stored = await env.em().findOneOrFail(Mailing, { id: m.id });
@@ -287,7 +287,7 @@ describe('✏️ Edit of a scheduled mailing', () => {
 
     await admin.click('✏️ Edit');
     await admin.click('🏁 End');
-    expect(admin.lastReply()).toContain('Until when');
+    expect(admin.lastReply()).toContain('When should sending stop');
     await admin.sendCommand('cancel');
     expect(admin.lastReply()).toContain(`Mailing #${m.id}`);
     expect(admin.buttons()).toContain('✏️ Edit');

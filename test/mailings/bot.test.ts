@@ -84,7 +84,7 @@ describe('the new-mailing dialog', () => {
     expect(admin.lastReply()).toContain('has already passed');
     await admin.sendText('2099-01-02 10:00');
 
-    expect(admin.lastReply()).toContain('Until when');
+    expect(admin.lastReply()).toContain('When should sending stop');
     await admin.sendText('2099-01-01 10:00');
     expect(admin.lastReply()).toContain('The end must be after the start (02.01.2099 10:00)');
     await admin.sendText('2099-01-03 10:00');
@@ -124,7 +124,8 @@ describe('the new-mailing dialog', () => {
     // Only the step being asked has buttons: every earlier question lost its own.
     const withButtons = env.telegram.chat(admin.chatId).filter((msg) => msg.reply_markup?.inline_keyboard?.length);
     expect(withButtons.at(-1)?.text).toBe(summary);
-    const askedBefore = /Send the message|link buttons|Who gets it|When to start|Until when|sending window/;
+    const askedBefore =
+      /Send the message|link buttons|Who gets it|When to start|When should sending stop|sending window/;
     expect(withButtons.filter((msg) => askedBefore.test(msg.text))).toEqual([]);
     await admin.click('✅ Create');
 
@@ -164,7 +165,7 @@ describe('the new-mailing dialog', () => {
     expect(last?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toEqual([
       '🔄 Refresh',
       '🧪 Test',
-      '◀️ To the list',
+      '◀️ Back to list',
     ]);
     expect(await refreshLiveCards(env.services)).toBe(0);
     await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'scheduled' });
@@ -195,7 +196,7 @@ describe('the new-mailing dialog', () => {
     expect(admin.buttons()).toContainEqual(expect.stringMatching(/^#\d+ ✖️ cancelled · 0\/0 · /));
     await admin.click(/^#\d+ /);
     expect(admin.lastReply()).toContain('Mailing #');
-    await admin.click('◀️ To the list');
+    await admin.click('◀️ Back to list');
     await admin.click('➕ New');
     expect(admin.lastReply()).toContain('Send the message exactly as recipients should see it');
     await admin.sendCommand('cancel');
@@ -291,7 +292,7 @@ describe('the new-mailing dialog', () => {
     await admin.click('📨 Mailings');
     const buttons = [dataOf(env, admin, '➕ New'), dataOf(env, admin, /^#\d+ /)];
     await admin.click(/^#\d+ /);
-    buttons.push(dataOf(env, admin, '🔄 Refresh'), dataOf(env, admin, '◀️ To the list'));
+    buttons.push(dataOf(env, admin, '🔄 Refresh'), dataOf(env, admin, '◀️ Back to list'));
     await other.sendCommand('menu');
     for (const data of buttons) {
       const before = await env.em().getConnection().execute('select * from mailings order by id');

@@ -65,15 +65,15 @@ describe('the content on the card and in the list', () => {
 
     const card = lastMessage(env, admin);
     // The HTML sent to Telegram: the content escaped exactly once.
-    expect(card.text).toContain('\n«Release 1.2 is out &lt;b&gt;now&lt;/b&gt; — try /tasks»\n');
+    expect(card.text).toContain('\n“Release 1.2 is out &lt;b&gt;now&lt;/b&gt; — try /tasks”\n');
     expect(card.text).not.toContain('&amp;');
-    // What the admin reads: the text as typed, the line starting with « (no stray space).
-    expect(shown(admin, card.message_id).plain).toContain(`\n«${TEXT}»\n`);
+    // What the admin reads: the text as typed, the line starting with “ (no stray space).
+    expect(shown(admin, card.message_id).plain).toContain(`\n“${TEXT}”\n`);
 
     const id = /Mailing #(\d+)/.exec(card.text)?.[1] ?? '';
     const label = await openCard(admin, id);
     expect(label).toBe(`#${id} 🕒 scheduled · 0/0 · Release 1.2 is out <b>n…`);
-    expect(shown(admin, lastMessage(env, admin).message_id).plain).toContain(`\n«${TEXT}»\n`);
+    expect(shown(admin, lastMessage(env, admin).message_id).plain).toContain(`\n“${TEXT}”\n`);
 
     const ruLabel = await openCard(ruAdmin, id);
     expect(ruLabel).toBe(`#${id} 🕒 запланирована · 0/0 · Release 1.2 is out <b>n…`);
@@ -95,8 +95,8 @@ describe('the content on the card and in the list', () => {
 
     expect(await openCard(admin, html.id)).toBe(`#${html.id} 🕒 scheduled · 0/0 · Sale & more: 5 < 7 today`);
     const card = lastMessage(env, admin);
-    expect(card.text).toContain('\n«Sale &amp; more: 5 &lt; 7 today»\n');
-    expect(shown(admin, card.message_id).plain).toContain('\n«Sale & more: 5 < 7 today»\n');
+    expect(card.text).toContain('\n“Sale &amp; more: 5 &lt; 7 today”\n');
+    expect(shown(admin, card.message_id).plain).toContain('\n“Sale & more: 5 < 7 today”\n');
 
     expect(await openCard(ruAdmin, photo.id)).toBe(`#${photo.id} 🕒 запланирована · 0/0 · Look & see`);
     expect(shown(ruAdmin, lastMessage(env, ruAdmin).message_id).plain).toContain('\n🖼 Фото «Look & see» · 🔗 1\n');
@@ -120,7 +120,7 @@ describe('a live card edited by the worker', () => {
       '✖️ Cancel mailing',
       '✏️ Edit',
       '🗑 Delete',
-      '◀️ To the list',
+      '◀️ Back to list',
     ]);
     expect(shown(ruAdmin, ruCard).labels).toContain('✖️ Отменить рассылку');
 
@@ -139,7 +139,7 @@ describe('a live card edited by the worker', () => {
     const en = shown(admin, enCard);
     expect(en.plain).toContain('✅ completed');
     expect(en.plain).toContain('✅ sent 2');
-    expect(en.labels).toEqual(['🔄 Refresh', '🧪 Test', '↩️ Recall', '◀️ To the list']);
+    expect(en.labels).toEqual(['🔄 Refresh', '🧪 Test', '↩️ Recall', '◀️ Back to list']);
     const ru = shown(ruAdmin, ruCard);
     expect(ru.plain).toContain('✅ завершена');
     expect(ru.plain).toContain('✅ отправлено 2');
@@ -172,7 +172,7 @@ describe('a live card edited by the worker', () => {
       '🧪 Test',
       '⏸ Pause',
       '✖️ Cancel mailing',
-      '◀️ To the list',
+      '◀️ Back to list',
     ]);
     await em.nativeUpdate(Mailing, { id: mailing.id }, { status: 'paused' });
     await refreshLiveCards(env.services);
@@ -182,7 +182,7 @@ describe('a live card edited by the worker', () => {
       '🧪 Test',
       '▶️ Resume',
       '✖️ Cancel mailing',
-      '◀️ To the list',
+      '◀️ Back to list',
     ]);
     await em.nativeUpdate(Mailing, { id: mailing.id }, { status: 'cancelled' });
     await refreshLiveCards(env.services);

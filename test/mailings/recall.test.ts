@@ -287,7 +287,7 @@ describe('Recall in the bot card', () => {
       expect(admin.lastReply()).toContain(`Mailing #${mailing.id}`);
       expect(admin.buttons()).toContain('↩️ Recall');
       await admin.click('↩️ Recall');
-      expect(admin.lastReply()).toContain(`Recall mailing #${mailing.id}? Its 3 sent messages are deleted`);
+      expect(admin.lastReply()).toContain(`Recall mailing #${mailing.id}? Its 3 sent messages will be deleted`);
       expect(admin.buttons()).toEqual(['↩️ Yes, delete them', '◀️ No, keep it']);
       await admin.click('◀️ No, keep it');
       expect(admin.lastReply()).toContain(`Mailing #${mailing.id}`);

@@ -62,7 +62,7 @@ beforeAll(async () => {
     ['card: comments', '💬 Comments (1)'],
     ['card: full description', '📄 Full description'],
     ['card: delete', '🗑 Delete'],
-    ['card: back to the list', '◀️ To the list'],
+    ['card: back to the list', '◀️ Back to list'],
   ];
   for (const [name, label] of card) owned[name] = dataOf(env, owner, label);
   await owner.click('🗑 Delete');
@@ -73,7 +73,7 @@ beforeAll(async () => {
   owned['comments: edit'] = dataOf(env, owner, '✏️ 1');
   owned['comments: delete'] = dataOf(env, owner, '🗑 1');
   owned['comments: add'] = dataOf(env, owner, '➕ Add comment');
-  owned['comments: back to the task'] = dataOf(env, owner, '◀️ To the task');
+  owned['comments: back to the task'] = dataOf(env, owner, '◀️ Back to task');
   await owner.click('🗑 1');
   owned['comment delete: yes'] = dataOf(env, owner, '🗑 Yes, delete');
   owned['comment delete: no'] = dataOf(env, owner, '◀️ No, keep it');

@@ -86,7 +86,7 @@ describe('comments', () => {
         'Comment 12',
       ].join('\n'),
     );
-    expect(client.buttons()).toEqual(['✏️ 11', '🗑 11', '✏️ 12', '🗑 12', '◀️', '3/3', '➕ Add comment', '◀️ To the task']);
+    expect(client.buttons()).toEqual(['✏️ 11', '🗑 11', '✏️ 12', '🗑 12', '◀️', '3/3', '➕ Add comment', '◀️ Back to task']);
 
     await client.click('◀️');
     expect(client.lastReply()).toContain('Page 2/3');
@@ -99,7 +99,7 @@ describe('comments', () => {
     await client.click('▶️');
     expect(client.lastReply()).toContain('Page 2/3');
 
-    await client.click('◀️ To the task');
+    await client.click('◀️ Back to task');
     expect(client.lastReply()).toContain('📌 <b>Talkative</b>');
   });
 
@@ -113,7 +113,7 @@ describe('comments', () => {
     await client.sendText('<i>hi</i> & bye');
     expect(client.lastReply()).toMatch(/^✅ Comment added\n\n💬 <b>Comments<\/b> · Discuss me\n\n<b>1\.<\/b> Ann · /);
     expect(client.lastReply()).toContain('&lt;i&gt;hi&lt;/i&gt; &amp; bye');
-    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ To the task']);
+    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ Back to task']);
 
     const stored = await commentsOf(env, taskId);
     expect(stored.map((c) => c.text)).toEqual(['<i>hi</i> & bye']);
@@ -128,7 +128,7 @@ describe('comments', () => {
     await client.sendText('The newest');
     expect(client.lastReply()).toContain('Page 2/2');
     expect(client.lastReply().endsWith('The newest')).toBe(true);
-    await client.click('◀️ To the task');
+    await client.click('◀️ Back to task');
     expect(client.lastReply()).toContain('💬 Comments: 7');
   });
 
@@ -142,7 +142,7 @@ describe('comments', () => {
       taskId,
       Array.from({ length: 5 }, () => '&<'.repeat(1000)),
     );
-    await client.click('◀️ To the task');
+    await client.click('◀️ Back to task');
     await client.click('💬 Comments (5)');
     expect(client.lastReply().length).toBeLessThanOrEqual(4096);
     expect(client.lastReply().match(/&amp;&lt;/g)?.length).toBeGreaterThan(100);
@@ -171,7 +171,7 @@ describe('comments', () => {
     await client.click('🗑 Yes, delete');
     expect(lastToast(env)).toBe('🗑 Comment deleted');
     expect(client.lastReply()).not.toContain('Comment 2');
-    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ To the task']);
+    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ Back to task']);
     expect((await commentsOf(env, taskId)).map((c) => c.id)).toEqual([commentIds[0]]);
     expect((await findTask(env, taskId))?.commentCount).toBe(1);
   });
@@ -187,10 +187,10 @@ describe('comments', () => {
     await em.flush();
     await env.services.commentCache.invalidate(taskId);
 
-    await client.click('◀️ To the task');
+    await client.click('◀️ Back to task');
     await client.click(/💬 Comments/);
     expect(client.lastReply()).toContain('<b>2.</b> Mallory');
-    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ To the task']);
+    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ Back to task']);
 
     // Same button, same task, the other author's comment id in the payload (`<taskId>.<action><commentId>`).
     const forge = (data: string) => data.replace(/\.([a-z])\d+\//, `.$1${foreign.id}/`);
@@ -233,11 +233,11 @@ describe('comments', () => {
       json: { text: 'Written over HTTP' },
     });
     expect(posted.status).toBe(201);
-    await client.click('◀️ To the task');
+    await client.click('◀️ Back to task');
     expect(client.lastReply()).toContain('💬 Comments: 1');
     await client.click('💬 Comments (1)');
     expect(client.lastReply()).toContain('Written over HTTP');
-    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ To the task']);
+    expect(client.buttons()).toEqual(['✏️ 1', '🗑 1', '➕ Add comment', '◀️ Back to task']);
 
     const patched = await apiRequest(env.app, 'PATCH', `/tasks/${taskId}/comments/${posted.body.id}`, {
       token,

@@ -377,7 +377,7 @@ describe('due dates in the dialog', () => {
     await client.click('▶');
     await client.click('15');
     expect(messageById(client, card.message_id).text).toContain('pick a time');
-    await client.click('◀️ Calendar');
+    await client.click('◀️ Back to calendar');
     await client.click('15');
     await client.click('10:00');
     const due = (await findTask(env, id))?.dueAt as Date;

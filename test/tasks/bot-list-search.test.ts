@@ -146,7 +146,7 @@ describe('search', () => {
     const client = await searchable();
     await client.sendCommand('tasks');
     await client.click('🔎 Search');
-    expect(client.lastReply()).toContain('Send a few words of the title');
+    expect(client.lastReply()).toContain('Send a few words from the title');
     await client.sendText('PASSPORT');
     expect(client.lastReply()).toBe('🔎 <b>Search</b>: “PASSPORT”\n2 tasks found');
     expect(client.buttons()).toEqual([
@@ -158,7 +158,7 @@ describe('search', () => {
     ]);
     // A card opened from the results goes back to the results.
     await client.click('⏳ Renew the passport');
-    await client.click('◀️ To the list');
+    await client.click('◀️ Back to list');
     expect(client.lastReply()).toContain('🔎 <b>Search</b>: “PASSPORT”');
     await client.click('✖️ Clear search');
     expect(client.lastReply()).toBe('📋 <b>Tasks</b> · Open\n⏳ 12 · 🟡 0 · ✅ 0\nPage 1/2');
@@ -170,7 +170,7 @@ describe('search', () => {
     const list = env.telegram.chat(client.chatId).at(-1)?.message_id;
     await client.click('🔎 Search');
     const asking = env.telegram.chat(client.chatId).find((m) => m.message_id === list);
-    expect(asking?.text).toContain('Send a few words of the title');
+    expect(asking?.text).toContain('Send a few words from the title');
     expect(client.buttons()).toEqual(['✖️ Cancel']);
     await client.click('✖️ Cancel');
     expect(env.telegram.chat(client.chatId).find((m) => m.message_id === list)?.text).toContain('📋 <b>Tasks</b>');
@@ -247,7 +247,7 @@ describe('search', () => {
     const reload = await sqlOf(env, () => client.click('⏳ Passport photos'));
     expect(reload.filter((sql) => sql.includes('ilike'))).toHaveLength(1);
     expect(reload.length).toBeLessThanOrEqual(2);
-    await client.click('◀️ To the list');
+    await client.click('◀️ Back to list');
     expect(client.lastReply()).toContain('3 tasks found');
   });
 });

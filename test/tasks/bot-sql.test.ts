@@ -43,7 +43,7 @@ describe('SQL per update', () => {
     expect(client.lastReply()).toContain('📌 <b>Task 14</b>');
 
     // Back to the list: the card's button check reads the task; the list itself comes from the session.
-    const back = await sqlOf(env, () => client.click('◀️ To the list'));
+    const back = await sqlOf(env, () => client.click('◀️ Back to list'));
     expect(back.length).toBeLessThanOrEqual(1);
     expect(back.filter(isTaskListRead)).toEqual([]);
     for (const label of ['▶️', '◀️']) expect(await sqlOf(env, () => client.click(label))).toEqual([]);
@@ -61,7 +61,7 @@ describe('SQL per update', () => {
     await client.sendCommand('tasks');
     await client.click('⏳ Task 03');
     await client.click('🟡 In progress');
-    const reload = await sqlOf(env, () => client.click('◀️ To the list'));
+    const reload = await sqlOf(env, () => client.click('◀️ Back to list'));
     expect(reload.filter(isTaskListRead)).toHaveLength(1);
     expect(client.buttons()[0]).toBe('🟡 Task 03');
     expect(await sqlOf(env, () => client.click('All'))).toEqual([]);
@@ -97,7 +97,7 @@ describe('changes made over the API', () => {
     await client.click('⏳ Made over HTTP');
     expect(client.lastReply()).toContain('📌 <b>Renamed over HTTP</b>');
     expect(client.lastReply()).toContain('Status: <b>🟡 In progress</b>');
-    await client.click('◀️ To the list');
+    await client.click('◀️ Back to list');
     expect(client.buttons()[0]).toBe('🟡 Renamed over HTTP');
     expect(client.lastReply()).toContain('⏳ 7 · 🟡 1 · ✅ 0');
 

@@ -101,7 +101,7 @@ describe('task list', () => {
     await client.click('▶️');
     await client.click('⏳ Task 06');
     expect(client.lastReply()).toContain('📌 <b>Task 06</b>');
-    await client.click('◀️ To the list');
+    await client.click('◀️ Back to list');
     expect(client.lastReply()).toBe('📋 <b>Tasks</b> · All\n⏳ 10 · 🟡 0 · ✅ 4\nPage 2/3');
     expect(client.buttons()[0]).toBe('⏳ Task 08');
 
@@ -165,7 +165,7 @@ describe('task card', () => {
       '💬 Comments (2)',
       '👤 Assign',
       '🗑 Delete',
-      '◀️ To the list',
+      '◀️ Back to list',
     ]);
   });
 
@@ -211,7 +211,7 @@ describe('task card', () => {
 
     // The list follows (the status change moved the user's tasks version).
     await client.click('🟡 In progress');
-    await client.click('◀️ To the list');
+    await client.click('◀️ Back to list');
     expect(client.buttons()[0]).toBe('🟡 Cycle me');
     expect(client.lastReply()).toContain('⏳ 0 · 🟡 1 · ✅ 0');
   });
@@ -230,7 +230,7 @@ describe('editing a task', () => {
     const { client, id } = await openCard('Old title');
     await client.click('✏️ Title');
     expect(client.lastReply()).toContain('Send the new title (up to 200 characters)');
-    expect(client.lastReply()).toContain('Now: <b>Old title</b>');
+    expect(client.lastReply()).toContain('Current: <b>Old title</b>');
 
     await client.sendText('x'.repeat(201));
     expect(client.lastReply()).toBe(
@@ -292,7 +292,7 @@ describe('editing a task', () => {
     expect((await findTask(env, id))?.dueAt?.toISOString()).toBe('2099-06-15T00:30:00.000Z');
 
     await client.click('📅 Due date');
-    expect(client.lastReply()).toContain('Now: Mon, Jun 15, 2099, 09:30');
+    expect(client.lastReply()).toContain('Current: Mon, Jun 15, 2099, 09:30');
     await client.sendText('/clear');
     expect(client.lastReply()).toContain('✅ Due date removed');
     expect(client.lastReply()).toContain('📅 Due: not set');
@@ -302,7 +302,7 @@ describe('editing a task', () => {
   it('tags: comma or space separated, re-asks on bad or too many tags, /clear removes them', async () => {
     const { client, id } = await openCard('Tag me', { tags: ['old'] });
     await client.click('🏷 Tags');
-    expect(client.lastReply()).toContain('Now: #old');
+    expect(client.lastReply()).toContain('Current: #old');
     await client.sendText('bad!tag');
     expect(client.lastReply()).toContain('❌ A tag is one word of letters, digits, _ or -');
     await client.sendText(Array.from({ length: 11 }, (_, i) => `t${i}`).join(' '));
@@ -526,8 +526,8 @@ describe('buttons', () => {
     const client = await newClient();
     await seedTasks(env, await userOf(env, client), titles(8));
     await client.click('📋 Tasks');
-    const labels = ['▶️', '◀️', 'All', '⏳ Task 08', '🟡 In progress', '💬 Comments (0)', '◀️ To the task'];
-    for (const label of [...labels, '🗑 Delete', '◀️ No, keep it', '◀️ To the list', 'Done']) await client.click(label);
+    const labels = ['▶️', '◀️', 'All', '⏳ Task 08', '🟡 In progress', '💬 Comments (0)', '◀️ Back to task'];
+    for (const label of [...labels, '🗑 Delete', '◀️ No, keep it', '◀️ Back to list', 'Done']) await client.click(label);
     const answers = env.telegram.callsOf('answerCallbackQuery').map((c) => c.payload.callback_query_id);
     expect(new Set(answers).size).toBe(answers.length);
     expect(client.replies().join('\n')).not.toContain('Sorry, something went wrong');

@@ -98,7 +98,7 @@ describe('assigning from the card', () => {
     expect(bea.lastReply()).toContain('Open · Assigned to me');
     await bea.click('⏳ 📥 Quarterly report · 📅 Mar 3, 2099');
     expect(bea.lastReply()).toContain('👑 Owner: Olga (@olga_shared)');
-    expect(bea.buttons()).toEqual(['• ⏳ To do •', '🟡 In progress', '✅ Done', '💬 Comments (0)', '◀️ To the list']);
+    expect(bea.buttons()).toEqual(['• ⏳ To do •', '🟡 In progress', '✅ Done', '💬 Comments (0)', '◀️ Back to list']);
   });
 
   it('👍 Accept starts the task; the owner is told, and her list shows the new status at her next screen', async () => {

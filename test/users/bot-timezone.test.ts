@@ -177,7 +177,7 @@ describe('a shared location sets the zone (offline lookup)', () => {
   it('a location with no zone (the open sea, nonsense coordinates) is answered and changes nothing', async () => {
     for (const [lang, location, said] of [
       ['en', { latitude: 0, longitude: -30 }, 'could not find a time zone'],
-      ['ru', { latitude: 95, longitude: 500 }, 'не нашёлся часовой пояс'],
+      ['ru', { latitude: 95, longitude: 500 }, 'не нашлось часового пояса'],
     ] as const) {
       const c = client(lang);
       await c.sendCommand('settings');

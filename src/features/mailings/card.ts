@@ -191,7 +191,7 @@ export const CARD_MENU_ID = 'mlc';
 /**
  * The card's buttons for the mailing as it is now, in the viewer's language: 🔄 Refresh, 🧪 Test;
  * Pause / Resume, Cancel, ✏️ Edit and 🗑 Delete where its status allows; ⚠️ Not delivered,
- * ↩️ Recall; ◀️ To the list. Payloads are `<mailingId>.<action>`. One layout for the bot's card
+ * ↩️ Recall; ◀️ Back to list. Payloads are `<mailingId>.<action>`. One layout for the bot's card
  * and the worker's edits of a live card, so both offer the same buttons.
  */
 export function addCardButtons(

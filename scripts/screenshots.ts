@@ -14,12 +14,16 @@ mkdirSync('test-results', { recursive: true });
 const sandbox = await startSandbox(15);
 const browser = await launchBrowser();
 try {
-  const page = await browser.newPage({ viewport: { width: 560, height: 820 }, deviceScaleFactor: 2 });
+  // Narrow, the two chats stack, each half the height: tall enough that a task card, keyboard
+  // included, fits in Alice's.
+  const page = await browser.newPage({ viewport: { width: 560, height: 2000 }, deviceScaleFactor: 2 });
   await page.goto(`${sandbox.url}/sandbox?users=${SANDBOX_ADMIN_ID},${SANDBOX_ADMIN_ID + 1}`);
   const [alice, bob] = panes(page) as [ChatPane, ChatPane];
   const shoot = async (chat: ChatPane, name: string, text: string | RegExp) => {
     const message = await chat.expectBot(text, 180_000);
-    await message.scrollIntoViewIfNeeded();
+    // Centred in the chat: "if needed" leaves a message that is partly in view where it is, and the
+    // pane's sticky header is then drawn over its top.
+    await message.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await message.screenshot({ path: `${OUT}/${name}.png` });
     console.log(`${OUT}/${name}.png`);
   };
@@ -56,7 +60,7 @@ try {
   await alice.send(`today ${hhmm}`);
 
   // A mailing, from the admin's dialog; its live card is what the admin keeps watching.
-  await page.setViewportSize({ width: 1120, height: 820 });
+  await page.setViewportSize({ width: 1120, height: 1000 });
   await bob.send('/start');
   await page.waitForTimeout(1000);
   await alice.send('/newmailing');

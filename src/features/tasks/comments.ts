@@ -3,7 +3,7 @@ import type { Em } from '../../platform/db/orm.js';
 import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
-import type { User } from '../users/index.js';
+import { chosenName, type User } from '../users/index.js';
 import { COMMENT_TEXT_MAX, Comment, Task } from './task.entities.js';
 import { FORBIDDEN_IN_TEXT, getVisibleTask, noticeComment, participants, type TaskEffects } from './tasks.js';
 
@@ -39,7 +39,7 @@ export function toCommentView(comment: Comment): CommentView {
     author: {
       id: author.id,
       username: author.username ?? author.telegramUsername ?? null,
-      firstName: author.displayName ?? author.firstName ?? author.telegramFirstName ?? null,
+      firstName: chosenName(author),
     },
     text: comment.text,
     createdAt: comment.createdAt,

@@ -3,7 +3,7 @@ import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
 import { findByHandle } from '../chat/index.js';
-import { User } from '../users/index.js';
+import { chosenName, User } from '../users/index.js';
 import {
   REMIND_BEFORE_MS,
   type RemindBefore,
@@ -116,7 +116,7 @@ export function toPartyView(user: PartyFields): PartyView {
   return {
     id: user.id,
     username: user.username ?? user.telegramUsername ?? null,
-    firstName: user.displayName ?? user.firstName ?? user.telegramFirstName ?? null,
+    firstName: chosenName(user),
   };
 }
 

@@ -33,4 +33,4 @@ export { shownName } from './text-policy.js';
 export type { Language, Role, UserStatus } from './user.entity.js';
 export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
 export { attachUserCache, UserCache } from './user-cache.js';
-export { firstNameOf, markBlocked, setBotBlocked, visibleName } from './users.js';
+export { chosenName, firstNameOf, markBlocked, setBotBlocked, visibleName } from './users.js';

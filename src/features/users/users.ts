@@ -197,6 +197,15 @@ export function visibleName(user: NamedUser): string {
   return shownName(user.displayName || account || telegram) || user.username || '—';
 }
 
+/**
+ * The name a user goes by beside their handle: the chosen display name, else the account's first
+ * name, else Telegram's; null for none. As stored (the API's `firstName`); the bot shows it through
+ * shownName.
+ */
+export function chosenName(user: Pick<User, 'displayName' | 'firstName' | 'telegramFirstName'>): string | null {
+  return user.displayName ?? user.firstName ?? user.telegramFirstName ?? null;
+}
+
 /** The first name used in greetings such as the echo: the account's, else Telegram's (SPEC §2.3). */
 export function firstNameOf(user: Pick<User, 'firstName' | 'telegramFirstName' | 'username'>): string {
   return user.firstName || user.telegramFirstName || user.username || '';

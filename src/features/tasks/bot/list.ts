@@ -4,7 +4,7 @@ import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../../platform/time/local-dates.js';
-import { shownName, type User } from '../../users/index.js';
+import { chosenName, shownName, type User } from '../../users/index.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
 import { type TaskScope, type TaskSummary, taskSummaries } from '../lists.js';
@@ -463,7 +463,7 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
 
 /** A party's name on the card: their chosen name and @username when they have one. */
 export function partyName(user: User): string {
-  const name = shownName(user.displayName ?? user.firstName ?? user.telegramFirstName ?? '') || null;
+  const name = shownName(chosenName(user) ?? '') || null;
   const handle = user.username ?? user.telegramUsername ?? null;
   if (name && handle) return `${clip(name, 32)} (@${handle})`;
   return name ? clip(name, 32) : handle ? `@${handle}` : '—';

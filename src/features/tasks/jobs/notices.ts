@@ -5,7 +5,7 @@ import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { publishNotice } from '../../chat/index.js';
-import { markBlocked, shownName, type User } from '../../users/index.js';
+import { chosenName, markBlocked, shownName, type User } from '../../users/index.js';
 import { TaskNotice as TaskNoticeRow } from '../task.entities.js';
 import type { TaskNotice, TaskNoticeOutcome } from '../tasks.js';
 
@@ -36,8 +36,7 @@ const NOTICE_QUOTE_MAX = 300;
 
 /** How a participant is named in a notice: their chosen name (as shownName shows it), else their username. */
 export const participantName = (user: User) =>
-  shownName(user.displayName ?? user.firstName ?? user.telegramFirstName ?? '') ||
-  (user.username ? `@${user.username}` : user.id);
+  shownName(chosenName(user) ?? '') || (user.username ? `@${user.username}` : user.id);
 
 const STATUS_KEYS = { todo: 'task-status-todo', in_progress: 'task-status-in-progress', done: 'task-status-done' };
 

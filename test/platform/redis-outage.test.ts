@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entities } from '../../src/entities.js';
 import { getMailingView } from '../../src/features/mailings/mailings.js';
 import { SigningKeys } from '../../src/platform/auth/keys.js';
-import { createOrm, type Orm } from '../../src/platform/db/orm.js';
+import type { Orm } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
 import { createAccount } from '../helpers/accounts.js';
 import { BotClient } from '../helpers/bot-client.js';
-import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeBotApi } from '../helpers/fake-bot-api.js';
+import type { FakeBotApi } from '../helpers/fake-bot-api.js';
 import { newMailing, seedUsers } from '../helpers/mailings.js';
-import { freePort, type RunningProgram, startProgram } from '../helpers/program.js';
+import type { RunningProgram } from '../helpers/program.js';
+import { type ProgramOnRedis, startProgramOnRedis } from '../helpers/program-on-redis.js';
 import { testConfig } from '../helpers/services.js';
-import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-redis.js';
+import type { ThrowawayRedis } from '../helpers/throwaway-redis.js';
 
 /**
  * Issue 18, point 2: the real program (every role in one process) over a redis-server of this
@@ -25,11 +24,11 @@ import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-
 const RECIPIENTS = 150;
 const OUTAGE_MS = 2_000;
 
+let harness: ProgramOnRedis;
 let redis: ThrowawayRedis;
 let telegram: FakeBotApi;
 let program: RunningProgram;
 let orm: Orm;
-let dropDatabase: () => Promise<void> = async () => undefined;
 let api = '';
 
 type Sample = { phase: string; path: string; status: number; retryAfter: string | null; body: unknown };
@@ -53,21 +52,9 @@ async function call(path: string, init: { token?: string; body?: unknown } = {})
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out waiting for ${what}\n${program.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until: ProgramOnRedis['until'] = (...args) => harness.until(...args);
 
-const logLines = () =>
-  program
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { level: number; msg: string; dependency?: string });
+const logLines = () => harness.logLines();
 
 const metric = async (name: string) => {
   const { body } = await call('/metrics');
@@ -78,34 +65,11 @@ const metric = async (name: string) => {
 };
 
 beforeAll(async () => {
-  redis = await createThrowawayRedis();
-  await redis.start({ persistent: true });
-  const db = await createEmptyDatabase();
-  dropDatabase = db.drop;
-  telegram = new FakeBotApi();
-  const port = await freePort();
-  api = `http://127.0.0.1:${port}`;
-  program = startProgram({
-    BOT_TOKEN: '7000000001:E2E-outage_token',
-    TELEGRAM_API_ROOT: await telegram.listen(),
-    REDIS_URL: redis.url,
-    DATABASE_URL: db.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    MAILING_RATE: '20',
-  });
-  await program.waitForOutput(/gramdesk started/, 90_000);
-  orm = await createOrm({ entities, databaseUrl: db.url, pgliteDir: '' });
+  harness = await startProgramOnRedis({ persistent: true, env: { MAILING_RATE: '20' } });
+  ({ redis, telegram, program, orm, api } = harness);
 }, 120_000);
 
-afterAll(async () => {
-  await program?.stop('SIGTERM');
-  await orm?.close(true);
-  await telegram?.close();
-  await redis?.close();
-  await dropDatabase();
-}, 60_000);
+afterAll(() => harness?.close(), 60_000);
 
 describe('Redis stops and comes back, with and without its data', () => {
   it('answers 503 (never 500), flips /ready, says it once, and loses and duplicates nothing', async () => {

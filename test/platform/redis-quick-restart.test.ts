@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entities } from '../../src/entities.js';
 import { SigningKeys } from '../../src/platform/auth/keys.js';
-import { createOrm, type Orm } from '../../src/platform/db/orm.js';
+import type { Orm } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
 import { createAccount } from '../helpers/accounts.js';
-import { createEmptyDatabase } from '../helpers/db.js';
-import { FakeBotApi } from '../helpers/fake-bot-api.js';
-import { freePort, type RunningProgram, startProgram } from '../helpers/program.js';
+import type { FakeBotApi } from '../helpers/fake-bot-api.js';
+import type { RunningProgram } from '../helpers/program.js';
+import { type ProgramOnRedis, startProgramOnRedis } from '../helpers/program-on-redis.js';
 import { testConfig } from '../helpers/services.js';
-import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-redis.js';
+import type { ThrowawayRedis } from '../helpers/throwaway-redis.js';
 
 /**
  * Issue 18: a Redis that keeps nothing on disk restarts so quickly that ioredis reconnects before
@@ -16,50 +15,21 @@ import { createThrowawayRedis, type ThrowawayRedis } from '../helpers/throwaway-
  * delayed reminder job is gone. The program must still notice (a new server, outages.ts) and
  * re-queue what PostgreSQL says is owed at once, not at the next periodic sweep a minute later.
  */
+let harness: ProgramOnRedis;
 let redis: ThrowawayRedis;
 let telegram: FakeBotApi;
 let program: RunningProgram;
 let orm: Orm;
-let dropDatabase: () => Promise<void> = async () => undefined;
 let api = '';
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`timed out waiting for ${what}\n${program.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until: ProgramOnRedis['until'] = (...args) => harness.until(...args);
 
 beforeAll(async () => {
-  redis = await createThrowawayRedis();
-  await redis.start({ persistent: false });
-  const db = await createEmptyDatabase();
-  dropDatabase = db.drop;
-  telegram = new FakeBotApi();
-  const port = await freePort();
-  api = `http://127.0.0.1:${port}`;
-  program = startProgram({
-    BOT_TOKEN: '7000000001:E2E-restart_token',
-    TELEGRAM_API_ROOT: await telegram.listen(),
-    REDIS_URL: redis.url,
-    DATABASE_URL: db.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  });
-  await program.waitForOutput(/gramdesk started/, 90_000);
-  orm = await createOrm({ entities, databaseUrl: db.url, pgliteDir: '' });
+  harness = await startProgramOnRedis({ persistent: false });
+  ({ redis, telegram, program, orm, api } = harness);
 }, 120_000);
 
-afterAll(async () => {
-  await program?.stop('SIGTERM');
-  await orm?.close(true);
-  await telegram?.close();
-  await redis?.close();
-  await dropDatabase();
-}, 60_000);
+afterAll(() => harness?.close(), 60_000);
 
 describe('Redis restarts empty between two commands', () => {
   it('a reminder queued before the restart is still sent, once, when due', async () => {
@@ -89,11 +59,7 @@ describe('Redis restarts empty between two commands', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(reminded()).toBe(1);
     // The operator is told once that Redis restarted, and that it is back.
-    const lines = program
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { msg: string; reason?: string });
+    const lines = harness.logLines();
     expect(lines.filter((l) => /^Redis unreachable/.test(l.msg)).map((l) => l.reason)).toEqual([
       expect.stringMatching(/^Redis restarted/),
     ]);

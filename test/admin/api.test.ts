@@ -1,10 +1,8 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { User } from '../../src/features/users/user.entity.js';
-import { AUDIENCE } from '../../src/platform/auth/access-token.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { serviceKeyPair, serviceToken as signServiceToken } from '../helpers/service-keys.js';
 import { apiRequest } from '../helpers/services.js';
 
 /**
@@ -13,11 +11,7 @@ import { apiRequest } from '../helpers/services.js';
  * /admin/users/{id}, the user list's search and filters, GET /admin/audit and GET /admin/stats.
  */
 
-const keyPair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicJwk: publicKey.export({ format: 'jwk' }) };
-};
-const keys = { usersAdmin: keyPair(), everythingElse: keyPair() };
+const keys = { usersAdmin: serviceKeyPair(), everythingElse: serviceKeyPair() };
 
 const env = useTestEnvironment({
   env: {
@@ -31,17 +25,7 @@ const env = useTestEnvironment({
   },
 });
 
-function serviceToken(name: keyof typeof keys, userId: string) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer(name)
-    .setAudience(AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(keys[name].privateKey as KeyObject);
-}
+const serviceToken = (name: keyof typeof keys, userId: string) => signServiceToken(name, keys[name].privateKey, userId);
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
 const api = <T = any>(method: string, path: string, options: Parameters<typeof apiRequest>[3] = {}) =>

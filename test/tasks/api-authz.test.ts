@@ -1,12 +1,10 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REMINDERS_QUEUE, tasksVersionKey } from '../../src/features/tasks/jobs/reminders.js';
 import { Comment, Task } from '../../src/features/tasks/task.entities.js';
 import type { User } from '../../src/features/users/user.entity.js';
-import { AUDIENCE } from '../../src/platform/auth/access-token.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
+import { serviceKeyPair, serviceToken as signServiceToken } from '../helpers/service-keys.js';
 import { apiRequest } from '../helpers/services.js';
 
 /**
@@ -15,15 +13,11 @@ import { apiRequest } from '../helpers/services.js';
  * nothing changed. Plus the scopes of trusted service tokens (SPEC §3.7).
  */
 
-function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privateKey, publicJwk: publicKey.export({ format: 'jwk' }) };
-}
 const services = {
-  reader: keyPair(),
-  writer: keyPair(),
-  profiler: keyPair(),
-  all: keyPair(),
+  reader: serviceKeyPair(),
+  writer: serviceKeyPair(),
+  profiler: serviceKeyPair(),
+  all: serviceKeyPair(),
 };
 
 const env = useTestEnvironment({
@@ -41,17 +35,8 @@ const env = useTestEnvironment({
 const api = <T = any>(method: string, path: string, options: Parameters<typeof apiRequest>[3] = {}) =>
   apiRequest<T>(env.app, method, path, options);
 
-function serviceToken(service: keyof typeof services, userId: string) {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setIssuer(service)
-    .setAudience(AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(services[service].privateKey as KeyObject);
-}
+const serviceToken = (service: keyof typeof services, userId: string) =>
+  signServiceToken(service, services[service].privateKey, userId);
 
 interface Fixture {
   owner: { user: User; token: string };

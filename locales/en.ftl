@@ -437,6 +437,7 @@ task-assign-stale = ⚠️ The task was reassigned meanwhile: here it is as it i
 task-assign-refused-unknown = ❌ There is no Gramdesk user @{ $name }. Check the spelling: they need a Gramdesk account or to have started this bot.
 task-assign-refused-self = ❌ This is your own task: pick someone else.
 task-assign-refused-banned = ❌ @{ $name } cannot be assigned tasks: their account is blocked.
+task-assign-refused-picked = ❌ This user is no longer available: pick someone else or type a username.
 task-assigned = 👤 Assigned to { $name }
 task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they will see the task through the Gramdesk API.
 task-unassigned = 👤 The task is yours alone again

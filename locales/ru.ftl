@@ -456,6 +456,7 @@ task-assign-stale = ⚠️ Пока вы выбирали, задачу пере
 task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdesk нет. Проверьте написание: у человека должен быть аккаунт Gramdesk или запущенный бот.
 task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого.
 task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его аккаунт заблокирован.
+task-assign-refused-picked = ❌ Этот пользователь больше недоступен — выберите другого или введите имя пользователя.
 task-assigned = 👤 Поручено: { $name }
 task-assigned-no-telegram = ℹ️ { $name } не запускал(а) этого бота, поэтому уведомлений и напоминаний в Telegram не получит — задачу он(а) увидит через API Gramdesk.
 task-unassigned = 👤 Задача снова только ваша

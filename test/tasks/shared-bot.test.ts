@@ -222,6 +222,40 @@ describe('bad assignees and stale buttons', () => {
     await env.em().nativeUpdate(User, { telegramId: tom.user.id }, { status: 'active' });
   });
 
+  it('a forged picker id of someone without a handle the owner never wrote to assigns nobody; once they have written, it does', async () => {
+    const hidden = env.bot.client({ id: 760_005, first_name: 'Harriet', language_code: 'en' });
+    await hidden.sendCommand('start');
+    const [hiddenRow, olgaRow] = [await userOf(env, hidden), await userOf(env, olga)];
+    const [venueId = ''] = await seedTasks(env, olgaRow, ['Venue hunt']);
+    await olga.sendCommand('tasks');
+    await olga.click(/Venue hunt/);
+    await olga.click('👤 Assign');
+    const typeName = dataOf(env, olga, '⌨️ Type a username');
+    // The menu's payload, `<task>.<assignee shown>_k`, with a person's id in place of `k`.
+    const forged = typeName.replace(/_k\//, `_u${hiddenRow.id}/`);
+    expect(forged).not.toBe(typeName);
+    const before = await tableState(env);
+    const picker = env.telegram.chat(olga.chatId).at(-1);
+    await olga.pressCallback(picker, forged);
+    expect(lastToast(env)).toBe('❌ This user is no longer available: pick someone else or type a username.');
+    expect(await tableState(env)).toEqual(before);
+    await noticesDelivered(env);
+    expect(JSON.stringify(env.telegram.chat(hidden.chatId))).not.toContain('Venue hunt');
+
+    // Harriet writes to Olga: now Olga may pick her (as the picker would offer), and Harriet is told.
+    await env
+      .em()
+      .getConnection()
+      .execute(`insert into messages (kind, from_id, to_id, text, sent_at) values ('pm', ?, ?, 'hi', now())`, [
+        hiddenRow.id,
+        olgaRow.id,
+      ]);
+    await olga.pressCallback(picker, forged);
+    expect((await findTask(env, venueId))?.assignee?.id).toBe(hiddenRow.id);
+    await noticesDelivered(env);
+    expect(sentTo(hidden, 'Venue hunt')).toHaveLength(1);
+  });
+
   it('a picker button shown before a reassignment changes nothing and shows the task as it is', async () => {
     await olga.sendCommand('tasks');
     await olga.click(/Quarterly report/);

@@ -1,4 +1,5 @@
 import { type Em, execute, executePrepared } from '../../platform/db/orm.js';
+import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { isStorableText } from '../../platform/storable-text.js';
@@ -339,6 +340,22 @@ export async function recentContacts(em: Em, me: User, limit: number): Promise<U
   const users = await em.find(User, { id: { $in: ids }, status: 'active' });
   const byId = new Map(users.map((u) => [u.id, u]));
   return ids.flatMap((id) => byId.get(id) ?? []).slice(0, limit);
+}
+
+/**
+ * The user an id from a button names, if `meId` may reach them by it, whatever their status; else
+ * null. Ids are sequential and a client can send any callback data, so an id reaches no one a typed
+ * handle could not: someone with a handle, someone `meId` has exchanged PMs with, or `meId`
+ * themselves. Otherwise forged ids would name every user, and message or hand tasks to the ones
+ * who have no handle (found by nobody else).
+ */
+export async function userReachableById(em: Em, meId: string, id: string): Promise<User | null> {
+  // A forged button's id past PostgreSQL's bigint would fail the query: nobody, without one.
+  if (!isRowId(id)) return null;
+  const user = await em.findOne(User, { id });
+  if (!user) return null;
+  if (user.username || user.telegramUsername || user.id === meId) return user;
+  return (await haveCorresponded(em, meId, user.id)) ? user : null;
 }
 
 /** Whether the two have exchanged a private message, in either direction (one indexed probe). */

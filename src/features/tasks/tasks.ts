@@ -2,7 +2,7 @@ import { type Em, entityColumns, executeStatement, mapRow, rowPart } from '../..
 import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
-import { findByHandle } from '../chat/index.js';
+import { findByHandle, userReachableById } from '../chat/index.js';
 import { chosenName, User } from '../users/index.js';
 import {
   REMIND_BEFORE_MS,
@@ -385,9 +385,7 @@ export async function findAssignee(em: Em, owner: User, ref: string | { id: stri
   const user =
     typeof ref === 'string'
       ? await findByHandle(em, ref, { banned: true })
-      : isRowId(ref.id)
-        ? await em.findOne(User, { id: ref.id })
-        : null;
+      : await userReachableById(em, owner.id, ref.id);
   const shown = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : ref.id;
   if (!user) {
     throw invalid('assignee', `No Gramdesk user @${shown}`, { reason: 'unknown' });

@@ -11,7 +11,6 @@ import {
   CAPTION_MAX,
   CHAT_TEXT_MAX,
   findByHandle,
-  haveCorresponded,
   INBOX_SIZE,
   inbox,
   PM_LIMIT,
@@ -20,6 +19,7 @@ import {
   recentRoomMessages,
   type StoredPm,
   sendPrivateMessage,
+  userReachableById,
 } from '../chat.js';
 import type { MessageParty, MessageView } from '../messages.js';
 import { handleOf, senderName } from '../names.js';
@@ -122,19 +122,10 @@ export type PmOutcome = 'sent' | 'stored' | 'refused' | 'retry';
 
 export type PmTarget = { handle: string } | { userId: string };
 
-/**
- * The user a Reply button or a history page names, or null (unknown, banned, forged id). Ids in
- * buttons are sequential and a client can send any callback data, so an id reaches no one a typed
- * handle could not: someone with a handle, or someone this user has exchanged PMs with. Otherwise
- * forged ids would name every user and message the ones who have no handle (found by nobody else).
- */
+/** The user a Reply button or a history page names, or null (unknown, banned, forged: see userReachableById). */
 export async function userById(ctx: BotContext, id: string): Promise<User | null> {
-  // A forged button's id past PostgreSQL's bigint would fail the query: nobody, without one.
-  if (!isRowId(id)) return null;
-  const user = await ctx.em.findOne(User, { id });
-  if (!user || user.status === 'banned') return null;
-  if (user.username || user.telegramUsername || user.id === ctx.profile.id) return user;
-  return (await haveCorresponded(ctx.em, ctx.profile.id, user.id)) ? user : null;
+  const user = await userReachableById(ctx.em, ctx.profile.id, id);
+  return user && user.status !== 'banned' ? user : null;
 }
 
 /**

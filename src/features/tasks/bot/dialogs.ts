@@ -28,7 +28,7 @@ import {
 } from '../tasks.js';
 import { INERT, isDuePayload, monthRows, PAST_DAY, quickPickRows, readPick, timeRows } from './due-picker.js';
 import { clipEscaped, forgetTask, LAST_PAGE, ownTask, partyName, taskComments, view, visibleTask } from './list.js';
-import { assignFromBot, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
+import { assigneeRefusal, assignFromBot, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
 /** Callback data of a contact button in the new task's assignee step. */
 const PICK = `${DIALOG_PREFIX}as:`;
@@ -395,8 +395,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
           return { id: String((await findAssignee(outer.em, outer.user, ref)).id), error: '' };
         } catch (err) {
           if (!(err instanceof DomainError) || err.code !== 'assignee_invalid') throw err;
-          const name = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : '';
-          return { id: '', error: outer.t(`task-assign-refused-${reasonOf(err).reason ?? 'unknown'}`, { name }) };
+          return { id: '', error: assigneeRefusal(outer.t, err, ref) };
         }
       });
       if (checked.id) return { id: checked.id };

@@ -5,6 +5,7 @@ import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
+import type { Translate } from '../../../platform/i18n/translator.js';
 import { escapeHtml, splitText } from '../../../platform/telegram/html.js';
 import { recentContacts } from '../../chat/index.js';
 import type { User } from '../../users/index.js';
@@ -659,6 +660,17 @@ async function assignAction(ctx: BotContext, screens: TaskScreens): Promise<void
   await showScreen(ctx, screens.taskCard);
 }
 
+/**
+ * Why an assignee was refused, in words the owner can act on: a typed name is quoted back; a picked
+ * person (an id from a button: deleted, banned, or not someone this owner may reach) is "no longer
+ * available", whatever the reason, since the button named them and an id says nothing to read.
+ */
+export function assigneeRefusal(t: Translate, err: DomainError, ref: string | { id: string } | null): string {
+  if (ref !== null && typeof ref !== 'string') return t('task-assign-refused-picked');
+  const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'unknown';
+  return t(`task-assign-refused-${reason}`, { name: (ref ?? '').trim().replace(/^@/, '').slice(0, 40) });
+}
+
 export type AssignOutcome =
   | { kind: 'done'; task: Task; toast: string; notice: string }
   | { kind: 'missing' }
@@ -682,11 +694,7 @@ export async function assignFromBot(
     if (!(err instanceof DomainError)) throw err;
     if (err.code === 'not_found') return { kind: 'missing' };
     if (err.code === 'assignee_changed') return { kind: 'stale' };
-    if (err.code === 'assignee_invalid') {
-      const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'unknown';
-      const name = typeof ref === 'string' ? ref.trim().replace(/^@/, '').slice(0, 40) : '';
-      return { kind: 'refused', message: ctx.t(`task-assign-refused-${reason}`, { name }) };
-    }
+    if (err.code === 'assignee_invalid') return { kind: 'refused', message: assigneeRefusal(ctx.t, err, ref) };
     throw err;
   }
   forgetTask(ctx, taskId);

@@ -281,7 +281,7 @@ describe('OpenAPI', () => {
     const doc = (await apiRequest(app, 'GET', '/openapi.json')).body;
     const statuses = (path: string, method = 'post') => Object.keys(doc.paths[path][method].responses).sort();
     expect(statuses('/auth/login')).toEqual(['200', '400', '401', '403', '413', '415', '422', '429', '503']);
-    expect(statuses('/auth/refresh')).toEqual(['200', '400', '401', '413', '415', '422', '503']);
+    expect(statuses('/auth/refresh')).toEqual(['200', '400', '401', '403', '413', '415', '422', '503']);
     expect(statuses('/auth/logout')).toEqual(['204', '400', '413', '415', '422', '503']);
     expect(statuses('/.well-known/jwks.json', 'get')).toEqual(['200', '503']);
     const login = doc.paths['/auth/login'].post;

@@ -117,12 +117,13 @@ describe('POST /auth/refresh', () => {
     expect((await refresh(token)).status).toBe(401);
   });
 
-  it('refuses the refresh token of a banned user, and of a deleted one', async () => {
+  it('tells a banned user why (403 user_banned) and ends that login; a deleted one gets 401', async () => {
     const banned = await loggedIn();
     await setUser(banned.user.id, { status: 'banned' });
     const bannedResponse = await refresh(banned.refresh);
-    expect(bannedResponse.status).toBe(401);
-    expect(bannedResponse.body.error.code).toBe('invalid_refresh_token');
+    expect(bannedResponse.status).toBe(403);
+    expect(bannedResponse.body.error.code).toBe('user_banned');
+    expect(bannedResponse.body).not.toHaveProperty('access_token');
     // Unbanning does not bring that login back: its family was revoked.
     await setUser(banned.user.id, { status: 'active' });
     expect((await refresh(banned.refresh)).status).toBe(401);

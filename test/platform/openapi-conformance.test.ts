@@ -454,6 +454,11 @@ describe('each operation: a valid request and what it documents of its own', () 
     const refreshed = await hit('POST /auth/refresh', 200, { json: { refresh_token: pair.body.refresh_token } });
     await hit('POST /auth/refresh', 401, { json: { refresh_token: pair.body.refresh_token } });
     await hit('POST /auth/refresh', 422, { json: { refresh_token: '' } });
+    const toBan = uniqueName('banlater');
+    await hit('POST /auth/register', 201, { json: { username: toBan, password: PASSWORD } });
+    const before = await hit('POST /auth/login', 200, { json: { username: toBan, password: PASSWORD } });
+    await env.em().nativeUpdate(User, { username: toBan }, { status: 'banned' });
+    await hit('POST /auth/refresh', 403, { json: { refresh_token: before.body.refresh_token } });
     await hit('POST /auth/logout', 204, { json: { refresh_token: refreshed.body.refresh_token } });
     await hit('POST /auth/logout', 204, { json: { refresh_token: 'unknown-token' } });
 

@@ -122,8 +122,9 @@ export async function issueTokens(em: Em, ctx: TokenIssuer, userId: string): Pro
 /**
  * POST /auth/refresh: uses the refresh token once and returns a new pair in the same family.
  * A token used before revokes its whole family (reuse detection: whoever holds the newest token
- * is logged out too, since we cannot tell the thief from the owner). A banned or no longer
- * active user gets 401 and loses the family.
+ * is logged out too, since we cannot tell the thief from the owner). A blocked user loses the
+ * family and is told why (403 `user_banned`, as every other route tells them: the token proves
+ * who they are); a deleted one gets 401.
  */
 export async function refresh(em: Em, ctx: TokenIssuer, refreshToken: string): Promise<TokenPair> {
   if (!REFRESH_TOKEN.test(refreshToken)) throw invalidRefreshToken();
@@ -132,13 +133,15 @@ export async function refresh(em: Em, ctx: TokenIssuer, refreshToken: string): P
     const use = await useRefreshToken(tx, refreshToken);
     if (use.status !== 'used') return null;
     const user = await tx.findOne(User, { id: use.userId });
-    if (user?.accountState !== 'active' || refusal(user)) {
+    const refused = user && refusal(user);
+    if (user?.accountState !== 'active' || refused) {
       await revokeFamily(tx, use.familyId);
-      return null;
+      return refused ?? null;
     }
     const issued = await issueRefreshToken(tx, user.id, use.familyId);
     return { userId: user.id, refreshToken: issued.token };
   });
+  if (next instanceof DomainError) throw next;
   if (!next) throw invalidRefreshToken();
   const access = await issueAccessToken(ctx.keys, ctx.issuer, next.userId);
   return { accessToken: access.token, refreshToken: next.refreshToken, expiresIn: access.expiresIn };

@@ -106,8 +106,9 @@ export const refresh = createRoute({
     'Uses the refresh token (once) and returns a new access token and a new refresh token of the same login.',
     'Presenting a refresh token that was already used revokes every refresh token of that login',
     '(reuse detection); access tokens already issued simply expire.',
-    'Unknown, expired, revoked or reused tokens, and tokens of blocked or deleted users, answer 401',
-    '`invalid_refresh_token`. Of two concurrent requests with the same token, one succeeds and the other',
+    'Unknown, expired, revoked or reused tokens, and tokens of deleted users, answer 401',
+    '`invalid_refresh_token`. A blocked user gets 403 `user_banned`, and that login ends (unblocking',
+    'does not bring it back: log in again). Of two concurrent requests with the same token, one succeeds and the other',
     'counts as reuse, which revokes the pair the first one got: a client refreshes one request at a time',
     '(and does not retry a refresh whose answer it lost: it logs in again).',
   ].join('\n'),
@@ -120,7 +121,7 @@ export const refresh = createRoute({
       headers: { 'Cache-Control': { schema: { type: 'string', example: 'no-store' } } },
       content: { 'application/json': { schema: TokenPairSchema } },
     },
-    ...errorResponses(400, 401, 413, 415, 422),
+    ...errorResponses(400, 401, 403, 413, 415, 422),
   },
 });
 

@@ -205,7 +205,7 @@ describe('frame rate per user, across sockets and processes', () => {
       tab1.send({ type: 'pm', to: bob.user.username, text: `t1-${i}`, ref: `t1-${i}` });
       tab2.send({ type: 'pm', to: bob.user.username, text: `t2-${i}`, ref: `t2-${i}` });
     }
-    // Every frame gets one answer on its own socket: its echo (with its ref) or a rate_limited error.
+    // Every frame gets one answer on its own socket: its echo or a rate_limited error, with its ref.
     const answers = (tab: WsClient, prefix: string) =>
       tab.frames.filter((f: Frame) => f.type === 'error' || (f.type === 'pm' && f.ref?.startsWith(prefix)));
     await waitFor('an answer to every frame', () => answers(tab1, 't1').length + answers(tab2, 't2').length >= 10);
@@ -213,6 +213,9 @@ describe('frame rate per user, across sockets and processes', () => {
     const errors = all.filter((f) => f.type === 'error');
     expect(all.filter((f) => f.type === 'pm')).toHaveLength(LIMIT);
     expect(errors).toHaveLength(2 * PER_TAB - LIMIT);
+    // Each error names the dropped frame by its ref: with the echoes, every ref sent, once.
+    const refs = [...all.map((f) => f.ref)].sort();
+    expect(refs).toEqual([...Array(PER_TAB).keys()].flatMap((i) => [`t1-${i}`, `t2-${i}`]).sort());
     for (const error of errors) {
       expect(error.code).toBe('rate_limited');
       expect(typeof error.message).toBe('string');

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { looksLikeToken } from '../../src/features/accounts/linking.js';
 import { parsePmArgs } from '../../src/features/chat/bot/actions.js';
 import { normalizeHandle, parseContent } from '../../src/features/chat/chat.js';
-import { FrameError, parseClientFrame } from '../../src/features/chat/ws/frames.js';
+import { FrameError, parseClientFrame, refOf } from '../../src/features/chat/ws/frames.js';
 import { normalizeFilter } from '../../src/features/mailings/audience.js';
 import { parseButtonLines } from '../../src/features/mailings/bot/dialogs.js';
 import {
@@ -589,6 +589,31 @@ describe('WebSocket chat frames', () => {
         expect(parseClientFrame(JSON.stringify({ ...extra, ...f }))).toEqual(f);
       }),
     );
+  });
+
+  it('refOf, the unparsed read of a dropped frame, finds the ref parseClientFrame would, and no other', () => {
+    // Any frame, any member order, texts full of quotes, backslashes and "ref": the frame's own ref
+    // or none (no other member carries a "ref" key: the first one is taken, documented in refOf).
+    const member = fc.oneof(anyText(), fc.constantFrom('"ref":"evil"', '\\"ref\\":"x"', 'ref', '"ref"'));
+    const frame = fc.record(
+      { type: fc.constantFrom('pm', 'room', 'join', 'leave'), to: member, text: member, ref: anyText(), id: member },
+      { requiredKeys: ['type'] },
+    );
+    check(
+      'refOf',
+      fc.property(frame, fc.boolean(), (f, spaced) => {
+        const data = JSON.stringify(f, null, spaced ? 1 : undefined);
+        let parsed: string | undefined;
+        try {
+          parsed = parseClientFrame(data).ref;
+        } catch (err) {
+          parsed = (err as FrameError).ref;
+        }
+        expect(refOf(data)).toBe(parsed);
+      }),
+    );
+    expect(refOf('{"type":"pm","ref":"a\\"b"}')).toBe('a"b');
+    expect(refOf(Buffer.from('{"ref":"x"}'))).toBeUndefined();
   });
 });
 

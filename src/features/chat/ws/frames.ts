@@ -110,6 +110,28 @@ export function errorFrame(code: string, message: string, details?: unknown, ref
   };
 }
 
+/**
+ * A refused frame's `ref`, read without parsing the frame: frames over the rate are dropped
+ * unparsed (a flood of 64 KiB frames must not cost a JSON parse each), yet the client needs the
+ * ref to tell which one was dropped. A search for the `"ref":"…"` member costs about what reading
+ * the frame did. `"ref"` followed by a colon is only ever a key in JSON (inside a string its quotes
+ * would be escaped); in a frame with a nested `ref` (invalid anyway) the first one is taken.
+ */
+export function refOf(data: unknown): string | undefined {
+  if (typeof data !== 'string') return undefined;
+  const literal = REF_MEMBER.exec(data)?.[1];
+  if (literal === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(`"${literal}"`);
+    return typeof value === 'string' && value.length <= REF_MAX ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `"ref"`, a colon, and a string literal short enough to be a valid ref (escapes count as written). */
+const REF_MEMBER = new RegExp(`"ref"\\s*:\\s*"((?:[^"\\\\]|\\\\.){0,${REF_MAX * 6}})"`);
+
 /** Text of a frame as received (the socket library has already refused frames over MAX_FRAME_BYTES). */
 export function parseClientFrame(data: string): ClientFrame {
   let value: unknown;

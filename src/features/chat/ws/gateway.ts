@@ -20,6 +20,7 @@ import {
   FrameError,
   messageFrame,
   parseClientFrame,
+  refOf,
   type ServerFrame,
 } from './frames.js';
 import { CLOSE_CODES, FRAME_RATE, MAX_FRAME_BYTES, MAX_SOCKETS_PER_USER } from './limits.js';
@@ -334,14 +335,17 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
   /**
    * Counts the frame against its user's rate (in Redis, shared by all their sockets on every
    * process) at once, and handles it in order behind the previous ones; a frame over the rate is
-   * dropped and answered with a rate_limited error frame. Frame size needs no check here: the
+   * dropped unparsed and answered with a rate_limited error frame (with its ref). Frame size needs no check here: the
    * socket library refused anything over maxFrameBytes.
    */
   function received(conn: Connection, data: unknown): void {
     conn.alive = true;
     // Bounds the memory one connection can tie up while its frames wait (before any Redis call).
     if (conn.pending >= opts.maxPending) {
-      send(conn, errorFrame('rate_limited', 'Too many frames waiting; wait for the answers', { retryAfter: 1 }));
+      send(
+        conn,
+        errorFrame('rate_limited', 'Too many frames waiting; wait for the answers', { retryAfter: 1 }, refOf(data)),
+      );
       return;
     }
     const decision = services.limiter.hit(
@@ -355,7 +359,7 @@ export function createChatGateway(services: Services, options: ChatGatewayOption
       const rate = await decision;
       if (!rate.allowed) {
         const message = `At most ${opts.frameRate.count} frames per ${opts.frameRate.windowSeconds} s (all your sockets together); this one was dropped`;
-        return send(conn, errorFrame('rate_limited', message, { retryAfter: rate.retryAfter }));
+        return send(conn, errorFrame('rate_limited', message, { retryAfter: rate.retryAfter }, refOf(data)));
       }
       if (typeof data !== 'string') {
         return send(conn, errorFrame('binary_not_supported', 'Frames are JSON text, not binary'));

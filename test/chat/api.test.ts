@@ -102,6 +102,38 @@ describe('POST /messages with `to` (a private message)', () => {
     expect(res.status).toBe(404);
   });
 
+  it('refuses with 409 recipient_unreachable someone who blocked the bot and has no account; one with an account gets it', async () => {
+    const ann = await account();
+    const em = env.em();
+    const gone = em.create(User, {
+      telegramId: nextTelegramId++,
+      telegramUsername: 'blocked_us',
+      telegramFirstName: 'Gail',
+      language: 'en',
+      botBlocked: true,
+    });
+    await em.flush();
+    const refused = await apiRequest(env.app, 'POST', '/messages', {
+      token: ann.token,
+      json: { to: 'blocked_us', text: 'are you there?' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('recipient_unreachable');
+    expect(refused.body.error.message).toContain('blocked the bot');
+    expect(await em.count(Message, { to: gone.id })).toBe(0);
+
+    // The same, with an HTTP account (linked): stored for its next socket or GET /messages.
+    const linked = await account({ telegramId: nextTelegramId++ });
+    await env.em().nativeUpdate(User, { id: linked.user.id }, { botBlocked: true });
+    const kept = await apiRequest(env.app, 'POST', '/messages', {
+      token: ann.token,
+      json: { to: linked.user.username, text: 'read me later' },
+    });
+    expect(kept.status).toBe(201);
+    const inbox = await apiRequest(env.app, 'GET', `/messages?with=${ann.user.username}`, { token: linked.token });
+    expect(inbox.body.items.map((m: { text: string }) => m.text)).toEqual(['read me later']);
+  });
+
   it('PMs sent at the same moment are committed together, and each sender still gets their own answer', async () => {
     const driver = env.db.orm.driver as LanedPostgreSqlDriver;
     if (!driver.commits) throw new Error('the ORM has no commit groups');
@@ -262,7 +294,9 @@ describe('OpenAPI', () => {
   it('documents `to`, `with`, their errors and GET /ws', async () => {
     const { body } = await apiRequest(env.app, 'GET', '/openapi.json');
     const post = body.paths['/messages'].post;
-    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '404', '422', '429']));
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '404', '409', '422', '429']));
+    expect(post.description).toContain('409 recipient_unreachable');
+    expect(body.paths['/ws'].get.description).toContain('`recipient_unreachable`');
     expect(Object.keys(body.components.schemas.PostMessageRequest.properties)).toEqual(['text', 'to']);
     const get = body.paths['/messages'].get;
     expect(get.parameters.map((p: { name: string }) => p.name)).toEqual(

@@ -86,7 +86,7 @@ describe('/pm: refusals store nothing and send nothing', () => {
     expect(await pmsFrom(env, ann)).toEqual([]);
   });
 
-  it('refuses a recipient who blocked the bot, unless they are online over the WebSocket', async () => {
+  it('refuses a recipient who blocked the bot and has no account to read it elsewhere; one with an account gets it over the WebSocket, or later', async () => {
     const [ann, bob] = await pair();
     await setBotBlocked(env.em(), bob.user.id, true);
     await ann.sendCommand('pm', `${handle(bob)} are you there?`);
@@ -111,10 +111,15 @@ describe('/pm: refusals store nothing and send nothing', () => {
       const frame = await socket.next((f) => f.type === 'pm');
       expect(frame).toMatchObject({ type: 'pm', text: 'now you are', from: { username: ann.user.username } });
       await socket.close();
+      // Offline, Bob reads it over HTTP later (his next socket replays it): kept, and Ann is told so.
+      await ann.sendCommand('pm', `${handle(bob)} see you later`);
+      expect(ann.lastReply()).toBe(
+        `📥 Saved for ${handle(bob)}. They can't be notified right now and will see it when they are back.`,
+      );
     } finally {
       await server.close();
     }
-    expect((await pmsFrom(env, ann)).map((m) => m.text)).toEqual(['now you are']);
+    expect((await pmsFrom(env, ann)).map((m) => m.text)).toEqual(['now you are', 'see you later']);
     await pause();
     expect(sendsTo(env, bob.chatId, (t) => t.startsWith('💬'))).toEqual([]);
   });

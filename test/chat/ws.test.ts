@@ -97,6 +97,10 @@ describe('GET /ws: private messages', () => {
     const bob = await account();
     const a = await connect(serverA, ann.token);
     const b = await connect(serverB, bob.token);
+    // Someone who blocked the bot and has no account would never read a PM.
+    const em = env.em();
+    em.create(User, { telegramId: 951_001, telegramUsername: 'ws_blocked_us', language: 'en', botBlocked: true });
+    await em.flush();
     const cases: Array<[string, string | ArrayBuffer, string]> = [
       ['not JSON', 'hello there', 'invalid_json'],
       ['a JSON array', '[1,2]', 'invalid_frame'],
@@ -115,6 +119,11 @@ describe('GET /ws: private messages', () => {
       ['an unknown user', JSON.stringify({ type: 'pm', to: 'nobody_here_at_all', text: 'y' }), 'user_not_found'],
       ['a malformed username', JSON.stringify({ type: 'pm', to: 'a b/c', text: 'y' }), 'user_not_found'],
       ['oneself', JSON.stringify({ type: 'pm', to: ann.user.username, text: 'me' }), 'cannot_message_self'],
+      [
+        'someone who blocked the bot',
+        JSON.stringify({ type: 'pm', to: 'ws_blocked_us', text: 'y' }),
+        'recipient_unreachable',
+      ],
       ['a room frame without text', JSON.stringify({ type: 'room' }), 'invalid_frame'],
       ['a binary frame', new Uint8Array([1, 2, 3]).buffer, 'binary_not_supported'],
     ];

@@ -139,6 +139,13 @@ export interface SendPmOptions {
 const PARTY_COLUMNS = 'id, username, telegram_username, first_name, telegram_first_name';
 
 /**
+ * Whether the recipient `r` can ever read a PM: in Telegram (they have not blocked the bot), or
+ * over HTTP (an account: the WebSocket, GET /messages). Someone who blocked the bot and has no
+ * account would never see it, so it is refused (recipient_unreachable), not stored to be lost.
+ */
+const CAN_READ_IT = `(r.telegram_id is null or not r.bot_blocked or r.account_state = 'active')`;
+
+/**
  * A PM in one statement: the sender's state (a ban, or a deleted account, refuses it at once), the
  * recipient (by handle, as findByHandle resolves it, or by id) and the insert. $1 sender id, $2
  * whether the sender needs an active account, $3 the recipient's handle or id, $4 text, $5 media,
@@ -155,7 +162,7 @@ function pmStatement(recipientRow: string): string {
               -- Owed to the recipient's Telegram until delivered (or handed to their WebSocket).
               case when r.telegram_id is not null and not r.bot_blocked and r.status = 'active' then 'owed' end,
               now()
-         from s, r where r.status <> 'banned' and r.id <> s.id
+         from s, r where r.status <> 'banned' and r.id <> s.id and ${CAN_READ_IT}
        returning id, sent_at
      )
      select m.id as message_id, m.sent_at,
@@ -163,19 +170,20 @@ function pmStatement(recipientRow: string): string {
             s.first_name as s_first_name, s.telegram_first_name as s_telegram_first_name,
             r.id as r_id, r.username as r_username, r.telegram_username as r_telegram_username,
             r.first_name as r_first_name, r.telegram_first_name as r_telegram_first_name,
-            r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status
+            r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status,
+            ${CAN_READ_IT} as r_can_read
        from (select 1) one left join s on true left join r on true left join m on true`;
 }
 
 const PM_TO_HANDLE = pmStatement(
-  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users
+  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status, account_state from users
     where (lower(username) = $3 and account_state = 'active') or lower(telegram_username) = $3
     order by case when lower(username) = $3 and account_state = 'active' then 0 else 1 end,
              last_seen_at desc nulls last, id
     limit 1`,
 );
 const PM_TO_USER = pmStatement(
-  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status from users where id = $3::bigint`,
+  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status, account_state from users where id = $3::bigint`,
 );
 
 /**
@@ -184,7 +192,8 @@ const PM_TO_USER = pmStatement(
  * resolves as findByHandle does, and a banned holder does not let it fall through to anyone
  * else) and is not the sender; only then the row is inserted. The per-sender limit (Redis) is
  * counted first, so a refused PM is never stored and probing handles is limited too.
- * Unknown recipient → 404 user_not_found; oneself → 422; over the limit → 429 rate_limited with
+ * Unknown recipient → 404 user_not_found; oneself → 422; one who could never read it (CAN_READ_IT)
+ * → 409 recipient_unreachable; over the limit → 429 rate_limited with
  * `retryAfter`; a sender who may no longer send → 403 forbidden. The sender is always the
  * authenticated user, never taken from the request.
  */
@@ -224,6 +233,12 @@ export async function sendPrivateMessage(
   if (!row.r_id || row.r_status === 'banned') throw new DomainError('user_not_found', 'No user with this username');
   if (String(row.r_id) === String(row.s_id)) {
     throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
+  }
+  if (row.r_can_read !== true) {
+    throw new DomainError(
+      'recipient_unreachable',
+      'This user has blocked the bot and has no account to read messages elsewhere: nothing was sent',
+    );
   }
   if (!row.message_id) throw new Error('the PM was not stored'); // unreachable: every refusal is above
   return {

@@ -87,6 +87,7 @@ export const DOMAIN_ERROR_STATUS = {
   mailing_started: 409,
   mailing_recalled: 409,
   nothing_to_recall: 409,
+  recipient_unreachable: 409,
   recall_too_late: 409,
   not_linked: 409,
   telegram_already_linked: 409,

@@ -23,7 +23,6 @@ import {
 } from '../chat.js';
 import type { MessageParty, MessageView } from '../messages.js';
 import { handleOf, senderName } from '../names.js';
-import { Presence } from '../presence.js';
 import { isRoomMember, joinRoom, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 import { postToRoom } from '../room-post.js';
 import { mediaLabel, type Written } from './media.js';
@@ -129,20 +128,9 @@ export async function userById(ctx: BotContext, id: string): Promise<User | null
 }
 
 /**
- * Someone a message can reach now: over Telegram (has it, has not blocked the bot), or over a
- * live WebSocket. An HTTP-only account is reachable too: what it is sent waits for its next
- * connection (the last PMs are replayed on connect).
- */
-async function reachable(ctx: BotContext, recipient: User): Promise<boolean> {
-  if (recipient.telegramId == null) return true;
-  if (!recipient.botBlocked) return true;
-  return new Presence(ctx.deps.redis, ctx.deps.keyPrefix ?? '').isOnline(recipient.id);
-}
-
-/**
  * Sends a private message as the user in front of us and tells them what happened. The checks
- * that need no write come first, so a refused message is never stored: the text, the recipient
- * (unknown, oneself, blocked the bot), then the per-sender limit inside the domain.
+ * that need no write come first: the text, the recipient (unknown, oneself); the domain refuses
+ * the rest without storing anything (the per-sender limit, someone who could never read it).
  */
 export async function sendPm(ctx: BotContext, target: PmTarget, written: Written): Promise<PmOutcome> {
   const { media } = written;
@@ -166,10 +154,6 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
     return 'refused';
   }
   const handle = handleOf(recipient);
-  if (!(await reachable(ctx, recipient))) {
-    await ctx.reply(ctx.t('chat-pm-blocked', { handle }));
-    return 'refused';
-  }
   let pm: StoredPm;
   try {
     pm = await sendPrivateMessage(ctx.em, ctx.deps, ctx.profile.id, { userId: recipient.id }, formatted.text, {
@@ -189,6 +173,10 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
     }
     if (err.code === 'user_not_found') {
       await ctx.reply(ctx.t('chat-user-gone'));
+      return 'refused';
+    }
+    if (err.code === 'recipient_unreachable') {
+      await ctx.reply(ctx.t('chat-pm-blocked', { handle }));
       return 'refused';
     }
     return textRefused(ctx, err);

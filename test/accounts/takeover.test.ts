@@ -376,6 +376,45 @@ describe('pending registrations touch nothing', () => {
     expect(later.status).toBe(202);
   });
 
+  it('a stranger who keeps asking is capped: three unconfirmed requests within a day, and nobody may ask again until the oldest is a day old', async () => {
+    const person = await telegramUser();
+    const ask = (username: string) =>
+      apiRequest(env.app, 'POST', '/auth/register', {
+        json: { username, password: 'long enough pw', telegramId: person.user.id },
+      });
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60 * 1000);
+    // Ignored (expired), declined over an hour ago, ignored again: three.
+    expect((await ask('nag_one')).status).toBe(202);
+    await em().nativeUpdate(
+      Registration,
+      { username: 'nag_one' },
+      { status: 'expired', createdAt: minutesAgo(300), expiresAt: minutesAgo(285) },
+    );
+    expect((await ask('nag_two')).status).toBe(202);
+    await em().nativeUpdate(
+      Registration,
+      { username: 'nag_two' },
+      { status: 'declined', createdAt: minutesAgo(200), decidedAt: minutesAgo(190) },
+    );
+    expect((await ask('nag_three')).status).toBe(202);
+    await em().nativeUpdate(
+      Registration,
+      { username: 'nag_three' },
+      { status: 'expired', createdAt: minutesAgo(100), expiresAt: minutesAgo(85) },
+    );
+    const sendsBefore = env.telegram.callsOf('sendMessage').length;
+
+    const fourth = await ask('nag_four');
+    expect(fourth.status).toBe(409);
+    expect(fourth.body.error.code).toBe('telegram_taken');
+    expect(await em().count(Registration, { username: 'nag_four' })).toBe(0);
+    expect(env.telegram.callsOf('sendMessage').length).toBe(sendsBefore);
+
+    // A day after the oldest, two remain within the day: they may be asked once more.
+    await em().nativeUpdate(Registration, { username: 'nag_one' }, { createdAt: minutesAgo(24 * 60 + 1) });
+    expect((await ask('nag_four')).status).toBe(202);
+  });
+
   it('one open request per person: a second one while the first waits is refused', async () => {
     const person = await telegramUser();
     const first = await apiRequest(env.app, 'POST', '/auth/register', {

@@ -31,6 +31,15 @@ const telegramTaken = () =>
 export const DECLINE_COOLDOWN_MS = 60 * 60 * 1000;
 
 /**
+ * Requests a Telegram user left unconfirmed (declined, or expired unanswered) within a day: at this
+ * many, nobody may ask them again until the oldest is a day old. Without a cap, a stranger who knows
+ * someone's Telegram id could put a request (with a username of their choosing) in front of them
+ * every 15 minutes if they ignore it, or every hour if they decline, for ever. Whoever really wants
+ * the account can still register without `telegramId` and link it from the bot.
+ */
+export const UNANSWERED_LIMIT = { count: 3, windowMs: 24 * 60 * 60 * 1000 } as const;
+
+/**
  * Serialises every claim on one handle (registration, confirmation) for the rest of the
  * transaction, so two requests cannot both find it free. Keyed by the lower-cased handle.
  */
@@ -121,17 +130,28 @@ export async function register(
   }
 }
 
-/** Whether this Telegram user may be asked to confirm a registration now; telegram_taken if not. */
+/**
+ * Whether this Telegram user may be asked to confirm a registration now; telegram_taken if not: an
+ * open request, a Decline within the hour, or UNANSWERED_LIMIT unconfirmed requests within a day.
+ */
 async function ensureAskable(em: Em, user: User, now: Date): Promise<void> {
   if (user.username || user.status === 'banned') throw telegramTaken();
-  const blocking = await em.count(Registration, {
-    user,
-    $or: [
-      { status: 'pending', expiresAt: { $gt: now } },
-      { status: 'declined', decidedAt: { $gt: new Date(now.getTime() - DECLINE_COOLDOWN_MS) } },
-    ],
-  });
-  if (blocking > 0) throw telegramTaken();
+  const at = now.getTime();
+  // Every rule looks at the last day's requests (a Decline within the hour was made within it).
+  const recent = await em.find(
+    Registration,
+    { user, createdAt: { $gt: new Date(at - UNANSWERED_LIMIT.windowMs) } },
+    { fields: ['status', 'expiresAt', 'decidedAt'] },
+  );
+  type Seen = Pick<Registration, 'status' | 'expiresAt' | 'decidedAt'>;
+  const open = (r: Seen) => r.status === 'pending' && r.expiresAt.getTime() > at;
+  const declinedLately = (r: Seen) =>
+    r.status === 'declined' && (r.decidedAt?.getTime() ?? 0) > at - DECLINE_COOLDOWN_MS;
+  // Declined, expired, or pending past its window (the expiry sweep has not marked it yet).
+  const unanswered = recent.filter((r) => r.status !== 'confirmed' && !open(r));
+  if (recent.some(open) || recent.some(declinedLately) || unanswered.length >= UNANSWERED_LIMIT.count) {
+    throw telegramTaken();
+  }
 }
 
 export type Decision = 'confirm' | 'decline' | 'expire';

@@ -212,6 +212,9 @@ export const register = createRoute({
     'With `telegramId`, that Telegram user must have started the bot: they get Confirm / Decline buttons, ' +
     'login answers 403 pending_confirmation until they confirm, and a decline or 15 minutes without an ' +
     'answer removes the account again. 422 telegram_not_started carries the bot link in `details.botLink`. ' +
+    '409 telegram_taken, one answer whatever the reason: that Telegram user has an account, has a request ' +
+    'open, declined one within the hour, left three unconfirmed within a day, or is blocked (register ' +
+    'without `telegramId` and link from the bot instead). 409 username_taken. ' +
     `At most ${REGISTRATION_LIMIT.perAddress} registrations per client address in ${REGISTRATION_LIMIT.windowSeconds / 60} minutes, ` +
     'counted whatever their outcome; then 429 `rate_limited` with `Retry-After` (seconds).',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBody } } } },

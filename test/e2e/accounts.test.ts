@@ -12,8 +12,11 @@ describe('accounts end to end (the real program)', () => {
       const client = pollingClient(app.telegram, { id: telegramId, first_name: 'Erin', language_code: 'en' });
       await client.sendCommand('start');
 
-      const registered = await app.call('/auth/register', {
-        body: { username: 'erin_e2e', password: 'e2e password 123', firstName: 'Erin', telegramId },
+      const registered = await app.register({
+        username: 'erin_e2e',
+        password: 'e2e password 123',
+        firstName: 'Erin',
+        telegramId,
       });
       expect(registered.status).toBe(202);
 

@@ -40,7 +40,7 @@ beforeAll(async () => {
   // The admin: a configured admin's Telegram user, registered as an HTTP account and confirmed.
   const adminChat = pollingClient(app.telegram, { id: ADMIN_TG, first_name: 'Root', language_code: 'en' });
   await adminChat.sendCommand('start');
-  const registered = await app.call('/auth/register', { body: { ...ADMIN, telegramId: ADMIN_TG } });
+  const registered = await app.register({ ...ADMIN, telegramId: ADMIN_TG });
   expect(registered.status).toBe(202);
   await app.telegram
     .waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${ADMIN.username}`))

@@ -132,6 +132,12 @@ export interface E2eApp {
   program: RunningProgram;
   /** JSON request to the API: POST when there is a body unless `method` says otherwise. */
   call(path: string, init?: { method?: string; body?: unknown; token?: string }): Promise<E2eResponse>;
+  /**
+   * POST /auth/register for a Telegram user who has just sent /start: the program stores the new
+   * user when it has handled /start, which on a loaded machine can come a little after its answer
+   * was seen, so a telegram_not_started is asked again for a few seconds.
+   */
+  register(body: Record<string, unknown>): Promise<E2eResponse>;
   /** A Telegram user who started the bot, registered `username` with their Telegram id, confirmed and logged in. */
   member(username: string, firstName: string): Promise<{ telegramId: number; token: string; client: BotClient }>;
   close(): Promise<void>;
@@ -176,18 +182,20 @@ export async function startE2eApp(redisDatabase: number, extraEnv: Record<string
     });
     return { status: response.status, body: await response.json().catch(() => null) };
   };
+  const register: E2eApp['register'] = async (body) => {
+    let registered = await call('/auth/register', { body });
+    for (let i = 0; i < 50 && registered.body?.error?.code === 'telegram_not_started'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      registered = await call('/auth/register', { body });
+    }
+    return registered;
+  };
   const member: E2eApp['member'] = async (username, firstName) => {
     const telegramId = 830_000_000 + Math.floor(Math.random() * 100_000_000);
     const client = pollingClient(telegram, { id: telegramId, first_name: firstName, language_code: 'en' });
     await client.sendCommand('start');
     const password = `${username} password`;
-    // The program stores the new user when it has handled /start, which on a loaded machine can
-    // come a little after its answer was seen: ask again for a few seconds while it is not there.
-    let registered = await call('/auth/register', { body: { username, password, telegramId } });
-    for (let i = 0; i < 50 && registered.body?.error?.code === 'telegram_not_started'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      registered = await call('/auth/register', { body: { username, password, telegramId } });
-    }
+    const registered = await register({ username, password, telegramId });
     if (registered.status !== 202) throw new Error(`registration failed: ${JSON.stringify(registered.body)}`);
     await telegram.waitForCall((c) => c.method === 'sendMessage' && String(c.payload.text).includes(`@${username}`));
     await client.click('✅ Confirm');
@@ -195,5 +203,5 @@ export async function startE2eApp(redisDatabase: number, extraEnv: Record<string
     if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
     return { telegramId, token: login.body.access_token as string, client };
   };
-  return { api, port, telegram, program, call, member, close };
+  return { api, port, telegram, program, call, register, member, close };
 }

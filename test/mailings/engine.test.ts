@@ -151,6 +151,25 @@ describe('mailing engine against a fake Bot API over HTTP', () => {
     }
   });
 
+  it('starts no send in the last second before endAt (it would reach Telegram after the end): all expire', async () => {
+    const h = await engineHarness(env.services);
+    try {
+      await seedUsers(env.em(), 5, { tags: ['edge'] });
+      const mailing = await newMailing(env.services, {
+        text: 'at the edge',
+        filter: { tags: ['edge'] },
+        endAt: new Date(Date.now() + 900),
+      });
+      h.engine({ rate: 100 }).start();
+      const view = await waitForMailing(env.services, mailing.id);
+      expect(view.status).toBe('completed');
+      expect(view.counts).toMatchObject({ sent: 0, expired: 5 });
+      expect(h.fake.sends.filter((s) => s.text === 'at the edge')).toEqual([]);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('sends only inside each recipient’s local window, across time zones; the others wait, then expire', async () => {
     const h = await engineHarness(env.services);
     try {

@@ -61,6 +61,14 @@ const IN_WINDOW = `(m.window_from is null or m.window_to is null
 const IDS = `array(select (jsonb_array_elements_text(?::jsonb))::bigint)`;
 
 /**
+ * A mailing's end, as the sending rules see it: a second early. A send decided at the end's edge
+ * would reach Telegram after it (the request still has to travel, and a busy process may take a
+ * moment to write it), and SPEC §2.5 says no message after endAt; so nothing is claimed or marked
+ * in the last second, and what waits then expires with the rest.
+ */
+const ENDED = `m.end_at <= now() + interval '1 second'`;
+
+/**
  * A cancelled mailing: what was still waiting ends as `expired` with the reason "cancelled".
  * Rows a worker has claimed are left to it: its last check before sending (`mark`) sees the
  * mailing cancelled and `settleUnmarked` expires them the same way; if the worker died,
@@ -152,11 +160,11 @@ export class DeliveryStore {
     const rows = await this.sql(
       `update deliveries d set
          status = case when d.sending_at is not null then 'unknown'
-                       when m.status not in ('running', 'paused') or m.end_at <= now() then 'expired'
+                       when m.status not in ('running', 'paused') or ${ENDED} then 'expired'
                        else 'pending' end,
          error = case when d.sending_at is not null then 'the worker stopped while sending; outcome unknown'
                       when m.status = 'cancelled' then 'cancelled'
-                      when m.end_at <= now() then 'end time passed'
+                      when ${ENDED} then 'end time passed'
                       else d.error end,
          claimed_by = case when d.sending_at is not null then d.claimed_by else null end,
          claimed_until = null, updated_at = now()
@@ -172,7 +180,7 @@ export class DeliveryStore {
     await this.sql(
       `update deliveries d set status = 'expired', error = 'end time passed', updated_at = now()
        from mailings m
-       where m.id = d.mailing_id and m.status in ('running', 'paused') and m.end_at <= now() and d.status = 'pending'`,
+       where m.id = d.mailing_id and m.status in ('running', 'paused') and ${ENDED} and d.status = 'pending'`,
     );
   }
 
@@ -204,7 +212,7 @@ export class DeliveryStore {
            order by d.id
            limit ?
            for update of d skip locked) x
-         where m.status = 'running' and m.end_at > now()
+         where m.status = 'running' and not ${ENDED}
          limit ?)
        update deliveries d set status = 'processing', claimed_by = ?, claimed_until = now() + (? * interval '1 millisecond'),
          sending_at = null, updated_at = now()
@@ -248,7 +256,7 @@ export class DeliveryStore {
        from mailings m
        where d.id = any(${IDS}) and m.id = d.mailing_id and d.claimed_by = ? and d.status = 'processing'
          and d.sending_at is null and d.claimed_until > now()
-         and m.status = 'running' and m.end_at > now() and ${IN_WINDOW}
+         and m.status = 'running' and not ${ENDED} and ${IN_WINDOW}
        returning d.id::text as id`,
       [this.leaseMs, JSON.stringify(ids), this.workerId],
     );
@@ -259,8 +267,8 @@ export class DeliveryStore {
   async settleUnmarked(ids: string[]): Promise<void> {
     await this.sql(
       `update deliveries d set
-         status = case when m.status not in ('running', 'paused') or m.end_at <= now() then 'expired' else 'pending' end,
-         error = case when m.status = 'cancelled' then 'cancelled' when m.end_at <= now() then 'end time passed' else d.error end,
+         status = case when m.status not in ('running', 'paused') or ${ENDED} then 'expired' else 'pending' end,
+         error = case when m.status = 'cancelled' then 'cancelled' when ${ENDED} then 'end time passed' else d.error end,
          claimed_by = null, claimed_until = null, updated_at = now()
        from mailings m
        where d.id = any(${IDS}) and m.id = d.mailing_id and d.claimed_by = ? and d.status = 'processing' and d.sending_at is null`,

@@ -363,6 +363,7 @@ task-due-past = ❌ { $due } has already passed. Please pick a later time, e.g. 
 task-tags-prompt =
     🏷 Send tags separated by commas or spaces (up to { $max }), e.g. <code>work, urgent</code>.
     Current: { $tags }
+task-tags-none = none
 task-tags-invalid = ❌ A tag is one word of letters, digits, _ or - (up to 32 characters). Example: <code>work, urgent</code>.
 task-tags-too-many = ❌ At most { $max ->
         [one] { $max } tag
@@ -373,7 +374,7 @@ dialog-clear-due = 🗑 Remove due date
 dialog-clear-tags = 🗑 Remove tags
 due-pick-today = 🌆 Today 18:00
 due-pick-tomorrow = 🌅 Tomorrow 9:00
-due-pick-monday = 📆 Monday 9:00
+due-pick-monday = 📆 { $day }, 9:00
 due-pick-hour = ⏱ In 1 hour
 due-pick-calendar = 📅 Calendar
 due-pick-back = ↩️ Quick picks

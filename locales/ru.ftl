@@ -378,6 +378,7 @@ task-due-past = ❌ Время «{ $due }» уже прошло. Выберит�
 task-tags-prompt =
     🏷 Отправьте теги через запятую или пробел (не больше { $max }), например <code>работа, срочно</code>.
     Сейчас: { $tags }
+task-tags-none = нет
 task-tags-invalid = ❌ Тег — одно слово из букв, цифр, _ или - (до 32 символов). Например: <code>работа, срочно</code>.
 task-tags-too-many = ❌ Не больше { $max ->
         [one] { $max } тега
@@ -389,7 +390,7 @@ dialog-clear-due = 🗑 Убрать срок
 dialog-clear-tags = 🗑 Удалить теги
 due-pick-today = 🌆 Сегодня 18:00
 due-pick-tomorrow = 🌅 Завтра 9:00
-due-pick-monday = 📆 Понедельник 9:00
+due-pick-monday = 📆 { $day }, 9:00
 due-pick-hour = ⏱ Через час
 due-pick-calendar = 📅 Календарь
 due-pick-back = ↩️ Быстрый выбор

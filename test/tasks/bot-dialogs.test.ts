@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Task } from '../../src/features/tasks/task.entities.js';
+import { deleteTask } from '../../src/features/tasks/tasks.js';
 import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { addDays, formatLocal, localParts } from '../../src/platform/time/local-dates.js';
@@ -299,6 +300,94 @@ describe('an edit updates the card it came from', () => {
     await client.sendCommand('clear');
     expect(await findTask(env, id)).toMatchObject({ description: '', tags: [], dueAt: null });
     expect(cards(client)).toHaveLength(1);
+  });
+});
+
+describe('/newtask with words after it', () => {
+  it('takes them as the title and goes on to the description (both languages)', async () => {
+    for (const [lang, title, skip, shown] of [
+      ['en', 'Buy <milk> & bread', SKIP.en, '📌 <b>Buy &lt;milk&gt; &amp; bread</b>'],
+      ['ru', 'Купить молоко', SKIP.ru, '📌 <b>Купить молоко</b>'],
+    ] as const) {
+      const client = await newClient(lang);
+      await client.sendCommand('newtask', title);
+      expect(client.lastReply()).toMatch(/Send a description|Отправьте описание/);
+      expect(client.replies().join('\n')).not.toMatch(/Send the title|Отправьте название/);
+      await client.click(skip);
+      await client.click(skip);
+      expect((await newestTask(client)).title).toBe(title);
+      expect(client.lastReply()).toContain(shown);
+    }
+  });
+
+  it('a title too long is refused with the reason, and the title is asked for', async () => {
+    const client = await newClient();
+    await client.sendCommand('newtask', 'x'.repeat(201));
+    expect(client.lastReply()).toMatch(/^❌ That is 201 characters; the limit is 200\..*\n\n➕ <b>New task<\/b>/s);
+    await client.sendText('Short');
+    expect(client.lastReply()).toContain('Send a description');
+  });
+});
+
+describe('prompts say what a field holds now', () => {
+  it('tags: “none” when there are none, in words that agree (Russian «нет», not «не указан»)', async () => {
+    for (const [lang, button, none] of [
+      ['en', '🏷 Tags', 'Current: none'],
+      ['ru', '🏷 Теги', 'Сейчас: нет'],
+    ] as const) {
+      const client = await newClient(lang);
+      await openCard(client, 'Untagged');
+      await client.click(button);
+      expect(client.lastReply()).toContain(none);
+    }
+  });
+});
+
+describe('a task deleted while a dialog about it is open', () => {
+  const NOT_FOUND = {
+    en: '❌ Task not found: it was deleted or is not yours.',
+    ru: '❌ Задача не найдена: её удалили, или она не ваша.',
+  };
+  const deleteOver = async (client: BotClient, id: string) => {
+    const em = env.em();
+    const owner = await em.findOneOrFail(User, { id: (await userOf(env, client)).id });
+    await deleteTask(em, env.services.taskEffects, owner, id);
+  };
+
+  it('an edit sent then shows the list in the dialog’s message, saying the task is gone (both languages)', async () => {
+    for (const [lang, button] of [
+      ['en', '✏️ Title'],
+      ['ru', '📝 Описание'],
+    ] as const) {
+      const client = await newClient(lang);
+      const { id, card } = await openCard(client, 'Doomed');
+      await client.click(button);
+      await deleteOver(client, id);
+      await client.sendText('Words nobody will see');
+      const shown = messageById(client, card.message_id);
+      expect(shown.text.startsWith(`${NOT_FOUND[lang]}\n\n📋 <b>`)).toBe(true);
+      expect(labelsOf(shown)).toContain(lang === 'en' ? '➕ New task' : '➕ Новая задача');
+    }
+  });
+
+  it('a comment sent, or ✖️ Cancel, likewise', async () => {
+    const client = await newClient();
+    const { id } = await openCard(client, 'Doomed too');
+    await client.click('💬 Comments (0)');
+    const comments = newest(client);
+    await client.click('➕ Add comment');
+    await deleteOver(client, id);
+    await client.sendText('A comment');
+    expect(messageById(client, comments.message_id).text).toMatch(/^❌ Task not found.*\n\n📋 <b>Tasks<\/b>/s);
+
+    const again = await openCard(client, 'Doomed three');
+    await client.click('🏷 Tags');
+    await deleteOver(client, again.id);
+    await client.click(CANCEL.en);
+    expect(messageById(client, again.card.message_id).text).toMatch(/^❌ Task not found.*\n\n📋 <b>Tasks<\/b>/s);
+    // The notice belongs to that moment: the list shown next has none.
+    await client.click('All');
+    expect(messageById(client, again.card.message_id).text).toMatch(/^📋 <b>Tasks<\/b>/);
   });
 });
 

@@ -99,6 +99,73 @@ describe('parseDueDate: every form of SPEC §2.2, in the user’s zone', () => {
   });
 });
 
+describe('parseDueDate: more of what people type, read as they mean it', () => {
+  // NOW: Wednesday 9 December 2026, 13:00 in Moscow.
+  it.each([
+    // An hour word, with or without the part of the day (each was "not a date I understand").
+    ['в 3 часа дня', '09.12.2026 15:00'],
+    ['завтра в 3 часа дня', '10.12.2026 15:00'],
+    ['в 9 часов утра', '10.12.2026 09:00'],
+    ['в пятницу в 7 часов вечера', '11.12.2026 19:00'],
+    ['в 15 часов', '09.12.2026 15:00'],
+    ['в 2 часа ночи', '10.12.2026 02:00'],
+    // Months and years (refused), counts spelled out (refused from four on), halves.
+    ['через месяц', '09.01.2027 13:00'],
+    ['in a month', '09.01.2027 13:00'],
+    ['через 2 месяца', '09.02.2027 13:00'],
+    ['через полгода', '09.06.2027 13:00'],
+    ['через год', '09.12.2027 13:00'],
+    ['через пять минут', '09.12.2026 13:05'],
+    ['in ten minutes', '09.12.2026 13:10'],
+    ['через полтора часа', '09.12.2026 14:30'],
+    ['через 1,5 часа', '09.12.2026 14:30'],
+    ['in 1.5 hours', '09.12.2026 14:30'],
+    // Days ahead at a time of day.
+    ['через 2 дня в 10', '11.12.2026 10:00'],
+    ['in 2 days at 5pm', '11.12.2026 17:00'],
+    ['через неделю в 9 утра', '16.12.2026 09:00'],
+    // "Morning" is the quick picks' 🌅 9:00, not chrono's 06:00.
+    ['tomorrow morning', '10.12.2026 09:00'],
+    ['завтра утром', '10.12.2026 09:00'],
+    ['friday morning', '11.12.2026 09:00'],
+  ])('%s → %s (Europe/Moscow)', (input, expected) => {
+    expect(shown(input, 'Europe/Moscow', NOW)).toBe(expected);
+  });
+
+  it.each([
+    '15 часов', // a time, or "через" left out: chrono read it as 15 hours from now
+    '2 часа',
+    'через 2 часа в 10',
+    'in 2.5 days',
+    'через 61 месяц',
+  ])('%j is not a date (too vague, or too far)', (input) => {
+    expect(parseDueDate(input, 'Europe/Moscow', NOW)).toBeNull();
+  });
+
+  it('a month ahead from the 31st is the last day of a shorter month, leap years included', () => {
+    const jan31 = new Date('2027-01-31T10:00:00Z'); // 13:00 in Moscow
+    expect(shown('через месяц', 'Europe/Moscow', jan31)).toBe('28.02.2027 13:00');
+    expect(shown('через 13 месяцев', 'Europe/Moscow', jan31)).toBe('29.02.2028 13:00');
+    expect(shown('in a year', 'Europe/Moscow', new Date('2028-02-29T10:00:00Z'))).toBe('28.02.2029 13:00');
+  });
+
+  it('a month ahead keeps the wall time across a DST change (Berlin, March)', () => {
+    // 10:00 CET on 1 March; a month later it is CEST, and still 10:00 on the clock.
+    expect(shown('in a month', 'Europe/Berlin', new Date('2026-03-01T09:00:00Z'))).toBe('01.04.2026 10:00');
+  });
+
+  it('today’s date typed without a year is today, even once its time has passed (the dialog refuses it as past)', () => {
+    // 19:00 on 31 December in Moscow.
+    const evening = new Date('2026-12-31T16:00:00Z');
+    expect(shown('31.12 18:00', 'Europe/Moscow', evening)).toBe('31.12.2026 18:00');
+    expect(shown('31.12', 'Europe/Moscow', evening)).toBe('31.12.2026 09:00');
+    expect(shown('31.12 19:30', 'Europe/Moscow', evening)).toBe('31.12.2026 19:30');
+    // A day already past is its next occurrence, next year.
+    expect(shown('30.12', 'Europe/Moscow', evening)).toBe('30.12.2027 09:00');
+    expect(shown('01.01', 'Europe/Moscow', evening)).toBe('01.01.2027 09:00');
+  });
+});
+
 describe('parseDueDate: properties over random zones and reference times', () => {
   const zones = fc.constantFrom(
     'Europe/Moscow',
@@ -211,11 +278,24 @@ describe('the due-date picker', () => {
   const data = (rows: object[][]) => rows.flat().map((b) => ('callback_data' in b ? String(b.callback_data) : ''));
 
   it('quick picks: today 18:00, tomorrow 9:00, next Monday 9:00, in 1 hour, and the calendar', () => {
-    const picks = data(quickPickRows(t, clock)).map((d) => readPick(d, clock));
+    const picks = data(quickPickRows(t, clock, 'en')).map((d) => readPick(d, clock));
     expect(
       picks.filter((p) => p.kind === 'due').map((p) => formatLocal((p as { dueAt: Date }).dueAt, 'Europe/Moscow')),
     ).toEqual(['09.12.2026 18:00', '10.12.2026 09:00', '14.12.2026 09:00', '09.12.2026 14:00']);
     expect(picks.at(-1)).toEqual({ kind: 'month', year: 2026, month: 12 });
+  });
+
+  it('the Monday pick names its date: on a Monday morning it is next week’s, and says so (both languages)', () => {
+    const labels = (rows: { text: string }[][]) => rows.flat().map((b) => b.text);
+    expect(labels(quickPickRows(t, clock, 'en'))).toContain('📆 Mon, Dec 14, 9:00');
+    const ru = createTranslator().forLocale('ru');
+    expect(labels(quickPickRows(ru, clock, 'ru'))).toContain('📆 пн, 14 дек., 9:00');
+    // 07:00 on Monday 14 December in Moscow: "Monday 9:00" would read as two hours from now.
+    const monday = { now: new Date('2026-12-14T04:00:00Z'), timezone: 'Europe/Moscow' };
+    const rows = quickPickRows(t, monday, 'en');
+    expect(labels(rows)).toContain('📆 Mon, Dec 21, 9:00');
+    const pick = readPick(data(rows).find((d) => d.endsWith('qw9')) ?? '', monday);
+    expect(formatLocal((pick as { dueAt: Date }).dueAt, 'Europe/Moscow')).toBe('21.12.2026 09:00');
   });
 
   it('the month grid: past days inert, navigation forward and back, never before this month', () => {
@@ -229,6 +309,12 @@ describe('the due-date picker', () => {
     expect(monthRows(t, 'en', clock, 2027, 1)[0]?.map((b) => b.text)).toEqual(['◀', 'January 2027', '▶']);
     expect(readPick('dlg:dm202611', clock)).toEqual({ kind: 'invalid' });
     expect(readPick('dlg:dm202613', clock)).toEqual({ kind: 'invalid' });
+  });
+
+  it('the month heading is the month and the year, as a Russian calendar writes it (no “г.”)', () => {
+    const ru = createTranslator().forLocale('ru');
+    expect(monthRows(ru, 'ru', clock, 2026, 12)[0]?.[1]?.text).toBe('Декабрь 2026');
+    expect(monthRows(ru, 'ru', clock, 2027, 5)[0]?.[1]?.text).toBe('Май 2027');
   });
 
   it('the time grid only offers hours still ahead; forged days and times are invalid', () => {

@@ -7,8 +7,9 @@ import type { Translate } from '../i18n/translator.js';
  * `parseDueDate` understands what people type, in English and Russian: numeric dates
  * (`2026-12-01 18:00`, `01.12.2026 18:00`, `31.12`, `31.12.2031`: a date alone means 09:00),
  * day words and weekdays with or without a time (`tomorrow 9`, `tomorrow at 9am`, `завтра в 9`,
- * `сегодня в 18:30`, `friday 6pm`, `в пятницу 18:00`), a bare time (`18:30`: its next
- * occurrence), and offsets (`in 2 hours`, `через 2 часа`, `in 3 days`). These are our own rules,
+ * `сегодня в 18:30`, `friday 6pm`, `в пятницу 18:00`, `завтра в 3 часа дня`), a bare time
+ * (`18:30`, `в 15 часов`: its next occurrence), and offsets (`in 2 hours`, `через 2 часа`,
+ * `через полтора часа`, `in 3 days`, `через 2 дня в 10`, `через месяц`). These are our own rules,
  * written in the user's wall clock and turned into an instant with `fromLocal` (DST-correct);
  * other phrases (`dec 31 10am`, `31 декабря в 10`) go to chrono-node, whose components are read
  * in the same wall clock, and must be consumed whole (no guessing from a part of the text).
@@ -158,12 +159,18 @@ function dayRef(words: string): DayRef | null {
   return { kind: 'weekday', weekday, next };
 }
 
-/** "9", "9:30", "9.30", "9am", "9 pm", "18:30", "9 утра", "7 вечера"; null when not a time. */
+/**
+ * An hour word and a part of the day may both follow the number: "в 3 часа дня", "в 9 часов
+ * утра", "в 15 часов" (each was refused, or read by chrono as a duration).
+ */
+const HOUR_WORD = '(?:ч|час|часа|часов)';
+const DAY_PART = '(am|pm|a\\.m\\.|p\\.m\\.|утра|дня|вечера|ночи)';
+const TIME = new RegExp(`^(?:(?:at|@|в|к)\\s+)?(\\d{1,2})(?:[:.](\\d{2}))?\\s*(?:${HOUR_WORD}\\s*)?${DAY_PART}?$`);
+const VAGUE_TIME = new RegExp(`^\\d{1,2}(?:\\s*${HOUR_WORD})?$`);
+
+/** "9", "9:30", "9.30", "9am", "9 pm", "18:30", "9 утра", "7 вечера", "3 часа дня"; null when not a time. */
 function timeOf(words: string): { hour: number; minute: number } | null {
-  const m =
-    /^(?:(?:at|@|в|к)\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|утра|дня|вечера|ночи|ч|час|часа|часов)?$/.exec(
-      words.trim(),
-    );
+  const m = TIME.exec(words.trim());
   if (!m) return null;
   let hour = Number(m[1]);
   const minute = m[2] === undefined ? 0 : Number(m[2]);
@@ -178,48 +185,124 @@ function timeOf(words: string): { hour: number; minute: number } | null {
   return validTime(hour, minute) ? { hour, minute } : null;
 }
 
-const UNITS: [RegExp, 'minute' | 'hour' | 'day' | 'week'][] = [
+type Unit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
+const UNITS: [RegExp, Unit][] = [
   [/^(?:m|min|mins|minute|minutes|мин|минуту|минуты|минут)$/, 'minute'],
   [/^(?:h|hr|hrs|hour|hours|ч|час|часа|часов)$/, 'hour'],
   [/^(?:d|day|days|день|дня|дней|сутки|суток)$/, 'day'],
   [/^(?:w|wk|week|weeks|неделю|недели|недель)$/, 'week'],
+  [/^(?:mo|mos|month|months|мес|месяц|месяца|месяцев)$/, 'month'],
+  [/^(?:y|yr|yrs|year|years|год|года|лет)$/, 'year'],
 ];
 
+// Counts people spell out ("in five minutes", "через пять минут", "через две недели").
 const COUNT_WORDS = new Map<string, number>([
   ['a', 1],
   ['an', 1],
   ['one', 1],
   ['two', 2],
   ['three', 3],
+  ['four', 4],
+  ['five', 5],
+  ['six', 6],
+  ['seven', 7],
+  ['eight', 8],
+  ['nine', 9],
+  ['ten', 10],
+  ['twelve', 12],
+  ['fifteen', 15],
+  ['twenty', 20],
+  ['thirty', 30],
+  ['forty', 40],
   ['одну', 1],
   ['один', 1],
   ['одни', 1],
   ['две', 2],
   ['два', 2],
   ['три', 3],
+  ['четыре', 4],
+  ['пять', 5],
+  ['шесть', 6],
+  ['семь', 7],
+  ['восемь', 8],
+  ['девять', 9],
+  ['десять', 10],
+  ['двенадцать', 12],
+  ['пятнадцать', 15],
+  ['двадцать', 20],
+  ['тридцать', 30],
+  ['сорок', 40],
+]);
+
+/** Halves said as one word or phrase: "через полчаса", "через полтора часа", "через полгода". */
+const HALVES = new Map<string, [number, Unit]>([
+  ['полчаса', [30, 'minute']],
+  ['half an hour', [30, 'minute']],
+  ['полтора часа', [90, 'minute']],
+  ['an hour and a half', [90, 'minute']],
+  ['полгода', [6, 'month']],
+  ['half a year', [6, 'month']],
 ]);
 
 /** How far ahead an offset may reach ("in 3 days"), ours or chrono's. */
 export const RELATIVE_MAX_DAYS = 366 * 5;
+const RELATIVE_MAX_MONTHS = 12 * 5;
 
-/** "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса". */
+/** The same day `months` later; a day the month lacks is its last ("31 Jan" + 1 month = 28/29 Feb). */
+function addMonths(date: LocalDate, months: number): LocalDate {
+  const index = date.year * 12 + (date.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
+}
+
+/**
+ * "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса", "через 1,5 часа",
+ * "через месяц", and days or longer with a time: "через 2 дня в 10", "in a week at 9am".
+ */
 function relative(text: string, now: Date, timezone: string): Date | null | undefined {
   const m = /^(?:in|через)\s+(.+)$/.exec(text);
   if (!m) return undefined;
   const rest = (m[1] ?? '').trim();
-  if (rest === 'полчаса' || rest === 'half an hour') return new Date(now.getTime() + 30 * MINUTE_MS);
-  const parts = /^(?:(\d{1,4})\s*|([a-zа-я]+)\s+)?([a-zа-я]+)$/.exec(rest);
-  if (!parts) return null;
-  const count = parts[1] !== undefined ? Number(parts[1]) : parts[2] !== undefined ? COUNT_WORDS.get(parts[2]) : 1;
-  const unit = UNITS.find(([re]) => re.test(parts[3] ?? ''))?.[1];
-  if (count === undefined || !unit || count < 1) return null;
-  if (unit === 'minute') return count <= 60 * 24 * 366 ? new Date(now.getTime() + count * MINUTE_MS) : null;
-  if (unit === 'hour') return count <= 24 * 366 ? new Date(now.getTime() + count * HOUR_MS) : null;
-  // Days and weeks are calendar days: the same wall time, whatever DST does meanwhile.
-  const days = unit === 'day' ? count : count * 7;
-  if (days > RELATIVE_MAX_DAYS) return null;
+  const half = HALVES.get(rest);
+  const parts = half
+    ? undefined
+    : /^(?:(\d{1,4}(?:[.,]\d)?)\s*|([a-zа-я]+)\s+)?([a-zа-я]+)(?:,?\s+((?:at|@|в|к)\s+.+))?$/.exec(rest);
+  if (!half && !parts) return null;
+  const count = half
+    ? half[0]
+    : parts?.[1] !== undefined
+      ? Number(parts[1].replace(',', '.'))
+      : parts?.[2] !== undefined
+        ? COUNT_WORDS.get(parts[2])
+        : 1;
+  const unit = half ? half[1] : UNITS.find(([re]) => re.test(parts?.[3] ?? ''))?.[1];
+  if (count === undefined || !unit || !(count > 0)) return null;
+  const timePart = parts?.[4];
+  if (unit === 'minute' || unit === 'hour') {
+    // "in 1.5 hours" is 90 minutes; a time of day after an offset in hours makes no sense.
+    if (timePart !== undefined) return null;
+    const ms = Math.round(count * (unit === 'minute' ? MINUTE_MS : HOUR_MS));
+    return ms >= MINUTE_MS && ms <= 366 * DAY_MS ? new Date(now.getTime() + ms) : null;
+  }
+  if (!Number.isInteger(count)) return null;
   const local = localParts(now, timezone);
-  return at(addDays(local, days), local.hour, local.minute, timezone);
+  // With a time ("через 2 дня в 10") that time of that day, else the same wall time as now.
+  const time = timePart === undefined ? { hour: local.hour, minute: local.minute } : timeOf(timePart);
+  if (!time) return null;
+  // Days and longer are calendar days: the same wall time, whatever DST does meanwhile.
+  let day: LocalDate;
+  if (unit === 'month' || unit === 'year') {
+    const months = unit === 'month' ? count : count * 12;
+    if (months > RELATIVE_MAX_MONTHS) return null;
+    day = addMonths(local, months);
+  } else {
+    const days = unit === 'day' ? count : count * 7;
+    if (days > RELATIVE_MAX_DAYS) return null;
+    day = addDays(local, days);
+  }
+  return at(day, time.hour, time.minute, timezone);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,12 +329,15 @@ function numericDate(text: string, now: Date, timezone: string): Date | null | u
       if (!validDate(year, month, day)) return null;
       return at({ year, month, day }, time.hour, time.minute, timezone);
     }
-    // No year: its next occurrence (this year, or next year once it has passed).
+    // No year: its next occurrence (this year, or next year once the day has passed). Today's
+    // date stays today's even when the time has passed: "31.12 18:00" typed at 19:00 on 31
+    // December is refused as past, as "today 18:00" is, not moved a year ahead unseen.
     const today = localParts(now, timezone);
+    const todayKey = today.year * 10_000 + today.month * 100 + today.day;
     for (const year of [today.year, today.year + 1, today.year + 2, today.year + 3, today.year + 4]) {
       if (!validDate(year, month, day)) continue; // 29.02 waits for a leap year
-      const instant = at({ year, month, day }, time.hour, time.minute, timezone);
-      if (instant.getTime() > now.getTime()) return instant;
+      if (year * 10_000 + month * 100 + day >= todayKey)
+        return at({ year, month, day }, time.hour, time.minute, timezone);
     }
     return null;
   }
@@ -294,13 +380,12 @@ function resolveDay(ref: DayRef, time: { hour: number; minute: number }, now: Da
     : at(addDays(today, ahead + 7), time.hour, time.minute, timezone);
 }
 
-/** "18:30", "at 6pm", "в 9": the next time the clock shows it. */
+/** "18:30", "at 6pm", "в 9", "в 3 часа дня": the next time the clock shows it. */
 function bareTime(text: string, now: Date, timezone: string): Date | null | undefined {
-  if (!/^(?:(?:at|@|в|к)\s+)?\d{1,2}(?:[:.]\d{2}|\s*(?:am|pm|a\.m\.|p\.m\.|утра|дня|вечера|ночи))?$/.test(text)) {
-    return undefined;
-  }
-  // A bare number ("9") without "at"/"в" is too vague to be a time.
-  if (/^\d{1,2}$/.test(text)) return null;
+  if (!TIME.test(text)) return undefined;
+  // A bare number ("9") without "at"/"в" is too vague to be a time, and so is "2 часа" (a time, or
+  // a duration with "через" left out: chrono read "15 часов" as 15 hours from now).
+  if (VAGUE_TIME.test(text)) return null;
   const time = timeOf(text);
   if (!time) return null;
   const today = localParts(now, timezone);
@@ -332,10 +417,14 @@ function viaChrono(text: string, now: Date, timezone: string): Date | null {
   const month = start.get('month');
   const day = start.get('day');
   if (year === null || month === null || day === null || !validDate(year, month, day)) return null;
-  // A date alone means 09:00; chrono's "evening" or "noon" is a time of its own.
+  // A date alone means 09:00; chrono's "evening" or "noon" is a time of its own. Its "morning"
+  // (06:00) is not: "tomorrow morning" is the 🌅 Tomorrow 9:00 of the quick picks, the hour a
+  // date alone means, not a reminder at dawn.
+  const morning = !start.isCertain('hour') && start.tags().has('casualReference/morning');
   const hasTime =
-    start.isCertain('hour') ||
-    /morning|afternoon|evening|night|noon|midnight|утр|вечер|ноч|дн[её]м|полдень|полночь/.test(text);
+    !morning &&
+    (start.isCertain('hour') ||
+      /morning|afternoon|evening|night|noon|midnight|утр|вечер|ноч|дн[её]м|полдень|полночь/.test(text));
   const hour = hasTime ? (start.get('hour') ?? DEFAULT_HOUR) : DEFAULT_HOUR;
   const minute = hasTime ? (start.get('minute') ?? 0) : 0;
   if (!validTime(hour, minute)) return null;

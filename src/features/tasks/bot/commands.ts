@@ -28,7 +28,7 @@ export function tasksFeature(screens: TaskScreens) {
   const composer = new BotComposer();
 
   composer.command('tasks', (ctx) => enterTasks(ctx, screens, 'reply'));
-  composer.command('newtask', (ctx) => ctx.conversation.enter(TASK_CONVERSATIONS.newTask));
+  composer.command('newtask', (ctx) => ctx.conversation.enter(TASK_CONVERSATIONS.newTask, ctx.match));
   composer.command('find', async (ctx) => {
     const words = ctx.match.trim();
     if (!words) return ctx.conversation.enter(TASK_CONVERSATIONS.search);

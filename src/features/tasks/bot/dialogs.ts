@@ -166,7 +166,7 @@ async function askDue(
       rows = timeRows(t, clock, screen.date);
     } else {
       text = prompt(examples);
-      rows = quickPickRows(t, clock);
+      rows = quickPickRows(t, clock, who.locale);
     }
     const buttons = screen.kind === 'quick' ? { rows, ...optional } : { rows };
     await dialog.prompt(notice ? `${notice}\n\n${text}` : text, buttons, again);
@@ -230,7 +230,7 @@ export async function showTaskDialogBack(
   const task = back.id ? await visibleTask(ctx, back.id) : null;
   if (!task) {
     // Deleted meanwhile (or another chat's user): the list instead.
-    await showScreen(ctx, screens.tasks, how);
+    await showTaskGone(ctx, screens, how);
     return true;
   }
   if (back.screen === TASK_BACK.card) {
@@ -240,6 +240,16 @@ export async function showTaskDialogBack(
   }
   await showCommentsIn(ctx, screens, task.id, how);
   return true;
+}
+
+/**
+ * The list, in place of a task that is gone (deleted, or taken back from its assignee, while a
+ * dialog about it was open), with a line saying so: without it, what the user had just typed
+ * vanished into a list that does not show the task, with no word why.
+ */
+function showTaskGone(ctx: BotContext, screens: TaskScreens, how: ScreenHow): Promise<void> {
+  view(ctx).notice = ctx.t('tasks-not-found');
+  return showScreen(ctx, screens.tasks, how);
 }
 
 async function showCommentsIn(
@@ -268,7 +278,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         return 'saved';
       } catch (err) {
         if (isNotFound(err)) {
-          await showScreen(outer, screens.tasks, how);
+          await showTaskGone(outer, screens, how);
           return 'missing';
         }
         if (isPast(err)) return 'past';
@@ -300,7 +310,8 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
   const open = (conversation: BotConversation, ctx: ConvContext, t: Translate, back: DialogBack) =>
     Dialog.open(conversation, ctx, dialogLabels(t), back);
 
-  async function newTask(conversation: BotConversation, ctx: ConvContext) {
+  /** `typed`: the words after /newtask ("/newtask Buy milk"), the title unless it is refused. */
+  async function newTask(conversation: BotConversation, ctx: ConvContext, typed?: string) {
     const who = await conversation.external(me);
     const t = translator.forLocale(who.locale);
     // From the list's ➕ button: back to the list; from /newtask: back to the main menu.
@@ -311,11 +322,17 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
       ctx.callbackQuery ? { screen: TASK_BACK.list } : { screen: 'main' },
     );
 
-    const title = await askParsed(dialog, t('task-new-title-prompt', { max: TASK_TITLE_MAX }), {
-      parse: parseTitle,
-      explain: (err) => titleError(t, err),
-      onCommand: t('task-title-required'),
-    });
+    // "/newtask Buy milk" used to ask for the title all the same, as if the words were not there.
+    const given = typeof typed === 'string' && typed.trim() ? attempt(() => parseTitle(typed)) : undefined;
+    const titlePrompt = t('task-new-title-prompt', { max: TASK_TITLE_MAX });
+    const title =
+      given && 'value' in given
+        ? given
+        : await askParsed(dialog, given ? `${titleError(t, given.error)}\n\n${titlePrompt}` : titlePrompt, {
+            parse: parseTitle,
+            explain: (err) => titleError(t, err),
+            onCommand: t('task-title-required'),
+          });
     if (!('value' in title)) return;
 
     const description = await askParsed(dialog, t('task-new-description-prompt', { max: TASK_DESCRIPTION_MAX }), {
@@ -433,7 +450,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
       }
       await dialog.finish(async (outer, how) => {
         const current = await visibleTask(outer, taskId);
-        if (!current) return showScreen(outer, screens.tasks, how);
+        if (!current) return showTaskGone(outer, screens, how);
         const notice = outcome.kind === 'done' ? outcome.notice : outer.t('task-assign-stale');
         Object.assign(view(outer), { task: current, notice });
         await showScreen(outer, screens.taskCard, how);
@@ -496,7 +513,8 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     if (!task) return;
     const t = translator.forLocale(task.locale);
     const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.card, id: taskId });
-    const current = task.tags.length ? task.tags.map((tag) => `#${tag}`).join(' ') : t('not-set');
+    // Not the common 'not-set': its Russian «не указан» does not agree with «теги».
+    const current = task.tags.length ? task.tags.map((tag) => `#${tag}`).join(' ') : t('task-tags-none');
     const answer = await askParsed(dialog, t('task-tags-prompt', { max: TASK_TAGS_MAX, tags: current }), {
       parse: (text) => {
         const tags = parseTags(text);
@@ -536,7 +554,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         );
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        return showScreen(outer, screens.tasks, how);
+        return showTaskGone(outer, screens, how);
       }
       forgetTask(outer, taskId);
       await showCommentsIn(outer, screens, taskId, how, { page: LAST_PAGE, notice: outer.t('comment-added') });
@@ -579,9 +597,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         notice = outer.t('comment-not-found');
       }
       forgetTask(outer, taskId);
-      if (!(await visibleTask(outer, taskId))) {
-        return showScreen(outer, screens.tasks, how);
-      }
+      if (!(await visibleTask(outer, taskId))) return showTaskGone(outer, screens, how);
       await showCommentsIn(outer, screens, taskId, how, { notice });
     });
   }

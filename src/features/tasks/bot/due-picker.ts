@@ -4,6 +4,7 @@ import type { Translate } from '../../../platform/i18n/translator.js';
 import {
   addDays,
   daysInMonth,
+  formatDay,
   fromLocal,
   type LocalDate,
   localParts,
@@ -62,8 +63,11 @@ function nextMonday(today: LocalDate): LocalDate {
   return addDays(today, ahead === 0 ? 7 : ahead);
 }
 
-/** The quick-pick rows of the due-date prompt. "Today 18:00" only while 18:00 is ahead. */
-export function quickPickRows(t: Translate, clock: Clock): InlineKeyboardButton[][] {
+/**
+ * The quick-pick rows of the due-date prompt. "Today 18:00" only while 18:00 is ahead. The Monday
+ * one names its date: on a Monday morning "Monday 9:00" read as today's, and was a week ahead.
+ */
+export function quickPickRows(t: Translate, clock: Clock, locale: string): InlineKeyboardButton[][] {
   const local = localParts(clock.now, clock.timezone);
   const todayEvening = fromLocal({ ...local, hour: 18, minute: 0 }, clock.timezone);
   const first: InlineKeyboardButton[] = [];
@@ -74,7 +78,10 @@ export function quickPickRows(t: Translate, clock: Clock): InlineKeyboardButton[
   return [
     first,
     [
-      { text: t('due-pick-monday'), callback_data: `${P}q${QUICK.monday}` },
+      {
+        text: t('due-pick-monday', { day: formatDay(nextMonday(local), locale) }),
+        callback_data: `${P}q${QUICK.monday}`,
+      },
       { text: t('due-pick-hour'), callback_data: `${P}q${QUICK.hour}` },
     ],
     [{ text: t('due-pick-calendar'), callback_data: `${P}q${QUICK.calendar}` }],
@@ -88,7 +95,13 @@ function monthTitle(locale: string, year: number, month: number): string {
     format = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' });
     monthFormats.set(locale, format);
   }
-  const text = format.format(new Date(Date.UTC(year, month - 1, 15)));
+  // The month and the year only: ICU's Russian adds "г." ("декабрь 2026 г."), which no calendar
+  // heading carries.
+  const text = format
+    .formatToParts(new Date(Date.UTC(year, month - 1, 15)))
+    .filter((part) => part.type === 'month' || part.type === 'year')
+    .map((part) => part.value)
+    .join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -339,6 +339,13 @@ export async function listView(ctx: BotContext): Promise<ListView> {
 }
 
 export async function listText(ctx: BotContext): Promise<string> {
+  const text = await listBody(ctx);
+  // A line saying why the list is shown, e.g. that the task a dialog was editing is gone.
+  const notice = view(ctx).notice;
+  return notice ? `${notice}\n\n${text}` : text;
+}
+
+async function listBody(ctx: BotContext): Promise<string> {
   const { snapshot, search, page, counts, overdue } = await listView(ctx);
   if (search) {
     const lines = [

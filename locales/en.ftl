@@ -676,9 +676,9 @@ mailing-status-cancelled = ✖️ cancelled
 mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
 mailing-not-found = ❌ Mailing not found.
 mailing-text-too-long = The text has { $length ->
-        [one] { $length } character
-       *[other] { $length } characters
-    }; the limit is { $max }. Send a shorter one.
+        [one] { NUMBER($length, useGrouping: "min2") } character
+       *[other] { NUMBER($length, useGrouping: "min2") } characters
+    }; the limit is { NUMBER($max, useGrouping: "min2") }. Send a shorter one.
 mailing-preview = 👆 This is exactly what recipients will get.
 mailing-audience-prompt =
     👥 <b>Who gets it?</b>
@@ -727,8 +727,10 @@ mailing-summary =
     Buttons: { $buttons }
     Create it?
 mailing-window-none = any time
+mailing-summary-start-now = right after you create it
 mailing-create = ✅ Create
 mailing-created = ✅ Mailing #{ $id } created.
+mailing-create-end-passed = The end of the mailing ({ $end }) passed while you were creating it, so it was not created. Start again with a later end.
 mailing-card =
     📨 <b>Mailing #{ $id }</b> · { $status }
     Start: { $start } · End: { $end } (your time)
@@ -756,14 +758,16 @@ mailing-content-prompt = ✍️ Send the message exactly as recipients should se
 mailing-content-unsupported = This kind of message cannot be mailed. Send a text, or a photo, video, GIF or document with a caption.
 mailing-content-empty = The message is empty. Send a text, or media with a caption.
 mailing-caption-too-long = The caption has { $length ->
-        [one] { $length } character
-       *[other] { $length } characters
-    }; the limit is { $max }. Send a shorter one.
+        [one] { NUMBER($length, useGrouping: "min2") } character
+       *[other] { NUMBER($length, useGrouping: "min2") } characters
+    }; the limit is { NUMBER($max, useGrouping: "min2") }. Send a shorter one.
 mailing-invalid = That does not look right: { $error }
 mailing-buttons-prompt =
     🔗 Add link buttons? One row per line, <code>Label https://…</code> per button, up to { $perRow } in a row separated by <code>|</code>, up to { $rows } rows. For example:
     <code>Shop https://example.com/shop | Help https://example.com/help</code>
-    Or tap Skip (/skip).
+# The line after mailing-buttons-prompt: creating (skip) or editing a scheduled mailing (edit).
+mailing-buttons-skip-hint = Or tap Skip (/skip).
+mailing-buttons-edit-hint = They replace the current buttons. 🚫 No buttons (or /skip) removes them all; ◀️ Back keeps them as they are.
 mailing-buttons-skip = ⏭ Skip
 mailing-buttons-too-many = At most { $rows } { $rows ->
         [one] row

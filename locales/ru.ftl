@@ -706,10 +706,10 @@ mailing-status-cancelled = ✖️ отменена
 mailing-list-item = #{ $id } { $status } · { $sent }/{ $total }
 mailing-not-found = ❌ Рассылка не найдена.
 mailing-text-too-long = В тексте { $length ->
-        [one] { $length } символ
-        [few] { $length } символа
-       *[many] { $length } символов
-    }, а можно не больше { $max }. Отправьте текст короче.
+        [one] { NUMBER($length, useGrouping: "min2") } символ
+        [few] { NUMBER($length, useGrouping: "min2") } символа
+       *[many] { NUMBER($length, useGrouping: "min2") } символов
+    }, а можно не больше { NUMBER($max, useGrouping: "min2") }. Отправьте текст короче.
 mailing-preview = 👆 Именно это получат адресаты.
 mailing-audience-prompt =
     👥 <b>Кому отправить?</b>
@@ -761,8 +761,10 @@ mailing-summary =
     Кнопки: { $buttons }
     Создать?
 mailing-window-none = в любое время
+mailing-summary-start-now = сразу после создания
 mailing-create = ✅ Создать
 mailing-created = ✅ Рассылка #{ $id } создана.
+mailing-create-end-passed = Конец рассылки ({ $end }) уже прошёл, пока вы её создавали, — рассылка не создана. Начните заново с более поздним концом.
 mailing-card =
     📨 <b>Рассылка #{ $id }</b> · { $status }
     Начало: { $start } · Конец: { $end } (ваше время)
@@ -790,15 +792,17 @@ mailing-content-prompt = ✍️ Пришлите сообщение ровно �
 mailing-content-unsupported = Такое сообщение разослать нельзя. Пришлите текст или фото, видео, GIF либо документ с подписью.
 mailing-content-empty = Сообщение пустое. Пришлите текст или медиа с подписью.
 mailing-caption-too-long = В подписи { $length ->
-        [one] { $length } символ
-        [few] { $length } символа
-       *[many] { $length } символов
-    }, а можно не больше { $max }. Пришлите покороче.
+        [one] { NUMBER($length, useGrouping: "min2") } символ
+        [few] { NUMBER($length, useGrouping: "min2") } символа
+       *[many] { NUMBER($length, useGrouping: "min2") } символов
+    }, а можно не больше { NUMBER($max, useGrouping: "min2") }. Пришлите покороче.
 mailing-invalid = Что-то не так: { $error }
 mailing-buttons-prompt =
     🔗 Добавить кнопки со ссылками? Каждая строка — ряд кнопок, кнопка — <code>Название https://…</code>, в ряду до { $perRow } через <code>|</code>, рядов до { $rows }. Например:
     <code>Магазин https://example.com/shop | Помощь https://example.com/help</code>
-    Или нажмите «Пропустить» (/skip).
+# Строка после mailing-buttons-prompt: при создании (skip) или при изменении запланированной рассылки (edit).
+mailing-buttons-skip-hint = Или нажмите «Пропустить» (/skip).
+mailing-buttons-edit-hint = Они заменят нынешние кнопки. «🚫 Без кнопок» (или /skip) уберёт все кнопки, «◀️ Назад» оставит их как есть.
 mailing-buttons-skip = ⏭ Пропустить
 mailing-buttons-too-many = Не больше { $rows } { $rows ->
         [one] ряда

@@ -381,6 +381,106 @@ describe('✏️ Edit of a scheduled mailing', () => {
   });
 });
 
+describe('a mailing deleted or an admin demoted meanwhile', () => {
+  const start = new Date('2099-01-02T10:00:00Z');
+  const end = new Date('2099-01-03T10:00:00Z');
+
+  it('the buttons step of ✏️ Edit says what its buttons do and whether clicks are counted', async () => {
+    const m = await newMailing(env.services, { text: 'Buttons', startAt: start, endAt: end });
+    await openCard(admin, m.id);
+    await admin.click('✏️ Edit');
+    await admin.click('🔗 Buttons');
+    const prompt = admin.lastReply();
+    // No ⏭ Skip here: what 🚫 No buttons and ◀️ Back do instead.
+    expect(prompt).not.toContain('Or tap Skip');
+    expect(prompt).toContain(
+      'They replace the current buttons. 🚫 No buttons (or /skip) removes them all; ◀️ Back keeps them as they are.',
+    );
+    expect(prompt).toContain(
+      `👆 Clicks are not counted: ${env.services.config.publicUrl} cannot be reached from the internet`,
+    );
+    await admin.click('◀️ Back');
+    await admin.click('✖️ Cancel');
+
+    await openCard(ruAdmin, m.id);
+    await ruAdmin.click('✏️ Изменить');
+    await ruAdmin.click('🔗 Кнопки');
+    expect(ruAdmin.lastReply()).toContain(
+      'Они заменят нынешние кнопки. «🚫 Без кнопок» (или /skip) уберёт все кнопки, «◀️ Назад» оставит их как есть.',
+    );
+    expect(ruAdmin.lastReply()).toContain(`👆 Переходы не считаются: ${env.services.config.publicUrl} недоступен`);
+    await ruAdmin.sendCommand('cancel');
+  });
+
+  it('a card or confirmation of a mailing deleted meanwhile becomes the list, in place', async () => {
+    const m = await newMailing(env.services, { text: 'Gone soon', startAt: start, endAt: end });
+    await openCard(admin, m.id);
+    const card = lastMessage(env, admin);
+    // Another admin deletes it (or the console does).
+    await env.em().nativeDelete(Mailing, { id: m.id });
+    await admin.click('◀️ Back to list');
+    expect(lastToast(env)).toBe('❌ Mailing not found.');
+    expect(lastMessage(env, admin).message_id).toBe(card.message_id);
+    expect(admin.lastReply()).toContain('📨 <b>Mailings</b>');
+    expect(admin.buttons()).toContain('➕ New');
+    expect(admin.buttons().some((b) => b.startsWith(`#${m.id} `))).toBe(false);
+
+    const other = await newMailing(env.services, { text: 'Gone too', startAt: start, endAt: end });
+    await openCard(admin, other.id);
+    await admin.click('🗑 Delete');
+    const confirm = lastMessage(env, admin);
+    await env.em().nativeDelete(Mailing, { id: other.id });
+    await admin.click('🗑 Yes, delete it');
+    expect(lastToast(env)).toBe('❌ Mailing not found.');
+    expect(lastMessage(env, admin).message_id).toBe(confirm.message_id);
+    expect(admin.lastReply()).toContain('📨 <b>Mailings</b>');
+    expect(admin.buttons()).toContain('➕ New');
+  });
+
+  it('✏️ Edit of a mailing deleted meanwhile: the list in the dialog’s message, “not found” once', async () => {
+    const m = await newMailing(env.services, { text: 'Deleted while editing', startAt: start, endAt: end });
+    await openCard(admin, m.id);
+    const card = lastMessage(env, admin);
+    await admin.click('✏️ Edit');
+    await admin.click('🕘 Window');
+    await env.em().nativeDelete(Mailing, { id: m.id });
+    const sent = admin.replies().length;
+    await admin.sendText('10:00-18:00');
+    const shown = env.telegram.chat(admin.chatId).find((msg) => msg.message_id === card.message_id);
+    expect(shown?.text).toContain('📨 <b>Mailings</b>');
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('➕ New');
+    expect(
+      admin
+        .replies()
+        .slice(sent)
+        .filter((r) => r === '❌ Mailing not found.'),
+    ).toHaveLength(1);
+    expect(admin.lastReply()).toBe('❌ Mailing not found.');
+  });
+
+  it('an admin demoted during ✏️ Edit who cancels it gets the main menu, not the mailing’s card', async () => {
+    const m = await newMailing(env.services, { text: 'For admins only', startAt: start, endAt: end });
+    const former = env.bot.client({ id: 660_004, first_name: 'Max', username: 'max660', language_code: 'en' });
+    await former.sendCommand('start');
+    const em = env.em();
+    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
+    user.role = 'admin';
+    await em.flush();
+    await openCard(former, m.id);
+    const card = lastMessage(env, former);
+    await former.click('✏️ Edit');
+    await former.click('🏁 End');
+    user.role = 'user';
+    await em.flush();
+
+    await former.sendCommand('cancel');
+    const shown = env.telegram.chat(former.chatId).find((msg) => msg.message_id === card.message_id);
+    expect(shown?.text).not.toContain('For admins only');
+    expect(shown?.text).not.toContain(`Mailing #${m.id}`);
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('📋 Tasks');
+  });
+});
+
 describe('admins only', () => {
   it('a non-admin pressing ✏️ Edit, ⚠️ Not delivered or its pager gets "not allowed" and nothing changes', async () => {
     const m = await newMailing(env.services, {

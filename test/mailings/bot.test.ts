@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditEntry } from '../../src/features/audit/audit.entity.js';
 import { refreshLiveCards } from '../../src/features/mailings/jobs/cards.js';
 import { Mailing } from '../../src/features/mailings/mailing.entities.js';
@@ -287,6 +287,95 @@ describe('the new-mailing dialog', () => {
     expect(ru.replies()).not.toContain('Отменено.');
   });
 
+  it('ru: a text or caption over the limit is counted with the Russian plural of its length', async () => {
+    const ru = env.bot.client({ id: 770_010, first_name: 'Лена', username: 'lena770', language_code: 'ru' });
+    await ru.sendCommand('start');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: ru.user.id })).role = 'admin';
+    await em.flush();
+    await ru.sendCommand('newmailing');
+    await ru.sendText('x'.repeat(4101));
+    expect(ru.lastReply()).toBe('В тексте 4101 символ, а можно не больше 4096. Отправьте текст короче.');
+    await ru.sendText('x'.repeat(4102));
+    expect(ru.lastReply()).toBe('В тексте 4102 символа, а можно не больше 4096. Отправьте текст короче.');
+    const photo = [{ file_id: 'AgACAgLong', file_unique_id: 'u1', width: 90, height: 90 }];
+    await ru.sendMessage({ photo, caption: 'y'.repeat(1031) });
+    expect(ru.lastReply()).toBe('В подписи 1031 символ, а можно не больше 1024. Пришлите покороче.');
+    await ru.sendMessage({ photo, caption: 'y'.repeat(1025) });
+    expect(ru.lastReply()).toBe('В подписи 1025 символов, а можно не больше 1024. Пришлите покороче.');
+    await ru.sendCommand('cancel');
+  });
+
+  it('the end’s example is a day after a later start; a start “now” reads as such in the summary (en, ru)', async () => {
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Later');
+    await admin.click('⏭ Skip');
+    await admin.click(/^➡️ Continue/);
+    await admin.sendText('2099-01-02 10:00');
+    // An example the step takes: after the start, not a day from now (before it).
+    expect(admin.lastReply()).toBe(
+      '🏁 When should sending stop? A date and time in UTC, after the start.\n<code>2099-01-03 10:00</code>',
+    );
+    await admin.sendCommand('cancel');
+
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Now');
+    await admin.click('⏭ Skip');
+    await admin.click(/^➡️ Continue/);
+    await admin.click('▶️ Now');
+    await admin.sendText('2099-01-03 10:00');
+    await admin.click('⏭ Skip');
+    expect(admin.lastReply()).toContain('\nStart: right after you create it\n');
+    await admin.sendCommand('cancel');
+
+    await other.sendCommand('start');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: other.user.id })).role = 'admin';
+    await em.flush();
+    try {
+      await other.sendCommand('newmailing');
+      await other.sendText('Сейчас');
+      await other.click('⏭ Пропустить');
+      await other.click(/^➡️ Далее/);
+      await other.click('▶️ Сейчас');
+      await other.sendText('2099-01-03 10:00');
+      await other.click('⏭ Пропустить');
+      expect(other.lastReply()).toContain('\nНачало: сразу после создания\n');
+      await other.sendCommand('cancel');
+    } finally {
+      (await em.findOneOrFail(User, { telegramId: other.user.id })).role = 'user';
+      await em.flush();
+    }
+  });
+
+  it('the end passing before ✅ Create is said in the admin’s language, and nothing is created (ru)', async () => {
+    const ru = env.bot.client({ id: 770_011, first_name: 'Вера', username: 'vera770', language_code: 'ru' });
+    await ru.sendCommand('start');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: ru.user.id })).role = 'admin';
+    await em.flush();
+    const before = await env.em().count(Mailing, {});
+    await ru.sendCommand('newmailing');
+    await ru.sendText('Опоздали');
+    await ru.click('⏭ Пропустить');
+    await ru.click(/^➡️ Далее/);
+    await ru.click('▶️ Сейчас');
+    await ru.sendText('2099-01-03 10:00');
+    await ru.click('⏭ Пропустить');
+    // The admin leaves the summary open past the end they chose (the clock jumps, no waiting).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2099-01-03T10:05:00Z'));
+      await ru.click('✅ Создать');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(ru.lastReply()).toBe(
+      'Конец рассылки (03.01.2099 10:00) уже прошёл, пока вы её создавали, — рассылка не создана. Начните заново с более поздним концом.',
+    );
+    expect(await env.em().count(Mailing, {})).toBe(before);
+  });
+
   it('a non-admin pressing the mailing buttons gets "not allowed" and nothing changes', async () => {
     await admin.sendCommand('admin');
     await admin.click('📨 Mailings');
@@ -304,6 +393,8 @@ describe('the new-mailing dialog', () => {
     expect(other.lastReply()).toBe('⛔ Нет доступа');
   });
 });
+
+const ruRecipients: Partial<Record<Intl.LDMLPluralRule, string>> = { one: 'адресат', few: 'адресата' };
 
 describe('the audience builder', () => {
   let ruAdmin: BotClient;
@@ -491,7 +582,8 @@ describe('the audience builder', () => {
       '📱 Коды операторов…',
       `🇷🇺 Русский · ${await countAudience(env.em(), { languages: ['ru'] })}`,
       `🇬🇧 English · ${await countAudience(env.em(), { languages: ['en'] })}`,
-      `➡️ Далее · ${everyone} адресатов`,
+      // The word follows the count (earlier tests of this file add users): 21 адресат, 22 адресата, 25 адресатов.
+      `➡️ Далее · ${everyone} ${ruRecipients[new Intl.PluralRules('ru').select(everyone)] ?? 'адресатов'}`,
       '✖️ Отмена',
     ]);
     await ruAdmin.click('🏷 Теги…');

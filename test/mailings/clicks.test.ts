@@ -271,6 +271,21 @@ describe('clicks in the bot', () => {
     );
     await ruAdmin.sendCommand('cancel');
 
+    // ✏️ Edit of a scheduled mailing says the same (it used to say "not counted", with no address).
+    const scheduled = await newMailing(env.services, {
+      text: 'Edit me',
+      buttons,
+      startAt: new Date('2099-01-02T10:00:00Z'),
+      endAt: new Date('2099-01-03T10:00:00Z'),
+    });
+    await admin.sendCommand('admin');
+    await admin.click('📨 Mailings');
+    await admin.click(new RegExp(`^#${scheduled.id} `));
+    await admin.click('✏️ Edit');
+    await admin.click('🔗 Buttons');
+    expect(admin.lastReply()).toContain(`👆 Clicks are counted: each button opens a short link via ${PUBLIC}`);
+    await admin.sendCommand('cancel');
+
     const h = await engineHarness(withPublicUrl(PUBLIC));
     try {
       await seedUsers(env.em(), 2, { tags: ['card-clicks'] });

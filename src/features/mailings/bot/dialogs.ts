@@ -122,10 +122,12 @@ export function contentProblem(t: Translate, err: DomainError): string {
   switch (d.reason) {
     case 'empty':
       return t('mailing-content-empty');
+    // Numbers, not strings: the plural ("4101 символ", "4102 символа") is chosen by the number's
+    // category; a string only matches a variant named exactly so, and Russian got the default.
     case 'too_long':
-      return t('mailing-text-too-long', { length: String(d.length ?? 0), max: String(d.max ?? 4096) });
+      return t('mailing-text-too-long', { length: d.length ?? 0, max: d.max ?? 4096 });
     case 'caption_too_long':
-      return t('mailing-caption-too-long', { length: String(d.length ?? 0), max: String(d.max ?? 1024) });
+      return t('mailing-caption-too-long', { length: d.length ?? 0, max: d.max ?? 1024 });
     case 'too_many_rows':
       return t('mailing-buttons-too-many', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
     case 'too_many_in_row':
@@ -366,8 +368,10 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     }
   }
 
-  async function example(conversation: BotConversation, timezone: string, hoursAhead: number) {
-    const p = localParts(new Date((await conversation.now()) + hoursAhead * 3600_000), timezone);
+  /** A date-time to type, `hoursAhead` after `from` (default: now), on the hour, in the admin's zone. */
+  async function example(conversation: BotConversation, timezone: string, hoursAhead: number, from?: Date) {
+    const base = from ? from.getTime() : await conversation.now();
+    const p = localParts(new Date(base + hoursAhead * 3600_000), timezone);
     return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:00`;
   }
 
@@ -439,7 +443,11 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const clicksNote = isPublicUrl(publicUrl)
       ? t('mailing-buttons-clicks-counted', { url: publicUrl })
       : t('mailing-buttons-clicks-off', { url: publicUrl });
-    const prompt = `${t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX })}\n\n${clicksNote}`;
+    // Creating, ⏭ Skip adds none; editing, there is no Skip: 🚫 No buttons (or /skip) removes
+    // them, and ◀️ Back keeps them as they are.
+    const how = t(step.back ? 'mailing-buttons-edit-hint' : 'mailing-buttons-skip-hint');
+    const rules = t('mailing-buttons-prompt', { rows: BUTTON_ROWS_MAX, perRow: BUTTONS_PER_ROW_MAX });
+    const prompt = `${rules}\n${how}\n\n${clicksNote}`;
     const none = new InlineKeyboard().text(t(step.back ? 'mailing-buttons-none' : 'mailing-buttons-skip'), 'mn:skip');
     await step.prompt(prompt, promptKeyboard(step, none));
     for (;;) {
@@ -487,7 +495,10 @@ export function mailingConversations(translator: Translator, screens: MailingScr
   /** 4. End, ahead and after the start (`startAt` null: the start is now). */
   async function askEnd(step: Step, startAt: Date | null): Promise<Date | typeof BACK> {
     const { conversation, t, me } = step;
-    const endExample = await example(conversation, me.timezone, 25);
+    // A day after the start, so the example is an answer the step takes (not one before a start next week).
+    const endExample = startAt
+      ? await example(conversation, me.timezone, 24, startAt)
+      : await example(conversation, me.timezone, 25);
     const endPrompt = t('mailing-end-prompt', { timezone: me.timezone });
     await step.prompt(`${endPrompt}\n<code>${endExample}</code>`, promptKeyboard(step));
     for (;;) {
@@ -579,7 +590,8 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     // 3. Start, 4. end, 5. window.
     const startAt = await askStart(step);
     if (startAt === BACK) return;
-    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-start-now');
+    // Not the button's label ("▶️ Now"): the summary says when that is.
+    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-summary-start-now');
     const endAt = await askEnd(step, startAt);
     const window = await askWindow(step);
     if (endAt === BACK || window === BACK) return;
@@ -628,8 +640,12 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         await openMailing(outer, screens, mailing.id, 'reply');
         return null;
       } catch (err) {
-        if (err instanceof DomainError) return contentProblem(outer.t, err);
-        throw err;
+        if (!(err instanceof DomainError)) throw err;
+        // The steps checked the end against the clock then; the summary may have stayed open past
+        // it (with a start "now", the domain says the end is before the start): said in words.
+        if ((err.details as { field?: string } | undefined)?.field === 'endAt')
+          return outer.t('mailing-create-end-passed', { end: formatLocal(endAt, me.timezone) });
+        return contentProblem(outer.t, err);
       }
     });
     if (outcome) await ctx.reply(outcome);
@@ -649,7 +665,12 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     let messageId = ctx.callbackQuery?.message?.message_id;
     const opened = await conversation.external(async (outer) => {
       if (await denyUnlessAdmin(outer)) return null;
-      const me: Me = { locale: outer.user.language, timezone: outer.user.timezone };
+      // PUBLIC_URL too: the buttons step says from it whether taps are counted.
+      const me: Me = {
+        locale: outer.user.language,
+        timezone: outer.user.timezone,
+        publicUrl: outer.deps.config.publicUrl,
+      };
       const m = await loadMailing(outer, mailingId);
       if (!m) return { me, mailing: null };
       (await outer.session).dialog = { back: { screen: MAILING_BACK, id: m.id }, messageId, others: [] };
@@ -739,7 +760,8 @@ export function mailingConversations(translator: Translator, screens: MailingScr
           problem = outer.t(err.code === 'not_found' ? 'mailing-not-found' : 'mailing-edit-started');
         }
         await closeDialog(outer);
-        await showMailingIn(outer, screens, mailing.id, shown);
+        // A mailing deleted meanwhile is said once, by showMailingIn (with the list in the message).
+        if (!(await showMailingIn(outer, screens, mailing.id, shown))) return null;
         if (problem) await outer.reply(problem);
         else await outer.reply(outer.t('mailing-edit-saved', { id: mailing.id }));
         return null;

@@ -166,8 +166,17 @@ export async function openMailing(
   mailingsView(ctx).mailing = undefined;
   const m = await loadMailing(ctx, id);
   if (!m) {
-    if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('mailing-not-found'));
-    else await ctx.reply(ctx.t('mailing-not-found'));
+    if (!ctx.callbackQuery) {
+      await ctx.reply(ctx.t('mailing-not-found'));
+      return;
+    }
+    await answerCallback(ctx, ctx.t('mailing-not-found'));
+    // Deleted meanwhile (by another admin, or over the API): the pressed card or confirmation
+    // becomes the list, so it is not left with buttons that all answer "not found".
+    if (how === 'edit' && ctx.callbackQuery.message) {
+      mailingsView(ctx).list = undefined;
+      await showScreen(ctx, screens.mailings, how);
+    }
     return;
   }
   if (toast) await answerCallback(ctx, toast);
@@ -185,19 +194,25 @@ export async function openMailing(
 /**
  * Shows a mailing's card in a given message of the chat (the edit dialog's), a new one if that
  * cannot be edited, and registers it for live updates. Does not answer a button press (the
- * dialog already did).
+ * dialog already did). A mailing gone meanwhile: the list there, "not found" below; false.
  */
 export async function showMailingIn(
   ctx: BotContext,
   screens: MailingScreens,
   id: string,
   messageId: number | undefined,
-): Promise<void> {
+): Promise<boolean> {
   mailingsView(ctx).mailing = undefined;
   const m = await loadMailing(ctx, id);
-  if (!m || !ctx.chat) {
+  if (!ctx.chat) return false;
+  if (!m) {
+    // Deleted meanwhile: the dialog's message becomes the list (not a question left to answer).
+    mailingsView(ctx).list = undefined;
+    const list = await screens.mailings.text(ctx);
+    const keyboard = await screens.mailings.menu.keyboard(ctx);
+    await showInMessage(ctx.api, ctx.chat.id, messageId, list, { reply_markup: { inline_keyboard: keyboard } });
     await ctx.reply(ctx.t('mailing-not-found'));
-    return;
+    return false;
   }
   const text = await screens.mailingCard.text(ctx);
   const keyboard = await screens.mailingCard.menu.keyboard(ctx);
@@ -205,6 +220,7 @@ export async function showMailingIn(
     reply_markup: { inline_keyboard: keyboard },
   });
   await registerCard(ctx, m, shownIn);
+  return true;
 }
 
 /**
@@ -217,8 +233,10 @@ export async function showMailingDialogBack(
   back: DialogBack,
   how: ScreenHow,
 ): Promise<boolean> {
-  // An admin no more by now gets the main menu (false), not the list.
-  if (back.screen === MAILINGS_BACK && ctx.profile.role === 'admin') {
+  // An admin no more by now gets the main menu (false), not the list nor the card (its content
+  // and counts are for admins only).
+  if (ctx.profile.role !== 'admin') return false;
+  if (back.screen === MAILINGS_BACK) {
     await showScreen(ctx, screens.mailings, how);
     return true;
   }

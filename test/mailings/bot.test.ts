@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditEntry } from '../../src/features/audit/audit.entity.js';
 import { refreshLiveCards } from '../../src/features/mailings/jobs/cards.js';
 import { Mailing } from '../../src/features/mailings/mailing.entities.js';
-import { countAudience } from '../../src/features/mailings/mailings.js';
+import { countAudience, getMailingView } from '../../src/features/mailings/mailings.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
@@ -171,6 +171,20 @@ describe('the new-mailing dialog', () => {
     await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'scheduled' });
     await admin.click('🔄 Refresh');
     expect(admin.buttons()).toContain('✖️ Cancel mailing');
+  });
+
+  it('🧪 Test sends the admin a copy whose 🔕 only says what it does: the admin stays subscribed, nothing is counted', async () => {
+    const m = await env.em().findOneOrFail(Mailing, { status: 'scheduled' }, { orderBy: { id: 'desc' } });
+    await admin.click('🧪 Test');
+    expect(lastToast(env)).toBe('Sent to you as recipients will get it.');
+    const copy = env.telegram
+      .chat(admin.chatId)
+      .findLast((msg) => msg.reply_markup?.inline_keyboard?.flat().some((b) => b.text === '🔕 Unsubscribe'));
+    expect(copy).toBeDefined();
+    await admin.pressCallback(copy, dataOf(env, admin, '🔕 Unsubscribe'));
+    expect(lastToast(env)).toBe('In a real mailing this button unsubscribes the recipient.');
+    expect((await env.em().findOneOrFail(User, { telegramId: admin.user.id })).mailings).toBe(true);
+    expect((await getMailingView(env.em(), m.id)).unsubscribes).toBe(0);
   });
 
   it('cancels from the card after a confirmation (audited)', async () => {

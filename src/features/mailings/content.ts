@@ -28,6 +28,8 @@ const ENTITIES_MAX = 1000;
 
 /** Callback data of the buttons under a mailing message: `mlu:<id>` unsubscribe, `mlr:<id>` undo. */
 export const UNSUBSCRIBE_DATA = 'mlu:';
+/** The mailing id in the 🔕 of a copy sent to an admin (preview, 🧪 Test): pressing it only says what it does. */
+export const PREVIEW_MAILING_ID = '0';
 export const RESUBSCRIBE_DATA = 'mlr:';
 /** The "Unsubscribed" label after pressing (does nothing but answer). */
 export const UNSUBSCRIBED_DATA = 'mln:';

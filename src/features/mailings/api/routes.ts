@@ -334,6 +334,10 @@ export const testMailing = createRoute({
   tags,
   security,
   summary: "Send the mailing to the calling admin's own Telegram, exactly as recipients get it",
+  description:
+    'The same message a recipient gets, except that its 🔕 Unsubscribe button only says what it does: ' +
+    'pressing it unsubscribes nobody and is not counted on the mailing. Needs a linked Telegram ' +
+    '(409 telegram_not_linked); a message Telegram refuses is 422 test_send_failed with its reason.',
   request: { params: idParam },
   responses: {
     200: json(z.object({ messageId: z.number().int() }), 'Sent'),

@@ -5,7 +5,7 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { editPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { setMailingsSubscription } from '../../users/index.js';
-import { RESUBSCRIBE_DATA, UNSUBSCRIBE_DATA, UNSUBSCRIBED_DATA } from '../content.js';
+import { PREVIEW_MAILING_ID, RESUBSCRIBE_DATA, UNSUBSCRIBE_DATA, UNSUBSCRIBED_DATA } from '../content.js';
 import { markUnsubscribed } from '../deliveries.js';
 import { MAILING_CONVERSATIONS } from './screens.js';
 
@@ -26,8 +26,8 @@ export function mailingsFeature() {
     const data = ctx.callbackQuery?.data ?? '';
     const mailingId = data.slice(data.indexOf(':') + 1);
     if (!/^\d{1,18}$/.test(mailingId)) return answerCallback(ctx);
-    // The preview of a mailing not yet created (id 0) only says what the button does.
-    if (mailingId === '0') return answerCallback(ctx, ctx.t('mailing-unsubscribe-preview'));
+    // A copy sent to an admin (the preview, 🧪 Test) only says what the button does.
+    if (mailingId === PREVIEW_MAILING_ID) return answerCallback(ctx, ctx.t('mailing-unsubscribe-preview'));
     await setMailingsSubscription(ctx.em, ctx.user, on);
     await markUnsubscribed(ctx.em, mailingId, ctx.profile.id, !on);
     const rows = (ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []).filter(

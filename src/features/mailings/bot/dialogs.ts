@@ -598,7 +598,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
 
     // 6. Preview: the mailing sent to the admin exactly as recipients get it (🔕 included).
     const previewed = await conversation.external(async (outer) =>
-      sendMailingTo(outer.api, outer.chat?.id ?? 0, '0', full, outer.t('mailing-unsubscribe')),
+      sendMailingTo(outer.api, outer.chat?.id ?? 0, full, outer.t('mailing-unsubscribe')),
     );
     if (!previewed.ok) {
       await conversation.external(close);

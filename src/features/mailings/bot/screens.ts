@@ -301,7 +301,7 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
   }
   if (action === 't') {
     const label = ctx.t('mailing-unsubscribe');
-    const outcome = await sendMailingTo(ctx.api, ctx.chat?.id ?? 0, m.id, contentOf(m), label);
+    const outcome = await sendMailingTo(ctx.api, ctx.chat?.id ?? 0, contentOf(m), label);
     if (!outcome.ok) {
       await answerCallback(ctx);
       await ctx.reply(ctx.t('mailing-test-failed', { error: outcome.description }));

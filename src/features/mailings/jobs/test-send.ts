@@ -4,7 +4,7 @@ import type { Em } from '../../../platform/db/orm.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translator } from '../../../platform/i18n/translator.js';
 import type { User } from '../../users/index.js';
-import { type MailingContent, mailingCall } from '../content.js';
+import { type MailingContent, mailingCall, PREVIEW_MAILING_ID } from '../content.js';
 import { contentOf, getMailingView } from '../mailings.js';
 
 /**
@@ -18,11 +18,12 @@ export type TestOutcome = { ok: true; messageId: number } | { ok: false; descrip
 export async function sendMailingTo(
   api: Api,
   chatId: number,
-  mailingId: string,
   content: MailingContent,
   unsubscribeLabel: string,
 ): Promise<TestOutcome> {
-  const call = mailingCall(mailingId, content, unsubscribeLabel);
+  // A copy for the admin, not a delivery: its 🔕 only says what it does (PREVIEW_MAILING_ID). With
+  // the mailing's id, an admin trying the button unsubscribed themselves and counted on the mailing.
+  const call = mailingCall(PREVIEW_MAILING_ID, content, unsubscribeLabel);
   try {
     const raw = api.raw as unknown as Record<string, (payload: Record<string, unknown>) => Promise<Message>>;
     const send = raw[call.method];
@@ -49,7 +50,7 @@ export async function testMailing(
   if (actor.telegramId == null)
     throw new DomainError('telegram_not_linked', 'Link your Telegram account to receive a test send');
   const label = deps.translator.forLocale(actor.language)('mailing-unsubscribe');
-  const outcome = await sendMailingTo(deps.api, actor.telegramId, view.id, contentOf(view), label);
+  const outcome = await sendMailingTo(deps.api, actor.telegramId, contentOf(view), label);
   if (!outcome.ok)
     throw new DomainError('test_send_failed', `Telegram refused the mailing: ${outcome.description}`, {
       description: outcome.description,

@@ -198,6 +198,8 @@ describe('advance reminders', () => {
     // The card button again: "1 day before" is past for a task due in 3 hours, so the next is off.
     await client.sendCommand('tasks');
     await client.click(/^⏳ Board meeting/);
+    // The advance reminder came: the card no longer promises it.
+    expect(client.lastReply()).not.toContain('🔔 Also a reminder');
     await client.click('🔔 In advance: 1 hour before');
     expect(lastToast(env)).toBe('🔔 Advance reminder: off');
     expect((await findTask(env, id))?.remindBefore).toBeNull();
@@ -226,6 +228,11 @@ describe('advance reminders', () => {
       remindBefore: 'PT1H',
     });
     expect(await jobOf(`reminder-${late}-advance`)).toBeUndefined();
+    // Nor does the card promise one.
+    await client.sendCommand('tasks');
+    await client.click(/Скоро/);
+    expect(client.lastReply()).toContain('<b>Скоро</b>');
+    expect(client.lastReply()).not.toContain('🔔 Напомню ещё и');
     expect(await run({ taskId: late, dueAt: soon.toISOString(), kind: 'advance', before: 'PT1H' })).toBe('sent');
     // …and a job for another advance than the task's does nothing.
     expect(await run({ taskId: late, dueAt: soon.toISOString(), kind: 'advance', before: 'P1D' })).toBe('skipped');

@@ -9,7 +9,7 @@ import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
 import { type TaskScope, type TaskSummary, taskSummaries } from '../lists.js';
 import type { Task, TaskStatus } from '../task.entities.js';
-import { getVisibleTask, roleOf } from '../tasks.js';
+import { advanceAhead, getVisibleTask, roleOf } from '../tasks.js';
 import type { TaskFilter, TasksSearch, TasksSnapshot } from './session.js';
 
 /** A search query is clipped to this (what the API accepts too). */
@@ -437,7 +437,13 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
     '',
     ctx.t('task-card-status', { status: statusLabel(ctx, task.status) }),
     isOverdue ? `${due}${overdue}` : due,
-    ...(task.dueAt && task.remindBefore
+    // Only while that reminder is still to come: past its moment (or sent, or the task done) the
+    // line promised a reminder that would not come.
+    ...(task.dueAt &&
+    task.remindBefore &&
+    task.status !== 'done' &&
+    !task.advanceRemindedAt &&
+    advanceAhead(task.dueAt, task.remindBefore)
       ? [
           ctx.t('task-card-remind-before', {
             value: ctx.t(task.remindBefore === 'PT1H' ? 'task-remind-before-hour' : 'task-remind-before-day'),

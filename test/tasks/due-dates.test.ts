@@ -120,6 +120,11 @@ describe('parseDueDate: more of what people type, read as they mean it', () => {
     ['через полтора часа', '09.12.2026 14:30'],
     ['через 1,5 часа', '09.12.2026 14:30'],
     ['in 1.5 hours', '09.12.2026 14:30'],
+    // Hours and minutes together.
+    ['через 2 часа 30 минут', '09.12.2026 15:30'],
+    ['через час 15 минут', '09.12.2026 14:15'],
+    ['in 1 hour and 15 minutes', '09.12.2026 14:15'],
+    ['in an hour and 45 mins', '09.12.2026 14:45'],
     // Days ahead at a time of day.
     ['через 2 дня в 10', '11.12.2026 10:00'],
     ['in 2 days at 5pm', '11.12.2026 17:00'],

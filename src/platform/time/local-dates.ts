@@ -259,12 +259,23 @@ function addMonths(date: LocalDate, months: number): LocalDate {
 
 /**
  * "in 2 hours", "через 2 часа", "in an hour", "через час", "через полчаса", "через 1,5 часа",
+ * "через 2 часа 30 минут", "in an hour and 15 minutes",
  * "через месяц", and days or longer with a time: "через 2 дня в 10", "in a week at 9am".
  */
 function relative(text: string, now: Date, timezone: string): Date | null | undefined {
   const m = /^(?:in|через)\s+(.+)$/.exec(text);
   if (!m) return undefined;
   const rest = (m[1] ?? '').trim();
+  // Hours and minutes together: "через 2 часа 30 минут", "in 1 hour and 15 minutes".
+  const both = /^(?:(\d{1,4})\s*|([a-zа-я]+)\s+)?([a-zа-я]+)\s+(?:and\s+|и\s+)?(\d{1,2})\s*([a-zа-я]+)$/.exec(rest);
+  if (both) {
+    const hours = both[1] !== undefined ? Number(both[1]) : both[2] !== undefined ? COUNT_WORDS.get(both[2]) : 1;
+    const unitOf = (word: string | undefined) => UNITS.find(([re]) => re.test(word ?? ''))?.[1];
+    if (hours !== undefined && unitOf(both[3]) === 'hour' && unitOf(both[5]) === 'minute') {
+      const ms = hours * HOUR_MS + Number(both[4]) * MINUTE_MS;
+      return ms >= MINUTE_MS && ms <= 366 * DAY_MS ? new Date(now.getTime() + ms) : null;
+    }
+  }
   const half = HALVES.get(rest);
   const parts = half
     ? undefined

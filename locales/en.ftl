@@ -129,6 +129,9 @@ timezone-location-prompt = 📍 Tap the button below to share your location. I u
 timezone-location-button = 📍 Send my location
 timezone-location-cancel = ✖️ Cancel
 timezone-location-cancelled = Location sharing cancelled.
+timezone-location-not-zone =
+    ❌ “{ $input }” is not a time zone I know.
+    Tap “{ timezone-location-button }” below, type a zone (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>), or tap { timezone-location-cancel }.
 timezone-location-none = 🌊 I could not find a time zone for that place (the open sea?). Send another location, or /cancel and pick a city.
 settings-notifications-changed = 🔔 Notifications (task reminders, private messages) { $state }
 settings-phone-prompt =
@@ -141,6 +144,7 @@ settings-phone-saved-code = ✅ Phone saved: { $phone } (operator code { $code }
 settings-phone-not-own = ❌ Please share your own contact with the button below, not someone else's.
 settings-phone-invalid = ❌ Telegram sent a phone number I cannot read. Please try again.
 settings-phone-cancelled = Phone sharing cancelled.
+settings-phone-typed = 📱 Please share the number with the “{ settings-phone-button }” button below: Telegram confirms it is yours. Or tap { settings-phone-cancel }.
 settings-name-prompt =
     👤 Send the name other Gramdesk users will see (up to { $max ->
         [one] { $max } character

@@ -129,6 +129,9 @@ timezone-location-prompt = 📍 Нажмите кнопку ниже, чтобы
 timezone-location-button = 📍 Отправить мою геопозицию
 timezone-location-cancel = ✖️ Отмена
 timezone-location-cancelled = Отправка геопозиции отменена.
+timezone-location-not-zone =
+    ❌ «{ $input }» не похоже на часовой пояс.
+    Нажмите «{ timezone-location-button }» ниже, напишите пояс (например, <code>Europe/Moscow</code>, <code>UTC+3</code>, <code>Новосибирск</code>) или нажмите { timezone-location-cancel }.
 timezone-location-none = 🌊 Для этого места не нашлось часового пояса (открытое море?). Отправьте другую геопозицию или нажмите /cancel и выберите город.
 settings-notifications-changed = 🔔 Уведомления (напоминания о задачах, личные сообщения) { $state }
 settings-phone-prompt =
@@ -141,6 +144,7 @@ settings-phone-saved-code = ✅ Телефон сохранён: { $phone } (к�
 settings-phone-not-own = ❌ Пожалуйста, отправьте свой контакт кнопкой ниже, а не чужой.
 settings-phone-invalid = ❌ Telegram прислал номер, который я не могу разобрать. Попробуйте ещё раз.
 settings-phone-cancelled = Отправка телефона отменена.
+settings-phone-typed = 📱 Отправьте номер кнопкой «{ settings-phone-button }» ниже: так Telegram подтвердит, что он ваш. Или нажмите { settings-phone-cancel }.
 settings-name-prompt =
     👤 Отправьте имя, которое будут видеть другие пользователи Gramdesk (до { $max ->
         [one] { $max } символа
@@ -551,9 +555,10 @@ chat-room-in =
         [few] { $minutes } минуты
        *[many] { $minutes } минут
     } ничего не писать, вы выйдете сами.
+# [1], not [one]: in Russian the category "one" also takes 21, 31…, whose count must show.
 chat-room-here = { $count ->
         [0] 👥 Сейчас здесь никого нет.
-        [one] 👥 Сейчас здесь: { $names }
+        [1] 👥 Сейчас здесь: { $names }
        *[other] 👥 Сейчас здесь ({ $count }): { $names }{ $more ->
             [0] {""}
            *[other] {" "}и ещё { $more }

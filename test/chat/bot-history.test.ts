@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/features/chat/message.entity.js';
 import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
+import { formatClock } from '../../src/platform/time/local-dates.js';
 import { chatUser, lastToast, seedPms, startChatWorker, userRow, waitForSend } from '../helpers/bot-chat.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { shownIn } from '../helpers/tasks.js';
 
 const env = useTestEnvironment();
 beforeAll(() => startChatWorker(env));
@@ -53,10 +53,8 @@ describe('/history', () => {
     expect(textsOf(first)).toEqual(['m25', 'm24', 'm23', 'm22', 'm21', 'm20', 'm19', 'm18', 'm17', 'm16']);
     // Direction, author and time in the reader's zone.
     const m25 = await env.em().findOneOrFail(Message, { text: 'm25', from: a.id });
-    expect(linesOf(first)[0]).toBe(`➡️ <b>${handle(ann)}</b> · ${shownIn(m25.sentAt, 'Asia/Tokyo')}: m25`);
-    expect(linesOf(first)[1]).toMatch(
-      new RegExp(`^⬅️ <b>${handle(bob)}</b> · \\d\\d\\.\\d\\d\\.\\d{4} \\d\\d:\\d\\d: m24$`),
-    );
+    expect(linesOf(first)[0]).toBe(`➡️ <b>${handle(ann)}</b> · today ${formatClock(m25.sentAt, 'Asia/Tokyo')}: m25`);
+    expect(linesOf(first)[1]).toMatch(new RegExp(`^⬅️ <b>${handle(bob)}</b> · today \\d\\d:\\d\\d: m24$`));
     expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back to chat']);
 
     const message = env.telegram.chat(ann.chatId).at(-1)?.message_id;
@@ -212,5 +210,42 @@ describe('/inbox', () => {
     expect(lone.lastReply()).toBe('📭 Your inbox is empty. Messages people send you will show up here.');
     await lone.click('◀️ Back to chat');
     expect(lone.lastReply()).toContain('💬 <b>Chat</b>');
+  });
+});
+
+describe('times in /history and /inbox', () => {
+  it('are humanized in the reader’s zone and language: today, yesterday, a day with its year', async () => {
+    const ann = await chatUser(env, { first_name: 'Аня', language_code: 'ru' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const [a, b] = [await userRow(env, ann), await userRow(env, bob)];
+    await setTimezone(ann, 'Asia/Tokyo');
+    const now = new Date();
+    const yesterday = new Date(now.getTime() - 24 * 3600_000);
+    const longAgo = new Date('2025-03-05T09:30:00Z'); // 18:30 in Tokyo, a Wednesday
+    const em = env.em();
+    for (const [text, sentAt] of [
+      ['old', longAgo],
+      ['yesterday', yesterday],
+      ['today', now],
+    ] as const) {
+      em.create(Message, {
+        kind: 'pm',
+        from: em.getReference(User, b.id),
+        to: em.getReference(User, a.id),
+        text,
+        sentAt,
+      });
+    }
+    await em.flush();
+    const clock = (d: Date) => formatClock(d, 'Asia/Tokyo');
+
+    await ann.sendCommand('history', bob.user.username);
+    const lines = linesOf(ann.lastReply());
+    expect(lines[0]).toBe(`⬅️ <b>${handle(bob)}</b> · сегодня в ${clock(now)}: today`);
+    expect(lines[1]).toBe(`⬅️ <b>${handle(bob)}</b> · вчера в ${clock(yesterday)}: yesterday`);
+    expect(lines[2]).toBe(`⬅️ <b>${handle(bob)}</b> · ср, 5 мар. 2025 г., 18:30: old`);
+
+    await ann.sendCommand('inbox');
+    expect(linesOf(ann.lastReply())[0]).toBe(`⬅️ <b>${handle(bob)}</b> · сегодня в ${clock(now)}: today`);
   });
 });

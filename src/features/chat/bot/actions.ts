@@ -5,7 +5,7 @@ import { isRowId } from '../../../platform/db/row-id.js';
 import { DomainError } from '../../../platform/errors.js';
 import { type Formatted, relayedEntities, sliceFormatted } from '../../../platform/telegram/entities.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
-import { formatLocal } from '../../../platform/time/local-dates.js';
+import { formatDue } from '../../../platform/time/local-dates.js';
 import { User, visibleName } from '../../users/index.js';
 import {
   CAPTION_MAX,
@@ -420,11 +420,14 @@ export function historyText(ctx: BotContext): string {
   return fitText(head, (budget) => h.items.map((m) => messageLine(ctx, m, zone, budget)), '\n\n');
 }
 
-/** "➡️ name · 01.12.2026 18:00: text" (sent by the user) or "⬅️ …" (received). */
+/**
+ * "➡️ name · today 18:00: text" (sent by the user) or "⬅️ …" (received): the time in the reader's
+ * zone and words ("yesterday 09:15", "Fri, Dec 11, 18:00"), as task due dates are shown.
+ */
 function messageLine(ctx: BotContext, m: MessageView, zone: string, budget: number): string {
   return ctx.t(m.from.id === ctx.profile.id ? 'chat-line-out' : 'chat-line-in', {
     name: clip(nameOf(ctx, m.from), 64),
-    time: formatLocal(m.sentAt, zone),
+    time: formatDue(m.sentAt, zone, ctx.t, ctx.profile.language),
     text: clip(contentText(ctx, m), budget),
   });
 }

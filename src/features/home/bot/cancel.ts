@@ -51,6 +51,14 @@ export function cancelFeature(screens: Screens) {
     const back = active ? session.dialog?.back : undefined;
     if (active) await ctx.conversation.exitAll();
     const how = await closeDialog(ctx, pressed);
+    if (active) {
+      // A dialog opened after a share prompt was left: that prompt is stale, the dialog is what is
+      // being cancelled, and its screen is where the user goes back to (edited in place).
+      session.awaitingContact = false;
+      session.awaitingLocation = undefined;
+      await showDialogBack(ctx, screens, back, how);
+      return true;
+    }
     if (session.awaitingContact) {
       session.awaitingContact = false;
       await ctx.reply(ctx.t('settings-phone-cancelled'), { reply_markup: REMOVE_KEYBOARD });
@@ -64,9 +72,7 @@ export function cancelFeature(screens: Screens) {
       await showScreen(ctx, where === 'start' ? screens.timezoneStart : screens.timezone, 'reply');
       return true;
     }
-    if (!active) return false;
-    await showDialogBack(ctx, screens, back, how);
-    return true;
+    return false;
   };
 
   composer.command('cancel', async (ctx) => {

@@ -2,6 +2,7 @@ import { BotComposer } from '../../../platform/bot/composer.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
+import { clip } from '../../../platform/bot/ui/payload.js';
 import { showScreen } from '../../../platform/bot/ui/screen.js';
 import { reaskFirstStart } from '../../users/index.js';
 import type { Screens } from './menus.js';
@@ -28,6 +29,18 @@ export function unhandledFeature(screens: Screens) {
     }
     // The first-start question takes a typed zone: a text nobody took is asked again there.
     if (await reaskFirstStart(ctx)) return;
+    // A share prompt's reply keyboard is shown (users/bot/commands.ts took a typed zone or number):
+    // say what it takes, not that no dialog is open.
+    const text = ctx.message.text;
+    const session = await ctx.session;
+    if (text !== undefined && session.awaitingLocation) {
+      await ctx.reply(ctx.t('timezone-location-not-zone', { input: clip(text.trim(), 64) }));
+      return;
+    }
+    if (text !== undefined && session.awaitingContact) {
+      await ctx.reply(ctx.t('settings-phone-typed'));
+      return;
+    }
     await ctx.reply(ctx.t('unknown-text'));
   });
 

@@ -76,12 +76,15 @@ export async function requestPhone(ctx: BotContext): Promise<void> {
   const session = await ctx.session;
   session.awaitingContact = true;
   await answerCallback(ctx);
-  await ctx.reply(ctx.t('settings-phone-prompt'), {
-    reply_markup: new Keyboard()
-      .requestContact(ctx.t('settings-phone-button'))
-      .row()
-      .text(ctx.t('settings-phone-cancel'))
-      .resized()
-      .oneTime(),
-  });
+  await ctx.reply(ctx.t('settings-phone-prompt'), { reply_markup: phoneKeyboard(ctx) });
+}
+
+/** The share-phone reply keyboard: the contact button and ✖️ Cancel. */
+export function phoneKeyboard(ctx: BotContext): Keyboard {
+  return new Keyboard()
+    .requestContact(ctx.t('settings-phone-button'))
+    .row()
+    .text(ctx.t('settings-phone-cancel'))
+    .resized()
+    .oneTime();
 }

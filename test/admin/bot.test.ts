@@ -390,3 +390,58 @@ describe('the user card', () => {
     );
   });
 });
+
+describe('the user card’s words', () => {
+  beforeAll(async () => {
+    const em = env.em();
+    // Banned, blocked the bot, never seen: the card's states in words.
+    em.create(User, {
+      telegramId: 750_020,
+      telegramFirstName: 'Оля',
+      telegramUsername: 'olya750',
+      language: 'ru',
+      status: 'banned',
+      botBlocked: true,
+    });
+    await em.flush();
+  });
+
+  it('a confirmation names the person without the list’s ⭐ / ⛔ marks; never seen reads “never” (en)', async () => {
+    await admin.sendCommand('admin');
+    await admin.click('👥 Users');
+    await admin.sendText('olya750');
+    await admin.click('⛔ Оля @olya750');
+    expect(admin.lastReply()).toContain('Last seen: never');
+    await admin.click('⭐ Make admin');
+    expect(admin.lastReply()).toContain(
+      '⚠️ Make Оля @olya750 an admin? They will see the admin panel and can ban people and send mailings.',
+    );
+    await admin.click('✖️ Cancel');
+    await admin.click('✅ Unban');
+    expect(admin.lastReply()).toContain('⚠️ Unban Оля @olya750? They can use the bot and the API again.');
+    await admin.click('✖️ Cancel');
+  });
+
+  it('ru: the card and its questions as Russian says them, whoever the person is', async () => {
+    const ru = env.bot.client({ id: 750_009, first_name: 'Ира', username: 'ira750', language_code: 'ru' });
+    await ru.sendCommand('start');
+    await makeAdmin(ru);
+    await ru.sendCommand('admin');
+    await ru.click('👥 Пользователи');
+    await ru.sendText('olya750');
+    await ru.click('⛔ Оля @olya750');
+    const card = ru.lastReply();
+    expect(card).toContain('Статус: ⛔ в бане (бот заблокирован)');
+    expect(card).toContain('Последняя активность: ещё не было');
+    expect(card).toMatch(/Регистрация: \d\d\.\d\d\.\d{4} \d\d:\d\d/);
+    await ru.click('✅ Разбанить');
+    expect(ru.lastReply()).toContain('⚠️ Разбанить пользователя Оля @olya750? Бот и API снова станут ему доступны.');
+    await ru.click('✖️ Отмена');
+    await ru.click('⭐ Сделать админом');
+    expect(ru.lastReply()).toContain('⚠️ Сделать пользователя Оля @olya750 администратором?');
+    await ru.click('✖️ Отмена');
+    await ru.click('🏷 Добавить тег');
+    expect(ru.lastReply()).toContain('🏷 Отправьте один или несколько тегов для пользователя Оля');
+    await ru.sendCommand('cancel');
+  });
+});

@@ -481,6 +481,65 @@ describe('a mailing deleted or an admin demoted meanwhile', () => {
   });
 });
 
+describe('a message where ✏️ Edit waits for a button, and an admin demoted at a step of it', () => {
+  const start = new Date('2099-01-02T10:00:00Z');
+  const end = new Date('2099-01-03T10:00:00Z');
+
+  it('a text or a sticker on the choice of what to change gets a hint in the admin’s language; the choice keeps working (en, ru)', async () => {
+    const m = await newMailing(env.services, { text: 'Choose', startAt: start, endAt: end });
+    const before = await rowOf(m.id);
+    await openCard(admin, m.id);
+    await admin.click('✏️ Edit');
+    const choice = lastMessage(env, admin);
+    await admin.sendText('change the end please');
+    expect(admin.lastReply()).toBe(
+      '👆 Choose what to change with the buttons above, or tap ✖️ Cancel (/cancel) to leave the mailing as it is.',
+    );
+    await admin.sendSticker();
+    expect(admin.lastReply()).toContain('👆 Choose what to change with the buttons above');
+    expect(env.telegram.chat(admin.chatId).find((msg) => msg.message_id === choice.message_id)).toEqual(choice);
+    expect(await rowOf(m.id)).toEqual(before);
+    await admin.click('🕘 Window');
+    await admin.sendText('9:00-18:00');
+    expect(admin.lastReply()).toBe(`✅ Mailing #${m.id} changed.`);
+
+    await openCard(ruAdmin, m.id);
+    await ruAdmin.click('✏️ Изменить');
+    await ruAdmin.sendText('окно');
+    expect(ruAdmin.lastReply()).toBe(
+      '👆 Выберите кнопкой выше, что изменить, или нажмите «✖️ Отмена» (/cancel), чтобы оставить рассылку как есть.',
+    );
+    await ruAdmin.click('🕘 Окно');
+    expect(ruAdmin.buttons().at(-1)).toBe('◀️ Назад');
+    await ruAdmin.sendCommand('cancel');
+  });
+
+  it('an admin demoted while ✏️ Edit asks gets “not allowed” on the next press and the main menu in the card’s message', async () => {
+    const m = await newMailing(env.services, { text: 'Admins only here', startAt: start, endAt: end });
+    const before = await rowOf(m.id);
+    const former = env.bot.client({ id: 660_005, first_name: 'Lev', username: 'lev660', language_code: 'en' });
+    await former.sendCommand('start');
+    const em = env.em();
+    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
+    user.role = 'admin';
+    await em.flush();
+    await openCard(former, m.id);
+    const card = lastMessage(env, former);
+    await former.click('✏️ Edit');
+    await former.click('👥 Audience');
+    user.role = 'user';
+    await em.flush();
+
+    const sql = await sqlOf(env, () => former.click(/^🇬🇧 English · /));
+    expect(lastToast(env)).toBe('⛔ Not allowed');
+    expect(sql.filter((q) => /count\(\*\) as n from users u/.test(q))).toHaveLength(0);
+    const shown = env.telegram.chat(former.chatId).find((msg) => msg.message_id === card.message_id);
+    expect(shown?.text).not.toContain('Admins only here');
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('📋 Tasks');
+    expect(await rowOf(m.id)).toEqual(before);
+  });
+});
+
 describe('admins only', () => {
   it('a non-admin pressing ✏️ Edit, ⚠️ Not delivered or its pager gets "not allowed" and nothing changes', async () => {
     const m = await newMailing(env.services, {

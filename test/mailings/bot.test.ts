@@ -619,3 +619,134 @@ describe('the audience builder', () => {
     expect(ruAdmin.lastReply()).not.toContain('Кому отправить');
   });
 });
+
+describe('a message where a screen waits for a button, and an admin demoted mid-dialog', () => {
+  /** The message `id` of this chat as it is now. */
+  const messageOf = (client: BotClient, id: number) =>
+    env.telegram.chat(client.chatId).find((m) => m.message_id === id);
+  const audienceCounts = (sql: string[]) => sql.filter((q) => /count\(\*\) as n from users u/.test(q)).length;
+
+  it('a text or a photo on the audience screen or the summary gets a hint; the screen above keeps working and nothing changes', async () => {
+    const before = await env.em().count(Mailing, {});
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Hinted');
+    await admin.click('⏭ Skip');
+    const builder = lastMessage(env, admin);
+    expect(builder.text).toContain('Who gets it?');
+
+    // Typed tags without pressing 🏷 Tags… first: told how, and not counted or taken as anything.
+    const typed = await sqlOf(env, () => admin.sendText('vip'));
+    expect(admin.lastReply()).toBe(
+      '👆 Choose the audience with the buttons above. To type tags or operator codes, tap 🏷 Tags… or 📱 Operator codes… first. /cancel stops.',
+    );
+    expect(audienceCounts(typed)).toBe(0);
+    const photo = [{ file_id: 'AgACAgHint', file_unique_id: 'h1', width: 90, height: 90 }];
+    await admin.sendMessage({ photo, caption: 'vip' });
+    expect(admin.lastReply()).toContain('👆 Choose the audience with the buttons above.');
+    expect(messageOf(admin, builder.message_id)).toEqual(builder);
+    await admin.click(/^➡️ Continue with/);
+    expect(admin.lastReply()).toContain('When to start?');
+
+    await admin.click('▶️ Now');
+    await admin.sendText('2099-01-03 10:00');
+    await admin.click('⏭ Skip');
+    const summary = lastMessage(env, admin);
+    expect(summary.text).toContain('Create it?');
+    await admin.sendText('yes');
+    expect(admin.lastReply()).toBe('👆 Tap ✅ Create above to create the mailing, or ✖️ Cancel (/cancel) to drop it.');
+    await admin.sendSticker();
+    expect(admin.lastReply()).toBe('👆 Tap ✅ Create above to create the mailing, or ✖️ Cancel (/cancel) to drop it.');
+    expect(messageOf(admin, summary.message_id)).toEqual(summary);
+    expect(await env.em().count(Mailing, {})).toBe(before);
+    await admin.click('✅ Create');
+    expect(await env.em().count(Mailing, {})).toBe(before + 1);
+    expect(admin.lastReply()).toContain('🕒 scheduled');
+  });
+
+  it('ru: the hints on the audience screen and the summary are in Russian', async () => {
+    const ru = env.bot.client({ id: 770_012, first_name: 'Зоя', username: 'zoya770', language_code: 'ru' });
+    await ru.sendCommand('start');
+    const em = env.em();
+    (await em.findOneOrFail(User, { telegramId: ru.user.id })).role = 'admin';
+    await em.flush();
+    await ru.sendCommand('newmailing');
+    await ru.sendText('Подсказка');
+    await ru.click('⏭ Пропустить');
+    await ru.sendText('vip');
+    expect(ru.lastReply()).toBe(
+      '👆 Выберите аудиторию кнопками выше. Чтобы ввести теги или коды операторов, сначала нажмите «🏷 Теги…» или «📱 Коды операторов…». /cancel — выйти.',
+    );
+    await ru.click(/^➡️ Далее/);
+    await ru.click('▶️ Сейчас');
+    await ru.sendText('2099-01-03 10:00');
+    await ru.click('⏭ Пропустить');
+    await ru.sendText('да');
+    expect(ru.lastReply()).toBe(
+      '👆 Нажмите «✅ Создать» выше, чтобы создать рассылку, или «✖️ Отмена» (/cancel), чтобы отказаться от неё.',
+    );
+    expect(ru.buttons()).toEqual(['✅ Создать', '✖️ Отмена']);
+    await ru.sendCommand('cancel');
+  });
+
+  it('a photo where a step wants typed text (start, tags) is told so instead of being ignored', async () => {
+    const photo = [{ file_id: 'AgACAgText', file_unique_id: 't1', width: 90, height: 90 }];
+    await admin.sendCommand('newmailing');
+    await admin.sendText('Typed');
+    await admin.click('⏭ Skip');
+    await admin.click('🏷 Tags…');
+    await admin.sendMessage({ photo });
+    expect(admin.lastReply()).toBe('✍️ I need a text message here.');
+    await admin.click('◀️ Back');
+    await admin.click(/^➡️ Continue with/);
+    await admin.sendMessage({ photo });
+    expect(admin.lastReply()).toBe('✍️ I need a text message here.');
+    await admin.sendCommand('cancel');
+  });
+
+  it('an admin demoted during the creation dialog: the next press gets “not allowed”, no count, and the main menu in the dialog’s message', async () => {
+    const former = env.bot.client({ id: 770_013, first_name: 'Max', username: 'max770', language_code: 'en' });
+    await former.sendCommand('start');
+    const em = env.em();
+    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
+    user.role = 'admin';
+    await em.flush();
+    await former.sendCommand('newmailing');
+    await former.sendText('For admins only');
+    await former.click('⏭ Skip');
+    const builder = lastMessage(env, former);
+    expect(builder.text).toContain('Who gets it?');
+    user.role = 'user';
+    await em.flush();
+
+    const sql = await sqlOf(env, () => former.click(/^🇷🇺 Русский · /));
+    expect(lastToast(env)).toBe('⛔ Not allowed');
+    expect(audienceCounts(sql)).toBe(0);
+    const shown = messageOf(former, builder.message_id);
+    expect(shown?.text).not.toContain('Who gets it?');
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('📋 Tasks');
+    expect(shown?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).not.toContain('🛠 Admin');
+    // The dialog is over: a text now is no answer to it.
+    const replies = former.replies().length;
+    await former.sendText('2099-01-03 10:00');
+    expect(former.replies().slice(replies).join('\n')).not.toMatch(/When to start|Not allowed/);
+
+    // Demoted at a typed step: "not allowed" below, the main menu in the step's message.
+    user.role = 'admin';
+    await em.flush();
+    await former.sendCommand('newmailing');
+    await former.sendText('Again');
+    await former.click('⏭ Skip');
+    await former.click(/^➡️ Continue with/);
+    const startStep = lastMessage(env, former);
+    expect(startStep.text).toContain('When to start?');
+    user.role = 'user';
+    await em.flush();
+    await former.sendText('2099-01-02 10:00');
+    expect(former.replies()).toContain('⛔ Not allowed');
+    const step = messageOf(former, startStep.message_id);
+    expect(step?.text).not.toContain('When to start?');
+    expect(step?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('📋 Tasks');
+    expect(former.replies().join('\n')).not.toContain('When should sending stop');
+    expect(await env.em().count(Mailing, { text: { $in: ['For admins only', 'Again'] } })).toBe(0);
+  });
+});

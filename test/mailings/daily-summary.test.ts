@@ -27,14 +27,32 @@ describe('daily summary of yesterday’s mailings', () => {
     expect(await sendDailySummaries(env.services, moscowMorning)).toBe(1);
     const toMoscow = env.telegram.textsTo(moscow.telegramId ?? 0);
     expect(toMoscow).toHaveLength(1);
-    expect(toMoscow[0]).toContain('📊 <b>Рассылки за вчера</b> (2026-11-21)');
+    // The day as the bot writes days elsewhere (formatDay), not an ISO date.
+    expect(toMoscow[0]).toContain('📊 <b>Рассылки за вчера</b> (сб, 21 нояб.)');
     expect(toMoscow[0]).toMatch(/#\d+ · ✅/);
     // Once per day.
     expect(await sendDailySummaries(env.services, new Date('2026-11-22T06:40:00Z'))).toBe(0);
 
     // 09:05 in New York (14:05 UTC).
     expect(await sendDailySummaries(env.services, new Date('2026-11-22T14:05:00Z'))).toBe(1);
-    expect(env.telegram.textsTo(newYork.telegramId ?? 0)[0]).toContain('📊 <b>Mailings yesterday</b> (2026-11-21)');
+    expect(env.telegram.textsTo(newYork.telegramId ?? 0)[0]).toContain('📊 <b>Mailings yesterday</b> (Sat, Nov 21)');
     expect(env.telegram.textsTo(990_003)).toHaveLength(0);
+  });
+
+  it('names the year when yesterday was in another one (January 1st)', async () => {
+    const em = env.em();
+    const admin = em.create(User, { telegramId: 990_004, role: 'admin', timezone: 'UTC', language: 'en' });
+    em.create(Mailing, {
+      text: 'New year',
+      filter: {},
+      startAt: new Date('2026-12-31T12:00:00Z'),
+      endAt: new Date('2026-12-31T20:00:00Z'),
+      status: 'completed',
+    });
+    await em.flush();
+    expect(await sendDailySummaries(env.services, new Date('2027-01-01T09:10:00Z'))).toBe(1);
+    expect(env.telegram.textsTo(admin.telegramId ?? 0)[0]).toContain(
+      '📊 <b>Mailings yesterday</b> (Thu, Dec 31, 2026)',
+    );
   });
 });

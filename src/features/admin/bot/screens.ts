@@ -17,6 +17,7 @@ import {
   statsText,
   userButtonLabel,
   userCardText,
+  userName,
 } from './views.js';
 
 /**
@@ -146,7 +147,7 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
       const { target: user, confirm } = adminView(ctx);
       if (!user) return ctx.t('admin-user-not-found');
       const card = userCardText(ctx, user);
-      return confirm ? `${card}\n\n${ctx.t(`admin-confirm-${confirm}`, { user: userButtonLabel(user) })}` : card;
+      return confirm ? `${card}\n\n${ctx.t(`admin-confirm-${confirm}`, { user: userName(user) })}` : card;
     },
     menu: card,
   };

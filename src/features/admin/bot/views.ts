@@ -73,10 +73,18 @@ export async function resultsText(ctx: BotContext): Promise<string> {
   return ctx.t('admin-search-results', { query, count: page.total });
 }
 
-export function userButtonLabel(user: User): string {
+/**
+ * Who a user is in a sentence ("Ann @annie_t"): the name and handle, without the list's ⭐ / ⛔
+ * marks — a confirmation reads "Make Ann @annie_t an admin?", not "Make ⛔ Ann… an admin?".
+ */
+export function userName(user: User): string {
   const handle = user.telegramUsername ? `@${user.telegramUsername}` : user.username ? `~${user.username}` : '';
+  return `${visibleName(user)} ${handle}`.trim();
+}
+
+export function userButtonLabel(user: User): string {
   const marks = `${user.role === 'admin' ? '⭐ ' : ''}${user.status === 'banned' ? '⛔ ' : ''}`;
-  return `${marks}${visibleName(user)} ${handle}`.trim().slice(0, 60);
+  return `${marks}${userName(user)}`.slice(0, 60);
 }
 
 export function userCardText(ctx: BotContext, user: User): string {
@@ -109,7 +117,8 @@ export function userCardText(ctx: BotContext, user: User): string {
     ctx.t('admin-card-role', { role: ctx.t(user.role === 'admin' ? 'admin-role-admin' : 'admin-role-user') }),
     ctx.t('admin-card-status', { status }),
     ctx.t('admin-card-created', { created: formatLocal(user.createdAt, tz) }),
-    ctx.t('admin-card-seen', { seen: user.lastSeenAt ? formatLocal(user.lastSeenAt, tz) : none }),
+    // Never seen is not a missing setting: "never", not "not set".
+    ctx.t('admin-card-seen', { seen: user.lastSeenAt ? formatLocal(user.lastSeenAt, tz) : ctx.t('admin-card-never') }),
   ].join('\n');
 }
 

@@ -3,7 +3,7 @@ import type { Message } from 'grammy/types';
 import type { BotContext, BotConversation, ConvContext } from '../../../platform/bot/context.js';
 import { ASK, closeDialog, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
-import { showInMessage, visiblePressedMessage } from '../../../platform/bot/ui/screen.js';
+import { type Screen, showInMessage, showScreen, visiblePressedMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
 import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
@@ -169,22 +169,50 @@ interface Step {
   back: boolean;
 }
 
-export function mailingConversations(translator: Translator, screens: MailingScreens) {
+/**
+ * `screens.main`: the main menu, where a dialog of an admin demoted meanwhile ends (the home
+ * feature passes all its screens; mailings cannot import home).
+ */
+export function mailingConversations(translator: Translator, screens: MailingScreens & { main: Screen }) {
   const count = (conversation: BotConversation, filter: MailingFilter) =>
     conversation.external((outer) => countAudience(outer.em, filter));
 
   /**
+   * The dialog's next update, from an admin (SPEC §2.4): every step checks the role again, as the
+   * edit dialog's save does, so an admin demoted meanwhile sees no more audience counts nor
+   * questions. They get "not allowed", the dialog ends, and its message becomes the main menu
+   * (its screens are for admins only). A press of a button outside the dialog is not checked
+   * here: it leaves the dialog and does what it says (its own handler checks the role).
+   */
+  async function nextUpdate(conversation: BotConversation): Promise<ConvContext> {
+    const next = await conversation.wait();
+    const data = next.callbackQuery?.data;
+    if (data !== undefined && !data.startsWith('mn:')) return next;
+    const allowed = await conversation.external(async (outer) => {
+      if (isAdmin(outer.user)) return true;
+      await denyUnlessAdmin(outer);
+      const how = await closeDialog(outer);
+      await showScreen(outer, screens.main, how);
+      return false;
+    });
+    if (!allowed) await conversation.halt();
+    return next;
+  }
+
+  /**
    * Waits for one of this dialog's buttons (answering it) or a text; other buttons leave the dialog.
    * `refuse` may turn a button down: its answer is then an alert with that text, and the wait goes on.
-   * `again` is said to a message that is not text (a sticker, a photo); without it they are ignored.
+   * `again` is said to a message that is not text (a sticker, a photo). `buttonsOnly`: the step
+   * takes no message at all (a screen of buttons), and any message, text or not, is answered with
+   * this hint, the screen above staying as it is (SPEC §2: anything sent gets a clear answer).
    */
   async function waitChoice(
     conversation: BotConversation,
-    refuse?: (data: string) => string | undefined,
-    again?: string,
+    options: { refuse?: (data: string) => string | undefined; again?: string; buttonsOnly?: string } = {},
   ): Promise<{ data?: string; text?: string; ctx: ConvContext }> {
+    const { refuse, again, buttonsOnly } = options;
     for (;;) {
-      const next = await conversation.wait();
+      const next = await nextUpdate(conversation);
       const data = next.callbackQuery?.data;
       if (data !== undefined) {
         if (!data.startsWith('mn:')) await conversation.halt({ next: true });
@@ -196,8 +224,10 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         await next.answerCallbackQuery();
         return { data: data.slice(3), ctx: next };
       }
-      if (next.message?.text !== undefined) return { text: next.message.text, ctx: next };
-      if (next.message && again !== undefined) await next.reply(again);
+      if (!next.message) continue;
+      if (buttonsOnly !== undefined) await next.reply(buttonsOnly);
+      else if (next.message.text !== undefined) return { text: next.message.text, ctx: next };
+      else if (again !== undefined) await next.reply(again);
     }
   }
 
@@ -307,7 +337,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       const refuse = (data: string) =>
         data === 'go' && shown.recipients === 0 ? t('mailing-audience-nobody') : undefined;
       let choice: string | undefined;
-      do choice = (await waitChoice(conversation, refuse)).data;
+      do choice = (await waitChoice(conversation, { refuse, buttonsOnly: t('mailing-audience-use-buttons') })).data;
       while (!choice || !(AUDIENCE_CHOICES.has(choice) || (edit && choice === 'back')));
 
       if (choice === 'back') return BACK;
@@ -337,7 +367,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     kind: 'tags' | 'operatorCodes',
   ): Promise<MailingFilter | null> {
     for (;;) {
-      const answer = await waitChoice(conversation);
+      const answer = await waitChoice(conversation, { again: t('dialog-not-text') });
       if (answer.data === 'back') return null;
       if (answer.text === undefined) continue;
       const input = answer.text.trim();
@@ -407,7 +437,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const { conversation, t } = step;
     await step.prompt(t('mailing-content-prompt'), promptKeyboard(step));
     for (;;) {
-      const next = await conversation.wait();
+      const next = await nextUpdate(conversation);
       const data = next.callbackQuery?.data;
       if (data !== undefined) {
         if (step.back && data === 'mn:back') {
@@ -451,7 +481,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const none = new InlineKeyboard().text(t(step.back ? 'mailing-buttons-none' : 'mailing-buttons-skip'), 'mn:skip');
     await step.prompt(prompt, promptKeyboard(step, none));
     for (;;) {
-      const choice = await waitChoice(conversation);
+      const choice = await waitChoice(conversation, { again: t('dialog-not-text') });
       if (choice.data === 'skip') return null;
       if (choice.data === 'back' && step.back) return BACK;
       if (choice.text === undefined) continue;
@@ -475,7 +505,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       promptKeyboard(step, now),
     );
     for (;;) {
-      const choice = await waitChoice(conversation);
+      const choice = await waitChoice(conversation, { again: t('dialog-not-text') });
       if (choice.data === 'now') return null;
       if (choice.data === 'back' && step.back) return BACK;
       if (choice.text === undefined) continue;
@@ -502,7 +532,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const endPrompt = t('mailing-end-prompt', { timezone: me.timezone });
     await step.prompt(`${endPrompt}\n<code>${endExample}</code>`, promptKeyboard(step));
     for (;;) {
-      const answer = await waitChoice(conversation, undefined, endPrompt);
+      const answer = await waitChoice(conversation, { again: endPrompt });
       if (answer.data === 'back' && step.back) return BACK;
       if (answer.text === undefined) continue;
       const when = await readWhen(conversation, t, me, answer.text, endExample);
@@ -525,7 +555,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const none = new InlineKeyboard().text(t(step.back ? 'mailing-window-clear' : 'dialog-skip'), 'mn:skip');
     await step.prompt(windowPrompt, promptKeyboard(step, none));
     for (;;) {
-      const answer = await waitChoice(conversation, undefined, windowPrompt);
+      const answer = await waitChoice(conversation, { again: windowPrompt });
       if (answer.data === 'skip') return null;
       if (answer.data === 'back' && step.back) return BACK;
       if (answer.text === undefined) continue;
@@ -624,7 +654,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       new InlineKeyboard().text(t('mailing-create'), 'mn:create').text(t('dialog-cancel'), ASK.cancel),
     );
     let choice: string | undefined;
-    do choice = (await waitChoice(conversation)).data;
+    do choice = (await waitChoice(conversation, { buttonsOnly: t('mailing-summary-use-buttons') })).data;
     while (choice !== 'create');
 
     // 8. Create (the admin check again: the role may have changed during the dialog).
@@ -717,7 +747,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     for (;;) {
       await step.prompt(`${mailing.card}\n\n${t('mailing-edit-prompt')}`, menu);
       let choice: string | undefined;
-      do choice = (await waitChoice(conversation)).data;
+      do choice = (await waitChoice(conversation, { buttonsOnly: t('mailing-edit-use-buttons') })).data;
       while (!choice || !choices.has(choice));
 
       let patch: MailingPatch | typeof BACK = BACK;

@@ -14,6 +14,7 @@ import { cancelMailing, contentOf, deleteMailing, pauseMailing, recallMailing, r
 import {
   failuresPage,
   failuresText,
+  listPageOf,
   loadMailing,
   mailingCardText,
   mailingList,
@@ -268,7 +269,9 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
   const m = await loadMailing(ctx, id);
   if (!m) return openMailing(ctx, screens, id);
   if (action === 'l') {
-    mailingsView(ctx).list = undefined;
+    const v = mailingsView(ctx);
+    v.list = undefined;
+    v.page = await listPageOf(ctx, m.id);
     return showScreen(ctx, screens.mailings);
   }
   if (action === 'c' && (m.status === 'scheduled' || m.status === 'running' || m.status === 'paused')) {

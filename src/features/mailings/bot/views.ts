@@ -4,6 +4,7 @@ import { DomainError } from '../../../platform/errors.js';
 import { renderMailingCard } from '../card.js';
 import { type FailedPage, type FailedRecipient, listFailedRecipients } from '../failures.js';
 import { forgetLiveCard, type LiveCard, registerLiveCard } from '../jobs/cards.js';
+import { Mailing } from '../mailing.entities.js';
 import { getMailingView, listMailingsPage, type MailingView } from '../mailings.js';
 
 export const MAILINGS_PAGE = 10;
@@ -42,6 +43,17 @@ export async function mailingList(ctx: BotContext, page?: number): Promise<Maili
     v.pages = found.pages;
   }
   return v.list;
+}
+
+/**
+ * The list page a mailing is on now (newest first): where the card's ◀️ Back to list returns, so
+ * an admin who opened it from page 3 gets page 3 again. Worked out from the mailing, not carried
+ * in the button (the worker lays out a live card's buttons too, and knows no page): it is never
+ * stale — with mailings deleted meanwhile it is still a page that exists, and the one showing it.
+ */
+export async function listPageOf(ctx: BotContext, mailingId: string): Promise<number> {
+  const newer = await ctx.em.count(Mailing, { id: { $gt: mailingId } });
+  return Math.floor(newer / MAILINGS_PAGE) + 1;
 }
 
 /** The mailing a payload names, or null for an unknown or malformed id. */

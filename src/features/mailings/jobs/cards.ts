@@ -2,7 +2,7 @@ import { GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Redis } from '../../../platform/redis.js';
 import type { Services } from '../../../platform/services.js';
-import { fromLocal, localParts } from '../../../platform/time/local-dates.js';
+import { formatDay, fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import { User } from '../../users/index.js';
 import { cardKeyboard, mailingRate, renderMailingCard } from '../card.js';
 import { Mailing } from '../mailing.entities.js';
@@ -172,9 +172,17 @@ export async function sendDailySummaries(services: Services, now = new Date()): 
         }),
       );
     }
+    // The day as the bot shows days elsewhere, in the admin's language ("Sat, Nov 21" / "сб, 21 нояб."),
+    // with the year only on January 1st (yesterday was in another year).
+    const day = {
+      year: yesterdayDate.getUTCFullYear(),
+      month: yesterdayDate.getUTCMonth() + 1,
+      day: yesterdayDate.getUTCDate(),
+    };
+    const date = formatDay(day, admin.language, day.year !== local.year);
     await services.telegram.sendMessage(
       admin.telegramId,
-      `${t('mailing-daily-summary', { date: dateLabel })}\n${lines.join('\n')}`,
+      `${t('mailing-daily-summary', { date })}\n${lines.join('\n')}`,
     );
     sent += 1;
   }

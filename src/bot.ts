@@ -32,8 +32,8 @@ export function createGramdeskBot(deps: BotDeps, options: CreateBotOptions): Gra
     timezone: timezoneConversation(deps.translator, menus.screens),
     displayName: displayNameConversation(deps.translator, menus.screens),
     ...taskConversations(deps.translator, menus.screens),
-    [CHAT_CONVERSATIONS.reply]: chatConversations(deps.translator).pmReply,
-    [CHAT_CONVERSATIONS.compose]: chatConversations(deps.translator).pmNew,
+    [CHAT_CONVERSATIONS.reply]: chatConversations(deps.translator, menus.screens).pmReply,
+    [CHAT_CONVERSATIONS.compose]: chatConversations(deps.translator, menus.screens).pmNew,
     ...adminConversations(deps.translator, menus.screens),
     ...mailingConversations(deps.translator, menus.screens),
   };

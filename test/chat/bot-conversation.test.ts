@@ -224,7 +224,7 @@ describe('the Chat screens', () => {
     await ann.sendText(handle(bob));
     expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Message to ${handle(bob)}: `));
     await ann.sendText('first message');
-    expect(ann.lastReply()).toBe(`✅ Sent to ${handle(bob)}`);
+    expect(ann.replies()).toContain(`✅ Sent to ${handle(bob)}`);
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: first message`);
 
     // Now Bob is a recent contact: one tap.
@@ -240,9 +240,43 @@ describe('the Chat screens', () => {
     expect(ann.lastReply()).toMatch(new RegExp(`^✍️ Message to ${handle(bob)}: `));
     await ann.sendText('second message');
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: second message`);
-    // Sent: the question keeps no button.
+    // Sent: the question gives the Chat screen back, in place, to go on from.
     const asked = env.telegram.chat(ann.chatId).find((m) => m.message_id === screen);
-    expect(asked?.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    expect(asked?.text).toContain('💬 <b>Chat</b>');
+    expect(asked?.reply_markup?.inline_keyboard?.flat().map((b) => b.text)).toContain('✉️ New message');
+    expect(ann.replies()).toContain(`✅ Sent to ${handle(bob)}`);
+  });
+
+  it('a Reply from 📥 Inbox or 📜 History, once sent, gives that screen back in place (the history with it); under a PM the question just loses its buttons', async () => {
+    const ann = await chatUser(env, { first_name: 'Ann' });
+    const bob = await chatUser(env, { first_name: 'Bob' });
+    const shown = (id: number | undefined) => env.telegram.chat(ann.chatId).find((m) => m.message_id === id);
+    await bob.sendCommand('pm', `${handle(ann)} lunch?`);
+    await waitForSend(env, ann.chatId, (t) => t === `💬 ${handle(bob)}: lunch?`);
+
+    await ann.sendCommand('inbox');
+    const inbox = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.click(/^↩️ /);
+    await ann.sendText('yes, at one');
+    expect(ann.replies()).toContain(`✅ Sent to ${handle(bob)}`);
+    expect(shown(inbox)?.text).toContain('📥 <b>Inbox</b>');
+    expect(shown(inbox)?.reply_markup?.inline_keyboard?.flat().length).toBeGreaterThan(0);
+
+    await ann.sendCommand('history', handle(bob));
+    const history = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.click(/^↩️ /);
+    expect(shown(history)?.text).toMatch(/^✍️ Reply to /);
+    await ann.sendText('see you there');
+    expect(shown(history)?.text).toContain('see you there');
+    expect(shown(history)?.text).toContain('yes, at one');
+
+    const pm = env.telegram.chat(ann.chatId).findLast((m) => m.text === `💬 ${handle(bob)}: lunch?`);
+    await ann.pressCallback(pm, pm?.reply_markup?.inline_keyboard?.flat()[0]?.callback_data ?? '');
+    const question = env.telegram.chat(ann.chatId).at(-1)?.message_id;
+    await ann.sendText('on my way');
+    expect(shown(question)?.text).toMatch(/^✍️ Reply to /);
+    expect(shown(question)?.reply_markup?.inline_keyboard ?? []).toEqual([]);
+    expect((await pmsFrom(env, ann)).map((m) => m.text)).toEqual(['yes, at one', 'see you there', 'on my way']);
   });
 
   it('✖️ Cancel and /cancel leave the chat dialogs for the screen they began on, in place; nothing is sent', async () => {

@@ -82,7 +82,9 @@ describe('/history', () => {
       `✍️ Reply to ${handle(ann)}: send your message (text, photo, document, voice message, video or sticker).`,
     );
     await bob.sendText('from the history');
-    expect(bob.lastReply()).toBe(`✅ Sent to ${handle(ann)}`);
+    expect(bob.replies()).toContain(`✅ Sent to ${handle(ann)}`);
+    // The history comes back in the question's place, newest first: the reply on top.
+    expect(linesOf(bob.lastReply())[0]).toMatch(/^➡️ .*: from the history$/);
     await waitForSend(env, ann.chatId, (t) => t === `💬 ${handle(bob)}: from the history`);
   });
 

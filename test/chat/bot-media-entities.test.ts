@@ -79,7 +79,7 @@ describe('a formatted caption keeps its formatting, moved past the sender’s li
     const copy = await deliveredPm(ann, 'lunch?');
 
     await ann.sendMessage({ photo: photo('fmt-photo'), caption: CAPTION, caption_entities: CAPTION_ENTITIES }, copy);
-    expect(ann.lastReply()).toBe(`✅ Sent to ${handle(bob)}`);
+    expect(ann.replies()).toContain(`✅ Sent to ${handle(bob)}`);
     const sent = await waitForMedia('sendPhoto', bob.chatId, 'photo', 'fmt-photo');
     const line = `💬 Ann 🌸 (${handle(ann)}): `;
     expect(sent.payload.parse_mode).toBeUndefined();
@@ -113,7 +113,7 @@ describe('a formatted caption keeps its formatting, moved past the sender’s li
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}: пришли план`);
     await bob.click('↩️ Ответить');
     await bob.sendMessage({ document: document('fmt-doc'), caption: CAPTION, caption_entities: CAPTION_ENTITIES });
-    expect(bob.lastReply()).toBe(`✅ Отправлено: ${handle(ann)}`);
+    expect(bob.replies()).toContain(`✅ Отправлено: ${handle(ann)}`);
     const sent = await waitForMedia('sendDocument', ann.chatId, 'document', 'fmt-doc');
     expect(sent.payload.caption).toBe(`💬 ${handle(bob)}: ${CAPTION}`);
     expect(shown(ann.chatId, (m) => m.media?.file_id === 'fmt-doc')).toEqual({
@@ -155,7 +155,7 @@ describe('a formatted text PM keeps its formatting', () => {
         { type: 'text_link', offset: command.length + text.indexOf('here'), length: 4, url: 'https://example.com/m' },
       ],
     });
-    expect(ann.lastReply()).toBe(`✅ Sent to ${handle(bob)}`);
+    expect(ann.replies()).toContain(`✅ Sent to ${handle(bob)}`);
     const line = `💬 ${handle(ann)}: `;
     const sent = await waitForSend(env, bob.chatId, (t) => t === `${line}${text}`);
     expect(sent.payload.parse_mode).toBeUndefined();
@@ -180,7 +180,7 @@ describe('a formatted text PM keeps its formatting', () => {
         { type: 'italic', offset: text.indexOf('сегодня'), length: 7 },
       ],
     });
-    expect(ann.lastReply()).toBe(`✅ Отправлено: ${handle(bob)}`);
+    expect(ann.replies()).toContain(`✅ Отправлено: ${handle(bob)}`);
     const line = `💬 ${handle(ann)}: `;
     await waitForSend(env, bob.chatId, (t) => t === `${line}${text}`);
     expect(shown(bob.chatId, (m) => m.plain === `${line}${text}`).formatted).toEqual([

@@ -29,14 +29,20 @@ const PICK = `${DIALOG_PREFIX}pm:`;
  * - pmNew (✉️ New message, on the Chat screen): whom to write to (recent contacts as buttons, or
  *   a typed username), then the same step.
  */
-export function chatConversations(translator: Translator) {
-  /** Asks for the message (`prompt`) and sends it; a refused text or caption is asked for again. */
+export function chatConversations(translator: Translator, screens: ChatScreens) {
+  /**
+   * Asks for the message (`prompt`) and sends it; a refused text or caption is asked for again.
+   * Once it went (or was refused for good, which sendPm said), a question that took a screen's
+   * place gives it back — 💬 Chat, 📥 Inbox, or the 📜 History now showing the message — so the
+   * user goes on from where they were; a question asked below a PM just loses its buttons.
+   */
   async function compose(
     conversation: BotConversation,
     dialog: Dialog,
     t: Translate,
     recipientId: string,
     prompt: string,
+    back: DialogBack | null,
   ): Promise<void> {
     await dialog.prompt(prompt);
     for (;;) {
@@ -56,8 +62,8 @@ export function chatConversations(translator: Translator) {
       }
       const outcome = await conversation.external((outer) => sendPm(outer, { userId: recipientId }, content));
       if (outcome === 'retry') continue;
-      // Sent (or refused for good, which sendPm said): no button of the question is left to press.
       await dialog.finish(async (outer, how) => {
+        if (back && (await showChatDialogBack(outer, screens, back, how))) return;
         if (typeof how === 'object') await stripButtons(outer, [how.messageId]);
       });
       return;
@@ -86,8 +92,10 @@ export function chatConversations(translator: Translator) {
         : from === 'history'
           ? { screen: CHAT_BACK.history, id: recipientId }
           : { screen: CHAT_BACK.chat };
-    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back, { below: from === 'message' });
-    await compose(conversation, dialog, t, recipientId, t('chat-reply-prompt', { handle: target.handle }));
+    const below = from === 'message';
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back, { below });
+    const prompt = t('chat-reply-prompt', { handle: target.handle });
+    await compose(conversation, dialog, t, recipientId, prompt, below ? null : back);
   }
 
   async function pmNew(conversation: BotConversation, ctx: ConvContext) {
@@ -96,7 +104,8 @@ export function chatConversations(translator: Translator) {
       contacts: await loadContacts(outer),
     }));
     const t = translator.forLocale(locale);
-    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), { screen: CHAT_BACK.chat });
+    const back: DialogBack = { screen: CHAT_BACK.chat };
+    const dialog = await Dialog.open(conversation, ctx, dialogLabels(t), back);
     const rows = contacts.map((c) => [{ text: `✉️ ${c.name.slice(0, 40)}`, callback_data: `${PICK}${c.id}` }]);
     await dialog.prompt(t(contacts.length ? 'chat-new-prompt' : 'chat-new-prompt-first'), { rows });
     for (;;) {
@@ -117,7 +126,7 @@ export function chatConversations(translator: Translator) {
         await dialog.prompt(problem, { rows }, true);
         continue;
       }
-      await compose(conversation, dialog, t, target.id, t('chat-message-prompt', { handle: target.handle }));
+      await compose(conversation, dialog, t, target.id, t('chat-message-prompt', { handle: target.handle }), back);
       return;
     }
   }

@@ -153,6 +153,20 @@ describe('replies the Telegram way', () => {
     const sticker = await waitForMedia('sendSticker', bob.chatId, 'sticker', 'st-1');
     expect(JSON.stringify(sticker.payload.reply_markup)).toContain('↩️ Ответить');
     await waitForSend(env, bob.chatId, (t) => t === `💬 ${handle(ann)}`);
+
+    // Bob swipes the sticker's sender line (the copy's other message): the answer goes back to Аня.
+    const header = env.telegram.chat(bob.chatId).findLast((m) => m.text === `💬 ${handle(ann)}`);
+    if (!header) throw new Error('the sticker’s sender line did not arrive');
+    for (let i = 0; i < 250; i++) {
+      const row = await env
+        .em()
+        .findOne(Message, { kind: 'pm', to: (await userRow(env, bob)).id, telegramOtherPartId: header.message_id });
+      if (row) break;
+      await pause(20);
+    }
+    await bob.sendMessage({ text: 'классный стикер' }, { message_id: header.message_id });
+    expect(bob.replies()).toContain(`✅ Отправлено: ${handle(ann)}`);
+    expect((await pmsFrom(env, bob)).map((m) => m.text)).toContain('классный стикер');
   });
 
   it('media with nowhere to go is explained; a location outside the time-zone flow is refused clearly', async () => {

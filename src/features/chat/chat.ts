@@ -330,9 +330,13 @@ export async function conversationWith(
   };
 }
 
-/** The PM whose Telegram copy is `telegramMessageId` in the recipient's chat (a swipe-reply to it). */
+/** The PM whose Telegram copy (either part of it) is `telegramMessageId` in the recipient's chat (a swipe-reply to it). */
 export async function pmByTelegramCopy(em: Em, recipient: User, telegramMessageId: number): Promise<Message | null> {
-  return em.findOne(Message, { kind: 'pm', to: recipient, telegramMessageId }, { populate: ['from'] });
+  return em.findOne(
+    Message,
+    { kind: 'pm', to: recipient, $or: [{ telegramMessageId }, { telegramOtherPartId: telegramMessageId }] },
+    { populate: ['from'] },
+  );
 }
 
 /**

@@ -49,6 +49,12 @@ const MessageSchema = defineEntity({
         'create index "messages_to_telegram_idx" on "messages" ("to_id", "telegram_message_id") where "telegram_message_id" is not null',
     },
     {
+      // The same for the other part of a two-message copy (few rows: media and long texts only).
+      name: 'messages_to_telegram_other_idx',
+      expression:
+        'create index "messages_to_telegram_other_idx" on "messages" ("to_id", "telegram_other_part_id") where "telegram_other_part_id" is not null',
+    },
+    {
       // The delivery sweep and the folded-PM notice: only messages still owing something (not the
       // given-up ones, which only an operator's count reads).
       name: 'messages_delivery_owed_idx',
@@ -74,6 +80,11 @@ const MessageSchema = defineEntity({
      * (swipe) to it finds the PM and its sender.
      */
     telegramMessageId: p.bigint('number').nullable(),
+    /**
+     * The copy's other Telegram message, when it took two (a sticker's sender line before it, a
+     * caption too long for the media after it, a text past 4096): a swipe on either part finds the PM.
+     */
+    telegramOtherPartId: p.bigint('number').nullable(),
     /**
      * What is still owed outside PostgreSQL (MESSAGE_DELIVERY); null when nothing is. A new
      * message owes its delivery until it is settled (rows from before issue 18 owe nothing).

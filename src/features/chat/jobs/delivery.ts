@@ -176,7 +176,11 @@ export async function handleChatDelivery(
         });
         if (sent.outcome === 'sent' && sent.messageId !== undefined) {
           // The copy a swipe-reply will point at (src/features/chat/bot/commands.ts maps it back).
-          await em.nativeUpdate(Message, { id: message.id }, { telegramMessageId: sent.messageId });
+          await em.nativeUpdate(
+            Message,
+            { id: message.id },
+            { telegramMessageId: sent.messageId, telegramOtherPartId: sent.otherId ?? null },
+          );
         }
         return sent.outcome;
       });
@@ -526,6 +530,13 @@ function relayParts(services: Services, chatId: number, message: Relayed): Parts
   return { parts: [sendMedia, rest], carrier: 'first' };
 }
 
+/** How a copy went: the message with the keyboard (`messageId`) and, of a two-message copy, the other one. */
+interface CopySent {
+  outcome: ChatDeliveryOutcome;
+  messageId?: number;
+  otherId?: number;
+}
+
 /**
  * Sends a copy's parts from where its progress left off, each under the chat lane of the budget
  * with the one send rule of sendOnce (403 marks the user, 429 pauses the lane, a network error is
@@ -538,7 +549,7 @@ async function sendParts(
   user: User & { telegramId: number },
   { parts, carrier }: Parts,
   progress?: CopyProgress,
-): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+): Promise<CopySent> {
   let first = progress?.firstPartId ?? undefined;
   let last: number | undefined;
   for (let index = progress?.partsSent ?? 0; index < parts.length; index++) {
@@ -553,7 +564,13 @@ async function sendParts(
     if (index < parts.length - 1) await progress?.record(index + 1, first ?? sent.message_id);
   }
   const messageId = carrier === 'first' ? first : last;
-  return { outcome: 'sent', ...(messageId !== undefined ? { messageId } : {}) };
+  // A copy of two messages: the one without the keyboard, which a swipe-reply may point at too.
+  const otherId = parts.length > 1 ? (carrier === 'first' ? last : first) : undefined;
+  return {
+    outcome: 'sent',
+    ...(messageId !== undefined ? { messageId } : {}),
+    ...(otherId !== undefined && otherId !== messageId ? { otherId } : {}),
+  };
 }
 
 function relay(
@@ -561,7 +578,7 @@ function relay(
   budget: TelegramBudget,
   user: User & { telegramId: number },
   message: Relayed,
-): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+): Promise<CopySent> {
   return sendParts(services, budget, user, relayParts(services, user.telegramId, message), message.progress);
 }
 
@@ -577,6 +594,6 @@ function send(
   text: string,
   keyboard?: InlineKeyboard,
   progress?: CopyProgress,
-): Promise<{ outcome: ChatDeliveryOutcome; messageId?: number }> {
+): Promise<CopySent> {
   return sendParts(services, budget, user, textParts(services, user.telegramId, text, keyboard), progress);
 }

@@ -666,6 +666,7 @@ admin-tag-removed = Tag removed.
 admin-tags-added = ✅ Tags saved.
 admin-tag-prompt = 🏷 Send one or more tags for { $name } (letters, digits, _ and -, separated by spaces).
 admin-tag-invalid = Tags are letters, digits, _ and - (up to 32 characters each, at most 10 per user). Try again or /cancel.
+admin-already-done = Already done meanwhile, by someone else: here is the card as it is now.
 admin-self = You cannot do that to yourself.
 
 ## mailings

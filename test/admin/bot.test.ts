@@ -277,6 +277,17 @@ describe('the user card', () => {
     await admin.click('✖️ Cancel');
     expect(admin.lastReply()).not.toContain('⚠️');
     expect(admin.lastReply()).not.toContain('Status: ⛔ banned');
+    // Banned meanwhile by someone else: the Yes says so and does nothing (no second audit entry).
+    await admin.click('⛔ Ban');
+    await env.em().nativeUpdate(User, { id: annId }, { status: 'banned' });
+    const audited = await env.em().count(AuditEntry, {});
+    await admin.click('⛔ Yes, ban');
+    expect(lastToast(env)).toBe('Already done meanwhile, by someone else: here is the card as it is now.');
+    expect(admin.lastReply()).toContain('Status: ⛔ banned');
+    expect(await env.em().count(AuditEntry, {})).toBe(audited);
+    await env.em().nativeUpdate(User, { id: annId }, { status: 'active' });
+
+    await openAnn();
     await admin.click('⛔ Ban');
     await admin.click('⛔ Yes, ban');
     expect(lastToast(env)).toBe('User banned.');

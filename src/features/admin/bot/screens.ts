@@ -250,7 +250,15 @@ async function cardAction(ctx: BotContext, screens: AdminScreens, outdated: bool
   // Answered: the card is shown as it is now, not with the question (the pressed payload had it).
   adminView(ctx).confirm = '';
   if (action.startsWith('n') && asked.includes(action.slice(1))) return openUserCard(ctx, screens, id);
-  switch (action.startsWith('y') ? action.slice(1) : '') {
+  const confirmed = action.startsWith('y') ? action.slice(1) : '';
+  // Another admin (or the API, the console) did it meanwhile: say so rather than take the credit.
+  const already =
+    (confirmed === CARD.ban && user.status === 'banned') ||
+    (confirmed === CARD.unban && user.status !== 'banned') ||
+    (confirmed === CARD.makeAdmin && user.role === 'admin') ||
+    (confirmed === CARD.removeAdmin && user.role !== 'admin');
+  if (already) return openUserCard(ctx, screens, id, 'edit', ctx.t('admin-already-done'));
+  switch (confirmed) {
     case CARD.ban:
       return change(() => updateUserAsAdmin(ctx.em, ctx.user, id, { banned: true }), 'admin-banned');
     case CARD.unban:

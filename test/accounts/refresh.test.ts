@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RefreshToken } from '../../src/features/accounts/account.entities.js';
-import { hashRefreshToken } from '../../src/features/accounts/refresh-tokens.js';
+import { hashRefreshToken, revokeAllForUser } from '../../src/features/accounts/refresh-tokens.js';
 import { authenticate } from '../../src/features/users/api/authenticate.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { hashPassword } from '../../src/platform/auth/passwords.js';
@@ -127,6 +127,20 @@ describe('POST /auth/refresh', () => {
     // Unbanning does not bring that login back: its family was revoked.
     await setUser(banned.user.id, { status: 'active' });
     expect((await refresh(banned.refresh)).status).toBe(401);
+
+    // A ban revokes every login at once (revokeAllForUser): the newest token still hears why, and
+    // a token revoked by a logout of an active user is a plain 401.
+    const other = await loggedIn();
+    await revokeAllForUser(db.orm.em.fork(), other.user.id);
+    await setUser(other.user.id, { status: 'banned' });
+    const revoked = await refresh(other.refresh);
+    expect([revoked.status, revoked.body.error.code]).toEqual([403, 'user_banned']);
+    const loggedOut = await loggedIn();
+    expect((await apiRequest(app, 'POST', '/auth/logout', { json: { refresh_token: loggedOut.refresh } })).status).toBe(
+      204,
+    );
+    const afterLogout = await refresh(loggedOut.refresh);
+    expect([afterLogout.status, afterLogout.body.error.code]).toEqual([401, 'invalid_refresh_token']);
 
     const deleted = await loggedIn();
     await db.orm.em.fork().nativeDelete(User, { id: deleted.user.id });

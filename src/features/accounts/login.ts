@@ -131,6 +131,11 @@ export async function refresh(em: Em, ctx: TokenIssuer, refreshToken: string): P
   // The use, the checks and the successor commit together; a revocation on reuse commits too.
   const next = await em.transactional(async (tx) => {
     const use = await useRefreshToken(tx, refreshToken);
+    // A ban revokes every login at once: the holder of its newest token is told why, not just 401.
+    if (use.status === 'revoked') {
+      const owner = await tx.findOne(User, { id: use.userId });
+      return owner?.status === 'banned' ? (refusal(owner) ?? null) : null;
+    }
     if (use.status !== 'used') return null;
     const user = await tx.findOne(User, { id: use.userId });
     const refused = user && refusal(user);

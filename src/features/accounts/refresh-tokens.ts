@@ -50,7 +50,12 @@ export type RefreshTokenUse =
   | { status: 'used'; userId: string; familyId: string }
   /** The token had been used before: a replay. Its whole family has just been revoked. */
   | { status: 'reused'; familyId: string }
-  /** Unknown, expired or revoked. */
+  /**
+   * Never used, not expired, but revoked (a logout, a ban, a reuse elsewhere in its family): the
+   * newest token its holder had. Refused like an invalid one; `userId` lets the caller say why.
+   */
+  | { status: 'revoked'; userId: string }
+  /** Unknown or expired. */
   | { status: 'invalid' };
 
 /**
@@ -69,15 +74,17 @@ export async function useRefreshToken(em: Em, token: string): Promise<RefreshTok
   const row = used[0];
   if (row) return { status: 'used', userId: String(row.user_id), familyId: row.family_id };
 
-  const known = await em.execute<Array<{ family_id: string; used_at: Date | null }>>(
-    'select family_id, used_at from refresh_tokens where token_hash = ?',
-    [tokenHash],
-  );
+  const known = await em.execute<
+    Array<{ family_id: string; used_at: Date | null; user_id: string | number; live: boolean }>
+  >('select family_id, used_at, user_id, expires_at > now() as live from refresh_tokens where token_hash = ?', [
+    tokenHash,
+  ]);
   const previous = known[0];
   if (previous?.used_at) {
     await revokeFamily(em, previous.family_id);
     return { status: 'reused', familyId: previous.family_id };
   }
+  if (previous?.live) return { status: 'revoked', userId: String(previous.user_id) };
   return { status: 'invalid' };
 }
 

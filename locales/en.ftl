@@ -184,7 +184,7 @@ registration-confirm-request =
        *[other] {""}
     }.
 
-    If it was you, confirm within 15 minutes. If not, decline: nothing will be created, and nobody can ask you again for an hour.
+    If it was you, confirm by { $deadline }. If not, decline: nothing will be created, and nobody can ask you again for an hour.
 registration-confirm = ✅ Confirm
 registration-decline = ❌ Decline
 registration-consent-changed = ⚠️ You have since been made an admin: confirming now hands over your admin rights too. Read the request again.

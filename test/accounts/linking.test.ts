@@ -77,6 +77,23 @@ describe('attaching in the bot', () => {
     expect(other.lastReply()).toBe('Token already in use');
   });
 
+  it('Decline on an older consent screen of a token the person has just attached says so, not "in use"', async () => {
+    const { token } = await createAccount(env.services, { username: 'twoscreens' });
+    const { body } = await apiRequest(env.app, 'POST', '/token', { token });
+    const client = await telegramUser();
+    // The link opened, then the token pasted too: two consent screens for one token.
+    await client.sendCommand('start', `link_${body.token}`);
+    const older = env.telegram.chat(client.chatId).at(-1);
+    await client.sendText(body.token);
+    await client.click('✅ Link my Telegram');
+
+    await client.pressCallback(older, `lnk:${body.token}:n`);
+    expect(client.lastReply()).toBe(`You've already attached token '${body.token}'`);
+    // Nothing changed: still linked, the token still recorded as theirs.
+    expect((await em().findOneOrFail(User, { telegramId: client.user.id })).username).toBe('twoscreens');
+    expect((await em().findOneOrFail(LinkToken, { token: body.token })).attachedTelegramId).toBe(client.user.id);
+  });
+
   it('opening the t.me link (/start link_<token>) attaches too', async () => {
     const { token } = await createAccount(env.services, { username: 'deeplinker' });
     const { body } = await apiRequest(env.app, 'POST', '/token', { token });

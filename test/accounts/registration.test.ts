@@ -126,6 +126,18 @@ describe('POST /auth/register with telegramId', () => {
     expect(again.body.error.code).toBe('telegram_taken');
   });
 
+  it('a request the worker gets to only after its window sends nothing (no buttons that can only say "expired")', async () => {
+    const client = await startedTelegramUser('en');
+    await apiRequest(env.app, 'POST', '/auth/register', {
+      json: { username: 'too_late_one', password: 'long enough pw', telegramId: client.user.id },
+    });
+    const registration = await registrationOf('too_late_one');
+    await em().nativeUpdate(Registration, { id: registration.id }, { expiresAt: new Date(Date.now() - 1000) });
+    const before = client.replies().length;
+    await runJob({ type: 'registration-confirm', registrationId: registration.id });
+    expect(client.replies()).toHaveLength(before);
+  });
+
   it('Decline removes the pending account and frees the username', async () => {
     const client = await startedTelegramUser('ru');
     await apiRequest(env.app, 'POST', '/auth/register', {
@@ -174,6 +186,34 @@ describe('POST /auth/register with telegramId', () => {
     expect(client.lastReply()).toBe(
       '✅ Confirmed: the account <b>@late_admin</b> is active. You can log in with its password.',
     );
+  });
+
+  it('the request names its deadline in the person’s own time zone, in both languages, also when shown again', async () => {
+    for (const [language, zone, line] of [
+      ['en', 'Asia/Tokyo', 'If it was you, confirm by '],
+      ['ru', 'America/New_York', 'Если это вы, подтвердите до '],
+    ] as const) {
+      const client = await startedTelegramUser(language);
+      await em().nativeUpdate(User, { telegramId: client.user.id }, { timezone: zone });
+      const username = `deadline_${language}`;
+      await apiRequest(env.app, 'POST', '/auth/register', {
+        json: { username, password: 'long enough pw', telegramId: client.user.id },
+      });
+      const registration = await registrationOf(username);
+      const deadline = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }).format(registration.expiresAt);
+      await runJob({ type: 'registration-confirm', registrationId: registration.id });
+      expect(client.lastReply()).toContain(`${line}${deadline}.`);
+      // Shown again (made an admin meanwhile): the same deadline, not a fresh "15 minutes".
+      await em().nativeUpdate(User, { telegramId: client.user.id }, { role: 'admin' });
+      await client.click(language === 'en' ? '✅ Confirm' : '✅ Подтвердить');
+      expect(client.lastReply()).toContain(`${line}${deadline}.`);
+      expect(client.lastReply()).not.toMatch(/15 minutes|15 минут/);
+    }
   });
 
   it('a press by another Telegram user (a forged callback) changes nothing', async () => {

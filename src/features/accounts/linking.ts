@@ -147,6 +147,10 @@ export async function declineLink(
   text: string,
   now = new Date(),
 ): Promise<LinkRefusal | { outcome: 'declined' }> {
+  // As Confirm answers: a stale Decline of the token this person has just attached (on a second
+  // consent screen) must not tell them it is "in use", as if someone else had taken it.
+  const attached = await alreadyAttached(em, telegramUser);
+  if (attached) return attached;
   const tokenText = text.trim().toLowerCase();
   if (!looksLikeToken(tokenText)) return { outcome: 'invalid_format' };
   const link = await em.findOne(LinkToken, { token: tokenText }, { populate: ['user'] });

@@ -256,11 +256,15 @@ export interface PendingConfirmation {
   role: User['role'];
 }
 
-/** What the confirmation message needs, if the registration still waits for an answer. */
+/**
+ * What the confirmation message needs, if the registration still waits for an answer: pending and
+ * inside its window (a request the worker gets to only after it ran out — long retries, an outage —
+ * would put buttons in front of the person that can only say "expired").
+ */
 export async function pendingConfirmation(em: Em, registrationId: string): Promise<PendingConfirmation | null> {
   const registration = await em.findOne(
     Registration,
-    { id: registrationId, status: 'pending' },
+    { id: registrationId, status: 'pending', expiresAt: { $gt: new Date() } },
     { populate: ['user'] },
   );
   const telegramId = registration?.user.telegramId;

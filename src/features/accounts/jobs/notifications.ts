@@ -2,7 +2,8 @@ import type { Job } from 'bullmq';
 import type { Translate } from '../../../platform/i18n/translator.js';
 import type { Services } from '../../../platform/services.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
-import { markBlocked } from '../../users/index.js';
+import { localTime } from '../../../platform/time/timezone.js';
+import { markBlocked, User } from '../../users/index.js';
 import { registrationKeyboard } from '../bot/keyboards.js';
 import {
   type DecisionOutcome,
@@ -77,11 +78,14 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       const pending = await pendingConfirmation(em, data.registrationId);
       if (!pending) return; // already decided or gone
       const t = services.translator.forLocale(pending.language);
+      // The deadline is written in the person's own time zone.
+      const person = await em.findOne(User, { telegramId: pending.telegramId }, { fields: ['timezone'] });
+      const timezone = person?.timezone ?? 'UTC';
       // A repeated confirmation request is harmless, so network errors are retried here.
       const sent = await sendOnce(
         { chatId: pending.telegramId, onBlocked: markBlocked(services), resendAfterNetworkError: true },
         () => {
-          const request = confirmationRequest(t, pending);
+          const request = confirmationRequest(t, pending, timezone);
           return services.telegram.sendMessage(pending.telegramId, request.text, { reply_markup: request.keyboard });
         },
       );
@@ -96,11 +100,19 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
   }
 }
 
-/** The confirmation request: who asks for which account, what confirming grants (admin rights named), and its buttons. */
-export function confirmationRequest(t: Translate, pending: PendingConfirmation) {
+/**
+ * The confirmation request: who asks for which account, what confirming grants (admin rights
+ * named), by when (the request's own deadline in `timezone`: the message may arrive late, or be
+ * shown again minutes later, so a fixed "within 15 minutes" would be wrong), and its buttons.
+ */
+export function confirmationRequest(t: Translate, pending: PendingConfirmation, timezone: string) {
   const admin = pending.role === 'admin';
   return {
-    text: t('registration-confirm-request', { username: pending.username, admin: admin ? 'yes' : 'no' }),
+    text: t('registration-confirm-request', {
+      username: pending.username,
+      admin: admin ? 'yes' : 'no',
+      deadline: localTime(timezone, pending.expiresAt),
+    }),
     keyboard: registrationKeyboard(t, pending.registrationId, admin),
   };
 }

@@ -13,6 +13,8 @@ const REFRESH_KEY = 'gramdesk.console.refresh';
 let accessToken = null;
 let refreshing = null;
 let onSignedOut = () => {};
+/** Why the last refresh was refused: 'banned' (403 user_banned) or 'expired'. */
+let refusedBecause = 'expired';
 
 export class ApiError extends Error {
   constructor(status, body, headers) {
@@ -51,12 +53,19 @@ function forget() {
   }
 }
 
-/** Called when the session ends on its own (refresh refused): the app shows the sign-in page. */
+/**
+ * Called when the session ends on its own, with the reason: 'banned' (the account was blocked: every
+ * route and /auth/refresh answer 403 user_banned) or 'expired' (refresh refused). The app shows the
+ * sign-in page saying which.
+ */
 export function whenSignedOut(callback) {
   onSignedOut = callback;
 }
 
 export const hasSession = () => accessToken !== null || storedRefresh() !== null;
+
+/** Why the last refresh failed: 'banned' or 'expired'. */
+export const refusal = () => refusedBecause;
 
 async function readBody(response) {
   const type = response.headers.get('content-type') ?? '';
@@ -88,9 +97,11 @@ export function refresh() {
     if (!token) return false;
     try {
       keep(await post('/auth/refresh', { refresh_token: token }));
+      refusedBecause = 'expired';
       return true;
     } catch (err) {
       if (err instanceof ApiError && err.status >= 400 && err.status < 500) forget();
+      refusedBecause = err instanceof ApiError && err.code === 'user_banned' ? 'banned' : 'expired';
       return false;
     }
   })().finally(() => {
@@ -127,9 +138,18 @@ export async function request(method, path, { body, accept = 'application/json',
   if (response.status === 401 && (await refresh())) response = await send();
   if (response.status === 401) {
     forget();
-    onSignedOut('expired');
+    onSignedOut(refusedBecause);
   }
-  if (!response.ok) throw new ApiError(response.status, await readBody(response), response.headers);
+  if (!response.ok) {
+    const error = new ApiError(response.status, await readBody(response), response.headers);
+    // A blocked account's access token is refused with 403 user_banned on every route: the
+    // session is over, and the admin must be told why (not "something went wrong").
+    if (error.code === 'user_banned') {
+      forget();
+      onSignedOut('banned');
+    }
+    throw error;
+  }
   return raw ? response : readBody(response);
 }
 

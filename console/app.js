@@ -2,7 +2,7 @@ import * as api from './api.js';
 import { formatNumber, formatTime, h, replace } from './dom.js';
 import { currentLanguage, locale, setLanguage, t, tStatus } from './i18n.js';
 import { mailingCard, mailingsPage, newMailingPage, progressOf } from './mailings.js';
-import { errorBox, excerpt, pager } from './ui.js';
+import { errorBox, excerpt, isolate, pager, tIsolated } from './ui.js';
 import { userCard, usersPage } from './users.js';
 
 /**
@@ -117,7 +117,7 @@ async function enter() {
           'section',
           { class: 'card refused', role: 'alert', 'data-testid': 'not-admin' },
           h('h1', null, t('app.title')),
-          h('p', null, t('login.notAdmin', { name })),
+          h('p', null, tIsolated('login.notAdmin', { name })),
           h('p', { class: 'muted' }, t('login.notAdminHint')),
           h('button', { type: 'button', onClick: () => loginPage() }, t('login.submit')),
         ),
@@ -135,10 +135,10 @@ async function signOut() {
   loginPage(t('login.signedOut'));
 }
 
-api.whenSignedOut(() => {
+api.whenSignedOut((reason) => {
   if (me) {
     me = null;
-    loginPage(t('login.expired'));
+    loginPage(t(reason === 'banned' ? 'login.bannedNow' : 'login.expired'));
   }
 });
 
@@ -196,7 +196,7 @@ function renderShell() {
       h(
         'div',
         { class: 'who' },
-        h('span', { class: 'muted', 'data-testid': 'signed-in-as' }, t('nav.signedInAs', { name: nameOf(me) })),
+        h('span', { class: 'muted', 'data-testid': 'signed-in-as' }, tIsolated('nav.signedInAs', { name: nameOf(me) })),
         languageSwitch(renderShell),
         h('button', { type: 'button', onClick: signOut, 'data-testid': 'sign-out' }, t('nav.signOut')),
       ),
@@ -249,8 +249,13 @@ async function showPage(main, current) {
     if (!mine.alive) return;
     replace(main, errorBox(err));
   }
+  // The page was replaced under the keyboard's focus (a link pressed in the nav): it goes to the
+  // new page's heading, so the next Tab continues in the page and a screen reader announces it.
   const heading = main.querySelector('h1');
-  if (heading && document.activeElement === document.body) heading.setAttribute('tabindex', '-1');
+  if (heading && mine.alive && (document.activeElement === document.body || document.activeElement === null)) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
 }
 
 window.addEventListener('hashchange', () => {
@@ -328,7 +333,7 @@ async function dashboardPage(ctx) {
                 ' ',
                 h('span', { class: `badge ${m.status}` }, tStatus('mstatus', m.status)),
                 ' ',
-                h('span', { class: 'excerpt' }, excerpt(m.text)),
+                h('span', { class: 'excerpt' }, isolate(excerpt(m.text))),
                 h('progress', { max: Math.max(p.total, 1), value: p.done }),
                 h('span', { class: 'muted small' }, t('mail.progress', { done: p.done, total: p.total })),
               );
@@ -412,5 +417,6 @@ document.documentElement.lang = currentLanguage();
       // Fall through to the sign-in page.
     }
   }
-  loginPage();
+  // A kept session refused because the account was blocked says so, not just "sign in".
+  loginPage(api.hasSession() || api.refusal() !== 'banned' ? undefined : t('login.bannedNow'));
 })();

@@ -38,20 +38,26 @@ export function replace(el, ...children) {
   return append(el, children);
 }
 
-/** A <dialog> asking to confirm; resolves true on OK. Esc or Cancel resolve false. */
+/**
+ * A <dialog> asking to confirm; resolves true on OK. Esc or Cancel resolve false. `message` is text
+ * or nodes (e.g. a sentence with an isolated name). Focus goes back where it was when it closes.
+ */
 export function confirmDialog(message, okLabel, cancelLabel) {
   return new Promise((resolve) => {
+    const opener = document.activeElement;
     const ok = h('button', { type: 'button', class: 'danger', 'data-testid': 'confirm-ok' }, okLabel);
     const cancel = h('button', { type: 'button' }, cancelLabel);
+    const text = h('p', { id: 'confirm-message' }, message);
     const dialog = h(
       'dialog',
-      { class: 'confirm', 'aria-label': message },
-      h('p', null, message),
+      { class: 'confirm', 'aria-labelledby': 'confirm-message' },
+      text,
       h('div', { class: 'dialog-actions' }, cancel, ok),
     );
     const done = (answer) => {
       dialog.close();
       dialog.remove();
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
       resolve(answer);
     };
     ok.addEventListener('click', () => done(true));

@@ -2,7 +2,7 @@ import * as api from './api.js';
 import { confirmDialog, formatNumber, formatTime, h, replace } from './dom.js';
 import { locale, t, tStatus } from './i18n.js';
 import { renderTelegramHtml } from './telegram-html.js';
-import { errorBox, excerpt, pager } from './ui.js';
+import { errorBox, excerpt, isolate, pager } from './ui.js';
 
 /**
  * Mailings over /mailings: the list, a new mailing, and a mailing's card with live progress, the
@@ -114,7 +114,7 @@ function mailingsTable(items) {
           { 'data-mailing-id': m.id },
           h('td', null, h('a', { href: `#/mailings/${m.id}` }, `#${m.id}`)),
           h('td', null, badge(m.status)),
-          h('td', { class: 'excerpt' }, h('a', { href: `#/mailings/${m.id}` }, excerpt(m.text, 60))),
+          h('td', { class: 'excerpt' }, h('a', { href: `#/mailings/${m.id}` }, isolate(excerpt(m.text, 60)))),
           h('td', { class: 'nowrap' }, formatTime(m.startAt, locale())),
           h('td', { class: 'num' }, formatNumber(progressOf(m).total, locale())),
           h('td', { class: 'num' }, formatNumber(m.counts.sent ?? 0, locale())),
@@ -372,10 +372,16 @@ export async function mailingCard(ctx) {
     );
   };
   let shownActionsFor = '';
+  /** The action whose button was pressed last, until the buttons are drawn again. */
+  let pressed = null;
   const renderActions = () => {
     const key = `${mailing.status}:${(mailing.counts.sent ?? 0) > 0}:${Boolean(mailing.recall)}`;
     if (key === shownActionsFor) return;
     shownActionsFor = key;
+    // The buttons are replaced: the keyboard's focus, if it was on one (or one just pressed), moves to
+    // the same action or the first one left (Pause → Resume), not to the top of the page.
+    const focused = actions.contains(document.activeElement) ? document.activeElement.dataset.action : pressed;
+    pressed = null;
     const buttons = ACTIONS.filter((a) => ops.has(`POST /mailings/{id}/${a.name}`) && a.when(mailing)).map((a) =>
       h(
         'button',
@@ -390,6 +396,7 @@ export async function mailingCard(ctx) {
             )
               return;
             event.target.disabled = true;
+            pressed = a.name;
             notice.textContent = '';
             try {
               const result = await api.request('POST', `/mailings/${id}/${a.name}`, { body: {} });
@@ -400,6 +407,7 @@ export async function mailingCard(ctx) {
               shownActionsFor = '';
               renderActions();
             } catch (err) {
+              pressed = null;
               notice.textContent = errorBox(err).textContent;
               event.target.disabled = false;
             }
@@ -432,6 +440,7 @@ export async function mailingCard(ctx) {
       );
     }
     replace(actions, buttons);
+    if (focused) (actions.querySelector(`[data-action="${focused}"]`) ?? actions.querySelector('button'))?.focus();
   };
   const loadDeliveries = async () => {
     const page = await api.get(

@@ -4,6 +4,21 @@ import { t } from './i18n.js';
 
 /** Pieces every page uses. */
 
+/**
+ * Text people typed (names, tags, mailing text) isolated from its surroundings: a name in Arabic
+ * or Hebrew, or one carrying U+202E and friends (Telegram lets anyone put them in a first name),
+ * cannot reorder the row or the sentence it stands in.
+ */
+export const isolate = (text) => h('bdi', null, String(text));
+
+/** t(key, params) with each parameter's value isolated (see `isolate`): an array of text and <bdi> nodes. */
+export function tIsolated(key, params) {
+  const marks = Object.fromEntries(Object.keys(params).map((name) => [name, `\u0000${name}\u0000`]));
+  return t(key, marks)
+    .split('\u0000')
+    .map((part, i) => (i % 2 === 1 ? isolate(params[part]) : part));
+}
+
 export function errorBox(err) {
   const message = err instanceof ApiError && err.status === 404 ? t('common.notFound') : null;
   return h(

@@ -1,7 +1,7 @@
 import * as api from './api.js';
 import { confirmDialog, formatTime, h, replace } from './dom.js';
 import { locale, t, tStatus } from './i18n.js';
-import { errorBox, pager } from './ui.js';
+import { errorBox, isolate, pager, tIsolated } from './ui.js';
 
 /** Users: the list with search and filters (GET /admin/users), and a user's card (PATCH /admin/users/{id}). */
 
@@ -110,12 +110,12 @@ function usersTable(items) {
           'tr',
           { 'data-user-id': u.id },
           h('td', null, h('a', { href: `#/users/${u.id}` }, u.id)),
-          h('td', null, h('a', { href: `#/users/${u.id}` }, nameOf(u))),
-          h('td', null, handleOf(u)),
+          h('td', { class: 'name' }, h('a', { href: `#/users/${u.id}` }, isolate(nameOf(u)))),
+          h('td', null, isolate(handleOf(u))),
           h(
             'td',
             null,
-            u.tags.map((tag) => h('span', { class: 'tag' }, `#${tag}`)),
+            u.tags.map((tag) => h('span', { class: 'tag' }, isolate(`#${tag}`))),
           ),
           h('td', { class: 'nowrap' }, u.phone ?? '—'),
           h('td', null, u.operatorCode ?? '—'),
@@ -161,10 +161,13 @@ function render(ctx, user) {
   const save = async (patch, problemBox) => {
     status.textContent = '';
     for (const box of Object.values(problemBoxes)) box.textContent = '';
+    // The card is drawn anew after a change: the keyboard's focus goes back to the same control.
+    const focused = document.activeElement?.id;
     try {
       const changed = await api.request('PATCH', `/admin/users/${user.id}`, { body: patch });
       if (!ctx.alive()) return;
       render(ctx, changed);
+      if (focused) document.getElementById(focused)?.focus();
       const fresh = ctx.main.querySelector('[data-testid="card-status"]');
       if (fresh) fresh.textContent = t('common.saved');
     } catch (err) {
@@ -213,21 +216,30 @@ function render(ctx, user) {
           'button',
           {
             type: 'button',
+            id: 'user-role',
             disabled: self,
-            onClick: () => confirmThen(t('user.confirmRemoveAdmin', { name }), { role: 'user' }),
+            onClick: () => confirmThen(tIsolated('user.confirmRemoveAdmin', { name }), { role: 'user' }),
           },
           t('user.removeAdmin'),
         )
       : h(
           'button',
-          { type: 'button', onClick: () => confirmThen(t('user.confirmMakeAdmin', { name }), { role: 'admin' }) },
+          {
+            type: 'button',
+            id: 'user-role',
+            onClick: () => confirmThen(tIsolated('user.confirmMakeAdmin', { name }), { role: 'admin' }),
+          },
           t('user.makeAdmin'),
         );
   const banButton =
     user.status === 'banned'
       ? h(
           'button',
-          { type: 'button', onClick: () => confirmThen(t('user.confirmUnban', { name }), { banned: false }) },
+          {
+            type: 'button',
+            id: 'user-ban',
+            onClick: () => confirmThen(tIsolated('user.confirmUnban', { name }), { banned: false }),
+          },
           t('user.unban'),
         )
       : h(
@@ -235,8 +247,9 @@ function render(ctx, user) {
           {
             type: 'button',
             class: 'danger',
+            id: 'user-ban',
             disabled: self,
-            onClick: () => confirmThen(t('user.confirmBan', { name }), { banned: true }),
+            onClick: () => confirmThen(tIsolated('user.confirmBan', { name }), { banned: true }),
           },
           t('user.ban'),
         );
@@ -258,11 +271,11 @@ function render(ctx, user) {
   replace(
     ctx.main,
     h('p', null, h('a', { href: '#/users' }, t('user.back'))),
-    h('h1', { 'data-testid': 'user-name' }, name),
+    h('h1', { 'data-testid': 'user-name' }, isolate(name)),
     h(
       'dl',
       { class: 'facts', 'data-testid': 'user-facts' },
-      facts.map(([key, value]) => [h('dt', null, t(key)), h('dd', { 'data-field': key }, value)]),
+      facts.map(([key, value]) => [h('dt', null, t(key)), h('dd', { 'data-field': key }, isolate(value))]),
     ),
     status,
     h(

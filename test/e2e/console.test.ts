@@ -16,6 +16,9 @@ const SHOTS = 'test-results/console';
 const ADMIN_TG = 881_000_001;
 const ADMIN = { username: 'console_admin', password: 'console admin password' };
 const EVIL_NAME = '<img src=x onerror="window.pwned=1">';
+/** A first name that, not isolated, turns the rest of its table row around (U+202E RIGHT-TO-LEFT OVERRIDE). */
+const RTL_NAME = '\u202Eevil \u05e9\u05dc\u05d5\u05dd';
+const LONG_NAME = 'W'.repeat(64);
 
 let app: E2eApp;
 let browser: Browser;
@@ -76,6 +79,16 @@ beforeAll(async () => {
     });
     expect(tagged.status).toBe(200);
     people.push({ telegramId, id, firstName });
+  }
+  for (const [i, firstName] of [RTL_NAME, LONG_NAME].entries()) {
+    const telegramId = 881_000_200 + i;
+    await pollingClient(app.telegram, { id: telegramId, first_name: firstName, language_code: 'en' }).sendCommand(
+      'start',
+    );
+    const id = await userIdOf(telegramId);
+    expect(
+      (await app.call(`/admin/users/${id}`, { method: 'PATCH', token: adminToken, body: { tags: ['bidi'] } })).status,
+    ).toBe(200);
   }
 }, 240_000);
 
@@ -255,15 +268,18 @@ describe('the admin console', () => {
     await page.waitForURL(/#\/mailings\/\d+$/);
     const pause = page.locator('[data-action="pause"]');
     await pause.waitFor({ timeout: 30_000 });
-    await pause.click();
+    // By keyboard: the focus stays on the actions when Pause turns into Resume.
+    await pause.focus();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('status').first().textContent(), { timeout: 10_000 }).toBe('paused');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.dataset.action')).toBe('resume');
     await page.screenshot({ path: `${SHOTS}/mailing-paused.png`, fullPage: true });
     const sentWhilePaused = async () =>
       app.telegram.callsOf('sendMessage').filter((c) => String(c.payload.text).includes('Slow hello')).length;
     const atPause = await sentWhilePaused();
     await page.waitForTimeout(1500);
     expect(await sentWhilePaused()).toBe(atPause);
-    await page.locator('[data-action="resume"]').click();
+    await page.keyboard.press('Enter');
     await expect
       .poll(() => page.getByTestId('status').first().textContent(), { timeout: 60_000, interval: 500 })
       .toBe('completed');
@@ -300,6 +316,53 @@ describe('the admin console', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
     await page.screenshot({ path: `${SHOTS}/mailing-script-as-text.png`, fullPage: true });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('isolates names with right-to-left or invisible characters, and wraps a very long one', async () => {
+    await page.goto(`${app.api}/console#/users?tag=bidi`);
+    const table = page.getByTestId('users-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    const isolated = await table.locator('tbody td bdi').evaluateAll((els) =>
+      // In the page (the test's own types know no DOM): each name and its unicode-bidi.
+      els.map((el) => [
+        el.textContent,
+        (globalThis as unknown as { getComputedStyle(e: unknown): { unicodeBidi: string } }).getComputedStyle(el)
+          .unicodeBidi,
+      ]),
+    );
+    expect(isolated).toContainEqual([RTL_NAME, 'isolate']);
+    expect(isolated).toContainEqual(['#bidi', 'isolate']);
+    await page.screenshot({ path: `${SHOTS}/users-bidi.png`, fullPage: true });
+    await page.getByRole('link', { name: RTL_NAME }).click();
+    await expect.poll(() => page.getByTestId('user-name').locator('bdi').textContent()).toBe(RTL_NAME);
+
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${app.api}/console#/users?tag=bidi`);
+    await page.getByRole('link', { name: LONG_NAME }).click();
+    await expect.poll(() => page.getByTestId('user-name').textContent()).toBe(LONG_NAME);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('is usable by keyboard: focus moves to the new page and stays on a saved field', async () => {
+    await page.goto(`${app.api}/console#/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.locator('nav a[href="#/users"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    // The nav link itself says "Users" too: wait for the heading to hold the focus, then read it.
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.tagName')).toBe('H1');
+    expect(await page.evaluate<string | null | undefined>('document.activeElement?.textContent')).toBe('Users');
+
+    await page.goto(`${app.api}/console#/users/${people[0]?.id}`);
+    await page.locator('#user-phone').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('+79161112233');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('card-status').textContent()).toBe('Saved.');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('user-phone');
+    expect(await page.inputValue('#user-phone')).toBe('+79161112233');
   });
 
   it('works at a phone’s width', async () => {
@@ -343,6 +406,45 @@ describe('the console for others', () => {
     expect(apiCalls).toEqual(['POST /auth/login', 'GET /users/me', 'POST /auth/logout']);
     await page.screenshot({ path: `${SHOTS}/not-admin.png`, fullPage: true });
     await context.close();
+  });
+
+  it('an admin blocked meanwhile is told the account is blocked, not that the session expired', async () => {
+    await app.member('console_second', 'Second');
+    const second = await userIdOf(
+      (await app.call('/admin/users?search=console_second', { token: adminToken })).body.items[0].telegramId,
+    );
+    const patch = (body: object) => app.call(`/admin/users/${second}`, { method: 'PATCH', token: adminToken, body });
+    expect((await patch({ role: 'admin' })).status).toBe(200);
+
+    // Every route answers the blocked account's access token with 403 user_banned. (A reload cannot
+    // tell: banning revokes the refresh tokens, so POST /auth/refresh answers 401, not 403.)
+    for (const [locale, users, notice] of [
+      ['ru-RU', 'Пользователи', 'Ваша учётная запись заблокирована, поэтому сеанс завершён.'],
+      ['en-US', 'Users', 'Your account has been blocked, so your session has ended.'],
+    ]) {
+      expect((await patch({ banned: false })).status).toBe(200);
+      const context = await newContext(locale);
+      const page = await context.newPage();
+      await page.goto(`${app.api}/console`);
+      await page.fill('#login-username', 'console_second');
+      await page.fill('#login-password', 'console_second password');
+      await page.locator('form.login button[type="submit"]').click();
+      await page.locator('nav').waitFor();
+      expect((await patch({ banned: true })).status).toBe(200);
+      await page.getByRole('link', { name: users }).click();
+      await expect.poll(() => page.getByTestId('login-notice').textContent()).toBe(notice);
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      if (locale === 'ru-RU') {
+        await context.close();
+        continue;
+      }
+      // Signing in again says so too.
+      await page.fill('#login-username', 'console_second');
+      await page.fill('#login-password', 'console_second password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('This account is blocked.');
+      await context.close();
+    }
   });
 
   it('a wrong password is refused without saying which part was wrong', async () => {

@@ -77,6 +77,23 @@ describe('attaching in the bot', () => {
     expect(other.lastReply()).toBe('Token already in use');
   });
 
+  it('a zone the account chose survives linking a Telegram user who never chose one; one they chose wins', async () => {
+    const link = async (zoneOfAccount: string, zoneInTelegram: string | null) => {
+      const { user: account, token } = await createAccount(env.services);
+      await em().nativeUpdate(User, { id: account.id }, { timezone: zoneOfAccount });
+      const { body } = await apiRequest(env.app, 'POST', '/token', { token });
+      const client = await telegramUser();
+      if (zoneInTelegram) await em().nativeUpdate(User, { telegramId: client.user.id }, { timezone: zoneInTelegram });
+      await client.sendText(body.token);
+      await client.click('✅ Link my Telegram');
+      return (await em().findOneOrFail(User, { id: account.id })).timezone;
+    };
+    // The Telegram side skipped the question (UTC, the default): the account's Berlin stays.
+    expect(await link('Europe/Berlin', null)).toBe('Europe/Berlin');
+    // The Telegram side chose Tokyo in the bot: the zone the person uses in Telegram wins.
+    expect(await link('Europe/Berlin', 'Asia/Tokyo')).toBe('Asia/Tokyo');
+  });
+
   it('Decline on an older consent screen of a token the person has just attached says so, not "in use"', async () => {
     const { token } = await createAccount(env.services, { username: 'twoscreens' });
     const { body } = await apiRequest(env.app, 'POST', '/token', { token });

@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
-import { User } from '../users/index.js';
+import { DEFAULT_TIMEZONE, User } from '../users/index.js';
 import { LinkToken } from './account.entities.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -201,7 +201,9 @@ export async function attachToken(
       telegramFirstName: source.telegramFirstName,
       telegramLastName: source.telegramLastName,
       language: source.language,
-      timezone: source.timezone,
+      // UTC is also what a skipped time-zone question leaves: it does not replace a zone the
+      // account chose (PATCH /users/me), which SPEC §3.3's "nothing of either side is lost" keeps.
+      timezone: source.timezone === DEFAULT_TIMEZONE ? account.timezone : source.timezone,
       notifications: source.notifications,
       displayName: account.displayName ?? source.displayName,
       phone: account.phone ?? source.phone,

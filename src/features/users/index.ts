@@ -31,6 +31,6 @@ export { type ParsedPhone, PHONE_FORMAT_HINT, parsePhone, parsePhoneInput } from
 export { setMailingsSubscription, toUserDto } from './profile.js';
 export { shownName } from './text-policy.js';
 export type { Language, Role, UserStatus } from './user.entity.js';
-export { LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
+export { DEFAULT_TIMEZONE, LANGUAGES, ROLES, USER_STATUSES, User } from './user.entity.js';
 export { attachUserCache, UserCache } from './user-cache.js';
 export { chosenName, firstNameOf, markBlocked, setBotBlocked, visibleName } from './users.js';

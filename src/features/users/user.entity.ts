@@ -3,6 +3,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { LANGUAGES, type Language } from '../../platform/i18n/languages.js';
 
 export { LANGUAGES, type Language };
+/** A new user's time zone until they choose one (the first-start question can be skipped). */
+export const DEFAULT_TIMEZONE = 'UTC';
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const USER_STATUSES = ['active', 'banned'] as const;
@@ -72,7 +74,7 @@ const UserSchema = defineEntity({
     /** The name the user chose in Settings; shown to others instead of their other names. */
     displayName: p.string().length(USER_TEXT_MAX.displayName).nullable(),
     language: p.enum(LANGUAGES).default('en'),
-    timezone: p.string().length(64).default('UTC'),
+    timezone: p.string().length(64).default(DEFAULT_TIMEZONE),
     phone: p.string().length(20).nullable(),
     operatorCode: p.string().length(8).nullable().index('users_operator_code_idx'),
     tags: p.array().columnType('text[]').default([]),

@@ -2,7 +2,7 @@ import { GrammyError } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
 import type { Redis } from '../../../platform/redis.js';
 import type { Services } from '../../../platform/services.js';
-import { formatDay, fromLocal, localParts } from '../../../platform/time/local-dates.js';
+import { addDays, formatDay, fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import { User } from '../../users/index.js';
 import { cardKeyboard, mailingRate, renderMailingCard } from '../card.js';
 import { Mailing } from '../mailing.entities.js';
@@ -141,18 +141,9 @@ export async function sendDailySummaries(services: Services, now = new Date()): 
       { year: local.year, month: local.month, day: local.day, hour: 0, minute: 0 },
       admin.timezone,
     );
-    const yesterdayDate = new Date(Date.UTC(local.year, local.month - 1, local.day - 1));
-    const yesterday = fromLocal(
-      {
-        year: yesterdayDate.getUTCFullYear(),
-        month: yesterdayDate.getUTCMonth() + 1,
-        day: yesterdayDate.getUTCDate(),
-        hour: 0,
-        minute: 0,
-      },
-      admin.timezone,
-    );
-    const dateLabel = yesterdayDate.toISOString().slice(0, 10);
+    const day = addDays(local, -1);
+    const yesterday = fromLocal({ ...day, hour: 0, minute: 0 }, admin.timezone);
+    const dateLabel = `${day.year}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
     const marker = `${services.keyPrefix}daily-summary:${admin.id}:${dateLabel}`;
     if ((await services.redis.set(marker, '1', 'EX', 3 * 24 * 3600, 'NX')) !== 'OK') continue;
     const mailings = await em.find(Mailing, { startAt: { $gte: yesterday, $lt: today } }, { orderBy: { id: 'asc' } });
@@ -174,11 +165,6 @@ export async function sendDailySummaries(services: Services, now = new Date()): 
     }
     // The day as the bot shows days elsewhere, in the admin's language ("Sat, Nov 21" / "сб, 21 нояб."),
     // with the year only on January 1st (yesterday was in another year).
-    const day = {
-      year: yesterdayDate.getUTCFullYear(),
-      month: yesterdayDate.getUTCMonth() + 1,
-      day: yesterdayDate.getUTCDate(),
-    };
     const date = formatDay(day, admin.language, day.year !== local.year);
     await services.telegram.sendMessage(
       admin.telegramId,

@@ -252,6 +252,8 @@ export interface PendingConfirmation {
   telegramId: number;
   language: User['language'];
   expiresAt: Date;
+  /** The Telegram user's zone: the request's deadline is written in it. */
+  timezone: string;
   /** The Telegram user's role: the confirmation says an admin hands over admin rights. */
   role: User['role'];
 }
@@ -275,6 +277,7 @@ export async function pendingConfirmation(em: Em, registrationId: string): Promi
     telegramId,
     language: registration.user.language,
     expiresAt: registration.expiresAt,
+    timezone: registration.user.timezone,
     role: registration.user.role,
   };
 }

@@ -41,7 +41,7 @@ export function accountsFeature() {
         await answerCallback(ctx, ctx.t('registration-consent-changed'));
         const pending = await pendingConfirmation(ctx.em, registrationId);
         if (!pending) return;
-        const request = confirmationRequest(ctx.t, pending, ctx.profile.timezone);
+        const request = confirmationRequest(ctx.t, pending);
         return inPressedMessage(ctx, request.text, { reply_markup: request.keyboard });
       }
       await answerCallback(ctx);

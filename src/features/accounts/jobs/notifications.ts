@@ -3,7 +3,7 @@ import type { Translate } from '../../../platform/i18n/translator.js';
 import type { Services } from '../../../platform/services.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { localTime } from '../../../platform/time/timezone.js';
-import { markBlocked, User } from '../../users/index.js';
+import { markBlocked } from '../../users/index.js';
 import { registrationKeyboard } from '../bot/keyboards.js';
 import {
   type DecisionOutcome,
@@ -78,14 +78,11 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
       const pending = await pendingConfirmation(em, data.registrationId);
       if (!pending) return; // already decided or gone
       const t = services.translator.forLocale(pending.language);
-      // The deadline is written in the person's own time zone.
-      const person = await em.findOne(User, { telegramId: pending.telegramId }, { fields: ['timezone'] });
-      const timezone = person?.timezone ?? 'UTC';
       // A repeated confirmation request is harmless, so network errors are retried here.
       const sent = await sendOnce(
         { chatId: pending.telegramId, onBlocked: markBlocked(services), resendAfterNetworkError: true },
         () => {
-          const request = confirmationRequest(t, pending, timezone);
+          const request = confirmationRequest(t, pending);
           return services.telegram.sendMessage(pending.telegramId, request.text, { reply_markup: request.keyboard });
         },
       );
@@ -102,16 +99,16 @@ export async function handleNotification(services: Services, job: Pick<Job<Notif
 
 /**
  * The confirmation request: who asks for which account, what confirming grants (admin rights
- * named), by when (the request's own deadline in `timezone`: the message may arrive late, or be
- * shown again minutes later, so a fixed "within 15 minutes" would be wrong), and its buttons.
+ * named), by when (the request's own deadline in the person's zone: the message may arrive late,
+ * or be shown again minutes later, so a fixed "within 15 minutes" would be wrong), and its buttons.
  */
-export function confirmationRequest(t: Translate, pending: PendingConfirmation, timezone: string) {
+export function confirmationRequest(t: Translate, pending: PendingConfirmation) {
   const admin = pending.role === 'admin';
   return {
     text: t('registration-confirm-request', {
       username: pending.username,
       admin: admin ? 'yes' : 'no',
-      deadline: localTime(timezone, pending.expiresAt),
+      deadline: localTime(pending.timezone, pending.expiresAt),
     }),
     keyboard: registrationKeyboard(t, pending.registrationId, admin),
   };

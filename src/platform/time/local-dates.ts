@@ -196,6 +196,9 @@ const UNITS: [RegExp, Unit][] = [
   [/^(?:y|yr|yrs|year|years|год|года|лет)$/, 'year'],
 ];
 
+/** The unit a word names ("часа", "mins"), if any. */
+const unitOf = (word: string | undefined): Unit | undefined => UNITS.find(([re]) => re.test(word ?? ''))?.[1];
+
 // Counts people spell out ("in five minutes", "через пять минут", "через две недели").
 const COUNT_WORDS = new Map<string, number>([
   ['a', 1],
@@ -270,7 +273,6 @@ function relative(text: string, now: Date, timezone: string): Date | null | unde
   const both = /^(?:(\d{1,4})\s*|([a-zа-я]+)\s+)?([a-zа-я]+)\s+(?:and\s+|и\s+)?(\d{1,2})\s*([a-zа-я]+)$/.exec(rest);
   if (both) {
     const hours = both[1] !== undefined ? Number(both[1]) : both[2] !== undefined ? COUNT_WORDS.get(both[2]) : 1;
-    const unitOf = (word: string | undefined) => UNITS.find(([re]) => re.test(word ?? ''))?.[1];
     if (hours !== undefined && unitOf(both[3]) === 'hour' && unitOf(both[5]) === 'minute') {
       const ms = hours * HOUR_MS + Number(both[4]) * MINUTE_MS;
       return ms >= MINUTE_MS && ms <= 366 * DAY_MS ? new Date(now.getTime() + ms) : null;
@@ -288,7 +290,7 @@ function relative(text: string, now: Date, timezone: string): Date | null | unde
       : parts?.[2] !== undefined
         ? COUNT_WORDS.get(parts[2])
         : 1;
-  const unit = half ? half[1] : UNITS.find(([re]) => re.test(parts?.[3] ?? ''))?.[1];
+  const unit = half ? half[1] : unitOf(parts?.[3]);
   if (count === undefined || !unit || !(count > 0)) return null;
   const timePart = parts?.[4];
   if (unit === 'minute' || unit === 'hour') {

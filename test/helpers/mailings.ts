@@ -5,8 +5,11 @@ import {
   type MailingInput,
   type MailingView,
 } from '../../src/features/mailings/mailings.js';
+import { type Role, User } from '../../src/features/users/user.entity.js';
 import type { Em } from '../../src/platform/db/orm.js';
 import type { Services } from '../../src/platform/services.js';
+import type { BotClient } from './bot-client.js';
+import type { TestEnvironment } from './environment.js';
 import { FakeBotApi } from './fake-bot-api.js';
 
 let nextChat = 900_000_000 + Math.floor(Math.random() * 50_000_000);
@@ -93,4 +96,24 @@ export async function waitForMailing(
     if (Date.now() - started > timeoutMs) throw new Error(`mailing ${id} not done: ${JSON.stringify(view)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * An English Telegram user who started the bot and is made an admin, with `setRole` to demote
+ * them (or promote them again) mid-flow: the tests of what a demoted admin may still reach.
+ */
+export async function demotableAdmin(
+  env: TestEnvironment,
+  profile: { id: number; first_name: string; username: string },
+): Promise<{ client: BotClient; setRole(role: Role): Promise<void> }> {
+  const client = env.bot.client({ ...profile, language_code: 'en' });
+  await client.sendCommand('start');
+  const em = env.em();
+  const user = await em.findOneOrFail(User, { telegramId: client.user.id });
+  const setRole = async (role: Role) => {
+    user.role = role;
+    await em.flush();
+  };
+  await setRole('admin');
+  return { client, setRole };
 }

@@ -6,7 +6,7 @@ import { countAudience } from '../../src/features/mailings/mailings.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
+import { demotableAdmin, engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
 import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
 
 /**
@@ -460,18 +460,16 @@ describe('a mailing deleted or an admin demoted meanwhile', () => {
 
   it('an admin demoted during ✏️ Edit who cancels it gets the main menu, not the mailing’s card', async () => {
     const m = await newMailing(env.services, { text: 'For admins only', startAt: start, endAt: end });
-    const former = env.bot.client({ id: 660_004, first_name: 'Max', username: 'max660', language_code: 'en' });
-    await former.sendCommand('start');
-    const em = env.em();
-    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
-    user.role = 'admin';
-    await em.flush();
+    const { client: former, setRole } = await demotableAdmin(env, {
+      id: 660_004,
+      first_name: 'Max',
+      username: 'max660',
+    });
     await openCard(former, m.id);
     const card = lastMessage(env, former);
     await former.click('✏️ Edit');
     await former.click('🏁 End');
-    user.role = 'user';
-    await em.flush();
+    await setRole('user');
 
     await former.sendCommand('cancel');
     const shown = env.telegram.chat(former.chatId).find((msg) => msg.message_id === card.message_id);
@@ -517,18 +515,16 @@ describe('a message where ✏️ Edit waits for a button, and an admin demoted a
   it('an admin demoted while ✏️ Edit asks gets “not allowed” on the next press and the main menu in the card’s message', async () => {
     const m = await newMailing(env.services, { text: 'Admins only here', startAt: start, endAt: end });
     const before = await rowOf(m.id);
-    const former = env.bot.client({ id: 660_005, first_name: 'Lev', username: 'lev660', language_code: 'en' });
-    await former.sendCommand('start');
-    const em = env.em();
-    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
-    user.role = 'admin';
-    await em.flush();
+    const { client: former, setRole } = await demotableAdmin(env, {
+      id: 660_005,
+      first_name: 'Lev',
+      username: 'lev660',
+    });
     await openCard(former, m.id);
     const card = lastMessage(env, former);
     await former.click('✏️ Edit');
     await former.click('👥 Audience');
-    user.role = 'user';
-    await em.flush();
+    await setRole('user');
 
     const sql = await sqlOf(env, () => former.click(/^🇬🇧 English · /));
     expect(lastToast(env)).toBe('⛔ Not allowed');

@@ -7,7 +7,7 @@ import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import type { ChatMessage } from '../helpers/fake-bot-api.js';
-import { seedUsers } from '../helpers/mailings.js';
+import { demotableAdmin, seedUsers } from '../helpers/mailings.js';
 import { dataOf, lastMessage, lastToast, sqlOf } from '../helpers/tasks.js';
 
 /** SPEC §2.5 in the bot: the new-mailing dialog, the mailing list and card, cancel. */
@@ -704,19 +704,17 @@ describe('a message where a screen waits for a button, and an admin demoted mid-
   });
 
   it('an admin demoted during the creation dialog: the next press gets “not allowed”, no count, and the main menu in the dialog’s message', async () => {
-    const former = env.bot.client({ id: 770_013, first_name: 'Max', username: 'max770', language_code: 'en' });
-    await former.sendCommand('start');
-    const em = env.em();
-    const user = await em.findOneOrFail(User, { telegramId: former.user.id });
-    user.role = 'admin';
-    await em.flush();
+    const { client: former, setRole } = await demotableAdmin(env, {
+      id: 770_013,
+      first_name: 'Max',
+      username: 'max770',
+    });
     await former.sendCommand('newmailing');
     await former.sendText('For admins only');
     await former.click('⏭ Skip');
     const builder = lastMessage(env, former);
     expect(builder.text).toContain('Who gets it?');
-    user.role = 'user';
-    await em.flush();
+    await setRole('user');
 
     const sql = await sqlOf(env, () => former.click(/^🇷🇺 Русский · /));
     expect(lastToast(env)).toBe('⛔ Not allowed');
@@ -731,16 +729,14 @@ describe('a message where a screen waits for a button, and an admin demoted mid-
     expect(former.replies().slice(replies).join('\n')).not.toMatch(/When to start|Not allowed/);
 
     // Demoted at a typed step: "not allowed" below, the main menu in the step's message.
-    user.role = 'admin';
-    await em.flush();
+    await setRole('admin');
     await former.sendCommand('newmailing');
     await former.sendText('Again');
     await former.click('⏭ Skip');
     await former.click(/^➡️ Continue with/);
     const startStep = lastMessage(env, former);
     expect(startStep.text).toContain('When to start?');
-    user.role = 'user';
-    await em.flush();
+    await setRole('user');
     await former.sendText('2099-01-02 10:00');
     expect(former.replies()).toContain('⛔ Not allowed');
     const step = messageOf(former, startStep.message_id);

@@ -4,7 +4,7 @@ import { Mailing } from '../../src/features/mailings/mailing.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
+import { demotableAdmin, engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
 import { lastMessage } from '../helpers/tasks.js';
 
 /**
@@ -194,23 +194,25 @@ describe('a live card edited by the worker', () => {
       startAt: new Date(Date.now() + 3600_000),
       endAt: new Date(Date.now() + 7200_000),
     });
-    const former = env.bot.client({ id: 772_003, first_name: 'Max', username: 'max772', language_code: 'en' });
-    await former.sendCommand('start');
-    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'admin' });
+    const { client: former, setRole } = await demotableAdmin(env, {
+      id: 772_003,
+      first_name: 'Max',
+      username: 'max772',
+    });
     await openCard(former, mailing.id);
     const formerCard = lastMessage(env, former).message_id;
     await openCard(admin, mailing.id);
     const adminCard = lastMessage(env, admin).message_id;
     const before = shown(former, formerCard).plain;
 
-    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'user' });
+    await setRole('user');
     await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'running' });
     await refreshLiveCards(env.services);
     expect(shown(admin, adminCard).labels).toContain('⏸ Pause');
     expect(shown(former, formerCard).plain).toBe(before);
     expect(shown(former, formerCard).labels).not.toContain('⏸ Pause');
     // Promoted again, the old card stays as it was: it was let go, not merely skipped once.
-    await env.em().nativeUpdate(User, { telegramId: former.user.id }, { role: 'admin' });
+    await setRole('admin');
     await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'paused' });
     await refreshLiveCards(env.services);
     expect(shown(former, formerCard).plain).toBe(before);

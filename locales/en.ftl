@@ -668,6 +668,7 @@ admin-tag-prompt = 🏷 Send one or more tags for { $name } (letters, digits, _ 
 admin-tag-invalid = Tags are letters, digits, _ and - (up to 32 characters each, at most 10 per user). Try again or /cancel.
 admin-already-done = Already done meanwhile, by someone else: here is the card as it is now.
 admin-self = You cannot do that to yourself.
+admin-banned-not-promoted = They are banned: unban them first to make them an admin.
 
 ## mailings
 mailings-list-title = 📨 <b>Mailings</b> (newest first)

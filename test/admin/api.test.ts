@@ -286,3 +286,46 @@ describe('GET /admin/stats', () => {
     expect((await api('GET', '/admin/stats', { token: plainToken })).status).toBe(403);
   });
 });
+
+describe('PATCH /admin/users/{id}: the role of someone banned', () => {
+  it('does not make a banned user an admin (409 target_banned, nothing changes) unless the same request unbans them', async () => {
+    const banned = await createAccount(env.services, { username: 'banned_console' });
+    const id = banned.user.id;
+    await env.em().nativeUpdate(User, { id }, { status: 'banned' });
+    for (const json of [{ role: 'admin' }, { role: 'admin', banned: true }, { role: 'admin', tags: ['vip'] }]) {
+      const res = await api('PATCH', `/admin/users/${id}`, { token: adminToken, json });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('target_banned');
+    }
+    // Banning and promoting at once is refused as well.
+    const active = await createAccount(env.services, { username: 'active_console' });
+    const both = await api('PATCH', `/admin/users/${active.user.id}`, {
+      token: adminToken,
+      json: { role: 'admin', banned: true },
+    });
+    expect(both.body.error?.code).toBe('target_banned');
+    const rows = await env
+      .em()
+      .getConnection()
+      .execute<Array<{ role: string; status: string; tags: string[] }>>(
+        'select role, status, tags from users where id in (?, ?) order by id',
+        [id, active.user.id],
+      );
+    expect(rows).toEqual([
+      { role: 'user', status: 'banned', tags: [] },
+      { role: 'user', status: 'active', tags: [] },
+    ]);
+    expect([...(await auditRows(id)), ...(await auditRows(active.user.id))]).toEqual([]);
+
+    // Unbanned in the same request: promoted, both changes audited.
+    const res = await api('PATCH', `/admin/users/${id}`, { token: adminToken, json: { role: 'admin', banned: false } });
+    expect(res.status).toBe(200);
+    expect(res.body.role).toBe('admin');
+    expect((await auditRows(id)).map((a) => a.action).sort()).toEqual(['user.role', 'user.unban']);
+    // A banned admin can still be demoted.
+    await env.em().nativeUpdate(User, { id }, { status: 'banned' });
+    const demoted = await api('PATCH', `/admin/users/${id}`, { token: adminToken, json: { role: 'user' } });
+    expect(demoted.status).toBe(200);
+    expect(demoted.body.role).toBe('user');
+  });
+});

@@ -293,6 +293,8 @@ describe('the user card', () => {
     expect(lastToast(env)).toBe('User banned.');
     expect(admin.lastReply()).toContain('Status: ⛔ banned');
     expect(admin.buttons()).toContain('✅ Unban');
+    // Someone banned is not offered the admin role.
+    expect(admin.buttons()).not.toContain('⭐ Make admin');
 
     const rows = await env
       .em()
@@ -356,6 +358,23 @@ describe('the user card', () => {
       { before: 'user', after: 'admin' },
       { before: 'admin', after: 'user' },
     ]);
+  });
+
+  it('does not make someone banned meanwhile an admin: the Yes says to unban first and changes nothing', async () => {
+    await openAnn();
+    await admin.click('⭐ Make admin');
+    await env.em().nativeUpdate(User, { id: annId }, { status: 'banned' });
+    const audited = await env.em().count(AuditEntry, {});
+    await admin.click('⭐ Yes, make admin');
+    expect(lastToast(env)).toBe('They are banned: unban them first to make them an admin.');
+    expect(admin.lastReply()).toContain('Role: user');
+    expect(admin.lastReply()).toContain('Status: ⛔ banned');
+    expect(admin.buttons()).toEqual(expect.arrayContaining(['✅ Unban']));
+    expect(admin.buttons()).not.toContain('⭐ Make admin');
+    expect((await env.em().findOneOrFail(User, { id: annId })).role).toBe('user');
+    expect(await env.em().count(AuditEntry, {})).toBe(audited);
+    await env.em().nativeUpdate(User, { id: annId }, { status: 'active' });
+    await openAnn();
   });
 
   it('adds tags through a dialog (bad input re-asks) and removes one with its button', async () => {
@@ -423,14 +442,17 @@ describe('the user card’s words', () => {
     await admin.sendText('olya750');
     await admin.click('⛔ Оля @olya750');
     expect(admin.lastReply()).toContain('Last seen: never');
+    // Banned: not offered the admin role (unbanning comes first).
+    expect(admin.buttons()).not.toContain('⭐ Make admin');
+    await admin.click('✅ Unban');
+    expect(admin.lastReply()).toContain('⚠️ Unban Оля @olya750? They can use the bot and the API again.');
+    await admin.click('✅ Yes, unban');
     await admin.click('⭐ Make admin');
     expect(admin.lastReply()).toContain(
       '⚠️ Make Оля @olya750 an admin? They will see the admin panel and can ban people and send mailings.',
     );
     await admin.click('✖️ Cancel');
-    await admin.click('✅ Unban');
-    expect(admin.lastReply()).toContain('⚠️ Unban Оля @olya750? They can use the bot and the API again.');
-    await admin.click('✖️ Cancel');
+    await env.em().nativeUpdate(User, { telegramId: 750_020 }, { status: 'banned' });
   });
 
   it('ru: the card and its questions as Russian says them, whoever the person is', async () => {
@@ -447,7 +469,8 @@ describe('the user card’s words', () => {
     expect(card).toMatch(/Регистрация: \d\d\.\d\d\.\d{4} \d\d:\d\d/);
     await ru.click('✅ Разбанить');
     expect(ru.lastReply()).toContain('⚠️ Разбанить пользователя Оля @olya750? Бот и API снова станут ему доступны.');
-    await ru.click('✖️ Отмена');
+    expect(ru.buttons()).not.toContain('⭐ Сделать админом');
+    await ru.click('✅ Да, разбанить');
     await ru.click('⭐ Сделать админом');
     expect(ru.lastReply()).toContain('⚠️ Сделать пользователя Оля @olya750 администратором?');
     await ru.click('✖️ Отмена');

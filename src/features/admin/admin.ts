@@ -201,6 +201,12 @@ export async function updateUserAsAdmin(em: Em, actor: User, id: string, patch: 
     throw new DomainError('cannot_change_own_role', 'You cannot change your own role');
   }
   if (self && patch.banned) throw new DomainError('cannot_ban_self', 'You cannot ban yourself');
+  // A banned admin keeps no power (a ban refuses everything), but promoting someone banned would
+  // hand it back silently at the unban, which another admin may do without knowing: unban first.
+  const bannedAfter = patch.banned ?? user.status === 'banned';
+  if (patch.role === 'admin' && user.role !== 'admin' && bannedAfter) {
+    throw new DomainError('target_banned', 'A banned user cannot be made an admin; unban them first');
+  }
 
   const target = { type: 'user' as const, id: user.id };
   let roleChanged = false;

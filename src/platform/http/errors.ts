@@ -89,6 +89,7 @@ export const DOMAIN_ERROR_STATUS = {
   nothing_to_recall: 409,
   recipient_unreachable: 409,
   recall_too_late: 409,
+  target_banned: 409,
   not_linked: 409,
   telegram_already_linked: 409,
   telegram_not_linked: 409,

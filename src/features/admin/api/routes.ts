@@ -218,7 +218,8 @@ export const patchUser = createRoute({
     'Admins only. Every change is written to the audit log. All fields are checked before anything ' +
     'changes (422 validation_failed names each bad field: phone, operatorCode, timezone). Banning revokes the user’s refresh tokens; ' +
     'the user then gets 403 from the API and one "blocked" answer from the bot. ' +
-    'An admin cannot change their own role or ban themselves (409).',
+    'An admin cannot change their own role or ban themselves (409 cannot_change_own_role, cannot_ban_self); ' +
+    'a banned user is not made an admin unless the same request unbans them (409 target_banned).',
   request: {
     params: IdParams,
     body: { required: true, content: { 'application/json': { schema: AdminUserPatchSchema } } },

@@ -114,19 +114,21 @@ export function buildAdminMenus(links: AdminMenuLinks): { menus: ScreenMenu[]; s
     if (user.id !== ctx.profile.id) {
       const banned = user.status === 'banned';
       const admin = user.role === 'admin';
-      range
-        .text(
-          { text: ctx.t(banned ? 'admin-unban' : 'admin-ban'), payload: to(banned ? CARD.unban : CARD.ban) },
-          goCard,
-        )
-        .text(
+      range.text(
+        { text: ctx.t(banned ? 'admin-unban' : 'admin-ban'), payload: to(banned ? CARD.unban : CARD.ban) },
+        goCard,
+      );
+      // Someone banned is not made an admin (admin.ts says why); a banned admin can still be demoted.
+      if (admin || !banned) {
+        range.text(
           {
             text: ctx.t(admin ? 'admin-remove-admin' : 'admin-make-admin'),
             payload: to(admin ? CARD.removeAdmin : CARD.makeAdmin),
           },
           goCard,
-        )
-        .row();
+        );
+      }
+      range.row();
     }
     range.text({ text: ctx.t('admin-add-tag'), payload: to(CARD.addTag) }, goCard).row();
     user.tags.forEach((tag, i) => {
@@ -232,6 +234,10 @@ async function cardAction(ctx: BotContext, screens: AdminScreens, outdated: bool
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'cannot_change_own_role' || err.code === 'cannot_ban_self')) {
         return openUserCard(ctx, screens, id, 'edit', ctx.t('admin-self'));
+      }
+      // Banned by someone else between the question and the Yes.
+      if (err instanceof DomainError && err.code === 'target_banned') {
+        return openUserCard(ctx, screens, id, 'edit', ctx.t('admin-banned-not-promoted'));
       }
       if (err instanceof DomainError && err.code === 'forbidden') {
         await answerCallback(ctx, ctx.t('admin-not-allowed'));

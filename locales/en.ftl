@@ -240,7 +240,7 @@ task-reminder-snooze-tomorrow = ⏰ Tomorrow 9:00
 task-reminder-done-note = ✅ Marked as done.
 task-reminder-done-toast = ✅ Marked as done
 task-reminder-already-done = ✅ This task is already done.
-task-reminder-snoozed = ⏰ Snoozed: I will remind you again { $until }.
+task-reminder-snoozed = ⏰ Snoozed until { $until }.
 task-reminder-snoozed-toast = ⏰ I will remind you again { $until }
 tasks-title = 📋 <b>Tasks</b> · { $filter }
 tasks-counts = ⏳ { $todo } · 🟡 { $inProgress } · ✅ { $done }
@@ -363,7 +363,7 @@ task-due-prompt =
     <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code>, <code>{ $dotted }</code>.
     Current: { $due }
 task-due-invalid = ❌ “{ $input }” is not a date I understand. Try <code>tomorrow 9</code>, <code>friday 6pm</code>, <code>in 2 hours</code> or <code>{ $dotted }</code>.
-task-due-past = ❌ { $due } has already passed. Please pick a later time, e.g. <code>tomorrow 9</code>.
+task-due-past = ❌ That time has already passed: { $due }. Please pick a later time, e.g. <code>tomorrow 9</code>.
 task-tags-prompt =
     🏷 Send tags separated by commas or spaces (up to { $max }), e.g. <code>work, urgent</code>.
     Current: { $tags }
@@ -388,6 +388,11 @@ due-pick-day = 📅 Pick a day (time zone { $timezone }), or type a date.
 due-pick-time = 🕒 { $day }: pick a time, or type one, e.g. <code>18:30</code> ({ $timezone }).
 due-pick-invalid = ⚠️ That button is out of date. Please pick again.
 comments-title = 💬 <b>Comments</b> · { $title }
+due-zone-unset = 🌍 Your time zone is not set, so times are read in { $timezone } (now { $time } there). If your clock shows another time, tap “🌍 Set time zone”.
+due-zone-set = 🌍 Set time zone
+due-zone-prompt = 🌍 Which time zone are you in? Tap your city or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>). Due dates and reminders will follow your local time.
+due-zone-back = ↩️ Back to the due date
+due-zone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time }). Due dates are read in it from now on.
 comments-page = Page { $page }/{ $pages }
 comments-empty = No comments yet. Tap “➕ Add comment”.
 comments-item = <b>{ $n }.</b> { $author } · { $time }

@@ -405,9 +405,10 @@ describe('due dates in the dialog', () => {
   });
 
   it('a past time is refused with a hint, the prompt stays, nothing is saved (both languages)', async () => {
+    // The hint quotes the time in words; in English it no longer opens with a lower-case "yesterday".
     for (const [lang, input, hint] of [
-      ['en', 'yesterday 9:00', 'has already passed'],
-      ['ru', 'вчера 9:00', 'уже прошло'],
+      ['en', 'yesterday 9:00', '❌ That time has already passed: yesterday 09:00. Please pick a later time'],
+      ['ru', 'вчера 9:00', '❌ Время «вчера в 09:00» уже прошло.'],
     ] as const) {
       const client = await newClient(lang);
       const { id } = await openCard(client, 'Past');

@@ -282,7 +282,7 @@ describe('editing a task', () => {
     expect(client.lastReply()).toContain('is not a date I understand');
     await client.sendText('01.01.2020 10:00');
     expect(client.lastReply()).toContain(
-      '❌ Wed, Jan 1, 2020, 10:00 has already passed. Please pick a later time, e.g. <code>tomorrow 9</code>.',
+      '❌ That time has already passed: Wed, Jan 1, 2020, 10:00. Please pick a later time, e.g. <code>tomorrow 9</code>.',
     );
     expect((await findTask(env, id))?.dueAt).toBeNull();
 

@@ -57,6 +57,23 @@ function wallClock(instant: Date, timeZone: string): string {
   return f.format(instant);
 }
 
+/**
+ * "Mon, Dec 7, 15:30" / "пн, 7 дек., 15:30" (with the year when not this year's) in a zone,
+ * computed independently of the code under test: how a reminder, which stays in the chat, writes a date.
+ */
+function inWords(instant: Date, timeZone: string, locale: 'en' | 'ru'): string {
+  const yearOf = (d: Date) => new Intl.DateTimeFormat('en', { timeZone, year: 'numeric' }).format(d);
+  const withYear = yearOf(instant) !== yearOf(new Date());
+  const day = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(withYear ? { year: 'numeric' } : {}),
+  }).format(instant);
+  return `${day}, ${wallClock(instant, timeZone).slice(11)}`;
+}
+
 describe('✅ Done on a reminder', () => {
   it('en: marks the task done and edits the reminder to say so; no further reminder comes', async () => {
     const client = await newClient('en');
@@ -106,8 +123,13 @@ describe('⏰ Snooze on a reminder', () => {
     expect(until.getTime() - t0).toBeGreaterThanOrEqual(15 * 60_000 - 1_000);
     expect(until.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     expect(lastMessage(env, client).message_id).toBe(message.message_id);
+    // The note stays in the chat: it names the date (a "today" would read wrong tomorrow), as the
+    // reminder's due line does; the toast, gone in a moment, may say "today".
+    expect(client.lastReply()).toContain(`Due: ${inWords(dueAt, 'Europe/Berlin', 'en')}\n`);
+    expect(client.lastReply()).toMatch(new RegExp(`\n⏰ Snoozed until ${inWords(until, 'Europe/Berlin', 'en')}\\.$`));
+    expect(client.lastReply()).not.toMatch(/today|tomorrow/);
     const shown = wallClock(until, 'Europe/Berlin').slice(11);
-    expect(client.lastReply()).toMatch(new RegExp(`⏰ Snoozed: I will remind you again (today|tomorrow) ${shown}\\.$`));
+    expect(lastToast(env)).toMatch(new RegExp(`^⏰ I will remind you again (today|tomorrow) ${shown}$`));
     expect(client.buttons()).toEqual(['✅ Done', '📂 Open', '⏰ 15 min', '⏰ 1 hour', '⏰ Tomorrow 9:00']);
 
     // The job is derived from the task: one snooze job, at the snoozed time.
@@ -130,7 +152,8 @@ describe('⏰ Snooze on a reminder', () => {
     const until = (await findTask(env, id))?.snoozedUntil ?? new Date(0);
     const tomorrow = new Date(Date.now() + 86_400_000);
     expect(wallClock(until, 'Asia/Vladivostok')).toBe(`${wallClock(tomorrow, 'Asia/Vladivostok').slice(0, 10)} 09:00`);
-    expect(client.lastReply()).toContain('⏰ Отложено: напомню снова завтра в 09:00.');
+    expect(client.lastReply()).toContain(`⏰ Отложено. Напомню снова: ${inWords(until, 'Asia/Vladivostok', 'ru')}.`);
+    expect(client.lastReply()).not.toMatch(/сегодня|завтра/);
     expect(lastToast(env)).toBe('⏰ Напомню снова завтра в 09:00');
   });
 

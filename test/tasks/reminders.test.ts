@@ -6,12 +6,13 @@ import {
   handleReminder,
   REMINDERS_QUEUE,
   type ReminderJob,
+  reminderText,
   startReminderWorker,
 } from '../../src/features/tasks/jobs/reminders.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { User } from '../../src/features/users/user.entity.js';
+import { createTranslator } from '../../src/platform/i18n/translator.js';
 import { chatBudget, telegramBudgetKey } from '../../src/platform/telegram/budget.js';
-import { formatLocal } from '../../src/platform/time/local-dates.js';
 import { createAccount } from '../helpers/accounts.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
@@ -143,6 +144,35 @@ describe('scheduling follows the task', () => {
   });
 });
 
+describe('the reminder’s text', () => {
+  const translator = createTranslator();
+  const en = translator.forLocale('en');
+  const ru = translator.forLocale('ru');
+  const moscow = (locale: string) => ({ timezone: 'Europe/Moscow', locale });
+
+  it('names the due time in words that stay true in the chat: no “today”, the year only when not this year’s (both languages)', () => {
+    // Monday 7 December 2026, 12:00 in Moscow; the task is due at 15:00 that day. The message
+    // stays in the chat: "today 15:00" would read wrong tomorrow, "07.12.2026 15:00" reads as a form.
+    const now = new Date('2026-12-07T09:00:00Z');
+    const task = { title: 'Call <Ann>', dueAt: new Date('2026-12-07T12:00:00Z') };
+    expect(reminderText(en, task, moscow('en'), 'due', null, now)).toBe(
+      '🔔 Reminder: <b>Call &lt;Ann&gt;</b>\nDue: Mon, Dec 7, 15:00',
+    );
+    expect(reminderText(ru, task, moscow('ru'), 'due', null, now)).toBe(
+      '🔔 Напоминание: <b>Call &lt;Ann&gt;</b>\nСрок: пн, 7 дек., 15:00',
+    );
+    // A day ahead, on New Year's Eve: the due date is next year's, and says so.
+    const eve = new Date('2026-12-31T06:00:00Z');
+    const newYear = { title: 'Call', dueAt: new Date('2027-01-01T06:00:00Z') };
+    expect(reminderText(en, newYear, moscow('en'), 'advance', 'P1D', eve)).toBe(
+      '🔔 Due in a day: <b>Call</b>\nDue: Fri, Jan 1, 2027, 09:00',
+    );
+    expect(reminderText(ru, newYear, moscow('ru'), 'advance', 'P1D', eve)).toBe(
+      '🔔 Срок через сутки: <b>Call</b>\nСрок: пт, 1 янв. 2027 г., 09:00',
+    );
+  });
+});
+
 describe('handleReminder', () => {
   it('sends once, in English, with the due time in the owner’s zone and Done, Open and Snooze buttons', async () => {
     const { token, chatId } = await owner({ timezone: 'America/New_York' });
@@ -151,9 +181,9 @@ describe('handleReminder', () => {
     expect(await remind(task.id, '2030-07-01T13:30:00.000Z')).toBe('skipped');
     const sent = sentTo(chatId);
     expect(sent).toHaveLength(1);
-    expect(formatLocal(new Date('2030-07-01T13:30:00Z'), 'America/New_York')).toBe('01.07.2030 09:30');
+    // 13:30 UTC is 09:30 in New York; not this year, so with the year.
     expect(sent[0]?.payload).toMatchObject({
-      text: '🔔 Reminder: <b>Pay &lt;rent&gt; &amp; fees</b>\nDue: 01.07.2030 09:30',
+      text: '🔔 Reminder: <b>Pay &lt;rent&gt; &amp; fees</b>\nDue: Mon, Jul 1, 2030, 09:30',
       parse_mode: 'HTML',
       reply_markup: { inline_keyboard: keyboardEn(task.id) },
     });
@@ -166,7 +196,7 @@ describe('handleReminder', () => {
     expect(await remind(task.id, task.dueAt ?? '')).toBe('sent');
     expect(sentTo(chatId).map((c) => c.payload)).toEqual([
       expect.objectContaining({
-        text: '🔔 Напоминание: <b>Позвонить маме</b>\nСрок: 16.01.2030 09:05',
+        text: '🔔 Напоминание: <b>Позвонить маме</b>\nСрок: ср, 16 янв. 2030 г., 09:05',
         reply_markup: {
           inline_keyboard: [
             [

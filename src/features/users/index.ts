@@ -7,7 +7,7 @@ export { settingsFeature } from './bot/commands.js';
 export { displayNameConversation, timezoneConversation } from './bot/dialogs.js';
 export { reaskFirstStart } from './bot/first-start.js';
 export { loadUser } from './bot/load-user.js';
-export { senderProperties } from './bot/sender.js';
+export { senderProperties, updateSenderProfile } from './bot/sender.js';
 export {
   changeLanguage,
   LANGUAGE_NAMES,
@@ -25,6 +25,7 @@ export {
   openFirstStartDialog,
   readTimezone,
   timezonePresets,
+  timezoneHint,
   timezoneText,
 } from './bot/timezone.js';
 export { type ParsedPhone, PHONE_FORMAT_HINT, parsePhone, parsePhoneInput } from './phone.js';

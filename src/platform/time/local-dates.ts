@@ -510,5 +510,22 @@ export function formatDue(instant: Date, timezone: string, t: Translate, locale:
   if (same(local, today)) return t('date-today', { time });
   if (same(local, addDays(today, 1))) return t('date-tomorrow', { time });
   if (same(local, addDays(today, -1))) return t('date-yesterday', { time });
-  return t('date-on', { day: formatDay(local, locale, local.year !== today.year), time });
+  return formatDateTime(instant, timezone, t, locale, now);
+}
+
+/**
+ * A date and time in words that stay true, as formatDue writes a day that is not near:
+ * "Fri, Dec 11, 18:00" / "пт, 11 дек., 18:00", with the year when it is not this year's. For
+ * messages that stay in the chat (a reminder), where "today" would read wrong tomorrow.
+ */
+export function formatDateTime(
+  instant: Date,
+  timezone: string,
+  t: Translate,
+  locale: string,
+  now = new Date(),
+): string {
+  const local = localParts(instant, timezone);
+  const time = `${pad(local.hour)}:${pad(local.minute)}`;
+  return t('date-on', { day: formatDay(local, locale, local.year !== localParts(now, timezone).year), time });
 }

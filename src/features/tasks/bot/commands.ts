@@ -2,7 +2,7 @@ import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { editPressedMessage } from '../../../platform/bot/ui/screen.js';
-import { addDays, fromLocal, localParts } from '../../../platform/time/local-dates.js';
+import { addDays, formatDateTime, fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import {
   NOTICE_CALLBACK,
   REMINDER_CALLBACK,
@@ -96,16 +96,19 @@ async function reminderAction(
   }
   const until = snoozeUntil(action, ctx.profile.timezone);
   const updated = await snoozeTask(ctx.em, ctx.deps.taskEffects, ctx.user, id, until);
-  const when = shortDue(ctx, until);
-  await answerCallback(ctx, ctx.t('task-reminder-snoozed-toast', { until: when }));
-  return showReminder(ctx, updated, ctx.t('task-reminder-snoozed', { until: when }), 'open');
+  // The toast is gone in a moment and may say "today"; the note stays in the chat, so it says the date.
+  await answerCallback(ctx, ctx.t('task-reminder-snoozed-toast', { until: shortDue(ctx, until) }));
+  const { timezone, language } = ctx.profile;
+  const note = ctx.t('task-reminder-snoozed', { until: formatDateTime(until, timezone, ctx.t, language) });
+  return showReminder(ctx, updated, note, 'open');
 }
 
 /** The reminder message again, with a line saying what was done and the buttons that still apply. */
 async function showReminder(ctx: BotContext, task: Task, note: string, state: 'open' | 'done'): Promise<void> {
   // A reminder the bot can no longer see or edit: the toast has said what was done.
   await editPressedMessage(ctx, () => {
-    const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, ctx.profile.timezone)}\n\n${note}`;
+    const reader = { timezone: ctx.profile.timezone, locale: ctx.profile.language };
+    const text = `${reminderText(ctx.t, { title: task.title, dueAt: task.dueAt ?? null }, reader)}\n\n${note}`;
     return ctx.editMessageText(text, { reply_markup: reminderKeyboard(ctx.t, task.id, state) });
   });
 }

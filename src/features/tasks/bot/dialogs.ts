@@ -13,7 +13,9 @@ import {
   localParts,
   parseDueDate,
 } from '../../../platform/time/local-dates.js';
+import { localTime } from '../../../platform/time/timezone.js';
 import { recentContacts } from '../../chat/index.js';
+import { DEFAULT_TIMEZONE, readTimezone, timezoneHint, updateSenderProfile } from '../../users/index.js';
 import { addComment, editComment, parseCommentText } from '../comments.js';
 import { COMMENT_TEXT_MAX, TASK_DESCRIPTION_MAX, TASK_TAGS_MAX, TASK_TITLE_MAX } from '../task.entities.js';
 import {
@@ -26,7 +28,17 @@ import {
   type TaskPatch,
   updateTask,
 } from '../tasks.js';
-import { INERT, isDuePayload, monthRows, PAST_DAY, quickPickRows, readPick, timeRows } from './due-picker.js';
+import {
+  INERT,
+  isDuePayload,
+  monthRows,
+  PAST_DAY,
+  quickPickRows,
+  readPick,
+  timeRows,
+  zoneButtonRow,
+  zoneRows,
+} from './due-picker.js';
 import { clipEscaped, forgetTask, LAST_PAGE, ownTask, partyName, taskComments, view, visibleTask } from './list.js';
 import { assigneeRefusal, assignFromBot, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
@@ -135,39 +147,82 @@ function dueExamples(now: Date, timezone: string) {
   return { iso: `${year}-${month}-01 18:00`, dotted: `01.${month}.${year} 18:00` };
 }
 
-type DueScreen = { kind: 'quick' } | { kind: 'month'; year: number; month: number } | { kind: 'day'; date: LocalDate };
+type DueScreen =
+  | { kind: 'quick' }
+  | { kind: 'month'; year: number; month: number }
+  | { kind: 'day'; date: LocalDate }
+  | { kind: 'zones' };
+
+/** What a due-date prompt (the quick picks' text) is written with: the examples and the zone. */
+type DuePrompt = (args: { iso: string; dotted: string; timezone: string }, now: Date) => string;
+
+/** One screen of the due-date step: its text and its own buttons. */
+function dueScreen(
+  t: Translate,
+  locale: Me['locale'],
+  screen: DueScreen,
+  clock: { now: Date; timezone: string },
+  prompt: DuePrompt,
+  offerZone: boolean,
+): { text: string; rows: ReturnType<typeof quickPickRows> } {
+  const { now, timezone } = clock;
+  switch (screen.kind) {
+    case 'month':
+      return { text: t('due-pick-day', { timezone }), rows: monthRows(t, locale, clock, screen.year, screen.month) };
+    case 'day':
+      return {
+        text: t('due-pick-time', { day: formatDay(screen.date, locale), timezone }),
+        rows: timeRows(t, clock, screen.date),
+      };
+    case 'zones':
+      return { text: t('due-zone-prompt', { timezone }), rows: zoneRows(t, locale) };
+    default: {
+      const text = prompt({ ...dueExamples(now, timezone), timezone }, now);
+      const rows = quickPickRows(t, clock, locale);
+      if (!offerZone) return { text, rows };
+      const unset = t('due-zone-unset', { timezone, time: localTime(timezone, now) });
+      return { text: `${text}\n\n${unset}`, rows: [...rows, zoneButtonRow(t)] };
+    }
+  }
+}
 
 /**
  * The due-date step: quick picks, the calendar (month → day → time) or a typed date, in the
  * user's zone. Past times and unreadable input are refused with a hint; the step stays open.
+ *
+ * A user whose zone is still the default (the first-start question skipped) would type dates in
+ * UTC unawares: the quick picks say so and offer 🌍 Set time zone — the settings' presets, or a
+ * zone typed as Settings reads it. The zone is saved to the profile and the step comes back in it,
+ * the dialog as it was (↩️ goes back without one).
  */
 async function askDue(
   conversation: BotConversation,
   dialog: Dialog,
   t: Translate,
   who: Me,
-  prompt: (examples: { iso: string; dotted: string }) => string,
+  prompt: DuePrompt,
   optional: { skip?: boolean; clear?: string },
 ): Promise<{ dueAt: Date } | { skip: true } | { clear: true }> {
   let screen: DueScreen = { kind: 'quick' };
+  // Offered until a zone is set here (UTC too: whoever types it means it).
+  let offerZone = who.timezone === DEFAULT_TIMEZONE;
   let notice = '';
   let again = false;
+  /**
+   * Saves the zone (Settings' rules) and goes back to the quick picks in it, saying so. `who`
+   * follows it: a step asked again (a time that passed while saving) is in the new zone too.
+   */
+  const setZone = async (zone: string, now: Date) => {
+    await conversation.external((outer) => updateSenderProfile(outer, { timezone: zone }));
+    who.timezone = zone;
+    offerZone = false;
+    screen = { kind: 'quick' };
+    notice = t('due-zone-saved', { timezone: zone, time: localTime(zone, now) });
+  };
   for (;;) {
     const now = new Date(await conversation.now());
     const clock = { now, timezone: who.timezone };
-    const examples = dueExamples(now, who.timezone);
-    let text: string;
-    let rows: ReturnType<typeof quickPickRows>;
-    if (screen.kind === 'month') {
-      text = t('due-pick-day', { timezone: who.timezone });
-      rows = monthRows(t, who.locale, clock, screen.year, screen.month);
-    } else if (screen.kind === 'day') {
-      text = t('due-pick-time', { day: formatDay(screen.date, who.locale), timezone: who.timezone });
-      rows = timeRows(t, clock, screen.date);
-    } else {
-      text = prompt(examples);
-      rows = quickPickRows(t, clock, who.locale);
-    }
+    const { text, rows } = dueScreen(t, who.locale, screen, clock, prompt, offerZone);
     const buttons = screen.kind === 'quick' ? { rows, ...optional } : { rows };
     await dialog.prompt(notice ? `${notice}\n\n${text}` : text, buttons, again);
     notice = '';
@@ -187,7 +242,8 @@ async function askDue(
     let typed = '';
     if (answer.kind === 'button') {
       const pick = readPick(answer.data, { now: at, timezone: who.timezone });
-      if (pick.kind === 'quick') screen = { kind: 'quick' };
+      if (pick.kind === 'zone') await setZone(pick.zone, at);
+      else if (pick.kind === 'quick' || pick.kind === 'zones') screen = { kind: pick.kind };
       else if (pick.kind === 'month') screen = pick;
       else if (pick.kind === 'day') screen = pick;
       else if (pick.kind === 'due') dueAt = pick.dueAt;
@@ -195,6 +251,16 @@ async function askDue(
       if (!dueAt) continue;
     } else if (answer.kind === 'text') {
       typed = answer.text;
+      if (screen.kind === 'zones') {
+        const zone = isCommand(typed) ? null : readTimezone(typed);
+        // A zone that is no zone is re-asked below, with the hint Settings gives.
+        if (zone) await setZone(zone, at);
+        else {
+          notice = timezoneHint(t, typed);
+          again = true;
+        }
+        continue;
+      }
       again = true;
       const time = /^\s*(\d{1,2})[:.](\d{2})\s*$/.exec(typed);
       if (screen.kind === 'day' && time && Number(time[1]) < 24 && Number(time[2]) < 60) {
@@ -203,7 +269,7 @@ async function askDue(
         dueAt = parseDueDate(typed, who.timezone, at);
       }
       if (!dueAt) {
-        notice = t('task-due-invalid', { input: clip(typed, 64), ...examples });
+        notice = t('task-due-invalid', { input: clip(typed, 64), ...dueExamples(at, who.timezone) });
         continue;
       }
     } else continue;
@@ -302,7 +368,8 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         ...me(outer),
         title: task.title,
         hasDescription: task.description !== '',
-        dueAt: task.dueAt ? formatDue(task.dueAt, outer.user.timezone, outer.t, outer.user.language) : null,
+        // Written out by the due-date step, in the zone it is in then (it may be set there).
+        dueAt: task.dueAt?.toISOString() ?? null,
         tags: task.tags,
       };
     });
@@ -344,14 +411,7 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     const assignee = await askAssignee(conversation, dialog, t);
 
     for (;;) {
-      const due = await askDue(
-        conversation,
-        dialog,
-        t,
-        who,
-        (examples) => t('task-new-due-prompt', { timezone: who.timezone, ...examples }),
-        { skip: true },
-      );
+      const due = await askDue(conversation, dialog, t, who, (args) => t('task-new-due-prompt', args), { skip: true });
       const dueAt = 'dueAt' in due ? due.dueAt : null;
       const outcome = await dialog.finish(async (outer, how): Promise<'created' | 'past'> => {
         try {
@@ -497,7 +557,11 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         dialog,
         t,
         task,
-        (examples) => t('task-due-prompt', { timezone: task.timezone, due: task.dueAt ?? t('not-set'), ...examples }),
+        (args, now) =>
+          t('task-due-prompt', {
+            ...args,
+            due: task.dueAt ? formatDue(new Date(task.dueAt), args.timezone, t, task.locale, now) : t('not-set'),
+          }),
         task.dueAt ? { clear: t('dialog-clear-due') } : {},
       );
       const outcome =

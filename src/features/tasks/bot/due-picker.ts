@@ -1,5 +1,6 @@
 import type { InlineKeyboardButton } from 'grammy/types';
 import { DIALOG_PREFIX } from '../../../platform/bot/ui/ask.js';
+import type { Language } from '../../../platform/i18n/languages.js';
 import type { Translate } from '../../../platform/i18n/translator.js';
 import {
   addDays,
@@ -11,15 +12,21 @@ import {
   validDate,
   weekdayOf,
 } from '../../../platform/time/local-dates.js';
+import { normalizeTimezone } from '../../../platform/time/timezone.js';
+import { timezonePresets } from '../../users/index.js';
 
 /**
  * The due-date picker (SPEC §2.2): quick picks (today 18:00, tomorrow 9:00, next Monday 9:00,
  * in 1 hour) and a calendar (month grid → day → time grid). Pure: it builds keyboards and reads
  * pressed payloads against a given "now" and time zone; the dialog (dialogs.ts) asks and saves.
  *
+ * For a user whose time zone is still the default (the first-start question skipped), the quick
+ * picks also offer 🌍 Set time zone: the settings' presets for their language, or a zone typed.
+ *
  * Payloads (callback_data ≤ 64 bytes): `dlg:dq<code>` quick pick, `dlg:dm<yyyymm>` a month,
  * `dlg:dd<yyyymmdd>` a day, `dlg:dt<yyyymmdd><hhmm>` a time, `dlg:dn` an inert cell (a title, a
- * weekday, an empty one), `dlg:dp` a day already past.
+ * weekday, an empty one), `dlg:dp` a day already past, `dlg:db` back to the quick picks,
+ * `dlg:dw` the time zones, `dlg:dz<IANA name>` a time zone.
  */
 const P = `${DIALOG_PREFIX}d`;
 export const isDuePayload = (data: string) => data.startsWith(P);
@@ -42,6 +49,8 @@ export type Pick =
   | { kind: 'due'; dueAt: Date }
   | { kind: 'month'; year: number; month: number }
   | { kind: 'day'; date: LocalDate }
+  | { kind: 'zones' }
+  | { kind: 'zone'; zone: string }
   | { kind: 'inert' }
   | { kind: 'invalid' };
 
@@ -86,6 +95,23 @@ export function quickPickRows(t: Translate, clock: Clock, locale: string): Inlin
     ],
     [{ text: t('due-pick-calendar'), callback_data: `${P}q${QUICK.calendar}` }],
   ];
+}
+
+/** The quick picks' 🌍 Set time zone row. */
+export const zoneButtonRow = (t: Translate): InlineKeyboardButton[] => [
+  { text: t('due-zone-set'), callback_data: `${P}w` },
+];
+
+/** The time zones: the settings' presets for the language, two a row, and ↩️ back to the due date. */
+export function zoneRows(t: Translate, language: Language): InlineKeyboardButton[][] {
+  const rows: InlineKeyboardButton[][] = [];
+  for (const [i, preset] of timezonePresets(language).entries()) {
+    const button = { text: preset.label, callback_data: `${P}z${preset.zone}` };
+    if (i % 2 === 0) rows.push([button]);
+    else rows.at(-1)?.push(button);
+  }
+  rows.push([{ text: t('due-zone-back'), callback_data: `${P}b` }]);
+  return rows;
 }
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
@@ -198,6 +224,12 @@ export function readPick(data: string, clock: Clock): Pick | { kind: 'quick' } {
       return arg === '' ? { kind: 'inert' } : { kind: 'invalid' };
     case 'b':
       return arg === '' ? { kind: 'quick' } : { kind: 'invalid' };
+    case 'w':
+      return arg === '' ? { kind: 'zones' } : { kind: 'invalid' };
+    case 'z': {
+      const zone = normalizeTimezone(arg);
+      return zone ? { kind: 'zone', zone } : { kind: 'invalid' };
+    }
     case 'q':
       if (arg === QUICK.today) return { kind: 'due', dueAt: at(today, 18) };
       if (arg === QUICK.tomorrow) return { kind: 'due', dueAt: at(addDays(today, 1), 9) };

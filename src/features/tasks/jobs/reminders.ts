@@ -4,7 +4,7 @@ import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
-import { formatLocal } from '../../../platform/time/local-dates.js';
+import { formatDateTime } from '../../../platform/time/local-dates.js';
 import { markBlocked, type User } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
 import { type RemindBefore, Task } from '../task.entities.js';
@@ -46,15 +46,26 @@ export const REMINDER_CALLBACK = /^rm:(\d{1,19}):(d|o|z15|z60|zt)$/;
 
 type T = (key: string, args?: Record<string, string | number>) => string;
 
-/** The reminder's text (HTML); the bot edits it in place with a line saying what was done. */
+/** Whom a reminder is for: the zone and language its date is written in. */
+export interface ReminderReader {
+  timezone: string;
+  locale: string;
+}
+
+/**
+ * The reminder's text (HTML); the bot edits it in place with a line saying what was done. The
+ * message stays in the chat, so the due time is a date in words that stays true ("Mon, Dec 7,
+ * 15:00", as the card writes a day that is not near), not "today", which is wrong tomorrow.
+ */
 export function reminderText(
   t: T,
   task: { title: string; dueAt: Date | null },
-  timezone: string,
+  reader: ReminderReader,
   kind: ReminderKind = 'due',
   before?: RemindBefore | null,
+  now = new Date(),
 ): string {
-  const due = task.dueAt ? formatLocal(task.dueAt, timezone) : t('not-set');
+  const due = task.dueAt ? formatDateTime(task.dueAt, reader.timezone, t, reader.locale, now) : t('not-set');
   if (kind === 'advance' && before) {
     return t('task-reminder-advance', { title: task.title, due, before: before === 'PT1H' ? 'hour' : 'day' });
   }
@@ -312,7 +323,13 @@ export async function handleReminder(
       const sent = await sendOnce({ chatId, onBlocked: markBlocked(services), budget }, () =>
         services.telegram.sendMessage(
           chatId,
-          reminderText(t, { title: task.title, dueAt }, user.timezone, kind, job.data.before),
+          reminderText(
+            t,
+            { title: task.title, dueAt },
+            { timezone: user.timezone, locale: user.language },
+            kind,
+            job.data.before,
+          ),
           { reply_markup: reminderKeyboard(t, task.id) },
         ),
       );

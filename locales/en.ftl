@@ -807,6 +807,8 @@ mailing-buttons-url-too-long = The link of button { $column } in row { $row } is
     }.
 mailing-test-failed = ⚠️ Telegram refused the mailing: { $error }
 mailing-test = 🧪 Test
+mailing-preview-failed = ⚠️ Telegram refused the mailing: { $error }
+    Send the message and its buttons again; the audience and the times stay as you chose them.
 mailing-test-sent = Sent to you as recipients will get it.
 mailing-pause = ⏸ Pause
 mailing-resume = ▶️ Resume

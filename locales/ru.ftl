@@ -846,6 +846,8 @@ mailing-buttons-url-too-long = Ссылка кнопки { $column } в ряду
     }.
 mailing-test-failed = ⚠️ Telegram не принял рассылку: { $error }
 mailing-test = 🧪 Тест
+mailing-preview-failed = ⚠️ Telegram не принял рассылку: { $error }
+    Пришлите сообщение и кнопки заново — аудитория и сроки останутся такими, как вы их выбрали.
 mailing-test-sent = Отправил вам так, как получат адресаты.
 mailing-pause = ⏸ Пауза
 mailing-resume = ▶️ Продолжить

@@ -47,9 +47,10 @@ import { loadMailing, mailingCardText } from './views.js';
  * caption; entities and file ids are kept, nothing is re-encoded) → URL buttons (optional) →
  * audience (one message, edited in place, with live recipient counts) → start (now or a local
  * date-time) → end → optional local window → preview (the mailing sent to the admin exactly as
- * recipients get it) → summary → create. Bad input re-asks with the reason in the admin's
- * language. The admin check runs again when the mailing is created. Buttons of this dialog use
- * plain callback data `mn:<x>`.
+ * recipients get it; what Telegram refuses there asks for the message and buttons again) →
+ * summary → create. Bad input is told why in the admin's language, in one hint below it that goes
+ * once the step is answered (`hint`). The admin check runs again when the mailing is created.
+ * Buttons of this dialog use plain callback data `mn:<x>`.
  *
  * The same steps (askContent, askButtons, chooseAudience, askStart, askEnd, askWindow) serve the
  * ✏️ Edit dialog of a scheduled mailing (`editMailing`, below), one at a time, with ◀️ Back.
@@ -178,14 +179,54 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     conversation.external((outer) => countAudience(outer.em, filter));
 
   /**
+   * The hint on screen in a run of a dialog, by its handle (a replay makes a new handle and
+   * rebuilds this from the replayed `external` results).
+   */
+  const hints = new WeakMap<BotConversation, number>();
+
+  /**
+   * Tells the admin what was wrong with what they just sent (its reason, "use the buttons above",
+   * "I need text here"). A polished chat keeps no correction once it has been acted on and never
+   * stacks two: the hint is one message right below the admin's message, where they are looking
+   * (the screen above stays as it is, its buttons where they were, and is never edited to carry
+   * it — so no "message is not modified" either). It lives until the dialog takes its next update
+   * (`nextUpdate` deletes it): the answer, a press, or another wrong message, which gets its own
+   * hint below it; and when the dialog ends, closeDialog deletes it (✖️ Cancel, /cancel, create,
+   * save, an admin demoted), as it is kept in `session.dialog.reasks`.
+   */
+  async function hint(conversation: BotConversation, text: string): Promise<void> {
+    const shown = await conversation.external(async (outer) => {
+      const sent = await outer.reply(text);
+      const dialog = (await outer.session).dialog;
+      if (dialog) dialog.reasks = [...(dialog.reasks ?? []), sent.message_id];
+      return sent.message_id;
+    });
+    hints.set(conversation, shown);
+  }
+
+  /** Deletes the hint shown, if any (best effort: one the admin deleted is gone either way). */
+  async function dropHint(conversation: BotConversation): Promise<void> {
+    const shown = hints.get(conversation);
+    if (shown === undefined) return;
+    hints.delete(conversation);
+    await conversation.external(async (outer) => {
+      const dialog = (await outer.session).dialog;
+      if (dialog?.reasks) dialog.reasks = dialog.reasks.filter((id) => id !== shown);
+      if (outer.chat) await outer.api.deleteMessage(outer.chat.id, shown).catch(() => {});
+    });
+  }
+
+  /**
    * The dialog's next update, from an admin (SPEC §2.4): every step checks the role again, as the
    * edit dialog's save does, so an admin demoted meanwhile sees no more audience counts nor
    * questions. They get "not allowed", the dialog ends, and its message becomes the main menu
    * (its screens are for admins only). A press of a button outside the dialog is not checked
-   * here: it leaves the dialog and does what it says (its own handler checks the role).
+   * here: it leaves the dialog and does what it says (its own handler checks the role). Whatever
+   * comes, the hint to the update before has served (see `hint`).
    */
   async function nextUpdate(conversation: BotConversation): Promise<ConvContext> {
     const next = await conversation.wait();
+    await dropHint(conversation);
     const data = next.callbackQuery?.data;
     if (data !== undefined && !data.startsWith('mn:')) return next;
     const allowed = await conversation.external(async (outer) => {
@@ -225,9 +266,9 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         return { data: data.slice(3), ctx: next };
       }
       if (!next.message) continue;
-      if (buttonsOnly !== undefined) await next.reply(buttonsOnly);
+      if (buttonsOnly !== undefined) await hint(conversation, buttonsOnly);
       else if (next.message.text !== undefined) return { text: next.message.text, ctx: next };
-      else if (again !== undefined) await next.reply(again);
+      else if (again !== undefined) await hint(conversation, again);
     }
   }
 
@@ -247,8 +288,8 @@ export function mailingConversations(translator: Translator, screens: MailingScr
    * Shows `text` in the dialog's message `messageId` (edited in place; an unchanged screen is not
    * sent again), or in a new message when there is none yet or it can no longer be edited. The
    * message shown in becomes the dialog's (`session.dialog.messageId`: where ✖️ Cancel and
-   * /cancel show the screen the dialog started from); the one before it loses its buttons, so
-   * only the current step's can be pressed.
+   * /cancel show the screen the dialog started from) when it has buttons; the one before it
+   * loses its buttons, so only the current step's can be pressed.
    */
   async function display(
     conversation: BotConversation,
@@ -270,6 +311,9 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         if (dialog.messageId !== undefined) await stripButtons(outer, [dialog.messageId]);
         dialog.messageId = shownIn;
       }
+      // A text without buttons asks nothing (the audience once chosen): the message is a record
+      // of its step, and the next question does not strip the buttons this edit dropped already.
+      if (dialog && !keyboard) dialog.messageId = undefined;
       return shownIn;
     });
   }
@@ -379,7 +423,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         .filter(Boolean)
         .map((v) => (kind === 'tags' ? v.toLowerCase() : v));
       if (values.length === 0) {
-        await answer.ctx.reply(t('mailing-audience-values-empty'));
+        await hint(conversation, t('mailing-audience-values-empty'));
         continue;
       }
       try {
@@ -387,7 +431,8 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         const reason = (err.details as { reason?: string } | undefined)?.reason;
-        await answer.ctx.reply(
+        await hint(
+          conversation,
           reason === 'too_many'
             ? t('mailing-audience-too-many', { max: FILTER_VALUES_MAX })
             : reason === 'format'
@@ -450,14 +495,14 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       if (!message) continue;
       const draft = contentFromMessage(message);
       if (!draft) {
-        await next.reply(t('mailing-content-unsupported'));
+        await hint(conversation, t('mailing-content-unsupported'));
         continue;
       }
       try {
         return validateContent(draft);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        await next.reply(contentProblem(t, err));
+        await hint(conversation, contentProblem(t, err));
       }
     }
   }
@@ -490,7 +535,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         return checkButtons(parseButtonLines(choice.text));
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        await choice.ctx.reply(contentProblem(t, err));
+        await hint(conversation, contentProblem(t, err));
       }
     }
   }
@@ -511,11 +556,11 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       if (choice.text === undefined) continue;
       const when = await readWhen(conversation, t, me, choice.text, startExample);
       if (typeof when === 'string') {
-        await choice.ctx.reply(when);
+        await hint(conversation, when);
         continue;
       }
       if (endAt && when.getTime() >= endAt.getTime()) {
-        await choice.ctx.reply(t('mailing-start-after-end', { end: formatLocal(endAt, me.timezone) }));
+        await hint(conversation, t('mailing-start-after-end', { end: formatLocal(endAt, me.timezone) }));
         continue;
       }
       return when;
@@ -537,11 +582,11 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       if (answer.text === undefined) continue;
       const when = await readWhen(conversation, t, me, answer.text, endExample);
       if (typeof when === 'string') {
-        await answer.ctx.reply(when);
+        await hint(conversation, when);
         continue;
       }
       if (startAt && when.getTime() <= startAt.getTime()) {
-        await answer.ctx.reply(t('mailing-end-before-start', { start: formatLocal(startAt, me.timezone) }));
+        await hint(conversation, t('mailing-end-before-start', { start: formatLocal(startAt, me.timezone) }));
         continue;
       }
       return when;
@@ -564,7 +609,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       // The domain's parser decides; every way a window can be wrong has the one hint.
       const parsed = parseWindowText(input);
       if ('problem' in parsed) {
-        await answer.ctx.reply(t('mailing-window-invalid'));
+        await hint(conversation, t('mailing-window-invalid'));
         continue;
       }
       return parsed.window;
@@ -607,11 +652,15 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       if (typeof how === 'object') await stripButtons(outer, [how.messageId]);
     };
 
-    // 1. Content, 1b. buttons (the creation dialog offers no Back, so no step answers BACK).
-    const content = await askContent(step);
-    const buttons = await askButtons(step);
-    if (content === BACK || buttons === BACK) return;
-    const full: MailingContent = { ...content, ...(buttons ? { buttons } : {}) };
+    /** 1. Content, 1b. buttons (the creation dialog offers no Back, so no step answers BACK). */
+    const askMessage = async (): Promise<MailingContent | null> => {
+      const content = await askContent(step);
+      const buttons = await askButtons(step);
+      if (content === BACK || buttons === BACK) return null;
+      return { ...content, ...(buttons ? { buttons } : {}) };
+    };
+    let full = await askMessage();
+    if (!full) return;
 
     // 2. Audience: one message, edited in place as the admin combines the conditions.
     const filter = await chooseAudience(conversation, ctx, t);
@@ -626,14 +675,20 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const window = await askWindow(step);
     if (endAt === BACK || window === BACK) return;
 
-    // 6. Preview: the mailing sent to the admin exactly as recipients get it (🔕 included).
-    const previewed = await conversation.external(async (outer) =>
-      sendMailingTo(outer.api, outer.chat?.id ?? 0, full, outer.t('mailing-unsubscribe')),
-    );
-    if (!previewed.ok) {
-      await conversation.external(close);
-      await ctx.reply(t('mailing-test-failed', { error: previewed.description }));
-      return;
+    // 6. Preview: the mailing sent to the admin exactly as recipients get it (🔕 included). What
+    // Telegram refuses (a button link it does not take, a file it cannot send) is said, and the
+    // message and its buttons are asked again — not the end of the dialog with nothing to press;
+    // the audience and the times stay. The refusal is a message of its own, not a hint: it has to
+    // stay in sight over both questions.
+    for (;;) {
+      const message = full;
+      const previewed = await conversation.external(async (outer) =>
+        sendMailingTo(outer.api, outer.chat?.id ?? 0, message, outer.t('mailing-unsubscribe')),
+      );
+      if (previewed.ok) break;
+      await ctx.reply(t('mailing-preview-failed', { error: previewed.description }));
+      full = await askMessage();
+      if (!full) return;
     }
     await ctx.reply(t('mailing-preview'));
 
@@ -798,7 +853,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
       });
       if (refusal === null) return;
       // A change the rules refuse (say, a start after the end): said, and the choice again.
-      await ctx.reply(refusal);
+      await hint(conversation, refusal);
     }
   }
 

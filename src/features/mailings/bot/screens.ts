@@ -1,10 +1,16 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import type { DialogBack } from '../../../platform/bot/ui/ask.js';
+import { type DialogBack, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { addPager } from '../../../platform/bot/ui/paginate.js';
 import { matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
-import { type Screen, type ScreenHow, showInMessage, showScreen } from '../../../platform/bot/ui/screen.js';
+import {
+  type Screen,
+  type ScreenHow,
+  showInMessage,
+  showScreen,
+  visiblePressedMessage,
+} from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { denyUnlessAdmin } from '../../admin/index.js';
 import { addCardButtons, CARD_MENU_ID, canRecall, editable, statusLabel } from '../card.js';
@@ -311,11 +317,25 @@ async function cardAction(ctx: BotContext, screens: MailingScreens): Promise<voi
       return;
     }
     await answerCallback(ctx, ctx.t('mailing-test-sent'));
-    // The card follows the test message, so it stays the newest.
+    // The card follows the test message, so it stays the newest; the pressed one gives way to it.
     mailingsView(ctx).mailing = undefined;
-    return openMailing(ctx, screens, id, 'reply');
+    await openMailing(ctx, screens, id, 'reply');
+    await retirePressedCard(ctx, id);
+    return;
   }
   return openMailing(ctx, screens, id);
+}
+
+/**
+ * The pressed card, once a copy of it is shown below (🧪 Test): the worker stops updating it and
+ * it is deleted, so the chat keeps one card of the mailing, not a stack of live ones; one too old
+ * to delete (48 h) is left without buttons.
+ */
+async function retirePressedCard(ctx: BotContext, mailingId: string): Promise<void> {
+  const pressed = visiblePressedMessage(ctx)?.message_id;
+  if (!ctx.chat || pressed === undefined) return;
+  await unregisterCard(ctx, mailingId, pressed);
+  await ctx.api.deleteMessage(ctx.chat.id, pressed).catch(() => stripButtons(ctx, [pressed]));
 }
 
 async function failuresAction(ctx: BotContext, screens: MailingScreens): Promise<void> {

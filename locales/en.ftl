@@ -216,6 +216,7 @@ link-request-gone = This request is no longer valid.
 link-in-use = Token already in use
 link-already-attached = You've already attached token '{ $token }'
 link-already-linked = Your Telegram is already linked to the Gramdesk account <b>@{ $username }</b>.
+unlink-out-of-date = This confirmation is out of date: nothing was unlinked. Here are your settings as they are now.
 
 ## messages
 echo =

@@ -218,6 +218,7 @@ link-request-gone = Этот запрос больше не действует.
 link-in-use = Токен уже используется
 link-already-attached = Вы уже привязали токен «{ $token }»
 link-already-linked = Ваш Telegram уже привязан к аккаунту Gramdesk <b>@{ $username }</b>.
+unlink-out-of-date = Это подтверждение устарело: ничего не отвязано. Вот ваши настройки сейчас.
 
 ## messages
 echo =

@@ -8,7 +8,7 @@ import {
   roomExitOnCommand,
   roomModeFeature,
 } from './features/chat/index.js';
-import { buildMenus, cancelFeature, startFeature, unhandledFeature } from './features/home/index.js';
+import { buildMenus, cancelFeature, greet, startFeature, unhandledFeature } from './features/home/index.js';
 import { mailingConversations, mailingsFeature } from './features/mailings/index.js';
 import { taskConversations, tasksFeature } from './features/tasks/index.js';
 import {
@@ -46,7 +46,8 @@ export function createGramdeskBot(deps: BotDeps, options: CreateBotOptions): Gra
     dialogs,
     menu: menus.root,
     features: [
-      accountsFeature(),
+      // A consent screen that interrupted the first /start finishes it as home's /start does.
+      accountsFeature({ main: menus.screens.main, greet: (ctx, firstStart) => greet(ctx, menus.screens, firstStart) }),
       // Admin commands answer every sender: non-admins get "not allowed", never "unknown command".
       adminFeature(menus.screens),
       mailingsFeature(),

@@ -10,6 +10,12 @@ const env = useTestEnvironment();
 const em = () => env.em();
 let nextTelegramId = 400_000;
 
+/** The main menu's text, which an answered consent screen shows under its outcome. */
+const MAIN_MENU = {
+  en: '🏠 <b>Gramdesk</b>\nWhat would you like to do?',
+  ru: '🏠 <b>Gramdesk</b>\nЧто будем делать?',
+};
+
 async function telegramUser(language = 'en') {
   const client = env.bot.client({
     id: nextTelegramId++,
@@ -59,7 +65,7 @@ describe('attaching in the bot', () => {
     expect(await em().count(User, { id: before.id })).toBe(1);
     await client.click('✅ Link my Telegram');
     expect(client.replies().at(-1)).toBe(
-      `Successfully attached token '${body.token}'\nYour Telegram is now linked to the Gramdesk account <b>@linker</b>.`,
+      `Successfully attached token '${body.token}'\nYour Telegram is now linked to the Gramdesk account <b>@linker</b>.\n\n${MAIN_MENU.en}`,
     );
     const merged = await em().findOneOrFail(User, { telegramId: client.user.id });
     expect(merged.id).toBe(account.id);
@@ -105,7 +111,7 @@ describe('attaching in the bot', () => {
     await client.click('✅ Link my Telegram');
 
     await client.pressCallback(older, `lnk:${body.token}:n`);
-    expect(client.lastReply()).toBe(`You've already attached token '${body.token}'`);
+    expect(client.lastReply()).toBe(`You've already attached token '${body.token}'\n\n${MAIN_MENU.en}`);
     // Nothing changed: still linked, the token still recorded as theirs.
     expect((await em().findOneOrFail(User, { telegramId: client.user.id })).username).toBe('twoscreens');
     expect((await em().findOneOrFail(LinkToken, { token: body.token })).attachedTelegramId).toBe(client.user.id);
@@ -119,20 +125,21 @@ describe('attaching in the bot', () => {
     expect(client.lastReply()).toContain('Привязать этот Telegram к аккаунту Gramdesk <b>@deeplinker</b>');
     await client.click('✅ Привязать мой Telegram');
     expect(client.lastReply()).toBe(
-      `Токен «${body.token}» успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.`,
+      `Токен «${body.token}» успешно привязан\nВаш Telegram привязан к аккаунту Gramdesk <b>@deeplinker</b>.\n\n${MAIN_MENU.ru}`,
     );
   });
 
   it('answers seed 000’s other cases in both languages', async () => {
     const en = await telegramUser('en');
+    // A refused deep link is answered, and /start goes on as usual.
     await en.sendCommand('start', 'link_not-a-uuid');
-    expect(en.lastReply()).toBe('Invalid token format');
+    expect(en.replies().slice(-2)).toEqual(['Invalid token format', `👋 Welcome back, Lin!\n\n${MAIN_MENU.en}`]);
     await en.sendText('00000000-0000-4000-8000-000000000000');
     expect(en.lastReply()).toBe('No such token');
 
     const ru = await telegramUser('ru');
     await ru.sendCommand('start', 'link_xyz');
-    expect(ru.lastReply()).toBe('Неверный формат токена');
+    expect(ru.replies().at(-2)).toBe('Неверный формат токена');
     await ru.sendText('00000000-0000-4000-8000-000000000000');
     expect(ru.lastReply()).toBe('Такого токена нет');
   });

@@ -111,7 +111,9 @@ describe('takeover by link', () => {
     await victim.sendText(link.token);
     const consentMessage = env.telegram.callsOf('sendMessage').at(-1);
     await victim.click('❌ Отклонить');
-    expect(victim.lastReply()).toBe('❌ Отклонено. Ничего не привязано, и этот токен больше не действует.');
+    expect(victim.lastReply()).toBe(
+      '❌ Отклонено. Ничего не привязано, и этот токен больше не действует.\n\n🏠 <b>Gramdesk</b>\nЧто будем делать?',
+    );
     expect(await em().count(LinkToken, { token: link.token })).toBe(0);
 
     // A stale Confirm (an old client, or a forged callback) and the same token again.
@@ -137,7 +139,7 @@ describe('takeover by link', () => {
     await late.sendText(link.token);
     await em().nativeUpdate(LinkToken, { token: link.token }, { expiresAt: new Date(Date.now() - 1000) });
     await late.click('✅ Link my Telegram');
-    expect(late.lastReply()).toBe('No such token');
+    expect(late.lastReply()).toBe('No such token\n\n🏠 <b>Gramdesk</b>\nWhat would you like to do?');
     expect((await rowOf(late.user.id)).username).toBeNull();
     await late.sendText(link.token);
     expect(late.lastReply()).toBe('No such token');

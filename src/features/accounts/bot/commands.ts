@@ -1,7 +1,7 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { inPressedMessage } from '../../../platform/bot/ui/screen.js';
+import { inPressedMessage, type Screen, showScreen, withNotice } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import { localTime } from '../../../platform/time/timezone.js';
 import { isRoomMember, joinRoom, leaveRoom } from '../../chat/index.js';
@@ -19,11 +19,22 @@ import { decideRegistration, pendingConfirmation } from '../registration.js';
 import { LINK_CALLBACK, linkKeyboard, REGISTRATION_CALLBACK } from './keyboards.js';
 
 /**
+ * What this feature shows of the rest of the bot, handed in by the composition root (src/bot.ts):
+ * home imports this feature (Settings → Unlink), so this one cannot import home.
+ */
+export interface AccountsUi {
+  /** The main menu: an answered consent screen becomes it, with the outcome on top. */
+  main: Screen;
+  /** What /start shows (home): the greeting, on first start its questions, and the main menu. */
+  greet(ctx: BotContext, firstStart: boolean): Promise<void>;
+}
+
+/**
  * The Telegram side of HTTP accounts: Confirm / Decline of a registration (SPEC §3.1) and
  * attaching a link token, sent as bare text or through `/start link_<token>` and confirmed on a
  * consent screen (SPEC §3.3).
  */
-export function accountsFeature() {
+export function accountsFeature(ui: AccountsUi) {
   const composer = new BotComposer();
 
   composer.callbackQuery(REGISTRATION_CALLBACK, async (ctx) => {
@@ -63,16 +74,21 @@ export function accountsFeature() {
   composer.command('start', async (ctx, next) => {
     const payload = ctx.match.trim();
     if (!payload.startsWith('link_')) return next();
-    await askToLink(ctx, payload.slice('link_'.length));
+    // The link comes inside a /start, for a new user their very first. A refusal is answered and
+    // /start goes on as usual; a consent screen carries whether this was the first /start, so that
+    // its answer can finish it (greeting, time zone question, main menu) — else nobody would.
+    const consentShown = await askToLink(ctx, payload.slice('link_'.length), ctx.userCreated);
+    if (!consentShown) return next();
   });
 
   composer.on('message:text', async (ctx, next) => {
     if (!looksLikeToken(ctx.message.text)) return next();
-    await askToLink(ctx, ctx.message.text);
+    await askToLink(ctx, ctx.message.text, false);
   });
 
   composer.callbackQuery(LINK_CALLBACK, async (ctx) => {
-    const [, token = '', answer, admin] = ctx.match;
+    const [, token = '', answer, admin, first] = ctx.match;
+    const firstStart = first === 'f';
     const result =
       answer === 'y'
         ? await attachToken(ctx.em, ctx.user, token, { adminNamed: admin === 'a' })
@@ -80,7 +96,7 @@ export function accountsFeature() {
     if (result.outcome === 'ask_again') {
       // Nothing attached: the consent screen again, now saying what Confirm hands over.
       await answerCallback(ctx, ctx.t('link-consent-changed'));
-      const consent = consentScreen(ctx, result.request);
+      const consent = consentScreen(ctx, result.request, firstStart);
       return inPressedMessage(ctx, consent.text, { reply_markup: consent.keyboard });
     }
     await answerCallback(ctx);
@@ -99,11 +115,26 @@ export function accountsFeature() {
         await ctx.em.flush();
       }
     }
-    // The consent message shows the outcome in place, without its buttons (or below, when gone).
-    await inPressedMessage(ctx, outcomeText(ctx, result));
+    await leaveConsent(ctx, ui, outcomeText(ctx, result), firstStart);
   });
 
   return composer;
+}
+
+/**
+ * Where an answered consent screen leaves the person (either answer, or a refusal: the token
+ * expired meanwhile): its message shows the outcome in place (or below, when gone), with the main
+ * menu under it. When the screen came from their first /start, the outcome stands alone and that
+ * /start is finished below it, as home shows it: greeting, time zone question, main menu.
+ */
+async function leaveConsent(ctx: BotContext, ui: AccountsUi, outcome: string, firstStart: boolean): Promise<void> {
+  if (firstStart) {
+    await inPressedMessage(ctx, outcome);
+    await ui.greet(ctx, true);
+    return;
+  }
+  const menuUnderOutcome = withNotice(ui.main, () => outcome);
+  await showScreen(ctx, menuUnderOutcome);
 }
 
 /** Seed 000's answers, and the outcome of the consent screen. */
@@ -132,20 +163,25 @@ function outcomeText(
 /**
  * A token arrived: nothing is attached yet. Linking hands this chat to whoever knows the
  * account's password, and the token may come from a stranger's link, so the person sees who is
- * asking and what they would get, and only Confirm attaches (SPEC §3.3).
+ * asking and what they would get, and only Confirm attaches (SPEC §3.3). True when the consent
+ * screen was sent; false when the token was refused (the refusal is answered).
  */
-async function askToLink(ctx: BotContext, text: string): Promise<void> {
+async function askToLink(ctx: BotContext, text: string, firstStart: boolean): Promise<boolean> {
   const request = await previewLink(ctx.em, ctx.user, text);
   if (request.outcome !== 'confirm') {
     await ctx.reply(outcomeText(ctx, request));
-    return;
+    return false;
   }
-  const consent = consentScreen(ctx, request);
+  const consent = consentScreen(ctx, request, firstStart);
   await ctx.reply(consent.text, { reply_markup: consent.keyboard });
+  return true;
 }
 
-/** The consent screen: who is asking, what Confirm hands over (admin rights named), and its buttons. */
-function consentScreen(ctx: BotContext, request: LinkRequest) {
+/**
+ * The consent screen: who is asking, what Confirm hands over (admin rights named), and its
+ * buttons (which remember whether it interrupted the first /start, see LINK_CALLBACK).
+ */
+function consentScreen(ctx: BotContext, request: LinkRequest, firstStart: boolean) {
   const zone = ctx.profile.timezone;
   const created = new Intl.DateTimeFormat(ctx.profile.language, { dateStyle: 'long', timeZone: zone }).format(
     request.accountCreatedAt,
@@ -158,6 +194,6 @@ function consentScreen(ctx: BotContext, request: LinkRequest) {
       expires: localTime(zone, request.expiresAt),
       admin: admin ? 'yes' : 'no',
     }),
-    keyboard: linkKeyboard(ctx.t, request.token, admin),
+    keyboard: linkKeyboard(ctx.t, request.token, { adminNamed: admin, firstStart }),
   };
 }

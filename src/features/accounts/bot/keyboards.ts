@@ -15,14 +15,24 @@ export function registrationKeyboard(t: Translate, registrationId: string, admin
 }
 
 /**
- * Callback data of the link consent buttons: `lnk:<token>:y|n` (42 bytes); Confirm ends in `a`
- * when the screen said admin rights go to the account, so a Confirm pressed after the person was
- * made an admin is known not to have agreed to hand those over.
+ * Callback data of the link consent buttons: `lnk:<token>:y|n` (at most 44 bytes). Confirm ends in
+ * `a` when the screen said admin rights go to the account, so a Confirm pressed after the person
+ * was made an admin is known not to have agreed to hand those over. Both end in `f` when the
+ * screen came from the person's first /start (a t.me link was their first contact with the bot):
+ * answering it finishes that /start, which would otherwise never have greeted them.
  */
-export const LINK_CALLBACK = /^lnk:([0-9a-f-]{36}):(y|n)(a?)$/;
+export const LINK_CALLBACK = /^lnk:([0-9a-f-]{36}):(y|n)(a?)(f?)$/;
 
-export function linkKeyboard(t: Translate, token: string, adminNamed: boolean): InlineKeyboard {
+export interface ConsentButtons {
+  /** The screen names the admin rights that go to the account. */
+  adminNamed: boolean;
+  /** The screen interrupted the person's first /start. */
+  firstStart: boolean;
+}
+
+export function linkKeyboard(t: Translate, token: string, { adminNamed, firstStart }: ConsentButtons): InlineKeyboard {
+  const first = firstStart ? 'f' : '';
   return new InlineKeyboard()
-    .text(t('link-confirm'), `lnk:${token}:y${adminNamed ? 'a' : ''}`)
-    .text(t('link-decline'), `lnk:${token}:n`);
+    .text(t('link-confirm'), `lnk:${token}:y${adminNamed ? 'a' : ''}${first}`)
+    .text(t('link-decline'), `lnk:${token}:n${first}`);
 }

@@ -2,7 +2,7 @@ import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { refreshWhenOutdated, type Screen, showScreen } from '../../../platform/bot/ui/screen.js';
-import { unlinkAccount } from '../../accounts/index.js';
+import { buildUnlinkMenu } from '../../accounts/index.js';
 import { type AdminScreens, buildAdminMenus, denyUnlessAdmin, syncAdminCommands } from '../../admin/index.js';
 import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
 import { buildMailingMenus, type MailingScreens } from '../../mailings/index.js';
@@ -66,16 +66,13 @@ export function buildMenus(): Menus {
     'language',
     menuOptions(() => screens.language),
   );
-  const unlink: ScreenMenu = new ScreenMenu(
-    'unlink',
-    menuOptions(() => screens.unlink),
-  );
 
   const mainScreen: Screen = { text: (ctx) => ctx.t('main-menu'), menu: main };
   const tasks = buildTaskMenus(mainScreen);
   const chat = buildChatMenus(mainScreen);
   const mailings = buildMailingMenus(() => screens.adminHome);
   const zones = buildTimezoneMenus({ settings: () => screens.settings });
+  const unlink = buildUnlinkMenu(() => screens.settings);
   const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
   const screens: Screens = {
     ...tasks.screens,
@@ -91,7 +88,7 @@ export function buildMenus(): Menus {
     settings: { text: settingsText, menu: settings },
     language: { text: (ctx) => ctx.t('settings-choose-language'), menu: language },
     ...zones.screens,
-    unlink: { text: (ctx) => ctx.t('settings-unlink-confirm', { username: linkedUsername(ctx) ?? '' }), menu: unlink },
+    unlink: unlink.screen,
   };
   const show = (screen: Screen) => (ctx: BotContext) => showScreen(ctx, screen);
 
@@ -162,16 +159,6 @@ export function buildMenus(): Menus {
     })
     .text((ctx) => ctx.t('back'), show(screens.main));
 
-  unlink
-    .text(
-      (ctx) => ctx.t('settings-unlink-yes'),
-      async (ctx) => {
-        await unlinkAccount(ctx);
-        await showScreen(ctx, screens.settings);
-      },
-    )
-    .text((ctx) => ctx.t('cancel'), show(screens.settings));
-
   // An admin's commands follow their language (SPEC §2.4): their chat's command list is re-set.
   const chooseLanguage = (language: 'ru' | 'en') => async (ctx: BotContext) => {
     await changeLanguage(ctx, language);
@@ -189,6 +176,6 @@ export function buildMenus(): Menus {
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
   main.register([help, settings, ...tasks.menus, ...chat.menus, ...admin.menus, ...mailings.menus]);
-  settings.register([language, ...zones.menus, unlink]);
+  settings.register([language, ...zones.menus, unlink.menu]);
   return { root: main, screens };
 }

@@ -196,6 +196,11 @@ describe('Settings', () => {
     await client.click('👤 Display name');
     await client.sendCommand('menu');
     expect(client.lastReply()).toContain('What would you like to do?');
+    // The dialog's prompt asks nothing any more: no ✖️ Cancel is left in the chat.
+    const cancels = t.telegram
+      .chat(client.chatId)
+      .filter((m) => m.reply_markup?.inline_keyboard?.flat().some((b) => b.text === '✖️ Cancel'));
+    expect(cancels).toEqual([]);
     await client.sendText('Still not a name');
     expect((await findUser(client.user.id))?.displayName).toBeNull();
 

@@ -1,7 +1,7 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
-import { ASK, closeDialog, type DialogBack } from '../../../platform/bot/ui/ask.js';
+import { ASK, closeDialog, type DialogBack, stripButtons } from '../../../platform/bot/ui/ask.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import { showAdminDialogBack } from '../../admin/index.js';
@@ -93,7 +93,10 @@ export function cancelFeature(screens: Screens) {
     const command = commandName(ctx.message.text ?? '');
     if (command && !CONVERSATION_COMMANDS.has(command) && Object.keys(await ctx.conversation.active()).length > 0) {
       await ctx.conversation.exitAll();
-      (await ctx.session).dialog = undefined;
+      // The command answers below, nothing is shown in the dialog's message: its prompt loses its
+      // buttons too (closeDialog keeps the one a screen would replace) and its hints go with it.
+      const how = await closeDialog(ctx);
+      if (typeof how === 'object') await stripButtons(ctx, [how.messageId]);
     }
     return next();
   });

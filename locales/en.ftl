@@ -5,6 +5,7 @@ unknown-command = I don't know the command { $command }. /help lists what I can 
 unknown-text = I'm not sure what you mean. If you were answering a question of mine, that dialog is no longer open (I may have been restarted): start it again from /menu. /help lists what I can do.
 dialog-gone = This dialog is no longer open (I may have been restarted). Here is the menu: start again from there.
 stale-button = This button is no longer active. Here is the current menu.
+button-already-used = That button has done its work already: the message shows where things stand now.
 menu-outdated = The menu has changed; here is the current one.
 blocked = ⛔ Your access to Gramdesk has been blocked by an administrator.
 cancelled = Cancelled.

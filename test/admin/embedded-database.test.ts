@@ -30,15 +30,16 @@ afterAll(async () => {
 });
 
 describe('admin changes on the embedded database', () => {
-  it('ban (refresh tokens revoked), role and tags complete, are stored and audited', async () => {
+  it('role, ban (refresh tokens revoked) and tags complete, are stored and audited', async () => {
     const em = orm.em.fork();
     const admin = em.create(User, { username: 'root_pg', role: 'admin', accountState: 'active' } as never);
     const ann = em.create(User, { username: 'ann_pg', accountState: 'active' } as never);
     await em.flush();
     await issueRefreshToken(em, ann.id);
 
-    await setBanned(orm.em.fork(), admin, ann.id, true);
+    // Promoted first: someone banned is not made an admin (admin.ts).
     await setRole(orm.em.fork(), admin, ann.id, 'admin');
+    await setBanned(orm.em.fork(), admin, ann.id, true);
     await addTags(orm.em.fork(), admin, ann.id, '#vip beta');
 
     const check = orm.em.fork();
@@ -52,6 +53,6 @@ describe('admin changes on the embedded database', () => {
     const actions = (await check.find(AuditEntry, { targetId: ann.id }, { orderBy: { id: 'asc' } })).map(
       (a) => a.action,
     );
-    expect(actions).toEqual(['user.ban', 'user.role', 'user.tags']);
+    expect(actions).toEqual(['user.role', 'user.ban', 'user.tags']);
   }, 60_000);
 });

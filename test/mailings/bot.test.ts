@@ -127,7 +127,21 @@ describe('the new-mailing dialog', () => {
     const askedBefore =
       /Send the message|link buttons|Who gets it|When to start|When should sending stop|sending window/;
     expect(withButtons.filter((msg) => askedBefore.test(msg.text))).toEqual([]);
+    const summaryMessage = withButtons.at(-1);
+    const create = summaryMessage?.reply_markup?.inline_keyboard?.flat().find((b) => b.text === '✅ Create');
     await admin.click('✅ Create');
+    // A double tap: the second press arrives on the summary as it is now (no buttons). It is told the
+    // button did its work; the summary stays (it was turned into the main menu) and nothing is created twice.
+    await admin.pressCallback(
+      env.telegram.chat(admin.chatId).find((msg) => msg.message_id === summaryMessage?.message_id),
+      create?.callback_data ?? '',
+    );
+    expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe(
+      'That button has done its work already: the message shows where things stand now.',
+    );
+    expect(env.telegram.chat(admin.chatId).find((msg) => msg.message_id === summaryMessage?.message_id)?.text).toBe(
+      summary,
+    );
 
     const mailings = await env.em().find(Mailing, {});
     expect(mailings).toHaveLength(1);

@@ -16,9 +16,17 @@ export function unhandledFeature(screens: Screens) {
     // A dialog's button with no dialog open: the dialog ended, or its state was lost with Redis
     // (issue 18) — the user is told so rather than left wondering.
     const data = ctx.callbackQuery.data ?? '';
+    const message = ctx.callbackQuery.message;
     const dialogButton = data.startsWith('ask:') || data.startsWith(DIALOG_PREFIX);
+    // Pressed on a message that has no buttons any more (Telegram sends the message as it is now; an
+    // inaccessible one has date 0): it became a record after this press was made — a double tap on
+    // ✅ Create, a second device. What it shows is the outcome; it stays and is not made a menu.
+    if (message && message.date !== 0 && !message.reply_markup?.inline_keyboard.length) {
+      await answerCallback(ctx, ctx.t('button-already-used'));
+      return;
+    }
     await answerCallback(ctx, ctx.t(dialogButton ? 'dialog-gone' : 'stale-button'));
-    if (ctx.callbackQuery.message) await showScreen(ctx, screens.main, 'edit');
+    if (message) await showScreen(ctx, screens.main, 'edit');
   });
 
   composer.on('message', async (ctx) => {

@@ -119,9 +119,10 @@ export async function signOut() {
 
 /**
  * A call to the API with the access token; on 401 the token pair is refreshed once and the call
- * repeated. Resolves with the parsed body (JSON or text); throws ApiError otherwise.
+ * repeated. Resolves with the parsed body (JSON or text); throws ApiError otherwise. `signal` (an
+ * AbortController's) abandons the call: it then rejects with an AbortError.
  */
-export async function request(method, path, { body, accept = 'application/json', raw = false } = {}) {
+export async function request(method, path, { body, accept = 'application/json', raw = false, signal } = {}) {
   const send = () =>
     fetch(path, {
       method,
@@ -132,6 +133,7 @@ export async function request(method, path, { body, accept = 'application/json',
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
+      signal,
     });
   if (!accessToken) await refresh();
   let response = await send();

@@ -1,8 +1,10 @@
 import * as api from './api.js';
+import { auditPage } from './audit.js';
 import { formatNumber, formatTime, h, replace } from './dom.js';
 import { currentLanguage, locale, setLanguage, t, tStatus } from './i18n.js';
 import { mailingCard, mailingsPage, newMailingPage, progressOf } from './mailings.js';
-import { errorBox, excerpt, isolate, pager, tIsolated } from './ui.js';
+import { errorText } from './problems.js';
+import { errorBox, excerpt, isolate, tIsolated } from './ui.js';
 import { userCard, usersPage } from './users.js';
 
 /**
@@ -91,12 +93,9 @@ function loginPage(notice) {
 }
 
 function loginProblem(err) {
-  if (!(err instanceof api.ApiError)) return t('login.failed', { message: String(err?.message ?? err) });
-  if (err.code === 'invalid_credentials' || err.status === 401) return t('login.wrong');
-  if (err.status === 429) return t('login.limited', { seconds: Number.isFinite(err.retryAfter) ? err.retryAfter : 60 });
-  if (err.code === 'pending_confirmation') return t('login.pending');
-  if (err.code === 'user_banned') return t('login.banned');
-  return t('login.failed', { message: err.message });
+  // A wrong username and a wrong password answer alike (SPEC §3.1), and say so whatever the code.
+  if (err instanceof api.ApiError && err.status === 401) return t('login.wrong');
+  return errorText(err);
 }
 
 const nameOf = (user) => user.firstName || user.displayName || user.username || user.telegramUsername || `#${user.id}`;
@@ -345,63 +344,6 @@ async function dashboardPage(ctx) {
   replace(ctx.main, h('h1', null, t('dash.title')), stats, running, updated);
   await load();
   ctx.every(2000, load);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Audit log.
-
-async function auditPage(ctx) {
-  document.title = `${t('audit.title')} · ${t('app.title')}`;
-  const cursor = ctx.params.get('cursor') ?? undefined;
-  const data = await api.get(`/admin/audit${api.query({ limit: 50, cursor })}`);
-  const table = h(
-    'table',
-    { 'data-testid': 'audit-table' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['time', 'actor', 'action', 'target', 'details'].map((c) => h('th', { scope: 'col' }, t(`audit.col.${c}`))),
-      ),
-    ),
-    h(
-      'tbody',
-      null,
-      data.items.map((e) =>
-        h(
-          'tr',
-          null,
-          h('td', { class: 'nowrap' }, formatTime(e.createdAt, locale())),
-          h(
-            'td',
-            null,
-            e.actor
-              ? h('a', { href: `#/users/${e.actor.id}` }, e.actor.username ? `@${e.actor.username}` : `#${e.actor.id}`)
-              : t('audit.system'),
-          ),
-          h('td', null, h('code', null, e.action)),
-          h(
-            'td',
-            null,
-            e.target.type === 'user'
-              ? h('a', { href: `#/users/${e.target.id}` }, `user #${e.target.id}`)
-              : e.target.type === 'mailing'
-                ? h('a', { href: `#/mailings/${e.target.id}` }, `mailing #${e.target.id}`)
-                : `${e.target.type} #${e.target.id}`,
-          ),
-          h('td', { class: 'details' }, e.details ? JSON.stringify(e.details) : ''),
-        ),
-      ),
-    ),
-  );
-  replace(
-    ctx.main,
-    h('h1', null, t('audit.title')),
-    data.items.length === 0 ? h('p', { class: 'muted' }, t('audit.none')) : h('div', { class: 'table-wrap' }, table),
-    pager('#/audit', ctx.params, data.nextCursor),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

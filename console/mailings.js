@@ -1,6 +1,7 @@
 import * as api from './api.js';
 import { confirmDialog, formatNumber, formatTime, h, replace } from './dom.js';
 import { locale, t, tStatus } from './i18n.js';
+import { errorText, fieldProblems } from './problems.js';
 import { renderTelegramHtml } from './telegram-html.js';
 import { errorBox, excerpt, isolate, pager } from './ui.js';
 
@@ -78,7 +79,7 @@ export async function mailingsPage(ctx) {
     replace(
       list,
       data.items.length === 0
-        ? h('p', { class: 'muted' }, t('mail.none'))
+        ? noMailings(ctx.params.get('status'))
         : h('div', { class: 'table-wrap' }, mailingsTable(data.items)),
       pager('#/mailings', ctx.params, data.nextCursor),
     );
@@ -89,6 +90,28 @@ export async function mailingsPage(ctx) {
     replace(list, errorBox(err));
   }
   ctx.every(3000, load);
+}
+
+/** An empty list: none at all, or none with the status chosen (then a way back to all of them). */
+function noMailings(status) {
+  if (!status) return h('p', { class: 'muted' }, t('mail.none'));
+  return h(
+    'p',
+    { class: 'muted', 'data-testid': 'no-match' },
+    t('mail.noneWithStatus', { status: tStatus('mstatus', status) }),
+    ' ',
+    h('a', { href: '#/mailings' }, t('mail.showAll')),
+  );
+}
+
+/** The audience of a filter in words: "Tags: #vip; Languages: ru", or "Everyone". */
+export function audienceText(filter) {
+  const parts = [
+    filter?.tags?.length ? `${t('mail.tags')}: ${filter.tags.map((x) => `#${x}`).join(', ')}` : null,
+    filter?.operatorCodes?.length ? `${t('mail.operatorCodes')}: ${filter.operatorCodes.join(', ')}` : null,
+    filter?.languages?.length ? `${t('mail.languages')}: ${filter.languages.join(', ')}` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : t('mail.everyone');
 }
 
 function mailingsTable(items) {
@@ -143,6 +166,30 @@ const list = (text) =>
     .map((s) => s.replace(/^#/, '').trim())
     .filter(Boolean);
 
+/** What each field of the new-mailing form is called where a problem names it. */
+const FIELD_LABELS = {
+  text: 'mail.text',
+  'filter.tags': 'mail.tags',
+  'filter.operatorCodes': 'mail.operatorCodes',
+  'filter.languages': 'mail.languages',
+  startAt: 'mail.col.start',
+  endAt: 'mail.col.end',
+  window: 'mail.windowShort',
+};
+
+/** The field of `byField` a problem's path names: itself, or the field it is part of (`filter.tags.3`). */
+const fieldOf = (path, byField) => Object.keys(byField).find((field) => path === field || path.startsWith(`${field}.`));
+
+/** A refused mailing or audience as lines "Field: problem" in the console's words, or the one error. */
+function problemLines(err) {
+  const problems = fieldProblems(err);
+  if (problems.length === 0) return [errorText(err)];
+  return problems.map(({ path, text }) => {
+    const field = fieldOf(path, FIELD_LABELS);
+    return field ? `${t(FIELD_LABELS[field])}: ${text}` : text;
+  });
+}
+
 export async function newMailingPage(ctx) {
   document.title = `${t('mail.newTitle')} · ${t('app.title')}`;
   const ops = await api.apiOperations();
@@ -191,21 +238,34 @@ export async function newMailingPage(ctx) {
   // count appears on the card once the mailing exists.
   const audienceOp = ['POST /mailings/audience', 'POST /mailings/recipients/count'].find((op) => ops.has(op));
   let countTimer;
+  /** The count asked last: only its answer is shown (see updateCount). */
+  let latestCount = null;
+  // Each change of the audience asks anew. An earlier count still on its way (a slow one, while the
+  // admin kept typing) is abandoned, and its answer ignored should it arrive anyway: a stale number
+  // never replaces the count of what the form says now.
   const updateCount = () => {
     if (!audienceOp) {
       count.textContent = t('mail.recipientsLater');
       return;
     }
     clearTimeout(countTimer);
+    latestCount?.abort();
+    const mine = new AbortController();
+    latestCount = mine;
     countTimer = setTimeout(async () => {
+      const current = () => latestCount === mine && ctx.alive();
       try {
-        const result = await api.request('POST', audienceOp.split(' ')[1], { body: { filter: filter() } });
-        if (ctx.alive())
+        const result = await api.request('POST', audienceOp.split(' ')[1], {
+          body: { filter: filter() },
+          signal: mine.signal,
+        });
+        if (current())
           count.textContent = t('mail.recipients', {
             n: formatNumber(result.count ?? result.recipients ?? 0, locale()),
           });
-      } catch {
-        count.textContent = '';
+      } catch (err) {
+        // A value of the audience the API refuses is said here, as the admin types it.
+        if (current()) count.textContent = problemLines(err).join(' ');
       }
     }, 300);
   };
@@ -264,15 +324,31 @@ export async function newMailingPage(ctx) {
     problems,
     submit,
   );
+  /** The inputs of each field the API may name (an end of the window before the whole). */
+  const inputsOf = {
+    text: [text],
+    'filter.tags': [tags],
+    'filter.operatorCodes': [codes],
+    'filter.languages': languages,
+    startAt: [startAt],
+    endAt: [endAt],
+    'window.from': [windowFrom],
+    'window.to': [windowTo],
+    window: [windowFrom, windowTo],
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     problems.replaceChildren();
+    for (const input of Object.values(inputsOf).flat()) input.removeAttribute('aria-invalid');
     const body = {
       text: text.value,
       filter: filter(),
       endAt: endAt.value ? new Date(endAt.value).toISOString() : '',
-      ...(startNow.checked || !startAt.value ? {} : { startAt: new Date(startAt.value).toISOString() }),
-      ...(windowFrom.value && windowTo.value ? { window: { from: windowFrom.value, to: windowTo.value } } : {}),
+      // Not starting now without a start time is a question for the API (it names the field), not "now".
+      ...(startNow.checked ? {} : { startAt: startAt.value ? new Date(startAt.value).toISOString() : '' }),
+      // One end of the window alone is sent too, so the API says what is missing instead of the
+      // window being dropped without a word.
+      ...(windowFrom.value || windowTo.value ? { window: { from: windowFrom.value, to: windowTo.value } } : {}),
     };
     submit.disabled = true;
     try {
@@ -280,9 +356,9 @@ export async function newMailingPage(ctx) {
       ctx.go(`#/mailings/${created.id}`);
     } catch (err) {
       submit.disabled = false;
-      const details = err instanceof api.ApiError && Array.isArray(err.details) ? err.details : null;
-      if (details) for (const d of details) problems.append(h('li', null, `${d.path}: ${d.message}`));
-      else problems.append(h('li', null, errorBox(err).textContent));
+      for (const line of problemLines(err)) problems.append(h('li', null, line));
+      for (const problem of fieldProblems(err))
+        for (const input of inputsOf[fieldOf(problem.path, inputsOf)] ?? []) input.setAttribute('aria-invalid', 'true');
     }
   });
   replace(
@@ -334,11 +410,6 @@ export async function mailingCard(ctx) {
 
   const renderSummary = () => {
     const m = mailing;
-    const filterText = [
-      m.filter?.tags?.length ? `${t('mail.tags')}: ${m.filter.tags.map((x) => `#${x}`).join(', ')}` : null,
-      m.filter?.operatorCodes?.length ? `${t('mail.operatorCodes')}: ${m.filter.operatorCodes.join(', ')}` : null,
-      m.filter?.languages?.length ? `${t('mail.languages')}: ${m.filter.languages.join(', ')}` : null,
-    ].filter(Boolean);
     replace(
       summary,
       h('div', { class: 'title-row' }, h('h1', null, t('mail.cardTitle', { id: m.id })), badge(m.status)),
@@ -361,12 +432,12 @@ export async function mailingCard(ctx) {
         'dl',
         { class: 'facts' },
         h('dt', null, t('mail.filter')),
-        h('dd', null, filterText.length ? filterText.join('; ') : t('mail.everyone')),
-        h('dt', null, t('mail.startAt')),
+        h('dd', null, audienceText(m.filter)),
+        h('dt', null, t('mail.col.start')),
         h('dd', null, formatTime(m.startAt, locale())),
-        h('dt', null, t('mail.endAt')),
+        h('dt', null, t('mail.col.end')),
         h('dd', null, formatTime(m.endAt, locale())),
-        h('dt', null, t('mail.window')),
+        h('dt', null, t('mail.windowShort')),
         h('dd', null, m.window ? `${m.window.from}–${m.window.to}` : t('mail.noWindow')),
       ),
     );
@@ -408,7 +479,7 @@ export async function mailingCard(ctx) {
               renderActions();
             } catch (err) {
               pressed = null;
-              notice.textContent = errorBox(err).textContent;
+              notice.textContent = errorText(err);
               event.target.disabled = false;
             }
           },
@@ -431,7 +502,7 @@ export async function mailingCard(ctx) {
                 await api.request('DELETE', `/mailings/${id}`);
                 ctx.go('#/mailings');
               } catch (err) {
-                notice.textContent = errorBox(err).textContent;
+                notice.textContent = errorText(err);
               }
             },
           },
@@ -591,6 +662,6 @@ async function downloadCsv(id, status, ops, notice) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   } catch (err) {
-    notice.textContent = errorBox(err).textContent;
+    notice.textContent = errorText(err);
   }
 }

@@ -1,6 +1,6 @@
-import { ApiError } from './api.js';
 import { append, h } from './dom.js';
 import { t } from './i18n.js';
+import { errorText } from './problems.js';
 
 /** Pieces every page uses. */
 
@@ -19,13 +19,9 @@ export function tIsolated(key, params) {
     .map((part, i) => (i % 2 === 1 ? isolate(params[part]) : part));
 }
 
+/** A failed call said in the console's language (problems.js). */
 export function errorBox(err) {
-  const message = err instanceof ApiError && err.status === 404 ? t('common.notFound') : null;
-  return h(
-    'p',
-    { class: 'error', role: 'alert' },
-    message ?? t('common.error', { message: String(err?.message ?? err) }),
-  );
+  return h('p', { class: 'error', role: 'alert' }, errorText(err));
 }
 
 export function excerpt(text, max = 80) {

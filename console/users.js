@@ -1,6 +1,7 @@
 import * as api from './api.js';
 import { confirmDialog, formatTime, h, replace } from './dom.js';
 import { locale, t, tStatus } from './i18n.js';
+import { errorText, fieldProblems } from './problems.js';
 import { errorBox, isolate, pager, tIsolated } from './ui.js';
 
 /** Users: the list with search and filters (GET /admin/users), and a user's card (PATCH /admin/users/{id}). */
@@ -142,10 +143,9 @@ function timeZones() {
   return zoneList;
 }
 
-/** The problems of a 422 validation_failed, by field. */
+/** The problems of a 422 validation_failed, by field (`tags.3` is the tags field's), in the console's words. */
 function problemsOf(err) {
-  if (!(err instanceof api.ApiError) || !Array.isArray(err.details)) return {};
-  return Object.fromEntries(err.details.map((d) => [String(d.path).split('.')[0], d.message]));
+  return Object.fromEntries(fieldProblems(err).map((problem) => [problem.path.split('.')[0], problem.text]));
 }
 
 export async function userCard(ctx) {
@@ -176,7 +176,7 @@ function render(ctx, user) {
       for (const [path, message] of shown) problemBoxes[path].textContent = message;
       if (shown.length === 0) {
         const box = problemBox ?? status;
-        box.textContent = errorBox(err).textContent;
+        box.textContent = errorText(err);
       }
     }
   };
@@ -210,27 +210,29 @@ function render(ctx, user) {
     if (await confirmDialog(message, t('common.confirm'), t('common.cancel'))) await save(patch);
   };
   const self = ctx.me?.id === user.id;
-  const roleButton =
-    user.role === 'admin'
-      ? h(
-          'button',
-          {
-            type: 'button',
-            id: 'user-role',
-            disabled: self,
-            onClick: () => confirmThen(tIsolated('user.confirmRemoveAdmin', { name }), { role: 'user' }),
-          },
-          t('user.removeAdmin'),
-        )
-      : h(
-          'button',
-          {
-            type: 'button',
-            id: 'user-role',
-            onClick: () => confirmThen(tIsolated('user.confirmMakeAdmin', { name }), { role: 'admin' }),
-          },
-          t('user.makeAdmin'),
-        );
+  const removeAdmin = h(
+    'button',
+    {
+      type: 'button',
+      id: 'user-role',
+      disabled: self,
+      onClick: () => confirmThen(tIsolated('user.confirmRemoveAdmin', { name }), { role: 'user' }),
+    },
+    t('user.removeAdmin'),
+  );
+  const makeAdmin = h(
+    'button',
+    {
+      type: 'button',
+      id: 'user-role',
+      onClick: () => confirmThen(tIsolated('user.confirmMakeAdmin', { name }), { role: 'admin' }),
+    },
+    t('user.makeAdmin'),
+  );
+  // Someone banned is not made an admin (the API refuses it: target_banned), so the button is not
+  // offered, and the card says why; a banned admin can still be demoted.
+  const unbanFirst = h('span', { class: 'muted small', 'data-testid': 'unban-first' }, t('error.targetBanned'));
+  const roleButton = user.role === 'admin' ? removeAdmin : user.status === 'banned' ? unbanFirst : makeAdmin;
   const banButton =
     user.status === 'banned'
       ? h(

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, e2eRedisUrl, flushRedis, pollingClient, startE2eApp } from '../helpers/program.js';
 import { launchBrowser } from '../helpers/sandbox.js';
@@ -189,7 +189,9 @@ describe('the admin console', () => {
 
     await page.fill('#user-timezone', 'Mars/Olympus');
     await page.getByTestId('edit-timezone').getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.locator('#user-timezone-problem').textContent()).toContain('Unknown time zone');
+    await expect
+      .poll(() => page.locator('#user-timezone-problem').textContent())
+      .toContain('There is no such time zone');
     await page.fill('#user-timezone', 'asia/yekaterinburg');
     await page.getByTestId('edit-timezone').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.inputValue('#user-timezone')).toBe('Asia/Yekaterinburg');
@@ -206,9 +208,18 @@ describe('the admin console', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const audit = page.getByTestId('audit-table');
     await audit.waitFor();
-    const text = await audit.textContent();
-    for (const action of ['user.timezone', 'user.operator_code', 'user.phone', 'user.tags'])
-      expect(text).toContain(action);
+    // In words: what was done, to whom (a link to their card), and the change; no ids or JSON.
+    const about = (action: string) =>
+      audit.locator(`tr[data-action="${action}"]`, { has: page.locator(`a[href="#/users/${target?.id}"]`) }).first();
+    const timezone = about('user.timezone');
+    expect(await timezone.locator('td').nth(2).textContent()).toBe('Time zone changed');
+    expect(await timezone.getByTestId('audit-target').textContent()).toBe('user Seg One');
+    expect(await timezone.getByTestId('audit-details').textContent()).toMatch(/^\S+ → Asia\/Yekaterinburg$/);
+    expect(await about('user.operator_code').getByTestId('audit-details').textContent()).toBe('916 → 999');
+    expect(await about('user.phone').getByTestId('audit-details').textContent()).toBe('none → +79161234567');
+    expect(await about('user.tags').getByTestId('audit-details').textContent()).toBe('Tag added: #segment');
+    for (const details of await audit.getByTestId('audit-details').allTextContents())
+      expect(details).not.toMatch(/[{}"]/);
     await page.screenshot({ path: `${SHOTS}/audit.png`, fullPage: true });
   });
 
@@ -294,6 +305,78 @@ describe('the admin console', () => {
     // The admin's own test copy.
     await page.locator('[data-action="test"]').click();
     await expect.poll(() => page.getByTestId('action-status').textContent()).toBe('A test was sent to your Telegram.');
+  });
+
+  it('shows the count of the audience as typed now, never a slower answer to an earlier one', async () => {
+    const countOf = async (tags: string[]) =>
+      (await app.call('/mailings/audience', { body: { filter: { tags } }, token: adminToken })).body.count as number;
+    const segment = await countOf(['segment']);
+    const other = await countOf(['other']);
+    const both = await countOf(['segment', 'other']);
+    expect(new Set([segment, other, both]).size).toBe(3);
+
+    await page.goto(`${app.api}/console#/mailings/new`);
+    const count = page.getByTestId('recipient-count');
+    await expect.poll(() => count.textContent()).toMatch(/^Recipients: \d+$/);
+    // Every text the count line shows from now on.
+    await page.evaluate(`(() => {
+      const line = document.querySelector('[data-testid="recipient-count"]');
+      window.shownCounts = [];
+      new MutationObserver(() => window.shownCounts.push(line.textContent)).observe(line, {
+        childList: true, characterData: true, subtree: true,
+      });
+    })()`);
+    // The count for "segment" is held back by the network until the one for "other" is on the page.
+    const isSegmentCount = (request: Request) =>
+      request.url().endsWith('/mailings/audience') &&
+      JSON.stringify(request.postDataJSON()?.filter?.tags) === JSON.stringify(['segment']);
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = () => {};
+    const segmentAsked = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    const segmentSettled = new Promise<void>((resolve) => {
+      const settled = (request: Request) => {
+        if (isSegmentCount(request)) resolve();
+      };
+      page.on('requestfinished', settled);
+      page.on('requestfailed', settled);
+    });
+    await page.route('**/mailings/audience', async (route) => {
+      if (!isSegmentCount(route.request())) return route.continue();
+      asked();
+      try {
+        const response = await route.fetch();
+        await released;
+        await route.fulfill({ response });
+      } catch {
+        // The page abandoned the request: there is nothing left to answer.
+      }
+    });
+    await page.fill('#mailing-tags', 'segment');
+    await segmentAsked;
+    await page.fill('#mailing-tags', 'other');
+    await expect.poll(() => count.textContent()).toBe(`Recipients: ${other}`);
+    release();
+    await segmentSettled;
+    // A later change still counts (and by now the held answer has come and gone).
+    await page.fill('#mailing-tags', 'segment, other');
+    await expect.poll(() => count.textContent()).toBe(`Recipients: ${both}`);
+    expect(await page.evaluate<string[]>('window.shownCounts')).not.toContain(`Recipients: ${segment}`);
+    await page.unroute('**/mailings/audience');
+  });
+
+  it('says when no mailing has the status filtered for, with a way back to all of them', async () => {
+    await page.goto(`${app.api}/console#/mailings?status=paused`);
+    await expect
+      .poll(() => page.getByTestId('no-match').textContent())
+      .toBe('No mailings are paused. Show all mailings');
+    await page.getByRole('link', { name: 'Show all mailings' }).click();
+    await page.waitForURL(/#\/mailings$/);
+    await page.getByTestId('mailings-table').waitFor();
   });
 
   it('shows a mailing whose text contains <script> as text', async () => {
@@ -471,5 +554,224 @@ describe('the console for others', () => {
     await page.getByRole('heading', { name: 'Сводка' }).waitFor();
     await page.screenshot({ path: `${SHOTS}/dashboard-ru.png`, fullPage: true });
     await context.close();
+  });
+});
+
+describe('the console in Russian', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const hourFromNow = () => new Date(Date.now() + 3600_000).toISOString();
+  const dayFromNow = () => new Date(Date.now() + 24 * 3600_000).toISOString();
+  const createMailing = async (text: string) => {
+    const created = await app.call('/mailings', {
+      token: adminToken,
+      body: { text, filter: { tags: ['nobody-has-this'] }, startAt: hourFromNow(), endAt: dayFromNow() },
+    });
+    expect(created.status).toBe(201);
+    return created.body.id as string;
+  };
+  const signInHere = async (target: Page, username: string, password: string) => {
+    await target.goto(`${app.api}/console`);
+    await target.fill('#login-username', username);
+    await target.fill('#login-password', password);
+    await target.locator('form.login button[type="submit"]').click();
+    await target.locator('nav').waitFor();
+  };
+
+  beforeAll(async () => {
+    context = await newContext('ru-RU');
+    page = await context.newPage();
+    await signInHere(page, ADMIN.username, ADMIN.password);
+  });
+  afterAll(() => context?.close());
+
+  it('says what is wrong with a value in a user’s card in Russian', async () => {
+    await page.goto(`${app.api}/console#/users/${people[2]?.id}`);
+    await page.getByTestId('user-name').waitFor();
+    const labels = await page.getByTestId('user-facts').locator('dt').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['Последняя активность', 'Бот заблокирован']));
+    const refused = async (field: string, value: string) => {
+      await page.fill(`#user-${field}`, value);
+      await page.getByTestId(`edit-${field}`).getByRole('button', { name: 'Сохранить' }).click();
+      const problem = page.locator(`#user-${field}-problem`);
+      await expect.poll(() => problem.textContent()).not.toBe('');
+      return problem.textContent();
+    };
+    expect(await refused('operatorCode', '9x9')).toBe('Код оператора — от 1 до 8 цифр, например 916.');
+    expect(await refused('timezone', 'Mars/Olympus')).toBe(
+      'Такого часового пояса нет. Укажите название IANA, например Europe/Moscow, или смещение, например UTC+3.',
+    );
+    expect(await refused('phone', 'not a phone')).toBe(
+      'Это не номер телефона. Укажите его в международном формате, например +79161234567.',
+    );
+    expect(await refused('tags', 'ok, bad!tag')).toBe(
+      '«bad!tag» не подходит как тег: можно буквы, цифры, _ и -, не длиннее 32 символов.',
+    );
+    await page.screenshot({ path: `${SHOTS}/user-card-problems-ru.png`, fullPage: true });
+  });
+
+  it('says what is wrong with a new mailing in Russian, field by field, and never starts it unasked', async () => {
+    await page.goto(`${app.api}/console#/mailings/new`);
+    const problems = page.getByTestId('mailing-problems');
+    const create = async () => {
+      await page.getByTestId('create-mailing').click();
+      await expect.poll(() => problems.textContent()).not.toBe('');
+      return problems.textContent();
+    };
+    await page.fill('#mailing-tags', 'nobody-has-this');
+    await page.fill('#mailing-text', '<script>window.pwned=1</script>');
+    expect(await create()).toBe(
+      'Текст: Telegram не поддерживает тег <script>. Можно: <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>, <tg-spoiler>.',
+    );
+    expect(await page.getAttribute('#mailing-text', 'aria-invalid')).toBe('true');
+
+    await page.fill('#mailing-text', 'Привет!');
+    await page.fill('#mailing-end', '2020-01-01T10:00');
+    expect(await create()).toBe('Окончание: Рассылка должна заканчиваться позже, чем начинается.');
+    await page.uncheck('#mailing-start-now');
+    await page.fill('#mailing-start', '2020-01-01T09:00');
+    expect(await create()).toBe('Окончание: Время окончания уже прошло.');
+
+    // One end of the window alone is not dropped without a word.
+    await page.fill('#mailing-start', '2099-01-01T09:00');
+    await page.fill('#mailing-end', '2099-01-01T10:00');
+    await page.fill('#mailing-window-from', '09:00');
+    expect(await create()).toBe('Окно отправки: Укажите оба края окна как время, например 09:00 и 21:00.');
+
+    // Not "start now", and no start time: asked for, not started at once.
+    await page.fill('#mailing-window-from', '');
+    await page.fill('#mailing-start', '');
+    expect(await create()).toBe('Начало: Укажите дату и время начала или отметьте «Начать сейчас».');
+
+    // The audience is checked as it is typed.
+    await page.fill('#mailing-codes', 'abc');
+    await expect
+      .poll(() => page.getByTestId('recipient-count').textContent())
+      .toBe('Коды операторов: «abc» — не код оператора: нужно от 1 до 8 цифр, например 916.');
+    expect(page.url()).toMatch(/#\/mailings\/new$/);
+    await page.screenshot({ path: `${SHOTS}/mailing-problems-ru.png`, fullPage: true });
+  });
+
+  it('says in Russian why an action was refused: the mailing ended meanwhile, the server cannot be reached', async () => {
+    const id = await createMailing('<b>Весенняя</b> распродажа');
+    await page.goto(`${app.api}/console#/mailings/${id}`);
+    await page.locator('[data-action="cancel"]').waitFor();
+    const labels = await page.locator('main dl.facts dt').allTextContents();
+    expect(labels).toEqual(['Аудитория', 'Начало', 'Окончание', 'Окно отправки']);
+    // The page keeps what it showed (its refreshes fail) while the mailing is cancelled elsewhere.
+    await page.route(`**/mailings/${id}`, (route) =>
+      route.request().method() === 'GET' ? route.abort() : route.continue(),
+    );
+    expect((await app.call(`/mailings/${id}/cancel`, { body: {}, token: adminToken })).status).toBe(200);
+    await page.locator('[data-action="cancel"]').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect
+      .poll(() => page.getByTestId('action-status').textContent())
+      .toBe('Эта рассылка уже закончилась: она завершена, отменена или её время вышло.');
+
+    await page.route(`**/mailings/${id}/test`, (route) => route.abort());
+    await page.locator('[data-action="test"]').click();
+    await expect
+      .poll(() => page.getByTestId('action-status').textContent())
+      .toBe('Сервер недоступен. Проверьте подключение и попробуйте ещё раз.');
+    await page.unrouteAll();
+  });
+
+  it('tells an admin demoted meanwhile, in Russian, that the account is no longer an admin', async () => {
+    await app.member('console_third', 'Третий');
+    const third = (await app.call('/admin/users?search=console_third', { token: adminToken })).body.items[0].id;
+    const setRole = (role: string) =>
+      app.call(`/admin/users/${third}`, { method: 'PATCH', token: adminToken, body: { role } });
+    expect((await setRole('admin')).status).toBe(200);
+    const thirdContext = await newContext('ru-RU');
+    const thirdPage = await thirdContext.newPage();
+    await signInHere(thirdPage, 'console_third', 'console_third password');
+    expect((await setRole('user')).status).toBe(200);
+    await thirdPage.getByRole('link', { name: 'Пользователи' }).click();
+    await expect
+      .poll(() => thirdPage.locator('main [role="alert"]').textContent())
+      .toBe(
+        'Ваша учётная запись больше не администратор, поэтому это недоступно. Если нужен доступ, обратитесь к другому администратору.',
+      );
+    await thirdContext.close();
+  });
+
+  it('shows the audit log in words: the action, a link to its user or mailing, what changed', async () => {
+    const user = people[2]?.id;
+    const patch = (body: object) => app.call(`/admin/users/${user}`, { method: 'PATCH', token: adminToken, body });
+    for (const body of [
+      { role: 'admin' },
+      { role: 'user' },
+      { tags: ['other', 'vip', 'beta'] },
+      { tags: ['vip', 'beta'] },
+    ])
+      expect((await patch(body)).status).toBe(200);
+    const live = await createMailing('<b>Летняя</b> распродажа &amp; скидки');
+    const deleted = await createMailing('Черновик <i>акции</i>');
+    expect((await app.call(`/mailings/${deleted}`, { method: 'DELETE', token: adminToken })).status).toBe(204);
+
+    await page.goto(`${app.api}/console#/audit`);
+    const audit = page.getByTestId('audit-table');
+    await audit.waitFor();
+    expect(await audit.locator('th').allTextContents()).toEqual(['Когда', 'Кто', 'Действие', 'Объект', 'Подробности']);
+    const rows = (action: string, href: string) =>
+      audit.locator(`tr[data-action="${action}"]`, { has: page.locator(`a[href="${href}"]`) });
+    const details = (row: ReturnType<typeof rows>) => row.getByTestId('audit-details').textContent();
+
+    const roles = rows('user.role', `#/users/${user}`);
+    expect(await roles.first().locator('td').nth(2).textContent()).toBe('Смена роли');
+    expect(await roles.first().getByTestId('audit-target').textContent()).toBe('пользователь Other Three');
+    expect(await details(roles.first())).toBe('администратор → пользователь');
+    expect(await details(roles.nth(1))).toBe('пользователь → администратор');
+    const tags = rows('user.tags', `#/users/${user}`);
+    expect(await details(tags.first())).toBe('Убран тег #other');
+    expect(await details(tags.nth(1))).toBe('Добавлены теги #vip, #beta');
+
+    const created = rows('mailing.create', `#/mailings/${live}`).first();
+    expect(await created.getByTestId('audit-target').textContent()).toBe(
+      `рассылка #${live} «Летняя распродажа & скидки»`,
+    );
+    expect(await details(created)).toMatch(/^Теги: #nobody-has-this; с .+ до .+$/);
+    const gone = audit.locator('tr[data-action="mailing.delete"]').first();
+    expect(await gone.locator('td').nth(2).textContent()).toBe('Удаление рассылки');
+    expect(await gone.getByTestId('audit-target').textContent()).toBe(
+      `рассылка #${deleted} «Черновик акции» (удалена)`,
+    );
+    expect(await gone.getByTestId('audit-target').locator('a').count()).toBe(0);
+    for (const text of await audit.getByTestId('audit-details').allTextContents()) expect(text).not.toMatch(/[{}"]/);
+    await page.screenshot({ path: `${SHOTS}/audit-ru.png`, fullPage: true });
+  });
+
+  it('says when no mailing has the status filtered for, with a way back to all of them', async () => {
+    await page.goto(`${app.api}/console#/mailings?status=paused`);
+    await expect
+      .poll(() => page.getByTestId('no-match').textContent())
+      .toBe('Нет рассылок со статусом «на паузе». Показать все рассылки');
+    await page.getByRole('link', { name: 'Показать все рассылки' }).click();
+    await page.waitForURL(/#\/mailings$/);
+    await page.getByTestId('mailings-table').waitFor();
+  });
+
+  it('names the statuses of tasks on the dashboard in Russian', async () => {
+    expect((await app.call('/tasks', { token: adminToken, body: { title: 'Задача для сводки' } })).status).toBe(201);
+    await page.goto(`${app.api}/console#/`);
+    await page.getByRole('heading', { name: 'Задачи по статусам' }).waitFor();
+    const tasks = page.locator('h2', { hasText: 'Задачи по статусам' }).locator('xpath=..').locator('dt');
+    await expect.poll(() => tasks.allTextContents()).toContain('к выполнению');
+    expect(await tasks.allTextContents()).not.toContain('todo');
+  });
+
+  it('offers no “make admin” for a banned user, and says why', async () => {
+    const banned = people[1]?.id;
+    const ban = (value: boolean) =>
+      app.call(`/admin/users/${banned}`, { method: 'PATCH', token: adminToken, body: { banned: value } });
+    expect((await ban(true)).status).toBe(200);
+    await page.goto(`${app.api}/console#/users/${banned}`);
+    await page.locator('#user-ban').waitFor();
+    expect(await page.locator('#user-role').count()).toBe(0);
+    expect(await page.getByTestId('unban-first').textContent()).toBe(
+      'Забаненного пользователя нельзя сделать администратором: сначала разбаньте его.',
+    );
+    expect((await ban(false)).status).toBe(200);
   });
 });

@@ -162,6 +162,17 @@ settings-name-invalid = ❌ The name contains invisible control characters. Plea
 settings-name-not-text = Please send the name as a text message, or /cancel.
 settings-name-saved = ✅ Display name: <b>{ $name }</b>
 settings-name-reset = ✅ Your Telegram name will be shown: <b>{ $name }</b>
+settings-blocked = 🚫 Blocked people
+blocked-title =
+    🚫 <b>Blocked people</b>: { $count }
+    They can't send you private messages; you can still write to them. Tap ✅ to unblock someone.
+blocked-empty =
+    🚫 <b>Blocked people</b>
+
+    You haven't blocked anyone. To block someone, open your conversation with them (<code>/history @username</code>, or 📥 Inbox → 📜 History) and tap 🚫 Block: they can then no longer send you private messages.
+blocked-unblock = ✅ Unblock { $name }
+blocked-unblocked = ✅ { $name } is unblocked: they can message you again.
+blocked-not-blocked = This person is not blocked any more.
 settings-back-to = ⚙️ Settings
 settings-account-none = none yet. To use Gramdesk from apps or scripts too, create an account with <code>POST /auth/register</code> (it asks for the Telegram id below), or link an existing one with the link its owner gets from <code>POST /token</code>.
 settings-name-unset = not set (others see “{ $name }”)
@@ -389,12 +400,12 @@ due-pick-back-month = ◀️ Back to calendar
 due-pick-day = 📅 Pick a day (time zone { $timezone }), or type a date.
 due-pick-time = 🕒 { $day }: pick a time, or type one, e.g. <code>18:30</code> ({ $timezone }).
 due-pick-invalid = ⚠️ That button is out of date. Please pick again.
-comments-title = 💬 <b>Comments</b> · { $title }
 due-zone-unset = 🌍 Your time zone is not set, so times are read in { $timezone } (now { $time } there). If your clock shows another time, tap “🌍 Set time zone”.
 due-zone-set = 🌍 Set time zone
 due-zone-prompt = 🌍 Which time zone are you in? Tap your city or type it (e.g. <code>Europe/Berlin</code>, <code>UTC+3</code>, <code>Tokyo</code>). Due dates and reminders will follow your local time.
 due-zone-back = ↩️ Back to the due date
 due-zone-saved = ✅ Time zone: <b>{ $timezone }</b> (now { $time }). Due dates are read in it from now on.
+comments-title = 💬 <b>Comments</b> · { $title }
 comments-page = Page { $page }/{ $pages }
 comments-empty = No comments yet. Tap “➕ Add comment”.
 comments-item = <b>{ $n }.</b> { $author } · { $time }
@@ -488,6 +499,7 @@ chat-pm-usage =
 chat-pm-sent = ✅ Sent to { $handle }
 chat-pm-stored = 📥 Saved for { $handle }. They can't be notified right now and will see it when they are back.
 chat-pm-blocked = 🚫 { $handle } has blocked the bot, so the message can't reach them. Nothing was sent.
+chat-pm-not-accepted = ✋ { $handle } does not accept messages from you.
 chat-pm-self = ❌ You can't send a message to yourself.
 chat-pm-rate-limited = ⏳ Easy there: at most { $limit ->
         [one] { $limit } private message
@@ -586,6 +598,21 @@ chat-history-usage =
 chat-history-self = ❌ That's you. /inbox shows the messages you received.
 chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
 chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
+chat-history-blocked = 🚫 You blocked { $handle }: they can't message you, but you can still write to them.
+chat-block-button = 🚫 Block
+chat-unblock-button = ✅ Unblock
+chat-block-yes = 🚫 Yes, block
+chat-block-ask = Block { $handle }? They will no longer be able to send you messages. You can unblock them any time.
+chat-block-confirm =
+    🚫 <b>Block { $handle }?</b>
+
+    They will no longer be able to send you private messages: not here, not from apps or through the API. If they try, they are only told that you don't accept messages from them.
+    Your conversation stays in your history, and you can still write to them. The 🏠 Room is everyone's and is not affected.
+    You can unblock them any time, here or in ⚙️ Settings → 🚫 Blocked people.
+chat-blocked = 🚫 { $handle } is blocked: they can no longer message you.
+chat-block-already = 🚫 { $handle } is already blocked.
+chat-unblocked = ✅ { $handle } is unblocked: they can message you again.
+chat-unblock-not-blocked = { $handle } is not blocked.
 
 ## chat delivery
 chat-pm-incoming = 💬 { $sender }: { $text }
@@ -808,9 +835,9 @@ mailing-buttons-url-too-long = The link of button { $column } in row { $row } is
        *[other] { $max } characters
     }.
 mailing-test-failed = ⚠️ Telegram refused the mailing: { $error }
-mailing-test = 🧪 Test
 mailing-preview-failed = ⚠️ Telegram refused the mailing: { $error }
     Send the message and its buttons again; the audience and the times stay as you chose them.
+mailing-test = 🧪 Test
 mailing-test-sent = Sent to you as recipients will get it.
 mailing-pause = ⏸ Pause
 mailing-resume = ▶️ Resume

@@ -164,6 +164,17 @@ settings-name-invalid = ❌ В имени есть невидимые управ
 settings-name-not-text = Отправьте имя текстовым сообщением или /cancel.
 settings-name-saved = ✅ Отображаемое имя: <b>{ $name }</b>
 settings-name-reset = ✅ Будет показано имя из Telegram: <b>{ $name }</b>
+settings-blocked = 🚫 Заблокированные
+blocked-title =
+    🚫 <b>Заблокированные</b>: { $count }
+    Они не могут писать вам личные сообщения, а вы им писать можете. Чтобы снять блокировку, нажмите ✅.
+blocked-empty =
+    🚫 <b>Заблокированные</b>
+
+    Вы пока никого не заблокировали. Чтобы заблокировать человека, откройте переписку с ним (<code>/history @username</code> или 📥 Входящие → 📜 История) и нажмите 🚫 Заблокировать: после этого он не сможет писать вам личные сообщения.
+blocked-unblock = ✅ Разблокировать { $name }
+blocked-unblocked = ✅ Блокировка снята: { $name } снова может вам писать.
+blocked-not-blocked = Этот человек уже не заблокирован.
 settings-back-to = ⚙️ Настройки
 settings-account-none = пока нет. Чтобы пользоваться Gramdesk ещё и из приложений или скриптов, создайте аккаунт через <code>POST /auth/register</code> (он запросит Telegram id, указанный ниже) или привяжите существующий по ссылке, которую его владелец получает через <code>POST /token</code>.
 settings-name-unset = не задано (другие видят «{ $name }»)
@@ -405,12 +416,12 @@ due-pick-back-month = ◀️ К календарю
 due-pick-day = 📅 Выберите день (часовой пояс { $timezone }) или напишите дату.
 due-pick-time = 🕒 { $day }: выберите время или напишите его, например <code>18:30</code> ({ $timezone }).
 due-pick-invalid = ⚠️ Эта кнопка устарела. Выберите ещё раз.
-comments-title = 💬 <b>Комментарии</b> · { $title }
 due-zone-unset = 🌍 Часовой пояс не указан, поэтому время считается по { $timezone } (там сейчас { $time }). Если ваши часы показывают другое время, нажмите «🌍 Указать часовой пояс».
 due-zone-set = 🌍 Указать часовой пояс
 due-zone-prompt = 🌍 В каком вы часовом поясе? Выберите город или напишите пояс (например, <code>Europe/Moscow</code>, <code>UTC+3</code>, <code>Новосибирск</code>). Сроки и напоминания будут по вашему местному времени.
 due-zone-back = ↩️ Назад к сроку
 due-zone-saved = ✅ Часовой пояс: <b>{ $timezone }</b> (сейчас { $time }). Теперь сроки считаются по нему.
+comments-title = 💬 <b>Комментарии</b> · { $title }
 comments-page = Страница { $page }/{ $pages }
 comments-empty = Комментариев пока нет. Нажмите «➕ Комментарий».
 comments-item = <b>{ $n }.</b> { $author } · { $time }
@@ -507,6 +518,7 @@ chat-pm-usage =
 chat-pm-sent = ✅ Отправлено: { $handle }
 chat-pm-stored = 📥 Сохранено для { $handle }. Уведомить сейчас не получится: сообщение будет ждать во входящих.
 chat-pm-blocked = 🚫 Пользователь { $handle } заблокировал бота, сообщение не дойдёт. Ничего не отправлено.
+chat-pm-not-accepted = ✋ { $handle } не принимает от вас сообщения.
 chat-pm-self = ❌ Себе написать не получится.
 chat-pm-rate-limited = ⏳ Слишком часто: можно не больше { $limit ->
         [one] { $limit } личного сообщения
@@ -616,6 +628,21 @@ chat-history-usage =
 chat-history-self = ❌ Это вы. Полученные сообщения — в /inbox.
 chat-line-out = ➡️ <b>{ $name }</b> · { $time }: { $text }
 chat-line-in = ⬅️ <b>{ $name }</b> · { $time }: { $text }
+chat-history-blocked = 🚫 Вы заблокировали { $handle }: этот человек не может вам писать, а вы ему — можете.
+chat-block-button = 🚫 Заблокировать
+chat-unblock-button = ✅ Разблокировать
+chat-block-yes = 🚫 Да, заблокировать
+chat-block-ask = Заблокировать { $handle }? Этот человек больше не сможет вам писать. Снять блокировку можно в любой момент.
+chat-block-confirm =
+    🚫 <b>Заблокировать { $handle }?</b>
+
+    Этот человек больше не сможет писать вам личные сообщения: ни здесь, ни из приложений или через API. При попытке написать он увидит только, что вы не принимаете от него сообщения.
+    Переписка останется в вашей истории, и вы по-прежнему сможете ему писать. Общую 🏠 Комнату блокировка не затрагивает.
+    Снять блокировку можно в любой момент — здесь или в ⚙️ Настройки → 🚫 Заблокированные.
+chat-blocked = 🚫 Готово: { $handle } больше не сможет вам писать.
+chat-block-already = 🚫 { $handle } уже в списке заблокированных.
+chat-unblocked = ✅ Блокировка снята: { $handle } снова может вам писать.
+chat-unblock-not-blocked = { $handle } нет в списке заблокированных.
 
 ## chat delivery
 chat-pm-incoming = 💬 { $sender }: { $text }
@@ -847,9 +874,9 @@ mailing-buttons-url-too-long = Ссылка кнопки { $column } в ряду
        *[many] { $max } символов
     }.
 mailing-test-failed = ⚠️ Telegram не принял рассылку: { $error }
-mailing-test = 🧪 Тест
 mailing-preview-failed = ⚠️ Telegram не принял рассылку: { $error }
     Пришлите сообщение и кнопки заново — аудитория и сроки останутся такими, как вы их выбрали.
+mailing-test = 🧪 Тест
 mailing-test-sent = Отправил вам так, как получат адресаты.
 mailing-pause = ⏸ Пауза
 mailing-resume = ▶️ Продолжить

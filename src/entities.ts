@@ -3,7 +3,7 @@ import { AuditEntry } from './features/audit/index.js';
 import { Message, RoomSend } from './features/chat/index.js';
 import { Delivery, Mailing, MailingClick } from './features/mailings/index.js';
 import { Comment, Task, TaskNotice } from './features/tasks/index.js';
-import { Avatar, User } from './features/users/index.js';
+import { Avatar, User, UserBlock } from './features/users/index.js';
 import { SigningKey } from './platform/auth/signing-key.entity.js';
 
 /**
@@ -17,6 +17,7 @@ export const entities = [
   RefreshToken,
   LinkToken,
   Avatar,
+  UserBlock,
   Message,
   RoomSend,
   Task,

@@ -55,17 +55,17 @@ describe('/history', () => {
     const m25 = await env.em().findOneOrFail(Message, { text: 'm25', from: a.id });
     expect(linesOf(first)[0]).toBe(`➡️ <b>${handle(ann)}</b> · today ${formatClock(m25.sentAt, 'Asia/Tokyo')}: m25`);
     expect(linesOf(first)[1]).toMatch(new RegExp(`^⬅️ <b>${handle(bob)}</b> · today \\d\\d:\\d\\d: m24$`));
-    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '◀️ Back to chat']);
+    expect(ann.buttons()).toEqual(['1', '▶️', '↩️ Reply', '🚫 Block', '◀️ Back to chat']);
 
     const message = env.telegram.chat(ann.chatId).at(-1)?.message_id;
     await ann.click('▶️');
     expect(env.telegram.chat(ann.chatId).at(-1)?.message_id).toBe(message);
     expect(ann.lastReply()).toContain('· page 2');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
-    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '◀️ Back to chat']);
+    expect(ann.buttons()).toEqual(['◀️', '2', '▶️', '↩️ Reply', '🚫 Block', '◀️ Back to chat']);
     await ann.click('▶️');
     expect(textsOf(ann.lastReply())).toEqual(['m5', 'm4', 'm3', 'm2', 'm1']);
-    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '◀️ Back to chat']);
+    expect(ann.buttons()).toEqual(['◀️', '3', '↩️ Reply', '🚫 Block', '◀️ Back to chat']);
     await ann.click('◀️');
     expect(textsOf(ann.lastReply())).toEqual(['m15', 'm14', 'm13', 'm12', 'm11', 'm10', 'm9', 'm8', 'm7', 'm6']);
     await ann.click('◀️');

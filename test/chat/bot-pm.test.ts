@@ -126,7 +126,7 @@ describe('/pm: refusals store nothing and send nothing', () => {
 });
 
 describe('/pm: delivery', () => {
-  it('matches usernames in any case, with or without @, keeps newlines, and delivers with a Reply button', async () => {
+  it('matches usernames in any case, with or without @, keeps newlines, and delivers with Reply and Block buttons', async () => {
     const [ann, bob] = await pair();
     await ann.sendCommand('pm', `   ${bob.user.username?.toUpperCase()}    Hello <b>Bob</b> & co\nsecond line  `);
     expect(ann.lastReply()).toBe(`✅ Sent to ${handle(bob)}`);
@@ -134,7 +134,12 @@ describe('/pm: delivery', () => {
     expect(delivered.payload.text).toBe(incoming(ann, 'Hello &lt;b&gt;Bob&lt;/b&gt; &amp; co\nsecond line'));
     const annRow = await userRow(env, ann);
     expect(delivered.payload.reply_markup).toEqual({
-      inline_keyboard: [[{ text: '↩️ Reply', callback_data: `pm:reply:${annRow.id}` }]],
+      inline_keyboard: [
+        [
+          { text: '↩️ Reply', callback_data: `pm:reply:${annRow.id}` },
+          { text: '🚫 Block', callback_data: `pm:block:${annRow.id}` },
+        ],
+      ],
     });
     const stored = await pmsFrom(env, ann);
     expect(stored.map((m) => [m.text, m.to?.id])).toEqual([

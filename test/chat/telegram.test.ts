@@ -10,6 +10,7 @@ import {
 import { Message } from '../../src/features/chat/message.entity.js';
 import { Presence } from '../../src/features/chat/presence.js';
 import { isRoomMember, joinRoom, roomMembers } from '../../src/features/chat/room.js';
+import { blockUser } from '../../src/features/users/blocks.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { TelegramBudget } from '../../src/platform/telegram/budget.js';
 import { createAccount } from '../helpers/accounts.js';
@@ -51,7 +52,7 @@ afterEach(async () => {
 });
 
 describe('a PM to someone without a live WebSocket', () => {
-  it('arrives in their Telegram as "💬 @sender: text", HTML-escaped, with a Reply button', async () => {
+  it('arrives in their Telegram as "💬 @sender: text", HTML-escaped, with Reply and Block buttons', async () => {
     const ann = await account({ firstName: 'Ann' });
     const chatId = nextTelegramId++;
     await account({ telegramId: chatId, username: 'bob_tg' });
@@ -64,7 +65,12 @@ describe('a PM to someone without a live WebSocket', () => {
     expect(sent[0]?.payload.text).toBe(`💬 @${ann.user.username}: Hi &lt;b&gt;Bob&lt;/b&gt; &amp; co`);
     expect(sent[0]?.payload.parse_mode).toBe('HTML');
     expect(sent[0]?.payload.reply_markup).toEqual({
-      inline_keyboard: [[{ text: '↩️ Reply', callback_data: `pm:reply:${ann.user.id}` }]],
+      inline_keyboard: [
+        [
+          { text: '↩️ Reply', callback_data: `pm:reply:${ann.user.id}` },
+          { text: '🚫 Block', callback_data: `pm:block:${ann.user.id}` },
+        ],
+      ],
     });
   });
 
@@ -80,7 +86,12 @@ describe('a PM to someone without a live WebSocket', () => {
     const sent = env.telegram.callsOf('sendMessage').filter((c) => c.payload.chat_id === chatId);
     expect(sent.map((c) => c.payload.text)).toEqual(['💬 Анна: привет']);
     expect(sent[0]?.payload.reply_markup).toEqual({
-      inline_keyboard: [[{ text: '↩️ Ответить', callback_data: `pm:reply:${sender.id}` }]],
+      inline_keyboard: [
+        [
+          { text: '↩️ Ответить', callback_data: `pm:reply:${sender.id}` },
+          { text: '🚫 Заблокировать', callback_data: `pm:block:${sender.id}` },
+        ],
+      ],
     });
   });
 
@@ -97,7 +108,12 @@ describe('a PM to someone without a live WebSocket', () => {
       .callsOf('sendMessage')
       .find((c) => c.payload.chat_id === chatId && String(c.payload.text).startsWith('📨'));
     expect(notice?.payload.reply_markup).toEqual({
-      inline_keyboard: [[{ text: '↩️ Reply', callback_data: `pm:reply:${ann.user.id}` }]],
+      inline_keyboard: [
+        [
+          { text: '↩️ Reply', callback_data: `pm:reply:${ann.user.id}` },
+          { text: '🚫 Block', callback_data: `pm:block:${ann.user.id}` },
+        ],
+      ],
     });
     // Another recipient has a window of their own.
     const carolChat = nextTelegramId++;
@@ -208,6 +224,23 @@ describe('a PM to someone without a live WebSocket', () => {
     expect((await env.em().findOneOrFail(User, { id: bob.user.id })).botBlocked).toBe(true);
     const next = await postPm(ann.token, bob.user.username, 'second');
     expect(await env.services.chat.deliverPrivate(next.body.id)).toBe('stored');
+  });
+
+  it('sends nothing more of a sender the recipient blocked after the PMs were sent, in full or in the notice', async () => {
+    const ann = await account();
+    const cid = await account();
+    const chatId = nextTelegramId++;
+    const bob = await account({ telegramId: chatId });
+    // Five go in full, the other three (two of Ann's, Cid's) are folded into the window's notice.
+    for (let i = 1; i <= 7; i++) expect((await postPm(ann.token, bob.user.username, `ann ${i}`)).status).toBe(201);
+    expect((await postPm(cid.token, bob.user.username, 'cid here')).status).toBe(201);
+    await blockUser(env.em(), bob.user.id, ann.user.id);
+
+    const ran = await runChatJobs();
+    expect(ran.map((r) => `${r.data.type} ${r.outcome}`)).toEqual([...Array(5).fill('pm skipped'), 'pm-notice sent']);
+    expect(env.telegram.textsTo(chatId)).toEqual([`📨 1 new message from @${cid.user.username} — /inbox`]);
+    // Stored all the same: the blocker's history with Ann keeps them.
+    expect(await env.em().count(Message, { kind: 'pm', from: ann.user.id, to: bob.user.id })).toBe(7);
   });
 });
 

@@ -501,6 +501,15 @@ describe('each operation: a valid request and what it documents of its own', () 
     await hit('GET /users', 422, { path: '/users?search=no%20spaces', token });
     await hit('GET /users', 422, { path: '/users?search=ann&colour=red', token });
     expectNoProblems();
+    // Blocking (undone at the end: the messages below go between Ann and Bob).
+    const bobBlock = `/users/${f.bob.username}/block`;
+    const ownBlock = `/users/${f.ann.username}/block`;
+    await hit('PUT /users/{username}/block', 204, { path: bobBlock, token });
+    await hit('PUT /users/{username}/block', 422, { path: ownBlock, token });
+    await hit('GET /users/me/blocked', 200, { token });
+    await hit('GET /users/me/blocked', 422, { path: '/users/me/blocked?cursor=not-a-cursor', token });
+    await hit('DELETE /users/{username}/block', 204, { path: bobBlock, token });
+    await hit('DELETE /users/{username}/block', 422, { path: ownBlock, token });
   });
 
   it('tasks and comments', async () => {

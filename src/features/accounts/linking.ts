@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import { type Em, execute } from '../../platform/db/orm.js';
 import { DomainError } from '../../platform/errors.js';
 import { audit } from '../audit/index.js';
-import { DEFAULT_TIMEZONE, User } from '../users/index.js';
+import { DEFAULT_TIMEZONE, dropBlocksBeforeMerge, User } from '../users/index.js';
 import { LinkToken } from './account.entities.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -250,7 +250,8 @@ const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * Re-points every row that refers to `from` at `to`. Tables holding one row per user decide
  * first who keeps theirs: the account keeps its avatar and link token; a mailing delivery is
  * the Telegram side's (that is where the message went); an open registration of the Telegram
- * user ends, since they chose to link an existing account instead. Returns the rows moved per table.
+ * user ends, since they chose to link an existing account instead; a block both sides made of
+ * one person stays one (and the two sides' blocks of each other go). Returns the rows moved per table.
  */
 async function moveEverythingOwned(em: Em, from: string, to: string, now: Date): Promise<Record<string, number>> {
   await execute(em, 'delete from avatars where user_id = ? and exists (select 1 from avatars where user_id = ?)', [
@@ -258,6 +259,7 @@ async function moveEverythingOwned(em: Em, from: string, to: string, now: Date):
     to,
   ]);
   await execute(em, 'delete from link_tokens where user_id = ?', [from]);
+  await dropBlocksBeforeMerge(em, from, to);
   await execute(
     em,
     'delete from deliveries d where d.user_id = ? and exists (select 1 from deliveries s where s.user_id = ? and s.mailing_id = d.mailing_id)',

@@ -4,9 +4,12 @@ import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { isStorableText } from '../../platform/storable-text.js';
 import { characterCount, normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
-import { User, type UserStatus } from '../users/index.js';
+import { findByHandle, normalizeHandle, User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
 import { type MessageView, mediaView, type Page, type PartyFields, party, toMessageView } from './messages.js';
+
+/** The handle rules are the users' (../users/handles.ts); the chat resolves every recipient by them. */
+export { findByHandle, normalizeHandle };
 
 /** Private messages per sender per minute: protects the bot's sending budget (Telegram ~30/s). */
 export const PM_LIMIT = { count: 20, windowSeconds: 60 };
@@ -14,40 +17,6 @@ export const PM_LIMIT = { count: 20, windowSeconds: 60 };
 export const CHAT_TEXT_MAX = 4000;
 export const ROOM_HISTORY = 10;
 export const INBOX_SIZE = 20;
-
-/** "@Ann", "ann" → "ann"; null if it cannot be a Gramdesk or Telegram username. */
-export function normalizeHandle(handle: string): string | null {
-  const name = handle.trim().replace(/^@/, '');
-  return /^[A-Za-z0-9_]{3,32}$/.test(name) ? name.toLowerCase() : null;
-}
-
-/**
- * The user behind a username, in any case, with or without "@". One handle names one person
- * (SPEC §3.1), and when two rows carry it the older holder keeps it:
- * 1. an active HTTP account with that username — registration refuses a handle that someone's
- *    Telegram account carries, so whoever took it later is the Telegram side;
- * 2. otherwise the Telegram user who carries it, the most recently seen first — Telegram lets
- *    one account hold a username at a time, so an older sighting is a stale one.
- * Banned users are not found (and the handle does not fall through to anyone else), unless
- * `banned` is asked for: a caller that must say "this user is banned" rather than "unknown"
- * (assigning a task) checks the status itself.
- */
-export async function findByHandle(em: Em, handle: string, options: { banned?: boolean } = {}): Promise<User | null> {
-  const name = normalizeHandle(handle);
-  if (!name) return null;
-  const rows = await execute<{ id: string; rank: number }[]>(
-    em,
-    `select id, case when lower(username) = ? and account_state = 'active' then 0 else 1 end as rank
-       from users
-      where (lower(username) = ? and account_state = 'active') or lower(telegram_username) = ?
-      order by rank, last_seen_at desc nulls last, id limit 1`,
-    [name, name, name],
-  );
-  const id = rows[0]?.id;
-  if (!id) return null;
-  const user = await em.findOne(User, { id: String(id) });
-  return user && (options.banned || user.status !== 'banned') ? user : null;
-}
 
 /** A NUL or an unpaired surrogate (a WebSocket frame or API body can carry them; Telegram cannot). */
 const unstorable = (field: 'text' | 'caption') =>
@@ -146,6 +115,16 @@ const PARTY_COLUMNS = 'id, username, telegram_username, first_name, telegram_fir
 const CAN_READ_IT = `(r.telegram_id is null or not r.bot_blocked or r.account_state = 'active')`;
 
 /**
+ * Whether the recipient (the `users` row being read as `r`) blocked the sender $1
+ * (features/users/blocks.ts): then the PM is refused (recipient_unreachable, reason "blocked") and
+ * nothing is stored. A probe of user_blocks' primary key, inside the statement that stores the PM.
+ */
+const BLOCKS_SENDER = 'exists (select 1 from user_blocks b where b.blocker_id = users.id and b.blocked_id = $1)';
+
+/** The recipient's columns the statement reads (`r`), whichever way it is named. */
+const RECIPIENT_COLUMNS = `${PARTY_COLUMNS}, telegram_id, bot_blocked, status, account_state, ${BLOCKS_SENDER} as blocks_sender`;
+
+/**
  * A PM in one statement: the sender's state (a ban, or a deleted account, refuses it at once), the
  * recipient (by handle, as findByHandle resolves it, or by id) and the insert. $1 sender id, $2
  * whether the sender needs an active account, $3 the recipient's handle or id, $4 text, $5 media,
@@ -162,7 +141,7 @@ function pmStatement(recipientRow: string): string {
               -- Owed to the recipient's Telegram until delivered (or handed to their WebSocket).
               case when r.telegram_id is not null and not r.bot_blocked and r.status = 'active' then 'owed' end,
               now()
-         from s, r where r.status <> 'banned' and r.id <> s.id and ${CAN_READ_IT}
+         from s, r where r.status <> 'banned' and r.id <> s.id and not r.blocks_sender and ${CAN_READ_IT}
        returning id, sent_at
      )
      select m.id as message_id, m.sent_at,
@@ -171,20 +150,18 @@ function pmStatement(recipientRow: string): string {
             r.id as r_id, r.username as r_username, r.telegram_username as r_telegram_username,
             r.first_name as r_first_name, r.telegram_first_name as r_telegram_first_name,
             r.telegram_id as r_telegram_id, r.bot_blocked as r_bot_blocked, r.status as r_status,
-            ${CAN_READ_IT} as r_can_read
+            r.blocks_sender as r_blocks_sender, ${CAN_READ_IT} as r_can_read
        from (select 1) one left join s on true left join r on true left join m on true`;
 }
 
 const PM_TO_HANDLE = pmStatement(
-  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status, account_state from users
+  `select ${RECIPIENT_COLUMNS} from users
     where (lower(username) = $3 and account_state = 'active') or lower(telegram_username) = $3
     order by case when lower(username) = $3 and account_state = 'active' then 0 else 1 end,
              last_seen_at desc nulls last, id
     limit 1`,
 );
-const PM_TO_USER = pmStatement(
-  `select ${PARTY_COLUMNS}, telegram_id, bot_blocked, status, account_state from users where id = $3::bigint`,
-);
+const PM_TO_USER = pmStatement(`select ${RECIPIENT_COLUMNS} from users where id = $3::bigint`);
 
 /**
  * Checks and stores a PM in one SQL statement: the sender may send (not banned; with
@@ -192,8 +169,9 @@ const PM_TO_USER = pmStatement(
  * resolves as findByHandle does, and a banned holder does not let it fall through to anyone
  * else) and is not the sender; only then the row is inserted. The per-sender limit (Redis) is
  * counted first, so a refused PM is never stored and probing handles is limited too.
- * Unknown recipient → 404 user_not_found; oneself → 422; one who could never read it (CAN_READ_IT)
- * → 409 recipient_unreachable; over the limit → 429 rate_limited with
+ * Unknown recipient → 404 user_not_found; oneself → 422; one who blocked the sender
+ * (BLOCKS_SENDER) → 409 recipient_unreachable with `details.reason` "blocked"; one who could never
+ * read it (CAN_READ_IT) → 409 recipient_unreachable, reason "bot_blocked"; over the limit → 429 rate_limited with
  * `retryAfter`; a sender who may no longer send → 403 forbidden. The sender is always the
  * authenticated user, never taken from the request.
  */
@@ -234,10 +212,17 @@ export async function sendPrivateMessage(
   if (String(row.r_id) === String(row.s_id)) {
     throw new DomainError('cannot_message_self', 'You cannot send a message to yourself');
   }
+  // Checked before CAN_READ_IT: whether they could read it is none of a blocked sender's business.
+  if (row.r_blocks_sender === true) {
+    throw new DomainError('recipient_unreachable', 'This user does not accept messages from you: nothing was sent', {
+      reason: 'blocked',
+    });
+  }
   if (row.r_can_read !== true) {
     throw new DomainError(
       'recipient_unreachable',
       'This user has blocked the bot and has no account to read messages elsewhere: nothing was sent',
+      { reason: 'bot_blocked' },
     );
   }
   if (!row.message_id) throw new Error('the PM was not stored'); // unreachable: every refusal is above

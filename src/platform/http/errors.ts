@@ -100,6 +100,7 @@ export const DOMAIN_ERROR_STATUS = {
   payload_too_large: 413,
   // 422: parseable but refused input. `<field>_invalid` codes (the domain's field refusals, some
   // with a computed field name such as `filter.tags_invalid`) are 422 by FIELD_INVALID below.
+  cannot_block_self: 422,
   cannot_message_self: 422,
   caption_too_long: 422,
   empty_image: 422,

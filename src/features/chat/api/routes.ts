@@ -108,7 +108,8 @@ const WS_DESCRIPTION = [
   '- `{"type":"error","code","message","details"?,"ref"?}` — a refused frame; the connection stays open.',
   '  Codes: `invalid_json`, `invalid_frame` (details: `[{path, message}]`), `unknown_type`,',
   '  `binary_not_supported`, `text_empty`, `text_too_long`, `text_invalid` (NUL or unpaired surrogates),',
-  '  `user_not_found`, `cannot_message_self`, `recipient_unreachable` (blocked the bot, no account),',
+  '  `user_not_found`, `cannot_message_self`, `recipient_unreachable` (details.reason `blocked`: they blocked',
+  '  you; `bot_blocked`: they blocked the bot and have no account),',
   `  \`rate_limited\` (details.retryAfter seconds; PMs ${PM_LIMIT.count}/min, room 20/min, frames`,
   `  ${FRAME_RATE.count} per ${FRAME_RATE.windowSeconds} s per user across all sockets — the frame is dropped),`,
   '  `forbidden` (then closed), `service_unavailable` (details.retryAfter seconds: the database or Redis is',
@@ -144,8 +145,9 @@ export const sendMessage = createRoute({
     'delivered over the WebSocket if the recipient has one open (GET /ws), otherwise in their ' +
     `Telegram with a Reply button (beyond ${PMS_IN_FULL} PMs to one recipient within a minute, the rest ` +
     'become one "N new messages" notice per recipient per minute). 404 user_not_found; ' +
-    '409 recipient_unreachable (they blocked the bot and have no account to read it over HTTP; nothing ' +
-    'is stored); ' +
+    '409 recipient_unreachable, nothing stored, with `details.reason` "blocked" (they blocked you: ' +
+    'PUT /users/{username}/block) or "bot_blocked" (they blocked the bot and have no account to read it ' +
+    'over HTTP); ' +
     `422 cannot_message_self, text_empty, text_too_long (over ${CHAT_TEXT_MAX} ` +
     `characters); 429 rate_limited (over ${PM_LIMIT.count} per minute) with Retry-After.`,
   request: { body: { required: true, content: { 'application/json': { schema: PostMessageBody } } } },

@@ -6,7 +6,7 @@ import { DomainError } from '../../../platform/errors.js';
 import { type Formatted, relayedEntities, sliceFormatted } from '../../../platform/telegram/entities.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { formatDue } from '../../../platform/time/local-dates.js';
-import { User, visibleName } from '../../users/index.js';
+import { handleOf, senderName, User, visibleName } from '../../users/index.js';
 import {
   CAPTION_MAX,
   CHAT_TEXT_MAX,
@@ -22,7 +22,6 @@ import {
   userReachableById,
 } from '../chat.js';
 import type { MessageParty, MessageView } from '../messages.js';
-import { handleOf, senderName } from '../names.js';
 import { isRoomMember, joinRoom, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 import { postToRoom } from '../room-post.js';
 import { mediaLabel, type Written } from './media.js';
@@ -55,6 +54,15 @@ export interface HistoryView {
   page: number;
   items: MessageView[];
   hasOlder: boolean;
+  /** The reader blocked them (they cannot write to the reader; the reader can still write to them). */
+  blocked: boolean;
+}
+
+/** The question "Block @x?" asked from a history page (`page`, where both its answers lead back). */
+export interface BlockAskView {
+  otherId: string;
+  handle: string;
+  page: number;
 }
 
 export interface RoomView {
@@ -71,6 +79,7 @@ export interface ChatView {
   room?: RoomView;
   inbox?: MessageView[];
   history?: HistoryView;
+  blockAsk?: BlockAskView;
   contacts?: Array<{ id: string; name: string }>;
   /** How people in the loaded lists are named (display name and handle, as others see them). */
   names?: Map<string, string>;
@@ -176,7 +185,7 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
       return 'refused';
     }
     if (err.code === 'recipient_unreachable') {
-      await ctx.reply(ctx.t('chat-pm-blocked', { handle }));
+      await ctx.reply(unreachableText(ctx, err, handle));
       return 'refused';
     }
     return textRefused(ctx, err);
@@ -194,6 +203,15 @@ export async function sendPm(ctx: BotContext, target: PmTarget, written: Written
   }
   await ctx.reply(ctx.t('chat-pm-sent', { handle }));
   return 'sent';
+}
+
+/**
+ * Why a PM could not reach its recipient (recipient_unreachable's `details.reason`): they do not
+ * accept messages from this sender (they blocked them), or they blocked the bot.
+ */
+function unreachableText(ctx: BotContext, err: DomainError, handle: string): string {
+  const reason = (err.details as { reason?: string } | undefined)?.reason;
+  return ctx.t(reason === 'blocked' ? 'chat-pm-not-accepted' : 'chat-pm-blocked', { handle });
 }
 
 async function textRefused(ctx: BotContext, err: unknown): Promise<'retry'> {
@@ -410,11 +428,13 @@ export function inboxText(ctx: BotContext): string {
 export function historyText(ctx: BotContext): string {
   const h = chatView(ctx).history;
   if (!h) return '';
-  if (h.items.length === 0) return ctx.t('chat-history-empty', { handle: h.handle });
+  const blocked = h.blocked ? [ctx.t('chat-history-blocked', { handle: h.handle })] : [];
+  if (h.items.length === 0) return [ctx.t('chat-history-empty', { handle: h.handle }), ...blocked].join('\n\n');
   const zone = ctx.profile.timezone;
   const head = [
     ctx.t('chat-history-title', { handle: h.handle, page: h.page + 1 }),
     ctx.t('chat-history-hint', { timezone: zone }),
+    ...blocked,
     '',
   ];
   return fitText(head, (budget) => h.items.map((m) => messageLine(ctx, m, zone, budget)), '\n\n');

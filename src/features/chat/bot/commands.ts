@@ -13,13 +13,15 @@ import {
   sendPm,
   typedHandle,
 } from './actions.js';
-import { PM_REPLY_CALLBACK } from './keyboards.js';
+import { pmKeyboardAction } from './blocking.js';
+import { PM_BLOCK_CALLBACK, PM_REPLY_CALLBACK, type PmBlockAction } from './keyboards.js';
 import { contentOf } from './media.js';
 import { type ChatScreens, openRoom, showHistory, showInbox, showRoom, startReply } from './screens.js';
 
 /**
- * Chat commands (SPEC §2.3): /pm, /inbox, /history, /room, /leave; the Reply button under a
- * private message delivered in Telegram (`pm:reply:<senderId>`, see keyboards.ts); and
+ * Chat commands (SPEC §2.3): /pm, /inbox, /history, /room, /leave; the Reply and Block buttons
+ * under a private message delivered in Telegram (`pm:reply:<senderId>`, `pm:block:<senderId>`…,
+ * see keyboards.ts); and
  * Telegram's own reply (swipe) to such a message, with a text or a photo, document, voice
  * message, video or sticker, which goes back to its sender as a PM.
  */
@@ -62,6 +64,9 @@ export function chatFeature(screens: ChatScreens) {
   });
 
   composer.callbackQuery(PM_REPLY_CALLBACK, (ctx) => startReply(ctx, ctx.match[1] ?? '', 'message'));
+  composer.callbackQuery(PM_BLOCK_CALLBACK, (ctx) =>
+    pmKeyboardAction(ctx, ctx.match[1] as PmBlockAction, ctx.match[2] ?? ''),
+  );
 
   // A reply (swipe) to a PM the bot delivered: back to its sender. Other replies go on.
   composer.on('message', async (ctx, next) => {

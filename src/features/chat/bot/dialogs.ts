@@ -3,8 +3,8 @@ import { DIALOG_PREFIX, Dialog, type DialogBack, dialogLabels, stripButtons } fr
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
+import { blocks, handleOf } from '../../users/index.js';
 import { findByHandle } from '../chat.js';
-import { handleOf } from '../names.js';
 import { loadContacts, type ReplyOrigin, sendPm, typedHandle, userById } from './actions.js';
 import { contentOf } from './media.js';
 import { type ChatScreens, showHistory, showInbox } from './screens.js';
@@ -116,13 +116,18 @@ export function chatConversations(translator: Translator, screens: ChatScreens) 
         const user = answer.kind === 'text' ? await findByHandle(outer.em, input) : await userById(outer, input);
         if (!user) return { problem: answer.kind === 'text' ? 'not-found' : 'gone' } as const;
         if (user.id === outer.user.id) return { problem: 'self' } as const;
+        // Said now rather than after the message was written: sending it would be refused.
+        if (await blocks(outer.em, user.id, outer.user.id))
+          return { problem: 'blocked', handle: handleOf(user) } as const;
         return { id: user.id, handle: handleOf(user) };
       });
       if ('problem' in target) {
         const problem =
           target.problem === 'not-found'
             ? t('chat-new-not-found', { handle: typedHandle(input) })
-            : t(target.problem === 'self' ? 'chat-pm-self' : 'chat-user-gone');
+            : target.problem === 'blocked'
+              ? t('chat-pm-not-accepted', { handle: target.handle })
+              : t(target.problem === 'self' ? 'chat-pm-self' : 'chat-user-gone');
         await dialog.prompt(problem, { rows }, true);
         continue;
       }

@@ -3,9 +3,8 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { ScreenMenu } from '../../../platform/bot/ui/menu.js';
 import { clip, matchOf, splitPayload } from '../../../platform/bot/ui/payload.js';
 import { refreshWhenOutdated, type Screen, type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
-import type { User } from '../../users/index.js';
+import { blocks, handleOf, senderName, type User } from '../../users/index.js';
 import { conversationWith, INBOX_SIZE } from '../chat.js';
-import { senderName } from '../names.js';
 import {
   CHAT_CONVERSATIONS,
   chatView,
@@ -23,15 +22,18 @@ import {
   roomText,
   userById,
 } from './actions.js';
+import { blockTarget, setBlocked } from './blocking.js';
 
 /**
  * Chat screens (SPEC §2.3): Chat (✉️ New message, 📜 History, 📥 Inbox, 🏠 Room), the recent
- * contacts, the room, the inbox and a conversation's history, edited in place while navigating.
+ * contacts, the room, the inbox and a conversation's history (with 🚫 Block, which asks first,
+ * or ✅ Unblock), edited in place while navigating.
  *
  * The inbox and history menus are rendered from what their handler loaded for this update
  * (chatView); a press is always served by the menu's one dispatcher, from its payload alone
- * (`<userId>` for a reply, `<userId>.<page>` / `.r` / `.b` in the history), so it means the same
- * on an old message as on the current one, and a forged id ends in "not found".
+ * (`<userId>` for a reply, `<userId>.<page>` / `.r` / `.b` / `.x<page>` / `.u<page>` in the
+ * history), so it means the same on an old message as on the current one, and a forged id ends
+ * in "not found".
  */
 export interface ChatScreens {
   chat: Screen;
@@ -39,6 +41,8 @@ export interface ChatScreens {
   inbox: Screen;
   history: Screen;
   contacts: Screen;
+  /** "Block @x?", asked by a history page's 🚫 Block (askBlock). */
+  blockAsk: Screen;
 }
 
 type Screens = ChatScreens & { main: Screen };
@@ -121,7 +125,8 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
     range.text({ text: ctx.t('chat-back-to-chat'), payload: 'b' }, goContacts);
   });
 
-  // `<otherId>.<page>` (0 = newest), `<otherId>.r` (reply), `<otherId>.b` (back to Chat).
+  // `<otherId>.<page>` (0 = newest), `<otherId>.r` (reply), `<otherId>.b` (back to Chat),
+  // `<otherId>.x<page>` (🚫 Block: asks), `<otherId>.u<page>` (✅ Unblock), the page to come back to.
   const goHistory = (ctx: BotContext) => historyAction(ctx, screens);
   const history = new ScreenMenu('hist', { onMenuOutdated: goHistory });
   history.dynamic((ctx, range) => {
@@ -136,7 +141,25 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
     }
     range
       .text({ text: ctx.t('chat-pm-reply'), payload: to('r') }, goHistory)
+      .text(
+        h.blocked
+          ? { text: ctx.t('chat-unblock-button'), payload: to(`u${h.page}`) }
+          : { text: ctx.t('chat-block-button'), payload: to(`x${h.page}`) },
+        goHistory,
+      )
+      .row()
       .text({ text: ctx.t('chat-back-to-chat'), payload: to('b') }, goHistory);
+  });
+
+  // "Block @x?": `<otherId>.y<page>` blocks, `<otherId>.n<page>` goes back; both to that history page.
+  const goBlockAsk = (ctx: BotContext) => blockAskAction(ctx, screens);
+  const blockAsk = new ScreenMenu('hblk', { onMenuOutdated: goBlockAsk });
+  blockAsk.dynamic((ctx, range) => {
+    const ask = chatView(ctx).blockAsk;
+    if (!ask) return;
+    range
+      .text({ text: ctx.t('chat-block-button'), payload: `${ask.otherId}.y${ask.page}` }, goBlockAsk)
+      .text({ text: ctx.t('back'), payload: `${ask.otherId}.n${ask.page}` }, goBlockAsk);
   });
 
   screens.chat = { text: (ctx) => ctx.t('chat-screen', { inbox: INBOX_SIZE }), menu: chat };
@@ -144,7 +167,11 @@ export function buildChatMenus(main: Screen): { menus: ScreenMenu[]; screens: Ch
   screens.inbox = { text: inboxText, menu: inbox };
   screens.history = { text: historyText, menu: history };
   screens.contacts = { text: contactsText, menu: contacts };
-  return { menus: [chat, room, inbox, history, contacts], screens };
+  screens.blockAsk = {
+    text: (ctx) => ctx.t('chat-block-confirm', { handle: chatView(ctx).blockAsk?.handle ?? '' }),
+    menu: blockAsk,
+  };
+  return { menus: [chat, room, inbox, history, contacts, blockAsk], screens };
 }
 
 function contactsText(ctx: BotContext): string {
@@ -210,21 +237,31 @@ export async function showHistory(
     page: current,
     items: result.items,
     hasOlder: result.nextCursor !== null,
+    blocked: await blocks(ctx.em, ctx.profile.id, other.id),
   };
   await showScreen(ctx, screens.history, how);
 }
 
-/** Starts the one-step Reply dialog to a user, or says "not found" for an unknown or forged id. */
+/**
+ * Starts the one-step Reply dialog to a user, or says "not found" for an unknown or forged id, and
+ * "does not accept messages from you" at once to someone they blocked, rather than after the text
+ * was written (sending would refuse it the same way).
+ */
 export async function startReply(ctx: BotContext, userId: string, from: ReplyOrigin): Promise<void> {
   const target = await userById(ctx, userId);
-  if (!target || target.id === ctx.profile.id) {
-    if (ctx.callbackQuery) await answerCallback(ctx, ctx.t('chat-user-gone'));
-    else await ctx.reply(ctx.t('chat-user-gone'));
-    return;
+  if (!target || target.id === ctx.profile.id) return refuseReply(ctx, ctx.t('chat-user-gone'));
+  if (await blocks(ctx.em, target.id, ctx.profile.id)) {
+    return refuseReply(ctx, ctx.t('chat-pm-not-accepted', { handle: handleOf(target) }));
   }
   await answerCallback(ctx);
   if (Object.keys(await ctx.conversation.active()).length > 0) await ctx.conversation.exitAll();
   await ctx.conversation.enter(CHAT_CONVERSATIONS.reply, target.id, from);
+}
+
+/** Why no Reply dialog starts: a toast under the pressed button, else an answer. */
+async function refuseReply(ctx: BotContext, text: string): Promise<void> {
+  if (ctx.callbackQuery) await answerCallback(ctx, text);
+  else await ctx.reply(text);
 }
 
 async function inboxAction(ctx: BotContext, screens: Screens): Promise<void> {
@@ -269,10 +306,45 @@ async function historyAction(ctx: BotContext, screens: Screens): Promise<void> {
   const { id, action } = splitPayload(matchOf(ctx));
   if (action === 'b') return showScreen(ctx, screens.chat);
   if (action === 'r') return startReply(ctx, id, 'history');
+  const block = /^([xu])(\d{1,4})$/.exec(action);
+  if (block) {
+    const other = await blockTarget(ctx, id);
+    if (!other) return;
+    const page = Number(block[2]);
+    if (block[1] === 'u') {
+      await setBlocked(ctx, other, false);
+      return showHistory(ctx, screens, other, page);
+    }
+    return askBlock(ctx, screens, other, page);
+  }
   const other = await userById(ctx, id);
   if (!other) {
     await answerCallback(ctx, ctx.t('chat-user-gone'));
     return;
   }
   await showHistory(ctx, screens, other, Number(action));
+}
+
+/**
+ * 🚫 Block on a history page: "Block @x?" in the history's place, with 🚫 Block and ◀️ Back, both
+ * back to that page. Someone blocked already (a Block of an old screen) is not asked about: the
+ * history shows it, with ✅ Unblock.
+ */
+async function askBlock(ctx: BotContext, screens: Screens, other: User, page: number): Promise<void> {
+  if (await blocks(ctx.em, ctx.profile.id, other.id)) {
+    await answerCallback(ctx, ctx.t('chat-block-already', { handle: handleOf(other) }));
+    return showHistory(ctx, screens, other, page);
+  }
+  chatView(ctx).blockAsk = { otherId: other.id, handle: senderName(other), page };
+  await showScreen(ctx, screens.blockAsk);
+}
+
+/** The answer to "Block @x?": 🚫 Block blocks (or says they were blocked already); both go back to the history page. */
+async function blockAskAction(ctx: BotContext, screens: Screens): Promise<void> {
+  const { id, action } = splitPayload(matchOf(ctx));
+  const answer = /^([yn])(\d{1,4})$/.exec(action);
+  const other = await blockTarget(ctx, id);
+  if (!other) return;
+  if (answer?.[1] === 'y') await setBlocked(ctx, other, true);
+  await showHistory(ctx, screens, other, Number(answer?.[2] ?? 0));
 }

@@ -13,11 +13,19 @@ import {
 } from '../../../platform/telegram/entities.js';
 import { escapeHtml, splitText, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
-import { firstNameOf, markBlocked, User, visibleName } from '../../users/index.js';
+import {
+  blockedAmong,
+  blocks,
+  firstNameOf,
+  handleOf,
+  markBlocked,
+  senderName,
+  User,
+  visibleName,
+} from '../../users/index.js';
 import { pmReplyKeyboard } from '../bot/keyboards.js';
 import { CAPTION_MAX } from '../chat.js';
 import { Message, type MessageKind, type StoredMedia } from '../message.entity.js';
-import { handleOf, senderName } from '../names.js';
 import { Presence } from '../presence.js';
 import { isRoomMember, leaveRoom, ROOM_IDLE_MS, roomActiveFor, roomMembers } from '../room.js';
 import { RoomSend } from '../room-send.entity.js';
@@ -164,6 +172,8 @@ export async function handleChatDelivery(
         const message = await em.findOne(Message, { id: data.messageId }, { populate: ['from', 'to'] });
         const recipient = message?.to;
         if (!message || !recipient || !reachable(recipient)) return 'skipped';
+        // Blocked between the send and now: the blocker gets nothing more from them (it stays stored).
+        if (await blocks(em, recipient.id, message.from.id)) return 'skipped';
         const t = services.translator.forLocale(recipient.language);
         const sender = senderName(message.from);
         const sent = await relay(services, budget, recipient, {
@@ -361,11 +371,16 @@ async function foldedNotice(
   recipientId: string,
   rows: Array<{ id: string | number; from_id: string | number }>,
 ): Promise<ChatDeliveryOutcome> {
-  const ordered = [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  const senderIds = [...new Set(ordered.map((r) => String(r.from_id)))];
-  const count = ordered.length;
   const recipient = await em.findOne(User, { id: recipientId });
   if (!recipient || !reachable(recipient)) return 'skipped';
+  // Senders the recipient blocked since their PMs were folded are neither counted nor named.
+  const blocked = await blockedAmong(em, recipientId, [...new Set(rows.map((r) => String(r.from_id)))]);
+  const ordered = rows
+    .filter((r) => !blocked.has(String(r.from_id)))
+    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  if (ordered.length === 0) return 'skipped';
+  const senderIds = [...new Set(ordered.map((r) => String(r.from_id)))];
+  const count = ordered.length;
   const named = await em.find(User, { id: { $in: senderIds.slice(0, NOTICE_NAMED_SENDERS) } });
   const byId = new Map(named.map((u) => [u.id, u]));
   const handles = senderIds.flatMap((id) => {

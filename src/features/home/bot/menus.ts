@@ -8,6 +8,7 @@ import { buildChatMenus, type ChatScreens } from '../../chat/index.js';
 import { buildMailingMenus, type MailingScreens } from '../../mailings/index.js';
 import { buildTaskMenus, enterTasks, type TaskScreens } from '../../tasks/index.js';
 import {
+  buildBlockedMenu,
   buildTimezoneMenus,
   changeLanguage,
   linkedUsername,
@@ -73,6 +74,7 @@ export function buildMenus(): Menus {
   const mailings = buildMailingMenus(() => screens.adminHome);
   const zones = buildTimezoneMenus({ settings: () => screens.settings });
   const unlink = buildUnlinkMenu(() => screens.settings);
+  const blocked = buildBlockedMenu(() => screens.settings);
   const admin = buildAdminMenus({ main: mainScreen, mailings: (ctx) => showScreen(ctx, screens.mailings) });
   const screens: Screens = {
     ...tasks.screens,
@@ -151,6 +153,7 @@ export function buildMenus(): Menus {
         await ctx.conversation.enter('displayName');
       },
     )
+    .text((ctx) => ctx.t('settings-blocked'), blocked.open)
     .row()
     .dynamic((ctx, range) => {
       // Only for a Telegram user with a linked HTTP account.
@@ -176,6 +179,6 @@ export function buildMenus(): Menus {
     .text((ctx) => ctx.t('back'), show(screens.settings));
 
   main.register([help, settings, ...tasks.menus, ...chat.menus, ...admin.menus, ...mailings.menus]);
-  settings.register([language, ...zones.menus, unlink.menu]);
+  settings.register([language, ...zones.menus, unlink.menu, blocked.menu]);
   return { root: main, screens };
 }

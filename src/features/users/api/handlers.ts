@@ -2,6 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ApiEnv } from '../../../platform/http/context.js';
 import { requestEm } from '../../../platform/http/request-scope.js';
+import * as blocking from '../blocks.js';
 import * as profile from '../profile.js';
 import type * as routes from './routes.js';
 
@@ -71,4 +72,19 @@ export const getProfile: RouteHandler<typeof routes.getProfile, ApiEnv> = async 
 export const search: RouteHandler<typeof routes.search, ApiEnv> = async (c) => {
   const { search, limit, cursor } = c.req.valid('query');
   return c.json(await profile.searchUsers(requestEm(c), { prefix: search, limit, cursor }), 200);
+};
+
+export const listBlocked: RouteHandler<typeof routes.listBlocked, ApiEnv> = async (c) => {
+  const { limit, cursor } = c.req.valid('query');
+  return c.json(await blocking.blockedPeople(requestEm(c), c.var.principal.userId, { limit, cursor }), 200);
+};
+
+export const blockUser: RouteHandler<typeof routes.blockUser, ApiEnv> = async (c) => {
+  await blocking.blockByHandle(requestEm(c), c.var.principal.userId, c.req.valid('param').username);
+  return c.body(null, 204);
+};
+
+export const unblockUser: RouteHandler<typeof routes.unblockUser, ApiEnv> = async (c) => {
+  await blocking.unblockByHandle(requestEm(c), c.var.principal.userId, c.req.valid('param').username);
+  return c.body(null, 204);
 };

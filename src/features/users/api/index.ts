@@ -11,7 +11,7 @@ export interface UsersRoutesOptions {
 
 /**
  * SPEC §3.2: the caller's own profile and avatar, other users' public profiles and avatars,
- * and username search. Every route needs a token; reads need `profile:read`, changes
+ * username search, and the people the caller blocked (../blocks.ts). Every route needs a token; reads need `profile:read`, changes
  * `profile:write` (a user's own token has both; a service token only if configured).
  * Chained, so the router's type carries every route (src/routes.ts exports it as AppType).
  */
@@ -28,6 +28,9 @@ export function usersApi(services: Services, options: UsersRoutesOptions = {}) {
       .openapi(write(routes.putAvatar), handlers.putAvatar)
       .openapi(write(routes.deleteAvatar), handlers.deleteAvatar)
       .openapi(read(routes.getMyAvatar), handlers.getMyAvatar)
+      .openapi(read(routes.listBlocked), handlers.listBlocked)
+      .openapi(write(routes.blockUser), handlers.blockUser)
+      .openapi(write(routes.unblockUser), handlers.unblockUser)
       .openapi(read(routes.getAvatar), handlers.getAvatar)
       .openapi(read(routes.getProfile), handlers.getProfile)
       .openapi(read(routes.search), handlers.search)

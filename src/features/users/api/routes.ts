@@ -1,9 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isRowId } from '../../../platform/db/row-id.js';
 import { BEARER_AUTH, errorResponses } from '../../../platform/http/openapi.js';
 import { pageLimitQuery } from '../../../platform/http/pagination.js';
 import { LANGUAGES } from '../../../platform/i18n/languages.js';
 import { AVATAR_MAX_BYTES, EMAIL_MAX, NAME_MAX } from '../profile.js';
-import { AvatarInfoSchema, PublicProfileSchema, UserSchema } from './schemas.js';
+import { AvatarInfoSchema, BlockedUserPageSchema, PublicProfileSchema, UserSchema } from './schemas.js';
 
 const tags = ['Users'];
 const security = [{ [BEARER_AUTH]: [] }];
@@ -207,4 +208,78 @@ export const search = createRoute({
   description: 'Case-insensitive prefix match, ordered by username.',
   request: { query: SearchQuery },
   responses: { 200: json(UserPageSchema, 'One page of profiles'), ...errorResponses(401, 403, 422) },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Blocking a person (../blocks.ts)
+
+/** Whom to block: named as a private message's recipient is (`to` of POST /messages). */
+const BlockTargetParams = z.object({
+  username: z.string().openapi({
+    param: { name: 'username', in: 'path' },
+    description: 'Their Gramdesk or Telegram username, any case, "@" optional (as `to` of POST /messages)',
+    example: 'bob_smith',
+  }),
+});
+
+const BlockedQuery = z.strictObject({
+  limit: pageLimitQuery,
+  // `<milliseconds>_<user id>`; an id past PostgreSQL's bigint would fail the query instead of being refused.
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}_\d{1,19}$/, { message: 'Not a cursor returned by this list', abort: true })
+    .refine((cursor) => isRowId(cursor.slice(cursor.indexOf('_') + 1)), {
+      message: 'Not a cursor returned by this list',
+    })
+    .optional()
+    .openapi({ description: '`nextCursor` of the previous page' }),
+});
+
+const BLOCKING =
+  'Blocking is one-way, as in Telegram: their private messages to you are refused from then on — in the ' +
+  'bot, `POST /messages` and the WebSocket alike, with 409 `recipient_unreachable` and ' +
+  '`details.reason` "blocked", and nothing is stored — while you can still write to them and your ' +
+  'conversation with them stays in `GET /messages?with=`. The room is a common chat and is not affected.';
+
+export const listBlocked = createRoute({
+  method: 'get',
+  path: '/users/me/blocked',
+  operationId: 'listBlockedUsers',
+  tags,
+  security,
+  summary: 'The people you blocked',
+  description: `The most recently blocked first. Pages follow \`nextCursor\`.\n\n${BLOCKING}`,
+  request: { query: BlockedQuery },
+  responses: {
+    200: json(BlockedUserPageSchema, 'One page of the people you blocked'),
+    ...errorResponses(401, 403, 422),
+  },
+});
+
+export const blockUser = createRoute({
+  method: 'put',
+  path: '/users/{username}/block',
+  operationId: 'blockUser',
+  tags,
+  security,
+  summary: 'Block a user',
+  description:
+    `${BLOCKING}\n\nIdempotent: blocking someone already blocked succeeds and changes nothing. ` +
+    '404 user_not_found for an unknown (or banned) username; 422 cannot_block_self for your own.',
+  request: { params: BlockTargetParams },
+  responses: { 204: { description: 'Blocked' }, ...errorResponses(401, 403, 404, 422) },
+});
+
+export const unblockUser = createRoute({
+  method: 'delete',
+  path: '/users/{username}/block',
+  operationId: 'unblockUser',
+  tags,
+  security,
+  summary: 'Unblock a user',
+  description:
+    'Their private messages reach you again. Idempotent: unblocking someone not blocked succeeds. ' +
+    '404 user_not_found for an unknown username; 422 cannot_block_self for your own.',
+  request: { params: BlockTargetParams },
+  responses: { 204: { description: 'Not blocked (any more)' }, ...errorResponses(401, 403, 404, 422) },
 });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { LANGUAGES } from '../../../platform/i18n/languages.js';
+import type { BlockedUserDto } from '../blocks.js';
 import { AVATAR_CONTENT_TYPES, type AvatarInfoDto, type PublicProfileDto, type UserDto } from '../profile.js';
 import { ROLES, USER_STATUSES } from '../user.entity.js';
 
@@ -99,6 +100,28 @@ export const AvatarInfoSchema = z
   })
   .openapi('AvatarInfo', { example: { contentType: 'image/png', size: 48213, updatedAt: '2026-03-01T09:30:00.000Z' } });
 
+/** One person the caller blocked (GET /users/me/blocked): shaped as the API's other user summaries. */
+export const BlockedUserSchema = z
+  .object({
+    id,
+    username: z.string().nullable().openapi({
+      description: 'Their Gramdesk username, else their Telegram one; null when they have neither',
+      example: 'bob_smith',
+    }),
+    firstName: z.string().nullable().openapi({ example: 'Bob' }),
+    blockedAt: createdAt.openapi({ description: 'When you blocked them (ISO 8601, UTC)' }),
+  })
+  .openapi('BlockedUser', {
+    example: { id: '43', username: 'bob_smith', firstName: 'Bob', blockedAt: '2026-03-01T09:30:00.000Z' },
+  });
+
+export const BlockedUserPageSchema = z
+  .object({
+    items: z.array(BlockedUserSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null at the end' }),
+  })
+  .openapi('BlockedUserPage');
+
 // The domain builds plain objects; this fails to compile if they drift apart from the schemas.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -106,4 +129,5 @@ export type SchemasMatchDtos = [
   Assert<Same<z.infer<typeof UserSchema>, UserDto>>,
   Assert<Same<z.infer<typeof PublicProfileSchema>, PublicProfileDto>>,
   Assert<Same<z.infer<typeof AvatarInfoSchema>, AvatarInfoDto>>,
+  Assert<Same<z.infer<typeof BlockedUserSchema>, BlockedUserDto>>,
 ];

@@ -329,6 +329,13 @@ task-delete-yes = 🗑 Yes, delete
 task-delete-no = ◀️ No, keep it
 task-deleted = 🗑 Task deleted
 task-created = ✅ Task created
+task-rate-limited = ⏳ Not saved: at most { $limit ->
+        [one] { $limit } new task
+       *[other] { $limit } new tasks
+    } a minute. Please try again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }: pick the due date (or Skip) again, the rest is kept.
 task-saved-title = ✅ Title updated
 task-saved-description = ✅ Description updated
 task-cleared-description = ✅ Description removed
@@ -432,6 +439,13 @@ comment-too-long = ❌ That is { $length ->
 comment-empty = ❌ The comment cannot be empty. Please send some text, or /cancel.
 comment-invalid = ❌ The comment contains invisible control characters. Please send plain text.
 comment-added = ✅ Comment added
+comment-rate-limited = ⏳ Not added: at most { $limit ->
+        [one] { $limit } comment
+       *[other] { $limit } comments
+    } a minute. Please send it again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
 comment-edited = ✅ Comment edited
 comment-delete-confirm = 🗑 Delete this comment?
 comment-delete-yes = 🗑 Yes, delete
@@ -461,6 +475,7 @@ task-assign-refused-unknown = ❌ There is no Gramdesk user @{ $name }. Check th
 task-assign-refused-self = ❌ This is your own task: pick someone else.
 task-assign-refused-banned = ❌ @{ $name } cannot be assigned tasks: their account is blocked.
 task-assign-refused-picked = ❌ This user is no longer available: pick someone else or type a username.
+task-assign-refused-blocked = 🚫 { $name } does not accept tasks from you: pick someone else.
 task-assigned = 👤 Assigned to { $name }
 task-assigned-no-telegram = ℹ️ { $name } has not started this bot, so they will get no Telegram notices or reminders; they will see the task through the Gramdesk API.
 task-unassigned = 👤 The task is yours alone again
@@ -473,6 +488,15 @@ task-notice-open = 📂 Open
 task-notice-accept = 👍 Accept
 task-notice-accepted = 👍 Accepted: the task is in progress
 task-notice-accepted-already = The task is not “to do” any more: here it is.
+task-notice-assigned-more = 👤 { $by } assigned you { $count ->
+        [one] one more task
+       *[other] { $count } more tasks
+    }.
+task-notice-unassigned-more = 👤 { $by } took back { $count ->
+        [one] one more task
+       *[other] { $count } more tasks
+    } from you.
+task-notice-assigned-list = 📥 Assigned to me
 
 ## chat
 menu-chat = 💬 Chat

@@ -338,6 +338,15 @@ task-delete-yes = 🗑 Да, удалить
 task-delete-no = ◀️ Нет, оставить
 task-deleted = 🗑 Задача удалена
 task-created = ✅ Задача создана
+task-rate-limited = ⏳ Не сохранено: можно создавать не больше { $limit ->
+        [one] { $limit } задачи
+        [few] { $limit } задач
+       *[many] { $limit } задач
+    } в минуту. Попробуйте через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+       *[many] { $seconds } секунд
+    }: выберите срок (или «Пропустить») ещё раз — остальное сохранено.
 task-saved-title = ✅ Название изменено
 task-saved-description = ✅ Описание изменено
 task-cleared-description = ✅ Описание удалено
@@ -451,6 +460,15 @@ comment-too-long = ❌ Здесь { $length ->
 comment-empty = ❌ Комментарий не может быть пустым. Отправьте текст или /cancel.
 comment-invalid = ❌ В комментарии есть невидимые управляющие символы. Отправьте обычный текст.
 comment-added = ✅ Комментарий добавлен
+comment-rate-limited = ⏳ Не добавлено: можно оставлять не больше { $limit ->
+        [one] { $limit } комментария
+        [few] { $limit } комментариев
+       *[many] { $limit } комментариев
+    } в минуту. Отправьте его ещё раз через { $seconds ->
+        [one] { $seconds } секунду
+        [few] { $seconds } секунды
+       *[many] { $seconds } секунд
+    }.
 comment-edited = ✅ Комментарий изменён
 comment-delete-confirm = 🗑 Удалить этот комментарий?
 comment-delete-yes = 🗑 Да, удалить
@@ -480,6 +498,7 @@ task-assign-refused-unknown = ❌ Пользователя @{ $name } в Gramdes
 task-assign-refused-self = ❌ Это ваша собственная задача — выберите кого-то другого.
 task-assign-refused-banned = ❌ Пользователю @{ $name } нельзя поручать задачи: его аккаунт заблокирован.
 task-assign-refused-picked = ❌ Этот пользователь больше недоступен — выберите другого или введите имя пользователя.
+task-assign-refused-blocked = 🚫 { $name } не принимает от вас задачи — выберите кого-то другого.
 task-assigned = 👤 Поручено: { $name }
 task-assigned-no-telegram = ℹ️ { $name } не запускал(а) этого бота, поэтому уведомлений и напоминаний в Telegram не получит — задачу он(а) увидит через API Gramdesk.
 task-unassigned = 👤 Задача снова только ваша
@@ -492,6 +511,17 @@ task-notice-open = 📂 Открыть
 task-notice-accept = 👍 Принять
 task-notice-accepted = 👍 Принято: задача в работе
 task-notice-accepted-already = Задача уже не в статусе «К выполнению» — вот она.
+task-notice-assigned-more = 👤 { $by } поручил(а) вам ещё { $count ->
+        [one] { $count } задачу
+        [few] { $count } задачи
+       *[many] { $count } задач
+    }.
+task-notice-unassigned-more = 👤 { $by } забрал(а) у вас ещё { $count ->
+        [one] { $count } задачу
+        [few] { $count } задачи
+       *[many] { $count } задач
+    }.
+task-notice-assigned-list = 📥 Поручены мне
 
 ## chat
 menu-chat = 💬 Чат

@@ -14,14 +14,18 @@ import type { SoakProgram } from './program.js';
 const TOKEN_RENEWAL_MS = 10 * 60_000;
 /** The PM limit is 20 a minute per sender; the clients keep each sender at 15 at most. */
 const PMS_PER_SENDER_PER_MINUTE = 15;
+/** The limit of new tasks is 60 a minute per user (WRITE_LIMITS); the clients keep each user at 45 at most. */
+const TASKS_PER_USER_PER_MINUTE = 45;
 
-/** API accounts for the rates: enough senders that none reaches the PM limit. */
+/** API accounts for the rates: enough senders and task users that none reaches its limit. */
 function accountsFor(apiRate: number, wsRate: number) {
   const names = (role: string, n: number) => Array.from({ length: n }, (_, i) => `soak_${role}_${i}`);
   const senders = Math.max(2, Math.ceil(((apiRate / 4) * 60) / PMS_PER_SENDER_PER_MINUTE));
   const pairs = Math.max(2, Math.ceil((wsRate * 60) / PMS_PER_SENDER_PER_MINUTE));
+  // POST /tasks is a quarter of the API rate, taken by the task users in turn.
+  const taskUsers = Math.max(10, Math.ceil(((apiRate / 4) * 60) / TASKS_PER_USER_PER_MINUTE));
   return {
-    taskUsers: names('tasks', 10),
+    taskUsers: names('tasks', taskUsers),
     senders: names('sender', senders),
     // Recipients of POST /messages with no socket open: the message is stored, not delivered.
     inboxes: names('inbox', 5),

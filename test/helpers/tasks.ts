@@ -1,7 +1,7 @@
 import { addComment } from '../../src/features/tasks/comments.js';
 import { startTaskNoticeWorker, taskNoticesQueue } from '../../src/features/tasks/jobs/notices.js';
 import { Comment, Task, type TaskStatus } from '../../src/features/tasks/task.entities.js';
-import { createTask } from '../../src/features/tasks/tasks.js';
+import { createTask, type WriteLimiter } from '../../src/features/tasks/tasks.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from './bot-client.js';
 import type { TestEnvironment } from './environment.js';
@@ -14,6 +14,12 @@ export async function userOf(env: TestEnvironment, client: BotClient): Promise<U
   return env.em().findOneOrFail(User, { telegramId: client.user.id });
 }
 
+/**
+ * Fixtures are made at a script's pace: the per-user limits of new tasks and comments
+ * (WRITE_LIMITS) do not count them (tests of the limits go through the bot or the API).
+ */
+export const unlimited: WriteLimiter = { hit: async () => ({ allowed: true, retryAfter: 0 }) };
+
 /** Creates tasks through the domain (so the user's tasks version moves like in production), oldest first. */
 export async function seedTasks(
   env: TestEnvironment,
@@ -25,7 +31,10 @@ export async function seedTasks(
   const user = await em.findOneOrFail(User, { id: owner.id });
   const ids: string[] = [];
   for (const title of titles) {
-    const task = await createTask(em, env.services.taskEffects, user, { title, ...fields });
+    const task = await createTask(em, { effects: env.services.taskEffects, limiter: unlimited }, user, {
+      title,
+      ...fields,
+    });
     ids.push(task.id);
   }
   return ids;
@@ -43,7 +52,7 @@ export async function seedComments(
   for (const text of texts) {
     const comment = await addComment(
       em,
-      { cache: env.services.commentCache, effects: env.services.taskEffects },
+      { cache: env.services.commentCache, effects: env.services.taskEffects, limiter: unlimited },
       user,
       taskId,
       text,

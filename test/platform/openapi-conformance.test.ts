@@ -1,5 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clickCode } from '../../src/features/mailings/clicks.js';
+import { countWrite, WRITE_LIMITS } from '../../src/features/tasks/tasks.js';
 import { User } from '../../src/features/users/user.entity.js';
 import { issueAccessToken } from '../../src/platform/auth/access-token.js';
 import { ADMIN_SCOPES, type ServiceScope } from '../../src/platform/auth/service-tokens.js';
@@ -500,7 +501,6 @@ describe('each operation: a valid request and what it documents of its own', () 
     await hit('GET /users', 422, { path: '/users', token });
     await hit('GET /users', 422, { path: '/users?search=no%20spaces', token });
     await hit('GET /users', 422, { path: '/users?search=ann&colour=red', token });
-    expectNoProblems();
     // Blocking (undone at the end: the messages below go between Ann and Bob).
     const bobBlock = `/users/${f.bob.username}/block`;
     const ownBlock = `/users/${f.ann.username}/block`;
@@ -510,6 +510,7 @@ describe('each operation: a valid request and what it documents of its own', () 
     await hit('GET /users/me/blocked', 422, { path: '/users/me/blocked?cursor=not-a-cursor', token });
     await hit('DELETE /users/{username}/block', 204, { path: bobBlock, token });
     await hit('DELETE /users/{username}/block', 422, { path: ownBlock, token });
+    expectNoProblems();
   });
 
   it('tasks and comments', async () => {
@@ -554,6 +555,16 @@ describe('each operation: a valid request and what it documents of its own', () 
     await hit('DELETE /tasks/{id}/comments/{commentId}', 204, { path: one, token });
     await hit('DELETE /tasks/{id}', 404, { path: `/tasks/${id}`, token: f.bob.token });
     await hit('DELETE /tasks/{id}', 204, { path: `/tasks/${id}`, token });
+    // The limits of new tasks and comments per user (WRITE_LIMITS), used up as a script would.
+    const own = await hit('POST /tasks', 201, { token: f.plain.token, json: { title: 'Carl’s' } });
+    const useUp = async (what: keyof typeof WRITE_LIMITS) => {
+      for (let i = 0; i <= WRITE_LIMITS[what].count; i++) await countWrite(env.services.limiter, what, f.plain.id);
+    };
+    await expect(useUp('task')).rejects.toThrow('At most');
+    await expect(useUp('comment')).rejects.toThrow('At most');
+    await hit('POST /tasks', 429, { token: f.plain.token, json: { title: 'One too many' } });
+    const carls = `/tasks/${own.body.id}/comments`;
+    await hit('POST /tasks/{id}/comments', 429, { path: carls, token: f.plain.token, json: { text: 'One too many' } });
     expectNoProblems();
   });
 

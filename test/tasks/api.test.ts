@@ -393,7 +393,7 @@ describe('OpenAPI', () => {
     const expected: Record<string, Record<string, string[]>> = {
       '/tasks': {
         get: ['200', '401', '403', '422'],
-        post: ['201', '400', '401', '403', '413', '415', '422'],
+        post: ['201', '400', '401', '403', '413', '415', '422', '429'],
       },
       '/tasks/{id}': {
         get: ['200', '401', '403', '404'],
@@ -402,7 +402,7 @@ describe('OpenAPI', () => {
       },
       '/tasks/{id}/comments': {
         get: ['200', '401', '403', '404', '422'],
-        post: ['201', '400', '401', '403', '404', '413', '415', '422'],
+        post: ['201', '400', '401', '403', '404', '413', '415', '422', '429'],
       },
       '/tasks/{id}/comments/{commentId}': {
         patch: ['200', '400', '401', '403', '404', '413', '415', '422'],
@@ -420,13 +420,20 @@ describe('OpenAPI', () => {
         // And 503 while PostgreSQL or Redis is away, shared by every operation that needs them.
         expect(Object.keys(op.responses).sort()).toEqual([...statuses, '503']);
         type Media = { example?: unknown; schema?: { $ref?: string } };
-        type Response = { $ref?: string; description?: string; content?: Record<string, Media> };
+        type Response = {
+          $ref?: string;
+          description?: string;
+          headers?: Record<string, unknown>;
+          content?: Record<string, Media>;
+        };
         for (const [status, listed] of Object.entries(op.responses as Record<string, Response>)) {
           const response: Response = listed.$ref
             ? doc.components.responses[listed.$ref.split('/').pop() ?? '']
             : listed;
           expect(response.description, `${method} ${path} ${status}`).toBeTruthy();
           const media = response.content?.['application/json'];
+          // The limits of new tasks and comments say when to come back.
+          if (status === '429') expect(Object.keys(listed.headers ?? {}), `${method} ${path}`).toEqual(['Retry-After']);
           if (/^[45]/.test(status)) expect(media?.example, `${method} ${path} ${status}`).toBeDefined();
           else if (media)
             expect(doc.components.schemas[media.schema?.$ref?.split('/').pop() ?? '']?.example).toBeDefined();

@@ -5,7 +5,15 @@ import { DomainError } from '../../platform/errors.js';
 import { characterCount } from '../../platform/telegram/entities.js';
 import { chosenName, type User } from '../users/index.js';
 import { COMMENT_TEXT_MAX, Comment, Task } from './task.entities.js';
-import { FORBIDDEN_IN_TEXT, getVisibleTask, noticeComment, participants, type TaskEffects } from './tasks.js';
+import {
+  countWrite,
+  FORBIDDEN_IN_TEXT,
+  getVisibleTask,
+  noticeComment,
+  participants,
+  type TaskEffects,
+  type WriteLimiter,
+} from './tasks.js';
 
 export interface CommentView {
   id: string;
@@ -122,15 +130,22 @@ export interface CommentDeps {
   effects: TaskEffects;
 }
 
+/**
+ * A new comment on a task the author sees. New comments are counted per author (WRITE_LIMITS,
+ * 429 rate_limited); the count comes after the checks, so a refused text or an unknown task
+ * uses none of it.
+ */
 export async function addComment(
   em: Em,
-  deps: CommentDeps,
+  deps: CommentDeps & { limiter: WriteLimiter },
   author: User,
   taskId: string,
   text: string,
 ): Promise<Comment> {
   const task = await getVisibleTask(em, author, taskId);
-  const comment = em.create(Comment, { task, author, text: parseCommentText(text) });
+  const checked = parseCommentText(text);
+  await countWrite(deps.limiter, 'comment', author.id);
+  const comment = em.create(Comment, { task, author, text: checked });
   // Raised in SQL (`comment_count + 1`, read back after the flush), not from the loaded value:
   // two comments added at the same time (bot and API) would otherwise count as one.
   task.commentCount = raw('comment_count + 1');
@@ -138,7 +153,7 @@ export async function addComment(
   await deps.cache.invalidate(taskId);
   // Both lists show the comment count; the other participant hears of it (folded).
   await deps.effects.changed(...participants(task));
-  await noticeComment(deps.effects, task, author, comment.text);
+  await noticeComment(em, deps.effects, task, author, comment.text);
   return comment;
 }
 

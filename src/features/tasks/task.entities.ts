@@ -109,6 +109,9 @@ export const TASK_NOTICE_KINDS = ['assigned', 'unassigned', 'status', 'comment']
  * sending, so a Telegram outage delays it and a retried or re-queued job never sends it twice.
  * What it says (title, status, comment) is kept as it was at the change. Folded notices (a second
  * status or comment notice for the same task and recipient within a minute) are never recorded.
+ * (Un)assignments beyond the first few from one owner to one person within a minute are recorded
+ * `folded`: not sent one by one, but claimed together by that minute's summary ("assigned you N
+ * more tasks", jobs/notices.ts).
  */
 const TaskNoticeSchema = defineEntity({
   name: 'TaskNotice',
@@ -119,6 +122,12 @@ const TaskNoticeSchema = defineEntity({
       name: 'task_notices_owed_idx',
       expression:
         'create index "task_notices_owed_idx" on "task_notices" ("created_at") where "sent_at" is null and "given_up_at" is null',
+    },
+    // A burst's summary claims the folded notices of one owner to one recipient.
+    {
+      name: 'task_notices_folded_idx',
+      expression:
+        'create index "task_notices_folded_idx" on "task_notices" ("recipient_id", "by_id") where "folded" and "sent_at" is null and "given_up_at" is null',
     },
   ],
   properties: {
@@ -131,6 +140,8 @@ const TaskNoticeSchema = defineEntity({
     status: p.enum(TASK_STATUSES),
     /** A comment notice's comment. */
     text: p.text().nullable(),
+    /** Part of a burst of (un)assignments: told in its summary, not on its own. */
+    folded: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     /** Claimed by the job that sends it (null: still owed, unless given up). */
     sentAt: p.datetime().nullable(),

@@ -1,9 +1,11 @@
 import { type Em, entityColumns, executeStatement, mapRow, rowPart } from '../../platform/db/orm.js';
 import { isRowId } from '../../platform/db/row-id.js';
 import { DomainError } from '../../platform/errors.js';
+import { isRedisUnavailable } from '../../platform/outages.js';
+import type { RateLimiter } from '../../platform/rate-limit.js';
 import { characterCount } from '../../platform/telegram/entities.js';
 import { findByHandle, userReachableById } from '../chat/index.js';
-import { chosenName, User } from '../users/index.js';
+import { blocks, chosenName, handleOf, User } from '../users/index.js';
 import {
   REMIND_BEFORE_MS,
   type RemindBefore,
@@ -29,7 +31,8 @@ export interface TaskEffects {
   /**
    * Tells the other participant of a shared task what happened (SPEC §2.2.1): over the WebSocket
    * when they are connected, else in Telegram. Status and comment notices are folded to one per
-   * task and recipient per minute; (un)assignments always go out.
+   * task and recipient per minute; (un)assignments go out at once, but a burst of them from one
+   * owner to one person is folded into one summary a minute (jobs/notices.ts).
    */
   notify(notice: TaskNotice): Promise<TaskNoticeOutcome>;
   /**
@@ -290,23 +293,32 @@ export interface CreateTaskInput {
   assignee?: AssigneeRef | undefined;
 }
 
-export async function createTask(em: Em, effects: TaskEffects, owner: User, input: CreateTaskInput): Promise<Task> {
-  // The assignee (if any) is checked first: a bad one creates nothing.
-  const assignee = input.assignee != null ? await findAssignee(em, owner, input.assignee) : null;
-  const task = em.create(Task, {
-    owner,
+/** What creating a task needs: its effects, and the limiter that counts new tasks (WRITE_LIMITS). */
+export interface TaskWriteDeps {
+  effects: TaskEffects;
+  limiter: WriteLimiter;
+}
+
+export async function createTask(em: Em, deps: TaskWriteDeps, owner: User, input: CreateTaskInput): Promise<Task> {
+  // The fields first (no I/O): a refused title does not use up the limit.
+  const fields = {
     title: parseTitle(input.title),
     description: parseDescription(input.description ?? ''),
     status: input.status ?? 'todo',
     dueAt: checkDueAt(input.dueAt ?? null),
     remindBefore: input.remindBefore ?? null,
     tags: parseTags(input.tags ?? []),
-    assignee,
-  });
+  };
+  // Counted before the assignee is looked up, so probing handles by assigning is limited too.
+  await countWrite(deps.limiter, 'task', owner.id);
+  // A bad assignee creates nothing.
+  const assignee = input.assignee != null ? await findAssignee(em, owner, input.assignee) : null;
+  const task = em.create(Task, { owner, ...fields, assignee });
   await em.flush();
+  const { effects } = deps;
   await effects.changed(owner.id, assignee?.id);
   if (task.dueAt && task.status !== 'done') await effects.reminders(reminderPlan(task));
-  if (assignee) await effects.notify(noticeOf(task, 'assigned', owner, assignee));
+  if (assignee) await tell(em, effects, noticeOf(task, 'assigned', owner, assignee));
   return task;
 }
 
@@ -361,10 +373,10 @@ export async function updateTask(
   if (reassigned) task.assignee = assignee;
   await em.flush();
   await effects.changed(...participants(task), previous?.id);
-  if (reassigned) await announceAssignment(effects, task, user, previous);
+  if (reassigned) await announceAssignment(em, effects, task, user, previous);
   if (task.status !== before.status) {
     const other = otherParticipant(task, user);
-    if (other) await effects.notify(noticeOf(task, 'status', user, other));
+    if (other) await tell(em, effects, noticeOf(task, 'status', user, other));
   }
   const dueChanged = (task.dueAt?.getTime() ?? null) !== before.dueAt;
   if (dueChanged || task.status !== before.status || (task.remindBefore ?? null) !== before.remindBefore) {
@@ -377,11 +389,18 @@ export async function updateTask(
 export type AssigneeRef = string | { id: string } | null;
 
 /**
- * The user a task may be handed to: known, not banned, not the owner themself. Someone who never
- * started the bot may be assigned (they follow the task over HTTP); `canReachInTelegram` says so.
- * A bad assignee is `assignee_invalid` with a reason (unknown, banned, self).
+ * The user a task may be handed to: known, not banned, not the owner themself, and not someone who
+ * blocked the owner (refusesTasksFrom). Someone who never started the bot may be assigned (they
+ * follow the task over HTTP); `canReachInTelegram` says so. A bad assignee is `assignee_invalid`
+ * with a reason (unknown, self, banned, blocked). `current`: the task's assignee now, who keeps it
+ * whatever they blocked since (naming them again hands them nothing new).
  */
-export async function findAssignee(em: Em, owner: User, ref: string | { id: string }): Promise<User> {
+export async function findAssignee(
+  em: Em,
+  owner: User,
+  ref: string | { id: string },
+  current?: string | null,
+): Promise<User> {
   const user =
     typeof ref === 'string'
       ? await findByHandle(em, ref, { banned: true })
@@ -396,7 +415,76 @@ export async function findAssignee(em: Em, owner: User, ref: string | { id: stri
   if (user.status === 'banned') {
     throw invalid('assignee', `@${shown} cannot be assigned tasks`, { reason: 'banned' });
   }
+  if (user.id !== current && (await refusesTasksFrom(em, user.id, owner.id))) {
+    // Honest, as the chat's refusal of a PM is: the owner learns the task cannot go to them, no more.
+    const name = handleOf(user);
+    throw invalid('assignee', `${name} does not accept tasks from you`, { reason: 'blocked', name });
+  }
   return user;
+}
+
+/**
+ * Blocking a person (features/users/blocks.ts) in shared tasks: whether `personId` hears nothing
+ * more from `fromId` here. The one rule every path asks — the assignee refused (findAssignee),
+ * the notices (tell, and the worker again before it sends: jobs/notices.ts), the reminders of the
+ * blocked person's tasks (jobs/reminders.ts).
+ *
+ * What the block does to tasks the blocked person had already handed to the blocker: they stay
+ * assigned and in the blocker's "Assigned to me" — a block is silent and takes nothing away, so
+ * the blocker can still open, finish or comment on them, and the blocked owner still sees their
+ * own task. What stops is everything those tasks would send: the owner's notices (assigned,
+ * taken back, status, comment) and the tasks' reminders to the blocker. Reminders stop too because
+ * their timing and words are the owner's: the due date and title are the owner's to change, so a
+ * reminder that still came would let the blocked person ping the blocker whenever they like —
+ * and a flood of junk tasks, the usual reason to block, would go on reminding. The blocker's own
+ * tasks keep all their reminders, whoever they blocked; unblocking brings the rest back.
+ */
+export function refusesTasksFrom(em: Em, personId: string, fromId: string): Promise<boolean> {
+  return blocks(em, personId, fromId);
+}
+
+/** Tells `notice.to` what `notice.by` did (TaskEffects.notify), unless they refuse it (refusesTasksFrom). */
+async function tell(em: Em, effects: TaskEffects, notice: TaskNotice): Promise<void> {
+  if (await refusesTasksFrom(em, notice.to.id, notice.by.id)) return;
+  await effects.notify(notice);
+}
+
+/**
+ * Writes one user may make a minute (SPEC §3: 429 rate_limited with Retry-After): new tasks and
+ * new comments. Far above what a person types (a dialog takes several messages per task), so only
+ * a script meets them: they keep one account from filling the database, and the people it shares
+ * tasks with from its notices.
+ */
+export const WRITE_LIMITS = {
+  task: { count: 60, windowSeconds: 60 },
+  comment: { count: 60, windowSeconds: 60 },
+} as const;
+export type LimitedWrite = keyof typeof WRITE_LIMITS;
+
+/** The part of the shared limiter (services.limiter) a write needs. */
+export type WriteLimiter = Pick<RateLimiter, 'hit'>;
+
+/**
+ * Counts one write of `what` by the user; over the limit → 429 rate_limited with `retryAfter`
+ * seconds. A limit that cannot be counted because Redis is away lets the write through: a change
+ * is never refused for an outage (issue 18), and the outage is reported where Redis is used next.
+ */
+export async function countWrite(limiter: WriteLimiter, what: LimitedWrite, userId: string): Promise<void> {
+  const limit = WRITE_LIMITS[what];
+  let decision: Awaited<ReturnType<WriteLimiter['hit']>>;
+  try {
+    decision = await limiter.hit(`${what}s:${userId}`, limit.count, limit.windowSeconds);
+  } catch (err) {
+    if (isRedisUnavailable(err)) return;
+    throw err;
+  }
+  if (!decision.allowed) {
+    const noun = what === 'task' ? 'new tasks' : 'comments';
+    throw new DomainError('rate_limited', `At most ${limit.count} ${noun} per minute`, {
+      retryAfter: decision.retryAfter,
+      limit: limit.count,
+    });
+  }
 }
 
 /** Whether Telegram notices can reach the user (they started the bot and did not block it). */
@@ -405,7 +493,7 @@ export const canReachInTelegram = (user: User) => user.telegramId != null && !us
 async function resolveAssignment(em: Em, task: Task, user: User, ref: AssigneeRef): Promise<User | null> {
   // Only the owner hands a task on (updateTask refused the assignee's patch already).
   if (roleOf(task, user) !== 'owner') throw notFound();
-  return ref === null ? null : findAssignee(em, user, ref);
+  return ref === null ? null : findAssignee(em, user, ref, task.assignee?.id ?? null);
 }
 
 function noticeOf(task: Task, kind: TaskNoticeKind, by: User, to: User, text?: string): TaskNotice {
@@ -413,15 +501,27 @@ function noticeOf(task: Task, kind: TaskNoticeKind, by: User, to: User, text?: s
 }
 
 /** The new assignee hears they got the task, a replaced one that they no longer have it. */
-async function announceAssignment(effects: TaskEffects, task: Task, by: User, previous: User | null): Promise<void> {
-  if (task.assignee) await effects.notify(noticeOf(task, 'assigned', by, task.assignee));
-  if (previous) await effects.notify(noticeOf(task, 'unassigned', by, previous));
+async function announceAssignment(
+  em: Em,
+  effects: TaskEffects,
+  task: Task,
+  by: User,
+  previous: User | null,
+): Promise<void> {
+  if (task.assignee) await tell(em, effects, noticeOf(task, 'assigned', by, task.assignee));
+  if (previous) await tell(em, effects, noticeOf(task, 'unassigned', by, previous));
 }
 
 /** Tells the other participant of a shared task about a comment `author` added (folded). */
-export async function noticeComment(effects: TaskEffects, task: Task, author: User, text: string): Promise<void> {
+export async function noticeComment(
+  em: Em,
+  effects: TaskEffects,
+  task: Task,
+  author: User,
+  text: string,
+): Promise<void> {
   const other = otherParticipant(task, author);
-  if (other) await effects.notify(noticeOf(task, 'comment', author, other, text));
+  if (other) await tell(em, effects, noticeOf(task, 'comment', author, other, text));
 }
 
 /**

@@ -24,7 +24,7 @@ const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Unfinished dialogs older than this are dropped. */
 const CONVERSATION_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Bump when the steps of any conversation change: old replay logs would not fit the new code. */
-const CONVERSATION_VERSION = 10;
+const CONVERSATION_VERSION = 11;
 
 export interface CreateBotOptions {
   /** Skips the getMe call (tests, benchmarks); in production `bot.init()` fetches it. */

@@ -47,9 +47,10 @@ function withWarnings(task: Task, assignee: string | null | undefined) {
 }
 
 /** Thin handlers over domain/tasks: parse, call the use case, shape the answer. */
-export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCache'>): Handlers {
+export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCache' | 'limiter'>): Handlers {
   const effects = services.taskEffects;
-  const commentDeps = { cache: services.commentCache, effects };
+  const writeDeps = { effects, limiter: services.limiter };
+  const commentDeps = { cache: services.commentCache, effects, limiter: services.limiter };
   return {
     listTasks: async (c) => {
       const { status, scope, q, limit, cursor } = c.req.valid('query');
@@ -59,7 +60,7 @@ export function taskHandlers(services: Pick<Services, 'taskEffects' | 'commentCa
     createTask: async (c) => {
       const body = c.req.valid('json');
       const task = await asValidation(() =>
-        tasks.createTask(requestEm(c), effects, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
+        tasks.createTask(requestEm(c), writeDeps, c.var.principal.user, { ...body, dueAt: dueAt(body.dueAt) }),
       );
       return c.json(withWarnings(task, body.assignee), 201);
     },

@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BEARER_AUTH, ErrorSchema, errorResponses, ValidationErrorSchema } from '../../../platform/http/openapi.js';
 import { pageLimitQuery } from '../../../platform/http/pagination.js';
+import { ASSIGNMENTS_IN_FULL } from '../jobs/notices.js';
 import { isCursorFor, parseCursor, SEARCH_WORDS_MAX, TASK_SCOPES } from '../lists.js';
 import { TASK_STATUSES } from '../task.entities.js';
+import { WRITE_LIMITS } from '../tasks.js';
 import {
   CommentPageSchema,
   CommentSchema,
@@ -33,11 +35,18 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 const errorExample = (code: string, message: string) => ({ error: { code, message } });
 
 /** The common error responses, with descriptions and examples fitting these routes. */
-function errors<S extends 400 | 401 | 403 | 404 | 413 | 415 | 422>(
+function errors<S extends 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429>(
   statuses: S[],
-  overrides: { 404?: string; 422?: { description: string; path: string; message: string } } = {},
+  overrides: {
+    404?: string;
+    422?: { description: string; path: string; message: string };
+    429?: { description: string; message: string; limit: number };
+  } = {},
 ) {
-  const base = errorResponses(...statuses) as Record<number, { description: string; content: object }>;
+  const base = errorResponses(...statuses) as Record<
+    number,
+    { description: string; headers?: object; content: object }
+  >;
   const examples: Record<number, { description?: string; example: unknown }> = {
     400: { example: errorExample('invalid_json', 'The request body is not valid JSON') },
     401: { example: errorExample('unauthorized', 'A valid access token is required') },
@@ -60,6 +69,16 @@ function errors<S extends 400 | 401 | 403 | 404 | 413 | 415 | 422>(
         },
       },
     },
+    429: {
+      description: overrides[429]?.description,
+      example: {
+        error: {
+          code: 'rate_limited',
+          message: overrides[429]?.message ?? 'Too many requests',
+          details: { retryAfter: 42, limit: overrides[429]?.limit },
+        },
+      },
+    },
   };
   const out: Record<number, unknown> = {};
   for (const status of statuses) {
@@ -67,6 +86,7 @@ function errors<S extends 400 | 401 | 403 | 404 | 413 | 415 | 422>(
     const extra = examples[status];
     out[status] = {
       description: extra?.description ?? entry?.description,
+      ...(entry?.headers ? { headers: entry.headers } : {}),
       content: {
         'application/json': { schema: status === 422 ? ValidationErrorSchema : ErrorSchema, example: extra?.example },
       },
@@ -183,6 +203,15 @@ export const listTasks = createRoute({
   },
 });
 
+/** What an assignee may refuse, and how a burst of assignments reaches them (both routes that assign). */
+const ASSIGNING =
+  'Someone who blocked you cannot be assigned your tasks (422 on `assignee`: “@x does not accept tasks from ' +
+  `you”). The first ${ASSIGNMENTS_IN_FULL} tasks you hand to (or take back from) one person within a minute ` +
+  'reach their Telegram one by one; the rest of that minute come as one summary (“assigned you N more tasks”).';
+
+const TASKS_PER_MINUTE = WRITE_LIMITS.task.count;
+const COMMENTS_PER_MINUTE = WRITE_LIMITS.comment.count;
+
 export const createTask = createRoute({
   method: 'post',
   path: '/tasks',
@@ -195,11 +224,20 @@ export const createTask = createRoute({
     'Done, Snooze and Open buttons reaches your Telegram at that time, once, if notifications are on; with ' +
     '`remindBefore` also one an hour (`PT1H`) or a day (`P1D`) before (none once that moment has passed). The bot shows the task at its next screen. ' +
     'With `assignee`, the task is handed to that user at once: they are told (WebSocket or Telegram), see it ' +
-    'and get its reminders.',
+    `and get its reminders. ${ASSIGNING} ` +
+    `At most ${TASKS_PER_MINUTE} new tasks per user per minute (bot and API together): beyond, 429 ` +
+    '`rate_limited` with `Retry-After` (also `details.retryAfter`, in seconds) and nothing is created.',
   request: { body: jsonBody(CreateTaskSchema) },
   responses: {
     201: json(TaskSchema, 'Created'),
-    ...errors([400, 401, 403, 413, 415, 422], { 422: badTask }),
+    ...errors([400, 401, 403, 413, 415, 422, 429], {
+      422: badTask,
+      429: {
+        description: `Over ${TASKS_PER_MINUTE} new tasks in the current minute (rate_limited); retry after Retry-After`,
+        message: `At most ${TASKS_PER_MINUTE} new tasks per minute`,
+        limit: TASKS_PER_MINUTE,
+      },
+    }),
   },
 });
 
@@ -228,7 +266,7 @@ export const updateTask = createRoute({
     '(null) removes the advance reminder. The owner may change everything, and (re)assign the task ' +
     '(`assignee`: a username, or null to take it back; the new and the former assignee are told); the ' +
     'assignee may change `status` only (anything else is 404, as for anyone else). A status change tells ' +
-    'the other participant (at most one notice per task per minute).',
+    `the other participant (at most one notice per task per minute). ${ASSIGNING}`,
   request: { params: TaskParams, body: jsonBody(UpdateTaskSchema) },
   responses: {
     200: json(TaskSchema, 'The changed task'),
@@ -278,11 +316,21 @@ export const addComment = createRoute({
   tags,
   security,
   summary: 'Comment on a task',
-  description: 'The owner and the assignee may; the other one is told (at most one notice per task per minute).',
+  description:
+    'The owner and the assignee may; the other one is told (at most one notice per task per minute), unless ' +
+    `they blocked you. At most ${COMMENTS_PER_MINUTE} new comments per user per minute (bot and API together): ` +
+    'beyond, 429 `rate_limited` with `Retry-After` (also `details.retryAfter`, in seconds) and nothing is added.',
   request: { params: TaskParams, body: jsonBody(CommentTextSchema) },
   responses: {
     201: json(CommentSchema, 'Added'),
-    ...errors([400, 401, 403, 404, 413, 415, 422], { 422: badComment }),
+    ...errors([400, 401, 403, 404, 413, 415, 422, 429], {
+      422: badComment,
+      429: {
+        description: `Over ${COMMENTS_PER_MINUTE} new comments in the current minute (rate_limited); retry after Retry-After`,
+        message: `At most ${COMMENTS_PER_MINUTE} comments per minute`,
+        limit: COMMENTS_PER_MINUTE,
+      },
+    }),
   },
 });
 

@@ -4,6 +4,7 @@ import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { editPressedMessage } from '../../../platform/bot/ui/screen.js';
 import { addDays, formatDateTime, fromLocal, localParts } from '../../../platform/time/local-dates.js';
 import {
+  ASSIGNED_LIST_CALLBACK,
   NOTICE_CALLBACK,
   REMINDER_CALLBACK,
   type ReminderAction,
@@ -13,7 +14,7 @@ import {
 import type { Task } from '../task.entities.js';
 import { snoozeTask, updateTask } from '../tasks.js';
 import { forgetSnapshot, forgetTask, shortDue, startSearch, view, visibleTask } from './list.js';
-import { enterTasks, openTask, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
+import { enterTasks, openTask, showAssignedToMe, showTasks, TASK_CONVERSATIONS, type TaskScreens } from './screens.js';
 
 /** Matches the Open button of reminders sent before issue 12 (`task:<id>`). */
 const OPEN_TASK_CALLBACK = /^task:(.*)$/;
@@ -52,6 +53,8 @@ export function tasksFeature(screens: TaskScreens) {
   composer.callbackQuery(NOTICE_CALLBACK, (ctx) =>
     noticeAction(ctx, screens, ctx.match[1] ?? '', ctx.match[2] === 'a' ? 'accept' : 'open'),
   );
+  // A burst summary ("assigned you N more tasks"): the list of them, in place of the summary.
+  composer.callbackQuery(ASSIGNED_LIST_CALLBACK, (ctx) => showAssignedToMe(ctx, screens));
 
   return composer;
 }

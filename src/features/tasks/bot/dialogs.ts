@@ -27,6 +27,7 @@ import {
   parseTitle,
   type TaskPatch,
   updateTask,
+  WRITE_LIMITS,
 } from '../tasks.js';
 import {
   INERT,
@@ -97,6 +98,15 @@ function commentError(t: Translate, err: DomainError): string {
 
 const isPast = (err: unknown) =>
   err instanceof DomainError && (err.details as { reason?: string } | undefined)?.reason === 'past';
+
+/**
+ * The seconds to wait of a write refused by its limit (WRITE_LIMITS), or undefined for any other
+ * error. Plain data, so the dialog (replayed) can carry it from `finish` to its next prompt.
+ */
+function limitedFor(err: unknown): number | undefined {
+  if (!(err instanceof DomainError) || err.code !== 'rate_limited') return undefined;
+  return (err.details as { retryAfter?: number } | undefined)?.retryAfter ?? WRITE_LIMITS.task.windowSeconds;
+}
 const isNotFound = (err: unknown) => err instanceof DomainError && err.code === 'not_found';
 const isCommand = (text: string) => text.trim().startsWith('/') && commandName(text.trim()) !== undefined;
 
@@ -410,12 +420,24 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
 
     const assignee = await askAssignee(conversation, dialog, t);
 
+    // Over the limit of new tasks (a script, not a person): the last step again, saying how long
+    // to wait, with the title, description and assignee kept.
+    let limited = '';
     for (;;) {
-      const due = await askDue(conversation, dialog, t, who, (args) => t('task-new-due-prompt', args), { skip: true });
+      const lead = limited;
+      const due = await askDue(
+        conversation,
+        dialog,
+        t,
+        who,
+        (args) => (lead ? `${lead}\n\n${t('task-new-due-prompt', args)}` : t('task-new-due-prompt', args)),
+        { skip: true },
+      );
       const dueAt = 'dueAt' in due ? due.dueAt : null;
-      const outcome = await dialog.finish(async (outer, how): Promise<'created' | 'past'> => {
+      const outcome = await dialog.finish(async (outer, how): Promise<'created' | 'past' | { wait: number }> => {
         try {
-          const task = await createTask(outer.em, outer.deps.taskEffects, outer.user, {
+          const deps = { effects: outer.deps.taskEffects, limiter: outer.deps.limiter };
+          const task = await createTask(outer.em, deps, outer.user, {
             title: title.value,
             description: 'value' in description ? description.value : '',
             dueAt,
@@ -433,10 +455,16 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
         } catch (err) {
           // The time picked was ahead a moment ago and has passed while saving.
           if (isPast(err)) return 'past';
+          const wait = limitedFor(err);
+          if (wait !== undefined) return { wait };
           throw err;
         }
       });
       if (outcome === 'created') return;
+      limited =
+        typeof outcome === 'object'
+          ? t('task-rate-limited', { limit: WRITE_LIMITS.task.count, seconds: outcome.wait })
+          : '';
     }
   }
 
@@ -598,31 +626,38 @@ export function taskConversations(translator: Translator, screens: TaskScreens) 
     if (!task) return;
     const t = translator.forLocale(task.locale);
     const dialog = await open(conversation, ctx, t, { screen: TASK_BACK.comments, id: taskId });
-    const parsed = await askParsed(
-      dialog,
-      t('comment-prompt', { max: COMMENT_TEXT_MAX, title: clip(task.title, 64) }),
-      {
+    const prompt = t('comment-prompt', { max: COMMENT_TEXT_MAX, title: clip(task.title, 64) });
+    // Over the limit of new comments (a script, not a person): asked again, saying how long to wait.
+    let lead = '';
+    for (;;) {
+      const parsed = await askParsed(dialog, lead ? `${lead}\n\n${prompt}` : prompt, {
         parse: parseCommentText,
         explain: (err) => commentError(t, err),
-      },
-    );
-    if (!('value' in parsed)) return;
-    await dialog.finish(async (outer, how) => {
-      try {
-        await addComment(
-          outer.em,
-          { cache: outer.deps.commentCache, effects: outer.deps.taskEffects },
-          outer.user,
-          taskId,
-          parsed.value,
-        );
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        return showTaskGone(outer, screens, how);
-      }
-      forgetTask(outer, taskId);
-      await showCommentsIn(outer, screens, taskId, how, { page: LAST_PAGE, notice: outer.t('comment-added') });
-    });
+      });
+      if (!('value' in parsed)) return;
+      const outcome = await dialog.finish(async (outer, how): Promise<'done' | { wait: number }> => {
+        try {
+          await addComment(
+            outer.em,
+            { cache: outer.deps.commentCache, effects: outer.deps.taskEffects, limiter: outer.deps.limiter },
+            outer.user,
+            taskId,
+            parsed.value,
+          );
+        } catch (err) {
+          const wait = limitedFor(err);
+          if (wait !== undefined) return { wait };
+          if (!isNotFound(err)) throw err;
+          await showTaskGone(outer, screens, how);
+          return 'done';
+        }
+        forgetTask(outer, taskId);
+        await showCommentsIn(outer, screens, taskId, how, { page: LAST_PAGE, notice: outer.t('comment-added') });
+        return 'done';
+      });
+      if (outcome === 'done') return;
+      lead = t('comment-rate-limited', { limit: WRITE_LIMITS.comment.count, seconds: outcome.wait });
+    }
   }
 
   async function commentEdit(conversation: BotConversation, ctx: ConvContext, taskId: string, commentId: string) {

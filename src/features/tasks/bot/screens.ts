@@ -367,6 +367,19 @@ export async function enterTasks(ctx: BotContext, screens: TaskScreens, how: 'ed
   await showScreen(ctx, screens.tasks, how);
 }
 
+/**
+ * The open tasks assigned to the user, first page (a burst summary's 📥 Assigned to me: "@x
+ * assigned you N more tasks" — here they are), in place of the message whose button was pressed.
+ */
+export async function showAssignedToMe(ctx: BotContext, screens: TaskScreens): Promise<void> {
+  await clearSearch(ctx);
+  const snapshot = await tasksSnapshot(ctx);
+  snapshot.scope = 'assigned';
+  snapshot.filter = 'open';
+  snapshot.page = 1;
+  await showScreen(ctx, screens.tasks, 'edit');
+}
+
 /** Opens a task's card, or says "not found" for an unknown or someone else's id. */
 export async function openTask(
   ctx: BotContext,
@@ -663,11 +676,15 @@ async function assignAction(ctx: BotContext, screens: TaskScreens): Promise<void
 /**
  * Why an assignee was refused, in words the owner can act on: a typed name is quoted back; a picked
  * person (an id from a button: deleted, banned, or not someone this owner may reach) is "no longer
- * available", whatever the reason, since the button named them and an id says nothing to read.
+ * available", since the button named them and an id says nothing to read — unless they blocked the
+ * owner: then, typed or picked, the owner is told plainly that this person takes no tasks from them
+ * (else they would try again and again), named as the refusal names them.
  */
 export function assigneeRefusal(t: Translate, err: DomainError, ref: string | { id: string } | null): string {
+  const details = (err.details ?? {}) as { reason?: string; name?: string };
+  if (details.reason === 'blocked') return t('task-assign-refused-blocked', { name: details.name ?? '' });
   if (ref !== null && typeof ref !== 'string') return t('task-assign-refused-picked');
-  const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'unknown';
+  const reason = details.reason ?? 'unknown';
   return t(`task-assign-refused-${reason}`, { name: (ref ?? '').trim().replace(/^@/, '').slice(0, 40) });
 }
 

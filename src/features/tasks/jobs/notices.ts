@@ -1,13 +1,14 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { InlineKeyboard } from 'grammy';
+import { type Em, execute } from '../../../platform/db/orm.js';
 import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
 import { chatBudget, type TelegramBudget } from '../../../platform/telegram/budget.js';
 import { sendOnce } from '../../../platform/telegram/send-outcome.js';
 import { publishNotice } from '../../chat/index.js';
-import { chosenName, markBlocked, shownName, type User } from '../../users/index.js';
-import { TaskNotice as TaskNoticeRow } from '../task.entities.js';
-import type { TaskNotice, TaskNoticeOutcome } from '../tasks.js';
+import { chosenName, markBlocked, shownName, User } from '../../users/index.js';
+import { Task, TaskNotice as TaskNoticeRow } from '../task.entities.js';
+import { refusesTasksFrom, type TaskNotice, type TaskNoticeKind, type TaskNoticeOutcome } from '../tasks.js';
 
 /**
  * Shared-task notices (SPEC §2.2.1): when one participant assigns, accepts, moves or comments on a
@@ -19,8 +20,17 @@ import type { TaskNotice, TaskNoticeOutcome } from '../tasks.js';
  */
 export const TASK_NOTICES_QUEUE = 'task-notices';
 
-export interface TaskNoticeJob {
-  noticeId: string;
+export type TaskNoticeJob =
+  /** One owed notice (a `task_notices` row). */
+  | { noticeId: string }
+  /** At the end of a burst's window: the summary of the (un)assignments folded in it (ASSIGNMENTS_IN_FULL). */
+  | { summary: AssignmentSummary };
+
+/** Whose folded (un)assignments a summary tells: `byId`'s to `recipientId`, of one window (or the sweep's). */
+export interface AssignmentSummary {
+  recipientId: string;
+  byId: string;
+  window: string;
 }
 
 type T = (key: string, args?: Record<string, string | number>) => string;
@@ -28,9 +38,27 @@ type T = (key: string, args?: Record<string, string | number>) => string;
 /** Callback data of a shared-task notice's buttons: `tn:<taskId>:o` (open), `tn:<taskId>:a` (accept: start it). */
 export const noticeCallback = (taskId: string, action: 'o' | 'a') => `tn:${taskId}:${action}`;
 export const NOTICE_CALLBACK = /^tn:(\d{1,19}):([oa])$/;
+/** A burst summary's 📥 Assigned to me: the recipient's list of tasks assigned to them. */
+export const ASSIGNED_LIST_CALLBACK = 'tn:assigned';
 
 /** At most one status or comment notice per task and recipient within this window (SPEC §2.2.1). */
 export const NOTICE_FOLD_MS = 60_000;
+
+/**
+ * Assignment floods, folded as the chat folds PM bursts (SPEC §2.3; features/chat/delivery.ts):
+ * the first ASSIGNMENTS_IN_FULL (un)assignments from one owner to one person within a window
+ * reach them one by one, at once — normal use, however busy, stays as it was; the ones beyond are
+ * recorded `folded` and told in one summary at the window's end ("@x assigned you N more tasks").
+ * Counted per owner and recipient: the summary names the one who sent them. Un-assignments count
+ * too, or handing a task back and forth would be a flood of its own. Telegram only: a connected
+ * client (a program) gets every frame.
+ */
+export const ASSIGNMENTS_IN_FULL = 5;
+export const ASSIGNMENT_WINDOW_MS = 60_000;
+/** The summary job runs this long after the window's end, so a notice counted at the very end is in it. */
+const SUMMARY_MARGIN_MS = 250;
+
+const isAssignment = (kind: TaskNoticeKind) => kind === 'assigned' || kind === 'unassigned';
 /** A comment is quoted in its notice up to this many characters. */
 const NOTICE_QUOTE_MAX = 300;
 
@@ -57,6 +85,18 @@ export function noticeText(t: T, notice: TaskNotice): string {
       return t('task-notice-comment', { by, title, text: quote });
     }
   }
+}
+
+/**
+ * A burst's summary (HTML) in the recipient's language: the tasks it left with them that they had
+ * not heard of, and the ones it took from them (see summaryCounts); a line each.
+ */
+function summaryText(t: T, by: User, counts: { assigned: number; takenBack: number }): string {
+  const name = participantName(by);
+  const lines: string[] = [];
+  if (counts.assigned > 0) lines.push(t('task-notice-assigned-more', { by: name, count: counts.assigned }));
+  if (counts.takenBack > 0) lines.push(t('task-notice-unassigned-more', { by: name, count: counts.takenBack }));
+  return lines.join('\n');
 }
 
 /** 📂 Open on every notice but "taken back" (the task is not theirs any more); 👍 Accept on a new assignment. */
@@ -107,12 +147,58 @@ export type NoticeServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> &
   Partial<Pick<Services, 'orm' | 'log'>> & { followUps: RedisFollowUps };
 
 /**
- * One notice to one participant, right after the change is stored. Status and comment notices
+ * Opens or joins the window of one owner's (un)assignments to one person on Redis's clock and
+ * counts this one in it (the chat's PM burst script, features/chat/delivery.ts). Within the first
+ * ARGV[3] of the window it returns {0, window start, 0}: tell it now. Beyond, {1, window start,
+ * ms until the window ends}: fold it into the window's summary. KEYS[1] = window key; ARGV =
+ * window ms, counter ttl ms, notices in full.
+ */
+const BURST = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = redis.call('GET', KEYS[1])
+if not window then
+  window = string.format('%d', now)
+  redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
+end
+local base = KEYS[1] .. ':' .. window
+local n = redis.call('INCR', base .. ':n')
+if n == 1 then redis.call('PEXPIRE', base .. ':n', tonumber(ARGV[2])) end
+if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
+return {1, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
+
+/** A folded notice's window: when it started, and how long until its summary is due. */
+interface Burst {
+  window: string;
+  remainingMs: number;
+}
+
+/** Counts an (un)assignment in its burst window; null: tell it now, else the burst it is folded into. */
+async function assignmentBurst(services: NoticeServices, notice: TaskNotice): Promise<Burst | null> {
+  const key = `${services.keyPrefix}tasks:assign-burst:${notice.by.id}:${notice.to.id}`;
+  const [folded, window, remainingMs] = (await services.redis.eval(
+    BURST,
+    1,
+    key,
+    ASSIGNMENT_WINDOW_MS,
+    ASSIGNMENT_WINDOW_MS * 10,
+    ASSIGNMENTS_IN_FULL,
+  )) as [number, number, number];
+  return Number(folded) === 0 ? null : { window: String(window), remainingMs: Number(remainingMs) };
+}
+
+export const summaryJobId = ({ recipientId, byId, window }: AssignmentSummary) =>
+  `task-notice-summary-${recipientId}-${byId}-${window}`;
+
+/**
+ * One notice to one participant, right after the change is stored (the domain has checked the
+ * recipient does not refuse it, tasks.ts `tell`). Status and comment notices
  * claim the task's fold key for the recipient first (SET NX, a minute): a flurry of changes makes
  * one notice (the others are dropped, not summed), and the card the Open button shows has all of
  * them. A connected recipient gets the frame at once; otherwise the notice is recorded as owed
- * and queued for the worker ('telegram': on its way). It never fails the change: with Redis away
- * the fold is skipped and the queueing left to the sweep.
+ * and queued for the worker ('telegram': on its way) — or, an (un)assignment beyond the first few
+ * of a burst, recorded folded for the burst's summary ('folded'). It never fails the change: with
+ * Redis away the folds are skipped and the queueing left to the sweep.
  */
 export async function recordNotice(services: NoticeServices, notice: TaskNotice): Promise<TaskNoticeOutcome> {
   const to = notice.to;
@@ -134,6 +220,15 @@ export async function recordNotice(services: NoticeServices, notice: TaskNotice)
     }
   }
   if (!services.orm || !reachable(to)) return 'none';
+  let burst: Burst | null = null;
+  if (isAssignment(notice.kind)) {
+    try {
+      burst = await assignmentBurst(services, notice);
+    } catch (err) {
+      // Redis away: told on its own (the sweep queues it), as before bursts were counted.
+      if (!services.followUps.absorbs(err, { effect: 'task notice', taskId: notice.taskId })) throw err;
+    }
+  }
   const em = services.orm.em.fork();
   const row = em.create(TaskNoticeRow, {
     task: notice.taskId,
@@ -144,16 +239,28 @@ export async function recordNotice(services: NoticeServices, notice: TaskNotice)
     status: notice.status,
     text: notice.text ?? null,
     sentAt: null,
+    folded: burst !== null,
   });
   await em.flush();
   try {
-    await taskNoticesQueue(services.jobs).add('notice', { noticeId: row.id }, { jobId: taskNoticeJobId(row.id) });
+    const queue = taskNoticesQueue(services.jobs);
+    if (burst) {
+      // Every folded notice of the window queues the same job id: one summary per window.
+      const summary = { recipientId: to.id, byId: notice.by.id, window: burst.window };
+      await queue.add(
+        'summary',
+        { summary },
+        { jobId: summaryJobId(summary), delay: Math.max(0, burst.remainingMs + SUMMARY_MARGIN_MS) },
+      );
+    } else {
+      await queue.add('notice', { noticeId: row.id }, { jobId: taskNoticeJobId(row.id) });
+    }
   } catch (err) {
     if (!services.followUps.absorbs(err, { effect: 'task notice', noticeId: row.id })) {
       services.log?.warn({ err, noticeId: row.id }, 'task notice not queued; the sweep will');
     }
   }
-  return 'telegram';
+  return burst ? 'folded' : 'telegram';
 }
 
 export function startTaskNoticeWorker(services: Services) {
@@ -175,12 +282,20 @@ export async function handleTaskNotice(
   job: Pick<Job<TaskNoticeJob>, 'data'>,
   budget: TelegramBudget = chatBudget(services),
 ): Promise<'websocket' | 'telegram' | 'blocked' | 'none' | 'skipped'> {
+  const data = job.data;
+  if ('summary' in data) return sendAssignmentSummary(services, data.summary, budget);
   const em = services.orm.em.fork();
-  const id = job.data.noticeId;
-  const claimed = await em.nativeUpdate(TaskNoticeRow, { id, sentAt: null, givenUpAt: null }, { sentAt: new Date() });
+  const id = data.noticeId;
+  const claimed = await em.nativeUpdate(
+    TaskNoticeRow,
+    { id, sentAt: null, givenUpAt: null, folded: false },
+    { sentAt: new Date() },
+  );
   if (claimed === 0) return 'skipped';
   const row = await em.findOne(TaskNoticeRow, { id }, { populate: ['recipient', 'by'] });
   if (!row) return 'skipped';
+  // Blocked since the change: the notice stays claimed, and nothing reaches them.
+  if (await refusesTasksFrom(em, row.recipient.id, row.by.id)) return 'skipped';
   const notice: TaskNotice = {
     kind: row.kind,
     taskId: String(row.task.id),
@@ -213,4 +328,93 @@ export async function handleTaskNotice(
     if (!(err instanceof UnrecoverableError)) await em.nativeUpdate(TaskNoticeRow, { id }, { sentAt: null });
     throw err;
   }
+}
+
+/**
+ * Claims the folded notices of one owner to one recipient not yet in a summary (one UPDATE: a
+ * summary job run twice, or beside the sweep's, sends once); their tasks and kinds, oldest first.
+ */
+const TAKE_FOLDED = `
+update task_notices set sent_at = ?
+ where recipient_id = ? and by_id = ? and folded and sent_at is null and given_up_at is null
+returning id, task_id, kind`;
+
+type FoldedRow = { id: string | number; task_id: string | number; kind: TaskNoticeKind };
+
+/**
+ * What a burst changed for the recipient, task by task: what they had been told before it (its
+ * first folded notice: "assigned" — they had not the task; "taken back" — they had it) against
+ * whether the task is theirs now. A task handed over and taken back within the burst is no news.
+ */
+export function summaryCounts(
+  rows: readonly FoldedRow[],
+  theirsNow: ReadonlySet<string>,
+): { assigned: number; takenBack: number } {
+  const first = new Map<string, TaskNoticeKind>();
+  for (const row of [...rows].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
+    const taskId = String(row.task_id);
+    if (!first.has(taskId)) first.set(taskId, row.kind);
+  }
+  let assigned = 0;
+  let takenBack = 0;
+  for (const [taskId, kind] of first) {
+    if (kind === 'assigned' && theirsNow.has(taskId)) assigned += 1;
+    if (kind === 'unassigned' && !theirsNow.has(taskId)) takenBack += 1;
+  }
+  return { assigned, takenBack };
+}
+
+/**
+ * A burst's summary: claims the folded notices (TAKE_FOLDED) and sends "@x assigned you N more
+ * tasks" with 📥 Assigned to me. Nothing when the recipient blocked the owner since, cannot be
+ * reached, or nothing is left to tell. When Telegram answered with an error the claim is given
+ * back for the retry (or the sweep); a network error after the request was written may hide a
+ * delivered summary: the claim stays.
+ */
+async function sendAssignmentSummary(
+  services: Services,
+  summary: AssignmentSummary,
+  budget: TelegramBudget,
+): Promise<'telegram' | 'blocked' | 'none' | 'skipped'> {
+  const em = services.orm.em.fork();
+  const rows = await execute<FoldedRow[]>(em, TAKE_FOLDED, [new Date(), summary.recipientId, summary.byId]);
+  if (rows.length === 0) return 'skipped';
+  try {
+    return await tellSummary(services, em, budget, summary, rows);
+  } catch (err) {
+    if (!(err instanceof UnrecoverableError)) {
+      await em.nativeUpdate(TaskNoticeRow, { id: { $in: rows.map((r) => String(r.id)) } }, { sentAt: null });
+    }
+    throw err;
+  }
+}
+
+async function tellSummary(
+  services: Services,
+  em: Em,
+  budget: TelegramBudget,
+  summary: AssignmentSummary,
+  rows: FoldedRow[],
+): Promise<'telegram' | 'blocked' | 'none' | 'skipped'> {
+  const people = await em.find(User, { id: { $in: [summary.recipientId, summary.byId] } });
+  const to = people.find((user) => user.id === summary.recipientId);
+  const by = people.find((user) => user.id === summary.byId);
+  if (!to || !by || (await refusesTasksFrom(em, to.id, by.id))) return 'skipped';
+  if (!reachable(to)) return 'none';
+  const taskIds = [...new Set(rows.map((r) => String(r.task_id)))];
+  const theirs = await em.find(Task, { id: { $in: taskIds }, assignee: to.id }, { fields: ['id'] });
+  const counts = summaryCounts(rows, new Set(theirs.map((task) => task.id)));
+  if (counts.assigned + counts.takenBack === 0) return 'skipped';
+  const t = services.translator.forLocale(to.language);
+  const keyboard =
+    counts.assigned > 0 ? new InlineKeyboard().text(t('task-notice-assigned-list'), ASSIGNED_LIST_CALLBACK) : undefined;
+  await budget.acquire();
+  const sent = await sendOnce({ chatId: to.telegramId, onBlocked: markBlocked(services), budget }, () =>
+    services.telegram.sendMessage(
+      to.telegramId,
+      summaryText(t, by, counts),
+      keyboard ? { reply_markup: keyboard } : {},
+    ),
+  );
+  return sent ? 'telegram' : 'blocked';
 }

@@ -8,7 +8,7 @@ import { formatDateTime } from '../../../platform/time/local-dates.js';
 import { markBlocked, type User } from '../../users/index.js';
 import type { CommentCache, CommentView } from '../comments.js';
 import { type RemindBefore, Task } from '../task.entities.js';
-import type { ReminderPlan, TaskEffects } from '../tasks.js';
+import { type ReminderPlan, refusesTasksFrom, type TaskEffects } from '../tasks.js';
 import { recordNotice } from './notices.js';
 
 /**
@@ -90,6 +90,7 @@ export const tasksVersionKey = (keyPrefix: string, ownerId: string) => `${keyPre
 
 // The notices' texts, buttons and fold window live with their job; the bot imports them from here.
 export {
+  ASSIGNED_LIST_CALLBACK,
   NOTICE_CALLBACK,
   NOTICE_FOLD_MS,
   noticeCallback,
@@ -305,8 +306,11 @@ export async function handleReminder(
   if (claimed === 0) return 'skipped';
   const task = await em.findOne(Task, { id: job.data.taskId }, { populate: ['owner', 'assignee'] });
   if (!task) return 'skipped';
-  // The owner and the assignee (SPEC §2.2.1), each in their own language and zone, if they can be reached.
-  const recipients = [task.owner, task.assignee].filter(
+  // The owner and the assignee (SPEC §2.2.1), each in their own language and zone, if they can be
+  // reached — the assignee unless they blocked the owner (refusesTasksFrom says why).
+  const assignee =
+    task.assignee && !(await refusesTasksFrom(em, task.assignee.id, task.owner.id)) ? task.assignee : null;
+  const recipients = [task.owner, assignee].filter(
     (user): user is User => !!user && user.telegramId != null && user.notifications && !user.botBlocked,
   );
   const dueAt = kind === 'snooze' ? (task.dueAt ?? null) : new Date(job.data.dueAt);

@@ -19,6 +19,8 @@ export const SANDBOX_PATH = '/sandbox';
 const LONG_POLL_MS = 25_000;
 const MAX_TEXT = 4096;
 const MAX_PHOTO_BYTES = 700 * 1024;
+/** Chats one poll answers with (the sandbox has at most 50 users). */
+const MAX_POLLED_CHATS = 50;
 
 /** The web folder next to this module (tsx), or the source's when running the build (dist/). */
 function webDir(): string {
@@ -134,12 +136,40 @@ export function registerSandbox(app: OpenAPIHono<ApiEnv>, sandbox: Sandbox, opti
   };
   const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
-  app.get(`${SANDBOX_PATH}/api/state`, (c) =>
-    c.json({
-      bot: { firstName: sandbox.botInfo.first_name, username: sandbox.botInfo.username },
-      users: sandbox.listUsers(),
-    }),
-  );
+  /**
+   * `?since=<version>&epoch=<epoch>` long-polls: answered once something changed after that version
+   * of that run of the program (another run answers at once: its versions count from 0 again).
+   */
+  const waitForChange = async (c: Context) => {
+    const since = Number(c.req.query('since') ?? Number.NaN);
+    const sameRun = (c.req.query('epoch') ?? sandbox.epoch) === sandbox.epoch;
+    if (Number.isFinite(since) && sameRun) await sandbox.changes(since, LONG_POLL_MS, c.req.raw.signal);
+  };
+
+  const pageState = () => ({
+    epoch: sandbox.epoch,
+    version: sandbox.currentVersion,
+    bot: { firstName: sandbox.botInfo.first_name, username: sandbox.botInfo.username },
+    users: sandbox.listUsers(),
+    recentBotMessageIds: sandbox.recentBotMessageIds(),
+  });
+
+  app.get(`${SANDBOX_PATH}/api/state`, (c) => c.json(pageState(), 200, { 'cache-control': 'no-store' }));
+
+  /**
+   * The page's one long poll (a browser holds six connections per host: a poll per chat pane would
+   * leave none for sending once five panes are open): the user list and the chats of `users`.
+   */
+  app.get(`${SANDBOX_PATH}/api/poll`, async (c) => {
+    await waitForChange(c);
+    const ids = (c.req.query('users') ?? '')
+      .split(',')
+      .map(Number)
+      .filter((id) => sandbox.user(id) !== undefined)
+      .slice(0, MAX_POLLED_CHATS);
+    const chats = Object.fromEntries(ids.map((id) => [id, sandbox.view(id)]));
+    return c.json({ ...pageState(), chats }, 200, { 'cache-control': 'no-store' });
+  });
 
   app.post(`${SANDBOX_PATH}/api/users`, async (c) => {
     const b = await body(c);
@@ -168,8 +198,7 @@ export function registerSandbox(app: OpenAPIHono<ApiEnv>, sandbox: Sandbox, opti
   app.get(`${SANDBOX_PATH}/api/chats/:userId`, async (c) => {
     const id = userId(c);
     if (!sandbox.user(id)) return notFound(c);
-    const since = Number(c.req.query('since') ?? Number.NaN);
-    if (Number.isFinite(since)) await sandbox.changes(since, LONG_POLL_MS, c.req.raw.signal);
+    await waitForChange(c);
     return c.json(sandbox.view(id), 200, { 'cache-control': 'no-store' });
   });
 

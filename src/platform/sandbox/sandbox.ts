@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { BotApiStandIn, type StandInEvent, type UserMessage } from '../telegram/stand-in/bot-api.js';
 
@@ -40,6 +41,8 @@ export interface SandboxNotice {
 
 const MAX_USERS = 50;
 const MAX_NOTICES = 20;
+/** How many of each user's newest bot messages the user list carries (the web chat counts unread ones among them). */
+const RECENT_PER_USER = 20;
 
 export interface SandboxOptions {
   adminId: number;
@@ -48,6 +51,11 @@ export interface SandboxOptions {
 
 export class Sandbox {
   readonly standIn: BotApiStandIn;
+  /**
+   * This run of the program. Chats live in memory: after a restart they start empty and `version`
+   * counts from 0 again, so the web chat compares epochs to tell a restart from "nothing new".
+   */
+  readonly epoch = randomUUID();
   private readonly users = new Map<number, SandboxUser>();
   private readonly notices = new Map<number, SandboxNotice[]>();
   /** Callback query id → the chat it came from (to show the answer there). */
@@ -89,12 +97,29 @@ export class Sandbox {
     await this.standIn.close();
   }
 
+  /** Bumped on every change of any chat or of the user list. */
+  get currentVersion(): number {
+    return this.version;
+  }
+
   get botInfo(): UserFromGetMe {
     return this.standIn.botInfo;
   }
 
   listUsers(): SandboxUser[] {
     return [...this.users.values()];
+  }
+
+  /** Each user's newest bot message ids (oldest first): what the web chat marks unread in its user picker. */
+  recentBotMessageIds(): Record<number, number[]> {
+    const recent: Record<number, number[]> = {};
+    for (const id of this.users.keys()) {
+      recent[id] = this.standIn
+        .botMessages(id)
+        .slice(-RECENT_PER_USER)
+        .map((m) => m.message_id);
+    }
+    return recent;
   }
 
   user(id: number): SandboxUser | undefined {
@@ -216,6 +241,7 @@ export class Sandbox {
       else if (m.removeKeyboard) keyboard = undefined;
     }
     return {
+      epoch: this.epoch,
       version: this.version,
       user,
       messages: messages.map(({ replyKeyboard: _r, removeKeyboard: _d, ...m }: Record<string, unknown>) => m),

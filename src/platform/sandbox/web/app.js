@@ -481,6 +481,10 @@ class Pane {
       this.dividerBefore = seen === undefined ? undefined : unread?.id;
     }
     const arrived = first ? [] : messages.filter((m) => m.id > this.maxId);
+    // Where the reader is, measured before the new messages grow the list: a scroll made just now
+    // may not have reached onScroll yet (scroll events wait for the next frame). A list that has
+    // just shrunk keeps what its resize decided.
+    if (!first && this.list.clientHeight === this.listHeight) this.stick = this.isAtBottom();
     this.draw(messages);
     this.loaded = true;
     this.maxId = Math.max(this.maxId, ...messages.map((m) => m.id));

@@ -49,6 +49,10 @@ export interface SandboxOptions {
   botInfo?: UserFromGetMe;
 }
 
+/** Message ids count from here at this moment: four per second since 2026 (below 2^31 until 2042). */
+const MESSAGE_ID_EPOCH_MS = Date.UTC(2026, 0, 1);
+export const firstMessageIdAt = (now: number) => Math.max(1000, Math.floor(((now - MESSAGE_ID_EPOCH_MS) / 1000) * 4));
+
 export class Sandbox {
   readonly standIn: BotApiStandIn;
   /**
@@ -73,6 +77,11 @@ export class Sandbox {
       botInfo: options.botInfo ?? SANDBOX_BOT_INFO,
       recordCalls: false,
       keepPerChat: 500,
+      // Chats live in memory, but the bot's database keeps the ids of messages it sent (a mailing's
+      // deliveries, its live card): ids counted from 1000 again after a restart would name newer
+      // messages, and a recall would delete one it never sent. Counted from the clock, a run never
+      // reaches ids the next one gives unless it sent four messages a second throughout.
+      firstMessageId: firstMessageIdAt(Date.now()),
     });
     this.addUser({ id: options.adminId, firstName: 'Alice', username: 'alice', languageCode: 'en', admin: true });
     this.addUser({ id: options.adminId + 1, firstName: 'Bob', username: 'bob', languageCode: 'en' });

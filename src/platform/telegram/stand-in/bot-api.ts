@@ -128,6 +128,8 @@ export interface FakeBotApiOptions {
    * older ones are forgotten, as if deleted, so editing them fails.
    */
   keepPerChat?: number;
+  /** The first message id it gives (default 1000). */
+  firstMessageId?: number;
 }
 
 /** Answers a call differently; returning undefined lets it be answered normally, throwing is a network error. */
@@ -241,7 +243,7 @@ export class BotApiStandIn {
   private readonly recordCalls: boolean;
   private readonly keepPerChat: number;
   private readonly chats = new Map<number, Map<number, StoredMessage>>();
-  private nextMessageId = 1000;
+  private nextMessageId: number;
   private readonly answeredQueries = new Set<string>();
   private readonly seen = new Map<string, number>();
   private readonly faults = new Map<string, Fault[]>();
@@ -271,6 +273,7 @@ export class BotApiStandIn {
     this.botInfo = o.botInfo ?? TEST_BOT_INFO;
     this.recordCalls = o.recordCalls ?? true;
     this.keepPerChat = o.keepPerChat ?? Number.POSITIVE_INFINITY;
+    this.nextMessageId = o.firstMessageId ?? 1000;
   }
 
   // ---------------------------------------------------------------- the in-process door

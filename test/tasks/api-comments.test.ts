@@ -132,7 +132,9 @@ describe('comments over the API', () => {
       const res = await api(method, url, { token: t.token, json });
       expect(res.status, method).toBe(422);
       expect(res.body.error.code).toBe('validation_failed');
-      expect(res.body.error.details).toEqual(expect.arrayContaining([{ path, message: expect.any(String) }]));
+      expect(res.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]),
+      );
     }
     expect(await env.em().find(Comment, { task: t.taskId })).toEqual(before);
     expect(await t.count()).toBe(1);

@@ -106,14 +106,18 @@ describe('assigning a task to someone who blocked you', () => {
     });
     expect(created.status).toBe(422);
     expect(created.body.error.details).toEqual([
-      { path: 'assignee', message: '@blocker_api does not accept tasks from you' },
+      { path: 'assignee', message: '@blocker_api does not accept tasks from you', reason: 'blocked' },
     ]);
     const patched = await api('PATCH', `/tasks/${own.body.id}`, {
       token: owner.token,
       json: { assignee: 'blocker_api' },
     });
     expect(patched.status).toBe(422);
-    expect(patched.body.error.details[0].message).toBe('@blocker_api does not accept tasks from you');
+    expect(patched.body.error.details[0]).toEqual({
+      path: 'assignee',
+      message: '@blocker_api does not accept tasks from you',
+      reason: 'blocked',
+    });
     expect(await tableState(env)).toEqual(before);
     // One way: the blocker may still hand the owner a task.
     const back = await api('POST', '/tasks', {

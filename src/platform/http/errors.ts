@@ -18,6 +18,8 @@ export interface FieldProblem {
   /** Dotted path inside the validated input (`items.0.title`); empty for the input itself. */
   path: string;
   message: string;
+  /** The rule a domain check refused the value by (`past`, `too_long`, `blocked`…); absent for type and shape errors. */
+  reason?: string;
 }
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {

@@ -22,7 +22,7 @@ export const ErrorSchema = z
         .unknown()
         .optional()
         .openapi({
-          description: 'Extra data; for validation_failed a list of {path, message}',
+          description: 'Extra data; for validation_failed a list of {path, message, reason?}',
           example: [{ path: 'title', message: 'Invalid input: expected string, received number' }],
         }),
     }),
@@ -34,7 +34,21 @@ export const ValidationErrorSchema = z
     error: z.object({
       code: z.literal('validation_failed'),
       message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })),
+      details: z.array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          reason: z
+            .string()
+            .optional()
+            .openapi({
+              description:
+                'The rule a value was refused by, for a client to say in its own words: e.g. empty, too_long, control, ' +
+                'bad_tag, too_many, past (a due date), unknown, self, banned, blocked (an assignee). Absent for type and shape errors.',
+              example: 'past',
+            }),
+        }),
+      ),
     }),
   })
   .openapi('ValidationError', {

@@ -177,6 +177,10 @@ const forgedData = fc.oneof(
           'rm:',
           'tn:',
           'pm:reply:',
+          'pm:block:',
+          'pm:block-yes:',
+          'pm:unblock:',
+          'pm:keys:',
           'reg:',
           'lnk:',
           'mlu:',
@@ -532,6 +536,20 @@ describe('what the fuzz found, kept as plain examples', () => {
     expect(apologies(bob)).toEqual([]);
     expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe(
       'The menu has changed; here is the current one.',
+    );
+  });
+
+  it('a forged press on a message with a reply keyboard (no inline one) is told the button did its work, crashing nothing', async () => {
+    const bob = await fresh('en');
+    await bob.sendCommand('settings');
+    await bob.click('📱 Share phone');
+    const prompt = env.telegram.chat(bob.chatId).findLast((m) => m.reply_markup?.keyboard);
+    expect(prompt).toBeDefined();
+    await pressOn(bob, prompt, 'o2,>054*.d');
+    expect(newErrors()).toEqual([]);
+    expect(apologies(bob)).toEqual([]);
+    expect(env.telegram.callsOf('answerCallbackQuery').at(-1)?.payload.text).toBe(
+      'That button has done its work already: the message shows where things stand now.',
     );
   });
 

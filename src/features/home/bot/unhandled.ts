@@ -21,7 +21,7 @@ export function unhandledFeature(screens: Screens) {
     // Pressed on a message that has no buttons any more (Telegram sends the message as it is now; an
     // inaccessible one has date 0): it became a record after this press was made — a double tap on
     // ✅ Create, a second device. What it shows is the outcome; it stays and is not made a menu.
-    if (message && message.date !== 0 && !message.reply_markup?.inline_keyboard.length) {
+    if (message && message.date !== 0 && !message.reply_markup?.inline_keyboard?.length) {
       await answerCallback(ctx, ctx.t('button-already-used'));
       return;
     }

@@ -4,11 +4,12 @@ import { AuditEntry } from '../../src/features/audit/audit.entity.js';
 import { Message } from '../../src/features/chat/message.entity.js';
 import { Mailing } from '../../src/features/mailings/mailing.entities.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
+import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { newMailing } from '../helpers/mailings.js';
-import { lastToast, userOf } from '../helpers/tasks.js';
+import { clockIn, lastToast, localAt, userOf } from '../helpers/tasks.js';
 
 /** SPEC §2.4: the admin panel in the bot: menu, stats, user search, the user card and its actions. */
 const env = useTestEnvironment();
@@ -455,6 +456,41 @@ describe('the user card’s words', () => {
     await env.em().nativeUpdate(User, { telegramId: 750_020 }, { status: 'banned' });
   });
 
+  it('says when the person registered and was last seen in words, in the admin’s zone: a date of another year, yesterday (en, ru)', async () => {
+    const em = env.em();
+    // 09:24 UTC is 19:24 in Vladivostok; last seen there yesterday at 08:15.
+    em.create(User, {
+      telegramId: 750_021,
+      telegramFirstName: 'Pete',
+      telegramUsername: 'pete750',
+      language: 'en',
+      createdAt: new Date('2024-03-05T09:24:00Z'),
+      lastSeenAt: localAt(10, -1, 8, 15),
+    });
+    await em.flush();
+    for (const [language, users, registered, seen] of [
+      ['en', '👥 Users', 'Created: Tue, Mar 5, 2024, 19:24', 'Last seen: yesterday 08:15'],
+      ['ru', '👥 Пользователи', 'Регистрация: вт, 5 мар. 2024 г., 19:24', 'Последняя активность: вчера в 08:15'],
+    ] as const) {
+      const viewer = env.bot.client({
+        id: language === 'en' ? 750_010 : 750_011,
+        first_name: 'Vlad',
+        username: `vlad750${language}`,
+        language_code: language,
+      });
+      await viewer.sendCommand('start');
+      await makeAdmin(viewer);
+      const viewerEm = env.em();
+      const profile = await viewerEm.findOneOrFail(User, { telegramId: viewer.user.id });
+      await updateProfile(viewerEm, profile, { timezone: 'Asia/Vladivostok' });
+      await viewer.sendCommand('admin');
+      await viewer.click(users);
+      await viewer.sendText('pete750');
+      await viewer.click(/@pete750/);
+      expect(viewer.lastReply()).toContain(`\n${registered}\n${seen}`);
+    }
+  });
+
   it('ru: the card and its questions as Russian says them, whoever the person is', async () => {
     const ru = env.bot.client({ id: 750_009, first_name: 'Ира', username: 'ira750', language_code: 'ru' });
     await ru.sendCommand('start');
@@ -466,7 +502,9 @@ describe('the user card’s words', () => {
     const card = ru.lastReply();
     expect(card).toContain('Статус: ⛔ в бане (бот заблокирован)');
     expect(card).toContain('Последняя активность: ещё не было');
-    expect(card).toMatch(/Регистрация: \d\d\.\d\d\.\d{4} \d\d:\d\d/);
+    // Registered just now: the card is redrawn, so "today", in the admin's zone (UTC, unset).
+    const olya = await env.em().findOneOrFail(User, { telegramId: 750_020 });
+    expect(card).toContain(`Регистрация: сегодня в ${clockIn(olya.createdAt, 'UTC')}`);
     await ru.click('✅ Разбанить');
     expect(ru.lastReply()).toContain('⚠️ Разбанить пользователя Оля @olya750? Бот и API снова станут ему доступны.');
     expect(ru.buttons()).not.toContain('⭐ Сделать админом');

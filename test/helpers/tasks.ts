@@ -124,6 +124,20 @@ export function shownIn(instant: Date, timeZone: string): string {
   return `${get('day')}.${get('month')}.${get('year')} ${get('hour')}:${get('minute')}`;
 }
 
+/** "18:05": the clock part of shownIn. */
+export const clockIn = (instant: Date, timeZone: string) => shownIn(instant, timeZone).slice(-5);
+
+/**
+ * The instant a zone of a fixed UTC offset (Moscow +3, Vladivostok +10: no DST since 2014) shows
+ * `hour:minute`, `days` after today there (-1: yesterday), computed independently of the code under test.
+ */
+export function localAt(offsetHours: number, days: number, hour: number, minute: number, now = new Date()): Date {
+  const there = new Date(now.getTime() + offsetHours * 3_600_000);
+  return new Date(
+    Date.UTC(there.getUTCFullYear(), there.getUTCMonth(), there.getUTCDate() + days, hour - offsetHours, minute),
+  );
+}
+
 /** Starts the worker that sends shared-task notices (closed with env.services.jobs). */
 export function startNoticeWorker(env: TestEnvironment): void {
   startTaskNoticeWorker(env.services);

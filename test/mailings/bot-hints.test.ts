@@ -96,7 +96,9 @@ describe('hints of the new-mailing dialog', () => {
 
     await admin.sendText('someday');
     await admin.sendText('2001-01-01 10:00');
-    expect(below(admin, start.message_id)).toEqual(['01.01.2001 10:00 has already passed. Send a time in the future.']);
+    expect(below(admin, start.message_id)).toEqual([
+      'Mon, Jan 1, 2001, 10:00 has already passed. Send a time in the future.',
+    ]);
     await admin.sendText('2099-01-02 10:00');
     const end = lastMessage(env, admin);
     expect(below(admin, start.message_id)).toEqual([end.text]);
@@ -227,9 +229,13 @@ describe('hints of ✏️ Edit', () => {
     await ruAdmin.sendText('когда-нибудь');
     expect(below(ruAdmin, card.message_id)).toHaveLength(1);
     expect(ruAdmin.lastReply()).toContain('Не получилось понять «когда-нибудь»');
+    await ruAdmin.sendText('2001-01-01 10:00');
+    expect(below(ruAdmin, card.message_id)).toEqual([
+      'Этот момент уже прошёл (пн, 1 янв. 2001 г., 10:00). Отправьте время в будущем.',
+    ]);
     await ruAdmin.sendText('2099-01-02 18:30');
     expect(below(ruAdmin, card.message_id)).toEqual([`✅ Рассылка #${m.id} изменена.`]);
-    expect(messageOf(ruAdmin, card.message_id)?.text).toContain('Начало: 02.01.2099 18:30');
+    expect(messageOf(ruAdmin, card.message_id)?.text).toContain('Начало: пт, 2 янв. 2099 г., 18:30');
 
     // /cancel at a step takes its hint away too.
     await ruAdmin.click('✏️ Изменить');
@@ -271,7 +277,7 @@ describe('a preview Telegram refuses', () => {
       expect(admin.replies()).toContain('👆 This is exactly what recipients will get.');
       const summary = admin.lastReply();
       expect(summary).toContain('Audience: 🇬🇧 English');
-      expect(summary).toContain('Start: 02.01.2099 10:00');
+      expect(summary).toContain('Start: Fri, Jan 2, 2099, 10:00');
       expect(summary).toContain('Window: 09:00-21:00');
       expect(summary).toContain('Buttons: 0');
       await admin.click('✅ Create');

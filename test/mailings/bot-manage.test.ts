@@ -231,7 +231,7 @@ describe('✏️ Edit of a scheduled mailing', () => {
     expect(admin.buttons()).toEqual(['▶️ Now', '◀️ Back']);
     await admin.sendText('2099-01-04 10:00');
     expect(admin.lastReply()).toBe(
-      'The start must be before the end (03.01.2099 10:00). Send an earlier time, or change the end first.',
+      'The start must be before the end (Sat, Jan 3, 2099, 10:00). Send an earlier time, or change the end first.',
     );
     await admin.sendText('2099-01-02 18:30');
     expect(admin.lastReply()).toBe(`✅ Mailing #${m.id} changed.`);
@@ -369,7 +369,7 @@ describe('✏️ Edit of a scheduled mailing', () => {
     await ruAdmin.click('✏️ Изменить');
     await ruAdmin.click('🕒 Начало');
     await ruAdmin.sendText('2099-01-05 10:00');
-    expect(ruAdmin.lastReply()).toContain('Начало должно быть раньше конца (03.01.2099 10:00)');
+    expect(ruAdmin.lastReply()).toContain('Начало должно быть раньше конца (сб, 3 янв. 2099 г., 10:00)');
     await ruAdmin.click('◀️ Назад');
     await ruAdmin.click('✍️ Сообщение');
     await env.em().nativeUpdate(Mailing, { id: m.id }, { status: 'running', materializedAt: new Date() });

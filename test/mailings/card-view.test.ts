@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { refreshLiveCards } from '../../src/features/mailings/jobs/cards.js';
 import { Mailing } from '../../src/features/mailings/mailing.entities.js';
+import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { demotableAdmin, engineHarness, newMailing, seedUsers, waitForMailing } from '../helpers/mailings.js';
-import { lastMessage } from '../helpers/tasks.js';
+import { lastMessage, localAt } from '../helpers/tasks.js';
 
 /**
  * The mailing card and list as the admin sees them (SPEC §2.5): the content shown as its reader
@@ -216,6 +217,51 @@ describe('a live card edited by the worker', () => {
     await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'paused' });
     await refreshLiveCards(env.services);
     expect(shown(former, formerCard).plain).toBe(before);
+    await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'cancelled' });
+    await refreshLiveCards(env.services);
+  });
+});
+
+describe('the card’s start and end', () => {
+  it('in fixed words, in the admin’s zone and language (never “tomorrow”: a card may sit in the chat for days), a date of another year with its year; the worker’s edits too (en, ru)', async () => {
+    const viewers: BotClient[] = [];
+    for (const [id, language] of [
+      [772_010, 'en'],
+      [772_011, 'ru'],
+    ] as const) {
+      const client = env.bot.client({ id, first_name: 'Vlad', username: `vlad${id}`, language_code: language });
+      await client.sendCommand('start');
+      const em = env.em();
+      const user = await em.findOneOrFail(User, { telegramId: id });
+      await updateProfile(em, user, { timezone: 'Asia/Vladivostok' });
+      await env.em().nativeUpdate(User, { telegramId: id }, { role: 'admin', mailings: false });
+      viewers.push(client);
+    }
+    const [en, ru] = viewers as [BotClient, BotClient];
+    // Tomorrow at 10:00 in Vladivostok; the end at 10:00 there on 2 January 2099 (00:00 UTC).
+    const mailing = await newMailing(env.services, {
+      text: 'Dated',
+      startAt: localAt(10, 1, 10, 0),
+      endAt: new Date('2099-01-02T00:00:00Z'),
+    });
+    await openCard(en, mailing.id);
+    const enCard = lastMessage(env, en).message_id;
+    expect(shown(en, enCard).plain).toMatch(
+      /Start: [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, 10:00 · End: Fri, Jan 2, 2099, 10:00 \(your time\)/,
+    );
+    expect(shown(en, enCard).plain).not.toContain('tomorrow');
+    await openCard(ru, mailing.id);
+    const ruCard = lastMessage(env, ru).message_id;
+    expect(shown(ru, ruCard).plain).toMatch(
+      /Начало: [а-я]{2}, \d{1,2} [а-я]+\.?, 10:00 · Конец: пт, 2 янв\. 2099 г\., 10:00 \(ваше время\)/,
+    );
+    expect(shown(ru, ruCard).plain).not.toContain('завтра');
+
+    // The worker redraws each card in its admin's language.
+    await env.em().nativeUpdate(Mailing, { id: mailing.id }, { endAt: new Date('2099-01-03T00:00:00Z') });
+    await refreshLiveCards(env.services);
+    expect(shown(en, enCard).plain).toContain('End: Sat, Jan 3, 2099, 10:00 (your time)');
+    expect(shown(ru, ruCard).plain).toContain('Конец: сб, 3 янв. 2099 г., 10:00 (ваше время)');
     await env.em().nativeUpdate(Mailing, { id: mailing.id }, { status: 'cancelled' });
     await refreshLiveCards(env.services);
   });

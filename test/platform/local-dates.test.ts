@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatLocal, fromLocal, localParts, parseDueDate } from '../../src/platform/time/local-dates.js';
+import { createTranslator } from '../../src/platform/i18n/translator.js';
+import {
+  formatDateTime,
+  formatDue,
+  formatLocal,
+  fromLocal,
+  localParts,
+  parseDueDate,
+} from '../../src/platform/time/local-dates.js';
 import { localTime } from '../../src/platform/time/timezone.js';
 
 const iso = (input: string, timezone: string, now?: Date) => parseDueDate(input, timezone, now)?.toISOString() ?? null;
@@ -172,6 +180,38 @@ describe('formatLocal', () => {
       expect(localParts(fromLocal(local, zone), zone)).toEqual(local);
     }
   });
+});
+
+describe('moments in words (SPEC: dates humanized), in the reader’s zone and language', () => {
+  const translator = createTranslator();
+  const en = translator.forLocale('en');
+  const ru = translator.forLocale('ru');
+  // Monday 7 December 2026, 12:00 in Vladivostok (UTC+10).
+  const now = new Date('2026-12-07T02:00:00Z');
+  const zone = 'Asia/Vladivostok';
+
+  it.each([
+    ['today', '2026-12-06T23:24:00Z', 'today 09:24', 'сегодня в 09:24'],
+    ['yesterday', '2026-12-06T08:05:00Z', 'yesterday 18:05', 'вчера в 18:05'],
+    ['tomorrow', '2026-12-08T00:00:00Z', 'tomorrow 10:00', 'завтра в 10:00'],
+    ['this year', '2026-03-05T09:24:00Z', 'Thu, Mar 5, 19:24', 'чт, 5 мар., 19:24'],
+    ['another year', '2024-03-05T09:24:00Z', 'Tue, Mar 5, 2024, 19:24', 'вт, 5 мар. 2024 г., 19:24'],
+  ])('on a screen that is redrawn (formatDue), %s: %s', (_, instant, english, russian) => {
+    expect(formatDue(new Date(instant), zone, en, 'en', now)).toBe(english);
+    expect(formatDue(new Date(instant), zone, ru, 'ru', now)).toBe(russian);
+  });
+
+  it.each([
+    ['today', '2026-12-06T23:24:00Z', 'Mon, Dec 7, 09:24', 'пн, 7 дек., 09:24'],
+    ['yesterday', '2026-12-06T08:05:00Z', 'Sun, Dec 6, 18:05', 'вс, 6 дек., 18:05'],
+    ['next year', '2027-01-02T00:00:00Z', 'Sat, Jan 2, 2027, 10:00', 'сб, 2 янв. 2027 г., 10:00'],
+  ])(
+    'in a message that stays in the chat (formatDateTime), %s: the day named, never “today”: %s',
+    (_, instant, english, russian) => {
+      expect(formatDateTime(new Date(instant), zone, en, 'en', now)).toBe(english);
+      expect(formatDateTime(new Date(instant), zone, ru, 'ru', now)).toBe(russian);
+    },
+  );
 });
 
 describe('localTime: a user’s own clock on the settings screen', () => {

@@ -8,14 +8,15 @@ import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
 import { apiRequest } from '../helpers/services.js';
 import {
+  clockIn,
   commentsOf,
   dataOf,
   findTask,
   lastMessage,
   lastToast,
+  localAt,
   seedComments,
   seedTasks,
-  shownIn,
   tableState,
   userOf,
 } from '../helpers/tasks.js';
@@ -23,8 +24,8 @@ import {
 const env = useTestEnvironment();
 
 let nextId = 720_000;
-async function newClient(): Promise<BotClient> {
-  const client = env.bot.client({ id: nextId++, first_name: 'Ann', language_code: 'en' });
+async function newClient(language_code = 'en'): Promise<BotClient> {
+  const client = env.bot.client({ id: nextId++, first_name: 'Ann', language_code });
   await client.sendCommand('start');
   return client;
 }
@@ -68,7 +69,8 @@ describe('comments', () => {
       'Comment 3, reworded',
     );
     const stored = await commentsOf(env, taskId);
-    const time = (n: number) => shownIn(stored[n - 1]?.createdAt ?? new Date(0), 'Europe/Moscow');
+    // Written just now: the page is redrawn, so "today", not the date in digits.
+    const time = (n: number) => `today ${clockIn(stored[n - 1]?.createdAt ?? new Date(0), 'Europe/Moscow')}`;
 
     await client.sendCommand('tasks');
     await client.click('⏳ Talkative');
@@ -101,6 +103,30 @@ describe('comments', () => {
 
     await client.click('◀️ Back to task');
     expect(client.lastReply()).toContain('📌 <b>Talkative</b>');
+  });
+
+  it('says when each was written in words, in the reader’s zone: a date of another year, yesterday, today (en, ru)', async () => {
+    for (const [language, today, older] of [
+      ['en', 'today', ['<b>1.</b> Ann · Tue, Mar 5, 2024, 19:24', '<b>2.</b> Ann · yesterday 08:15']],
+      ['ru', 'сегодня в', ['<b>1.</b> Ann · вт, 5 мар. 2024 г., 19:24', '<b>2.</b> Ann · вчера в 08:15']],
+    ] as const) {
+      const client = await newClient(language);
+      const em = env.em();
+      const user = await em.findOneOrFail(User, { telegramId: client.user.id });
+      await updateProfile(em, user, { timezone: 'Asia/Vladivostok' });
+      const [taskId = ''] = await seedTasks(env, user, ['Dated']);
+      const [first = '', second = '', third = ''] = await seedComments(env, user, taskId, ['One', 'Two', 'Three']);
+      // 09:24 UTC is 19:24 in Vladivostok; the second was written there yesterday at 08:15.
+      await env.em().nativeUpdate(Comment, { id: first }, { createdAt: new Date('2024-03-05T09:24:00Z') });
+      await env.em().nativeUpdate(Comment, { id: second }, { createdAt: localAt(10, -1, 8, 15) });
+      const now = (await env.em().findOneOrFail(Comment, { id: third })).createdAt;
+      await client.sendCommand('tasks');
+      await client.click('⏳ Dated');
+      await client.click(/^💬 /);
+      const text = client.lastReply();
+      for (const line of older) expect(text).toContain(`\n${line}\n`);
+      expect(text).toContain(`\n<b>3.</b> Ann · ${today} ${clockIn(now, 'Asia/Vladivostok')}\nThree`);
+    }
   });
 
   it('adds a comment: over-long input is refused with the limit, then it shows on the newest page', async () => {
@@ -158,7 +184,7 @@ describe('comments', () => {
     expect(client.lastReply()).toContain('The comment cannot be empty');
     await client.sendText('Comment 1, better');
     expect(client.lastReply()).toContain('✅ Comment edited');
-    expect(client.lastReply()).toMatch(/<b>1\.<\/b> Ann · [\d.: ]+ <i>\(edited\)<\/i>\nComment 1, better/);
+    expect(client.lastReply()).toMatch(/<b>1\.<\/b> Ann · today \d\d:\d\d <i>\(edited\)<\/i>\nComment 1, better/);
     const edited = (await commentsOf(env, taskId))[0];
     expect(edited?.text).toBe('Comment 1, better');
     expect(edited?.editedAt).toBeInstanceOf(Date);

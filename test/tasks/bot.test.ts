@@ -1,12 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { cardContent } from '../../src/features/tasks/bot/list.js';
 import { handleReminder } from '../../src/features/tasks/jobs/reminders.js';
 import { Task } from '../../src/features/tasks/task.entities.js';
 import { updateTask } from '../../src/features/tasks/tasks.js';
 import { updateProfile } from '../../src/features/users/profile.js';
 import { User } from '../../src/features/users/user.entity.js';
+import type { BotContext } from '../../src/platform/bot/context.js';
+import { createTranslator } from '../../src/platform/i18n/translator.js';
 import type { BotClient } from '../helpers/bot-client.js';
 import { useTestEnvironment } from '../helpers/environment.js';
-import { findTask, lastMessage, lastToast, seedComments, seedTasks, shownIn, userOf } from '../helpers/tasks.js';
+import {
+  clockIn,
+  findTask,
+  lastMessage,
+  lastToast,
+  localAt,
+  seedComments,
+  seedTasks,
+  shownIn,
+  userOf,
+} from '../helpers/tasks.js';
 
 const env = useTestEnvironment();
 
@@ -150,7 +163,8 @@ describe('task card', () => {
         '📅 Due: Tue, Dec 1, 2099, 18:00 (Europe/Moscow)',
         '🏷 Tags: #work #urgent',
         '💬 Comments: 2',
-        `🕒 Created: ${shownIn(task?.createdAt ?? new Date(0), 'Europe/Moscow')}`,
+        // Created just now: the card is redrawn, so "today", not the date in digits.
+        `🕒 Created: today ${clockIn(task?.createdAt ?? new Date(0), 'Europe/Moscow')}`,
       ].join('\n'),
     );
     expect(client.buttons()).toEqual([
@@ -167,6 +181,24 @@ describe('task card', () => {
       '🗑 Delete',
       '◀️ Back to list',
     ]);
+  });
+
+  it('says when the task was created and updated in words, in the user’s zone: “yesterday”, a date of another year (en, ru)', async () => {
+    for (const [language, created, updated] of [
+      ['en', '🕒 Created: Tue, Mar 5, 2024, 12:24', '✏️ Updated: yesterday 18:05'],
+      ['ru', '🕒 Создана: вт, 5 мар. 2024 г., 12:24', '✏️ Изменена: вчера в 18:05'],
+    ] as const) {
+      const client = await newClient(language);
+      await setTimezone(client, 'Europe/Moscow');
+      const [id = ''] = await seedTasks(env, await userOf(env, client), ['Old one']);
+      // 09:24 UTC is 12:24 in Moscow; updated yesterday at 18:05 there.
+      await env
+        .em()
+        .nativeUpdate(Task, { id }, { createdAt: new Date('2024-03-05T09:24:00Z'), updatedAt: localAt(3, -1, 18, 5) });
+      await client.sendCommand('tasks');
+      await client.click('⏳ Old one');
+      expect(client.lastReply()).toContain(`\n${created}\n${updated}`);
+    }
   });
 
   it('shortens a description too long for one message and offers it in full', async () => {
@@ -188,6 +220,42 @@ describe('task card', () => {
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(part.length).toBeLessThanOrEqual(4096);
     expect(parts.join(' ')).toBe(description.trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  });
+
+  it('whether the description is shortened does not change at midnight, when “today” on the card becomes a weekday', () => {
+    // The card's 📄 Full description button is rendered again when pressed: what fits must not
+    // depend on how its times read today. Due, created and updated on Monday 7 December 2026
+    // (UTC), seen that day ("today 10:00") and three days later ("Mon, Dec 7, 10:00").
+    const ctx = { t: createTranslator().forLocale('en'), profile: { timezone: 'UTC', language: 'en' } };
+    const task = (length: number) =>
+      ({
+        title: 'Edge',
+        description: 'x'.repeat(length),
+        status: 'todo',
+        dueAt: new Date('2026-12-07T18:00:00Z'),
+        remindBefore: null,
+        advanceRemindedAt: null,
+        tags: [],
+        assignee: null,
+        commentCount: 0,
+        createdAt: new Date('2026-12-07T10:00:00Z'),
+        updatedAt: new Date('2026-12-07T11:00:00Z'),
+      }) as unknown as Task;
+    const clippedAt = (now: string, length: number) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(new Date(now));
+        return cardContent(ctx as BotContext, task(length)).clipped;
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    // Around the longest description that fits, whichever way the times read.
+    const lengths = Array.from({ length: 150 }, (_, i) => 3650 + i);
+    const monday = lengths.map((n) => clippedAt('2026-12-07T12:00:00Z', n));
+    expect(monday).toContain(true);
+    expect(monday).toContain(false);
+    expect(lengths.map((n) => clippedAt('2026-12-10T12:00:00Z', n))).toEqual(monday);
   });
 
   it('sets the status with one tap each: to do → in progress → done → to do, stored each time', async () => {

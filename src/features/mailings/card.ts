@@ -4,7 +4,7 @@ import { type MenuHandler, type MenuRange, ScreenMenu } from '../../platform/bot
 import type { Language } from '../../platform/i18n/languages.js';
 import type { Translate } from '../../platform/i18n/translator.js';
 import { escapeHtml } from '../../platform/telegram/html.js';
-import { formatLocal } from '../../platform/time/local-dates.js';
+import { formatDateTime } from '../../platform/time/local-dates.js';
 import { LANGUAGE_NAMES } from '../users/index.js';
 import { contentPreview } from './content.js';
 import { RECALL_WINDOW_HOURS } from './deliveries.js';
@@ -52,6 +52,8 @@ export function progressBar(done: number, total: number): { bar: string; percent
 /** What rendering a mailing card needs; the bot passes its context's, the worker its own. */
 export interface CardRenderDeps {
   t: Translate;
+  /** The viewer's language, for the names of days and months ("Fri, Jan 2" / «пт, 2 янв.»). */
+  locale: string;
   timezone: string;
   redis: BotContext['deps']['redis'];
   keyPrefix: string;
@@ -106,7 +108,7 @@ export async function mailingRate(
  * several languages, and a second measurement would find no time passed since the first).
  */
 export async function renderMailingCard(deps: CardRenderDeps, m: MailingView, rate?: number): Promise<string> {
-  const { t, timezone: tz } = deps;
+  const { t, locale, timezone: tz } = deps;
   const c = m.counts;
   const total = Object.values(c).reduce((a, b) => a + b, 0) || m.recipientCount;
   const done = c.sent + c.error + c.expired + c.unknown + c.recalled;
@@ -122,8 +124,10 @@ export async function renderMailingCard(deps: CardRenderDeps, m: MailingView, ra
   const head = t('mailing-card', {
     id: m.id,
     status: statusLabel(t, m.status),
-    start: formatLocal(m.startAt, tz),
-    end: formatLocal(m.endAt, tz),
+    // Fixed words, not "tomorrow 10:00": the worker redraws a card only while its mailing runs, and a
+    // scheduled or finished one may sit in the chat for days before anyone presses 🔄 Refresh.
+    start: formatDateTime(m.startAt, tz, t, locale),
+    end: formatDateTime(m.endAt, tz, t, locale),
     audience: audienceText(t, m.filter),
     window: m.window ? `${m.window.from}-${m.window.to}` : t('mailing-window-none'),
   });

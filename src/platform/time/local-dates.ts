@@ -467,7 +467,11 @@ export function parseDueDate(input: string, timezone: string, now = new Date()):
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "01.12.2026 18:00": how times are shown in lists and logs, in the user's time zone. */
+/**
+ * "01.12.2026 18:00" in `timezone`: the numeric form parseDueDate reads back, for logs and tests.
+ * Not for a moment shown to a user, which is said in words (SPEC: dates humanized): formatDue on
+ * a screen that is redrawn, formatDateTime in a message that stays.
+ */
 export function formatLocal(instant: Date, timezone: string): string {
   const t = localParts(instant, timezone);
   return `${pad(t.day)}.${pad(t.month)}.${t.year} ${pad(t.hour)}:${pad(t.minute)}`;
@@ -499,8 +503,12 @@ export function formatDay(date: LocalDate, locale: string, withYear = false): st
 }
 
 /**
- * A due date in words, in the user's zone and language: "today 18:00", "tomorrow 09:00",
- * "Fri, Dec 11, 18:00" / "сегодня в 18:00", "завтра в 09:00", "пт, 11 дек., 18:00".
+ * A moment in words, in the user's zone and language, near days by name: "today 18:00",
+ * "tomorrow 09:00", "yesterday 09:24", else "Fri, Dec 11, 18:00" (with the year when it is not
+ * this year's) / "сегодня в 18:00", "завтра в 09:00", "вчера в 09:24", "пт, 11 дек., 18:00".
+ * For screens that are redrawn (a card, a list: a due date, when a task was created, a comment
+ * written, a user last seen, a mailing's start): drawn again when looked at again, so "today"
+ * stays true there; a message that stays in the chat unchanged uses formatDateTime.
  */
 export function formatDue(instant: Date, timezone: string, t: Translate, locale: string, now = new Date()): string {
   const local = localParts(instant, timezone);
@@ -516,7 +524,8 @@ export function formatDue(instant: Date, timezone: string, t: Translate, locale:
 /**
  * A date and time in words that stay true, as formatDue writes a day that is not near:
  * "Fri, Dec 11, 18:00" / "пт, 11 дек., 18:00", with the year when it is not this year's. For
- * messages that stay in the chat (a reminder), where "today" would read wrong tomorrow.
+ * messages that stay in the chat unchanged (a reminder, a hint, a confirmation, a summary),
+ * where "today" would read wrong tomorrow.
  */
 export function formatDateTime(
   instant: Date,

@@ -1,7 +1,7 @@
 import type { BotContext } from '../../../platform/bot/context.js';
 import { answerCallback } from '../../../platform/bot/ui/answer.js';
 import { paginate } from '../../../platform/bot/ui/paginate.js';
-import { formatLocal } from '../../../platform/time/local-dates.js';
+import { formatDue } from '../../../platform/time/local-dates.js';
 import type { Language, User } from '../../users/index.js';
 import { LANGUAGE_NAMES, visibleName } from '../../users/index.js';
 import { adminStats, isAdmin, searchUsersAsAdmin } from '../admin.js';
@@ -88,7 +88,8 @@ export function userButtonLabel(user: User): string {
 }
 
 export function userCardText(ctx: BotContext, user: User): string {
-  const tz = ctx.profile.timezone;
+  // The card is redrawn, so a time may be "yesterday 18:05" (formatDue), in the admin's zone.
+  const when = (instant: Date) => formatDue(instant, ctx.profile.timezone, ctx.t, ctx.profile.language);
   const none = ctx.t('not-set');
   const telegramName = [user.telegramFirstName, user.telegramLastName].filter(Boolean).join(' ');
   const telegram = user.telegramId
@@ -116,9 +117,9 @@ export function userCardText(ctx: BotContext, user: User): string {
       : ctx.t('admin-card-tags-none'),
     ctx.t('admin-card-role', { role: ctx.t(user.role === 'admin' ? 'admin-role-admin' : 'admin-role-user') }),
     ctx.t('admin-card-status', { status }),
-    ctx.t('admin-card-created', { created: formatLocal(user.createdAt, tz) }),
+    ctx.t('admin-card-created', { created: when(user.createdAt) }),
     // Never seen is not a missing setting: "never", not "not set".
-    ctx.t('admin-card-seen', { seen: user.lastSeenAt ? formatLocal(user.lastSeenAt, tz) : ctx.t('admin-card-never') }),
+    ctx.t('admin-card-seen', { seen: user.lastSeenAt ? when(user.lastSeenAt) : ctx.t('admin-card-never') }),
   ].join('\n');
 }
 

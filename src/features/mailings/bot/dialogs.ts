@@ -6,7 +6,7 @@ import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type Screen, showInMessage, showScreen, visiblePressedMessage } from '../../../platform/bot/ui/screen.js';
 import { DomainError } from '../../../platform/errors.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
-import { formatLocal, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
+import { formatDateTime, localParts, parseDueDate } from '../../../platform/time/local-dates.js';
 import { denyUnlessAdmin, isAdmin } from '../../admin/index.js';
 import { FILTER_VALUES_MAX, normalizeFilter } from '../audience.js';
 import { audienceText, languageLabel } from '../card.js';
@@ -443,12 +443,22 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     }
   }
 
-  /** A date-time to type, `hoursAhead` after `from` (default: now), on the hour, in the admin's zone. */
+  /**
+   * A date-time to type, `hoursAhead` after `from` (default: now), on the hour, in the admin's zone:
+   * the form to copy ("2099-01-02 10:00"), so numeric, unlike the moments the dialog names (`inWords`).
+   */
   async function example(conversation: BotConversation, timezone: string, hoursAhead: number, from?: Date) {
     const base = from ? from.getTime() : await conversation.now();
     const p = localParts(new Date(base + hoursAhead * 3600_000), timezone);
     return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:00`;
   }
+
+  /**
+   * A moment the dialog names (in a hint, the summary, a refusal): in words that stay true in the
+   * chat, "Fri, Jan 2, 10:00" / «пт, 2 янв., 10:00» (formatDateTime), in the admin's zone.
+   */
+  const inWords = (t: Translate, me: Me, instant: Date, now?: Date) =>
+    formatDateTime(instant, me.timezone, t, me.locale, now);
 
   async function readWhen(
     conversation: BotConversation,
@@ -460,7 +470,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const now = await conversation.now();
     const when = parseDueDate(input, me.timezone, new Date(now));
     if (!when) return t('mailing-when-invalid', { input: input.slice(0, 64), example: exampleText });
-    if (when.getTime() <= now) return t('mailing-when-past', { when: formatLocal(when, me.timezone) });
+    if (when.getTime() <= now) return t('mailing-when-past', { when: inWords(t, me, when, new Date(now)) });
     return when;
   }
 
@@ -560,7 +570,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         continue;
       }
       if (endAt && when.getTime() >= endAt.getTime()) {
-        await hint(conversation, t('mailing-start-after-end', { end: formatLocal(endAt, me.timezone) }));
+        await hint(conversation, t('mailing-start-after-end', { end: inWords(t, me, endAt) }));
         continue;
       }
       return when;
@@ -586,7 +596,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         continue;
       }
       if (startAt && when.getTime() <= startAt.getTime()) {
-        await hint(conversation, t('mailing-end-before-start', { start: formatLocal(startAt, me.timezone) }));
+        await hint(conversation, t('mailing-end-before-start', { start: inWords(t, me, startAt) }));
         continue;
       }
       return when;
@@ -670,7 +680,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
     const startAt = await askStart(step);
     if (startAt === BACK) return;
     // Not the button's label ("▶️ Now"): the summary says when that is.
-    const startShown = startAt ? formatLocal(startAt, me.timezone) : t('mailing-summary-start-now');
+    const startShown = startAt ? inWords(t, me, startAt) : t('mailing-summary-start-now');
     const endAt = await askEnd(step, startAt);
     const window = await askWindow(step);
     if (endAt === BACK || window === BACK) return;
@@ -702,7 +712,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         audience: audienceText(t, filter),
         count: recipients,
         start: startShown,
-        end: formatLocal(endAt, me.timezone),
+        end: inWords(t, me, endAt),
         window: window ? `${window.from}-${window.to}` : t('mailing-window-none'),
         buttons: full.buttons?.flat().length ?? 0,
       }),
@@ -729,7 +739,7 @@ export function mailingConversations(translator: Translator, screens: MailingScr
         // The steps checked the end against the clock then; the summary may have stayed open past
         // it (with a start "now", the domain says the end is before the start): said in words.
         if ((err.details as { field?: string } | undefined)?.field === 'endAt')
-          return outer.t('mailing-create-end-passed', { end: formatLocal(endAt, me.timezone) });
+          return outer.t('mailing-create-end-passed', { end: inWords(outer.t, me, endAt) });
         return contentProblem(outer.t, err);
       }
     });

@@ -71,7 +71,13 @@ export async function loadMailing(ctx: BotContext, id: string): Promise<MailingV
 
 export function mailingCardText(ctx: BotContext, m: MailingView): Promise<string> {
   return renderMailingCard(
-    { t: ctx.t, timezone: ctx.profile.timezone, redis: ctx.deps.redis, keyPrefix: ctx.deps.keyPrefix ?? '' },
+    {
+      t: ctx.t,
+      locale: ctx.profile.language,
+      timezone: ctx.profile.timezone,
+      redis: ctx.deps.redis,
+      keyPrefix: ctx.deps.keyPrefix ?? '',
+    },
     m,
   );
 }

@@ -103,7 +103,7 @@ export async function refreshLiveCards(services: Services): Promise<number> {
       const textKey = `${card.language} ${card.timezone}`;
       let text = texts.get(textKey);
       if (!text) {
-        text = renderMailingCard({ t, timezone: card.timezone, redis, keyPrefix }, view, rate);
+        text = renderMailingCard({ t, locale: card.language, timezone: card.timezone, redis, keyPrefix }, view, rate);
         texts.set(textKey, text);
       }
       try {

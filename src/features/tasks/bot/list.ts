@@ -3,7 +3,7 @@ import { type Page, paginate } from '../../../platform/bot/ui/paginate.js';
 import { clip } from '../../../platform/bot/ui/payload.js';
 import { DomainError } from '../../../platform/errors.js';
 import { escapeHtml, TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
-import { addDays, formatClock, formatDue, formatLocal, localParts } from '../../../platform/time/local-dates.js';
+import { addDays, formatClock, formatDateTime, formatDue, localParts } from '../../../platform/time/local-dates.js';
 import { chosenName, shownName, type User } from '../../users/index.js';
 import { type CommentView, listComments } from '../comments.js';
 import { tasksVersionKey } from '../jobs/reminders.js';
@@ -427,16 +427,41 @@ export interface CardContent {
 
 export function cardContent(ctx: BotContext, task: Task, notice?: string): CardContent {
   const zone = ctx.profile.timezone;
+  const locale = ctx.profile.language;
   const title = ctx.t('task-card-title', { title: task.title });
   const overdue = ` ${ctx.t('task-card-overdue')}`;
   const isOverdue = task.dueAt != null && task.status !== 'done' && task.dueAt.getTime() <= Date.now();
+  // The card is redrawn, so its times may say "today 09:24" (formatDue).
+  const tail = cardTail(ctx, task, isOverdue ? overdue : '', (instant) => formatDue(instant, zone, ctx.t, locale));
+  const head = notice ? [notice, '', title] : [title];
+  if (!task.description) {
+    return { text: [...head, ctx.t('task-card-no-description'), ...tail].join('\n'), clipped: false };
+  }
+  // Whether the description fits must not depend on the notice or the clock: the card's buttons
+  // (a "full description" one) are rendered again when pressed, and must come out the same. So
+  // the rest is measured with the overdue mark, and with every time in its longest form (written
+  // out with the year), not as "today" or "yesterday", which midnight changes.
+  const open = '<blockquote expandable>';
+  const close = '</blockquote>';
+  const longest = cardTail(ctx, task, overdue, (instant) => formatDateTime(instant, zone, ctx.t, locale, ANOTHER_YEAR));
+  const fixed = [title, ...longest].join('\n').length + NOTICE_RESERVE;
+  const budget = TELEGRAM_TEXT_LIMIT - fixed - open.length - close.length - 8;
+  const { text: description, clipped } = clipEscaped(task.description, budget);
+  return { text: [...head, `${open}${description}${close}`, ...tail].join('\n'), clipped };
+}
+
+/** A "now" in a year no task's time is in: formatDateTime then writes the year. */
+const ANOTHER_YEAR = new Date(0);
+
+/** The card's lines below the description: status, due date (`overdue`: its mark, or ''), …, times. */
+function cardTail(ctx: BotContext, task: Task, overdue: string, when: (instant: Date) => string): string[] {
   const due = task.dueAt
-    ? ctx.t('task-card-due', { due: formatDue(task.dueAt, zone, ctx.t, ctx.profile.language), timezone: zone })
+    ? ctx.t('task-card-due', { due: when(task.dueAt), timezone: ctx.profile.timezone })
     : ctx.t('task-card-due-none');
   const tail = [
     '',
     ctx.t('task-card-status', { status: statusLabel(ctx, task.status) }),
-    isOverdue ? `${due}${overdue}` : due,
+    `${due}${overdue}`,
     // Only while that reminder is still to come: past its moment (or sent, or the task done) the
     // line promised a reminder that would not come.
     ...(task.dueAt &&
@@ -455,23 +480,12 @@ export function cardContent(ctx: BotContext, task: Task, notice?: string): CardC
       : ctx.t('task-card-tags-none'),
     ...participantLines(ctx, task),
     ctx.t('task-card-comments', { count: task.commentCount }),
-    ctx.t('task-card-created', { created: formatLocal(task.createdAt, zone) }),
+    ctx.t('task-card-created', { created: when(task.createdAt) }),
   ];
   if (Math.abs(task.updatedAt.getTime() - task.createdAt.getTime()) >= 60_000) {
-    tail.push(ctx.t('task-card-updated', { updated: formatLocal(task.updatedAt, zone) }));
+    tail.push(ctx.t('task-card-updated', { updated: when(task.updatedAt) }));
   }
-  const head = notice ? [notice, '', title] : [title];
-  if (!task.description) {
-    return { text: [...head, ctx.t('task-card-no-description'), ...tail].join('\n'), clipped: false };
-  }
-  // Whether the description fits must not depend on the notice or the clock: the card's buttons
-  // (a "full description" one) are rendered again when pressed, and must come out the same.
-  const open = '<blockquote expandable>';
-  const close = '</blockquote>';
-  const fixed = [title, ...tail].join('\n').length + (isOverdue ? 0 : overdue.length) + NOTICE_RESERVE;
-  const budget = TELEGRAM_TEXT_LIMIT - fixed - open.length - close.length - 8;
-  const { text: description, clipped } = clipEscaped(task.description, budget);
-  return { text: [...head, `${open}${description}${close}`, ...tail].join('\n'), clipped };
+  return tail;
 }
 
 /** A party's name on the card: their chosen name and @username when they have one. */
@@ -531,7 +545,9 @@ export function commentsText(ctx: BotContext, v: CommentsView, notice?: string):
   const headers = v.page.items.map((c) => {
     const edited = c.editedAt ? ` ${ctx.t('comments-edited')}` : '';
     const n = v.numbers.get(c.id) ?? 0;
-    return `${ctx.t('comments-item', { n, author: authorName(c), time: formatLocal(c.createdAt, zone) })}${edited}`;
+    // The page is redrawn: "today 09:24" (formatDue), as the card says times.
+    const time = formatDue(c.createdAt, zone, ctx.t, ctx.profile.language);
+    return `${ctx.t('comments-item', { n, author: authorName(c), time })}${edited}`;
   });
   let text = '';
   for (const budget of PREVIEW_BUDGETS) {

@@ -1,3 +1,4 @@
+import { countInBurst } from '../../platform/burst-window.js';
 import type { Services } from '../../platform/services.js';
 import { loadStoredPm, type StoredPm } from './chat.js';
 import { ChatJobs } from './jobs/delivery.js';
@@ -20,27 +21,6 @@ export const PMS_IN_FULL = 5;
 export const NOTICE_WINDOW_MS = 60_000;
 /** The notice job runs this long after the window's end, so a PM counted at the very end is in it. */
 const NOTICE_MARGIN_MS = 250;
-
-/**
- * Opens or joins the recipient's window on Redis's clock and counts the PM in it. Within the
- * first ARGV[3] PMs of the window it returns {0, window start, 0}: deliver it in full. Beyond,
- * it returns {1, window start, ms until the window ends}: the PM is folded into the window's
- * notice (which PMs were folded is recorded in PostgreSQL, `messages.delivery = 'folded'`).
- * KEYS[1] = window key; ARGV = window ms, counter ttl ms, PMs in full.
- */
-const BURST = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = redis.call('GET', KEYS[1])
-if not window then
-  window = string.format('%d', now)
-  redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
-end
-local base = KEYS[1] .. ':' .. window
-local n = redis.call('INCR', base .. ':n')
-if n == 1 then redis.call('PEXPIRE', base .. ':n', tonumber(ARGV[2])) end
-if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
-return {1, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
 
 /**
  * Publishes the sender's copy, and the recipient's if they have a live connection (presence is
@@ -98,22 +78,17 @@ export function createChatDelivery(
   const keys = chatKeys(services.keyPrefix);
 
   async function toTelegram(recipientId: string, messageId: string): Promise<void> {
-    const [folded, window, remainingMs] = (await services.redis.eval(
-      BURST,
-      1,
-      keys.burst(recipientId),
-      windowMs,
-      windowMs * 10,
-      inFull,
-    )) as [number, number, number];
-    if (Number(folded) === 0) {
+    // Past the first PMs of the recipient's window, a PM is folded into the window's notice (which
+    // PMs were folded is recorded in PostgreSQL, `messages.delivery = 'folded'`).
+    const burst = await countInBurst(services.redis, keys.burst(recipientId), windowMs, inFull);
+    if (!burst.folded) {
       await jobs.pm(messageId);
       return;
     }
     // Recorded first, so the notice (or the sweep, if Redis loses it) counts this PM.
     await settle(messageId, 'folded');
     // Every folded PM of the window enqueues the same job id: one notice per recipient per window.
-    await jobs.notice(recipientId, String(window), Number(remainingMs) + NOTICE_MARGIN_MS);
+    await jobs.notice(recipientId, burst.window, burst.remainingMs + NOTICE_MARGIN_MS);
   }
 
   /** The PM's Telegram delivery is no longer owed: handed to a WebSocket (null) or folded. */

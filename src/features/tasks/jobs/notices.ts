@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { InlineKeyboard } from 'grammy';
+import { type BurstCount, countInBurst } from '../../../platform/burst-window.js';
 import { type Em, execute } from '../../../platform/db/orm.js';
 import type { RedisFollowUps } from '../../../platform/redis-follow-ups.js';
 import type { Services } from '../../../platform/services.js';
@@ -147,44 +148,13 @@ export type NoticeServices = Pick<Services, 'redis' | 'jobs' | 'keyPrefix'> &
   Partial<Pick<Services, 'orm' | 'log'>> & { followUps: RedisFollowUps };
 
 /**
- * Opens or joins the window of one owner's (un)assignments to one person on Redis's clock and
- * counts this one in it (the chat's PM burst script, features/chat/delivery.ts). Within the first
- * ARGV[3] of the window it returns {0, window start, 0}: tell it now. Beyond, {1, window start,
- * ms until the window ends}: fold it into the window's summary. KEYS[1] = window key; ARGV =
- * window ms, counter ttl ms, notices in full.
+ * Counts an (un)assignment in the burst window of one owner to one person (platform/burst-window.ts,
+ * as the chat's PM bursts); null: tell it now, else the burst it is folded into.
  */
-const BURST = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = redis.call('GET', KEYS[1])
-if not window then
-  window = string.format('%d', now)
-  redis.call('SET', KEYS[1], window, 'PX', tonumber(ARGV[1]))
-end
-local base = KEYS[1] .. ':' .. window
-local n = redis.call('INCR', base .. ':n')
-if n == 1 then redis.call('PEXPIRE', base .. ':n', tonumber(ARGV[2])) end
-if n <= tonumber(ARGV[3]) then return {0, tonumber(window), 0} end
-return {1, tonumber(window), tonumber(window) + tonumber(ARGV[1]) - now}`;
-
-/** A folded notice's window: when it started, and how long until its summary is due. */
-interface Burst {
-  window: string;
-  remainingMs: number;
-}
-
-/** Counts an (un)assignment in its burst window; null: tell it now, else the burst it is folded into. */
-async function assignmentBurst(services: NoticeServices, notice: TaskNotice): Promise<Burst | null> {
+async function assignmentBurst(services: NoticeServices, notice: TaskNotice): Promise<BurstCount | null> {
   const key = `${services.keyPrefix}tasks:assign-burst:${notice.by.id}:${notice.to.id}`;
-  const [folded, window, remainingMs] = (await services.redis.eval(
-    BURST,
-    1,
-    key,
-    ASSIGNMENT_WINDOW_MS,
-    ASSIGNMENT_WINDOW_MS * 10,
-    ASSIGNMENTS_IN_FULL,
-  )) as [number, number, number];
-  return Number(folded) === 0 ? null : { window: String(window), remainingMs: Number(remainingMs) };
+  const burst = await countInBurst(services.redis, key, ASSIGNMENT_WINDOW_MS, ASSIGNMENTS_IN_FULL);
+  return burst.folded ? burst : null;
 }
 
 export const summaryJobId = ({ recipientId, byId, window }: AssignmentSummary) =>
@@ -220,7 +190,7 @@ export async function recordNotice(services: NoticeServices, notice: TaskNotice)
     }
   }
   if (!services.orm || !reachable(to)) return 'none';
-  let burst: Burst | null = null;
+  let burst: BurstCount | null = null;
   if (isAssignment(notice.kind)) {
     try {
       burst = await assignmentBurst(services, notice);

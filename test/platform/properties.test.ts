@@ -2,7 +2,7 @@ import { fc } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { looksLikeToken } from '../../src/features/accounts/linking.js';
 import { parsePmArgs } from '../../src/features/chat/bot/actions.js';
-import { normalizeHandle, parseContent } from '../../src/features/chat/chat.js';
+import { parseContent } from '../../src/features/chat/chat.js';
 import { FrameError, parseClientFrame, refOf } from '../../src/features/chat/ws/frames.js';
 import { normalizeFilter } from '../../src/features/mailings/audience.js';
 import { parseButtonLines } from '../../src/features/mailings/bot/dialogs.js';
@@ -22,6 +22,7 @@ import { NOTICE_CALLBACK, REMINDER_CALLBACK } from '../../src/features/tasks/job
 import { parseCursor } from '../../src/features/tasks/lists.js';
 import { parseDescription, parseTags, parseTitle } from '../../src/features/tasks/tasks.js';
 import { readTimezone } from '../../src/features/users/bot/timezone.js';
+import { normalizeHandle } from '../../src/features/users/index.js';
 import { parsePhone, parsePhoneInput } from '../../src/features/users/phone.js';
 import { parseEmail, parseText } from '../../src/features/users/text-policy.js';
 import { splitPayload } from '../../src/platform/bot/ui/payload.js';

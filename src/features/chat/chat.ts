@@ -4,12 +4,9 @@ import { DomainError } from '../../platform/errors.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { isStorableText } from '../../platform/storable-text.js';
 import { characterCount, normalizeFormatted, type TextEntity } from '../../platform/telegram/entities.js';
-import { findByHandle, normalizeHandle, User, type UserStatus } from '../users/index.js';
+import { normalizeHandle, User, type UserStatus } from '../users/index.js';
 import { Message, type StoredMedia } from './message.entity.js';
 import { type MessageView, mediaView, type Page, type PartyFields, party, toMessageView } from './messages.js';
-
-/** The handle rules are the users' (../users/handles.ts); the chat resolves every recipient by them. */
-export { findByHandle, normalizeHandle };
 
 /** Private messages per sender per minute: protects the bot's sending budget (Telegram ~30/s). */
 export const PM_LIMIT = { count: 20, windowSeconds: 60 };

@@ -4,7 +4,7 @@ export { chatFeature, roomExitOnCommand, roomModeFeature } from './bot/commands.
 export { chatConversations, showChatDialogBack } from './bot/dialogs.js';
 export type { ChatScreens } from './bot/screens.js';
 export { buildChatMenus } from './bot/screens.js';
-export { findByHandle, recentContacts, userReachableById } from './chat.js';
+export { recentContacts, userReachableById } from './chat.js';
 export { createChatDelivery } from './delivery.js';
 export { startChatDeliveryWorker } from './jobs/delivery.js';
 export { startChatDeliverySweep } from './jobs/delivery-sweep.js';

@@ -4,8 +4,8 @@ import { DomainError } from '../../platform/errors.js';
 import { isRedisUnavailable } from '../../platform/outages.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import { characterCount } from '../../platform/telegram/entities.js';
-import { findByHandle, userReachableById } from '../chat/index.js';
-import { blocks, chosenName, handleOf, User } from '../users/index.js';
+import { userReachableById } from '../chat/index.js';
+import { blocks, chosenName, findByHandle, handleOf, User } from '../users/index.js';
 import {
   REMIND_BEFORE_MS,
   type RemindBefore,

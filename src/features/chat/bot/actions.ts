@@ -6,11 +6,10 @@ import { DomainError } from '../../../platform/errors.js';
 import { type Formatted, relayedEntities, sliceFormatted } from '../../../platform/telegram/entities.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../../platform/telegram/html.js';
 import { formatDue } from '../../../platform/time/local-dates.js';
-import { handleOf, senderName, User, visibleName } from '../../users/index.js';
+import { findByHandle, handleOf, senderName, User, visibleName } from '../../users/index.js';
 import {
   CAPTION_MAX,
   CHAT_TEXT_MAX,
-  findByHandle,
   INBOX_SIZE,
   inbox,
   PM_LIMIT,

@@ -1,6 +1,7 @@
 import { BotComposer } from '../../../platform/bot/composer.js';
 import { commandName } from '../../../platform/bot/ui/commands.js';
-import { findByHandle, pmByTelegramCopy } from '../chat.js';
+import { findByHandle } from '../../users/index.js';
+import { pmByTelegramCopy } from '../chat.js';
 import {
   exitRoom,
   isInRoom,

@@ -3,8 +3,7 @@ import { DIALOG_PREFIX, Dialog, type DialogBack, dialogLabels, stripButtons } fr
 import { commandName } from '../../../platform/bot/ui/commands.js';
 import { type ScreenHow, showScreen } from '../../../platform/bot/ui/screen.js';
 import type { Translate, Translator } from '../../../platform/i18n/translator.js';
-import { blocks, handleOf } from '../../users/index.js';
-import { findByHandle } from '../chat.js';
+import { blocks, findByHandle, handleOf } from '../../users/index.js';
 import { loadContacts, type ReplyOrigin, sendPm, typedHandle, userById } from './actions.js';
 import { contentOf } from './media.js';
 import { type ChatScreens, showHistory, showInbox } from './screens.js';
